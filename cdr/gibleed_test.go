@@ -1,0 +1,212 @@
+package cdr
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const gibleedParquet = "../testdata/gibleed/parquet"
+
+// copyDir copies the files of src into a new temporary folder, so tests
+// that write (Index) never touch testdata.
+func copyDir(t testing.TB, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	entries, err := os.ReadDir(src)
+	require.NoError(t, err)
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dst, e.Name()), data, 0o644))
+	}
+	return dst
+}
+
+// sharedTemp holds folders that several tests of this binary read; TestMain
+// removes it.
+var sharedTemp string
+
+func TestMain(m *testing.M) {
+	var err error
+	if sharedTemp, err = os.MkdirTemp("", "cdr-test-"); err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(sharedTemp)
+	os.Exit(code)
+}
+
+var gibleedIndexed struct {
+	sync.Once
+	dir string
+	err error
+}
+
+// indexedGiBleed returns a GiBleed CDR folder that has been indexed, built
+// once per test binary. Tests must not write to it.
+func indexedGiBleed(t testing.TB) string {
+	t.Helper()
+	g := &gibleedIndexed
+	g.Do(func() {
+		g.dir = filepath.Join(sharedTemp, "gibleed")
+		if g.err = os.CopyFS(g.dir, os.DirFS(gibleedParquet)); g.err != nil {
+			return
+		}
+		_, g.err = Index(context.Background(), g.dir, IndexOptions{})
+	})
+	require.NoError(t, g.err)
+	return g.dir
+}
+
+// Published OHDSI person counts on GiBleed: persons with any event of the
+// concept or a descendant.
+var gibleedTruth = []struct {
+	name    string
+	concept int64
+	domain  string
+	persons int64
+}{
+	{"pathological fracture due to osteoporosis", 40480160, DomainCondition, 56},
+	{"fracture subluxation of wrist", 4134304, DomainCondition, 442},
+	{"fracture of vertebral column", 4048695, DomainCondition, 23},
+	{"fracture of rib", 4142905, DomainCondition, 249},
+	{"celecoxib ingredient", 1118084, DomainDrug, 1844},
+}
+
+func TestIndexGiBleedTruth(t *testing.T) {
+	ctx := context.Background()
+	dir := indexedGiBleed(t)
+	c, err := Open(ctx, dir, Options{})
+	require.NoError(t, err)
+	defer c.Close()
+
+	info, ok := c.Index()
+	require.True(t, ok)
+	assert.Equal(t, V53, info.CDMVersion)
+	assert.Equal(t, int64(2694), info.Persons)
+	assert.Equal(t, "2019-05-25", info.ReferenceDate, "cdm_source.source_release_date")
+	assert.Len(t, info.VersionID, 16)
+
+	for _, tc := range gibleedTruth {
+		t.Run(tc.name, func(t *testing.T) {
+			var persons int64
+			err := c.DB().QueryRowContext(ctx, `SELECT count(DISTINCT e.person_id)
+FROM search_events e JOIN concept_closure c ON c.descendant_id = e.concept_id
+WHERE c.ancestor_id = ? AND e.is_standard AND e.domain = ?`, tc.concept, tc.domain).Scan(&persons)
+			require.NoError(t, err)
+			assert.Equal(t, tc.persons, persons)
+
+			var rollup int64
+			require.NoError(t, c.DB().QueryRowContext(ctx, `SELECT rollup_person_count FROM concept_counts WHERE concept_id = ?`, tc.concept).Scan(&rollup))
+			assert.Equal(t, tc.persons, rollup, "concept_counts agrees")
+		})
+	}
+}
+
+func TestIndexSearchPerson(t *testing.T) {
+	ctx := context.Background()
+	c, err := Open(ctx, indexedGiBleed(t), Options{})
+	require.NoError(t, err)
+	defer c.Close()
+
+	// person 6 was born 1963-12-31; on 2019-05-25 they are 55.
+	var age int
+	var sex string
+	var ehr, survey bool
+	require.NoError(t, c.DB().QueryRowContext(ctx,
+		`SELECT age_at_ref, sex_at_birth, has_ehr_data, has_survey_data FROM search_person WHERE person_id = 6`).Scan(&age, &sex, &ehr, &survey))
+	assert.Equal(t, 55, age)
+	assert.Equal(t, "FEMALE", sex)
+	assert.True(t, ehr)
+	assert.False(t, survey, "GiBleed has no PPI surveys")
+
+	// search_events is sorted by concept then person, so a concept filter
+	// reads few row groups.
+	var unsorted int64
+	require.NoError(t, c.DB().QueryRowContext(ctx, `SELECT count(*) FROM (
+  SELECT concept_id, person_id, lag(concept_id) OVER w AS pc, lag(person_id) OVER w AS pp
+  FROM (SELECT *, row_number() OVER () AS rn FROM search_events) WINDOW w AS (ORDER BY rn))
+WHERE pc > concept_id OR (pc = concept_id AND pp > person_id)`).Scan(&unsorted))
+	assert.Zero(t, unsorted)
+}
+
+func TestIndexReplacesOldIndex(t *testing.T) {
+	ctx := context.Background()
+	dir := copyDir(t, gibleedParquet)
+	first, err := Index(ctx, dir, IndexOptions{})
+	require.NoError(t, err)
+	second, err := Index(ctx, dir, IndexOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, first.VersionID, second.VersionID, "same content, same version id")
+
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		assert.NotContains(t, e.Name(), ".index-", "no temporary folder left")
+		assert.NotEqual(t, "index.old", e.Name())
+	}
+}
+
+func TestLoadGiBleedMatchesParquet(t *testing.T) {
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "cdr")
+	var stages []string
+	report, err := Load(ctx, "../testdata/gibleed/csv", out, LoadOptions{Progress: func(stage string, done, total int) {
+		stages = append(stages, stage)
+	}})
+	require.NoError(t, err)
+	assert.Equal(t, V53, report.Version)
+	assert.Len(t, report.Tables, 37)
+	assert.NotEmpty(t, stages)
+
+	db, err := openDB(Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	for _, tab := range report.Tables {
+		switch tab.Name {
+		case "cohort", "cohort_attribute": // results tables, not in the v5.3 CDM spec
+			assert.False(t, tab.Known, tab.Name)
+		case "cost": // GiBleed keeps a misspelt column as shipped
+			assert.Equal(t, []string{"reveue_code_source_value"}, tab.Unknown)
+		default:
+			assert.True(t, tab.Known, tab.Name)
+			assert.Empty(t, tab.Unknown, tab.Name)
+		}
+		var want int64
+		require.NoError(t, db.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet(?)", filepath.Join(gibleedParquet, tab.Name+".parquet")).Scan(&want))
+		assert.Equal(t, want, tab.Rows, tab.Name)
+	}
+
+	// The loaded CDR opens, and its values equal the shipped Parquet's.
+	c, err := Open(ctx, out, Options{})
+	require.NoError(t, err)
+	defer c.Close()
+	var differ int64
+	require.NoError(t, c.DB().QueryRowContext(ctx, `SELECT count(*) FROM (
+  SELECT * FROM person EXCEPT ALL SELECT * FROM read_parquet(?))`, filepath.Join(gibleedParquet, "person.parquet")).Scan(&differ))
+	assert.Zero(t, differ)
+}
+
+func TestOpenV54(t *testing.T) {
+	c, err := Open(context.Background(), "../testdata/synthea27nj", Options{})
+	require.NoError(t, err)
+	defer c.Close()
+	assert.Equal(t, V54, c.Version())
+	assert.False(t, c.Present("concept_relationship"))
+
+	var n int64
+	require.NoError(t, c.DB().QueryRow("SELECT count(*) FROM concept_relationship").Scan(&n))
+	assert.Zero(t, n, "an absent optional table reads as empty")
+	var typ string
+	require.NoError(t, c.DB().QueryRow("SELECT typeof(person_id) FROM person LIMIT 1").Scan(&typ))
+	assert.Equal(t, "BIGINT", typ, "32-bit ids are widened to the schema type")
+}

@@ -1,0 +1,364 @@
+package cdr
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// IndexDir is the folder inside a CDR that holds the index tables.
+const IndexDir = "index"
+
+const indexMetaFile = "meta.json"
+
+// The index tables, each written as index/<name>.parquet and opened as a
+// view of the same name.
+const (
+	// SearchPerson has one row per person: demographics, birth date, age at
+	// the reference date and which kinds of data the person has.
+	SearchPerson = "search_person"
+	// SearchEvents has one row per clinical event and concept (standard, and
+	// source when it differs), sorted by (concept_id, person_id).
+	SearchEvents = "search_events"
+	// ConceptClosure has (ancestor_id, descendant_id) pairs, self pairs
+	// included.
+	ConceptClosure = "concept_closure"
+	// ConceptCounts has per concept the number of distinct persons with an
+	// event of it, and of it or any descendant.
+	ConceptCounts = "concept_counts"
+)
+
+// IndexTables lists the index tables in build order.
+var IndexTables = []string{SearchPerson, SearchEvents, ConceptClosure, ConceptCounts}
+
+// Domains of search_events. Survey answers are observations of PPI survey
+// questions; physical measurements are measurements in the PPI vocabulary.
+const (
+	DomainCondition           = "CONDITION"
+	DomainDrug                = "DRUG"
+	DomainProcedure           = "PROCEDURE"
+	DomainMeasurement         = "MEASUREMENT"
+	DomainObservation         = "OBSERVATION"
+	DomainDevice              = "DEVICE"
+	DomainVisit               = "VISIT"
+	DomainSurvey              = "SURVEY"
+	DomainPhysicalMeasurement = "PHYSICAL_MEASUREMENT"
+)
+
+// IndexInfo is what index/meta.json records about a built index.
+type IndexInfo struct {
+	// VersionID identifies the CDR's content: it changes when any table
+	// file changes, so results cached under it never go stale.
+	VersionID string `json:"version_id"`
+	// ReferenceDate is the date ages are computed on when no event date
+	// applies: cdm_source.source_release_date, else the latest event date.
+	ReferenceDate string  `json:"reference_date"`
+	CDMVersion    Version `json:"cdm_version"`
+	Persons       int64   `json:"persons"`
+	Events        int64   `json:"events"`
+	BuiltAt       string  `json:"built_at"`
+}
+
+// Reference returns ReferenceDate as a time.
+func (i IndexInfo) Reference() (time.Time, error) {
+	return time.Parse(time.DateOnly, i.ReferenceDate)
+}
+
+// Progress is told how far a long operation has come: stage names the
+// step, done of total steps of it are finished.
+type Progress func(stage string, done, total int)
+
+// IndexOptions configure Index. The zero value works.
+type IndexOptions struct {
+	Options
+	Progress Progress
+}
+
+// eventSource says how one clinical table becomes rows of search_events.
+type eventSource struct {
+	table, domain                      string
+	id, concept, source, date, visitID string
+	values                             bool // has value_as_number, value_as_concept_id, unit_concept_id
+}
+
+var eventSources = []eventSource{
+	{"condition_occurrence", DomainCondition, "condition_occurrence_id", "condition_concept_id", "condition_source_concept_id", "condition_start_date", "visit_occurrence_id", false},
+	{"drug_exposure", DomainDrug, "drug_exposure_id", "drug_concept_id", "drug_source_concept_id", "drug_exposure_start_date", "visit_occurrence_id", false},
+	{"procedure_occurrence", DomainProcedure, "procedure_occurrence_id", "procedure_concept_id", "procedure_source_concept_id", "procedure_date", "visit_occurrence_id", false},
+	{"measurement", DomainMeasurement, "measurement_id", "measurement_concept_id", "measurement_source_concept_id", "measurement_date", "visit_occurrence_id", true},
+	{"observation", DomainObservation, "observation_id", "observation_concept_id", "observation_source_concept_id", "observation_date", "visit_occurrence_id", true},
+	{"device_exposure", DomainDevice, "device_exposure_id", "device_concept_id", "device_source_concept_id", "device_exposure_start_date", "visit_occurrence_id", false},
+	{"visit_occurrence", DomainVisit, "visit_occurrence_id", "visit_concept_id", "visit_source_concept_id", "visit_start_date", "visit_occurrence_id", false},
+}
+
+// ppiConcepts are the concepts of the PPI vocabulary (All of Us surveys and
+// physical measurements), by class.
+const ppiConcepts = `(SELECT concept_id, concept_class_id FROM concept WHERE vocabulary_id = 'PPI')`
+
+// Index builds the index of the CDR in dir: search_person, search_events,
+// concept_closure and concept_counts under dir/index, and meta.json with
+// the version id and reference date. The new index replaces an old one
+// only when complete.
+func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error) {
+	c, err := Open(ctx, dir, opt.Options)
+	if err != nil {
+		return IndexInfo{}, err
+	}
+	defer c.Close()
+	progress := opt.Progress
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
+	tmp, err := os.MkdirTemp(c.dir, ".index-")
+	if err != nil {
+		return IndexInfo{}, fmt.Errorf("cdr: index: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+
+	ref, err := c.referenceDate(ctx)
+	if err != nil {
+		return IndexInfo{}, err
+	}
+	steps := []struct {
+		name string
+		sql  string
+	}{
+		{SearchPerson, c.searchPersonSQL()},
+		{SearchEvents, c.searchEventsSQL()},
+		{ConceptClosure, conceptClosureSQL},
+		{ConceptCounts, conceptCountsSQL},
+	}
+	db := c.db
+	// Later steps read earlier ones; each is a view over what was just written.
+	for i, s := range steps {
+		progress("index "+s.name, i, len(steps))
+		path := filepath.Join(tmp, s.name+".parquet")
+		q := "COPY (" + s.sql + ") TO " + quoteLiteral(path) + " (FORMAT parquet, COMPRESSION zstd)"
+		args := []any{}
+		if s.name == SearchPerson {
+			args = append(args, ref)
+		}
+		if _, err := db.ExecContext(ctx, q, args...); err != nil {
+			return IndexInfo{}, fmt.Errorf("cdr: index: building %s: %w", s.name, cleanError(err))
+		}
+		view := "CREATE OR REPLACE VIEW " + quoteIdent(s.name) + " AS SELECT * FROM read_parquet(" + quoteLiteral(path) + ")"
+		if _, err := db.ExecContext(ctx, view); err != nil {
+			return IndexInfo{}, fmt.Errorf("cdr: index: %s: %w", s.name, cleanError(err))
+		}
+	}
+	progress("index", len(steps), len(steps))
+
+	info := IndexInfo{ReferenceDate: ref.Format(time.DateOnly), CDMVersion: c.Version(), BuiltAt: time.Now().UTC().Format(time.RFC3339)}
+	if err := db.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM search_person), (SELECT count(*) FROM search_events)").Scan(&info.Persons, &info.Events); err != nil {
+		return IndexInfo{}, fmt.Errorf("cdr: index: %w", cleanError(err))
+	}
+	if info.VersionID, err = c.fingerprint(info.ReferenceDate); err != nil {
+		return IndexInfo{}, err
+	}
+	meta, _ := json.MarshalIndent(info, "", "  ")
+	if err := os.WriteFile(filepath.Join(tmp, indexMetaFile), append(meta, '\n'), 0o644); err != nil {
+		return IndexInfo{}, fmt.Errorf("cdr: index: %w", err)
+	}
+	if err := replaceDir(tmp, filepath.Join(c.dir, IndexDir)); err != nil {
+		return IndexInfo{}, fmt.Errorf("cdr: index: %w", err)
+	}
+	return info, nil
+}
+
+// replaceDir puts the folder src in place of dst, removing an old dst only
+// after src is in place under a temporary name.
+func replaceDir(src, dst string) error {
+	old := dst + ".old"
+	os.RemoveAll(old)
+	if err := os.Rename(dst, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.Rename(src, dst); err != nil {
+		os.Rename(old, dst)
+		return err
+	}
+	return os.RemoveAll(old)
+}
+
+// referenceDate is cdm_source.source_release_date, else the latest event
+// date, else today.
+func (c *CDR) referenceDate(ctx context.Context) (time.Time, error) {
+	var parts []string
+	for _, s := range eventSources {
+		parts = append(parts, "SELECT max("+quoteIdent(s.date)+") AS d FROM "+quoteIdent(s.table))
+	}
+	q := "SELECT COALESCE((SELECT max(source_release_date) FROM cdm_source), (SELECT max(d) FROM (" +
+		strings.Join(parts, " UNION ALL ") + ")), current_date)"
+	var ref time.Time
+	if err := c.db.QueryRowContext(ctx, q).Scan(&ref); err != nil {
+		return time.Time{}, fmt.Errorf("cdr: index: reference date: %w", cleanError(err))
+	}
+	return ref, nil
+}
+
+// ageSQL is the age in completed years on day at of a person born on birth:
+// the birthday must have passed.
+func ageSQL(birth, at string) string {
+	return "(year(" + at + ") - year(" + birth + ") - CASE WHEN month(" + at + ") < month(" + birth + ") OR (month(" + at +
+		") = month(" + birth + ") AND day(" + at + ") < day(" + birth + ")) THEN 1 ELSE 0 END)"
+}
+
+// searchPersonSQL selects one row per person. Its one argument is the
+// reference date. Sex at birth is the All of Us extension column when the
+// person table has one, else gender_concept_id (OMOP's sex at birth).
+func (c *CDR) searchPersonSQL() string {
+	sex := "p.gender_concept_id"
+	if c.hasColumn("person", "sex_at_birth_concept_id") {
+		sex = "p.sex_at_birth_concept_id"
+	}
+	var ehr, survey, pm []string
+	for _, s := range eventSources {
+		ehr = append(ehr, "SELECT person_id FROM "+quoteIdent(s.table))
+	}
+	survey = append(survey, "SELECT o.person_id FROM observation o JOIN "+ppiConcepts+" q ON q.concept_id = o.observation_source_concept_id AND q.concept_class_id = 'Question'")
+	pm = append(pm, "SELECT m.person_id FROM measurement m JOIN "+ppiConcepts+" q ON q.concept_id IN (m.measurement_concept_id, m.measurement_source_concept_id)")
+	return `WITH p AS (
+  SELECT person_id, gender_concept_id, ` + sex + ` AS sex_at_birth_concept_id, race_concept_id, ethnicity_concept_id,
+    COALESCE(CAST(birth_datetime AS DATE), make_date(CAST(year_of_birth AS INTEGER), CAST(COALESCE(month_of_birth, 1) AS INTEGER), CAST(COALESCE(day_of_birth, 1) AS INTEGER))) AS birth_date
+  FROM person p
+), ref AS (SELECT CAST(? AS DATE) AS d),
+dead AS (SELECT person_id, min(death_date) AS death_date FROM death GROUP BY person_id),
+ehr AS (SELECT DISTINCT person_id FROM (` + strings.Join(ehr, " UNION ALL ") + `)),
+survey AS (SELECT DISTINCT person_id FROM (` + strings.Join(survey, " UNION ALL ") + `)),
+pm AS (SELECT DISTINCT person_id FROM (` + strings.Join(pm, " UNION ALL ") + `))
+SELECT p.person_id,
+  p.gender_concept_id, COALESCE(g.concept_name, 'Unknown') AS gender,
+  p.sex_at_birth_concept_id, COALESCE(s.concept_name, 'Unknown') AS sex_at_birth,
+  p.race_concept_id, COALESCE(r.concept_name, 'Unknown') AS race,
+  p.ethnicity_concept_id, COALESCE(e.concept_name, 'Unknown') AS ethnicity,
+  p.birth_date,
+  CAST(` + ageSQL("p.birth_date", "ref.d") + ` AS INTEGER) AS age_at_ref,
+  dead.death_date,
+  dead.person_id IS NOT NULL AS is_deceased,
+  ehr.person_id IS NOT NULL AS has_ehr_data,
+  survey.person_id IS NOT NULL AS has_survey_data,
+  pm.person_id IS NOT NULL AS has_physical_measurement_data
+FROM p CROSS JOIN ref
+LEFT JOIN concept g ON g.concept_id = p.gender_concept_id
+LEFT JOIN concept s ON s.concept_id = p.sex_at_birth_concept_id
+LEFT JOIN concept r ON r.concept_id = p.race_concept_id
+LEFT JOIN concept e ON e.concept_id = p.ethnicity_concept_id
+LEFT JOIN dead ON dead.person_id = p.person_id
+LEFT JOIN ehr ON ehr.person_id = p.person_id
+LEFT JOIN survey ON survey.person_id = p.person_id
+LEFT JOIN pm ON pm.person_id = p.person_id
+ORDER BY p.person_id`
+}
+
+// searchEventsSQL selects one row per event and concept. Events of
+// persons missing from person are left out (Validate reports them), as are
+// rows whose concept is 0 or NULL.
+func (c *CDR) searchEventsSQL() string {
+	var parts []string
+	for _, s := range eventSources {
+		values := "NULL::DOUBLE AS value_as_number, NULL::BIGINT AS value_as_concept_id, NULL::BIGINT AS unit_concept_id"
+		if s.values {
+			values = "t.value_as_number, t.value_as_concept_id, t.unit_concept_id"
+		}
+		domain := "'" + s.domain + "'"
+		switch s.table {
+		case "observation":
+			domain = "CASE WHEN ppi.concept_class_id = 'Question' THEN '" + DomainSurvey + "' ELSE '" + DomainObservation + "' END"
+		case "measurement":
+			domain = "CASE WHEN ppi.concept_id IS NOT NULL THEN '" + DomainPhysicalMeasurement + "' ELSE '" + DomainMeasurement + "' END"
+		}
+		ppiJoin := ""
+		if s.table == "observation" || s.table == "measurement" {
+			ppiJoin = " LEFT JOIN " + ppiConcepts + " ppi ON ppi.concept_id = COALESCE(NULLIF(t." + quoteIdent(s.source) + ", 0), t." + quoteIdent(s.concept) + ")"
+		}
+		from := " FROM " + quoteIdent(s.table) + " t" + ppiJoin
+		base := "SELECT t.person_id, t." + quoteIdent(s.date) + " AS entry_date, " + domain + " AS domain, %s AS concept_id, %s AS is_standard, " +
+			"t." + quoteIdent(s.id) + " AS event_id, t." + quoteIdent(s.visitID) + " AS visit_occurrence_id, " + values + from + " WHERE %s"
+		std := "t." + quoteIdent(s.concept)
+		src := "t." + quoteIdent(s.source)
+		parts = append(parts,
+			fmt.Sprintf(base, std, "true", std+" <> 0"),
+			fmt.Sprintf(base, src, "false", src+" <> 0 AND "+src+" IS DISTINCT FROM "+std))
+	}
+	return `SELECT e.person_id, e.entry_date, e.domain, e.concept_id, e.is_standard, e.event_id,
+  e.visit_occurrence_id, v.visit_concept_id,
+  CAST(` + ageSQL("p.birth_date", "e.entry_date") + ` AS INTEGER) AS age_at_event,
+  e.value_as_number, e.value_as_concept_id, e.unit_concept_id
+FROM (` + strings.Join(parts, "\nUNION ALL\n") + `) e
+JOIN search_person p ON p.person_id = e.person_id
+LEFT JOIN visit_occurrence v ON v.visit_occurrence_id = e.visit_occurrence_id
+ORDER BY e.concept_id, e.person_id, e.entry_date`
+}
+
+const conceptClosureSQL = `SELECT ancestor_concept_id AS ancestor_id, descendant_concept_id AS descendant_id, min_levels_of_separation AS min_levels
+FROM concept_ancestor WHERE ancestor_concept_id <> descendant_concept_id
+UNION ALL
+SELECT concept_id, concept_id, 0 FROM concept
+ORDER BY ancestor_id, descendant_id`
+
+// conceptCountsSQL counts persons per concept exactly and with all
+// descendants ("rollup"), over distinct (concept, person) pairs.
+const conceptCountsSQL = `WITH cp AS (SELECT DISTINCT concept_id, person_id FROM search_events),
+exact AS (SELECT concept_id, count(*) AS person_count FROM cp GROUP BY concept_id),
+rollup AS (
+  SELECT c.ancestor_id AS concept_id, count(DISTINCT cp.person_id) AS rollup_person_count
+  FROM concept_closure c JOIN cp ON cp.concept_id = c.descendant_id GROUP BY c.ancestor_id
+)
+SELECT r.concept_id, COALESCE(x.person_count, 0) AS person_count, r.rollup_person_count
+FROM rollup r LEFT JOIN exact x USING (concept_id)
+ORDER BY r.concept_id`
+
+func (c *CDR) hasColumn(table, column string) bool {
+	var n int
+	err := c.db.QueryRow("SELECT count(*) FROM (DESCRIBE "+quoteIdent(table)+") WHERE column_name = ?", column).Scan(&n)
+	return err == nil && n > 0
+}
+
+// fingerprint derives the version id from every table file's name, size
+// and Parquet footer (which holds row counts and column statistics), and
+// the reference date.
+func (c *CDR) fingerprint(ref string) (string, error) {
+	h := sha256.New()
+	tables := make([]string, 0, len(c.present))
+	for t := range c.present {
+		tables = append(tables, t)
+	}
+	slices.Sort(tables)
+	for _, t := range tables {
+		files, _ := filepath.Glob(c.present[t])
+		slices.Sort(files)
+		for _, f := range files {
+			if err := hashTail(h, t, f); err != nil {
+				return "", fmt.Errorf("cdr: index: %w", err)
+			}
+		}
+	}
+	io.WriteString(h, ref)
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+func hashTail(h io.Writer, table, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", table, filepath.Base(path), st.Size())
+	const tail = 64 << 10
+	off := max(st.Size()-tail, 0)
+	_, err = io.Copy(h, io.NewSectionReader(f, off, st.Size()-off))
+	return err
+}
