@@ -123,26 +123,34 @@ var EngineTables = []string{
 }
 
 // DetectVersion tells the CDM version of an extract from the column names
-// of its tables (table name -> column names). Columns that exist in only
-// one version decide; an extract with none of them is taken as V53, the
-// version All of Us uses.
+// of its tables (table name -> column names, in any case). Each column of a
+// table of both versions that exists in only one of them is a vote for that
+// version, and so is each table that exists in only one version: one vote,
+// not one per column, because v5.4's specification lists the results table
+// cohort, which v5.3 extracts often carry too. An extract without votes is
+// taken as V53, the version All of Us uses.
 func DetectVersion(columns map[string][]string) Version {
 	var v53, v54 int
 	for table, cols := range columns {
+		table = strings.ToLower(table)
 		t53, ok53 := schemaV53.Table(table)
 		t54, ok54 := schemaV54.Table(table)
-		for _, c := range cols {
-			in53 := ok53 && hasColumn(t53, c)
-			in54 := ok54 && hasColumn(t54, c)
-			switch {
-			case in53 && !in54:
-				v53++
-			case in54 && !in53:
-				v54++
-			}
-		}
-		if ok54 && !ok53 {
+		switch {
+		case ok53 && !ok54:
+			v53++
+		case ok54 && !ok53:
 			v54++
+		case ok53 && ok54:
+			for _, c := range cols {
+				c = strings.ToLower(c)
+				in53, in54 := hasColumn(t53, c), hasColumn(t54, c)
+				switch {
+				case in53 && !in54:
+					v53++
+				case in54 && !in53:
+					v54++
+				}
+			}
 		}
 	}
 	if v54 > v53 {
