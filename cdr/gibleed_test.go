@@ -210,3 +210,25 @@ func TestOpenV54(t *testing.T) {
 	require.NoError(t, c.DB().QueryRow("SELECT typeof(person_id) FROM person LIMIT 1").Scan(&typ))
 	assert.Equal(t, "BIGINT", typ, "32-bit ids are widened to the schema type")
 }
+
+func TestDomainCounts(t *testing.T) {
+	ctx := context.Background()
+	c, err := Open(ctx, indexedGiBleed(t), Options{})
+	require.NoError(t, err)
+	defer c.Close()
+	counts, err := c.DomainCounts(ctx)
+	require.NoError(t, err)
+	byDomain := map[string]DomainCount{}
+	for _, d := range counts {
+		byDomain[d.Domain] = d
+	}
+	// GiBleed: 65,332 condition rows, none with concept 0; no devices.
+	assert.Equal(t, int64(65332), byDomain[DomainCondition].Events)
+	assert.NotContains(t, byDomain, DomainDevice)
+
+	raw, err := Open(ctx, gibleedParquet, Options{})
+	require.NoError(t, err)
+	defer raw.Close()
+	_, err = raw.DomainCounts(ctx)
+	assert.ErrorContains(t, err, "not indexed")
+}

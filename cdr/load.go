@@ -259,18 +259,23 @@ func checkHeaders(schema *Schema, files []csvFile) error {
 	return nil
 }
 
-// castSQL converts the text column v to type t, NULL when it does not fit.
-// Dates also accept the compact YYYYMMDD form of vocabulary downloads.
-func castSQL(v string, t Type) string {
+// castSQL converts the text column v to type t; a value that does not fit
+// is an error when strict, NULL otherwise. Dates also accept the compact
+// YYYYMMDD form of vocabulary downloads.
+func castSQL(v string, t Type, strict bool) string {
+	try := "TRY_"
+	if strict {
+		try = ""
+	}
 	switch t {
 	case Date:
-		return "COALESCE(TRY_CAST(" + v + " AS DATE), CAST(TRY_STRPTIME(" + v + ", '%Y%m%d') AS DATE))"
+		return "COALESCE(TRY_CAST(" + v + " AS DATE), CAST(" + try + "STRPTIME(" + v + ", '%Y%m%d') AS DATE))"
 	case Datetime:
-		return "COALESCE(TRY_CAST(" + v + " AS TIMESTAMP), TRY_STRPTIME(" + v + ", '%Y%m%d'))"
+		return "COALESCE(TRY_CAST(" + v + " AS TIMESTAMP), " + try + "STRPTIME(" + v + ", '%Y%m%d'))"
 	case Text:
 		return v
 	}
-	return "TRY_CAST(" + v + " AS " + t.SQL() + ")"
+	return try + "CAST(" + v + " AS " + t.SQL() + ")"
 }
 
 func loadTable(ctx context.Context, db *sql.DB, schema *Schema, f csvFile, out string) (LoadedTable, error) {
@@ -279,7 +284,7 @@ func loadTable(ctx context.Context, db *sql.DB, schema *Schema, f csvFile, out s
 		", quote = '\"', escape = '\"', strict_mode = true, null_padding = false)"
 	t, known := schema.Table(f.table)
 	lt := LoadedTable{Name: f.table, Known: known}
-	var sel, checks []string
+	var sel []string
 	var typed []Column
 	if known {
 		for _, c := range t.Columns {
@@ -288,10 +293,9 @@ func loadTable(ctx context.Context, db *sql.DB, schema *Schema, f csvFile, out s
 				continue
 			}
 			v := quoteIdent(c.Name)
-			sel = append(sel, castSQL(v, c.Type)+" AS "+v)
+			sel = append(sel, castSQL(v, c.Type, true)+" AS "+v)
 			if c.Type != Text {
 				typed = append(typed, c)
-				checks = append(checks, "count(*) FILTER (WHERE "+v+" IS NOT NULL AND "+castSQL(v, c.Type)+" IS NULL)")
 			}
 		}
 	}
@@ -304,23 +308,18 @@ func loadTable(ctx context.Context, db *sql.DB, schema *Schema, f csvFile, out s
 		lt.Unknown = append(lt.Unknown, h)
 		sel = append(sel, quoteIdent(h))
 	}
-	if len(checks) > 0 {
-		bad := make([]int64, len(checks))
-		ptrs := make([]any, len(checks))
-		for i := range bad {
-			ptrs[i] = &bad[i]
-		}
-		if err := db.QueryRowContext(ctx, "SELECT "+strings.Join(checks, ", ")+" FROM "+src).Scan(ptrs...); err != nil {
-			return lt, fmt.Errorf("cdr: load: %s: %w", name, cleanError(err))
-		}
-		for i, n := range bad {
-			if n > 0 {
-				return lt, firstBadValue(ctx, db, src, f, typed[i])
-			}
-		}
-	}
+	// One pass in the common case; only when a cast fails is the file read
+	// again to find the value and its line.
 	res, err := db.ExecContext(ctx, "COPY (SELECT "+strings.Join(sel, ", ")+" FROM "+src+") TO "+quoteLiteral(out)+" (FORMAT parquet, COMPRESSION zstd)")
 	if err != nil {
+		if ctx.Err() != nil {
+			return lt, fmt.Errorf("cdr: load: %s: %w", name, ctx.Err())
+		}
+		for _, c := range typed {
+			if lerr := firstBadValue(ctx, db, src, f, c); lerr != nil {
+				return lt, lerr
+			}
+		}
 		return lt, fmt.Errorf("cdr: load: %s: %w", name, cleanError(err))
 	}
 	lt.Rows, _ = res.RowsAffected()
@@ -328,13 +327,14 @@ func loadTable(ctx context.Context, db *sql.DB, schema *Schema, f csvFile, out s
 }
 
 // firstBadValue finds a value of column c that does not fit its type and
-// the line it stands on, reading the file itself for the exact line.
+// the line it stands on, reading the file itself for the exact line. It
+// returns nil when every value of the column fits.
 func firstBadValue(ctx context.Context, db *sql.DB, src string, f csvFile, c Column) error {
 	v := quoteIdent(c.Name)
 	var value string
-	q := "SELECT " + v + " FROM " + src + " WHERE " + v + " IS NOT NULL AND " + castSQL(v, c.Type) + " IS NULL LIMIT 1"
+	q := "SELECT " + v + " FROM " + src + " WHERE " + v + " IS NOT NULL AND " + castSQL(v, c.Type, false) + " IS NULL LIMIT 1"
 	if err := db.QueryRowContext(ctx, q).Scan(&value); err != nil {
-		return fmt.Errorf("cdr: load: %s: column %s: %w", filepath.Base(f.path), c.Name, cleanError(err))
+		return nil
 	}
 	e := &LineError{File: filepath.Base(f.path), Column: c.Name, Value: value, Want: c.Type}
 	file, err := openText(f.path)

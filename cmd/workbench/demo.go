@@ -69,24 +69,14 @@ func demoSummary(ctx context.Context, w io.Writer, dir string) error {
 	info, _ := c.Index()
 	fmt.Fprintf(w, "CDR %s (OMOP CDM %s, version %s, reference date %s)\n", dir, info.CDMVersion, info.VersionID, info.ReferenceDate)
 	fmt.Fprintf(w, "%d persons, %d indexed events\n\n", info.Persons, info.Events)
-	rows, err := c.DB().QueryContext(ctx, `SELECT domain, count(*) AS events, count(DISTINCT person_id) AS persons
-FROM search_events WHERE is_standard GROUP BY domain ORDER BY events DESC`)
+	counts, err := c.DomainCounts(ctx)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "DOMAIN\tEVENTS\tPERSONS\t")
-	for rows.Next() {
-		var domain string
-		var events, persons int64
-		if err := rows.Scan(&domain, &events, &persons); err != nil {
-			return err
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t\n", domain, events, persons)
-	}
-	if err := rows.Err(); err != nil {
-		return err
+	for _, d := range counts {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t\n", d.Domain, d.Events, d.Persons)
 	}
 	return tw.Flush()
 }

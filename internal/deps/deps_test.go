@@ -1,0 +1,69 @@
+// Package deps holds the test that enforces the dependency direction of
+// DESIGN.md: the import graph is policy, not a wish.
+package deps
+
+import (
+	"encoding/json"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	module = "github.com/openworkbench/workbench"
+	driver = "github.com/duckdb/duckdb-go/v2"
+)
+
+type pkg struct {
+	ImportPath string
+	Imports    []string
+	Deps       []string
+}
+
+// packages lists the module's packages with their direct imports and all
+// their dependencies.
+func packages(t *testing.T) map[string]pkg {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-e", "-json=ImportPath,Imports,Deps", module+"/...").Output()
+	require.NoError(t, err)
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	pkgs := map[string]pkg{}
+	for dec.More() {
+		var p pkg
+		require.NoError(t, dec.Decode(&p))
+		pkgs[strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")] = p
+	}
+	require.Contains(t, pkgs, "cdr")
+	return pkgs
+}
+
+func TestDependencyDirection(t *testing.T) {
+	pkgs := packages(t)
+	// Packages a notebook user's Go program may import: pure Go, no cgo.
+	for _, name := range []string{"cohort", "access", "notebook"} {
+		p, ok := pkgs[name]
+		if !ok {
+			continue
+		}
+		assert.NotContains(t, p.Deps, driver, "%s must build without cgo: it may not depend on the DuckDB driver", name)
+		if name != "notebook" {
+			assert.NotContains(t, p.Deps, "net/http", "%s must not depend on net/http", name)
+		}
+	}
+	// Only cdr and the state store talk to DuckDB directly.
+	for name, p := range pkgs {
+		if slices.Contains(p.Imports, driver) {
+			assert.Contains(t, []string{"cdr", "internal/store"}, name, "%s imports the DuckDB driver", name)
+		}
+		for _, imp := range p.Imports {
+			rel := strings.TrimPrefix(imp, module+"/")
+			if rel == "server" || strings.HasPrefix(rel, "cmd/") {
+				assert.Fail(t, "import of "+rel, "%s imports %s; nothing may import server or cmd", name, rel)
+			}
+		}
+	}
+}
