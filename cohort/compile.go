@@ -1,0 +1,523 @@
+package cohort
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The index tables the compiled SQL reads, as package cdr builds them.
+const (
+	tablePerson  = "search_person"
+	tableEvents  = "search_events"
+	tableClosure = "concept_closure"
+)
+
+// Options configure Compile. The zero value works.
+type Options struct {
+	// Schema is the schema or attached database that holds the index
+	// tables; empty means the connection's default.
+	Schema string
+}
+
+// Query is compiled SQL with its positional arguments (`?`). The SQL
+// selects one column, person_id, with each person of the cohort once, so a
+// caller wraps it: `SELECT count(*) FROM (<SQL>)`. Concept id lists are
+// []int64 arguments bound as BIGINT[]; numbers are float64 or int64, dates
+// strings (YYYY-MM-DD) cast to DATE, domains strings.
+type Query struct {
+	SQL  string
+	Args []any
+}
+
+// Compile validates def and compiles it to DuckDB SQL over the index
+// tables search_person, search_events and concept_closure. It is pure and
+// deterministic: the same definition and options give the same Query.
+// Values from the definition are only ever arguments.
+func Compile(def *Definition, opt Options) (Query, error) {
+	if err := def.Validate(); err != nil {
+		return Query{}, err
+	}
+	c := &compiler{opt: opt}
+	var sets []string // the operands of the final INTERSECT/EXCEPT chain
+	for i, g := range def.Includes {
+		name := "include" + strconv.Itoa(i)
+		c.group(name, index("includes", i), g)
+		sets = append(sets, "SELECT person_id FROM "+name)
+	}
+	if len(def.DataFilters) > 0 || len(def.Includes) == 0 {
+		s := "SELECT person_id FROM " + c.table(tablePerson)
+		var conds []string
+		for _, f := range slices.Compact(slices.Sorted(slices.Values(def.DataFilters))) {
+			conds = append(conds, dataFilterColumns[f])
+		}
+		if len(conds) > 0 {
+			s += " WHERE " + strings.Join(conds, " AND ")
+		}
+		sets = append(sets, s)
+	}
+	if len(sets) == 1 && len(def.Excludes) == 0 {
+		sets[0] = strings.Replace(sets[0], "SELECT ", "SELECT DISTINCT ", 1)
+	}
+	final := strings.Join(sets, "\nINTERSECT\n")
+	for i, g := range def.Excludes {
+		name := "exclude" + strconv.Itoa(i)
+		c.group(name, index("excludes", i), g)
+		final += "\nEXCEPT\nSELECT person_id FROM " + name
+	}
+
+	var q frag
+	for i, t := range c.ctes {
+		if i == 0 {
+			q.w("WITH ")
+		} else {
+			q.w(",\n")
+		}
+		q.w(t.name, " AS ( -- ", t.path, "\n")
+		q.add(&t.body)
+		q.w("\n)")
+	}
+	if len(c.ctes) > 0 {
+		q.w("\n")
+	}
+	q.w(final)
+	return Query{SQL: q.b.String(), Args: q.args}, nil
+}
+
+// dataFilterColumns maps each data filter to its search_person column.
+var dataFilterColumns = map[DataFilter]string{
+	HasEHRData:                 "has_ehr_data",
+	HasPhysicalMeasurementData: "has_physical_measurement_data",
+}
+
+// personColumns maps the concept-valued demographic types to their
+// search_person columns.
+var personColumns = map[CriteriaType]string{
+	TypeGender:    "gender_concept_id",
+	TypeSex:       "sex_at_birth_concept_id",
+	TypeRace:      "race_concept_id",
+	TypeEthnicity: "ethnicity_concept_id",
+}
+
+// frag is SQL text with the arguments of its placeholders, in order.
+type frag struct {
+	b    strings.Builder
+	args []any
+}
+
+func (f *frag) w(s ...string) {
+	for _, s := range s {
+		f.b.WriteString(s)
+	}
+}
+
+// arg writes a placeholder with a cast to typ and records its value.
+func (f *frag) arg(v any, typ string) {
+	f.b.WriteString("?::" + typ)
+	f.args = append(f.args, v)
+}
+
+func (f *frag) add(g *frag) {
+	f.b.WriteString(g.b.String())
+	f.args = append(f.args, g.args...)
+}
+
+func (f *frag) empty() bool { return f.b.Len() == 0 }
+
+type cte struct {
+	name, path string
+	body       frag
+}
+
+type compiler struct {
+	opt  Options
+	ctes []cte
+}
+
+// quoteIdent quotes an identifier for DuckDB. Every table name of the
+// compiled SQL passes here; column names are fixed in the compiler.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func (c *compiler) table(name string) string {
+	if c.opt.Schema == "" {
+		return quoteIdent(name)
+	}
+	return quoteIdent(c.opt.Schema) + "." + quoteIdent(name)
+}
+
+func (c *compiler) addCTE(name, path string, body *frag) {
+	c.ctes = append(c.ctes, cte{name: name, path: path})
+	c.ctes[len(c.ctes)-1].body.add(body)
+}
+
+// unit is one scan of search_events: events of one domain and standard
+// flag, with one reading (or several, all of one date and visit), each of
+// the given concepts and satisfying its attributes.
+type unit struct {
+	domain   Domain
+	standard bool
+	readings []unitReading
+}
+
+type unitReading struct {
+	exact, desc []int64 // concepts alone, and concepts with descendants
+	attrs       []Attribute
+}
+
+// plain reports whether p has no value conditions: its events need only
+// the right concept.
+func (p Parameter) plain() bool {
+	rs := p.readings()
+	return len(rs) == 1 && !slices.ContainsFunc(rs[0].attrs, func(a Attribute) bool { return a.Name != AttrAny })
+}
+
+// buckets merges plain parameters into one unit per (domain, standard).
+type buckets []unit
+
+func (b *buckets) add(item Domain, p Parameter) {
+	d := p.domain(item)
+	i := slices.IndexFunc(*b, func(u unit) bool { return u.domain == d && u.standard == p.Standard })
+	if i < 0 {
+		*b = append(*b, unit{domain: d, standard: p.Standard, readings: []unitReading{{}}})
+		i = len(*b) - 1
+	}
+	r := &(*b)[i].readings[0]
+	concept := p.readings()[0].concept
+	if p.descendants(item) {
+		r.desc = append(r.desc, concept)
+	} else {
+		r.exact = append(r.exact, concept)
+	}
+}
+
+// units returns the scans for the parameters of an item: merged plain
+// ones first, then one per parameter with value conditions.
+func units(it Item) []unit {
+	var plain buckets
+	var valued []unit
+	for _, p := range it.Parameters {
+		if p.plain() {
+			plain.add(it.Type, p)
+			continue
+		}
+		u := unit{domain: p.domain(it.Type), standard: p.Standard}
+		for _, r := range p.readings() {
+			ur := unitReading{attrs: r.attrs}
+			if p.descendants(it.Type) {
+				ur.desc = []int64{r.concept}
+			} else {
+				ur.exact = []int64{r.concept}
+			}
+			u.readings = append(u.readings, ur)
+		}
+		valued = append(valued, u)
+	}
+	return append(plain, valued...)
+}
+
+// event columns a part selects: person only, or what temporal relations
+// and occurrence counts need.
+const (
+	colsPerson = "person_id"
+	colsEvent  = "person_id, entry_date, visit_occurrence_id"
+)
+
+// scan writes one SELECT over search_events for u, with the modifiers
+// mods (other than occurrences) applied, selecting cols of the first
+// reading.
+func (c *compiler) scan(f *frag, u unit, mods []Modifier, cols string) {
+	f.w("SELECT ")
+	for i, col := range strings.Split(cols, ", ") {
+		if i > 0 {
+			f.w(", ")
+		}
+		f.w("e.", col)
+	}
+	f.w(" FROM ", c.table(tableEvents), " e")
+	alias := func(i int) string {
+		if i == 0 {
+			return "e"
+		}
+		return "e" + strconv.Itoa(i)
+	}
+	for i := 1; i < len(u.readings); i++ {
+		a := alias(i)
+		f.w(" JOIN ", c.table(tableEvents), " ", a, " ON ", a, ".person_id = e.person_id AND ", a, ".entry_date = e.entry_date AND ",
+			a, ".visit_occurrence_id IS NOT DISTINCT FROM e.visit_occurrence_id")
+	}
+	f.w("\n  WHERE ")
+	for i, r := range u.readings {
+		a := alias(i)
+		if i > 0 {
+			f.w("\n    AND ")
+		}
+		c.conceptIn(f, a+".concept_id", r.exact, r.desc)
+		f.w(" AND ", a, ".domain = ")
+		f.arg(string(u.domain), "VARCHAR")
+		if u.standard {
+			f.w(" AND ", a, ".is_standard")
+		} else {
+			f.w(" AND NOT ", a, ".is_standard")
+		}
+		for _, at := range r.attrs {
+			switch at.Name {
+			case AttrNum:
+				f.w(" AND ")
+				compare(f, a+".value_as_number", at.Operator, at.Operands, kindNumber)
+			case AttrCat:
+				f.w(" AND ", a, ".value_as_concept_id IN ")
+				idList(f, concepts(at.Operands))
+			}
+		}
+	}
+	for _, m := range mods {
+		switch m.Name {
+		case AgeAtEvent:
+			f.w("\n    AND ")
+			compare(f, "e.age_at_event", m.Operator, m.Operands, kindWhole)
+		case EventDate:
+			f.w("\n    AND ")
+			compare(f, "e.entry_date", m.Operator, m.Operands, kindDate)
+		case Encounters:
+			f.w("\n    AND e.visit_concept_id IN ")
+			idList(f, concepts(m.Operands))
+		}
+	}
+}
+
+// conceptIn writes "col IN (...)" for the concepts exact and the concepts
+// desc with all their descendants.
+func (c *compiler) conceptIn(f *frag, col string, exact, desc []int64) {
+	desc = slices.Compact(slices.Sorted(slices.Values(desc)))
+	exact = slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(exact))), func(id int64) bool {
+		_, found := slices.BinarySearch(desc, id)
+		return found
+	})
+	f.w(col, " IN (")
+	if len(exact) > 0 {
+		f.w("SELECT unnest(")
+		f.arg(exact, "BIGINT[]")
+		f.w(")")
+	}
+	if len(exact) > 0 && len(desc) > 0 {
+		f.w(" UNION ALL ")
+	}
+	if len(desc) > 0 {
+		f.w("SELECT descendant_id FROM ", c.table(tableClosure), " WHERE ancestor_id IN (SELECT unnest(")
+		f.arg(desc, "BIGINT[]")
+		f.w("))")
+	}
+	f.w(")")
+}
+
+// idList writes "(SELECT unnest(?::BIGINT[]))" for ids.
+func idList(f *frag, ids []int64) {
+	f.w("(SELECT unnest(")
+	f.arg(slices.Compact(slices.Sorted(slices.Values(ids))), "BIGINT[]")
+	f.w("))")
+}
+
+func concepts(operands []string) []int64 {
+	ids := make([]int64, 0, len(operands))
+	for _, s := range operands {
+		v, _ := parseOperand(kindConcept, s)
+		ids = append(ids, v.(int64))
+	}
+	return ids
+}
+
+var comparisonSQL = map[Operator]string{
+	Equal: "=", NotEqual: "<>", LessThan: "<", GreaterThan: ">", LessThanOrEqual: "<=", GreaterThanOrEqual: ">=",
+}
+
+// compare writes "expr <op> operand(s)" with the operands, validated to be
+// of kind k, as arguments.
+func compare(f *frag, expr string, op Operator, operands []string, k operandKind) {
+	typ := map[operandKind]string{kindNumber: "DOUBLE", kindWhole: "BIGINT", kindDate: "DATE"}[k]
+	val := func(s string) any {
+		v, _ := parseOperand(k, s)
+		if t, ok := v.(time.Time); ok {
+			return t.Format(time.DateOnly)
+		}
+		return v
+	}
+	f.w(expr)
+	if op == Between {
+		f.w(" BETWEEN ")
+		f.arg(val(operands[0]), typ)
+		f.w(" AND ")
+		f.arg(val(operands[1]), typ)
+		return
+	}
+	f.w(" ", comparisonSQL[op], " ")
+	f.arg(val(operands[0]), typ)
+}
+
+// occurrences returns the item's NUM_OF_OCCURRENCES modifier and the
+// others.
+func occurrences(it Item) (*Modifier, []Modifier) {
+	var occ *Modifier
+	var rest []Modifier
+	for _, m := range it.Modifiers {
+		if m.Name == NumOfOccurrences {
+			occ = &m
+			continue
+		}
+		rest = append(rest, m)
+	}
+	return occ, rest
+}
+
+// having writes the occurrence condition on count(DISTINCT entry_date).
+func having(f *frag, occ *Modifier) {
+	f.w(" GROUP BY person_id HAVING ")
+	compare(f, "count(DISTINCT entry_date)", occ.Operator, occ.Operands, kindWhole)
+}
+
+// union writes the parts joined by UNION ALL.
+func union(f *frag, parts []*frag) {
+	for i, p := range parts {
+		if i > 0 {
+			f.w("\n  UNION ALL\n")
+		}
+		f.w("  ")
+		f.add(p)
+	}
+}
+
+// itemParts returns the SELECTs of an event item's events, selecting cols.
+func (c *compiler) itemParts(it Item, cols string) []*frag {
+	_, mods := occurrences(it)
+	var parts []*frag
+	for _, u := range units(it) {
+		var f frag
+		c.scan(&f, u, mods, cols)
+		parts = append(parts, &f)
+	}
+	return parts
+}
+
+// group adds the CTEs of group g, the last one named name.
+func (c *compiler) group(name, path string, g Group) {
+	if g.Temporal {
+		c.temporal(name, path, g)
+		return
+	}
+	var parts []*frag
+	var person frag
+	var plain buckets
+	for _, it := range g.Items {
+		occ, _ := occurrences(it)
+		switch {
+		case it.Type == DomainPerson:
+			for _, p := range it.Parameters {
+				if !person.empty() {
+					person.w(" OR ")
+				}
+				personCondition(&person, p)
+			}
+		case len(it.Modifiers) == 0 && !slices.ContainsFunc(it.Parameters, func(p Parameter) bool { return !p.plain() }):
+			for _, p := range it.Parameters {
+				plain.add(it.Type, p)
+			}
+		case occ != nil:
+			var f frag
+			f.w("SELECT person_id FROM (\n")
+			union(&f, c.itemParts(it, "person_id, entry_date"))
+			f.w("\n  )")
+			having(&f, occ)
+			parts = append(parts, &f)
+		default:
+			parts = append(parts, c.itemParts(it, colsPerson)...)
+		}
+	}
+	var head []*frag
+	if !person.empty() {
+		var f frag
+		f.w("SELECT person_id FROM ", c.table(tablePerson), " WHERE ")
+		f.add(&person)
+		head = append(head, &f)
+	}
+	for _, u := range plain {
+		var f frag
+		c.scan(&f, u, nil, colsPerson)
+		head = append(head, &f)
+	}
+	var body frag
+	union(&body, append(head, parts...))
+	c.addCTE(name, path, &body)
+}
+
+// personCondition writes the search_person condition of a PERSON
+// parameter.
+func personCondition(f *frag, p Parameter) {
+	switch p.Type {
+	case TypeAge:
+		f.w("(")
+		for i, a := range p.Attributes {
+			if i > 0 {
+				f.w(" AND ")
+			}
+			compare(f, "age_at_ref", a.Operator, a.Operands, kindWhole)
+		}
+		f.w(" AND NOT is_deceased)")
+	case TypeDeceased:
+		f.w("is_deceased")
+	default:
+		f.w(personColumns[p.Type], " = ")
+		f.arg(p.ConceptID, "BIGINT")
+	}
+}
+
+// temporal adds the CTEs of a temporal group: per item with an occurrence
+// modifier its events, per side the events kept by the mention, and the
+// group's persons as the pairs of side events in the relation.
+func (c *compiler) temporal(name, path string, g Group) {
+	var sides [2][]*frag
+	for i, it := range g.Items {
+		occ, _ := occurrences(it)
+		parts := c.itemParts(it, colsEvent)
+		if occ != nil {
+			itemName := name + "_item" + strconv.Itoa(i)
+			var body frag
+			union(&body, parts)
+			c.addCTE(itemName, index(field(path, "items"), i), &body)
+			var f frag
+			f.w("SELECT ", colsEvent, " FROM ", itemName, " WHERE person_id IN (SELECT person_id FROM ", itemName)
+			having(&f, occ)
+			f.w(")")
+			parts = []*frag{&f}
+		}
+		sides[it.TemporalGroup] = append(sides[it.TemporalGroup], parts...)
+	}
+	for s, parts := range sides {
+		var body frag
+		agg := map[Mention]string{FirstMention: "min", LastMention: "max"}[g.Mention]
+		if agg == "" {
+			union(&body, parts)
+		} else {
+			body.w("  SELECT ", colsEvent, " FROM (\n")
+			union(&body, parts)
+			body.w("\n  ) QUALIFY entry_date = ", agg, "(entry_date) OVER (PARTITION BY person_id)")
+		}
+		c.addCTE(fmt.Sprintf("%s_side%d", name, s), path+" temporalGroup "+strconv.Itoa(s), &body)
+	}
+	var body frag
+	body.w("  SELECT DISTINCT a.person_id FROM ", name, "_side0 a JOIN ", name, "_side1 b ON b.person_id = a.person_id AND ")
+	switch g.Time {
+	case SameEncounter:
+		body.w("a.visit_occurrence_id = b.visit_occurrence_id")
+	case DaysBefore:
+		body.w("a.entry_date <= b.entry_date - ")
+		body.arg(g.TimeValue, "INTEGER")
+	case DaysAfter:
+		body.w("a.entry_date >= b.entry_date + ")
+		body.arg(g.TimeValue, "INTEGER")
+	case WithinDays:
+		body.w("abs(a.entry_date - b.entry_date) <= ")
+		body.arg(g.TimeValue, "INTEGER")
+	}
+	c.addCTE(name, path, &body)
+}

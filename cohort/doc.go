@@ -1,0 +1,115 @@
+// Package cohort holds cohort definitions and compiles them to SQL. It is
+// a pure pipeline: [Parse] reads the All of Us Cohort Builder's JSON into
+// a [Definition]; [Definition.Validate] reports every problem at once as
+// [ValidationErrors], each with its JSON path; [Compile] turns a valid
+// definition into a [Query] of DuckDB SQL over the index tables of package
+// cdr (search_person, search_events, concept_closure) whose values are
+// all arguments. [Definition.String] (= MarshalJSON) is the canonical form
+// and serves as a cache key. The package does no I/O and needs no cgo.
+//
+// # Semantics
+//
+// DESIGN.md ("Cohort definitions") states the semantics; in short: a
+// person is in the cohort when every include group matches, no exclude
+// group matches and every data filter holds; no include groups means
+// everyone. A non-temporal group matches when any item matches; an item
+// when the person has an event of one of its parameters' concepts that
+// satisfies the parameter's attributes and every modifier of the item.
+//
+// Where DESIGN.md is silent this package decides, and the oracle test
+// (internal/oracle) checks the SQL against the same decisions:
+//
+//   - Descendants: a parameter stands for its concept and all descendants
+//     when group or ancestorData is true, and always in the DRUG domain
+//     (an ingredient stands for every drug containing it, as in All of
+//     Us). Descendants come from concept_closure, which has a self pair for
+//     every concept of the vocabulary; a concept missing from the
+//     vocabulary matches nothing when expanded. Expansion applies to source
+//     parameters too.
+//   - Standard and source: standard=true matches is_standard rows,
+//     standard=false the source rows, which exist only where the source
+//     concept differs from the standard one. A missing "standard" is true.
+//   - Domains: events are matched in the item's domain (search_events.
+//     domain) only; a parameter's domain, when given, must equal the item's
+//     type.
+//   - Attributes: NUM compares value_as_number, CAT wants value_as_concept_id
+//     among its operands (IN or EQUAL), ANY constrains nothing, AGE only
+//     appears in PERSON AGE parameters. A missing value never satisfies
+//     NUM or CAT, NOT_EQUAL included. BETWEEN is inclusive at both ends and
+//     wants the low operand first. An attribute's conceptId names the
+//     concept whose events carry the value (the parameter's concept when
+//     0). When a parameter's attributes name several concepts (blood
+//     pressure: systolic and diastolic), the parameter matches a reading of
+//     each concept of the same person, date and visit (two readings
+//     without a visit count as the same visit), each satisfying its own
+//     attributes; the systolic-side event (the first concept) is the one
+//     modifiers and temporal relations see.
+//   - Modifiers: at most one of each kind per item. AGE_AT_EVENT compares
+//     age_at_event with whole numbers, EVENT_DATE the entry date with
+//     YYYY-MM-DD dates, ENCOUNTERS (operator IN) keeps events whose visit
+//     has one of the given visit concept ids exactly (no descendants;
+//     events without a visit never match). NUM_OF_OCCURRENCES takes any
+//     comparison and counts the distinct entry dates among the item's
+//     events that satisfy everything else, over all its parameters; the
+//     person needs at least one such event. CATI (survey mode) is a
+//     validation error: not supported.
+//   - Demographics (PERSON items): the item matches when any parameter
+//     does. AGE compares age_at_ref (completed years on the CDR reference
+//     date) with all its AGE attributes and never matches a deceased
+//     person; GENDER, SEX (sex at birth), RACE and ETHNICITY compare the
+//     concept id; DECEASED matches is_deceased. PERSON items take no
+//     modifiers and cannot be in temporal groups.
+//   - Temporal groups: each side's events are the union of its items'
+//     events (after their modifiers, occurrence counts included). FIRST and
+//     LAST mention keep, per person and side, the events of the earliest or
+//     latest date, all of them when several share it. Mention applies to
+//     both sides, as DESIGN.md says (All of Us applies it to the first
+//     side only). DURING_SAME_ENCOUNTER_AS needs both events to have the
+//     same, non-null, visit_occurrence_id. X days before: side 0's date <=
+//     side 1's date - X; after: >= side 1's date + X; within: at most X
+//     days apart either way. X = 0 is allowed (same day counts).
+//   - Data filters are a closed list: HAS_EHR_DATA and
+//     HAS_PHYSICAL_MEASUREMENT_DATA; anything else is a validation error.
+//   - An empty cohort (no include and no exclude groups) is a validation
+//     error; a group with no items and an item with no parameters too.
+//
+// # JSON
+//
+// Parse accepts the All of Us CohortDefinition:
+//
+//	CohortDefinition {includes[SearchGroup], excludes[SearchGroup], dataFilters[string]}
+//	SearchGroup      {id, name, temporal, mention, time, timeValue, items[SearchGroupItem]}
+//	SearchGroupItem  {id, name, type, temporalGroup, searchParameters[SearchParameter], modifiers[Modifier]}
+//	SearchParameter  {parameterId, name, domain, type, subtype, group, ancestorData, standard, conceptId, attributes[Attribute]}
+//	Attribute        {name, operator, operands[string], conceptId}
+//	Modifier         {name, operator, operands[string]}
+//
+// Fields the All of Us UI sends that have no meaning here are ignored:
+// count, isRequested, status and timeFrame of a SearchGroup; count,
+// isRequested and status of a SearchGroupItem; value and variantId of a
+// SearchParameter. Any other unknown field is an error with its path, as
+// is a value of the wrong JSON type; null means absent. Operands are JSON
+// strings, as All of Us sends them. timeValue may be a number or a string
+// holding one, and is required for the X_DAYS relations of a temporal
+// group. Non-temporal groups may carry the UI's default mention and time;
+// they must be valid values and are otherwise ignored.
+//
+// The canonical form (MarshalJSON, String) has a fixed key order, every
+// array present, "standard" explicit, operands in canonical spelling,
+// data filters sorted and unique, and temporal fields only on temporal
+// groups. Names and ids are kept: they do not change the result but do
+// the identity of a saved definition.
+//
+// # SQL
+//
+// Compile writes one CTE per group (and per side of a temporal group, and
+// per temporal item that counts occurrences), each selecting from
+// search_events by concept first (the table is sorted by concept_id), then
+// combines the groups with INTERSECT and EXCEPT. Plain parameters (no
+// value conditions) of the modifier-free items of a group are merged into
+// one scan per domain and standard flag, so a group of hundreds of
+// concepts reads search_events once. Concept lists are []int64 arguments
+// (`IN (SELECT unnest(?::BIGINT[]))`), numbers float64 or int64, dates
+// YYYY-MM-DD strings; table names pass one quoting function; nothing from
+// the definition is written into the SQL text.
+package cohort
