@@ -392,13 +392,13 @@ func canonicalGroups(gs []Group) []jsonGroup {
 type operandKind int
 
 const (
-	kindNone     operandKind = iota // no operands allowed
-	kindNumber                      // finite decimal numbers
-	kindWhole                       // whole numbers >= 0
-	kindConcept                     // concept ids >= 0
-	kindDate                        // YYYY-MM-DD
-	kindRefused                     // not supported
-	kindUnknown                     // unknown name
+	kindNone    operandKind = iota // no operands allowed
+	kindNumber                     // finite decimal numbers
+	kindWhole                      // whole numbers >= 0
+	kindConcept                    // concept ids >= 0
+	kindDate                       // YYYY-MM-DD
+	kindRefused                    // not supported
+	kindUnknown                    // unknown name
 )
 
 func attrKind(n AttrName) operandKind {
