@@ -376,14 +376,14 @@ func having(f *frag, occ *Modifier) {
 	compare(f, "count(DISTINCT entry_date)", occ.Operator, occ.Operands, kindWhole)
 }
 
-// union writes the parts joined by UNION ALL.
-func union(f *frag, parts []*frag) {
+// union writes the parts joined by UNION ALL, each line indented.
+func union(f *frag, parts []*frag, indent string) {
 	for i, p := range parts {
 		if i > 0 {
-			f.w("\n  UNION ALL\n")
+			f.w("\n", indent, "UNION ALL\n")
 		}
-		f.w("  ")
-		f.add(p)
+		f.w(indent, strings.ReplaceAll(p.b.String(), "\n", "\n"+indent))
+		f.args = append(f.args, p.args...)
 	}
 }
 
@@ -425,8 +425,8 @@ func (c *compiler) group(name, path string, g Group) {
 		case occ != nil:
 			var f frag
 			f.w("SELECT person_id FROM (\n")
-			union(&f, c.itemParts(it, "person_id, entry_date"))
-			f.w("\n  )")
+			union(&f, c.itemParts(it, "person_id, entry_date"), "  ")
+			f.w("\n)")
 			having(&f, occ)
 			parts = append(parts, &f)
 		default:
@@ -446,7 +446,7 @@ func (c *compiler) group(name, path string, g Group) {
 		head = append(head, &f)
 	}
 	var body frag
-	union(&body, append(head, parts...))
+	union(&body, append(head, parts...), "  ")
 	c.addCTE(name, path, &body)
 }
 
@@ -482,7 +482,7 @@ func (c *compiler) temporal(name, path string, g Group) {
 		if occ != nil {
 			itemName := name + "_item" + strconv.Itoa(i)
 			var body frag
-			union(&body, parts)
+			union(&body, parts, "  ")
 			c.addCTE(itemName, index(field(path, "items"), i), &body)
 			var f frag
 			f.w("SELECT ", colsEvent, " FROM ", itemName, " WHERE person_id IN (SELECT person_id FROM ", itemName)
@@ -496,10 +496,10 @@ func (c *compiler) temporal(name, path string, g Group) {
 		var body frag
 		agg := map[Mention]string{FirstMention: "min", LastMention: "max"}[g.Mention]
 		if agg == "" {
-			union(&body, parts)
+			union(&body, parts, "  ")
 		} else {
 			body.w("  SELECT ", colsEvent, " FROM (\n")
-			union(&body, parts)
+			union(&body, parts, "    ")
 			body.w("\n  ) QUALIFY entry_date = ", agg, "(entry_date) OVER (PARTITION BY person_id)")
 		}
 		c.addCTE(fmt.Sprintf("%s_side%d", name, s), path+" temporalGroup "+strconv.Itoa(s), &body)

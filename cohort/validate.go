@@ -209,13 +209,13 @@ func (v *errorList) operands(path string, op Operator, operands []string, k oper
 	op2 := field(path, "operands")
 	switch {
 	case op == Between && len(operands) != 2:
-		v.add(op2, fmt.Sprintf("want 2 operands (%ss) for BETWEEN, got %d", what, len(operands)))
+		v.add(op2, fmt.Sprintf("want 2 operands for BETWEEN, each a %s; got %d", what, len(operands)))
 		return
 	case op == In && len(operands) == 0:
-		v.add(op2, fmt.Sprintf("want at least 1 operand (%s) for IN", what))
+		v.add(op2, fmt.Sprintf("want at least 1 operand for IN, each a %s", what))
 		return
 	case op != Between && op != In && len(operands) != 1:
-		v.add(op2, fmt.Sprintf("want 1 operand (%s) for %s, got %d", what, op, len(operands)))
+		v.add(op2, fmt.Sprintf("want 1 operand for %s, a %s; got %d", op, what, len(operands)))
 		return
 	}
 	var vals []any

@@ -1,0 +1,150 @@
+package cohort
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden SQL files of testdata/golden")
+
+// readDefinition parses a JSON file of testdata.
+func readDefinition(t testing.TB, path string) *Definition {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	def, err := Parse(data)
+	require.NoError(t, err, path)
+	return def
+}
+
+// golden renders a query as the golden files hold it: the SQL, then one
+// comment line per argument with its Go type.
+func golden(name string, q Query) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "-- %s.json, compiled by TestGolden (refresh: go test ./cohort -run TestGolden -update)\n", name)
+	b.WriteString(q.SQL)
+	b.WriteString("\n-- args:\n")
+	for i, a := range q.Args {
+		if s, ok := a.(string); ok {
+			fmt.Fprintf(&b, "-- %d: string %q\n", i+1, s)
+			continue
+		}
+		fmt.Fprintf(&b, "-- %d: %T %v\n", i+1, a, a)
+	}
+	return b.String()
+}
+
+// TestGolden compiles every testdata/golden/<name>.json and compares the
+// SQL and arguments with <name>.sql.
+func TestGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/golden/*.json")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(files), 10)
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		t.Run(name, func(t *testing.T) {
+			q, err := Compile(readDefinition(t, f), Options{})
+			require.NoError(t, err)
+			got := golden(name, q)
+			sqlFile := strings.TrimSuffix(f, ".json") + ".sql"
+			if *update {
+				require.NoError(t, os.WriteFile(sqlFile, []byte(got), 0o644))
+			}
+			want, err := os.ReadFile(sqlFile)
+			require.NoError(t, err, "run with -update to create it")
+			assert.Equal(t, string(want), got)
+			assert.Equal(t, strings.Count(q.SQL, "?"), len(q.Args), "one argument per placeholder")
+		})
+	}
+}
+
+// TestExamples checks that the shared example definitions parse, validate,
+// compile, and survive a round trip through their canonical form.
+func TestExamples(t *testing.T) {
+	files, err := filepath.Glob("testdata/examples/*.json")
+	require.NoError(t, err)
+	require.Len(t, files, 5)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			def := readDefinition(t, f)
+			q, err := Compile(def, Options{})
+			require.NoError(t, err)
+			assert.Contains(t, q.SQL, "search_events")
+			again, err := Parse([]byte(def.String()))
+			require.NoError(t, err)
+			assert.Equal(t, def, again)
+			assert.Equal(t, def.String(), again.String())
+		})
+	}
+}
+
+func TestCompileDeterministic(t *testing.T) {
+	def := readDefinition(t, "testdata/golden/temporal_last_before_occurrences.json")
+	a, err := Compile(def, Options{})
+	require.NoError(t, err)
+	for range 20 {
+		b, err := Compile(def, Options{})
+		require.NoError(t, err)
+		require.Equal(t, a, b)
+	}
+}
+
+// TestCompileSchema checks that every table is qualified by the schema
+// option, quoted.
+func TestCompileSchema(t *testing.T) {
+	def := readDefinition(t, "testdata/golden/demographics_only.json")
+	q, err := Compile(def, Options{Schema: `cdr "v8"`})
+	require.NoError(t, err)
+	assert.Contains(t, q.SQL, `"cdr ""v8"""."search_person"`)
+	assert.NotContains(t, strings.ReplaceAll(q.SQL, `"cdr ""v8"""."search_person"`, ""), "search_person")
+}
+
+// TestCompileEquivalent checks that definitions with the same meaning
+// compile to the same query.
+func TestCompileEquivalent(t *testing.T) {
+	a, err := Parse([]byte(`{"includes":[{"items":[{"type":"CONDITION","searchParameters":[
+		{"conceptId":2,"domain":"CONDITION"},{"conceptId":1}],"modifiers":[
+		{"name":"AGE_AT_EVENT","operator":"BETWEEN","operands":["018","65.0e0"]}]}]}],"dataFilters":["HAS_EHR_DATA","HAS_EHR_DATA"]}`))
+	require.Error(t, a.Validate(), "65.0e0 is not a whole number")
+	b, err := Parse([]byte(`{"includes":[{"items":[{"type":"CONDITION","searchParameters":[
+		{"conceptId":1,"standard":true},{"conceptId":2}]}]}],"dataFilters":["HAS_EHR_DATA"]}`))
+	require.NoError(t, err)
+	c, err := Parse([]byte(`{"includes":[{"id":"x","items":[{"type":"CONDITION","searchParameters":[
+		{"conceptId":2},{"conceptId":1,"name":"one"}]}]}],"excludes":[],"dataFilters":["HAS_EHR_DATA","HAS_EHR_DATA"]}`))
+	require.NoError(t, err)
+	qb, err := Compile(b, Options{})
+	require.NoError(t, err)
+	qc, err := Compile(c, Options{})
+	require.NoError(t, err)
+	assert.Equal(t, qb, qc)
+}
+
+func TestCanonical(t *testing.T) {
+	def, err := Parse([]byte(`{"includes":[{"temporal":false,"mention":"ANY_MENTION","time":"DURING_SAME_ENCOUNTER_AS","timeValue":"",
+		"items":[{"type":"MEASUREMENT","temporalGroup":0,"searchParameters":[{"conceptId":3004410,
+		"attributes":[{"name":"NUM","operator":"BETWEEN","operands":["06.50","1e1"]},{"name":"ANY","operator":"IN","operands":[]}]}],
+		"modifiers":[{"name":"EVENT_DATE","operator":"GREATER_THAN","operands":["2020-01-02"]},
+		{"name":"NUM_OF_OCCURRENCES","operator":"EQUAL","operands":["007"]}]}]}],
+		"dataFilters":["HAS_PHYSICAL_MEASUREMENT_DATA","HAS_EHR_DATA","HAS_EHR_DATA"]}`))
+	require.NoError(t, err)
+	require.NoError(t, def.Validate())
+	want := `{"includes":[{"temporal":false,"items":[{"type":"MEASUREMENT","searchParameters":[{"group":false,"ancestorData":false,` +
+		`"standard":true,"conceptId":3004410,"attributes":[{"name":"NUM","operator":"BETWEEN","operands":["6.5","10"]},` +
+		`{"name":"ANY","operands":[]}]}],"modifiers":[{"name":"EVENT_DATE","operator":"GREATER_THAN","operands":["2020-01-02"]},` +
+		`{"name":"NUM_OF_OCCURRENCES","operator":"EQUAL","operands":["7"]}]}]}],"excludes":[],` +
+		`"dataFilters":["HAS_EHR_DATA","HAS_PHYSICAL_MEASUREMENT_DATA"]}`
+	assert.Equal(t, want, def.String())
+	b, err := def.MarshalJSON()
+	require.NoError(t, err)
+	assert.Equal(t, want, string(b))
+	again, err := Parse(b)
+	require.NoError(t, err)
+	assert.Equal(t, want, again.String())
+}

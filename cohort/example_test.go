@@ -1,0 +1,88 @@
+package cohort_test
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/openworkbench/workbench/cohort"
+)
+
+// Women with a condition of the wrist fracture hierarchy on at least two
+// dates, as the All of Us Cohort Builder would send it.
+const wristFractures = `{
+  "includes": [
+    {"items": [{"type": "CONDITION", "searchParameters": [
+      {"parameterId": "p4134304", "name": "Fracture of wrist", "domain": "CONDITION", "type": "SNOMED",
+       "group": true, "ancestorData": false, "standard": true, "conceptId": 4134304, "attributes": []}],
+      "modifiers": [{"name": "NUM_OF_OCCURRENCES", "operator": "GREATER_THAN_OR_EQUAL_TO", "operands": ["2"]}]}]},
+    {"items": [{"type": "PERSON", "searchParameters": [
+      {"parameterId": "g8532", "name": "Female", "domain": "PERSON", "type": "GENDER", "conceptId": 8532}]}]}
+  ],
+  "excludes": [],
+  "dataFilters": ["HAS_EHR_DATA"]
+}`
+
+func ExampleCompile() {
+	def, err := cohort.Parse([]byte(wristFractures))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	q, err := cohort.Compile(def, cohort.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(q.SQL)
+	fmt.Println(q.Args...)
+	// Output:
+	// WITH include0 AS ( -- includes[0]
+	//   SELECT person_id FROM (
+	//     SELECT e.person_id, e.entry_date FROM "search_events" e
+	//       WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.domain = ?::VARCHAR AND e.is_standard
+	//   ) GROUP BY person_id HAVING count(DISTINCT entry_date) >= ?::BIGINT
+	// ),
+	// include1 AS ( -- includes[1]
+	//   SELECT person_id FROM "search_person" WHERE gender_concept_id = ?::BIGINT
+	// )
+	// SELECT person_id FROM include0
+	// INTERSECT
+	// SELECT person_id FROM include1
+	// INTERSECT
+	// SELECT person_id FROM "search_person" WHERE has_ehr_data
+	// [4134304] CONDITION 2 8532
+}
+
+func ExampleParse() {
+	def, err := cohort.Parse([]byte(`{"includes": [{"items": [{"type": "DRUG",
+		"searchParameters": [{"conceptId": 1118084, "name": "celecoxib"}], "modifiers": []}]}]}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// The canonical form: the cache key.
+	fmt.Println(def)
+	// Output:
+	// {"includes":[{"temporal":false,"items":[{"type":"DRUG","searchParameters":[{"name":"celecoxib","group":false,"ancestorData":false,"standard":true,"conceptId":1118084,"attributes":[]}],"modifiers":[]}]}],"excludes":[],"dataFilters":[]}
+}
+
+func ExampleDefinition_Validate() {
+	def, err := cohort.Parse([]byte(`{"includes": [{"items": [{"type": "MEASUREMENT",
+		"searchParameters": [{"conceptId": 3004410, "attributes": [{"name": "NUM", "operator": "BETWEEN", "operands": ["7"]}]}],
+		"modifiers": [{"name": "CATI", "operator": "IN", "operands": ["42530794"]}]}]}],
+		"dataFilters": ["HAS_GENOMIC_DATA"]}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var problems cohort.ValidationErrors
+	if err := def.Validate(); errors.As(err, &problems) {
+		for _, p := range problems {
+			fmt.Println(p.Path + ": " + p.Msg)
+		}
+	}
+	// Output:
+	// includes[0].items[0].searchParameters[0].attributes[0].operands: want 2 operands for BETWEEN, each a number; got 1
+	// includes[0].items[0].modifiers[0].name: the CATI modifier is not supported
+	// dataFilters[0]: unknown data filter "HAS_GENOMIC_DATA" (want one of HAS_EHR_DATA, HAS_PHYSICAL_MEASUREMENT_DATA)
+}

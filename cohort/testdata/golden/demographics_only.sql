@@ -1,0 +1,29 @@
+-- demographics_only.json, compiled by TestGolden (refresh: go test ./cohort -run TestGolden -update)
+WITH include0 AS ( -- includes[0]
+  SELECT person_id FROM "search_person" WHERE (age_at_ref BETWEEN ?::BIGINT AND ?::BIGINT AND NOT is_deceased)
+),
+include1 AS ( -- includes[1]
+  SELECT person_id FROM "search_person" WHERE gender_concept_id = ?::BIGINT OR sex_at_birth_concept_id = ?::BIGINT
+),
+include2 AS ( -- includes[2]
+  SELECT person_id FROM "search_person" WHERE race_concept_id = ?::BIGINT OR ethnicity_concept_id = ?::BIGINT
+),
+exclude0 AS ( -- excludes[0]
+  SELECT person_id FROM "search_person" WHERE is_deceased
+)
+SELECT person_id FROM include0
+INTERSECT
+SELECT person_id FROM include1
+INTERSECT
+SELECT person_id FROM include2
+INTERSECT
+SELECT person_id FROM "search_person" WHERE has_ehr_data
+EXCEPT
+SELECT person_id FROM exclude0
+-- args:
+-- 1: int64 18
+-- 2: int64 65
+-- 3: int64 8532
+-- 4: int64 8551
+-- 5: int64 8516
+-- 6: int64 38003563

@@ -1,0 +1,23 @@
+-- temporal_within_30_days.json, compiled by TestGolden (refresh: go test ./cohort -run TestGolden -update)
+WITH include0_side0 AS ( -- includes[0] temporalGroup 0
+  SELECT person_id, entry_date, visit_occurrence_id FROM (
+    SELECT e.person_id, e.entry_date, e.visit_occurrence_id FROM "search_events" e
+      WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.domain = ?::VARCHAR AND e.is_standard
+  ) QUALIFY entry_date = min(entry_date) OVER (PARTITION BY person_id)
+),
+include0_side1 AS ( -- includes[0] temporalGroup 1
+  SELECT person_id, entry_date, visit_occurrence_id FROM (
+    SELECT e.person_id, e.entry_date, e.visit_occurrence_id FROM "search_events" e
+      WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.domain = ?::VARCHAR AND e.is_standard
+  ) QUALIFY entry_date = min(entry_date) OVER (PARTITION BY person_id)
+),
+include0 AS ( -- includes[0]
+  SELECT DISTINCT a.person_id FROM include0_side0 a JOIN include0_side1 b ON b.person_id = a.person_id AND abs(a.entry_date - b.entry_date) <= ?::INTEGER
+)
+SELECT DISTINCT person_id FROM include0
+-- args:
+-- 1: []int64 [201826]
+-- 2: string "CONDITION"
+-- 3: []int64 [1503297]
+-- 4: string "DRUG"
+-- 5: int64 30
