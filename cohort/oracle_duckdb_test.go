@@ -6,11 +6,14 @@ import (
 	"database/sql"
 	"flag"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench/cohort"
@@ -126,4 +129,26 @@ func TestOracleDuckDB(t *testing.T) {
 		}
 	}
 	cov.check(t)
+}
+
+// TestGoldenOnDuckDB runs the golden and example definitions on random
+// index tables: the SQL must run and agree with the oracle.
+func TestGoldenOnDuckDB(t *testing.T) {
+	db, err := sql.Open("duckdb", "")
+	require.NoError(t, err)
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	data := oracle.RandomData(rand.New(rand.NewPCG(1, 1)))
+	loadIndex(t, db, data)
+	files, err := filepath.Glob("testdata/*/*.json")
+	require.NoError(t, err)
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		require.NoError(t, err)
+		def, err := cohort.Parse(raw)
+		require.NoError(t, err)
+		q, err := cohort.Compile(def, cohort.Options{})
+		require.NoError(t, err)
+		assert.Equal(t, sortedKeys(oracle.Eval(def, data)), persons(t, db, q), f)
+	}
 }
