@@ -41,14 +41,16 @@ func Compile(def *Definition, opt Options) (Query, error) {
 		return Query{}, err
 	}
 	c := &compiler{opt: opt}
-	var sets []string // the operands of the final INTERSECT/EXCEPT chain
+	// The cohort is (includes ∩ data filters) − excludes: a chain of
+	// INTERSECT then EXCEPT, evaluated left to right.
+	var sets []string // what the chain selects person_id from
 	for i, g := range def.Includes {
 		name := "include" + strconv.Itoa(i)
 		c.group(name, index("includes", i), g)
-		sets = append(sets, "SELECT person_id FROM "+name)
+		sets = append(sets, name)
 	}
 	if len(def.DataFilters) > 0 || len(def.Includes) == 0 {
-		s := "SELECT person_id FROM " + c.table(tablePerson)
+		s := c.table(tablePerson)
 		var conds []string
 		for _, f := range slices.Compact(slices.Sorted(slices.Values(def.DataFilters))) {
 			conds = append(conds, dataFilterColumns[f])
@@ -58,14 +60,22 @@ func Compile(def *Definition, opt Options) (Query, error) {
 		}
 		sets = append(sets, s)
 	}
-	if len(sets) == 1 && len(def.Excludes) == 0 {
-		sets[0] = strings.Replace(sets[0], "SELECT ", "SELECT DISTINCT ", 1)
+	var final strings.Builder
+	for i, s := range sets {
+		if i > 0 {
+			final.WriteString("\nINTERSECT\n")
+		}
+		// Set operations return each person once; a lone SELECT must ask.
+		if len(sets) == 1 && len(def.Excludes) == 0 {
+			final.WriteString("SELECT DISTINCT person_id FROM " + s)
+		} else {
+			final.WriteString("SELECT person_id FROM " + s)
+		}
 	}
-	final := strings.Join(sets, "\nINTERSECT\n")
 	for i, g := range def.Excludes {
 		name := "exclude" + strconv.Itoa(i)
 		c.group(name, index("excludes", i), g)
-		final += "\nEXCEPT\nSELECT person_id FROM " + name
+		final.WriteString("\nEXCEPT\nSELECT person_id FROM " + name)
 	}
 
 	var q frag
@@ -82,7 +92,7 @@ func Compile(def *Definition, opt Options) (Query, error) {
 	if len(c.ctes) > 0 {
 		q.w("\n")
 	}
-	q.w(final)
+	q.w(final.String())
 	return Query{SQL: q.b.String(), Args: q.args}, nil
 }
 

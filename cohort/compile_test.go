@@ -1,6 +1,7 @@
 package cohort
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -147,4 +148,22 @@ func TestCanonical(t *testing.T) {
 	again, err := Parse(b)
 	require.NoError(t, err)
 	assert.Equal(t, want, again.String())
+}
+
+// TestDefinitionInJSON checks that a Definition reads and writes itself as
+// a field of another document, with Parse's errors.
+func TestDefinitionInJSON(t *testing.T) {
+	var doc struct {
+		Name       string      `json:"name"`
+		Definition *Definition `json:"definition"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(`{"name":"x","definition":`+withItem(condition)+`}`), &doc))
+	require.NoError(t, doc.Definition.Validate())
+	out, err := json.Marshal(doc)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"name":"x","definition":`+doc.Definition.String()+`}`, string(out))
+	err = json.Unmarshal([]byte(`{"definition":{"includes":[{"itemz":[]}]}}`), &doc)
+	assert.ErrorIs(t, err, ErrInvalid)
+	assert.ErrorContains(t, err, "includes[0].itemz: unknown field")
+	assert.Equal(t, "null", (*Definition)(nil).String())
 }

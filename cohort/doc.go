@@ -42,8 +42,8 @@
 //     pressure: systolic and diastolic), the parameter matches a reading of
 //     each concept of the same person, date and visit (two readings
 //     without a visit count as the same visit), each satisfying its own
-//     attributes; the systolic-side event (the first concept) is the one
-//     modifiers and temporal relations see.
+//     attributes; the reading of the first concept named is the event
+//     that modifiers and temporal relations see.
 //   - Modifiers: at most one of each kind per item. AGE_AT_EVENT compares
 //     age_at_event with whole numbers, EVENT_DATE the entry date with
 //     YYYY-MM-DD dates, ENCOUNTERS (operator IN) keeps events whose visit

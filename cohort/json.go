@@ -328,6 +328,9 @@ type (
 // with the same canonical form have the same meaning, so it serves as a
 // cache key; Parse reads it back to an equal definition.
 func (d *Definition) MarshalJSON() ([]byte, error) {
+	if d == nil {
+		return []byte("null"), nil
+	}
 	j := jsonDefinition{
 		Includes:    canonicalGroups(d.Includes),
 		Excludes:    canonicalGroups(d.Excludes),
@@ -337,6 +340,17 @@ func (d *Definition) MarshalJSON() ([]byte, error) {
 		j.DataFilters = []DataFilter{}
 	}
 	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads d with Parse, so a Definition can be a field of
+// other JSON documents.
+func (d *Definition) UnmarshalJSON(data []byte) error {
+	p, err := Parse(data)
+	if err != nil {
+		return err
+	}
+	*d = *p
+	return nil
 }
 
 // String returns the canonical JSON form of d (see MarshalJSON).
@@ -397,7 +411,6 @@ const (
 	kindWhole                      // whole numbers >= 0
 	kindConcept                    // concept ids >= 0
 	kindDate                       // YYYY-MM-DD
-	kindRefused                    // not supported
 	kindUnknown                    // unknown name
 )
 
@@ -423,8 +436,6 @@ func modifierKind(n ModifierName) operandKind {
 		return kindDate
 	case Encounters:
 		return kindConcept
-	case CATI:
-		return kindRefused
 	}
 	return kindUnknown
 }
