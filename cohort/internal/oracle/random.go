@@ -140,12 +140,24 @@ func RandomData(r *rand.Rand) Data {
 				e.UnitConceptID = ptr(int64(8876))
 			}
 			if eventDomains[d] == cohort.DomainPhysicalMeasurement && r.IntN(2) == 0 {
-				// A blood pressure: systolic and diastolic of one date and visit.
+				// A blood pressure: systolic and diastolic of one date and
+				// visit; sometimes the diastolic is missing, of another
+				// visit, or of none.
 				for _, c := range []int64{Systolic, Diastolic} {
 					bp := e
 					eventID++
 					bp.EventID, bp.ConceptID = eventID, c
 					bp.ValueAsNumber = ptr(float64(50 + r.IntN(130)))
+					if c == Diastolic {
+						switch r.IntN(8) {
+						case 0:
+							continue
+						case 1:
+							bp.VisitOccurrenceID = ptr(1000000 + eventID)
+						case 2:
+							bp.VisitOccurrenceID, bp.VisitConceptID = nil, nil
+						}
+					}
 					data.Events = append(data.Events, bp)
 				}
 				continue
