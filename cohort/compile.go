@@ -111,10 +111,12 @@ var personColumns = map[CriteriaType]string{
 	TypeEthnicity: "ethnicity_concept_id",
 }
 
-// frag is SQL text with the arguments of its placeholders, in order.
+// frag is SQL text with the arguments of its placeholders, in order, and
+// a label (the items it selects from) that union writes as a comment.
 type frag struct {
-	b    strings.Builder
-	args []any
+	b     strings.Builder
+	args  []any
+	label string
 }
 
 func (f *frag) w(s ...string) {
@@ -169,6 +171,7 @@ type unit struct {
 	domain   Domain
 	standard bool
 	readings []unitReading
+	items    []string // the items merged into the unit, for comments
 }
 
 type unitReading struct {
@@ -186,12 +189,15 @@ func (p Parameter) plain() bool {
 // buckets merges plain parameters into one unit per (domain, standard).
 type buckets []unit
 
-func (b *buckets) add(item Domain, p Parameter) {
+func (b *buckets) add(item Domain, p Parameter, label string) {
 	d := p.domain(item)
 	i := slices.IndexFunc(*b, func(u unit) bool { return u.domain == d && u.standard == p.Standard })
 	if i < 0 {
 		*b = append(*b, unit{domain: d, standard: p.Standard, readings: []unitReading{{}}})
 		i = len(*b) - 1
+	}
+	if !slices.Contains((*b)[i].items, label) {
+		(*b)[i].items = append((*b)[i].items, label)
 	}
 	r := &(*b)[i].readings[0]
 	concept := p.readings()[0].concept
@@ -209,7 +215,7 @@ func units(it Item) []unit {
 	var valued []unit
 	for _, p := range it.Parameters {
 		if p.plain() {
-			plain.add(it.Type, p)
+			plain.add(it.Type, p, "")
 			continue
 		}
 		u := unit{domain: p.domain(it.Type), standard: p.Standard}
@@ -392,19 +398,23 @@ func union(f *frag, parts []*frag, indent string) {
 		if i > 0 {
 			f.w("\n", indent, "UNION ALL\n")
 		}
+		if p.label != "" {
+			f.w(indent, "-- ", p.label, "\n")
+		}
 		f.w(indent, strings.ReplaceAll(p.b.String(), "\n", "\n"+indent))
 		f.args = append(f.args, p.args...)
 	}
 }
 
-// itemParts returns the SELECTs of an event item's events, selecting cols.
-func (c *compiler) itemParts(it Item, cols string) []*frag {
+// itemParts returns the SELECTs of an event item's events, selecting
+// cols, labelled label.
+func (c *compiler) itemParts(it Item, cols, label string) []*frag {
 	_, mods := occurrences(it)
 	var parts []*frag
 	for _, u := range units(it) {
-		var f frag
-		c.scan(&f, u, mods, cols)
-		parts = append(parts, &f)
+		f := &frag{label: label}
+		c.scan(f, u, mods, cols)
+		parts = append(parts, f)
 	}
 	return parts
 }
@@ -417,11 +427,14 @@ func (c *compiler) group(name, path string, g Group) {
 	}
 	var parts []*frag
 	var person frag
+	var personItems []string
 	var plain buckets
-	for _, it := range g.Items {
+	for i, it := range g.Items {
+		label := index("items", i)
 		occ, _ := occurrences(it)
 		switch {
 		case it.Type == DomainPerson:
+			personItems = append(personItems, label)
 			for _, p := range it.Parameters {
 				if !person.empty() {
 					person.w(" OR ")
@@ -430,33 +443,37 @@ func (c *compiler) group(name, path string, g Group) {
 			}
 		case len(it.Modifiers) == 0 && !slices.ContainsFunc(it.Parameters, func(p Parameter) bool { return !p.plain() }):
 			for _, p := range it.Parameters {
-				plain.add(it.Type, p)
+				plain.add(it.Type, p, label)
 			}
 		case occ != nil:
-			var f frag
+			f := &frag{label: label}
 			f.w("SELECT person_id FROM (\n")
-			union(&f, c.itemParts(it, "person_id, entry_date"), "  ")
+			union(f, c.itemParts(it, "person_id, entry_date", ""), "  ")
 			f.w("\n)")
-			having(&f, occ)
-			parts = append(parts, &f)
+			having(f, occ)
+			parts = append(parts, f)
 		default:
-			parts = append(parts, c.itemParts(it, colsPerson)...)
+			parts = append(parts, c.itemParts(it, colsPerson, label)...)
 		}
 	}
 	var head []*frag
 	if !person.empty() {
-		var f frag
+		f := &frag{label: strings.Join(personItems, ", ")}
 		f.w("SELECT person_id FROM ", c.table(tablePerson), " WHERE ")
 		f.add(&person)
-		head = append(head, &f)
+		head = append(head, f)
 	}
 	for _, u := range plain {
-		var f frag
-		c.scan(&f, u, nil, colsPerson)
-		head = append(head, &f)
+		f := &frag{label: strings.Join(u.items, ", ")}
+		c.scan(f, u, nil, colsPerson)
+		head = append(head, f)
+	}
+	all := append(head, parts...)
+	if len(g.Items) == 1 {
+		all[0].label = "" // the CTE's comment says it
 	}
 	var body frag
-	union(&body, append(head, parts...), "  ")
+	union(&body, all, "  ")
 	c.addCTE(name, path, &body)
 }
 
@@ -488,18 +505,20 @@ func (c *compiler) temporal(name, path string, g Group) {
 	var sides [2][]*frag
 	for i, it := range g.Items {
 		occ, _ := occurrences(it)
-		parts := c.itemParts(it, colsEvent)
+		label := index("items", i)
 		if occ != nil {
 			itemName := name + "_item" + strconv.Itoa(i)
 			var body frag
-			union(&body, parts, "  ")
+			union(&body, c.itemParts(it, colsEvent, ""), "  ")
 			c.addCTE(itemName, index(field(path, "items"), i), &body)
-			var f frag
+			f := &frag{label: label}
 			f.w("SELECT ", colsEvent, " FROM ", itemName, " WHERE person_id IN (SELECT person_id FROM ", itemName)
-			having(&f, occ)
+			having(f, occ)
 			f.w(")")
-			parts = []*frag{&f}
+			sides[it.TemporalGroup] = append(sides[it.TemporalGroup], f)
+			continue
 		}
+		parts := c.itemParts(it, colsEvent, label)
 		sides[it.TemporalGroup] = append(sides[it.TemporalGroup], parts...)
 	}
 	for s, parts := range sides {

@@ -167,3 +167,26 @@ func TestDefinitionInJSON(t *testing.T) {
 	assert.ErrorContains(t, err, "includes[0].itemz: unknown field")
 	assert.Equal(t, "null", (*Definition)(nil).String())
 }
+
+func BenchmarkParse(b *testing.B) {
+	data, err := os.ReadFile("testdata/golden/group_200_concepts.json")
+	require.NoError(b, err)
+	for b.Loop() {
+		if _, err := Parse(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCompile(b *testing.B) {
+	for _, name := range []string{"group_200_concepts", "temporal_last_before_occurrences"} {
+		def := readDefinition(b, "testdata/golden/"+name+".json")
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Compile(def, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

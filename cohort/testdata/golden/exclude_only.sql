@@ -1,7 +1,9 @@
 -- exclude_only.json, compiled by TestGolden (refresh: go test ./cohort -run TestGolden -update)
 WITH exclude0 AS ( -- excludes[0]
+  -- items[1]
   SELECT person_id FROM "search_person" WHERE gender_concept_id = ?::BIGINT
   UNION ALL
+  -- items[0]
   SELECT e.person_id FROM "search_events" e
     WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.domain = ?::VARCHAR AND e.is_standard
 )

@@ -1,9 +1,11 @@
 -- same_encounter.json, compiled by TestGolden (refresh: go test ./cohort -run TestGolden -update)
 WITH include0_side0 AS ( -- includes[0] temporalGroup 0
+  -- items[0]
   SELECT e.person_id, e.entry_date, e.visit_occurrence_id FROM "search_events" e
     WHERE e.concept_id IN (SELECT unnest(?::BIGINT[])) AND e.domain = ?::VARCHAR AND e.is_standard
 ),
 include0_side1 AS ( -- includes[0] temporalGroup 1
+  -- items[1]
   SELECT e.person_id, e.entry_date, e.visit_occurrence_id FROM "search_events" e
     WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.domain = ?::VARCHAR AND e.is_standard
 ),

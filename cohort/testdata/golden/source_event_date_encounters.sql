@@ -5,6 +5,7 @@ WITH include0 AS ( -- includes[0]
       AND e.entry_date BETWEEN ?::DATE AND ?::DATE
       AND e.visit_concept_id IN (SELECT unnest(?::BIGINT[]))
   UNION ALL
+  -- items[0]
   SELECT e.person_id FROM "search_events" e
     WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.domain = ?::VARCHAR AND e.is_standard
       AND e.entry_date BETWEEN ?::DATE AND ?::DATE

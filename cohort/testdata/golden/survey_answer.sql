@@ -3,6 +3,7 @@ WITH include0 AS ( -- includes[0]
   SELECT e.person_id FROM "search_events" e
     WHERE e.concept_id IN (SELECT unnest(?::BIGINT[])) AND e.domain = ?::VARCHAR AND e.is_standard
   UNION ALL
+  -- items[0]
   SELECT e.person_id FROM "search_events" e
     WHERE e.concept_id IN (SELECT unnest(?::BIGINT[])) AND e.domain = ?::VARCHAR AND e.is_standard AND e.value_as_concept_id IN (SELECT unnest(?::BIGINT[]))
 )

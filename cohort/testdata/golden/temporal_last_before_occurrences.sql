@@ -5,14 +5,17 @@ WITH include0_item0 AS ( -- includes[0].items[0]
 ),
 include0_side0 AS ( -- includes[0] temporalGroup 0
   SELECT person_id, entry_date, visit_occurrence_id FROM (
+    -- items[0]
     SELECT person_id, entry_date, visit_occurrence_id FROM include0_item0 WHERE person_id IN (SELECT person_id FROM include0_item0 GROUP BY person_id HAVING count(DISTINCT entry_date) >= ?::BIGINT)
   ) QUALIFY entry_date = max(entry_date) OVER (PARTITION BY person_id)
 ),
 include0_side1 AS ( -- includes[0] temporalGroup 1
   SELECT person_id, entry_date, visit_occurrence_id FROM (
+    -- items[1]
     SELECT e.person_id, e.entry_date, e.visit_occurrence_id FROM "search_events" e
       WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.domain = ?::VARCHAR AND e.is_standard
     UNION ALL
+    -- items[2]
     SELECT e.person_id, e.entry_date, e.visit_occurrence_id FROM "search_events" e
       WHERE e.concept_id IN (SELECT unnest(?::BIGINT[])) AND e.domain = ?::VARCHAR AND e.is_standard AND e.value_as_number > ?::DOUBLE
   ) QUALIFY entry_date = max(entry_date) OVER (PARTITION BY person_id)

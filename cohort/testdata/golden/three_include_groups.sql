@@ -8,9 +8,11 @@ include1 AS ( -- includes[1]
     WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.domain = ?::VARCHAR AND e.is_standard
 ),
 include2 AS ( -- includes[2]
+  -- items[0]
   SELECT e.person_id FROM "search_events" e
     WHERE e.concept_id IN (SELECT unnest(?::BIGINT[])) AND e.domain = ?::VARCHAR AND e.is_standard
   UNION ALL
+  -- items[1]
   SELECT e.person_id FROM "search_events" e
     WHERE e.concept_id IN (SELECT unnest(?::BIGINT[])) AND e.domain = ?::VARCHAR AND e.is_standard
 )
