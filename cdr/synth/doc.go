@@ -1,0 +1,41 @@
+// Package synth generates synthetic OMOP CDM v5.3 CDRs of any size, for
+// demos, tests and benchmarks of the workbench, with no real person in
+// them.
+//
+// [Generate] writes a CDR folder that [cdr.Open] reads: the clinical
+// tables (person, observation_period, visit_occurrence,
+// condition_occurrence, drug_exposure, procedure_occurrence, measurement,
+// observation, device_exposure, death) as folders of Parquet part files,
+// one part per block of persons, and the vocabulary tables (concept,
+// concept_ancestor, concept_relationship, vocabulary, domain,
+// concept_class, relationship) and cdm_source as single Parquet files.
+//
+// Output is a function of the seed and the number of persons only: every
+// random draw comes from a generator seeded by hashing (seed, person_id,
+// stream), so persons are generated in parallel and the files are the
+// same bytes on every run.
+//
+// The vocabulary is fixed. A few concepts are real OMOP concepts with
+// their real ids (gender, race, ethnicity, visit, type and unit concepts,
+// Positive/Negative); the rest are invented, with ids from 2,000,000,001
+// up in blocks of 100,000 per kind:
+//
+//	2000000001+  concept classes, relationships, local units, value answers
+//	2000100001+  conditions (SNOMED-like, "Clinical Finding", 6 levels deep)
+//	2000200001+  ICD10CM-like source codes, "Maps to" the conditions
+//	2000300001+  ATC-like classes, 1st..4th level (standard_concept 'C')
+//	2000400001+  RxNorm-like ingredients, below the ATC 4th level
+//	2000500001+  RxNorm-like clinical drugs, below the ingredients
+//	2000600001+  LOINC-like labs and vital signs ([SystolicBP], [DiastolicBP], ...)
+//	2000700001+  procedures
+//	2000800001+  observations
+//	2000900001+  devices
+//	2001000001+  PPI surveys: modules ("Module") above questions ("Question"),
+//	             answers ("Answer") linked by "Has answer (PPI)"
+//	2001100001+  PPI physical measurements ([PhysicalMeasurements], [PMSystolicBP], ...)
+//
+// Surveys are observations: observation_concept_id and
+// observation_source_concept_id are the question, value_as_concept_id the
+// answer (or value_as_number). The reference date, cdm_source's
+// source_release_date, is 2025-07-01; no event is later.
+package synth
