@@ -26,7 +26,7 @@ type Options struct {
 // selects one column, person_id, with each person of the cohort once, so a
 // caller wraps it: `SELECT count(*) FROM (<SQL>)`. Concept id lists are
 // []int64 arguments bound as BIGINT[]; numbers are float64 or int64, dates
-// strings (YYYY-MM-DD) cast to DATE, domains strings.
+// strings (YYYY-MM-DD) cast to DATE.
 type Query struct {
 	SQL  string
 	Args []any
@@ -164,11 +164,9 @@ func (c *compiler) addCTE(name, path string, body *frag) {
 	c.ctes[len(c.ctes)-1].body.add(body)
 }
 
-// unit is one scan of search_events: events of one domain and standard
-// flag, with one reading (or several, all of one date and visit), each of
+// unit is one scan of search_events: events of one standard flag, with one reading (or several, all of one date and visit), each of
 // the given concepts and satisfying its attributes.
 type unit struct {
-	domain   Domain
 	standard bool
 	readings []unitReading
 	items    []string // the items merged into the unit, for comments
@@ -186,14 +184,13 @@ func (p Parameter) plain() bool {
 	return len(rs) == 1 && !slices.ContainsFunc(rs[0].attrs, func(a Attribute) bool { return a.Name != AttrAny })
 }
 
-// buckets merges plain parameters into one unit per (domain, standard).
+// buckets merges plain parameters into one unit per standard flag.
 type buckets []unit
 
 func (b *buckets) add(item Domain, p Parameter, label string) {
-	d := p.domain(item)
-	i := slices.IndexFunc(*b, func(u unit) bool { return u.domain == d && u.standard == p.Standard })
+	i := slices.IndexFunc(*b, func(u unit) bool { return u.standard == p.Standard })
 	if i < 0 {
-		*b = append(*b, unit{domain: d, standard: p.Standard, readings: []unitReading{{}}})
+		*b = append(*b, unit{standard: p.Standard, readings: []unitReading{{}}})
 		i = len(*b) - 1
 	}
 	if !slices.Contains((*b)[i].items, label) {
@@ -218,7 +215,7 @@ func units(it Item) []unit {
 			plain.add(it.Type, p, "")
 			continue
 		}
-		u := unit{domain: p.domain(it.Type), standard: p.Standard}
+		u := unit{standard: p.Standard}
 		for _, r := range p.readings() {
 			ur := unitReading{attrs: r.attrs}
 			if p.descendants(it.Type) {
@@ -270,8 +267,6 @@ func (c *compiler) scan(f *frag, u unit, mods []Modifier, cols string) {
 			f.w("\n    AND ")
 		}
 		c.conceptIn(f, a+".concept_id", r.exact, r.desc)
-		f.w(" AND ", a, ".domain = ")
-		f.arg(string(u.domain), "VARCHAR")
 		if u.standard {
 			f.w(" AND ", a, ".is_standard")
 		} else {

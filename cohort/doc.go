@@ -29,9 +29,12 @@
 //   - Standard and source: standard=true matches is_standard rows,
 //     standard=false the source rows, which exist only where the source
 //     concept differs from the standard one. A missing "standard" is true.
-//   - Domains: events are matched in the item's domain (search_events.
-//     domain) only; a parameter's domain, when given, must equal the item's
-//     type.
+//   - Domains: an item's type says which criteria tree its concepts come
+//     from; events match by concept alone, whatever table they were
+//     recorded in (search_events.domain is not consulted), as All of Us
+//     searches all events: a source code mapped to an observation is found
+//     by a CONDITION item of that code. A parameter's domain, when given,
+//     must equal the item's type.
 //   - Attributes: NUM compares value_as_number, CAT wants value_as_concept_id
 //     among its operands (IN or EQUAL), ANY constrains nothing, AGE only
 //     appears in PERSON AGE parameters. A missing value never satisfies

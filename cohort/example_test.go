@@ -39,7 +39,7 @@ func ExampleCompile() {
 	// WITH include0 AS ( -- includes[0]
 	//   SELECT person_id FROM (
 	//     SELECT e.person_id, e.entry_date FROM "search_events" e
-	//       WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.domain = ?::VARCHAR AND e.is_standard
+	//       WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.is_standard
 	//   ) GROUP BY person_id HAVING count(DISTINCT entry_date) >= ?::BIGINT
 	// ),
 	// include1 AS ( -- includes[1]
@@ -50,7 +50,7 @@ func ExampleCompile() {
 	// SELECT person_id FROM include1
 	// INTERSECT
 	// SELECT person_id FROM "search_person" WHERE has_ehr_data
-	// [4134304] CONDITION 2 8532
+	// [4134304] 2 8532
 }
 
 func ExampleParse() {

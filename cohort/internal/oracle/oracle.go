@@ -307,7 +307,7 @@ func (ev *evaluator) parameter(item cohort.Domain, par cohort.Parameter) []Event
 	}
 	descendants := par.Group || par.AncestorData || domain == cohort.DomainDrug
 	matches := func(e Event, r reading) bool {
-		if e.Domain != string(domain) || e.IsStandard != par.Standard {
+		if e.IsStandard != par.Standard {
 			return false
 		}
 		if descendants {

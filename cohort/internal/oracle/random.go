@@ -122,6 +122,10 @@ func RandomData(r *rand.Rand) Data {
 		for range n {
 			d := r.IntN(len(eventDomains))
 			e := Event{PersonID: pid, Domain: string(eventDomains[d]), ConceptID: concept(d, 1+r.IntN(conceptsPerDomain)), IsStandard: true}
+			if r.IntN(10) == 0 {
+				// Recorded in another domain's table, as source codes can be.
+				e.Domain = string(pick(r, eventDomains))
+			}
 			if len(visits) > 0 && r.IntN(5) > 0 {
 				v := pick(r, visits)
 				e.VisitOccurrenceID, e.VisitConceptID, e.EntryDate = ptr(v.id), ptr(v.concept), v.date

@@ -5,7 +5,7 @@ WITH exclude0 AS ( -- excludes[0]
   UNION ALL
   -- items[0]
   SELECT e.person_id FROM "search_events" e
-    WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.domain = ?::VARCHAR AND e.is_standard
+    WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.is_standard
 )
 SELECT person_id FROM "search_person" WHERE has_ehr_data
 EXCEPT
@@ -13,4 +13,3 @@ SELECT person_id FROM exclude0
 -- args:
 -- 1: int64 8507
 -- 2: []int64 [1118084]
--- 3: string "DRUG"
