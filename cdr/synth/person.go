@@ -2,6 +2,7 @@ package synth
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
@@ -316,7 +317,7 @@ func (p *person) ehr() {
 	for i := range days {
 		days[i] = p.start + day(vr.intn(int(p.end-p.start)+1))
 	}
-	sortDays(days)
+	slices.Sort(days)
 	for i, d := range days {
 		p.visit(&vr, int64(i+1), d)
 	}
@@ -329,15 +330,6 @@ func (p *person) hasCategory(c int) bool {
 		}
 	}
 	return false
-}
-
-func sortDays(d []day) {
-	// insertion sort: visit lists are short and nearly random
-	for i := 1; i < len(d); i++ {
-		for j := i; j > 0 && d[j] < d[j-1]; j-- {
-			d[j], d[j-1] = d[j-1], d[j]
-		}
-	}
 }
 
 // visitCtx is where an event happens: its visit (0 when not linked), day
