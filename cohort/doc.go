@@ -31,10 +31,13 @@
 //     concept differs from the standard one. A missing "standard" is true.
 //   - Domains: an item's type says which criteria tree its concepts come
 //     from; events match by concept alone, whatever table they were
-//     recorded in (search_events.domain is not consulted), as All of Us
-//     searches all events: a source code mapped to an observation is found
-//     by a CONDITION item of that code. A parameter's domain, when given,
-//     must equal the item's type.
+//     recorded in (search_events.domain is not consulted), the way All of
+//     Us searches one table of all events: a source code whose event was
+//     filed as an observation is found by a CONDITION item of that code. A
+//     parameter's domain, when given, must equal the item's type.
+//   - Hierarchies are those of concept_closure (OMOP concept_ancestor).
+//     The All of Us survey tree (survey > question > answer) is not in it,
+//     so a survey or question stands for itself only.
 //   - Attributes: NUM compares value_as_number, CAT wants value_as_concept_id
 //     among its operands (IN or EQUAL), ANY constrains nothing, AGE only
 //     appears in PERSON AGE parameters. A missing value never satisfies
@@ -65,12 +68,17 @@
 //   - Temporal groups: each side's events are the union of its items'
 //     events (after their modifiers, occurrence counts included). FIRST and
 //     LAST mention keep, per person and side, the events of the earliest or
-//     latest date, all of them when several share it. Mention applies to
-//     both sides, as DESIGN.md says (All of Us applies it to the first
-//     side only). DURING_SAME_ENCOUNTER_AS needs both events to have the
+//     latest date, all of them when several share it; mention applies to
+//     both sides, as DESIGN.md says. DURING_SAME_ENCOUNTER_AS needs both events to have the
 //     same, non-null, visit_occurrence_id. X days before: side 0's date <=
 //     side 1's date - X; after: >= side 1's date + X; within: at most X
 //     days apart either way. X = 0 is allowed (same day counts).
+//   - Operands: NUM takes finite decimal numbers; AGE, AGE_AT_EVENT and
+//     NUM_OF_OCCURRENCES whole numbers >= 0; CAT and ENCOUNTERS concept
+//     ids; EVENT_DATE dates. IN is for CAT and ENCOUNTERS only; the
+//     comparisons (EQUAL ... BETWEEN) for the rest.
+//   - An item's temporalGroup must be 0 or 1 in any group; outside
+//     temporal groups it is ignored.
 //   - Data filters are a closed list: HAS_EHR_DATA and
 //     HAS_PHYSICAL_MEASUREMENT_DATA; anything else is a validation error.
 //   - An empty cohort (no include and no exclude groups) is a validation
