@@ -109,10 +109,10 @@ func (p *parser) boolean(path string, v any, absent bool) bool {
 	return false
 }
 
-// integer reads a JSON integer; null or absent is 0. With strings, a string
-// holding an integer (or empty, meaning 0) is accepted too, as the All of
-// Us UI sends some numbers as strings.
-func (p *parser) integer(path string, v any, strings bool) int64 {
+// integer reads a JSON integer; null or absent is 0. With fromString, a
+// string holding an integer (or empty, meaning 0) is accepted too, as the
+// All of Us UI sends some numbers as strings.
+func (p *parser) integer(path string, v any, fromString bool) int64 {
 	switch v := v.(type) {
 	case nil:
 		return 0
@@ -123,7 +123,7 @@ func (p *parser) integer(path string, v any, strings bool) int64 {
 		p.add(path, "want a whole number, got "+v.String())
 		return 0
 	case string:
-		if strings {
+		if fromString {
 			if v == "" {
 				return 0
 			}
