@@ -73,12 +73,11 @@ func demoSummary(ctx context.Context, w io.Writer, dir string) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "DOMAIN\tEVENTS\tPERSONS\t")
+	fmt.Fprintf(w, "%-22s %12s %10s\n", "DOMAIN", "EVENTS", "PERSONS")
 	for _, d := range counts {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t\n", d.Domain, d.Events, d.Persons)
+		fmt.Fprintf(w, "%-22s %12d %10d\n", d.Domain, d.Events, d.Persons)
 	}
-	return tw.Flush()
+	return nil
 }
 
 // printRows prints a table -> row count map sorted by table.
