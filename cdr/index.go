@@ -123,6 +123,10 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 		return IndexInfo{}, fmt.Errorf("cdr: index: %w", err)
 	}
 	defer os.RemoveAll(tmp)
+	// MkdirTemp makes the folder private; the result is an ordinary one.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return IndexInfo{}, fmt.Errorf("cdr: %w", err)
+	}
 
 	ref, err := c.referenceDate(ctx)
 	if err != nil {

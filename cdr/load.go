@@ -103,6 +103,10 @@ func Load(ctx context.Context, csvDir, outDir string, opt LoadOptions) (*LoadRep
 		return nil, fmt.Errorf("cdr: load: %w", err)
 	}
 	defer os.RemoveAll(tmp)
+	// MkdirTemp makes the folder private; the result is an ordinary one.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, fmt.Errorf("cdr: %w", err)
+	}
 	db, err := openDB(opt.Options)
 	if err != nil {
 		return nil, err

@@ -77,6 +77,10 @@ func Generate(ctx context.Context, dir string, opt Options) (Summary, error) {
 			os.RemoveAll(tmp)
 		}
 	}()
+	// MkdirTemp makes the folder private; the CDR is an ordinary one.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return Summary{}, fmt.Errorf("synth: %w", err)
+	}
 	for _, t := range ClinicalTables {
 		if err := os.Mkdir(filepath.Join(tmp, t), 0o755); err != nil {
 			return Summary{}, fmt.Errorf("synth: %w", err)
