@@ -391,3 +391,40 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows), "rows/op")
 }
+
+// TestValidatesAndIndexes: the generator's output passes every data quality
+// check and indexes with the expected domains.
+func TestValidatesAndIndexes(t *testing.T) {
+	ctx := context.Background()
+	src, err := generated()
+	require.NoError(t, err)
+	dir := filepath.Join(t.TempDir(), "cdr")
+	require.NoError(t, os.CopyFS(dir, os.DirFS(src)))
+
+	c, err := cdr.Open(ctx, dir, cdr.Options{})
+	require.NoError(t, err)
+	report, err := cdr.Validate(ctx, c)
+	c.Close()
+	require.NoError(t, err)
+	for _, check := range report.Failed() {
+		t.Errorf("check %s failed on %s.%s: %d of %d rows", check.Name, check.Table, check.Field, check.Rows, check.Total)
+	}
+	assert.True(t, report.Passed())
+
+	info, err := cdr.Index(ctx, dir, cdr.IndexOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, int64(testPersons), info.Persons)
+	assert.Equal(t, "2025-07-01", info.ReferenceDate)
+
+	c, err = cdr.Open(ctx, dir, cdr.Options{})
+	require.NoError(t, err)
+	defer c.Close()
+	counts, err := c.DomainCounts(ctx)
+	require.NoError(t, err)
+	var domains []string
+	for _, d := range counts {
+		domains = append(domains, d.Domain)
+	}
+	assert.ElementsMatch(t, []string{cdr.DomainCondition, cdr.DomainDrug, cdr.DomainProcedure, cdr.DomainMeasurement,
+		cdr.DomainObservation, cdr.DomainDevice, cdr.DomainVisit, cdr.DomainSurvey, cdr.DomainPhysicalMeasurement}, domains)
+}
