@@ -45,6 +45,7 @@ func commands() []command {
 		{"demo", "generate (once) and index a 10,000-person synthetic CDR and summarize it", runDemo},
 		{"synth", "generate a synthetic CDR", runSynth},
 		{"cdr", "load, validate, index a CDR; print the data dictionary", runCDR},
+		{"concepts", "search the vocabulary of an indexed CDR; show a concept's parents and children", runConcepts},
 	}
 }
 

@@ -1,0 +1,309 @@
+package cohort
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func TestConceptSearchValidate(t *testing.T) {
+	tests := []struct {
+		name  string
+		s     ConceptSearch
+		paths []string // of the errors, in order; none when valid
+	}{
+		{"zero value", ConceptSearch{}, nil},
+		{"everything set", ConceptSearch{Query: "wrist fracture", Domain: "Condition", Vocabulary: "SNOMED", Standard: ptr(true), Limit: 1000, Offset: 7}, nil},
+		{"limit below 0", ConceptSearch{Limit: -1}, []string{"limit"}},
+		{"limit above 1000", ConceptSearch{Limit: 1001}, []string{"limit"}},
+		{"offset below 0", ConceptSearch{Offset: -5}, []string{"offset"}},
+		{"query too long", ConceptSearch{Query: strings.Repeat("a", maxQueryLen+1)}, []string{"query"}},
+		{"all at once", ConceptSearch{Query: strings.Repeat("a ", maxQueryLen), Limit: -1, Offset: -1}, []string{"query", "limit", "offset"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.s.Validate()
+			if tc.paths == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, ErrInvalid)
+			var errs ValidationErrors
+			require.ErrorAs(t, err, &errs)
+			var paths []string
+			for _, e := range errs {
+				paths = append(paths, e.Path)
+			}
+			assert.Equal(t, tc.paths, paths)
+			_, err = CompileConceptSearch(tc.s)
+			assert.ErrorIs(t, err, ErrInvalid)
+		})
+	}
+}
+
+func TestConceptSearchString(t *testing.T) {
+	a := ConceptSearch{Query: "  wrist \t fracture ", Domain: " Condition"}
+	b := ConceptSearch{Query: "wrist fracture", Domain: "Condition", Limit: DefaultConceptLimit}
+	assert.Equal(t, a.String(), b.String(), "same meaning, same canonical form")
+	assert.JSONEq(t, `{"query":"wrist fracture","domain":"Condition","limit":50}`, a.String())
+	assert.NotEqual(t, a.String(), ConceptSearch{Query: "wrist fracture", Domain: "Condition", Standard: ptr(false)}.String())
+
+	qa, err := CompileConceptSearch(a)
+	require.NoError(t, err)
+	qb, err := CompileConceptSearch(b)
+	require.NoError(t, err)
+	assert.Equal(t, qa, qb)
+}
+
+func TestCompileConceptSearch(t *testing.T) {
+	tests := []struct {
+		name string
+		s    ConceptSearch
+		args []any
+		sql  []string // fragments the SQL must contain
+		not  []string // and must not
+	}{
+		{
+			name: "words",
+			s:    ConceptSearch{Query: "Wrist fracture"},
+			args: []any{"%Wrist%", "%fracture%", "Wrist fracture", "Wrist fracture", "Wrist fracture%", int64(50), int64(0)},
+			sql:  []string{`c.concept_name ILIKE ?::VARCHAR ESCAPE '\' AND c.concept_name ILIKE ?::VARCHAR`, "c.concept_code = ?::VARCHAR"},
+			not:  []string{"c.concept_id = ?"},
+		},
+		{
+			name: "a number is also an id",
+			s:    ConceptSearch{Query: "4134304"},
+			args: []any{"%4134304%", "4134304", int64(4134304), "4134304", int64(4134304), "4134304%", int64(50), int64(0)},
+			sql:  []string{"OR c.concept_id = ?::BIGINT"},
+		},
+		{
+			name: "wildcards are escaped",
+			s:    ConceptSearch{Query: `50%_off\`},
+			args: []any{`%50\%\_off\\%`, `50%_off\`, `50%_off\`, `50\%\_off\\%`, int64(50), int64(0)},
+		},
+		{
+			name: "filters and paging",
+			s:    ConceptSearch{Domain: "condition", Vocabulary: "SNOMED", Standard: ptr(true), Limit: 10, Offset: 20},
+			args: []any{"condition", "SNOMED", int64(10), int64(20)},
+			sql:  []string{"lower(c.domain_id) = lower(?::VARCHAR)", "lower(c.vocabulary_id) = lower(?::VARCHAR)", "c.standard_concept = 'S'", "ORDER BY rollup_person_count DESC"},
+			not:  []string{"ILIKE"},
+		},
+		{
+			name: "non-standard",
+			s:    ConceptSearch{Standard: ptr(false)},
+			args: []any{int64(50), int64(0)},
+			sql:  []string{"c.standard_concept IS DISTINCT FROM 'S'"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			q, err := CompileConceptSearch(tc.s)
+			require.NoError(t, err)
+			assert.Equal(t, tc.args, q.Args)
+			assert.Equal(t, strings.Count(q.SQL, "?"), len(q.Args))
+			for _, s := range tc.sql {
+				assert.Contains(t, q.SQL, s)
+			}
+			for _, s := range tc.not {
+				assert.NotContains(t, q.SQL, s)
+			}
+		})
+	}
+}
+
+// shape returns a search of the same shape as s (number of words, number
+// or not, which filters are set) with other values: its SQL must be that
+// of s, since values are only arguments.
+func shape(s ConceptSearch) ConceptSearch {
+	out := ConceptSearch{Standard: s.Standard, Limit: 1, Offset: 1}
+	words := strings.Fields(s.Query)
+	if _, err := strconv.ParseInt(strings.Join(words, " "), 10, 64); err == nil {
+		out.Query = "7"
+	} else {
+		out.Query = strings.Repeat("w ", len(words))
+	}
+	if strings.TrimSpace(s.Domain) != "" {
+		out.Domain = "d"
+	}
+	if strings.TrimSpace(s.Vocabulary) != "" {
+		out.Vocabulary = "v"
+	}
+	return out
+}
+
+// FuzzConceptSearch: random query, domain and vocabulary strings reach the
+// query only as arguments: the SQL is the same as for a search of the same
+// shape with other values, and the query (normalized) is an argument.
+func FuzzConceptSearch(f *testing.F) {
+	f.Add("wrist fracture", "Condition", "SNOMED", uint8(0))
+	f.Add("4134304", "", "", uint8(1))
+	f.Add("'; DROP TABLE concept; --", "x' OR '1'='1", `\`, uint8(2))
+	f.Add("100%_ \\ done", "%", "_", uint8(0))
+	f.Fuzz(func(t *testing.T, query, domain, vocabulary string, std uint8) {
+		s := ConceptSearch{Query: query, Domain: domain, Vocabulary: vocabulary, Limit: 3, Offset: 4}
+		switch std % 3 {
+		case 1:
+			s.Standard = ptr(true)
+		case 2:
+			s.Standard = ptr(false)
+		}
+		q, err := CompileConceptSearch(s)
+		if err != nil {
+			require.ErrorIs(t, err, ErrInvalid)
+			require.Greater(t, len(query), maxQueryLen)
+			return
+		}
+		want, err := CompileConceptSearch(shape(s))
+		require.NoError(t, err)
+		require.Equal(t, want.SQL, q.SQL, "the SQL depends on a value, not only on the search's shape")
+		require.Equal(t, strings.Count(q.SQL, "?"), len(q.Args))
+		if n := s.normalized(); n.Query != "" {
+			require.Contains(t, q.Args, n.Query)
+		}
+	})
+}
+
+func TestConceptSetValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		cs   *ConceptSet
+		errs []string // "path: message fragment"
+	}{
+		{"valid", &ConceptSet{Name: "wrist", Items: []ConceptSetItem{{ConceptID: 1, IncludeDescendants: true}, {ConceptID: 2, Exclude: true}}}, nil},
+		{"nil", nil, []string{": no concept set"}},
+		{"no name", &ConceptSet{Name: " ", Items: []ConceptSetItem{{ConceptID: 1}}}, []string{"name: empty"}},
+		{"no items", &ConceptSet{Name: "a"}, []string{"items: empty"}},
+		{"only exclusions", &ConceptSet{Name: "a", Items: []ConceptSetItem{{ConceptID: 1, Exclude: true}}}, []string{"items: every concept is excluded"}},
+		{"too many", &ConceptSet{Name: "a", Items: manyItems(MaxConceptSetItems + 1)}, []string{"items: 10001 concepts: want at most 10000"}},
+		{"all at once", &ConceptSet{Items: []ConceptSetItem{{ConceptID: 5}, {ConceptID: 0}, {ConceptID: 5, Exclude: true}, {ConceptID: -3}}}, []string{
+			"name: empty",
+			"items[1].concept_id: 0: want a concept id greater than 0",
+			"items[2].concept_id: concept 5 is already items[0]",
+			"items[3].concept_id: -3",
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.cs.Validate()
+			if tc.errs == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, ErrInvalid)
+			var errs ValidationErrors
+			require.ErrorAs(t, err, &errs)
+			require.Len(t, errs, len(tc.errs))
+			for i, e := range errs {
+				assert.Contains(t, e.Path+": "+e.Msg, tc.errs[i])
+			}
+			_, err = CompileExpand(tc.cs)
+			assert.ErrorIs(t, err, ErrInvalid)
+		})
+	}
+}
+
+func manyItems(n int) []ConceptSetItem {
+	items := make([]ConceptSetItem, n)
+	for i := range items {
+		items[i].ConceptID = int64(i + 1)
+	}
+	return items
+}
+
+func TestConceptSetJSON(t *testing.T) {
+	cs := &ConceptSet{Name: "wrist", Items: []ConceptSetItem{{ConceptID: 9, IncludeDescendants: true}, {ConceptID: 3, Exclude: true}}}
+	want := `{"name":"wrist","items":[{"concept_id":9,"include_descendants":true,"exclude":false},{"concept_id":3,"include_descendants":false,"exclude":true}]}`
+	assert.Equal(t, want, cs.String())
+	b, err := json.Marshal(cs)
+	require.NoError(t, err)
+	assert.Equal(t, want, string(b))
+	var back ConceptSet
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, cs, &back)
+	assert.Equal(t, `{"name":"","items":[]}`, (&ConceptSet{}).String())
+
+	reordered := &ConceptSet{Name: "renamed", Items: []ConceptSetItem{cs.Items[1], cs.Items[0]}}
+	assert.Equal(t, cs.expandKey(), reordered.expandKey(), "expansion depends on the items alone")
+}
+
+func TestCompileExpand(t *testing.T) {
+	tests := []struct {
+		name  string
+		items []ConceptSetItem
+		args  []any
+		sql   []string
+		not   []string
+	}{
+		{
+			name:  "one concept",
+			items: []ConceptSetItem{{ConceptID: 7}},
+			args:  []any{[]int64{7}},
+			sql:   []string{"SELECT DISTINCT concept_id", "descendant_id = ancestor_id AND ancestor_id IN (SELECT unnest(?::BIGINT[]))"},
+			not:   []string{"EXCEPT"},
+		},
+		{
+			name:  "descendants and exclusions",
+			items: []ConceptSetItem{{ConceptID: 9, IncludeDescendants: true}, {ConceptID: 7}, {ConceptID: 3, Exclude: true}, {ConceptID: 1, Exclude: true, IncludeDescendants: true}, {ConceptID: 2}},
+			args:  []any{[]int64{2, 7}, []int64{9}, []int64{3}, []int64{1}},
+			sql:   []string{"\nEXCEPT\n", "OR ancestor_id IN"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			q, err := CompileExpand(&ConceptSet{Name: "s", Items: tc.items})
+			require.NoError(t, err)
+			assert.Equal(t, tc.args, q.Args)
+			assert.Equal(t, strings.Count(q.SQL, "?"), len(q.Args))
+			for _, s := range tc.sql {
+				assert.Contains(t, q.SQL, s)
+			}
+			for _, s := range tc.not {
+				assert.NotContains(t, q.SQL, s)
+			}
+		})
+	}
+}
+
+func ExampleCompileConceptSearch() {
+	q, err := CompileConceptSearch(ConceptSearch{Query: "wrist fracture", Domain: "Condition"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(q.SQL)
+	fmt.Println(q.Args)
+	// Output:
+	// SELECT c.concept_id, c.concept_name AS name, c.domain_id, c.vocabulary_id, c.concept_class_id,
+	//   COALESCE(c.standard_concept, '') AS standard_concept, c.concept_code,
+	//   COALESCE(n.person_count, 0) AS person_count, COALESCE(n.rollup_person_count, 0) AS rollup_person_count
+	// FROM "concept" c LEFT JOIN "concept_counts" n ON n.concept_id = c.concept_id
+	// WHERE ((c.concept_name ILIKE ?::VARCHAR ESCAPE '\' AND c.concept_name ILIKE ?::VARCHAR ESCAPE '\') OR c.concept_code = ?::VARCHAR)
+	//   AND lower(c.domain_id) = lower(?::VARCHAR)
+	// ORDER BY CASE WHEN c.concept_code = ?::VARCHAR THEN 0 WHEN c.concept_name ILIKE ?::VARCHAR ESCAPE '\' THEN 1 ELSE 2 END, rollup_person_count DESC, c.concept_name, c.concept_id
+	// LIMIT ?::BIGINT OFFSET ?::BIGINT
+	// [%wrist% %fracture% wrist fracture Condition wrist fracture wrist fracture% 50 0]
+}
+
+func ExampleCompileExpand() {
+	q, err := CompileExpand(&ConceptSet{Name: "wrist fractures, not subluxations", Items: []ConceptSetItem{
+		{ConceptID: 4053828, IncludeDescendants: true},
+		{ConceptID: 4134304, Exclude: true},
+	}})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(q.SQL)
+	fmt.Println(q.Args)
+	// Output:
+	// SELECT concept_id FROM (SELECT descendant_id AS concept_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))
+	// EXCEPT
+	// SELECT descendant_id AS concept_id FROM "concept_closure" WHERE (descendant_id = ancestor_id AND ancestor_id IN (SELECT unnest(?::BIGINT[]))))
+	// ORDER BY concept_id
+	// [[4053828] [4134304]]
+}
