@@ -136,12 +136,15 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 		name string
 		sql  string
 	}{
-		{SearchPerson, c.searchPersonSQL()},
 		{SearchEvents, c.searchEventsSQL()},
+		{SearchPerson, c.searchPersonSQL()},
 		{ConceptClosure, conceptClosureSQL},
 		{ConceptCounts, conceptCountsSQL},
 	}
 	db := c.db
+	if _, err := db.ExecContext(ctx, "CREATE TEMP VIEW person_birth AS "+personBirthSQL); err != nil {
+		return IndexInfo{}, fmt.Errorf("cdr: index: %w", cleanError(err))
+	}
 	// Later steps read earlier ones; each is a view over what was just written.
 	for i, s := range steps {
 		progress("index "+s.name, i, len(steps))
@@ -216,7 +219,14 @@ func ageSQL(birth, at string) string {
 		") = month(" + birth + ") AND day(" + at + ") < day(" + birth + ")) THEN 1 ELSE 0 END)"
 }
 
-// searchPersonSQL selects one row per person. Its one argument is the
+// personBirthSQL gives each person's birth date: birth_datetime, else
+// year, month and day of birth with a missing month or day taken as 1.
+const personBirthSQL = `SELECT person_id,
+  COALESCE(CAST(birth_datetime AS DATE), make_date(CAST(year_of_birth AS INTEGER), CAST(COALESCE(month_of_birth, 1) AS INTEGER), CAST(COALESCE(day_of_birth, 1) AS INTEGER))) AS birth_date
+FROM person`
+
+// searchPersonSQL selects one row per person; which kinds of data a person
+// has comes from search_events, built before it. Its one argument is the
 // reference date. Sex at birth is the All of Us extension column when the
 // person table has one, else gender_concept_id (OMOP's sex at birth).
 func (c *CDR) searchPersonSQL() string {
@@ -224,48 +234,41 @@ func (c *CDR) searchPersonSQL() string {
 	if c.hasColumn("person", "sex_at_birth_concept_id") {
 		sex = "p.sex_at_birth_concept_id"
 	}
-	var ehr, survey, pm []string
-	for _, s := range eventSources {
-		ehr = append(ehr, "SELECT person_id FROM "+quoteIdent(s.table))
-	}
-	survey = append(survey, "SELECT o.person_id FROM observation o JOIN "+ppiConcepts+" q ON q.concept_id = o.observation_source_concept_id AND q.concept_class_id = 'Question'")
-	pm = append(pm, "SELECT m.person_id FROM measurement m JOIN "+ppiConcepts+" q ON q.concept_id IN (m.measurement_concept_id, m.measurement_source_concept_id)")
-	return `WITH p AS (
-  SELECT person_id, gender_concept_id, ` + sex + ` AS sex_at_birth_concept_id, race_concept_id, ethnicity_concept_id,
-    COALESCE(CAST(birth_datetime AS DATE), make_date(CAST(year_of_birth AS INTEGER), CAST(COALESCE(month_of_birth, 1) AS INTEGER), CAST(COALESCE(day_of_birth, 1) AS INTEGER))) AS birth_date
-  FROM person p
-), ref AS (SELECT CAST(? AS DATE) AS d),
+	return `WITH ref AS (SELECT CAST(? AS DATE) AS d),
 dead AS (SELECT person_id, min(death_date) AS death_date FROM death GROUP BY person_id),
-ehr AS (SELECT DISTINCT person_id FROM (` + strings.Join(ehr, " UNION ALL ") + `)),
-survey AS (SELECT DISTINCT person_id FROM (` + strings.Join(survey, " UNION ALL ") + `)),
-pm AS (SELECT DISTINCT person_id FROM (` + strings.Join(pm, " UNION ALL ") + `))
+kinds AS (
+  SELECT person_id,
+    bool_or(domain NOT IN ('` + DomainSurvey + `', '` + DomainPhysicalMeasurement + `')) AS ehr,
+    bool_or(domain = '` + DomainSurvey + `') AS survey,
+    bool_or(domain = '` + DomainPhysicalMeasurement + `') AS pm
+  FROM search_events GROUP BY person_id
+)
 SELECT p.person_id,
   p.gender_concept_id, COALESCE(g.concept_name, 'Unknown') AS gender,
-  p.sex_at_birth_concept_id, COALESCE(s.concept_name, 'Unknown') AS sex_at_birth,
+  ` + sex + ` AS sex_at_birth_concept_id, COALESCE(s.concept_name, 'Unknown') AS sex_at_birth,
   p.race_concept_id, COALESCE(r.concept_name, 'Unknown') AS race,
   p.ethnicity_concept_id, COALESCE(e.concept_name, 'Unknown') AS ethnicity,
-  p.birth_date,
-  CAST(` + ageSQL("p.birth_date", "ref.d") + ` AS INTEGER) AS age_at_ref,
+  b.birth_date,
+  CAST(` + ageSQL("b.birth_date", "ref.d") + ` AS INTEGER) AS age_at_ref,
   dead.death_date,
   dead.person_id IS NOT NULL AS is_deceased,
-  ehr.person_id IS NOT NULL AS has_ehr_data,
-  survey.person_id IS NOT NULL AS has_survey_data,
-  pm.person_id IS NOT NULL AS has_physical_measurement_data
-FROM p CROSS JOIN ref
+  COALESCE(kinds.ehr, false) AS has_ehr_data,
+  COALESCE(kinds.survey, false) AS has_survey_data,
+  COALESCE(kinds.pm, false) AS has_physical_measurement_data
+FROM person p JOIN person_birth b USING (person_id) CROSS JOIN ref
 LEFT JOIN concept g ON g.concept_id = p.gender_concept_id
-LEFT JOIN concept s ON s.concept_id = p.sex_at_birth_concept_id
+LEFT JOIN concept s ON s.concept_id = ` + sex + `
 LEFT JOIN concept r ON r.concept_id = p.race_concept_id
 LEFT JOIN concept e ON e.concept_id = p.ethnicity_concept_id
 LEFT JOIN dead ON dead.person_id = p.person_id
-LEFT JOIN ehr ON ehr.person_id = p.person_id
-LEFT JOIN survey ON survey.person_id = p.person_id
-LEFT JOIN pm ON pm.person_id = p.person_id
+LEFT JOIN kinds ON kinds.person_id = p.person_id
 ORDER BY p.person_id`
 }
 
 // searchEventsSQL selects one row per event and concept. Events of
 // persons missing from person are left out (Validate reports them), as are
-// rows whose concept is 0 or NULL.
+// rows whose concept is 0 or NULL: a person's EHR, survey and physical
+// measurement flags count indexed events only.
 func (c *CDR) searchEventsSQL() string {
 	var parts []string
 	for _, s := range eventSources {
@@ -298,7 +301,7 @@ func (c *CDR) searchEventsSQL() string {
   CAST(` + ageSQL("p.birth_date", "e.entry_date") + ` AS INTEGER) AS age_at_event,
   e.value_as_number, e.value_as_concept_id, e.unit_concept_id
 FROM (` + strings.Join(parts, "\nUNION ALL\n") + `) e
-JOIN search_person p ON p.person_id = e.person_id
+JOIN person_birth p ON p.person_id = e.person_id
 LEFT JOIN visit_occurrence v ON v.visit_occurrence_id = e.visit_occurrence_id
 ORDER BY e.concept_id, e.person_id, e.entry_date`
 }
