@@ -1,10 +1,17 @@
 package cohort
 
 import (
+	"cmp"
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 )
@@ -13,6 +20,9 @@ import (
 type EngineOptions struct {
 	// CacheSize is how many results the engine keeps; 0 means 4096.
 	CacheSize int
+	// Cache, when set, is shared with other engines (of other CDRs or
+	// versions) instead of a cache of CacheSize of the engine's own.
+	Cache *Cache
 	// Compile options for every query.
 	Compile Options
 	// Logger receives one debug line per query run (never values or ids of
@@ -27,8 +37,24 @@ type Engine struct {
 	db      *sql.DB
 	version string
 	opt     EngineOptions
-	cache   *lru.Cache[string, any]
+	cache   *Cache
 	log     *slog.Logger
+}
+
+// Cache keeps engine results by CDR version, operation and canonical
+// request, least recently used out first. Engines may share one: entries
+// of different versions never mix. It is safe for concurrent use.
+type Cache struct {
+	lru *lru.Cache[string, any]
+}
+
+// NewCache returns a cache of size results; size <= 0 means 4096.
+func NewCache(size int) *Cache {
+	if size <= 0 {
+		size = 4096
+	}
+	c, _ := lru.New[string, any](size) // fails only for size <= 0
+	return &Cache{lru: c}
 }
 
 // NewEngine returns an engine over db, a database in which the index
@@ -42,13 +68,9 @@ func NewEngine(db *sql.DB, version string, opt EngineOptions) (*Engine, error) {
 	if version == "" {
 		return nil, errors.New("cohort: engine: empty CDR version id")
 	}
-	size := opt.CacheSize
-	if size <= 0 {
-		size = 4096
-	}
-	cache, err := lru.New[string, any](size)
-	if err != nil {
-		return nil, fmt.Errorf("cohort: engine: %w", err)
+	cache := opt.Cache
+	if cache == nil {
+		cache = NewCache(opt.CacheSize)
 	}
 	log := opt.Logger
 	if log == nil {
@@ -61,13 +83,337 @@ func NewEngine(db *sql.DB, version string, opt EngineOptions) (*Engine, error) {
 // storing it with compute when absent. Errors are not cached.
 func cached[T any](e *Engine, op, key string, compute func() (T, error)) (T, error) {
 	k := e.version + "\x00" + op + "\x00" + key
-	if v, ok := e.cache.Get(k); ok {
+	if v, ok := e.cache.lru.Get(k); ok {
 		return v.(T), nil
 	}
 	v, err := compute()
 	if err != nil {
 		return v, err
 	}
-	e.cache.Add(k, v)
+	e.cache.lru.Add(k, v)
 	return v, nil
+}
+
+// Limits of the paging and ranking parameters.
+const (
+	MaxPageSize    = 10000
+	MaxTopConcepts = 1000
+)
+
+// Count returns the number of persons in the cohort def.
+func (e *Engine) Count(ctx context.Context, def *Definition) (int64, error) {
+	return run(ctx, e, def, "count", "", func(q Query) (int64, error) {
+		var n int64
+		err := e.query(ctx, "count", "SELECT count(*) FROM (\n"+q.SQL+"\n)", q.Args, func(r *sql.Rows) error { return r.Scan(&n) })
+		return n, err
+	})
+}
+
+// AgeCounts counts persons by age bin. A living person's age is
+// search_person.age_at_ref (completed years on the CDR's reference date);
+// a deceased person's is the age at death, in completed years from
+// birth_date to death_date, so the dead do not grow older. Unknown counts
+// persons without a birth date.
+type AgeCounts struct {
+	Age0To17  int64 `json:"0-17"`
+	Age18To44 int64 `json:"18-44"`
+	Age45To64 int64 `json:"45-64"`
+	Age65Up   int64 `json:"65+"`
+	Unknown   int64 `json:"unknown,omitempty"`
+}
+
+// Total is the sum of the bins.
+func (a AgeCounts) Total() int64 {
+	return a.Age0To17 + a.Age18To44 + a.Age45To64 + a.Age65Up + a.Unknown
+}
+
+// add adds n persons to bin b (0-3 in age order, 4 unknown).
+func (a *AgeCounts) add(b int, n int64) {
+	switch b {
+	case 0:
+		a.Age0To17 += n
+	case 1:
+		a.Age18To44 += n
+	case 2:
+		a.Age45To64 += n
+	case 3:
+		a.Age65Up += n
+	default:
+		a.Unknown += n
+	}
+}
+
+// DemographicCount is the persons of one value of a demographic concept
+// (a gender, a race...), by age bin.
+type DemographicCount struct {
+	ConceptID int64     `json:"concept_id"`
+	Name      string    `json:"name"`
+	Count     int64     `json:"count"`
+	Ages      AgeCounts `json:"ages"`
+}
+
+// Demographics is a cohort broken down four ways, each crossed with age
+// bins (see AgeCounts for how ages are taken). Each breakdown sums to
+// Count; its rows come by count, largest first, then by concept id.
+type Demographics struct {
+	Count      int64              `json:"count"`
+	Ages       AgeCounts          `json:"ages"`
+	SexAtBirth []DemographicCount `json:"sex_at_birth"`
+	Gender     []DemographicCount `json:"gender"`
+	Race       []DemographicCount `json:"race"`
+	Ethnicity  []DemographicCount `json:"ethnicity"`
+}
+
+// demographicsSQL breaks the persons selected by %s down by age bin and
+// each demographic concept, in one pass over search_person with GROUPING
+// SETS. Age in completed years: the birthday must have passed.
+const demographicsSQL = `WITH p AS (
+  SELECT sex_at_birth_concept_id, sex_at_birth, gender_concept_id, gender, race_concept_id, race, ethnicity_concept_id, ethnicity,
+    CASE WHEN is_deceased AND death_date IS NOT NULL
+      THEN year(death_date) - year(birth_date) - CASE WHEN month(death_date) < month(birth_date)
+        OR (month(death_date) = month(birth_date) AND day(death_date) < day(birth_date)) THEN 1 ELSE 0 END
+      ELSE age_at_ref END AS age
+  FROM %s WHERE person_id IN (
+%s
+  )
+), b AS (
+  SELECT *, CASE WHEN age IS NULL THEN 4 WHEN age < 18 THEN 0 WHEN age < 45 THEN 1 WHEN age < 65 THEN 2 ELSE 3 END AS bin FROM p
+)
+SELECT GROUPING(sex_at_birth_concept_id, gender_concept_id, race_concept_id, ethnicity_concept_id) AS breakdown,
+  COALESCE(sex_at_birth_concept_id, gender_concept_id, race_concept_id, ethnicity_concept_id) AS concept_id,
+  COALESCE(sex_at_birth, gender, race, ethnicity) AS name, bin, count(*) AS persons
+FROM b
+GROUP BY GROUPING SETS ((bin), (sex_at_birth_concept_id, sex_at_birth, bin), (gender_concept_id, gender, bin),
+  (race_concept_id, race, bin), (ethnicity_concept_id, ethnicity, bin))`
+
+// Values of GROUPING(sex, gender, race, ethnicity): a bit is set for each
+// column not grouped on.
+const (
+	groupAges       = 0b1111
+	groupSexAtBirth = 0b0111
+	groupGender     = 0b1011
+	groupRace       = 0b1101
+	groupEthnicity  = 0b1110
+)
+
+// Demographics breaks the cohort def down by sex at birth, gender, race and
+// ethnicity, each crossed with age bins, in one aggregate query.
+func (e *Engine) Demographics(ctx context.Context, def *Definition) (*Demographics, error) {
+	d, err := run(ctx, e, def, "demographics", "", func(q Query) (*Demographics, error) {
+		c := e.compiler()
+		rows := map[int]map[int64]*DemographicCount{}
+		d := &Demographics{}
+		err := e.query(ctx, "demographics", fmt.Sprintf(demographicsSQL, c.table(tablePerson), q.SQL), q.Args, func(r *sql.Rows) error {
+			var set, bin int
+			var concept sql.NullInt64
+			var name sql.NullString
+			var n int64
+			if err := r.Scan(&set, &concept, &name, &bin, &n); err != nil {
+				return err
+			}
+			if set == groupAges {
+				d.Ages.add(bin, n)
+				d.Count += n
+				return nil
+			}
+			if rows[set] == nil {
+				rows[set] = map[int64]*DemographicCount{}
+			}
+			row := rows[set][concept.Int64]
+			if row == nil {
+				row = &DemographicCount{ConceptID: concept.Int64, Name: name.String}
+				rows[set][concept.Int64] = row
+			}
+			row.Ages.add(bin, n)
+			row.Count += n
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		d.SexAtBirth = sortedCounts(rows[groupSexAtBirth])
+		d.Gender = sortedCounts(rows[groupGender])
+		d.Race = sortedCounts(rows[groupRace])
+		d.Ethnicity = sortedCounts(rows[groupEthnicity])
+		return d, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The caller's copy: the cached one stays as computed.
+	c := *d
+	for _, s := range []*[]DemographicCount{&c.SexAtBirth, &c.Gender, &c.Race, &c.Ethnicity} {
+		*s = slices.Clone(*s)
+	}
+	return &c, nil
+}
+
+func sortedCounts(m map[int64]*DemographicCount) []DemographicCount {
+	out := make([]DemographicCount, 0, len(m))
+	for _, r := range m {
+		out = append(out, *r)
+	}
+	slices.SortFunc(out, func(a, b DemographicCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.ConceptID, b.ConceptID))
+	})
+	return out
+}
+
+// ConceptCount is a concept with the number of distinct persons of a
+// cohort who have an event of it.
+type ConceptCount struct {
+	ConceptID int64  `json:"concept_id"`
+	Name      string `json:"name"`
+	Count     int64  `json:"count"`
+}
+
+// TopConcepts returns the n (1 to MaxTopConcepts) standard concepts of the
+// event domain d that the most persons of the cohort def have, most first
+// (ties by concept id), with their names from the concept table. Events
+// count under the domain search_events files them in, exact concepts only
+// (no roll-up to ancestors).
+func (e *Engine) TopConcepts(ctx context.Context, def *Definition, d Domain, n int) ([]ConceptCount, error) {
+	if !d.Valid() || d == DomainPerson {
+		return nil, invalidf("top concepts: domain %q: want an event domain", d)
+	}
+	if n < 1 || n > MaxTopConcepts {
+		return nil, invalidf("top concepts: n = %d: want 1 to %d", n, MaxTopConcepts)
+	}
+	params := string(d) + "\x00" + strconv.Itoa(n)
+	top, err := run(ctx, e, def, "top_concepts", params, func(q Query) ([]ConceptCount, error) {
+		c := e.compiler()
+		stmt := `SELECT t.concept_id, COALESCE(c.concept_name, '') AS name, t.persons FROM (
+  SELECT concept_id, count(DISTINCT person_id) AS persons FROM ` + c.table(tableEvents) + `
+  WHERE domain = ?::VARCHAR AND is_standard AND person_id IN (
+` + q.SQL + `
+  )
+  GROUP BY concept_id ORDER BY persons DESC, concept_id LIMIT ?::BIGINT
+) t LEFT JOIN ` + c.table(tableConcept) + ` c ON c.concept_id = t.concept_id
+ORDER BY t.persons DESC, t.concept_id`
+		args := append([]any{string(d)}, q.Args...)
+		args = append(args, int64(n))
+		out := []ConceptCount{}
+		err := e.query(ctx, "top_concepts", stmt, args, func(r *sql.Rows) error {
+			var cc ConceptCount
+			if err := r.Scan(&cc.ConceptID, &cc.Name, &cc.Count); err != nil {
+				return err
+			}
+			out = append(out, cc)
+			return nil
+		})
+		return out, err
+	})
+	return slices.Clone(top), err
+}
+
+// participantPage is a cached page of Participants.
+type participantPage struct {
+	ids   []int64
+	total int64
+}
+
+// Participants returns page page (from 0) of size size (1 to MaxPageSize)
+// of the cohort's person ids in ascending order, and the cohort's size. A
+// page past the end is empty. Person ids are row-level data: callers gate
+// this method by tier.
+func (e *Engine) Participants(ctx context.Context, def *Definition, page, size int) (ids []int64, total int64, err error) {
+	if page < 0 {
+		return nil, 0, invalidf("participants: page %d: want 0 or more", page)
+	}
+	if size < 1 || size > MaxPageSize {
+		return nil, 0, invalidf("participants: page size %d: want 1 to %d", size, MaxPageSize)
+	}
+	if page > math.MaxInt64/size {
+		return nil, 0, invalidf("participants: page %d is too large", page)
+	}
+	total, err = e.Count(ctx, def)
+	if err != nil {
+		return nil, 0, err
+	}
+	params := strconv.Itoa(page) + "\x00" + strconv.Itoa(size)
+	p, err := run(ctx, e, def, "participants", params, func(q Query) (participantPage, error) {
+		p := participantPage{ids: []int64{}, total: total}
+		offset := int64(page) * int64(size)
+		if offset >= total {
+			return p, nil
+		}
+		stmt := "SELECT person_id FROM (\n" + q.SQL + "\n) ORDER BY person_id LIMIT ?::BIGINT OFFSET ?::BIGINT"
+		args := append(slices.Clip(q.Args), int64(size), offset)
+		err := e.query(ctx, "participants", stmt, args, func(r *sql.Rows) error {
+			var id int64
+			if err := r.Scan(&id); err != nil {
+				return err
+			}
+			p.ids = append(p.ids, id)
+			return nil
+		})
+		return p, err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return slices.Clone(p.ids), p.total, nil
+}
+
+// SQL returns the query the engine runs for def's persons: Compile with
+// the engine's options.
+func (e *Engine) SQL(def *Definition) (Query, error) {
+	if def == nil {
+		return Query{}, invalidf("no definition")
+	}
+	return Compile(def, e.opt.Compile)
+}
+
+func (e *Engine) compiler() *compiler { return &compiler{opt: e.opt.Compile} }
+
+// run compiles def and computes op's result with compute, unless the
+// cache has it under (version, op, params, canonical def).
+func run[T any](ctx context.Context, e *Engine, def *Definition, op, params string, compute func(Query) (T, error)) (T, error) {
+	var zero T
+	if def == nil {
+		return zero, invalidf("%s: no definition", strings.ReplaceAll(op, "_", " "))
+	}
+	if err := ctx.Err(); err != nil {
+		return zero, fmt.Errorf("cohort: %s: %w", op, err)
+	}
+	return cached(e, op, params+"\x00"+def.String(), func() (T, error) {
+		q, err := Compile(def, e.opt.Compile)
+		if err != nil {
+			return zero, err
+		}
+		return compute(q)
+	})
+}
+
+// query runs q and calls scan for each row, logging op and how long it
+// took. When ctx ends during the query the error matches ctx.Err().
+func (e *Engine) query(ctx context.Context, op, q string, args []any, scan func(*sql.Rows) error) error {
+	start := time.Now()
+	err := func() error {
+		rows, err := e.db.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}()
+	e.log.DebugContext(ctx, "cohort query", "op", op, "duration", time.Since(start))
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return fmt.Errorf("cohort: %s: %w", op, ctxErr)
+		}
+		return fmt.Errorf("cohort: %s: %w", op, err)
+	}
+	return nil
+}
+
+// invalidf returns an error for a bad argument of an engine call; it
+// matches ErrInvalid.
+func invalidf(format string, args ...any) error {
+	return &ValidationError{Msg: fmt.Sprintf(format, args...)}
 }

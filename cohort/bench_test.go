@@ -1,0 +1,174 @@
+//go:build cgo
+
+package cohort_test
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openworkbench/workbench/cdr"
+	"github.com/openworkbench/workbench/cdr/synth"
+	"github.com/openworkbench/workbench/cohort"
+)
+
+var benchCDR = flag.String("bench.cdr", "", "indexed synthetic CDR folder of BenchmarkEngine (skipped when empty)")
+
+// benchCase is a definition of the benchmark suite with its count written
+// by hand over the raw OMOP tables.
+type benchCase struct {
+	name string
+	def  *cohort.Definition
+	raw  string
+}
+
+// benchSuite reads testdata/bench: NAME.json and NAME.sql per case.
+func benchSuite(tb testing.TB) []benchCase {
+	files, err := filepath.Glob("testdata/bench/*.json")
+	require.NoError(tb, err)
+	require.GreaterOrEqual(tb, len(files), 10)
+	var cases []benchCase
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(tb, err)
+		def, err := cohort.Parse(data)
+		require.NoError(tb, err, f)
+		raw, err := os.ReadFile(strings.TrimSuffix(f, ".json") + ".sql")
+		require.NoError(tb, err)
+		cases = append(cases, benchCase{strings.TrimSuffix(filepath.Base(f), ".json"), def, string(raw)})
+	}
+	return cases
+}
+
+// TestBenchSuite checks the benchmark's hand-written SQL against the
+// engine on a small synthetic CDR, so BenchmarkEngine's comparison stays
+// one of equals.
+func TestBenchSuite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and indexes a synthetic CDR")
+	}
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "cdr")
+	_, err := synth.Generate(ctx, dir, synth.Options{Persons: 3000, Seed: 1})
+	require.NoError(t, err)
+	info, err := cdr.Index(ctx, dir, cdr.IndexOptions{Options: cdr.Options{Threads: 2}})
+	require.NoError(t, err)
+	c, err := cdr.Open(ctx, dir, cdr.Options{Threads: 2})
+	require.NoError(t, err)
+	defer c.Close()
+	e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	require.NoError(t, err)
+	for _, bc := range benchSuite(t) {
+		t.Run(bc.name, func(t *testing.T) {
+			n, err := e.Count(ctx, bc.def)
+			require.NoError(t, err)
+			var raw int64
+			require.NoError(t, c.DB().QueryRowContext(ctx, bc.raw).Scan(&raw))
+			assert.Equal(t, raw, n)
+			assert.Positive(t, n, "a case that selects nobody measures little")
+		})
+	}
+}
+
+// BenchmarkEngine runs the suite of testdata/bench on the CDR of
+// -bench.cdr and reports, per definition, the median time (p50-ms) of an
+// uncached count, a cached count, uncached demographics, and the
+// hand-written SQL over the raw OMOP tables, whose count must be the
+// same; raw/ours is the ratio of the raw SQL's median to the uncached
+// count's. For example:
+//
+//	go test ./cohort -run '^$' -bench Engine -benchtime 10x -bench.cdr /tmp/bench/100k
+func BenchmarkEngine(b *testing.B) {
+	if *benchCDR == "" {
+		b.Skip("no -bench.cdr")
+	}
+	ctx := context.Background()
+	c, err := cdr.Open(ctx, *benchCDR, cdr.Options{})
+	require.NoError(b, err)
+	defer c.Close()
+	info, ok := c.Index()
+	require.True(b, ok, "%s is not indexed", *benchCDR)
+	engine := func() *cohort.Engine {
+		e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+		require.NoError(b, err)
+		return e
+	}
+	for _, bc := range benchSuite(b) {
+		var count int64
+		var ours time.Duration
+		b.Run(bc.name+"/count", func(b *testing.B) {
+			var ds durations
+			for b.Loop() {
+				e := engine() // a fresh cache: every count runs the query
+				start := time.Now()
+				n, err := e.Count(ctx, bc.def)
+				ds = append(ds, time.Since(start))
+				require.NoError(b, err)
+				count = n
+			}
+			ours = ds.report(b)
+			b.ReportMetric(float64(count), "persons")
+		})
+		b.Run(bc.name+"/cached", func(b *testing.B) {
+			e := engine()
+			_, err := e.Count(ctx, bc.def)
+			require.NoError(b, err)
+			var ds durations
+			for b.Loop() {
+				start := time.Now()
+				_, err := e.Count(ctx, bc.def)
+				ds = append(ds, time.Since(start))
+				require.NoError(b, err)
+			}
+			ds.report(b)
+		})
+		b.Run(bc.name+"/demographics", func(b *testing.B) {
+			var ds durations
+			for b.Loop() {
+				e := engine()
+				start := time.Now()
+				d, err := e.Demographics(ctx, bc.def)
+				ds = append(ds, time.Since(start))
+				require.NoError(b, err)
+				require.Equal(b, count, d.Count)
+			}
+			ds.report(b)
+		})
+		b.Run(bc.name+"/raw", func(b *testing.B) {
+			var ds durations
+			for b.Loop() {
+				var n int64
+				start := time.Now()
+				err := c.DB().QueryRowContext(ctx, bc.raw).Scan(&n)
+				ds = append(ds, time.Since(start))
+				require.NoError(b, err)
+				require.Equal(b, count, n, "the raw SQL counts differently")
+			}
+			raw := ds.report(b)
+			if ours > 0 {
+				b.ReportMetric(float64(raw)/float64(ours), "raw/ours")
+			}
+		})
+	}
+}
+
+type durations []time.Duration
+
+// report reports the median as p50-ms and returns it.
+func (ds durations) report(b *testing.B) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	p50 := ds[len(ds)/2]
+	b.ReportMetric(float64(p50)/float64(time.Millisecond), "p50-ms")
+	return p50
+}
