@@ -29,9 +29,11 @@ const (
 	exitUsage  = 2
 )
 
-// env is what every command gets: where to write and how to report.
+// env is what every command gets: what to read (a FILE of -), where to
+// write and how to report.
 type env struct {
 	stdout, stderr io.Writer
+	stdin          io.Reader
 }
 
 // command is one subcommand: its name, a one-line summary and how it runs.
@@ -46,11 +48,12 @@ func commands() []command {
 		{"synth", "generate a synthetic CDR", runSynth},
 		{"cdr", "load, validate, index a CDR; print the data dictionary", runCDR},
 		{"concepts", "search the vocabulary of an indexed CDR; show a concept's parents and children", runConcepts},
+		{"cohort", "count a cohort, break it down, list its persons, print its SQL", runCohort},
 	}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := env{stdout, stderr}
+	e := env{stdout: stdout, stderr: stderr, stdin: os.Stdin}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr, "workbench", "", commands())
 		if len(args) == 0 {
