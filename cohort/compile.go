@@ -249,40 +249,18 @@ func (c *compiler) scan(f *frag, u unit, mods []Modifier, cols string) {
 		f.w("e.", col)
 	}
 	f.w(" FROM ", c.table(tableEvents), " e")
-	alias := func(i int) string {
-		if i == 0 {
-			return "e"
-		}
-		return "e" + strconv.Itoa(i)
-	}
+	// The readings after the first are filtered in derived tables: with
+	// their conditions in the outer WHERE, DuckDB joined the unfiltered
+	// events first (blood pressure on 1M persons: 2.7 s instead of 0.5 s).
 	for i := 1; i < len(u.readings); i++ {
-		a := alias(i)
-		f.w(" JOIN ", c.table(tableEvents), " ", a, " ON ", a, ".person_id = e.person_id AND ", a, ".entry_date = e.entry_date AND ",
+		a := "e" + strconv.Itoa(i)
+		f.w("\n  JOIN (SELECT * FROM ", c.table(tableEvents), " ", a, " WHERE ")
+		c.reading(f, a, u.standard, u.readings[i])
+		f.w(") ", a, " ON ", a, ".person_id = e.person_id AND ", a, ".entry_date = e.entry_date AND ",
 			a, ".visit_occurrence_id IS NOT DISTINCT FROM e.visit_occurrence_id")
 	}
 	f.w("\n  WHERE ")
-	for i, r := range u.readings {
-		a := alias(i)
-		if i > 0 {
-			f.w("\n    AND ")
-		}
-		c.conceptIn(f, a+".concept_id", r.exact, r.desc)
-		if u.standard {
-			f.w(" AND ", a, ".is_standard")
-		} else {
-			f.w(" AND NOT ", a, ".is_standard")
-		}
-		for _, at := range r.attrs {
-			switch at.Name {
-			case AttrNum:
-				f.w(" AND ")
-				compare(f, a+".value_as_number", at.Operator, at.Operands, kindNumber)
-			case AttrCat:
-				f.w(" AND ", a, ".value_as_concept_id IN ")
-				idList(f, concepts(at.Operands))
-			}
-		}
-	}
+	c.reading(f, "e", u.standard, u.readings[0])
 	for _, m := range mods {
 		switch m.Name {
 		case AgeAtEvent:
@@ -294,6 +272,27 @@ func (c *compiler) scan(f *frag, u unit, mods []Modifier, cols string) {
 		case Encounters:
 			f.w("\n    AND e.visit_concept_id IN ")
 			idList(f, concepts(m.Operands))
+		}
+	}
+}
+
+// reading writes the conditions on the events a of one reading: concept,
+// standard flag, value attributes.
+func (c *compiler) reading(f *frag, a string, standard bool, r unitReading) {
+	c.conceptIn(f, a+".concept_id", r.exact, r.desc)
+	if standard {
+		f.w(" AND ", a, ".is_standard")
+	} else {
+		f.w(" AND NOT ", a, ".is_standard")
+	}
+	for _, at := range r.attrs {
+		switch at.Name {
+		case AttrNum:
+			f.w(" AND ")
+			compare(f, a+".value_as_number", at.Operator, at.Operands, kindNumber)
+		case AttrCat:
+			f.w(" AND ", a, ".value_as_concept_id IN ")
+			idList(f, concepts(at.Operands))
 		}
 	}
 }

@@ -164,77 +164,77 @@ type Demographics struct {
 	Ethnicity  []DemographicCount `json:"ethnicity"`
 }
 
-// demographicsSQL breaks the persons selected by %s down by age bin and
-// each demographic concept, in one pass over search_person with GROUPING
-// SETS. Age in completed years: the birthday must have passed.
-const demographicsSQL = `WITH p AS (
-  SELECT sex_at_birth_concept_id, sex_at_birth, gender_concept_id, gender, race_concept_id, race, ethnicity_concept_id, ethnicity,
+// demographicsSQL counts the persons selected by %[2]s by demographic
+// concept ids and age bin, in one aggregate over search_person (%[1]s).
+// Age in completed years: the birthday must have passed. The compiled
+// SQL selects each person once, so a join does (faster than IN). Names
+// are not carried through the join: they come from demographicNamesSQL.
+const demographicsSQL = `SELECT sex_at_birth_concept_id, gender_concept_id, race_concept_id, ethnicity_concept_id,
+  CASE WHEN age IS NULL THEN 4 WHEN age < 18 THEN 0 WHEN age < 45 THEN 1 WHEN age < 65 THEN 2 ELSE 3 END AS bin,
+  count(*) AS persons
+FROM (
+  SELECT sex_at_birth_concept_id, gender_concept_id, race_concept_id, ethnicity_concept_id,
     CASE WHEN is_deceased AND death_date IS NOT NULL
       THEN year(death_date) - year(birth_date) - CASE WHEN month(death_date) < month(birth_date)
         OR (month(death_date) = month(birth_date) AND day(death_date) < day(birth_date)) THEN 1 ELSE 0 END
       ELSE age_at_ref END AS age
-  FROM %s WHERE person_id IN (
-%s
-  )
-), b AS (
-  SELECT *, CASE WHEN age IS NULL THEN 4 WHEN age < 18 THEN 0 WHEN age < 45 THEN 1 WHEN age < 65 THEN 2 ELSE 3 END AS bin FROM p
+  FROM (
+%[2]s
+  ) JOIN %[1]s USING (person_id)
 )
-SELECT GROUPING(sex_at_birth_concept_id, gender_concept_id, race_concept_id, ethnicity_concept_id) AS breakdown,
-  COALESCE(sex_at_birth_concept_id, gender_concept_id, race_concept_id, ethnicity_concept_id) AS concept_id,
-  COALESCE(sex_at_birth, gender, race, ethnicity) AS name, bin, count(*) AS persons
-FROM b
-GROUP BY GROUPING SETS ((bin), (sex_at_birth_concept_id, sex_at_birth, bin), (gender_concept_id, gender, bin),
-  (race_concept_id, race, bin), (ethnicity_concept_id, ethnicity, bin))`
+GROUP BY ALL`
 
-// Values of GROUPING(sex, gender, race, ethnicity): a bit is set for each
-// column not grouped on.
-const (
-	groupAges       = 0b1111
-	groupSexAtBirth = 0b0111
-	groupGender     = 0b1011
-	groupRace       = 0b1101
-	groupEthnicity  = 0b1110
-)
+// demographicNamesSQL lists the name of every demographic concept id of
+// search_person (%[1]s), by breakdown (0 sex at birth, 1 gender, 2 race,
+// 3 ethnicity).
+const demographicNamesSQL = `SELECT 0, sex_at_birth_concept_id, any_value(sex_at_birth) FROM %[1]s GROUP BY 2
+UNION ALL SELECT 1, gender_concept_id, any_value(gender) FROM %[1]s GROUP BY 2
+UNION ALL SELECT 2, race_concept_id, any_value(race) FROM %[1]s GROUP BY 2
+UNION ALL SELECT 3, ethnicity_concept_id, any_value(ethnicity) FROM %[1]s GROUP BY 2`
 
 // Demographics breaks the cohort def down by sex at birth, gender, race and
-// ethnicity, each crossed with age bins, in one aggregate query.
+// ethnicity, each crossed with age bins, in one aggregate query. The
+// concept names come from a second query, run once per CDR version and
+// cached. A missing concept id counts as 0.
 func (e *Engine) Demographics(ctx context.Context, def *Definition) (*Demographics, error) {
+	names, err := e.demographicNames(ctx)
+	if err != nil {
+		return nil, err
+	}
 	d, err := run(ctx, e, def, "demographics", "", func(q Query) (*Demographics, error) {
-		c := e.compiler()
-		rows := map[int]map[int64]*DemographicCount{}
+		var rows [4]map[int64]*DemographicCount
+		for i := range rows {
+			rows[i] = map[int64]*DemographicCount{}
+		}
 		d := &Demographics{}
-		err := e.query(ctx, "demographics", fmt.Sprintf(demographicsSQL, c.table(tablePerson), q.SQL), q.Args, func(r *sql.Rows) error {
-			var set, bin int
-			var concept sql.NullInt64
-			var name sql.NullString
+		stmt := fmt.Sprintf(demographicsSQL, e.compiler().table(tablePerson), q.SQL)
+		err := e.query(ctx, "demographics", stmt, q.Args, func(r *sql.Rows) error {
+			var ids [4]sql.NullInt64
+			var bin int
 			var n int64
-			if err := r.Scan(&set, &concept, &name, &bin, &n); err != nil {
+			if err := r.Scan(&ids[0], &ids[1], &ids[2], &ids[3], &bin, &n); err != nil {
 				return err
 			}
-			if set == groupAges {
-				d.Ages.add(bin, n)
-				d.Count += n
-				return nil
+			d.Ages.add(bin, n)
+			d.Count += n
+			for i, id := range ids {
+				row := rows[i][id.Int64]
+				if row == nil {
+					row = &DemographicCount{ConceptID: id.Int64, Name: names[i][id.Int64]}
+					rows[i][id.Int64] = row
+				}
+				row.Ages.add(bin, n)
+				row.Count += n
 			}
-			if rows[set] == nil {
-				rows[set] = map[int64]*DemographicCount{}
-			}
-			row := rows[set][concept.Int64]
-			if row == nil {
-				row = &DemographicCount{ConceptID: concept.Int64, Name: name.String}
-				rows[set][concept.Int64] = row
-			}
-			row.Ages.add(bin, n)
-			row.Count += n
 			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
-		d.SexAtBirth = sortedCounts(rows[groupSexAtBirth])
-		d.Gender = sortedCounts(rows[groupGender])
-		d.Race = sortedCounts(rows[groupRace])
-		d.Ethnicity = sortedCounts(rows[groupEthnicity])
+		d.SexAtBirth = sortedCounts(rows[0])
+		d.Gender = sortedCounts(rows[1])
+		d.Race = sortedCounts(rows[2])
+		d.Ethnicity = sortedCounts(rows[3])
 		return d, nil
 	})
 	if err != nil {
@@ -246,6 +246,32 @@ func (e *Engine) Demographics(ctx context.Context, def *Definition) (*Demographi
 		*s = slices.Clone(*s)
 	}
 	return &c, nil
+}
+
+// demographicNames returns the names of the demographic concepts by
+// breakdown and concept id.
+func (e *Engine) demographicNames(ctx context.Context) ([4]map[int64]string, error) {
+	if err := ctx.Err(); err != nil {
+		return [4]map[int64]string{}, fmt.Errorf("cohort: demographics: %w", err)
+	}
+	return cached(e, "demographic_names", "", func() ([4]map[int64]string, error) {
+		var names [4]map[int64]string
+		for i := range names {
+			names[i] = map[int64]string{}
+		}
+		stmt := fmt.Sprintf(demographicNamesSQL, e.compiler().table(tablePerson))
+		err := e.query(ctx, "demographic_names", stmt, nil, func(r *sql.Rows) error {
+			var b int
+			var id sql.NullInt64
+			var name sql.NullString
+			if err := r.Scan(&b, &id, &name); err != nil {
+				return err
+			}
+			names[b][id.Int64] = name.String
+			return nil
+		})
+		return names, err
+	})
 }
 
 func sortedCounts(m map[int64]*DemographicCount) []DemographicCount {
