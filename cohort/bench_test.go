@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -80,7 +81,8 @@ func TestBenchSuite(t *testing.T) {
 
 // BenchmarkEngine runs the suite of testdata/bench on the CDR of
 // -bench.cdr and reports, per definition, the median time (p50-ms) of an
-// uncached count, a cached count, uncached demographics, and the
+// uncached count, a cached count, uncached demographics (with the concept
+// names, looked up once per CDR version, cached), and the
 // hand-written SQL over the raw OMOP tables, whose count must be the
 // same; raw/ours is the ratio of the raw SQL's median to the uncached
 // count's. For example:
@@ -131,11 +133,19 @@ func BenchmarkEngine(b *testing.B) {
 			ds.report(b)
 		})
 		b.Run(bc.name+"/demographics", func(b *testing.B) {
+			// Concept names are looked up once per CDR version: a first
+			// call caches them. Each iteration then renames the first
+			// group, which makes another cache key but the same query.
+			e := engine()
+			_, err := e.Demographics(ctx, bc.def)
+			require.NoError(b, err)
 			var ds durations
-			for b.Loop() {
-				e := engine()
+			for i := 0; b.Loop(); i++ {
+				def := *bc.def
+				def.Includes = slices.Clone(def.Includes)
+				def.Includes[0].Name = "iteration " + strconv.Itoa(i)
 				start := time.Now()
-				d, err := e.Demographics(ctx, bc.def)
+				d, err := e.Demographics(ctx, &def)
 				ds = append(ds, time.Since(start))
 				require.NoError(b, err)
 				require.Equal(b, count, d.Count)
