@@ -120,7 +120,9 @@
 // value conditions) of the modifier-free items of a group are merged into
 // one scan per domain and standard flag, so a group of hundreds of
 // concepts reads search_events once. Concept lists are []int64 arguments
-// (`IN (SELECT unnest(?::BIGINT[]))`), numbers float64 or int64, dates
+// (`IN (SELECT unnest(?::BIGINT[]))`), except that concepts without
+// descendants are an argument each (`IN (?::BIGINT, ...)`), which DuckDB
+// plans as constants pushed into the scan; numbers float64 or int64, dates
 // YYYY-MM-DD strings; table names pass one quoting function; nothing from
 // the definition is written into the SQL text.
 package cohort

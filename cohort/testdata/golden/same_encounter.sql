@@ -2,7 +2,7 @@
 WITH include0_side0 AS ( -- includes[0] temporalGroup 0
   -- items[0]
   SELECT e.person_id, e.entry_date, e.visit_occurrence_id FROM "search_events" e
-    WHERE e.concept_id IN (SELECT unnest(?::BIGINT[])) AND e.is_standard
+    WHERE e.concept_id IN (?::BIGINT) AND e.is_standard
 ),
 include0_side1 AS ( -- includes[0] temporalGroup 1
   -- items[1]
@@ -14,5 +14,5 @@ include0 AS ( -- includes[0]
 )
 SELECT DISTINCT person_id FROM include0
 -- args:
--- 1: []int64 [4185115]
+-- 1: int64 4185115
 -- 2: []int64 [201826]

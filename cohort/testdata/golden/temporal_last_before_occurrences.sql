@@ -17,7 +17,7 @@ include0_side1 AS ( -- includes[0] temporalGroup 1
     UNION ALL
     -- items[2]
     SELECT e.person_id, e.entry_date, e.visit_occurrence_id FROM "search_events" e
-      WHERE e.concept_id IN (SELECT unnest(?::BIGINT[])) AND e.is_standard AND e.value_as_number > ?::DOUBLE
+      WHERE e.concept_id IN (?::BIGINT) AND e.is_standard AND e.value_as_number > ?::DOUBLE
   ) QUALIFY entry_date = max(entry_date) OVER (PARTITION BY person_id)
 ),
 include0 AS ( -- includes[0]
@@ -28,6 +28,6 @@ SELECT DISTINCT person_id FROM include0
 -- 1: []int64 [201826]
 -- 2: int64 2
 -- 3: []int64 [1503297]
--- 4: []int64 [3004410]
+-- 4: int64 3004410
 -- 5: float64 8
 -- 6: int64 90

@@ -10,7 +10,7 @@ include1 AS ( -- includes[1]
 include2 AS ( -- includes[2]
   -- items[0], items[1]
   SELECT e.person_id FROM "search_events" e
-    WHERE e.concept_id IN (SELECT unnest(?::BIGINT[])) AND e.is_standard
+    WHERE e.concept_id IN (?::BIGINT, ?::BIGINT) AND e.is_standard
 )
 SELECT person_id FROM include0
 INTERSECT
@@ -20,4 +20,5 @@ SELECT person_id FROM include2
 -- args:
 -- 1: []int64 [201826]
 -- 2: []int64 [1503297]
--- 3: []int64 [3004410 4185115]
+-- 3: int64 3004410
+-- 4: int64 4185115
