@@ -5,7 +5,14 @@
 // definition into a [Query] of DuckDB SQL over the index tables of package
 // cdr (search_person, search_events, concept_closure) whose values are
 // all arguments. [Definition.String] (= MarshalJSON) is the canonical form
-// and serves as a cache key. The package does no I/O and needs no cgo.
+// and serves as a cache key. The pipeline does no I/O; the package needs
+// no cgo.
+//
+// An [Engine] runs compiled queries through database/sql on a database
+// where the index tables are visible (package cdr opens one): [Engine.Count],
+// [Engine.Demographics], [Engine.TopConcepts], [Engine.Participants], and
+// concept search. Calls take a context that cancels the query, and results
+// are cached by CDR version, operation and canonical request in a [Cache].
 //
 // # Semantics
 //

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/cohort/internal/oracle"
 )
@@ -320,4 +322,53 @@ func TestDemographicsAgeAtDeath(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, cohort.AgeCounts{Age0To17: 1, Age18To44: 1, Age45To64: 1, Age65Up: 1}, d.Ages)
 	assert.Equal(t, []cohort.DemographicCount{{ConceptID: 38003564, Name: "Not Hispanic or Latino", Count: 4, Ages: d.Ages}}, d.Ethnicity)
+}
+
+// An engine over an indexed CDR counts a cohort and breaks it down.
+func ExampleEngine() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "gibleed-")
+	defer os.RemoveAll(dir)
+	if err := os.CopyFS(dir, os.DirFS("../testdata/gibleed/parquet")); err != nil {
+		fmt.Println(err)
+		return
+	}
+	info, err := cdr.Index(ctx, dir, cdr.IndexOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c, err := cdr.Open(ctx, dir, cdr.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	def, err := cohort.Parse([]byte(wristFractures))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	n, err := e.Count(ctx, def)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(n, "persons")
+	d, err := e.Demographics(ctx, def)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, g := range d.Gender {
+		fmt.Printf("%s: %d (45-64: %d)\n", g.Name, g.Count, g.Ages.Age45To64)
+	}
+	// Output:
+	// 23 persons
+	// FEMALE: 23 (45-64: 10)
 }
