@@ -123,13 +123,15 @@
 // Compile writes one CTE per group (and per side of a temporal group, and
 // per temporal item that counts occurrences), each selecting from
 // search_events by concept first (the table is sorted by concept_id), then
-// combines the groups with INTERSECT and EXCEPT. Plain parameters (no
-// value conditions) of the modifier-free items of a group are merged into
-// one scan per domain and standard flag, so a group of hundreds of
-// concepts reads search_events once. Concept lists are []int64 arguments
-// (`IN (SELECT unnest(?::BIGINT[]))`), except that concepts without
-// descendants are an argument each (`IN (?::BIGINT, ...)`), which DuckDB
-// plans as constants pushed into the scan; numbers float64 or int64, dates
-// YYYY-MM-DD strings; table names pass one quoting function; nothing from
-// the definition is written into the SQL text.
+// combines the groups with INTERSECT and EXCEPT. The include groups of
+// demographics only and the data filters are one scan of search_person,
+// their conditions ANDed. Plain parameters (no value conditions) of the
+// modifier-free items of a group are merged into one scan per domain and
+// standard flag, so a group of hundreds of concepts reads search_events
+// once. Concept lists are []int64 arguments (`IN (SELECT
+// unnest(?::BIGINT[]))`), except that concepts without descendants are an
+// argument each (`IN (?::BIGINT, ...)`), which DuckDB plans as constants
+// pushed into the scan; numbers are float64 or int64, dates YYYY-MM-DD
+// strings; table names pass one quoting function; nothing from the
+// definition is written into the SQL text.
 package cohort

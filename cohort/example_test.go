@@ -42,14 +42,12 @@ func ExampleCompile() {
 	//       WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.is_standard
 	//   ) GROUP BY person_id HAVING count(DISTINCT entry_date) >= ?::BIGINT
 	// ),
-	// include1 AS ( -- includes[1]
-	//   SELECT person_id FROM "search_person" WHERE gender_concept_id = ?::BIGINT
+	// persons AS ( -- includes[1], dataFilters
+	//   SELECT person_id FROM "search_person" WHERE (gender_concept_id = ?::BIGINT) AND has_ehr_data
 	// )
 	// SELECT person_id FROM include0
 	// INTERSECT
-	// SELECT person_id FROM include1
-	// INTERSECT
-	// SELECT person_id FROM "search_person" WHERE has_ehr_data
+	// SELECT person_id FROM persons
 	// [4134304] 2 8532
 }
 

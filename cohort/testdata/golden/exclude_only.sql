@@ -1,5 +1,8 @@
 -- exclude_only.json, compiled by TestGolden (refresh: go test ./cohort -run TestGolden -update)
-WITH exclude0 AS ( -- excludes[0]
+WITH persons AS ( -- dataFilters
+  SELECT person_id FROM "search_person" WHERE has_ehr_data
+),
+exclude0 AS ( -- excludes[0]
   -- items[1]
   SELECT person_id FROM "search_person" WHERE gender_concept_id = ?::BIGINT
   UNION ALL
@@ -7,7 +10,7 @@ WITH exclude0 AS ( -- excludes[0]
   SELECT e.person_id FROM "search_events" e
     WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.is_standard
 )
-SELECT person_id FROM "search_person" WHERE has_ehr_data
+SELECT person_id FROM persons
 EXCEPT
 SELECT person_id FROM exclude0
 -- args:
