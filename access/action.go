@@ -1,0 +1,185 @@
+package access
+
+// Action is everything a user can ask of the product, one constant per
+// decision. The values are stable: the audit log stores them.
+type Action string
+
+// Public actions need nothing: anonymous visitors may do them.
+const (
+	// BrowsePublic reads the Data Browser's aggregates: totals, breakdowns
+	// by demographics, a concept's counts, survey answer counts.
+	BrowsePublic Action = "public.browse"
+	// PublicCohortCount counts a cohort of restricted shape (see
+	// [PublicShape]) through disclosure control.
+	PublicCohortCount Action = "public.cohort_count"
+	// ViewDictionary reads the data dictionary of the CDR.
+	ViewDictionary Action = "dictionary.view"
+	// SearchConcepts searches the vocabulary, with released person counts.
+	SearchConcepts Action = "concepts.search"
+)
+
+// Account actions need a logged-in user.
+const (
+	// ViewStatus reads the user's own access status and steps; the one
+	// thing a disabled user may still do.
+	ViewStatus Action = "account.status"
+	// CompleteStep records a self-service step ([Request.Step]) of the user.
+	CompleteStep Action = "account.complete_step"
+	// ListWorkspaces lists the workspaces where the user holds a role.
+	ListWorkspaces Action = "workspace.list"
+	// CreateWorkspace creates a workspace of [Request.WorkspaceTier].
+	CreateWorkspace Action = "workspace.create"
+)
+
+// Workspace actions concern one workspace, and need a role in it and the
+// workspace's tier.
+const (
+	ViewWorkspace      Action = "workspace.view"
+	UpdateWorkspace    Action = "workspace.update"
+	DeleteWorkspace    Action = "workspace.delete"
+	ShareWorkspace     Action = "workspace.share"
+	DuplicateWorkspace Action = "workspace.duplicate"
+
+	CohortCount        Action = "cohort.count"
+	CohortDemographics Action = "cohort.demographics"
+	CohortTopConcepts  Action = "cohort.top_concepts"
+	CohortParticipants Action = "cohort.participants"
+	CreateCohort       Action = "cohort.create"
+	UpdateCohort       Action = "cohort.update"
+	DeleteCohort       Action = "cohort.delete"
+
+	CreateConceptSet Action = "concept_set.create"
+	UpdateConceptSet Action = "concept_set.update"
+	DeleteConceptSet Action = "concept_set.delete"
+
+	ViewReview      Action = "review.view"
+	CreateReview    Action = "review.create"
+	SetReviewStatus Action = "review.set_status"
+	Annotate        Action = "review.annotate"
+
+	CreateDataset  Action = "dataset.create"
+	PreviewDataset Action = "dataset.preview"
+	ExportDataset  Action = "dataset.export"
+
+	CreateNotebook Action = "notebook.create"
+	EditNotebook   Action = "notebook.edit"
+)
+
+// Administrator actions need the user's Admin flag, and nothing else.
+const (
+	ListUsers    Action = "admin.list_users"
+	ApproveUser  Action = "admin.approve_user"
+	DisableUser  Action = "admin.disable_user"
+	ReadAuditLog Action = "admin.audit_log"
+)
+
+// scope is the kind of rule an action follows.
+type scope int
+
+const (
+	scopeUnknown   scope = iota // not an action: refused
+	scopePublic                 // nothing needed
+	scopeSelf                   // a login, even of a disabled user
+	scopeStep                   // a login and a self-service step
+	scopeAccount                // a login and the registered tier
+	scopeWorkspace              // a role and the workspace's tier
+	scopeAdmin                  // a login and the Admin flag
+)
+
+type rule struct {
+	scope scope
+	role  Role // scopeWorkspace: the least role
+	// tiered: the action needs Request.WorkspaceTier (else the registered
+	// tier is enough).
+	tiered bool
+	rows   bool // the result holds rows of participants
+}
+
+// rules is the policy: one line per action. doc.go shows it as a table.
+var rules = map[Action]rule{
+	BrowsePublic:      {scope: scopePublic},
+	PublicCohortCount: {scope: scopePublic},
+	ViewDictionary:    {scope: scopePublic},
+	SearchConcepts:    {scope: scopePublic},
+
+	ViewStatus:      {scope: scopeSelf},
+	CompleteStep:    {scope: scopeStep},
+	ListWorkspaces:  {scope: scopeAccount},
+	CreateWorkspace: {scope: scopeAccount, tiered: true},
+
+	ViewWorkspace:      {scope: scopeWorkspace, tiered: true, role: Reader},
+	DuplicateWorkspace: {scope: scopeWorkspace, tiered: true, role: Reader},
+	UpdateWorkspace:    {scope: scopeWorkspace, tiered: true, role: Owner},
+	ShareWorkspace:     {scope: scopeWorkspace, tiered: true, role: Owner},
+	DeleteWorkspace:    {scope: scopeWorkspace, tiered: true, role: Owner},
+
+	CohortCount:        {scope: scopeWorkspace, tiered: true, role: Reader},
+	CohortDemographics: {scope: scopeWorkspace, tiered: true, role: Reader},
+	CohortTopConcepts:  {scope: scopeWorkspace, tiered: true, role: Reader},
+	CohortParticipants: {scope: scopeWorkspace, tiered: true, role: Reader, rows: true},
+	CreateCohort:       {scope: scopeWorkspace, tiered: true, role: Writer},
+	UpdateCohort:       {scope: scopeWorkspace, tiered: true, role: Writer},
+	DeleteCohort:       {scope: scopeWorkspace, tiered: true, role: Writer},
+
+	CreateConceptSet: {scope: scopeWorkspace, tiered: true, role: Writer},
+	UpdateConceptSet: {scope: scopeWorkspace, tiered: true, role: Writer},
+	DeleteConceptSet: {scope: scopeWorkspace, tiered: true, role: Writer},
+
+	ViewReview:      {scope: scopeWorkspace, tiered: true, role: Reader, rows: true},
+	CreateReview:    {scope: scopeWorkspace, tiered: true, role: Writer},
+	SetReviewStatus: {scope: scopeWorkspace, tiered: true, role: Writer},
+	Annotate:        {scope: scopeWorkspace, tiered: true, role: Writer},
+
+	CreateDataset:  {scope: scopeWorkspace, tiered: true, role: Writer},
+	PreviewDataset: {scope: scopeWorkspace, tiered: true, role: Reader, rows: true},
+	ExportDataset:  {scope: scopeWorkspace, tiered: true, role: Writer, rows: true},
+
+	CreateNotebook: {scope: scopeWorkspace, tiered: true, role: Writer},
+	EditNotebook:   {scope: scopeWorkspace, tiered: true, role: Writer},
+
+	ListUsers:    {scope: scopeAdmin},
+	ApproveUser:  {scope: scopeAdmin},
+	DisableUser:  {scope: scopeAdmin},
+	ReadAuditLog: {scope: scopeAdmin},
+}
+
+// actions is every action in the order of the constants above.
+var actions = []Action{
+	BrowsePublic, PublicCohortCount, ViewDictionary, SearchConcepts,
+	ViewStatus, CompleteStep, ListWorkspaces, CreateWorkspace,
+	ViewWorkspace, UpdateWorkspace, DeleteWorkspace, ShareWorkspace, DuplicateWorkspace,
+	CohortCount, CohortDemographics, CohortTopConcepts, CohortParticipants,
+	CreateCohort, UpdateCohort, DeleteCohort,
+	CreateConceptSet, UpdateConceptSet, DeleteConceptSet,
+	ViewReview, CreateReview, SetReviewStatus, Annotate,
+	CreateDataset, PreviewDataset, ExportDataset,
+	CreateNotebook, EditNotebook,
+	ListUsers, ApproveUser, DisableUser, ReadAuditLog,
+}
+
+// Actions lists every action of the product.
+func Actions() []Action { return append([]Action(nil), actions...) }
+
+// Valid reports whether a is one of [Actions].
+func (a Action) Valid() bool {
+	_, ok := rules[a]
+	return ok
+}
+
+// RowLevel reports whether the action's result holds rows about
+// participants (ids, events, dataset rows) rather than aggregates.
+func (a Action) RowLevel() bool { return rules[a].rows }
+
+// Public reports whether anonymous visitors may do the action.
+func (a Action) Public() bool {
+	r, ok := rules[a]
+	return ok && r.scope == scopePublic
+}
+
+// Workspace reports whether the action concerns one workspace, so that the
+// caller must pass the user's role in it.
+func (a Action) Workspace() bool { return rules[a].scope == scopeWorkspace }
+
+// Role is the least workspace role the action needs (None for actions
+// outside workspaces).
+func (a Action) Role() Role { return rules[a].role }

@@ -1,0 +1,87 @@
+// Package access decides who may do what, and controls what the public
+// sees. It is pure: no I/O, no clock (now is a parameter), no cgo, no
+// net/http. The types it decides on ([User], [Record], [Tier], [Role],
+// [AuditRecord]) are plain data that the state store loads and saves;
+// loading is the caller's job, in the manner of upspin's access.Can.
+//
+// # Tiers and requirement steps
+//
+// The [Public] tier is everyone. A user reaches the [Registered] tier when
+// each of these has a [Record] that counts now ([Policy.Status] reports
+// every step, its state and why):
+//
+//	step             counts when
+//	profile          completed
+//	ethics training  completed less than Policy.TrainingValidity ago (365 days)
+//	code of conduct  the current Policy.CodeOfConductVersion, signed less than
+//	                 Policy.ConductValidity ago (365 days)
+//	approval         granted by an administrator (the record's By)
+//
+// and the user is not disabled. A record also stops counting at its own
+// ExpiresAt, if earlier; a record completed in the future does not count.
+// The [Controlled] tier is the registered tier plus a [ControlledTier]
+// record, which only an administrator creates: no step leads to it.
+//
+// # Decisions
+//
+// [Decide] answers every [Action] of the product. Its checks, in order:
+// an unknown action is forbidden; public actions are allowed to everyone;
+// otherwise an anonymous user is [ErrUnauthenticated]; viewing one's own
+// status is allowed (even when disabled); a disabled user is [ErrDisabled];
+// then by kind of action:
+//
+//	action                                  needs                               refused with
+//	public.browse, public.cohort_count,     nothing (anonymous, disabled too)   -
+//	dictionary.view, concepts.search
+//	account.status                          a login                             Unauthenticated
+//	account.complete_step                   a login; a self-service Step        Forbidden
+//	                                        (profile, training, conduct)
+//	workspace.list, workspace.create        registered tier (create: the new    Forbidden, naming the steps
+//	                                        workspace's tier)
+//	admin.list_users, admin.approve_user,   the Admin flag                      Forbidden
+//	admin.disable_user, admin.audit_log
+//	workspace actions                       1. a role in the workspace          NotFound (the workspace looks absent)
+//	                                        2. the workspace's tier             Forbidden, naming the steps
+//	                                           (at least registered)
+//	                                        3. the action's least role          Forbidden, naming the roles
+//
+// The least role of each workspace action:
+//
+//	READER  workspace.view, workspace.duplicate,
+//	        cohort.count, cohort.demographics, cohort.top_concepts,
+//	        cohort.participants*, review.view*, dataset.preview*
+//	WRITER  cohort.create|update|delete, concept_set.create|update|delete,
+//	        review.create, review.set_status, review.annotate,
+//	        dataset.create, dataset.export*, notebook.create, notebook.edit
+//	OWNER   workspace.update, workspace.share, workspace.delete
+//
+// (* row-level: [Action.RowLevel].) Row-level data thus always needs the
+// registered tier (controlled in a controlled workspace) and a role.
+//
+// Administrators are users with a flag that lets them do the admin actions
+// and nothing more: an administrator still needs every access step and a
+// workspace role to see row-level data or anything inside a workspace.
+// [Policy.CheckApproval] says whether a user may be approved (every
+// self-service step done).
+//
+// A caller passes Role [None] both for a workspace the user has no role in
+// and for one that does not exist, so the two answers are the same
+// [ErrNotFound]. The role is checked before the tier, so that the answer
+// about a workspace never depends on whether it exists.
+//
+// # Public tier
+//
+// Every public number passes through a [Disclosure]: 0 stays 0, 1 to 20 is
+// released as "<= 20", larger counts are rounded up to the next multiple
+// of 20, optionally after a keyed noise that gives a repeated query the
+// same answer. The result is a [Released], which only Disclosure.Release
+// makes; [PublicCount] and [PublicBreakdown] hold nothing else, so no
+// public result can carry a raw count or a person id. Shares come from
+// released numbers only ([Share]). Public cohort counts accept only the
+// restricted [PublicShape] and are rate limited per client by a
+// [Limiter].
+//
+// Every data access is written to the audit log as an [AuditRecord]
+// ([Audit] starts one from a decision): who, when, what, where and how
+// much, never the rows.
+package access
