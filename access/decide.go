@@ -82,10 +82,13 @@ func Decide(req Request) Decision {
 		return allow()
 	case scopeWorkspace:
 		// Before the tier: a workspace the user has no role in looks absent
-		// whatever the user's tier.
-		if req.Role <= None {
+		// whatever the user's tier. A role out of range is no role.
+		if req.Role <= None || req.Role > Owner {
 			return deny(ErrNotFound)
 		}
+	}
+	if r.tiered && (req.WorkspaceTier < Public || req.WorkspaceTier > Controlled) {
+		return deny(fmt.Errorf("%w: unknown workspace tier %s", ErrForbidden, req.WorkspaceTier))
 	}
 	tier := Registered
 	if r.tiered {

@@ -248,6 +248,21 @@ func TestDecideUnknownAction(t *testing.T) {
 	}
 }
 
+// Out-of-range roles and tiers, which only a bug could pass, are refused.
+func TestDecideOutOfRange(t *testing.T) {
+	admin := user("admin")
+	admin.Admin = true
+	recs := append(registered("admin"), record("admin", access.ControlledTier, day))
+	d := access.Decide(access.Request{User: admin, Records: recs, Role: access.Role(9), Action: access.DeleteWorkspace, Now: now, Policy: policy})
+	assert.Equal(t, access.ErrNotFound, d.Reason)
+	d = access.Decide(access.Request{User: admin, Records: recs, Role: access.Owner, WorkspaceTier: access.Tier(3),
+		Action: access.DeleteWorkspace, Now: now, Policy: policy})
+	assert.ErrorIs(t, d.Reason, access.ErrForbidden)
+	d = access.Decide(access.Request{User: admin, Records: recs, Role: access.Owner, WorkspaceTier: access.Controlled,
+		Action: access.DeleteWorkspace, Now: now, Policy: policy})
+	assert.True(t, d.Allowed, "%v", d)
+}
+
 // Records are matched to the user by id: another user's records give
 // nothing, whatever the store passes by mistake.
 func TestDecideOtherUsersRecords(t *testing.T) {

@@ -76,7 +76,7 @@
 // of 20, optionally after a keyed noise that gives a repeated query the
 // same answer. The result is a [Released], which only Disclosure.Release
 // makes; [PublicCount] and [PublicBreakdown] hold nothing else, so no
-// public result can carry a raw count or a person id. Shares come from
+// number in a public result can be a raw count or a person id. Shares come from
 // released numbers only ([Share]). Public cohort counts accept only the
 // restricted [PublicShape] and are rate limited per client by a
 // [Limiter].

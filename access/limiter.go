@@ -3,6 +3,7 @@ package access
 import (
 	"container/list"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 )
@@ -66,8 +67,15 @@ func (l *Limiter) settings() (interval, tolerance time.Duration, limit int) {
 	if limit <= 0 {
 		limit = DefaultMaxClients
 	}
-	interval = time.Duration(float64(time.Second) / rate)
-	return interval, interval * time.Duration(burst-1), limit
+	interval = time.Duration(math.MaxInt64)
+	if f := float64(time.Second) / rate; f < math.MaxInt64 {
+		interval = time.Duration(f)
+	}
+	tolerance = time.Duration(math.MaxInt64)
+	if interval == 0 || int64(burst-1) < math.MaxInt64/int64(interval) {
+		tolerance = interval * time.Duration(burst-1)
+	}
+	return interval, tolerance, limit
 }
 
 // Allow reports whether client may make a request at now, and if so counts
