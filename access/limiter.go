@@ -13,6 +13,7 @@ const (
 	DefaultRate       = 1.0 // requests per second per client
 	DefaultBurst      = 10
 	DefaultMaxClients = 10000
+	maxBurst          = 1 << 30
 )
 
 // Limiter is a token bucket per client (an IP address, a token): each
@@ -31,7 +32,7 @@ type Limiter struct {
 	// Rate is requests per second per client; 0 means DefaultRate.
 	Rate float64
 	// Burst is how many requests a client may make at once; 0 means
-	// DefaultBurst.
+	// DefaultBurst. At most 2^30.
 	Burst int
 	// MaxClients bounds the clients remembered; 0 means DefaultMaxClients.
 	MaxClients int
@@ -67,14 +68,14 @@ func (l *Limiter) settings() (interval, tolerance time.Duration, limit int) {
 	if limit <= 0 {
 		limit = DefaultMaxClients
 	}
-	interval = time.Duration(math.MaxInt64)
-	if f := float64(time.Second) / rate; f < math.MaxInt64 {
+	burst = min(burst, maxBurst)
+	// The interval is capped so that a full bucket's span, interval times
+	// (burst+1), fits in a Duration.
+	interval = time.Duration(math.MaxInt64 / int64(burst+1))
+	if f := float64(time.Second) / rate; f < float64(interval) {
 		interval = time.Duration(f)
 	}
-	tolerance = time.Duration(math.MaxInt64)
-	if interval == 0 || int64(burst-1) < math.MaxInt64/int64(interval) {
-		tolerance = interval * time.Duration(burst-1)
-	}
+	tolerance = interval * time.Duration(burst-1)
 	return interval, tolerance, limit
 }
 

@@ -55,9 +55,9 @@ func TestLimiterBurstAndRate(t *testing.T) {
 func TestLimiterExtremes(t *testing.T) {
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	slow := &Limiter{Rate: 1e-9, Burst: 1 << 40}
-	assert.True(t, slow.Allow("a", at), "a tolerance too large for a Duration saturates")
+	assert.True(t, slow.Allow("a", at), "a huge burst of a slow rate is capped, not overflowed")
 	slowest := &Limiter{Rate: 1e-15, Burst: 2}
-	assert.Equal(t, 2, allowN(slowest, "a", 3, at), "an interval too large for a Duration saturates")
+	assert.Equal(t, 2, allowN(slowest, "a", 3, at), "an interval too long for a Duration is capped: still Burst at once")
 	fast := &Limiter{Rate: 1e12, Burst: 1}
 	assert.Equal(t, 100, allowN(fast, "a", 100, at), "faster than the clock's resolution: no limit")
 }
