@@ -39,6 +39,8 @@ type Decision struct {
 
 func allow() Decision         { return Decision{Allowed: true} }
 func deny(err error) Decision { return Decision{Reason: err} }
+
+// String is "allowed" or "denied: " and the reason.
 func (d Decision) String() string {
 	if d.Allowed {
 		return "allowed"
