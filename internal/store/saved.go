@@ -1,0 +1,336 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The store keeps definitions as the JSON its callers give, compacted: it
+// checks that the JSON is well formed and no more. Parsing and validating
+// a definition is the cohort package's job, done before it is saved, and
+// its canonical MarshalJSON is what should be saved. Keeping bytes lets a
+// definition saved by an older model still be read and shown, and keeps
+// the store apart from the compiler.
+
+// Cohort is a saved cohort definition of a workspace. Its name is unique
+// in the workspace.
+type Cohort struct {
+	ID          string `json:"id"`
+	WorkspaceID string `json:"workspace_id"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	// Definition is the cohort definition's canonical JSON.
+	Definition json.RawMessage `json:"definition"`
+	CreatedBy  string          `json:"created_by"`
+	CreatedAt  time.Time       `json:"created_at"`
+	UpdatedBy  string          `json:"updated_by"`
+	UpdatedAt  time.Time       `json:"updated_at"`
+}
+
+// ConceptSet is a saved concept set of a workspace. Its name is unique in
+// the workspace.
+type ConceptSet struct {
+	ID          string `json:"id"`
+	WorkspaceID string `json:"workspace_id"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	// Definition is the concept set's canonical JSON.
+	Definition json.RawMessage `json:"definition"`
+	CreatedBy  string          `json:"created_by"`
+	CreatedAt  time.Time       `json:"created_at"`
+	UpdatedBy  string          `json:"updated_by"`
+	UpdatedAt  time.Time       `json:"updated_at"`
+}
+
+// saved is what Cohort and ConceptSet share: one implementation keeps
+// both, each in its table.
+type saved struct {
+	ID          string
+	WorkspaceID string
+	Name        string
+	Description string
+	Definition  json.RawMessage
+	CreatedBy   string
+	CreatedAt   time.Time
+	UpdatedBy   string
+	UpdatedAt   time.Time
+}
+
+// kind names the table of a kind of saved definition.
+type kind struct{ table, noun, prefix string }
+
+var (
+	cohortKind     = kind{table: "cohorts", noun: "cohort", prefix: "c_"}
+	conceptSetKind = kind{table: "concept_sets", noun: "concept set", prefix: "cs_"}
+	savedKinds     = []kind{cohortKind, conceptSetKind}
+)
+
+const savedColumns = "id, workspace_id, name, description, definition, created_by, created_at, updated_by, updated_at"
+
+// CreateCohort saves c in the workspace c.WorkspaceID, created by the user
+// by, and returns it with its ID and times. A name taken in the workspace
+// is ErrConflict.
+func (s *Store) CreateCohort(ctx context.Context, by string, c Cohort) (Cohort, error) {
+	v, err := s.create(ctx, cohortKind, by, saved(c))
+	return Cohort(v), err
+}
+
+// Cohort returns the cohort id of the workspace; one of another workspace
+// is ErrNotFound.
+func (s *Store) Cohort(ctx context.Context, workspaceID, id string) (Cohort, error) {
+	v, err := getSaved(ctx, s.db, cohortKind, workspaceID, id)
+	return Cohort(v), err
+}
+
+// ListCohorts returns the cohorts of the workspace by name.
+func (s *Store) ListCohorts(ctx context.Context, workspaceID string) ([]Cohort, error) {
+	vs, err := s.list(ctx, cohortKind, workspaceID)
+	out := make([]Cohort, len(vs))
+	for i, v := range vs {
+		out[i] = Cohort(v)
+	}
+	return out, err
+}
+
+// UpdateCohort changes the Name, Description and Definition of the cohort
+// c.ID of the workspace c.WorkspaceID, recording the user by and the time,
+// and returns it as kept.
+func (s *Store) UpdateCohort(ctx context.Context, by string, c Cohort) (Cohort, error) {
+	v, err := s.update(ctx, cohortKind, by, saved(c))
+	return Cohort(v), err
+}
+
+// DeleteCohort deletes the cohort id of the workspace.
+func (s *Store) DeleteCohort(ctx context.Context, workspaceID, id string) error {
+	return s.delete(ctx, cohortKind, workspaceID, id)
+}
+
+// CreateConceptSet saves cs in the workspace cs.WorkspaceID, created by
+// the user by, and returns it with its ID and times. A name taken in the
+// workspace is ErrConflict.
+func (s *Store) CreateConceptSet(ctx context.Context, by string, cs ConceptSet) (ConceptSet, error) {
+	v, err := s.create(ctx, conceptSetKind, by, saved(cs))
+	return ConceptSet(v), err
+}
+
+// ConceptSet returns the concept set id of the workspace; one of another
+// workspace is ErrNotFound.
+func (s *Store) ConceptSet(ctx context.Context, workspaceID, id string) (ConceptSet, error) {
+	v, err := getSaved(ctx, s.db, conceptSetKind, workspaceID, id)
+	return ConceptSet(v), err
+}
+
+// ListConceptSets returns the concept sets of the workspace by name.
+func (s *Store) ListConceptSets(ctx context.Context, workspaceID string) ([]ConceptSet, error) {
+	vs, err := s.list(ctx, conceptSetKind, workspaceID)
+	out := make([]ConceptSet, len(vs))
+	for i, v := range vs {
+		out[i] = ConceptSet(v)
+	}
+	return out, err
+}
+
+// UpdateConceptSet changes the Name, Description and Definition of the
+// concept set cs.ID of the workspace cs.WorkspaceID, recording the user by
+// and the time, and returns it as kept.
+func (s *Store) UpdateConceptSet(ctx context.Context, by string, cs ConceptSet) (ConceptSet, error) {
+	v, err := s.update(ctx, conceptSetKind, by, saved(cs))
+	return ConceptSet(v), err
+}
+
+// DeleteConceptSet deletes the concept set id of the workspace.
+func (s *Store) DeleteConceptSet(ctx context.Context, workspaceID, id string) error {
+	return s.delete(ctx, conceptSetKind, workspaceID, id)
+}
+
+// clean checks and trims what the user chooses, and compacts the
+// definition.
+func (k kind) clean(v *saved) error {
+	name, err := cleanName(k.noun, v.Name)
+	if err != nil {
+		return err
+	}
+	v.Name = name
+	v.Description = strings.TrimSpace(v.Description)
+	var b bytes.Buffer
+	if err := json.Compact(&b, v.Definition); err != nil || b.Len() == 0 {
+		return fmt.Errorf("%w: %s %q: definition is not JSON", ErrInvalid, k.noun, name)
+	}
+	v.Definition = b.Bytes()
+	return nil
+}
+
+func (s *Store) create(ctx context.Context, k kind, by string, v saved) (saved, error) {
+	if err := k.clean(&v); err != nil {
+		return saved{}, err
+	}
+	now := s.stamp()
+	v.ID, v.CreatedBy, v.CreatedAt, v.UpdatedBy, v.UpdatedAt = newID(k.prefix), by, now, by, now
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := workspaceByID(ctx, tx, v.WorkspaceID); err != nil {
+			return err
+		}
+		return insertSaved(ctx, tx, k, v)
+	})
+	if err != nil {
+		return saved{}, err
+	}
+	return v, nil
+}
+
+// insertSaved writes v after checking that its name is free.
+func insertSaved(ctx context.Context, tx *sql.Tx, k kind, v saved) error {
+	if err := nameFree(ctx, tx, k, v); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "INSERT INTO "+k.table+" ("+savedColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		v.ID, v.WorkspaceID, v.Name, v.Description, string(v.Definition), v.CreatedBy, v.CreatedAt, v.UpdatedBy, v.UpdatedAt)
+	return dbErrorOrNil(err)
+}
+
+// nameFree is ErrConflict when another definition of the kind in v's
+// workspace has v's name.
+func nameFree(ctx context.Context, tx *sql.Tx, k kind, v saved) error {
+	var n int
+	err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+k.table+" WHERE workspace_id = ? AND name = ? AND id <> ?",
+		v.WorkspaceID, v.Name, v.ID).Scan(&n)
+	if err != nil {
+		return dbError(err)
+	}
+	if n > 0 {
+		return fmt.Errorf("%w: workspace %s already has a %s named %q", ErrConflict, v.WorkspaceID, k.noun, v.Name)
+	}
+	return nil
+}
+
+func scanSaved(row interface{ Scan(...any) error }) (saved, error) {
+	var v saved
+	var def string
+	err := row.Scan(&v.ID, &v.WorkspaceID, &v.Name, &v.Description, &def, &v.CreatedBy, &v.CreatedAt, &v.UpdatedBy, &v.UpdatedAt)
+	v.Definition = json.RawMessage(def)
+	v.CreatedAt, v.UpdatedAt = v.CreatedAt.UTC(), v.UpdatedAt.UTC()
+	return v, err
+}
+
+func getSaved(ctx context.Context, q queryer, k kind, workspaceID, id string) (saved, error) {
+	v, err := scanSaved(q.QueryRowContext(ctx, "SELECT "+savedColumns+" FROM "+k.table+" WHERE workspace_id = ? AND id = ?", workspaceID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return saved{}, fmt.Errorf("%w: %s %s in workspace %s", ErrNotFound, k.noun, id, workspaceID)
+	}
+	if err != nil {
+		return saved{}, dbError(err)
+	}
+	return v, nil
+}
+
+// list returns the definitions of the kind in the workspace; an unknown
+// workspace is ErrNotFound.
+func (s *Store) list(ctx context.Context, k kind, workspaceID string) ([]saved, error) {
+	var out []saved
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = listSaved(ctx, tx, k, workspaceID)
+		return err
+	})
+	return out, err
+}
+
+func listSaved(ctx context.Context, tx *sql.Tx, k kind, workspaceID string) ([]saved, error) {
+	if _, err := workspaceByID(ctx, tx, workspaceID); err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT "+savedColumns+" FROM "+k.table+" WHERE workspace_id = ? ORDER BY name", workspaceID)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	var out []saved
+	for rows.Next() {
+		v, err := scanSaved(rows)
+		if err != nil {
+			return nil, dbError(err)
+		}
+		out = append(out, v)
+	}
+	return out, dbErrorOrNil(rows.Err())
+}
+
+func (s *Store) update(ctx context.Context, k kind, by string, v saved) (saved, error) {
+	if err := k.clean(&v); err != nil {
+		return saved{}, err
+	}
+	var out saved
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := getSaved(ctx, tx, k, v.WorkspaceID, v.ID); err != nil {
+			return err
+		}
+		if err := nameFree(ctx, tx, k, v); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE "+k.table+" SET name = ?, description = ?, definition = ?, updated_by = ?, updated_at = ? WHERE id = ?",
+			v.Name, v.Description, string(v.Definition), by, s.stamp(), v.ID)
+		if err != nil {
+			return dbError(err)
+		}
+		out, err = getSaved(ctx, tx, k, v.WorkspaceID, v.ID)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) delete(ctx context.Context, k kind, workspaceID, id string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM "+k.table+" WHERE workspace_id = ? AND id = ?", workspaceID, id)
+		return mustAffect(res, err, fmt.Sprintf("%s %s in workspace %s", k.noun, id, workspaceID))
+	})
+}
+
+// DuplicateWorkspace copies the workspace srcID, with its cohorts and
+// concept sets, into a new workspace named name whose only collaborator
+// is the user by, as OWNER. The copies get new ids and are created by by,
+// now; collaborators are not copied.
+func (s *Store) DuplicateWorkspace(ctx context.Context, srcID, by, name string) (Workspace, error) {
+	var w Workspace
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		src, err := workspaceByID(ctx, tx, srcID)
+		if err != nil {
+			return err
+		}
+		if _, err := userWhere(ctx, tx, "id = ?", by, "user "+by); err != nil {
+			return err
+		}
+		w = src
+		w.Name = name
+		if err := cleanWorkspace(&w); err != nil {
+			return err
+		}
+		now := s.stamp()
+		w.ID, w.CreatedBy, w.CreatedAt, w.UpdatedBy, w.UpdatedAt = newID("w_"), by, now, by, now
+		if err := insertWorkspace(ctx, tx, w); err != nil {
+			return err
+		}
+		for _, k := range savedKinds {
+			vs, err := listSaved(ctx, tx, k, srcID)
+			if err != nil {
+				return err
+			}
+			for _, v := range vs {
+				v.ID, v.WorkspaceID, v.CreatedBy, v.CreatedAt, v.UpdatedBy, v.UpdatedAt = newID(k.prefix), w.ID, by, now, by, now
+				if err := insertSaved(ctx, tx, k, v); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Workspace{}, err
+	}
+	return w, nil
+}

@@ -1,0 +1,233 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/openworkbench/workbench/access"
+)
+
+// FileName is the name of the state file in the data directory.
+const FileName = "state.duckdb"
+
+// The error vocabulary of the package.
+var (
+	// ErrNotFound: no user, token, workspace, cohort or concept set has the
+	// id (or email) given, or it belongs to another workspace.
+	ErrNotFound = errors.New("store: not found")
+	// ErrConflict: the write would break a uniqueness rule (an email, a
+	// cohort's name in its workspace) or leave a workspace without an
+	// owner. Nothing was written.
+	ErrConflict = errors.New("store: conflict")
+	// ErrInvalid: the input is not acceptable as given (an empty name, a
+	// malformed definition, a role or tier out of range), or the state file
+	// cannot be used by this program.
+	ErrInvalid = errors.New("store: invalid")
+)
+
+// Options configure a Store. The zero value uses the wall clock, the
+// default access policy and no logging.
+type Options struct {
+	// Now is the clock that stamps creations and changes; nil means
+	// time.Now.
+	Now func() time.Time
+	// Policy sets the expiry of requirement records that are put without
+	// one.
+	Policy access.Policy
+	// Logger receives migrations and checkpoints; nil discards.
+	Logger *slog.Logger
+}
+
+// Store is an open state file. Its methods are safe for concurrent use.
+type Store struct {
+	db     *sql.DB
+	path   string
+	now    func() time.Time
+	policy access.Policy
+	log    *slog.Logger
+
+	// mu serializes write transactions: DuckDB would abort one of two
+	// concurrent transactions that touch the same rows, and the checks
+	// done before a write (a name already taken) need the writes to be
+	// one at a time to hold.
+	mu sync.Mutex
+}
+
+// openFiles is the set of state files open in this process. DuckDB's file lock
+// keeps other processes out, but a second database instance in the same
+// process would write the same file beside the first.
+var openFiles = struct {
+	sync.Mutex
+	paths map[string]bool
+}{paths: map[string]bool{}}
+
+// Open opens the state file of the data directory dataDir, creating the
+// directory and the file when absent, and applies the migrations the file
+// lacks.
+func Open(ctx context.Context, dataDir string, opt Options) (*Store, error) {
+	if err := opt.Policy.Validate(); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	dir, err := filepath.Abs(dataDir)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", dataDir, err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", dataDir, err)
+	}
+	path := filepath.Join(dir, FileName)
+	openFiles.Lock()
+	defer openFiles.Unlock()
+	if openFiles.paths[path] {
+		return nil, fmt.Errorf("store: %s is already open in this process", path)
+	}
+	// Two threads: the state's queries are small, and the cores are for
+	// the CDR's.
+	connector, err := duckdb.NewConnector(path+"?threads=2", nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, cleanError(err))
+	}
+	s := &Store{db: sql.OpenDB(connector), path: path, now: opt.Now, policy: opt.Policy, log: opt.Logger}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.db.Close() // closes the connector too
+		return nil, err
+	}
+	openFiles.paths[path] = true
+	return s, nil
+}
+
+// Path is the state file's path.
+func (s *Store) Path() string { return s.path }
+
+// Close checkpoints the write-ahead log into the state file, so that the
+// next Open need not replay it, and closes the file.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, errCheckpoint := s.db.ExecContext(context.Background(), "CHECKPOINT")
+	errClose := s.db.Close()
+	openFiles.Lock()
+	delete(openFiles.paths, s.path)
+	openFiles.Unlock()
+	if err := errors.Join(errCheckpoint, errClose); err != nil {
+		return fmt.Errorf("store: close %s: %w", s.path, cleanError(err))
+	}
+	return nil
+}
+
+// write runs fn in one transaction, committed when fn returns nil. Writes
+// are one at a time.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return dbError(err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return dbError(err)
+	}
+	return nil
+}
+
+// read runs fn in a transaction that is rolled back, so that several
+// queries see one snapshot. (The driver has no read-only transactions.)
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return dbError(err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// queryer is what reads need: the database or a transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// dbError turns a DuckDB error into the package's: a constraint violation
+// is ErrConflict (the checks before each write should have caught it
+// first), anything else keeps only DuckDB's first line.
+func dbError(err error) error {
+	var de *duckdb.Error
+	if errors.As(err, &de) && de.Type == duckdb.ErrorTypeConstraint {
+		return fmt.Errorf("%w: %v", ErrConflict, cleanError(err))
+	}
+	return fmt.Errorf("store: %w", cleanError(err))
+}
+
+func cleanError(err error) error {
+	var de *duckdb.Error
+	if !errors.As(err, &de) {
+		return err
+	}
+	msg := de.Msg
+	if i := strings.Index(msg, "\n"); i >= 0 {
+		msg = msg[:i]
+	}
+	return errors.New(msg)
+}
+
+var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// newID makes an id: a prefix that says what it names and 80 random bits.
+func newID(prefix string) string {
+	b := make([]byte, 10)
+	rand.Read(b)
+	return prefix + idEncoding.EncodeToString(b)
+}
+
+// stamp is the clock's time as the file keeps it: UTC, microseconds.
+func (s *Store) stamp() time.Time { return norm(s.now()) }
+
+// norm is t as the file keeps it, so that what a method returns equals
+// what a later read gives.
+func norm(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// nullTime stores a zero time as NULL.
+func nullTime(t time.Time) sql.NullTime {
+	if t.IsZero() {
+		return sql.NullTime{}
+	}
+	return sql.NullTime{Time: norm(t), Valid: true}
+}
+
+func fromNull(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
+
+// cleanName trims a name and refuses an empty one.
+func cleanName(what, name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", fmt.Errorf("%w: %s: empty name", ErrInvalid, what)
+	}
+	return name, nil
+}

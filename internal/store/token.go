@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/openworkbench/workbench/access"
+)
+
+// TokenPrefix starts every token, so that a token pasted in the wrong
+// place is recognizable (and findable by secret scanners).
+const TokenPrefix = "wb_"
+
+// Token is what the store knows of a token: never the secret.
+type Token struct {
+	ID        string    `json:"id"`
+	UserID    string    `json:"user_id"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	RevokedAt time.Time `json:"revoked_at,omitzero"`
+}
+
+// authError is a refused token. Each is its own sentinel and all wrap
+// access.ErrUnauthenticated, which the server answers with 401.
+type authError string
+
+func (e authError) Error() string { return string(e) }
+func (e authError) Unwrap() error { return access.ErrUnauthenticated }
+
+// Why Authenticate refuses a token. A disabled user's token is refused
+// with access.ErrDisabled instead.
+var (
+	ErrTokenUnknown error = authError("store: unknown token")
+	ErrTokenExpired error = authError("store: token expired")
+	ErrTokenRevoked error = authError("store: token revoked")
+)
+
+// CreateToken makes a bearer token for the user, valid for ttl from now,
+// and returns it: the only time the secret is seen, since the store keeps
+// only its SHA-256. A token is TokenPrefix and 32 random bytes in
+// unpadded base64url.
+func (s *Store) CreateToken(ctx context.Context, userID string, ttl time.Duration, now time.Time) (string, Token, error) {
+	if ttl <= 0 {
+		return "", Token{}, fmt.Errorf("%w: token: lifetime %s: want a positive duration", ErrInvalid, ttl)
+	}
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	plain := TokenPrefix + base64.RawURLEncoding.EncodeToString(secret)
+	t := Token{ID: newID("t_"), UserID: userID, CreatedAt: norm(now), ExpiresAt: norm(now.Add(ttl))}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := userWhere(ctx, tx, "id = ?", userID, "user "+userID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO tokens (id, hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+			t.ID, tokenHash(plain), t.UserID, t.CreatedAt, t.ExpiresAt)
+		return dbErrorOrNil(err)
+	})
+	if err != nil {
+		return "", Token{}, err
+	}
+	return plain, t, nil
+}
+
+func tokenHash(plain string) string {
+	h := sha256.Sum256([]byte(plain))
+	return hex.EncodeToString(h[:])
+}
+
+// Authenticate returns the user of the token at now. It refuses an unknown
+// token (ErrTokenUnknown), one that expired (ErrTokenExpired) or was
+// revoked (ErrTokenRevoked), and the token of a disabled user
+// (access.ErrDisabled).
+func (s *Store) Authenticate(ctx context.Context, token string, now time.Time) (access.User, error) {
+	if !strings.HasPrefix(token, TokenPrefix) {
+		return access.User{}, ErrTokenUnknown
+	}
+	var u access.User
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var t Token
+		var revoked sql.NullTime
+		err := tx.QueryRowContext(ctx, "SELECT id, user_id, expires_at, revoked_at FROM tokens WHERE hash = ?", tokenHash(token)).
+			Scan(&t.ID, &t.UserID, &t.ExpiresAt, &revoked)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrTokenUnknown
+		}
+		if err != nil {
+			return dbError(err)
+		}
+		switch {
+		case revoked.Valid:
+			return ErrTokenRevoked
+		case !now.Before(t.ExpiresAt):
+			return ErrTokenExpired
+		}
+		if u, err = userWhere(ctx, tx, "id = ?", t.UserID, "user "+t.UserID); err != nil {
+			return err
+		}
+		if u.Disabled {
+			return fmt.Errorf("store: user %s: %w", u.Email, access.ErrDisabled)
+		}
+		return nil
+	})
+	if err != nil {
+		return access.User{}, err
+	}
+	return u, nil
+}
+
+// RevokeToken revokes the token with the id (Token.ID, not the secret) at
+// now. Revoking a revoked token keeps the first time.
+func (s *Store) RevokeToken(ctx context.Context, id string, now time.Time) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", norm(now), id)
+		return mustAffect(res, err, "token "+id)
+	})
+}
+
+// ListTokens returns the user's tokens, revoked and expired ones
+// included, oldest first.
+func (s *Store) ListTokens(ctx context.Context, userID string) ([]Token, error) {
+	var out []Token
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if _, err := userWhere(ctx, tx, "id = ?", userID, "user "+userID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT id, user_id, created_at, expires_at, revoked_at FROM tokens WHERE user_id = ? ORDER BY created_at, id", userID)
+		if err != nil {
+			return dbError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var t Token
+			var revoked sql.NullTime
+			if err := rows.Scan(&t.ID, &t.UserID, &t.CreatedAt, &t.ExpiresAt, &revoked); err != nil {
+				return dbError(err)
+			}
+			t.CreatedAt, t.ExpiresAt, t.RevokedAt = t.CreatedAt.UTC(), t.ExpiresAt.UTC(), fromNull(revoked)
+			out = append(out, t)
+		}
+		return dbErrorOrNil(rows.Err())
+	})
+	return out, err
+}

@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openworkbench/workbench/access"
+)
+
+func TestWorkspaces(t *testing.T) {
+	ctx := context.Background()
+	s, c := newStore(t)
+	alice := addUser(t, s, "alice@example.org")
+	bob := addUser(t, s, "bob@example.org")
+
+	w, err := s.CreateWorkspace(ctx, alice.ID, Workspace{Name: " Bleeding ", Description: "GI bleeds", ResearchPurpose: "drug safety"})
+	require.NoError(t, err)
+	assert.Equal(t, Workspace{ID: w.ID, Name: "Bleeding", Description: "GI bleeds", ResearchPurpose: "drug safety",
+		Tier: access.Registered, CreatedBy: alice.ID, CreatedAt: norm(t0), UpdatedBy: alice.ID, UpdatedAt: norm(t0)}, w)
+	role, err := s.RoleOf(ctx, w.ID, alice.ID)
+	require.NoError(t, err)
+	assert.Equal(t, access.Owner, role, "the creator owns it")
+
+	// Only workspaces where the user holds a role are listed.
+	c.Advance(time.Minute)
+	w2, err := s.CreateWorkspace(ctx, bob.ID, Workspace{Name: "Bob's", Tier: access.Controlled})
+	require.NoError(t, err)
+	assert.Equal(t, access.Controlled, w2.Tier)
+	list, err := s.ListWorkspaces(ctx, alice.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []Membership{{w, access.Owner}}, list)
+
+	require.NoError(t, s.SetRole(ctx, w.ID, bob.ID, access.Reader))
+	require.NoError(t, s.SetRole(ctx, w.ID, bob.ID, access.Writer), "a role replaces the one before")
+	role, err = s.RoleOf(ctx, w.ID, bob.ID)
+	require.NoError(t, err)
+	assert.Equal(t, access.Writer, role)
+	list, err = s.ListWorkspaces(ctx, bob.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []Membership{{w2, access.Owner}, {w, access.Writer}}, list, "most recently changed first")
+
+	c.Advance(time.Minute)
+	updated, err := s.UpdateWorkspace(ctx, Workspace{ID: w.ID, Name: "Bleeds", Description: "upper GI", Tier: access.Controlled}, bob.ID)
+	require.NoError(t, err)
+	want := w
+	want.Name, want.Description, want.ResearchPurpose, want.UpdatedBy, want.UpdatedAt = "Bleeds", "upper GI", "", bob.ID, norm(c.now)
+	assert.Equal(t, want, updated, "the tier stays")
+	got, err := s.Workspace(ctx, w.ID)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+
+	require.NoError(t, s.RemoveCollaborator(ctx, w.ID, bob.ID))
+	role, err = s.RoleOf(ctx, w.ID, bob.ID)
+	require.NoError(t, err)
+	assert.Equal(t, access.None, role)
+
+	require.NoError(t, s.DeleteWorkspace(ctx, w.ID))
+	_, err = s.Workspace(ctx, w.ID)
+	assert.ErrorIs(t, err, ErrNotFound)
+	role, err = s.RoleOf(ctx, w.ID, alice.ID)
+	require.NoError(t, err)
+	assert.Equal(t, access.None, role, "a deleted workspace leaves no role")
+	list, err = s.ListWorkspaces(ctx, alice.ID)
+	require.NoError(t, err)
+	assert.Empty(t, list)
+}
+
+func TestWorkspaceOwners(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	alice := addUser(t, s, "alice@example.org")
+	bob := addUser(t, s, "bob@example.org")
+	w, err := s.CreateWorkspace(ctx, alice.ID, Workspace{Name: "W"})
+	require.NoError(t, err)
+
+	assert.ErrorIs(t, s.SetRole(ctx, w.ID, alice.ID, access.Writer), ErrConflict, "demoting the last owner")
+	assert.ErrorIs(t, s.RemoveCollaborator(ctx, w.ID, alice.ID), ErrConflict, "removing the last owner")
+	role, err := s.RoleOf(ctx, w.ID, alice.ID)
+	require.NoError(t, err)
+	assert.Equal(t, access.Owner, role, "state unchanged")
+
+	require.NoError(t, s.SetRole(ctx, w.ID, bob.ID, access.Owner))
+	require.NoError(t, s.SetRole(ctx, w.ID, alice.ID, access.Reader), "another owner remains")
+	collabs, err := s.Collaborators(ctx, w.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []Collaborator{{bob.ID, bob.Email, access.Owner}, {alice.ID, alice.Email, access.Reader}}, collabs)
+}
+
+func TestWorkspaceBadInput(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	alice := addUser(t, s, "alice@example.org")
+	w, err := s.CreateWorkspace(ctx, alice.ID, Workspace{Name: "W"})
+	require.NoError(t, err)
+
+	tests := []struct {
+		name string
+		do   func() error
+		err  error
+	}{
+		{"empty name", func() error { _, err := s.CreateWorkspace(ctx, alice.ID, Workspace{Name: "  "}); return err }, ErrInvalid},
+		{"bad tier", func() error { _, err := s.CreateWorkspace(ctx, alice.ID, Workspace{Name: "x", Tier: 7}); return err }, ErrInvalid},
+		{"unknown creator", func() error { _, err := s.CreateWorkspace(ctx, "u_nobody", Workspace{Name: "x"}); return err }, ErrNotFound},
+		{"get unknown", func() error { _, err := s.Workspace(ctx, "w_nothing"); return err }, ErrNotFound},
+		{"update unknown", func() error {
+			_, err := s.UpdateWorkspace(ctx, Workspace{ID: "w_nothing", Name: "x"}, alice.ID)
+			return err
+		}, ErrNotFound},
+		{"update empty name", func() error { _, err := s.UpdateWorkspace(ctx, Workspace{ID: w.ID}, alice.ID); return err }, ErrInvalid},
+		{"delete unknown", func() error { return s.DeleteWorkspace(ctx, "w_nothing") }, ErrNotFound},
+		{"role in unknown", func() error { return s.SetRole(ctx, "w_nothing", alice.ID, access.Reader) }, ErrNotFound},
+		{"role of unknown user", func() error { return s.SetRole(ctx, w.ID, "u_nobody", access.Reader) }, ErrNotFound},
+		{"role None", func() error { return s.SetRole(ctx, w.ID, alice.ID, access.None) }, ErrInvalid},
+		{"role out of range", func() error { return s.SetRole(ctx, w.ID, alice.ID, 9) }, ErrInvalid},
+		{"remove non-collaborator", func() error { return s.RemoveCollaborator(ctx, w.ID, "u_nobody") }, ErrNotFound},
+		{"collaborators of unknown", func() error { _, err := s.Collaborators(ctx, "w_nothing"); return err }, ErrNotFound},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.do()
+			require.ErrorIs(t, err, tc.err)
+			assert.Contains(t, err.Error(), "store: ")
+			list, err := s.ListWorkspaces(ctx, alice.ID)
+			require.NoError(t, err)
+			assert.Equal(t, []Membership{{w, access.Owner}}, list, "state unchanged")
+		})
+	}
+}
