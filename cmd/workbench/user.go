@@ -1,0 +1,298 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/internal/store"
+)
+
+// cliActor stands for the administrator at the command line (whoever can
+// open the data directory) in approval records and the audit log.
+const cliActor = "cli"
+
+func userCommands() []command {
+	return []command{
+		{"add", "add a user", runUserAdd},
+		{"list", "list the users with their access tier and missing steps", runUserList},
+		{"complete", "record an access step of a user (for administrators and tests)", runUserComplete},
+		{"approve", "approve a user whose profile, training and code of conduct are complete", runUserApprove},
+		{"disable", "disable a user: every request of theirs is refused", runUserDisable},
+		{"token", "print a new bearer token of a user", runUserToken},
+	}
+}
+
+func runUser(ctx context.Context, e env, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		usage(e.stderr, "workbench user", "Manage the users of a data directory (--data DIR, created if absent).", userCommands())
+		if len(args) == 0 {
+			return usagef("user: a command is required")
+		}
+		return nil
+	}
+	for _, c := range userCommands() {
+		if c.name == args[0] {
+			return c.run(ctx, e, args[1:])
+		}
+	}
+	return usagef("user: unknown command %q (see 'workbench user -h')", args[0])
+}
+
+// dataFlag adds --data, which every state command takes.
+func dataFlag(fs interface {
+	String(name, value, usage string) *string
+}) *string {
+	return fs.String("data", "", "data directory holding "+store.FileName+"; created if absent (required)")
+}
+
+// openStore opens the state store of the data directory for the command
+// cmd.
+func openStore(ctx context.Context, cmd, dir string) (*store.Store, error) {
+	if dir == "" {
+		return nil, usagef("%s: --data is required", cmd)
+	}
+	return store.Open(ctx, dir, store.Options{})
+}
+
+// userCommand parses the flags of a command about one user (--data and
+// --email, both required, and those more adds), opens the store and finds
+// the user; the caller closes the store.
+func userCommand(ctx context.Context, e env, name, synopsis string, args []string, more func(fs flagSet)) (*store.Store, access.User, error) {
+	fs := newFlags(e, name, synopsis)
+	data := dataFlag(fs)
+	email := fs.String("email", "", "the user's email (required)")
+	if more != nil {
+		more(fs)
+	}
+	if _, err := parse(fs, args, 0, 0); err != nil {
+		return nil, access.User{}, err
+	}
+	if *email == "" {
+		return nil, access.User{}, usagef("%s: --email is required", name)
+	}
+	s, err := openStore(ctx, name, *data)
+	if err != nil {
+		return nil, access.User{}, err
+	}
+	u, err := s.UserByEmail(ctx, *email)
+	if err != nil {
+		s.Close()
+		return nil, access.User{}, err
+	}
+	return s, u, nil
+}
+
+// flagSet is the part of flag.FlagSet that commands add flags with.
+type flagSet interface {
+	String(name, value, usage string) *string
+	Bool(name string, value bool, usage string) *bool
+	Duration(name string, value time.Duration, usage string) *time.Duration
+}
+
+// closeStore closes s, reporting a failure to close when nothing else
+// failed: the close checkpoints what was written.
+func closeStore(s *store.Store, err *error) {
+	if cerr := s.Close(); cerr != nil && *err == nil {
+		*err = cerr
+	}
+}
+
+func runUserAdd(ctx context.Context, e env, args []string) (err error) {
+	fs := newFlags(e, "user add", "user add --data DIR --email E [--name N] [--admin]\n\nAdds a user; emails are unique whatever their case. An administrator may approve and\ndisable users and read the audit log, and sees no data without the access steps.")
+	data := dataFlag(fs)
+	email := fs.String("email", "", "the user's email (required)")
+	name := fs.String("name", "", "the user's name")
+	admin := fs.Bool("admin", false, "make the user an administrator")
+	if _, err := parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if *email == "" {
+		return usagef("user add: --email is required")
+	}
+	s, err := openStore(ctx, "user add", *data)
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	u, err := s.AddUser(ctx, access.User{Email: *email, Name: *name, Admin: *admin})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "added %s (%s)\n", u.Email, u.ID)
+	return nil
+}
+
+// listedUser is a line of 'user list --json'.
+type listedUser struct {
+	access.User
+	Status access.Status `json:"status"`
+}
+
+func runUserList(ctx context.Context, e env, args []string) (err error) {
+	fs := newFlags(e, "user list", "user list --data DIR [--json]\n\nLists every user with the access tier reached and the registered tier's steps not done.")
+	data := dataFlag(fs)
+	asJSON := fs.Bool("json", false, "print as JSON, with every step")
+	if _, err := parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	s, err := openStore(ctx, "user list", *data)
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	users, err := s.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	var policy access.Policy
+	now := time.Now()
+	listed := make([]listedUser, len(users))
+	for i, u := range users {
+		recs, err := s.Records(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		listed[i] = listedUser{User: u, Status: policy.Status(&u, recs, now)}
+	}
+	if *asJSON {
+		return writeJSON(e.stdout, listed)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "EMAIL\tNAME\tID\tFLAGS\tTIER\tMISSING")
+	for _, l := range listed {
+		var flags, missing []string
+		if l.Admin {
+			flags = append(flags, "admin")
+		}
+		if l.Disabled {
+			flags = append(flags, "disabled")
+		}
+		for _, st := range l.Status.Missing(access.Registered) {
+			missing = append(missing, fmt.Sprintf("%s (%s)", st.Kind, st.State))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.Email, l.Name, l.ID, strings.Join(flags, ","), l.Status.Tier, strings.Join(missing, ", "))
+	}
+	return tw.Flush()
+}
+
+// selfSteps are the steps 'user complete' records.
+var selfSteps = []access.Requirement{access.Profile, access.EthicsTraining, access.CodeOfConduct}
+
+func runUserComplete(ctx context.Context, e env, args []string) (err error) {
+	var step *string
+	s, u, err := userCommand(ctx, e, "user complete",
+		"user complete --data DIR --email E --step profile|ethics_training|code_of_conduct\n\n"+
+			"Records that the user completed a step, now (the code of conduct: its current version).\n"+
+			"Users complete their steps themselves through the server; this command is for\n"+
+			"administrators and tests.",
+		args, func(fs flagSet) {
+			step = fs.String("step", "", "profile, ethics_training or code_of_conduct (required)")
+		})
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	kind := access.Requirement(*step)
+	if !kind.SelfService() {
+		names := make([]string, len(selfSteps))
+		for i, k := range selfSteps {
+			names[i] = string(k)
+		}
+		return usagef("user complete: --step %q: want %s", *step, strings.Join(names, ", "))
+	}
+	now := time.Now()
+	var policy access.Policy
+	rec := access.Record{UserID: u.ID, Kind: kind, CompletedAt: now}
+	if kind == access.CodeOfConduct {
+		rec.Version = policy.ConductVersion()
+	}
+	if _, err := s.PutRecord(ctx, rec); err != nil {
+		return err
+	}
+	if err := s.AppendAudit(ctx, access.AuditRecord{Time: now, UserID: cliActor, Action: access.CompleteStep, Object: u.ID, Allowed: true}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s: %s completed\n", u.Email, kind)
+	return nil
+}
+
+func runUserApprove(ctx context.Context, e env, args []string) (err error) {
+	s, u, err := userCommand(ctx, e, "user approve",
+		"user approve --data DIR --email E\n\nApproves the user for the registered tier; refused, naming what is missing, until the\nuser's profile, ethics training and code of conduct are complete.", args, nil)
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	recs, err := s.Records(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	var policy access.Policy
+	now := time.Now()
+	audit := access.AuditRecord{Time: now, UserID: cliActor, Action: access.ApproveUser, Object: u.ID, Allowed: true}
+	if refusal := policy.CheckApproval(&u, recs, now); refusal != nil {
+		audit.Allowed, audit.Reason = false, refusal.Error()
+		if err := s.AppendAudit(ctx, audit); err != nil {
+			return err
+		}
+		return fmt.Errorf("user approve: %w", refusal)
+	}
+	for _, st := range policy.Status(&u, recs, now).Steps {
+		if st.Kind == access.Approval && st.State == access.StepDone {
+			fmt.Fprintf(e.stdout, "%s is already approved\n", u.Email)
+			return nil
+		}
+	}
+	if _, err := s.PutRecord(ctx, access.Record{UserID: u.ID, Kind: access.Approval, CompletedAt: now, By: cliActor}); err != nil {
+		return err
+	}
+	if err := s.AppendAudit(ctx, audit); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s approved\n", u.Email)
+	return nil
+}
+
+func runUserDisable(ctx context.Context, e env, args []string) (err error) {
+	s, u, err := userCommand(ctx, e, "user disable",
+		"user disable --data DIR --email E\n\nDisables the user: their tokens stop working and every request but their own status is refused.", args, nil)
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	if err := s.SetDisabled(ctx, u.ID, true); err != nil {
+		return err
+	}
+	if err := s.AppendAudit(ctx, access.AuditRecord{Time: time.Now(), UserID: cliActor, Action: access.DisableUser, Object: u.ID, Allowed: true}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s disabled\n", u.Email)
+	return nil
+}
+
+func runUserToken(ctx context.Context, e env, args []string) (err error) {
+	var ttl *time.Duration
+	s, u, err := userCommand(ctx, e, "user token",
+		"user token --data DIR --email E [--ttl 720h]\n\nPrints a new bearer token of the user on stdout, and nothing else. Only its hash is\nkept: it cannot be shown again.",
+		args, func(fs flagSet) { ttl = fs.Duration("ttl", 720*time.Hour, "how long the token is valid") })
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	if *ttl <= 0 {
+		return usagef("user token: --ttl %s: want a positive duration", *ttl)
+	}
+	if u.Disabled {
+		return fmt.Errorf("user token: %s is disabled", u.Email)
+	}
+	plain, _, err := s.CreateToken(ctx, u.ID, *ttl, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, plain)
+	return nil
+}
