@@ -106,7 +106,8 @@ func (s *Store) UpdateCohort(ctx context.Context, by string, c Cohort) (Cohort, 
 	return Cohort(v), err
 }
 
-// DeleteCohort deletes the cohort id of the workspace.
+// DeleteCohort deletes the cohort id of the workspace, with its reviews
+// and annotation fields.
 func (s *Store) DeleteCohort(ctx context.Context, workspaceID, id string) error {
 	return s.delete(ctx, cohortKind, workspaceID, id)
 }
@@ -284,53 +285,16 @@ func (s *Store) update(ctx context.Context, k kind, by string, v saved) (saved, 
 	return out, err
 }
 
+// delete deletes a definition; a cohort's reviews and annotation fields
+// go with it.
 func (s *Store) delete(ctx context.Context, k kind, workspaceID, id string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if k == cohortKind {
+			if err := deleteCohortDependents(ctx, tx, "workspace_id = ? AND id = ?", workspaceID, id); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx, "DELETE FROM "+k.table+" WHERE workspace_id = ? AND id = ?", workspaceID, id)
 		return mustAffect(res, err, fmt.Sprintf("%s %s in workspace %s", k.noun, id, workspaceID))
 	})
-}
-
-// DuplicateWorkspace copies the workspace srcID, with its cohorts and
-// concept sets, into a new workspace named name whose only collaborator
-// is the user by, as OWNER. The copies get new ids and are created by by,
-// now; collaborators are not copied.
-func (s *Store) DuplicateWorkspace(ctx context.Context, srcID, by, name string) (Workspace, error) {
-	var w Workspace
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		src, err := workspaceByID(ctx, tx, srcID)
-		if err != nil {
-			return err
-		}
-		if _, err := userWhere(ctx, tx, "id = ?", by, "user "+by); err != nil {
-			return err
-		}
-		w = src
-		w.Name = name
-		if err := cleanWorkspace(&w); err != nil {
-			return err
-		}
-		now := s.stamp()
-		w.ID, w.CreatedBy, w.CreatedAt, w.UpdatedBy, w.UpdatedAt = newID("w_"), by, now, by, now
-		if err := insertWorkspace(ctx, tx, w); err != nil {
-			return err
-		}
-		for _, k := range savedKinds {
-			vs, err := listSaved(ctx, tx, k, srcID)
-			if err != nil {
-				return err
-			}
-			for _, v := range vs {
-				v.ID, v.WorkspaceID, v.CreatedBy, v.CreatedAt, v.UpdatedBy, v.UpdatedAt = newID(k.prefix), w.ID, by, now, by, now
-				if err := insertSaved(ctx, tx, k, v); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return Workspace{}, err
-	}
-	return w, nil
 }

@@ -140,7 +140,7 @@ func TestDuplicateWorkspace(t *testing.T) {
 	require.NoError(t, err)
 
 	c.Advance(time.Hour)
-	dup, err := s.DuplicateWorkspace(ctx, w.ID, bob.ID, "Copy of W")
+	dup, err := s.DuplicateWorkspace(ctx, bob.ID, w.ID, "Copy of W")
 	require.NoError(t, err)
 	now := norm(c.now)
 	assert.NotEqual(t, w.ID, dup.ID)
@@ -168,11 +168,11 @@ func TestDuplicateWorkspace(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, cohorts[0], got)
 
-	_, err = s.DuplicateWorkspace(ctx, w.ID, bob.ID, "again")
+	_, err = s.DuplicateWorkspace(ctx, bob.ID, w.ID, "again")
 	assert.ErrorIs(t, err, ErrNotFound)
-	_, err = s.DuplicateWorkspace(ctx, dup.ID, bob.ID, " ")
+	_, err = s.DuplicateWorkspace(ctx, bob.ID, dup.ID, " ")
 	assert.ErrorIs(t, err, ErrInvalid)
-	_, err = s.DuplicateWorkspace(ctx, dup.ID, "u_nobody", "x")
+	_, err = s.DuplicateWorkspace(ctx, "u_nobody", dup.ID, "x")
 	assert.ErrorIs(t, err, ErrNotFound)
 	list, err := s.ListWorkspaces(ctx, bob.ID)
 	require.NoError(t, err)

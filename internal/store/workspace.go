@@ -151,7 +151,7 @@ func (s *Store) ListWorkspaces(ctx context.Context, userID string) ([]Membership
 // UpdateWorkspace changes the Name, Description and ResearchPurpose of the
 // workspace w.ID, recording the user by and the time, and returns it as
 // kept. The tier stays.
-func (s *Store) UpdateWorkspace(ctx context.Context, w Workspace, by string) (Workspace, error) {
+func (s *Store) UpdateWorkspace(ctx context.Context, by string, w Workspace) (Workspace, error) {
 	if err := cleanWorkspace(&w); err != nil {
 		return Workspace{}, err
 	}
@@ -171,6 +171,9 @@ func (s *Store) UpdateWorkspace(ctx context.Context, w Workspace, by string) (Wo
 // DeleteWorkspace deletes the workspace with everything in it.
 func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := deleteCohortDependents(ctx, tx, "workspace_id = ?", id); err != nil {
+			return err
+		}
 		for _, table := range []string{"collaborators", "cohorts", "concept_sets"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE workspace_id = ?", id); err != nil {
 				return dbError(err)

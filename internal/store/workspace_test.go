@@ -44,7 +44,7 @@ func TestWorkspaces(t *testing.T) {
 	assert.Equal(t, []Membership{{w2, access.Owner}, {w, access.Writer}}, list, "most recently changed first")
 
 	c.Advance(time.Minute)
-	updated, err := s.UpdateWorkspace(ctx, Workspace{ID: w.ID, Name: "Bleeds", Description: "upper GI", Tier: access.Controlled}, bob.ID)
+	updated, err := s.UpdateWorkspace(ctx, bob.ID, Workspace{ID: w.ID, Name: "Bleeds", Description: "upper GI", Tier: access.Controlled})
 	require.NoError(t, err)
 	want := w
 	want.Name, want.Description, want.ResearchPurpose, want.UpdatedBy, want.UpdatedAt = "Bleeds", "upper GI", "", bob.ID, norm(c.now)
@@ -107,10 +107,10 @@ func TestWorkspaceBadInput(t *testing.T) {
 		{"unknown creator", func() error { _, err := s.CreateWorkspace(ctx, "u_nobody", Workspace{Name: "x"}); return err }, ErrNotFound},
 		{"get unknown", func() error { _, err := s.Workspace(ctx, "w_nothing"); return err }, ErrNotFound},
 		{"update unknown", func() error {
-			_, err := s.UpdateWorkspace(ctx, Workspace{ID: "w_nothing", Name: "x"}, alice.ID)
+			_, err := s.UpdateWorkspace(ctx, alice.ID, Workspace{ID: "w_nothing", Name: "x"})
 			return err
 		}, ErrNotFound},
-		{"update empty name", func() error { _, err := s.UpdateWorkspace(ctx, Workspace{ID: w.ID}, alice.ID); return err }, ErrInvalid},
+		{"update empty name", func() error { _, err := s.UpdateWorkspace(ctx, alice.ID, Workspace{ID: w.ID}); return err }, ErrInvalid},
 		{"delete unknown", func() error { return s.DeleteWorkspace(ctx, "w_nothing") }, ErrNotFound},
 		{"role in unknown", func() error { return s.SetRole(ctx, "w_nothing", alice.ID, access.Reader) }, ErrNotFound},
 		{"role of unknown user", func() error { return s.SetRole(ctx, w.ID, "u_nobody", access.Reader) }, ErrNotFound},

@@ -1,0 +1,510 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MaxReviewSize is the most participants a review holds.
+const MaxReviewSize = 10000
+
+// Review is a cohort review: a fixed sample of a saved cohort's
+// participants, drawn by the cohort engine, which the workspace's writers
+// go through one by one.
+type Review struct {
+	ID          string `json:"id"`
+	WorkspaceID string `json:"workspace_id"`
+	CohortID    string `json:"cohort_id"`
+	Name        string `json:"name"`
+	// Seed and CDRVersion say how the sample was drawn.
+	Seed       int64     `json:"seed"`
+	CDRVersion string    `json:"cdr_version"`
+	Size       int       `json:"size"`
+	CreatedBy  string    `json:"created_by"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// ReviewStatus is where a participant of a review stands. The values are
+// those of All of Us.
+type ReviewStatus string
+
+const (
+	NotReviewed        ReviewStatus = "NOT_REVIEWED"
+	Included           ReviewStatus = "INCLUDED"
+	Excluded           ReviewStatus = "EXCLUDED"
+	NeedsFurtherReview ReviewStatus = "NEEDS_FURTHER_REVIEW"
+)
+
+func (st ReviewStatus) valid() bool {
+	switch st {
+	case NotReviewed, Included, Excluded, NeedsFurtherReview:
+		return true
+	}
+	return false
+}
+
+// Participant is one participant of a review: status and annotations.
+type Participant struct {
+	PersonID int64        `json:"person_id"`
+	Status   ReviewStatus `json:"status"`
+	// Annotations maps an annotation field's id to the participant's value,
+	// as JSON of the field's type.
+	Annotations map[string]json.RawMessage `json:"annotations,omitempty"`
+	// UpdatedBy and UpdatedAt are the last status change; empty before one.
+	UpdatedBy string    `json:"updated_by,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+}
+
+// FieldType is the type of an annotation field's values. The values are
+// those of All of Us.
+type FieldType string
+
+const (
+	// StringField values are JSON strings.
+	StringField FieldType = "STRING"
+	// EnumField values are JSON strings among the field's EnumValues.
+	EnumField FieldType = "ENUM"
+	// DateField values are JSON strings of a date, 2026-03-01.
+	DateField FieldType = "DATE"
+	// BooleanField values are true or false.
+	BooleanField FieldType = "BOOLEAN"
+	// IntegerField values are JSON numbers without a fraction that fit in
+	// an int64.
+	IntegerField FieldType = "INTEGER"
+)
+
+// AnnotationField is a question a cohort's reviewers answer for each
+// participant. Fields belong to the cohort, so every review of the cohort
+// has them; names are unique in the cohort.
+type AnnotationField struct {
+	ID         string    `json:"id"`
+	CohortID   string    `json:"cohort_id"`
+	Name       string    `json:"name"`
+	Type       FieldType `json:"type"`
+	EnumValues []string  `json:"enum_values,omitempty"`
+}
+
+// CreateReview saves a review of the cohort r.CohortID of the workspace
+// r.WorkspaceID, whose sample is participants (distinct person ids, at
+// most MaxReviewSize), each NotReviewed. It returns the review with its
+// ID, Size and creation.
+func (s *Store) CreateReview(ctx context.Context, by string, r Review, participants []int64) (Review, error) {
+	name, err := cleanName("review", r.Name)
+	if err != nil {
+		return Review{}, err
+	}
+	if len(participants) > MaxReviewSize {
+		return Review{}, fmt.Errorf("%w: review %q: %d participants; at most %d", ErrInvalid, name, len(participants), MaxReviewSize)
+	}
+	sorted := slices.Clone(participants)
+	slices.Sort(sorted)
+	if len(slices.Compact(sorted)) != len(participants) {
+		return Review{}, fmt.Errorf("%w: review %q: a participant appears twice", ErrInvalid, name)
+	}
+	r.Name, r.Size, r.ID, r.CreatedBy, r.CreatedAt = name, len(participants), newID("r_"), by, s.stamp()
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := getSaved(ctx, tx, cohortKind, r.WorkspaceID, r.CohortID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO reviews (id, workspace_id, cohort_id, name, seed, cdr_version, size, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.WorkspaceID, r.CohortID, r.Name, r.Seed, r.CDRVersion, r.Size, r.CreatedBy, r.CreatedAt)
+		if err != nil || len(participants) == 0 {
+			return dbErrorOrNil(err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO review_participants (review_id, person_id, status, updated_by)
+			SELECT ?, unnest(?::BIGINT[]), ?, ''`, r.ID, participants, string(NotReviewed))
+		return dbErrorOrNil(err)
+	})
+	if err != nil {
+		return Review{}, err
+	}
+	return r, nil
+}
+
+const reviewColumns = "id, workspace_id, cohort_id, name, seed, cdr_version, size, created_by, created_at"
+
+func scanReview(row interface{ Scan(...any) error }) (Review, error) {
+	var r Review
+	err := row.Scan(&r.ID, &r.WorkspaceID, &r.CohortID, &r.Name, &r.Seed, &r.CDRVersion, &r.Size, &r.CreatedBy, &r.CreatedAt)
+	r.CreatedAt = r.CreatedAt.UTC()
+	return r, err
+}
+
+func reviewByID(ctx context.Context, q queryer, workspaceID, id string) (Review, error) {
+	r, err := scanReview(q.QueryRowContext(ctx, "SELECT "+reviewColumns+" FROM reviews WHERE workspace_id = ? AND id = ?", workspaceID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Review{}, fmt.Errorf("%w: review %s in workspace %s", ErrNotFound, id, workspaceID)
+	}
+	if err != nil {
+		return Review{}, dbError(err)
+	}
+	return r, nil
+}
+
+// Review returns the review id of the workspace.
+func (s *Store) Review(ctx context.Context, workspaceID, id string) (Review, error) {
+	return reviewByID(ctx, s.db, workspaceID, id)
+}
+
+// ListReviews returns the reviews of the cohort, oldest first.
+func (s *Store) ListReviews(ctx context.Context, workspaceID, cohortID string) ([]Review, error) {
+	var out []Review
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if _, err := getSaved(ctx, tx, cohortKind, workspaceID, cohortID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT "+reviewColumns+" FROM reviews WHERE workspace_id = ? AND cohort_id = ? ORDER BY created_at, id", workspaceID, cohortID)
+		if err != nil {
+			return dbError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r, err := scanReview(rows)
+			if err != nil {
+				return dbError(err)
+			}
+			out = append(out, r)
+		}
+		return dbErrorOrNil(rows.Err())
+	})
+	return out, err
+}
+
+// DeleteReview deletes the review id of the workspace with its statuses
+// and annotation values.
+func (s *Store) DeleteReview(ctx context.Context, workspaceID, id string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := reviewByID(ctx, tx, workspaceID, id); err != nil {
+			return err
+		}
+		return deleteReviews(ctx, tx, "id = ?", id)
+	})
+}
+
+// deleteReviews deletes the reviews that cond (on the reviews table)
+// selects, with their participants and values.
+func deleteReviews(ctx context.Context, tx *sql.Tx, cond string, args ...any) error {
+	for _, table := range []string{"annotation_values", "review_participants"} {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE review_id IN (SELECT id FROM reviews WHERE "+cond+")", args...); err != nil {
+			return dbError(err)
+		}
+	}
+	_, err := tx.ExecContext(ctx, "DELETE FROM reviews WHERE "+cond, args...)
+	return dbErrorOrNil(err)
+}
+
+// deleteCohortDependents deletes what belongs to the cohorts that cond (on
+// the cohorts table) selects: their reviews and annotation fields.
+func deleteCohortDependents(ctx context.Context, tx *sql.Tx, cond string, args ...any) error {
+	sub := "SELECT id FROM cohorts WHERE " + cond
+	if err := deleteReviews(ctx, tx, "cohort_id IN ("+sub+")", args...); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "DELETE FROM annotation_fields WHERE cohort_id IN ("+sub+")", args...)
+	return dbErrorOrNil(err)
+}
+
+// ParticipantQuery selects participants of a review. The zero value
+// selects all of them.
+type ParticipantQuery struct {
+	// Status keeps the participants of one status; empty keeps all.
+	Status ReviewStatus
+	// Offset skips that many participants; Limit keeps at most that many
+	// (0: all).
+	Offset, Limit int
+}
+
+// Participants returns the participants of the review that q selects, by
+// person id, with their annotations.
+func (s *Store) Participants(ctx context.Context, workspaceID, reviewID string, q ParticipantQuery) ([]Participant, error) {
+	if q.Status != "" && !q.Status.valid() {
+		return nil, fmt.Errorf("%w: review status %q", ErrInvalid, q.Status)
+	}
+	if q.Offset < 0 || q.Limit < 0 {
+		return nil, fmt.Errorf("%w: negative offset or limit", ErrInvalid)
+	}
+	var out []Participant
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if _, err := reviewByID(ctx, tx, workspaceID, reviewID); err != nil {
+			return err
+		}
+		query := "SELECT person_id, status, updated_by, updated_at FROM review_participants WHERE review_id = ?"
+		args := []any{reviewID}
+		if q.Status != "" {
+			query += " AND status = ?"
+			args = append(args, string(q.Status))
+		}
+		query += " ORDER BY person_id"
+		if q.Limit > 0 {
+			query += " LIMIT ?"
+			args = append(args, q.Limit)
+		}
+		if q.Offset > 0 {
+			query += " OFFSET ?"
+			args = append(args, q.Offset)
+		}
+		query = "WITH page AS (" + query + `)
+			SELECT p.person_id, p.status, p.updated_by, p.updated_at, v.field_id, v.value
+			FROM page p LEFT JOIN annotation_values v ON v.review_id = ? AND v.person_id = p.person_id
+			ORDER BY p.person_id, v.field_id`
+		args = append(args, reviewID)
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return dbError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p Participant
+			var status string
+			var updated sql.NullTime
+			var field, value sql.NullString
+			if err := rows.Scan(&p.PersonID, &status, &p.UpdatedBy, &updated, &field, &value); err != nil {
+				return dbError(err)
+			}
+			if n := len(out); n == 0 || out[n-1].PersonID != p.PersonID {
+				p.Status, p.UpdatedAt = ReviewStatus(status), fromNull(updated)
+				out = append(out, p)
+			}
+			if field.Valid {
+				last := &out[len(out)-1]
+				if last.Annotations == nil {
+					last.Annotations = map[string]json.RawMessage{}
+				}
+				last.Annotations[field.String] = json.RawMessage(value.String)
+			}
+		}
+		return dbErrorOrNil(rows.Err())
+	})
+	return out, err
+}
+
+// SetStatus sets the review status of a participant of the review.
+func (s *Store) SetStatus(ctx context.Context, by, workspaceID, reviewID string, personID int64, status ReviewStatus) error {
+	if !status.valid() {
+		return fmt.Errorf("%w: review status %q: want NOT_REVIEWED, INCLUDED, EXCLUDED or NEEDS_FURTHER_REVIEW", ErrInvalid, status)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := reviewByID(ctx, tx, workspaceID, reviewID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, "UPDATE review_participants SET status = ?, updated_by = ?, updated_at = ? WHERE review_id = ? AND person_id = ?",
+			string(status), by, s.stamp(), reviewID, personID)
+		return mustAffect(res, err, fmt.Sprintf("participant %d in review %s", personID, reviewID))
+	})
+}
+
+// CreateAnnotationField adds an annotation field to the cohort f.CohortID
+// of the workspace. An ENUM field needs distinct, non-empty EnumValues;
+// other types take none.
+func (s *Store) CreateAnnotationField(ctx context.Context, workspaceID string, f AnnotationField) (AnnotationField, error) {
+	name, err := cleanName("annotation field", f.Name)
+	if err != nil {
+		return AnnotationField{}, err
+	}
+	f.Name = name
+	switch f.Type {
+	case StringField, DateField, BooleanField, IntegerField:
+		if len(f.EnumValues) > 0 {
+			return AnnotationField{}, fmt.Errorf("%w: annotation field %q: only ENUM fields take values", ErrInvalid, name)
+		}
+		f.EnumValues = nil
+	case EnumField:
+		seen := map[string]bool{}
+		for _, v := range f.EnumValues {
+			if v == "" || seen[v] {
+				return AnnotationField{}, fmt.Errorf("%w: annotation field %q: enum values must be distinct and not empty", ErrInvalid, name)
+			}
+			seen[v] = true
+		}
+		if len(f.EnumValues) == 0 {
+			return AnnotationField{}, fmt.Errorf("%w: annotation field %q: an ENUM field needs values", ErrInvalid, name)
+		}
+	default:
+		return AnnotationField{}, fmt.Errorf("%w: annotation field %q: type %q: want STRING, ENUM, DATE, BOOLEAN or INTEGER", ErrInvalid, name, f.Type)
+	}
+	enum, err := json.Marshal(f.EnumValues)
+	if err != nil {
+		return AnnotationField{}, fmt.Errorf("store: %w", err)
+	}
+	f.ID = newID("af_")
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := getSaved(ctx, tx, cohortKind, workspaceID, f.CohortID); err != nil {
+			return err
+		}
+		var taken, n int
+		err := tx.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE name = ?), count(*) FROM annotation_fields WHERE cohort_id = ?", f.Name, f.CohortID).Scan(&taken, &n)
+		if err != nil {
+			return dbError(err)
+		}
+		if taken > 0 {
+			return fmt.Errorf("%w: cohort %s already has an annotation field named %q", ErrConflict, f.CohortID, f.Name)
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO annotation_fields (id, cohort_id, name, type, enum_values, position) VALUES (?, ?, ?, ?, ?, ?)",
+			f.ID, f.CohortID, f.Name, string(f.Type), string(enum), n)
+		return dbErrorOrNil(err)
+	})
+	if err != nil {
+		return AnnotationField{}, err
+	}
+	return f, nil
+}
+
+// AnnotationFields returns the annotation fields of the cohort, in the
+// order they were added.
+func (s *Store) AnnotationFields(ctx context.Context, workspaceID, cohortID string) ([]AnnotationField, error) {
+	var out []AnnotationField
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if _, err := getSaved(ctx, tx, cohortKind, workspaceID, cohortID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT id, cohort_id, name, type, enum_values FROM annotation_fields WHERE cohort_id = ? ORDER BY position", cohortID)
+		if err != nil {
+			return dbError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			f, err := scanField(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, f)
+		}
+		return dbErrorOrNil(rows.Err())
+	})
+	return out, err
+}
+
+func scanField(row interface{ Scan(...any) error }) (AnnotationField, error) {
+	var f AnnotationField
+	var typ, enum string
+	if err := row.Scan(&f.ID, &f.CohortID, &f.Name, &typ, &enum); err != nil {
+		return f, err
+	}
+	f.Type = FieldType(typ)
+	if err := json.Unmarshal([]byte(enum), &f.EnumValues); err != nil {
+		return f, fmt.Errorf("store: annotation field %s: %w", f.ID, err)
+	}
+	return f, nil
+}
+
+// DeleteAnnotationField deletes the field of the cohort with every value
+// of it.
+func (s *Store) DeleteAnnotationField(ctx context.Context, workspaceID, cohortID, id string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := getSaved(ctx, tx, cohortKind, workspaceID, cohortID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM annotation_values WHERE field_id IN (SELECT id FROM annotation_fields WHERE id = ? AND cohort_id = ?)", id, cohortID); err != nil {
+			return dbError(err)
+		}
+		res, err := tx.ExecContext(ctx, "DELETE FROM annotation_fields WHERE id = ? AND cohort_id = ?", id, cohortID)
+		return mustAffect(res, err, fmt.Sprintf("annotation field %s of cohort %s", id, cohortID))
+	})
+}
+
+// SetAnnotation sets a participant's value of an annotation field of the
+// review's cohort: JSON of the field's type (see FieldType), or null to
+// clear it. A value of the wrong type, or an enum value not in the
+// field's list, is ErrInvalid and changes nothing.
+func (s *Store) SetAnnotation(ctx context.Context, by, workspaceID, reviewID string, personID int64, fieldID string, value json.RawMessage) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		r, err := reviewByID(ctx, tx, workspaceID, reviewID)
+		if err != nil {
+			return err
+		}
+		f, err := scanField(tx.QueryRowContext(ctx, "SELECT id, cohort_id, name, type, enum_values FROM annotation_fields WHERE id = ? AND cohort_id = ?", fieldID, r.CohortID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: annotation field %s of cohort %s", ErrNotFound, fieldID, r.CohortID)
+		}
+		if err != nil {
+			return dbError(err)
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM review_participants WHERE review_id = ? AND person_id = ?", reviewID, personID).Scan(&n); err != nil {
+			return dbError(err)
+		}
+		if n == 0 {
+			return fmt.Errorf("%w: participant %d in review %s", ErrNotFound, personID, reviewID)
+		}
+		canonical, err := f.check(value)
+		if err != nil {
+			return err
+		}
+		if canonical == nil {
+			_, err := tx.ExecContext(ctx, "DELETE FROM annotation_values WHERE review_id = ? AND person_id = ? AND field_id = ?", reviewID, personID, fieldID)
+			return dbErrorOrNil(err)
+		}
+		now := s.stamp()
+		// An update where a value exists: DuckDB checks a key deleted and
+		// inserted again in one transaction as a duplicate.
+		res, err := tx.ExecContext(ctx, "UPDATE annotation_values SET value = ?, updated_by = ?, updated_at = ? WHERE review_id = ? AND person_id = ? AND field_id = ?",
+			string(canonical), by, now, reviewID, personID, fieldID)
+		if err != nil {
+			return dbError(err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			return dbErrorOrNil(err)
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO annotation_values (review_id, person_id, field_id, value, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+			reviewID, personID, fieldID, string(canonical), by, now)
+		return dbErrorOrNil(err)
+	})
+}
+
+// check is the compact JSON of value when it is of the field's type, nil
+// for null, and ErrInvalid otherwise.
+func (f AnnotationField) check(value json.RawMessage) (json.RawMessage, error) {
+	bad := func(want string) error {
+		return fmt.Errorf("%w: annotation field %q (%s): value %s: want %s", ErrInvalid, f.Name, f.Type, clip(value), want)
+	}
+	trimmed := bytes.TrimSpace(value)
+	if len(trimmed) == 0 || !json.Valid(trimmed) {
+		return nil, bad("JSON")
+	}
+	if string(trimmed) == "null" {
+		return nil, nil
+	}
+	switch f.Type {
+	case BooleanField:
+		if string(trimmed) != "true" && string(trimmed) != "false" {
+			return nil, bad("true or false")
+		}
+	case IntegerField:
+		if _, err := strconv.ParseInt(string(trimmed), 10, 64); err != nil {
+			return nil, bad("an integer")
+		}
+	default:
+		var str string
+		if err := json.Unmarshal(trimmed, &str); err != nil {
+			return nil, bad("a string")
+		}
+		switch f.Type {
+		case EnumField:
+			if !slices.Contains(f.EnumValues, str) {
+				return nil, bad("one of " + strings.Join(f.EnumValues, ", "))
+			}
+		case DateField:
+			if _, err := time.Parse(time.DateOnly, str); err != nil {
+				return nil, bad("a date such as 2026-03-01")
+			}
+		}
+		trimmed, _ = json.Marshal(str)
+	}
+	return trimmed, nil
+}
+
+// clip shortens a value quoted in an error.
+func clip(v []byte) string {
+	if len(v) > 40 {
+		return string(v[:40]) + "..."
+	}
+	return string(v)
+}
