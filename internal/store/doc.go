@@ -1,8 +1,8 @@
 // Package store is the workbench's persistent state: users, their
 // requirement records and tokens, workspaces with their collaborators,
-// cohorts and concept sets, cohort reviews with their annotations, and the
-// audit log, in one embedded DuckDB file (state.duckdb) in the data
-// directory.
+// cohorts and concept sets, cohort reviews with their annotations,
+// datasets, and the audit log, in one embedded DuckDB file (state.duckdb)
+// in the data directory.
 //
 // [Open] creates the file when absent and brings its schema up to date
 // with numbered migrations; a file written by a newer program is refused.

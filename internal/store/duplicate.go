@@ -9,8 +9,8 @@ import (
 
 // DuplicateWorkspace copies the workspace srcID for the user by into a new
 // workspace named name, with its contents: cohorts with their annotation
-// fields and reviews (participants, statuses and annotation values), and
-// concept sets. The new workspace's only collaborator is by, as OWNER;
+// fields and reviews (participants, statuses and annotation values),
+// concept sets, and datasets (on the copies). The new workspace's only collaborator is by, as OWNER;
 // every copy gets a new id and is created by by, now (statuses and values
 // keep who set them). One transaction: a failure copies nothing.
 func (s *Store) DuplicateWorkspace(ctx context.Context, by, srcID, name string) (Workspace, error) {
@@ -33,6 +33,7 @@ func (s *Store) DuplicateWorkspace(ctx context.Context, by, srcID, name string) 
 		if err := insertWorkspace(ctx, tx, w); err != nil {
 			return err
 		}
+		ids := map[string]string{} // cohort and concept set ids: original -> copy
 		for _, k := range savedKinds {
 			vs, err := listSaved(ctx, tx, k, srcID)
 			if err != nil {
@@ -41,6 +42,7 @@ func (s *Store) DuplicateWorkspace(ctx context.Context, by, srcID, name string) 
 			for _, v := range vs {
 				old := v.ID
 				v.ID, v.WorkspaceID, v.CreatedBy, v.CreatedAt, v.UpdatedBy, v.UpdatedAt = newID(k.prefix), w.ID, by, now, by, now
+				ids[old] = v.ID
 				if err := insertSaved(ctx, tx, k, v); err != nil {
 					return err
 				}
@@ -51,7 +53,7 @@ func (s *Store) DuplicateWorkspace(ctx context.Context, by, srcID, name string) 
 				}
 			}
 		}
-		return nil
+		return copyDatasets(ctx, tx, srcID, w.ID, ids, by, now)
 	})
 	if err != nil {
 		return Workspace{}, err

@@ -107,7 +107,7 @@ func (s *Store) UpdateCohort(ctx context.Context, by string, c Cohort) (Cohort, 
 }
 
 // DeleteCohort deletes the cohort id of the workspace, with its reviews
-// and annotation fields.
+// and annotation fields. A cohort that a dataset uses is ErrConflict.
 func (s *Store) DeleteCohort(ctx context.Context, workspaceID, id string) error {
 	return s.delete(ctx, cohortKind, workspaceID, id)
 }
@@ -145,7 +145,8 @@ func (s *Store) UpdateConceptSet(ctx context.Context, by string, cs ConceptSet) 
 	return ConceptSet(v), err
 }
 
-// DeleteConceptSet deletes the concept set id of the workspace.
+// DeleteConceptSet deletes the concept set id of the workspace. A concept
+// set that a dataset uses is ErrConflict.
 func (s *Store) DeleteConceptSet(ctx context.Context, workspaceID, id string) error {
 	return s.delete(ctx, conceptSetKind, workspaceID, id)
 }
@@ -286,9 +287,15 @@ func (s *Store) update(ctx context.Context, k kind, by string, v saved) (saved, 
 }
 
 // delete deletes a definition; a cohort's reviews and annotation fields
-// go with it.
+// go with it. One that a dataset uses is ErrConflict.
 func (s *Store) delete(ctx context.Context, k kind, workspaceID, id string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := getSaved(ctx, tx, k, workspaceID, id); err != nil {
+			return err
+		}
+		if err := notInDataset(ctx, tx, k, workspaceID, id); err != nil {
+			return err
+		}
 		if k == cohortKind {
 			if err := deleteCohortDependents(ctx, tx, "workspace_id = ? AND id = ?", workspaceID, id); err != nil {
 				return err

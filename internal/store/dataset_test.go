@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDatasets(t *testing.T) {
+	ctx := context.Background()
+	f := newReviewFixture(t)
+	s := f.s
+	cs, err := s.CreateConceptSet(ctx, f.user.ID, ConceptSet{WorkspaceID: f.w.ID, Name: "S", Definition: json.RawMessage(`[1]`)})
+	require.NoError(t, err)
+	cols := map[string][]string{"person": {"person_id", "gender"}, "condition": {"condition_concept_id"}}
+	d, err := s.CreateDataset(ctx, f.user.ID, Dataset{WorkspaceID: f.w.ID, Name: " D ", CohortIDs: []string{f.cohort.ID},
+		ConceptSetIDs: []string{cs.ID}, Columns: cols})
+	require.NoError(t, err)
+	assert.Equal(t, Dataset{ID: d.ID, WorkspaceID: f.w.ID, Name: "D", CohortIDs: []string{f.cohort.ID}, ConceptSetIDs: []string{cs.ID},
+		Columns: cols, CreatedBy: f.user.ID, CreatedAt: norm(t0), UpdatedBy: f.user.ID, UpdatedAt: norm(t0)}, d)
+
+	// A cohort or concept set in use cannot be deleted.
+	require.ErrorIs(t, s.DeleteCohort(ctx, f.w.ID, f.cohort.ID), ErrConflict)
+	require.ErrorIs(t, s.DeleteConceptSet(ctx, f.w.ID, cs.ID), ErrConflict)
+	_, err = s.Cohort(ctx, f.w.ID, f.cohort.ID)
+	require.NoError(t, err, "state unchanged")
+
+	f.c.Advance(time.Minute)
+	d.ConceptSetIDs, d.Columns = nil, map[string][]string{"person": {"person_id"}}
+	updated, err := s.UpdateDataset(ctx, f.user.ID, d)
+	require.NoError(t, err)
+	want := d
+	want.UpdatedAt = norm(f.c.now)
+	assert.Equal(t, want, updated)
+	require.NoError(t, s.DeleteConceptSet(ctx, f.w.ID, cs.ID), "no longer used")
+
+	// Duplicating maps the dataset onto the copied cohort.
+	dup, err := s.DuplicateWorkspace(ctx, f.user.ID, f.w.ID, "copy")
+	require.NoError(t, err)
+	cohorts, err := s.ListCohorts(ctx, dup.ID)
+	require.NoError(t, err)
+	ds, err := s.ListDatasets(ctx, dup.ID)
+	require.NoError(t, err)
+	require.Len(t, ds, 1)
+	assert.Equal(t, []string{cohorts[0].ID}, ds[0].CohortIDs)
+	assert.Equal(t, d.Columns, ds[0].Columns)
+
+	// Everything is there after reopening.
+	require.NoError(t, s.Close())
+	s = openAt(t, f.dir, f.c)
+	got, err := s.Dataset(ctx, f.w.ID, d.ID)
+	require.NoError(t, err)
+	assert.Equal(t, updated, got)
+
+	require.NoError(t, s.DeleteDataset(ctx, f.w.ID, d.ID))
+	_, err = s.Dataset(ctx, f.w.ID, d.ID)
+	assert.ErrorIs(t, err, ErrNotFound)
+	require.NoError(t, s.DeleteCohort(ctx, f.w.ID, f.cohort.ID), "no longer used")
+}
+
+func TestDatasetBadInput(t *testing.T) {
+	ctx := context.Background()
+	f := newReviewFixture(t)
+	s := f.s
+	ok := Dataset{WorkspaceID: f.w.ID, Name: "D", CohortIDs: []string{f.cohort.ID}, Columns: map[string][]string{"person": {"person_id"}}}
+	d, err := s.CreateDataset(ctx, f.user.ID, ok)
+	require.NoError(t, err)
+	other, err := s.CreateWorkspace(ctx, f.user.ID, Workspace{Name: "other"})
+	require.NoError(t, err)
+	foreign, err := s.CreateCohort(ctx, f.user.ID, Cohort{WorkspaceID: other.ID, Name: "F", Definition: json.RawMessage(`{}`)})
+	require.NoError(t, err)
+
+	with := func(change func(*Dataset)) Dataset {
+		v := ok
+		v.Name = "E"
+		change(&v)
+		return v
+	}
+	tests := []struct {
+		name string
+		d    Dataset
+		err  error
+	}{
+		{"duplicate name", with(func(v *Dataset) { v.Name = "D" }), ErrConflict},
+		{"no name", with(func(v *Dataset) { v.Name = "" }), ErrInvalid},
+		{"no cohort", with(func(v *Dataset) { v.CohortIDs = nil }), ErrInvalid},
+		{"cohort twice", with(func(v *Dataset) { v.CohortIDs = []string{f.cohort.ID, f.cohort.ID} }), ErrInvalid},
+		{"no columns", with(func(v *Dataset) { v.Columns = nil }), ErrInvalid},
+		{"domain without columns", with(func(v *Dataset) { v.Columns = map[string][]string{"person": nil} }), ErrInvalid},
+		{"empty column", with(func(v *Dataset) { v.Columns = map[string][]string{"person": {""}} }), ErrInvalid},
+		{"cohort of another workspace", with(func(v *Dataset) { v.CohortIDs = []string{foreign.ID} }), ErrNotFound},
+		{"unknown concept set", with(func(v *Dataset) { v.ConceptSetIDs = []string{"cs_nothing"} }), ErrNotFound},
+		{"unknown workspace", with(func(v *Dataset) { v.WorkspaceID = "w_nothing" }), ErrNotFound},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := s.CreateDataset(ctx, f.user.ID, tc.d)
+			require.ErrorIs(t, err, tc.err)
+			assert.Contains(t, err.Error(), "store: ")
+			ds, err := s.ListDatasets(ctx, f.w.ID)
+			require.NoError(t, err)
+			assert.Equal(t, []Dataset{d}, ds, "state unchanged")
+		})
+	}
+	_, err = s.UpdateDataset(ctx, f.user.ID, Dataset{WorkspaceID: f.w.ID, ID: "d_nothing", Name: "x", CohortIDs: ok.CohortIDs, Columns: ok.Columns})
+	assert.ErrorIs(t, err, ErrNotFound)
+	assert.ErrorIs(t, s.DeleteDataset(ctx, other.ID, d.ID), ErrNotFound)
+}
