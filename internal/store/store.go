@@ -62,7 +62,8 @@ type Store struct {
 	// concurrent transactions that touch the same rows, and the checks
 	// done before a write (a name already taken) need the writes to be
 	// one at a time to hold.
-	mu sync.Mutex
+	mu     sync.Mutex
+	closed bool // under mu
 }
 
 // openFiles is the set of state files open in this process. DuckDB's file lock
@@ -119,9 +120,14 @@ func (s *Store) Path() string { return s.path }
 
 // Close checkpoints the write-ahead log into the state file, so that the
 // next Open need not replay it, and closes the file.
+// Closing a closed store does nothing.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
 	_, errCheckpoint := s.db.ExecContext(context.Background(), "CHECKPOINT")
 	errClose := s.db.Close()
 	openFiles.Lock()

@@ -1,0 +1,43 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+)
+
+// FuzzAnnotationValue: checking a value never panics, and a value
+// accepted is JSON of the field's type that is accepted again unchanged.
+func FuzzAnnotationValue(f *testing.F) {
+	for _, seed := range []string{`"mild"`, `12`, `-3`, `1.5`, `true`, `null`, `"2026-03-01"`, `"x"`, `{}`, `[1]`, ` "mild" `, `"\u006dild"`} {
+		f.Add(seed)
+	}
+	fields := []AnnotationField{
+		{Name: "s", Type: StringField},
+		{Name: "e", Type: EnumField, EnumValues: []string{"mild", "severe"}},
+		{Name: "d", Type: DateField},
+		{Name: "b", Type: BooleanField},
+		{Name: "i", Type: IntegerField},
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		for _, field := range fields {
+			got, err := field.check(json.RawMessage(value))
+			if err != nil {
+				if !errors.Is(err, ErrInvalid) {
+					t.Fatalf("%s: %q: error %v is not ErrInvalid", field.Type, value, err)
+				}
+				continue
+			}
+			if got == nil {
+				continue // null
+			}
+			if !json.Valid(got) {
+				t.Fatalf("%s: %q: accepted as invalid JSON %q", field.Type, value, got)
+			}
+			again, err := field.check(got)
+			if err != nil || string(again) != string(got) {
+				t.Fatalf("%s: %q: canonical %q checks as %q, %v", field.Type, value, got, again, err)
+			}
+		}
+	})
+}
