@@ -23,6 +23,8 @@ func userCommands() []command {
 		{"approve", "approve a user whose profile, training and code of conduct are complete", runUserApprove},
 		{"disable", "disable a user: every request of theirs is refused", runUserDisable},
 		{"token", "print a new bearer token of a user", runUserToken},
+		{"tokens", "list a user's tokens (never their secrets)", runUserTokens},
+		{"revoke", "revoke one token of a user, or all of them", runUserRevoke},
 	}
 }
 
@@ -294,5 +296,75 @@ func runUserToken(ctx context.Context, e env, args []string) (err error) {
 		return err
 	}
 	fmt.Fprintln(e.stdout, plain)
+	return nil
+}
+
+func runUserTokens(ctx context.Context, e env, args []string) (err error) {
+	var asJSON *bool
+	s, u, err := userCommand(ctx, e, "user tokens", "user tokens --data DIR --email E [--json]\n\nLists the user's tokens: id, creation, expiry, revocation. The secrets are not kept.",
+		args, func(fs flagSet) { asJSON = fs.Bool("json", false, "print as JSON") })
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	toks, err := s.ListTokens(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if toks == nil {
+			toks = []store.Token{}
+		}
+		return writeJSON(e.stdout, toks)
+	}
+	now := time.Now()
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tCREATED\tEXPIRES\tSTATE")
+	for _, t := range toks {
+		state := "valid"
+		switch {
+		case !t.RevokedAt.IsZero():
+			state = "revoked " + t.RevokedAt.Format(time.RFC3339)
+		case !now.Before(t.ExpiresAt):
+			state = "expired"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.ID, t.CreatedAt.Format(time.RFC3339), t.ExpiresAt.Format(time.RFC3339), state)
+	}
+	return tw.Flush()
+}
+
+func runUserRevoke(ctx context.Context, e env, args []string) (err error) {
+	var id *string
+	var all *bool
+	s, u, err := userCommand(ctx, e, "user revoke", "user revoke --data DIR --email E (--token ID | --all)\n\nRevokes a token of the user (its id, from 'user tokens'), or every token.",
+		args, func(fs flagSet) {
+			id = fs.String("token", "", "the id of the token to revoke")
+			all = fs.Bool("all", false, "revoke every token of the user")
+		})
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	if (*id == "") == !*all {
+		return usagef("user revoke: want --token ID or --all")
+	}
+	toks, err := s.ListTokens(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	n := 0
+	for _, t := range toks {
+		if (*all || t.ID == *id) && t.RevokedAt.IsZero() {
+			if err := s.RevokeToken(ctx, t.ID, now); err != nil {
+				return err
+			}
+			n++
+		}
+	}
+	if *id != "" && n == 0 {
+		return fmt.Errorf("user revoke: %s has no unrevoked token %s", u.Email, *id)
+	}
+	fmt.Fprintf(e.stdout, "%s: %d token(s) revoked\n", u.Email, n)
 	return nil
 }

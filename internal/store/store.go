@@ -66,9 +66,9 @@ type Store struct {
 	closed bool // under mu
 }
 
-// openFiles is the set of state files open in this process. DuckDB's file lock
-// keeps other processes out, but a second database instance in the same
-// process would write the same file beside the first.
+// openFiles is the set of state files open in this process. DuckDB's
+// file lock keeps other processes out, but a second database instance in
+// the same process would write the same file beside the first.
 var openFiles = struct {
 	sync.Mutex
 	paths map[string]bool
@@ -89,6 +89,10 @@ func Open(ctx context.Context, dataDir string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", dataDir, err)
 	}
 	path := filepath.Join(dir, FileName)
+	if strings.Contains(path, "?") {
+		// The driver reads what follows a ? as options.
+		return nil, fmt.Errorf("%w: data directory %s: a path with ? cannot be opened", ErrInvalid, dir)
+	}
 	openFiles.Lock()
 	defer openFiles.Unlock()
 	if openFiles.paths[path] {
@@ -119,8 +123,8 @@ func Open(ctx context.Context, dataDir string, opt Options) (*Store, error) {
 func (s *Store) Path() string { return s.path }
 
 // Close checkpoints the write-ahead log into the state file, so that the
-// next Open need not replay it, and closes the file.
-// Closing a closed store does nothing.
+// next Open need not replay it, and closes the file. Closing a closed
+// store does nothing.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
