@@ -45,9 +45,7 @@ func runUser(ctx context.Context, e env, args []string) error {
 }
 
 // dataFlag adds --data, which every state command takes.
-func dataFlag(fs interface {
-	String(name, value, usage string) *string
-}) *string {
+func dataFlag(fs flagSet) *string {
 	return fs.String("data", "", "data directory holding "+store.FileName+"; created if absent (required)")
 }
 
