@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"strings"
@@ -42,9 +43,10 @@ func TestCrash(t *testing.T) {
 
 	// Each line is an id whose write was committed before it was printed.
 	var workspace string
-	var cohorts, audits []string
+	var cohorts, audits, copies []string
 	lines := bufio.NewScanner(stdout)
-	const killAfter = 300
+	// Any moment will do; vary it so that runs kill in different writes.
+	killAfter := 250 + rand.IntN(50)
 	killed := false
 	for lines.Scan() {
 		kind, id, _ := strings.Cut(lines.Text(), " ")
@@ -55,6 +57,8 @@ func TestCrash(t *testing.T) {
 			cohorts = append(cohorts, id)
 		case "a":
 			audits = append(audits, id)
+		case "d":
+			copies = append(copies, id)
 		}
 		if !killed && len(cohorts) == killAfter {
 			require.NoError(t, cmd.Process.Kill())
@@ -66,7 +70,7 @@ func TestCrash(t *testing.T) {
 	require.True(t, killed, "the child stopped by itself: %v", err)
 	require.Error(t, err, "killed")
 	require.NotEmpty(t, workspace)
-	t.Logf("acknowledged %d cohorts and %d audit records before the kill", len(cohorts), len(audits))
+	t.Logf("killed after %d cohorts; acknowledged %d cohorts, %d audit records and %d copies", killAfter, len(cohorts), len(audits), len(copies))
 
 	ctx := context.Background()
 	s := openAt(t, dir, &clock{now: t0})
@@ -91,17 +95,37 @@ func TestCrash(t *testing.T) {
 		assert.True(t, logged[id], "acknowledged audit record %s lost", id)
 	}
 
-	// The store takes writes again.
+	// Every copy of the workspace is whole: as many cohorts as the source
+	// had when it was copied (its description then), whether or not the
+	// copy was acknowledged.
 	u, err := s.UserByEmail(ctx, "crash@example.org")
 	require.NoError(t, err)
+	ws, err := s.ListWorkspaces(ctx, u.ID)
+	require.NoError(t, err)
+	found := map[string]bool{}
+	for _, m := range ws {
+		found[m.ID] = true
+		if m.ID == workspace {
+			continue
+		}
+		copied, err := s.ListCohorts(ctx, m.ID)
+		require.NoError(t, err)
+		assert.Equal(t, m.Description, fmt.Sprint(len(copied)), "copy %s is partial", m.ID)
+	}
+	for _, id := range copies {
+		assert.True(t, found[id], "acknowledged copy %s lost", id)
+	}
+
+	// The store takes writes again.
 	_, err = s.CreateCohort(ctx, u.ID, Cohort{WorkspaceID: workspace, Name: "after the crash", Definition: json.RawMessage(`{}`)})
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 }
 
 // crashChild writes cohorts and audit records until it is killed, printing
-// each id once its write returned, and checkpointing now and then so that
-// the kill may come during a checkpoint too.
+// each id once its write returned, checkpointing now and then and copying
+// the workspace, so that the kill may come during a checkpoint or a large
+// transaction too.
 func crashChild(dir string) {
 	fail := func(err error) {
 		fmt.Fprintln(os.Stderr, "crash child:", err)
@@ -138,6 +162,19 @@ func crashChild(dir string) {
 			if _, err := s.db.ExecContext(ctx, "CHECKPOINT"); err != nil {
 				fail(err)
 			}
+		}
+		if i%25 == 24 {
+			// A large transaction: the copy holds every cohort so far, as
+			// many as the description says.
+			w.Description = fmt.Sprint(i + 1)
+			if w, err = s.UpdateWorkspace(ctx, u.ID, w); err != nil {
+				fail(err)
+			}
+			copied, err := s.DuplicateWorkspace(ctx, u.ID, w.ID, fmt.Sprint("copy ", i))
+			if err != nil {
+				fail(err)
+			}
+			fmt.Println("d", copied.ID)
 		}
 	}
 	os.Exit(4)
