@@ -98,9 +98,10 @@ func Open(ctx context.Context, dataDir string, opt Options) (*Store, error) {
 	if openFiles.paths[path] {
 		return nil, fmt.Errorf("store: %s is already open in this process", path)
 	}
-	// Two threads: the state's queries are small, and the cores are for
-	// the CDR's.
-	connector, err := duckdb.NewConnector(path+"?threads=2", nil)
+	// Two threads and 1 GB: the state's queries are small, and the cores
+	// and memory are for the CDR's engine in the same process (DuckDB's
+	// default limit, 80% of RAM, would be claimed by both).
+	connector, err := duckdb.NewConnector(path+"?threads=2&memory_limit=1GB", nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, cleanError(err))
 	}
