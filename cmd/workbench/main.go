@@ -1,6 +1,8 @@
 // Command workbench is the command-line tool of the research workbench:
-// it generates synthetic CDRs, loads, validates and indexes OMOP extracts,
-// prints the data dictionary and runs the demo.
+// it generates synthetic CDRs; loads, validates and indexes OMOP extracts;
+// prints the data dictionary; searches concepts; counts and breaks down
+// cohorts; administers the users of a data directory and reads its audit
+// log; and runs the demo.
 package main
 
 import (
