@@ -108,6 +108,12 @@ WHERE c.ancestor_id = ? AND e.is_standard AND e.domain = ?`, tc.concept, tc.doma
 			var rollup int64
 			require.NoError(t, c.DB().QueryRowContext(ctx, `SELECT rollup_person_count FROM concept_counts WHERE concept_id = ?`, tc.concept).Scan(&rollup))
 			assert.Equal(t, tc.persons, rollup, "concept_counts agrees")
+
+			var rolled, rows int64
+			require.NoError(t, c.DB().QueryRowContext(ctx, `SELECT count(DISTINCT person_id), count(*) FROM concept_person
+WHERE concept_id = ? AND rolled AND is_standard AND domain = ?`, tc.concept, tc.domain).Scan(&rolled, &rows))
+			assert.Equal(t, tc.persons, rolled, "concept_person agrees")
+			assert.Equal(t, rolled, rows, "a person once per concept, flag and domain")
 		})
 	}
 }

@@ -32,13 +32,18 @@ const (
 	// ConceptClosure has (ancestor_id, descendant_id) pairs, self pairs
 	// included.
 	ConceptClosure = "concept_closure"
+	// ConceptPerson has the persons of each concept: one row per concept,
+	// person, standard flag and domain of the events, sorted by (concept_id,
+	// person_id), for the concept itself (direct) and for its ancestors
+	// (rolled); see ConceptPersonSQL.
+	ConceptPerson = "concept_person"
 	// ConceptCounts has per concept the number of distinct persons with an
 	// event of it, and of it or any descendant.
 	ConceptCounts = "concept_counts"
 )
 
-// IndexTables lists the index tables in build order.
-var IndexTables = []string{SearchPerson, SearchEvents, ConceptClosure, ConceptCounts}
+// IndexTables lists the index tables.
+var IndexTables = []string{SearchPerson, SearchEvents, ConceptClosure, ConceptPerson, ConceptCounts}
 
 // Domains of search_events. Survey answers are observations of PPI survey
 // questions; physical measurements are measurements in the PPI vocabulary.
@@ -105,9 +110,9 @@ var eventSources = []eventSource{
 const ppiConcepts = `(SELECT concept_id, concept_class_id FROM concept WHERE vocabulary_id = 'PPI')`
 
 // Index builds the index of the CDR in dir: search_person, search_events,
-// concept_closure and concept_counts under dir/index, and meta.json with
-// the version id and reference date. The new index replaces an old one
-// only when complete.
+// concept_closure, concept_person and concept_counts under dir/index, and
+// meta.json with the version id and reference date. The new index
+// replaces an old one only when complete.
 func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error) {
 	c, err := Open(ctx, dir, opt.Options)
 	if err != nil {
@@ -132,17 +137,28 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 	if err != nil {
 		return IndexInfo{}, err
 	}
+	// Steps marked temp are written for the next ones to read, and
+	// removed from the index.
 	steps := []struct {
 		name string
 		sql  string
+		temp bool
 	}{
-		{SearchEvents, c.searchEventsSQL()},
-		{SearchPerson, c.searchPersonSQL()},
-		{ConceptClosure, conceptClosureSQL},
-		{ConceptCounts, conceptCountsSQL},
+		{SearchEvents, c.searchEventsSQL(), false},
+		{SearchPerson, c.searchPersonSQL(), false},
+		{ConceptClosure, conceptClosureSQL, false},
+		{"concept_pairs", conceptPairsSQL, true},
+		{"concept_rollup", conceptRollupSQL, true},
+		{ConceptPerson, "SELECT * FROM concept_rollup ORDER BY concept_id, person_id", false},
+		{ConceptCounts, conceptCountsSQL, false},
 	}
 	db := c.db
 	if _, err := db.ExecContext(ctx, "CREATE TEMP VIEW person_birth AS "+personBirthSQL); err != nil {
+		return IndexInfo{}, fmt.Errorf("cdr: index: %w", cleanError(err))
+	}
+	// Rows need no order unless a step asks for one (ORDER BY keeps its
+	// order), which lets DuckDB's operators spill to disk more freely.
+	if _, err := db.ExecContext(ctx, "SET preserve_insertion_order = false"); err != nil {
 		return IndexInfo{}, fmt.Errorf("cdr: index: %w", cleanError(err))
 	}
 	// Later steps read earlier ones; each is a view over what was just written.
@@ -163,6 +179,13 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 		}
 	}
 	progress("index", len(steps), len(steps))
+	for _, s := range steps {
+		if s.temp {
+			if err := os.Remove(filepath.Join(tmp, s.name+".parquet")); err != nil {
+				return IndexInfo{}, fmt.Errorf("cdr: index: %w", err)
+			}
+		}
+	}
 
 	info := IndexInfo{ReferenceDate: ref.Format(time.DateOnly), CDMVersion: c.Version(), BuiltAt: time.Now().UTC().Format(time.RFC3339)}
 	if err := db.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM search_person), (SELECT count(*) FROM search_events)").Scan(&info.Persons, &info.Events); err != nil {
@@ -312,17 +335,49 @@ UNION ALL
 SELECT concept_id, concept_id, 0 FROM concept
 ORDER BY ancestor_id, descendant_id`
 
-// conceptCountsSQL counts persons per concept exactly and with all
-// descendants ("rollup"), over distinct (concept, person) pairs.
-const conceptCountsSQL = `WITH cp AS (SELECT DISTINCT concept_id, person_id FROM search_events),
-exact AS (SELECT concept_id, count(*) AS person_count FROM cp GROUP BY concept_id),
-rollup AS (
-  SELECT c.ancestor_id AS concept_id, count(DISTINCT cp.person_id) AS rollup_person_count
-  FROM concept_closure c JOIN cp ON cp.concept_id = c.descendant_id GROUP BY c.ancestor_id
+// ConceptPersonSQL selects the rows of concept_person from the tables
+// search_events and concept_closure. A row (concept_id, person_id,
+// is_standard, domain) says that the person has events of that standard
+// flag and domain whose concept is concept_id (direct), or is a descendant
+// of it or itself by concept_closure (rolled): an item's concept without
+// descendants needs the direct rows, with descendants the rolled ones, and
+// either reads one contiguous range of concept_id instead of every event.
+// Rows are unique, so for one concept, flag and domain each person comes
+// once. Rolled is false only for concepts missing from the concept table,
+// which concept_closure has no self pair for. Index builds the same rows
+// in three steps (conceptPairsSQL, conceptRollupSQL, then the sort), each
+// written out before the next: as one query, it ran out of 3 GB at
+// 1,000,000 persons.
+const ConceptPersonSQL = `WITH concept_pairs AS (` + conceptPairsSQL + `),
+concept_rollup AS (` + conceptRollupSQL + `)
+SELECT * FROM concept_rollup ORDER BY concept_id, person_id`
+
+// conceptPairsSQL selects the distinct (concept, person, standard flag,
+// domain) of search_events: about half its rows.
+const conceptPairsSQL = `SELECT DISTINCT concept_id, person_id, is_standard, domain FROM search_events`
+
+// conceptRollupSQL selects the rows of concept_person, unsorted, from
+// concept_pairs: each pair's concept stands for its ancestors by
+// concept_closure (itself included, direct), and for itself alone when
+// concept_closure lacks it.
+const conceptRollupSQL = `WITH expand AS (
+  SELECT descendant_id AS concept_id, ancestor_id, ancestor_id = descendant_id AS direct, true AS rolled FROM concept_closure
+  UNION ALL
+  SELECT concept_id, concept_id, true, false FROM (SELECT DISTINCT concept_id FROM concept_pairs) p
+  WHERE NOT EXISTS (SELECT 1 FROM concept_closure c WHERE c.ancestor_id = p.concept_id AND c.descendant_id = p.concept_id)
 )
-SELECT r.concept_id, COALESCE(x.person_count, 0) AS person_count, r.rollup_person_count
-FROM rollup r LEFT JOIN exact x USING (concept_id)
-ORDER BY r.concept_id`
+SELECT x.ancestor_id AS concept_id, p.person_id, p.is_standard, p.domain, bool_or(x.direct) AS direct, bool_or(x.rolled) AS rolled
+FROM concept_pairs p JOIN expand x USING (concept_id)
+GROUP BY ALL`
+
+// conceptCountsSQL counts persons per concept exactly and with all
+// descendants ("rollup") from concept_person, for the concepts that are
+// an ancestor or themselves of some event's concept.
+const conceptCountsSQL = `SELECT concept_id,
+  count(DISTINCT person_id) FILTER (WHERE direct) AS person_count,
+  count(DISTINCT person_id) FILTER (WHERE rolled) AS rollup_person_count
+FROM concept_person GROUP BY concept_id HAVING bool_or(rolled)
+ORDER BY concept_id`
 
 func (c *CDR) hasColumn(table, column string) bool {
 	var n int

@@ -122,7 +122,7 @@ func runValidate(ctx context.Context, e env, args []string) error {
 }
 
 func runIndex(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "cdr index", "cdr index DIR [flags]\n\nBuilds DIR/index: search_person, search_events, concept_closure, concept_counts.")
+	fs := newFlags(e, "cdr index", "cdr index DIR [flags]\n\nBuilds DIR/index: search_person, search_events, concept_closure, concept_person, concept_counts.")
 	var opt cdr.IndexOptions
 	asJSON := fs.Bool("json", false, "print the index summary as JSON")
 	engineFlags(&opt.Options, fs)
