@@ -4,7 +4,6 @@ package cohort_test
 
 import (
 	"context"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -15,21 +14,17 @@ import (
 
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/internal/testcdr"
 )
 
-// indexedGiBleed copies the Eunomia GiBleed CDR into a temporary folder,
-// indexes it and opens it; the CDR is closed when the test ends.
+// indexedGiBleed opens the shared indexed copy of the Eunomia GiBleed
+// CDR; it is closed when the test ends.
 func indexedGiBleed(t testing.TB) *cdr.CDR {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("indexes GiBleed")
 	}
-	ctx := context.Background()
-	dir := t.TempDir()
-	require.NoError(t, os.CopyFS(dir, os.DirFS("../testdata/gibleed/parquet")))
-	_, err := cdr.Index(ctx, dir, cdr.IndexOptions{Options: cdr.Options{Threads: 2}})
-	require.NoError(t, err)
-	c, err := cdr.Open(ctx, dir, cdr.Options{Threads: 2})
+	c, err := cdr.Open(context.Background(), testcdr.GiBleed(t), cdr.Options{Threads: 2})
 	require.NoError(t, err)
 	t.Cleanup(func() { c.Close() })
 	return c
