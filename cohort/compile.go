@@ -10,9 +10,10 @@ import (
 
 // The index tables the compiled SQL reads, as package cdr builds them.
 const (
-	tablePerson  = "search_person"
-	tableEvents  = "search_events"
-	tableClosure = "concept_closure"
+	tablePerson        = "search_person"
+	tableEvents        = "search_events"
+	tableClosure       = "concept_closure"
+	tableConceptPerson = "concept_person"
 )
 
 // Options configure Compile. The zero value works.
@@ -34,7 +35,11 @@ type Query struct {
 }
 
 // Compile validates def and compiles it to DuckDB SQL over the index
-// tables search_person, search_events and concept_closure. It is pure and
+// tables search_person, search_events, concept_closure and concept_person:
+// items of concepts alone (no modifiers, no value attributes) read the
+// persons of their concepts from concept_person, where each person of a
+// concept is one row, instead of every matching event from search_events;
+// the other items need the events. It is pure and
 // deterministic: the same definition and options give the same Query.
 // Values from the definition are only ever arguments.
 func Compile(def *Definition, opt Options) (Query, error) {
@@ -325,11 +330,7 @@ func (c *compiler) reading(f *frag, a string, standard bool, r unitReading) {
 // conceptIn writes "col IN (...)" for the concepts exact and the concepts
 // desc with all their descendants.
 func (c *compiler) conceptIn(f *frag, col string, exact, desc []int64) {
-	desc = slices.Compact(slices.Sorted(slices.Values(desc)))
-	exact = slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(exact))), func(id int64) bool {
-		_, found := slices.BinarySearch(desc, id)
-		return found
-	})
+	exact, desc = conceptLists(exact, desc)
 	f.w(col, " IN (")
 	if len(desc) == 0 {
 		// A placeholder per concept: DuckDB then plans the list as
@@ -359,6 +360,48 @@ func (c *compiler) conceptIn(f *frag, col string, exact, desc []int64) {
 		f.w("))")
 	}
 	f.w(")")
+}
+
+// conceptLists returns the concepts alone exact and with descendants desc
+// sorted and unique, without the concepts alone that desc has.
+func conceptLists(exact, desc []int64) ([]int64, []int64) {
+	desc = slices.Compact(slices.Sorted(slices.Values(desc)))
+	exact = slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(exact))), func(id int64) bool {
+		_, found := slices.BinarySearch(desc, id)
+		return found
+	})
+	return exact, desc
+}
+
+// conceptPersons writes the SELECT of the persons of the plain unit u from
+// concept_person: the direct rows of its concepts alone, the rolled rows of
+// its concepts with descendants. A list of constants is pushed into the
+// scan, which then reads only the row groups of those concepts.
+func (c *compiler) conceptPersons(f *frag, u unit) {
+	exact, desc := conceptLists(u.readings[0].exact, u.readings[0].desc)
+	standard := "is_standard"
+	if !u.standard {
+		standard = "NOT is_standard"
+	}
+	for i, part := range []struct {
+		ids  []int64
+		flag string
+	}{{exact, "direct"}, {desc, "rolled"}} {
+		if len(part.ids) == 0 {
+			continue
+		}
+		if i > 0 && len(exact) > 0 {
+			f.w("\nUNION ALL\n")
+		}
+		f.w("SELECT person_id FROM ", c.table(tableConceptPerson), " WHERE concept_id IN (")
+		for j, id := range part.ids {
+			if j > 0 {
+				f.w(", ")
+			}
+			f.arg(id, "BIGINT")
+		}
+		f.w(") AND ", standard, " AND ", part.flag)
+	}
 }
 
 // idList writes "(SELECT unnest(?::BIGINT[]))" for ids.
@@ -496,7 +539,7 @@ func (c *compiler) group(name, path string, g Group) {
 	}
 	for _, u := range plain {
 		f := &frag{label: strings.Join(u.items, ", ")}
-		c.scan(f, u, nil, colsPerson)
+		c.conceptPersons(f, u)
 		head = append(head, f)
 	}
 	all := append(head, parts...)

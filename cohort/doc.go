@@ -3,7 +3,7 @@
 // a [Definition]; [Definition.Validate] reports every problem at once as
 // [ValidationErrors], each with its JSON path; [Compile] turns a valid
 // definition into a [Query] of DuckDB SQL over the index tables of package
-// cdr (search_person, search_events, concept_closure) whose values are
+// cdr (search_person, search_events, concept_closure, concept_person) whose values are
 // all arguments. [Definition.String] (= MarshalJSON) is the canonical form
 // and serves as a cache key. The pipeline does no I/O; the package needs
 // no cgo.
@@ -121,17 +121,21 @@
 // # SQL
 //
 // Compile writes one CTE per group (and per side of a temporal group, and
-// per temporal item that counts occurrences), each selecting from
-// search_events by concept first (the table is sorted by concept_id), then
-// combines the groups with INTERSECT and EXCEPT. The include groups of
-// demographics only and the data filters are one scan of search_person,
-// their conditions ANDed. Plain parameters (no value conditions) of the
-// modifier-free items of a group are merged into one scan per domain and
-// standard flag, so a group of hundreds of concepts reads search_events
-// once. Concept lists are []int64 arguments (`IN (SELECT
-// unnest(?::BIGINT[]))`), except that concepts without descendants are an
-// argument each (`IN (?::BIGINT, ...)`), which DuckDB plans as constants
-// pushed into the scan; numbers are float64 or int64, dates YYYY-MM-DD
-// strings; table names pass one quoting function; nothing from the
-// definition is written into the SQL text.
+// per temporal item that counts occurrences) and combines the groups with
+// INTERSECT and EXCEPT. The include groups of demographics only and the
+// data filters are one scan of search_person, their conditions ANDed.
+// Plain parameters (no value conditions) of the modifier-free items of a
+// non-temporal group are merged into one read of concept_person per
+// standard flag, which has each person of a concept once, counting the
+// concept's descendants (rolled rows) or not (direct rows), sorted by
+// concept: a broad concept reads its persons rather than its millions of
+// events. Items with modifiers or value attributes, and the items of
+// temporal groups, select from search_events by concept first (the table
+// is sorted by concept_id). Concept lists are []int64 arguments (`IN
+// (SELECT unnest(?::BIGINT[]))`), except that the concepts read from
+// concept_person, and concepts without descendants, are an argument each
+// (`IN (?::BIGINT, ...)`), which DuckDB plans as constants pushed into the
+// scan; numbers are float64 or int64, dates YYYY-MM-DD strings; table
+// names pass one quoting function; nothing from the definition is written
+// into the SQL text.
 package cohort

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/cohort/internal/oracle"
 )
@@ -35,7 +36,8 @@ CREATE OR REPLACE TABLE search_events (person_id BIGINT, entry_date DATE, domain
   value_as_number DOUBLE, value_as_concept_id BIGINT, unit_concept_id BIGINT);
 CREATE OR REPLACE TABLE concept_closure (ancestor_id BIGINT, descendant_id BIGINT, min_levels INTEGER);`
 
-// loadIndex replaces the index tables of db with data.
+// loadIndex replaces the index tables of db with data; concept_person is
+// derived from the others as package cdr builds it.
 func loadIndex(t *testing.T, db *sql.DB, data oracle.Data) {
 	t.Helper()
 	_, err := db.Exec(indexDDL)
@@ -68,6 +70,8 @@ func loadIndex(t *testing.T, db *sql.DB, data oracle.Data) {
 		return []any{c.AncestorID, c.DescendantID, c.MinLevels}
 	})
 	require.NoError(t, tx.Commit())
+	_, err = db.Exec("CREATE OR REPLACE TABLE concept_person AS " + cdr.ConceptPersonSQL)
+	require.NoError(t, err)
 }
 
 // persons runs q and returns its person ids sorted, failing on duplicates.

@@ -46,7 +46,7 @@ func TestCohortSQL(t *testing.T) {
 	code, out, stderr := runCLI(t, "cohort", "sql", examples+"wrist_fracture_female.json")
 	require.Equal(t, exitOK, code, stderr)
 	assert.True(t, strings.HasPrefix(out, "WITH include0 AS"), out)
-	assert.Contains(t, out, "\n-- $1 = [4134304]\n-- $2 = 8532\n")
+	assert.Contains(t, out, "\n-- $1 = 4134304\n-- $2 = 8532\n")
 
 	code, out, stderr = runCLI(t, "cohort", "sql", "--json", examples+"wrist_fracture_female.json")
 	require.Equal(t, exitOK, code, stderr)
@@ -56,7 +56,7 @@ func TestCohortSQL(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &q))
 	assert.Contains(t, q.SQL, "INTERSECT")
-	assert.Equal(t, []any{[]any{4134304.0}, 8532.0}, q.Args)
+	assert.Equal(t, []any{4134304.0, 8532.0}, q.Args)
 }
 
 func TestCohortInvalid(t *testing.T) {

@@ -7,12 +7,11 @@ exclude0 AS ( -- excludes[0]
   SELECT person_id FROM "search_person" WHERE gender_concept_id = ?::BIGINT
   UNION ALL
   -- items[0]
-  SELECT e.person_id FROM "search_events" e
-    WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.is_standard
+  SELECT person_id FROM "concept_person" WHERE concept_id IN (?::BIGINT) AND is_standard AND rolled
 )
 SELECT person_id FROM persons
 EXCEPT
 SELECT person_id FROM exclude0
 -- args:
 -- 1: int64 8507
--- 2: []int64 [1118084]
+-- 2: int64 1118084

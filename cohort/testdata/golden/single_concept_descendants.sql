@@ -1,8 +1,7 @@
 -- single_concept_descendants.json, compiled by TestGolden (refresh: go test ./cohort -run TestGolden -update)
 WITH include0 AS ( -- includes[0]
-  SELECT e.person_id FROM "search_events" e
-    WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.is_standard
+  SELECT person_id FROM "concept_person" WHERE concept_id IN (?::BIGINT) AND is_standard AND rolled
 )
 SELECT DISTINCT person_id FROM include0
 -- args:
--- 1: []int64 [4134304]
+-- 1: int64 4134304
