@@ -48,6 +48,12 @@ func openDB(o Options) (*sql.DB, error) {
 		return nil, fmt.Errorf("cdr: memory limit %q: want a size such as 4GB", o.MemoryLimit)
 	}
 	connector, err := duckdb.NewConnector(o.dsn(), func(execer driver.ExecerContext) error {
+		// Every query otherwise parses the Parquet footers of the files it
+		// reads again: about 10 ms for the row groups of an index table at
+		// 1,000,000 persons. The cache checks each file's modification time.
+		if _, err := execer.ExecContext(context.Background(), "SET parquet_metadata_cache = true", nil); err != nil {
+			return err
+		}
 		if o.TempDir == "" {
 			return nil
 		}
