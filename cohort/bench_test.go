@@ -170,6 +170,36 @@ func BenchmarkEngine(b *testing.B) {
 	}
 }
 
+// BenchmarkTopConcepts runs TopConcepts (the 10 condition concepts the
+// most persons of the cohort have) uncached for each definition of the
+// suite on the CDR of -bench.cdr, and reports the median (p50-ms).
+func BenchmarkTopConcepts(b *testing.B) {
+	if *benchCDR == "" {
+		b.Skip("no -bench.cdr")
+	}
+	ctx := context.Background()
+	c, err := cdr.Open(ctx, *benchCDR, cdr.Options{})
+	require.NoError(b, err)
+	defer c.Close()
+	info, ok := c.Index()
+	require.True(b, ok, "%s is not indexed", *benchCDR)
+	for _, bc := range benchSuite(b) {
+		b.Run(bc.name, func(b *testing.B) {
+			var ds durations
+			for b.Loop() {
+				e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+				require.NoError(b, err)
+				start := time.Now()
+				top, err := e.TopConcepts(ctx, bc.def, cohort.DomainCondition, 10)
+				ds = append(ds, time.Since(start))
+				require.NoError(b, err)
+				require.NotEmpty(b, top)
+			}
+			ds.report(b)
+		})
+	}
+}
+
 type durations []time.Duration
 
 // report reports the median as p50-ms and returns it.
