@@ -238,3 +238,23 @@ func TestDomainCounts(t *testing.T) {
 	_, err = raw.DomainCounts(ctx)
 	assert.ErrorContains(t, err, "not indexed")
 }
+
+// TestIndexOverBrokenIndex: an index that no longer opens (built by an
+// older version, or damaged) is an error on Open that says what to do, and
+// Index builds a new one over it.
+func TestIndexOverBrokenIndex(t *testing.T) {
+	ctx := context.Background()
+	dir := copyDir(t, gibleedParquet)
+	_, err := Index(ctx, dir, IndexOptions{})
+	require.NoError(t, err)
+	require.NoError(t, os.Remove(filepath.Join(dir, IndexDir, SearchEvents+".parquet")))
+
+	_, err = Open(ctx, dir, Options{})
+	require.ErrorContains(t, err, "run 'workbench cdr index' again")
+
+	_, err = Index(ctx, dir, IndexOptions{})
+	require.NoError(t, err)
+	c, err := Open(ctx, dir, Options{})
+	require.NoError(t, err)
+	c.Close()
+}

@@ -114,7 +114,7 @@ const ppiConcepts = `(SELECT concept_id, concept_class_id FROM concept WHERE voc
 // meta.json with the version id and reference date. The new index
 // replaces an old one only when complete.
 func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error) {
-	c, err := Open(ctx, dir, opt.Options)
+	c, err := openTables(ctx, dir, opt.Options)
 	if err != nil {
 		return IndexInfo{}, err
 	}

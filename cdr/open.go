@@ -84,6 +84,21 @@ type CDR struct {
 // column that is missing or a column whose type cannot stand for the
 // specified one is an error naming table and column.
 func Open(ctx context.Context, dir string, opt Options) (*CDR, error) {
+	c, err := openTables(ctx, dir, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.openIndex(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// openTables opens the OMOP tables of a CDR folder without its index, as
+// Index does: an index built by an older version must not stand in the
+// way of building a new one.
+func openTables(ctx context.Context, dir string, opt Options) (*CDR, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("cdr: open %s: %w", dir, err)
@@ -192,7 +207,7 @@ func (c *CDR) createViews(ctx context.Context) error {
 			return fmt.Errorf("cdr: table %s: %w", table, cleanError(err))
 		}
 	}
-	return c.openIndex(ctx)
+	return nil
 }
 
 type parquetColumn struct{ name, typ string }
