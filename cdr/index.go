@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/openworkbench/workbench/internal/sqlname"
 )
 
 // IndexDir is the folder inside a CDR that holds the index tables.
@@ -173,7 +175,7 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 		if _, err := db.ExecContext(ctx, q, args...); err != nil {
 			return IndexInfo{}, fmt.Errorf("cdr: index: building %s: %w", s.name, cleanError(err))
 		}
-		view := "CREATE OR REPLACE VIEW " + quoteIdent(s.name) + " AS SELECT * FROM read_parquet(" + quoteLiteral(path) + ")"
+		view := "CREATE OR REPLACE VIEW " + sqlname.Quote(s.name) + " AS SELECT * FROM read_parquet(" + quoteLiteral(path) + ")"
 		if _, err := db.ExecContext(ctx, view); err != nil {
 			return IndexInfo{}, fmt.Errorf("cdr: index: %s: %w", s.name, cleanError(err))
 		}
@@ -224,7 +226,7 @@ func replaceDir(src, dst string) error {
 func (c *CDR) referenceDate(ctx context.Context) (time.Time, error) {
 	var parts []string
 	for _, s := range eventSources {
-		parts = append(parts, "SELECT max("+quoteIdent(s.date)+") AS d FROM "+quoteIdent(s.table))
+		parts = append(parts, "SELECT max("+sqlname.Quote(s.date)+") AS d FROM "+sqlname.Quote(s.table))
 	}
 	q := "SELECT COALESCE((SELECT max(source_release_date) FROM cdm_source), (SELECT max(d) FROM (" +
 		strings.Join(parts, " UNION ALL ") + ")), current_date)"
@@ -308,13 +310,13 @@ func (c *CDR) searchEventsSQL() string {
 		}
 		ppiJoin := ""
 		if s.table == "observation" || s.table == "measurement" {
-			ppiJoin = " LEFT JOIN " + ppiConcepts + " ppi ON ppi.concept_id = COALESCE(NULLIF(t." + quoteIdent(s.source) + ", 0), t." + quoteIdent(s.concept) + ")"
+			ppiJoin = " LEFT JOIN " + ppiConcepts + " ppi ON ppi.concept_id = COALESCE(NULLIF(t." + sqlname.Quote(s.source) + ", 0), t." + sqlname.Quote(s.concept) + ")"
 		}
-		from := " FROM " + quoteIdent(s.table) + " t" + ppiJoin
-		base := "SELECT t.person_id, t." + quoteIdent(s.date) + " AS entry_date, " + domain + " AS domain, %s AS concept_id, %s AS is_standard, " +
-			"t." + quoteIdent(s.id) + " AS event_id, t." + quoteIdent(s.visitID) + " AS visit_occurrence_id, " + values + from + " WHERE %s"
-		std := "t." + quoteIdent(s.concept)
-		src := "t." + quoteIdent(s.source)
+		from := " FROM " + sqlname.Quote(s.table) + " t" + ppiJoin
+		base := "SELECT t.person_id, t." + sqlname.Quote(s.date) + " AS entry_date, " + domain + " AS domain, %s AS concept_id, %s AS is_standard, " +
+			"t." + sqlname.Quote(s.id) + " AS event_id, t." + sqlname.Quote(s.visitID) + " AS visit_occurrence_id, " + values + from + " WHERE %s"
+		std := "t." + sqlname.Quote(s.concept)
+		src := "t." + sqlname.Quote(s.source)
 		parts = append(parts,
 			fmt.Sprintf(base, std, "true", std+" <> 0"),
 			fmt.Sprintf(base, src, "false", src+" <> 0 AND "+src+" IS DISTINCT FROM "+std))
@@ -381,7 +383,7 @@ ORDER BY concept_id`
 
 func (c *CDR) hasColumn(table, column string) bool {
 	var n int
-	err := c.db.QueryRow("SELECT count(*) FROM (DESCRIBE "+quoteIdent(table)+") WHERE column_name = ?", column).Scan(&n)
+	err := c.db.QueryRow("SELECT count(*) FROM (DESCRIBE "+sqlname.Quote(table)+") WHERE column_name = ?", column).Scan(&n)
 	return err == nil && n > 0
 }
 

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/openworkbench/workbench/internal/sqlname"
 )
 
 // LoadOptions configure Load. The zero value works.
@@ -293,10 +295,10 @@ func loadTable(ctx context.Context, db *sql.DB, schema *Schema, f csvFile, out s
 	if known {
 		for _, c := range t.Columns {
 			if !slices.Contains(f.header, c.Name) {
-				sel = append(sel, "CAST(NULL AS "+c.Type.SQL()+") AS "+quoteIdent(c.Name))
+				sel = append(sel, "CAST(NULL AS "+c.Type.SQL()+") AS "+sqlname.Quote(c.Name))
 				continue
 			}
-			v := quoteIdent(c.Name)
+			v := sqlname.Quote(c.Name)
 			sel = append(sel, castSQL(v, c.Type, true)+" AS "+v)
 			if c.Type != Text {
 				typed = append(typed, c)
@@ -310,7 +312,7 @@ func loadTable(ctx context.Context, db *sql.DB, schema *Schema, f csvFile, out s
 			}
 		}
 		lt.Unknown = append(lt.Unknown, h)
-		sel = append(sel, quoteIdent(h))
+		sel = append(sel, sqlname.Quote(h))
 	}
 	// One pass in the common case; only when a cast fails is the file read
 	// again to find the value and its line.
@@ -334,7 +336,7 @@ func loadTable(ctx context.Context, db *sql.DB, schema *Schema, f csvFile, out s
 // the line it stands on, reading the file itself for the exact line. It
 // returns nil when every value of the column fits.
 func firstBadValue(ctx context.Context, db *sql.DB, src string, f csvFile, c Column) error {
-	v := quoteIdent(c.Name)
+	v := sqlname.Quote(c.Name)
 	var value string
 	q := "SELECT " + v + " FROM " + src + " WHERE " + v + " IS NOT NULL AND " + castSQL(v, c.Type, false) + " IS NULL LIMIT 1"
 	if err := db.QueryRowContext(ctx, q).Scan(&value); err != nil {

@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/openworkbench/workbench/internal/sqlname"
 )
 
 // Options configure the DuckDB engine behind an opened CDR. The zero value
@@ -202,7 +204,7 @@ func (c *CDR) createViews(ctx context.Context) error {
 		if _, ok := schema.Table(table); ok {
 			continue
 		}
-		stmt := "CREATE VIEW " + quoteIdent(table) + " AS SELECT * FROM read_parquet(" + quoteLiteral(src) + ")"
+		stmt := "CREATE VIEW " + sqlname.Quote(table) + " AS SELECT * FROM read_parquet(" + quoteLiteral(src) + ")"
 		if _, err := c.db.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("cdr: table %s: %w", table, cleanError(err))
 		}
@@ -269,30 +271,30 @@ func viewOver(t *Table, src string, cols []parquetColumn, problems []string) (st
 			problems = append(problems, fmt.Sprintf("table %s: required column %s is missing", t.Name, col.Name))
 			continue
 		case !ok:
-			sel = append(sel, "CAST(NULL AS "+col.Type.SQL()+") AS "+quoteIdent(col.Name))
+			sel = append(sel, "CAST(NULL AS "+col.Type.SQL()+") AS "+sqlname.Quote(col.Name))
 		case !compatible(typ, col.Type):
 			problems = append(problems, fmt.Sprintf("table %s: column %s is %s, want %s", t.Name, col.Name, typ, col.Type.SQL()))
 			continue
 		default:
-			sel = append(sel, "CAST("+quoteIdent(col.Name)+" AS "+col.Type.SQL()+") AS "+quoteIdent(col.Name))
+			sel = append(sel, "CAST("+sqlname.Quote(col.Name)+" AS "+col.Type.SQL()+") AS "+sqlname.Quote(col.Name))
 		}
 		delete(stored, col.Name)
 	}
 	for _, c := range cols {
 		if _, extra := stored[c.name]; extra {
-			sel = append(sel, quoteIdent(c.name))
+			sel = append(sel, sqlname.Quote(c.name))
 		}
 	}
-	return "CREATE VIEW " + quoteIdent(t.Name) + " AS SELECT " + strings.Join(sel, ", ") +
+	return "CREATE VIEW " + sqlname.Quote(t.Name) + " AS SELECT " + strings.Join(sel, ", ") +
 		" FROM read_parquet(" + quoteLiteral(src) + ")", problems
 }
 
 func emptyView(t *Table) string {
 	var sel []string
 	for _, col := range t.Columns {
-		sel = append(sel, "CAST(NULL AS "+col.Type.SQL()+") AS "+quoteIdent(col.Name))
+		sel = append(sel, "CAST(NULL AS "+col.Type.SQL()+") AS "+sqlname.Quote(col.Name))
 	}
-	return "CREATE VIEW " + quoteIdent(t.Name) + " AS SELECT " + strings.Join(sel, ", ") + " WHERE false"
+	return "CREATE VIEW " + sqlname.Quote(t.Name) + " AS SELECT " + strings.Join(sel, ", ") + " WHERE false"
 }
 
 // openIndex creates views over index/ when the CDR has been indexed.
@@ -310,7 +312,7 @@ func (c *CDR) openIndex(ctx context.Context) error {
 	}
 	for _, t := range IndexTables {
 		src := filepath.Join(c.dir, IndexDir, t+".parquet")
-		stmt := "CREATE VIEW " + quoteIdent(t) + " AS SELECT * FROM read_parquet(" + quoteLiteral(src) + ")"
+		stmt := "CREATE VIEW " + sqlname.Quote(t) + " AS SELECT * FROM read_parquet(" + quoteLiteral(src) + ")"
 		if _, err := c.db.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("cdr: index table %s: %w (run 'workbench cdr index' again)", t, cleanError(err))
 		}
@@ -350,12 +352,6 @@ func (c *CDR) Index() (info IndexInfo, ok bool) {
 
 // Close releases the database.
 func (c *CDR) Close() error { return c.db.Close() }
-
-// quoteIdent is the one way an identifier enters SQL text. Identifiers come
-// from the schema or from file names in the CDR folder, never from a request.
-func quoteIdent(name string) string {
-	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
-}
 
 // quoteLiteral writes a file path or setting as a SQL string literal; DuckDB
 // takes neither as a parameter in DDL. Request values never come here.

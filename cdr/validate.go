@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/openworkbench/workbench/internal/sqlname"
 )
 
 // The checks Validate runs, named as in OHDSI's Data Quality Dashboard so
@@ -182,7 +184,7 @@ func (p *tablePlan) aggregate(cond string) int {
 	return len(p.scan) - 1
 }
 
-func col(name string) string { return "t." + quoteIdent(name) }
+func col(name string) string { return "t." + sqlname.Quote(name) }
 
 // planTable lists the checks of t, in report order, with the SQL that counts
 // them.
@@ -223,7 +225,7 @@ func planTable(c *CDR, t *Table) *tablePlan {
 				}
 				p.count(CheckForeignKey, cl.Name, desc, fmt.Sprintf(
 					"%s IS NOT NULL AND NOT coalesce(%s IN (SELECT %s FROM %s), false)",
-					col(cl.Name), col(cl.Name), quoteIdent(fk.Column), quoteIdent(fk.Table)), "")
+					col(cl.Name), col(cl.Name), sqlname.Quote(fk.Column), sqlname.Quote(fk.Table)), "")
 			}
 		}
 	}
@@ -317,7 +319,7 @@ func datePairs(t *Table) [][2]string {
 // impossible date is NULL and checks nothing) and the death date (the
 // latest, when death has several rows).
 func personsSQL() string {
-	q := quoteIdent
+	q := sqlname.Quote
 	birth := fmt.Sprintf("coalesce(CAST(%s AS DATE), TRY(make_date(%s, coalesce(%s, 1), coalesce(%s, 1))))",
 		q("birth_datetime"), q("year_of_birth"), q("month_of_birth"), q("day_of_birth"))
 	return fmt.Sprintf("SELECT b.person_id, b.birth, d.death FROM "+
@@ -346,7 +348,7 @@ func (p *tablePlan) runScan(ctx context.Context, c *CDR) error {
 	if p.persons {
 		b.WriteString("WITH p AS (" + personsSQL() + ") ")
 	}
-	b.WriteString("SELECT " + strings.Join(p.scan, ", ") + " FROM " + quoteIdent(p.table.Name) + " AS t")
+	b.WriteString("SELECT " + strings.Join(p.scan, ", ") + " FROM " + sqlname.Quote(p.table.Name) + " AS t")
 	if p.persons {
 		b.WriteString(" LEFT JOIN p ON " + col("person_id") + " = p.person_id")
 	}
@@ -378,7 +380,7 @@ func (p *tablePlan) runScan(ctx context.Context, c *CDR) error {
 // one; more rows without one would mean the pass was not a single sequence,
 // and the grouping decides.
 func (p *tablePlan) runPrimaryKey(ctx context.Context, c *CDR) error {
-	key, table := quoteIdent(p.pk.field), quoteIdent(p.table.Name)
+	key, table := sqlname.Quote(p.pk.field), sqlname.Quote(p.table.Name)
 	var increasing bool
 	query := fmt.Sprintf("SELECT count(*) FILTER (WHERE prev IS NULL) <= 1 AND count(*) FILTER (WHERE id <= prev) = 0 "+
 		"FROM (SELECT %[1]s AS id, lag(%[1]s) OVER () AS prev FROM %[2]s WHERE %[1]s IS NOT NULL)", key, table)
@@ -395,7 +397,7 @@ func (p *tablePlan) runPrimaryKey(ctx context.Context, c *CDR) error {
 // grouped by each column's values in one pass (grouping sets), so concept is
 // joined with the few distinct ids rather than with every row.
 func (p *tablePlan) runConcepts(ctx context.Context, c *CDR) error {
-	q := quoteIdent
+	q := sqlname.Quote
 	var cols []string
 	for _, pc := range p.concepts {
 		if !slices.Contains(cols, pc.field) {

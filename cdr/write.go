@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/openworkbench/workbench/internal/sqlname"
 )
 
 // ParquetWriter writes rows of OMOP tables to Parquet files with the
@@ -72,13 +74,13 @@ func (w *ParquetWriter) write(ctx context.Context, path string, t *Table, cols [
 		if !ok {
 			return fmt.Errorf("no column %s", name)
 		}
-		defs[i] = quoteIdent(c.Name) + " " + c.Type.SQL()
+		defs[i] = sqlname.Quote(c.Name) + " " + c.Type.SQL()
 	}
 	sel := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
-		sel[i] = quoteIdent(c.Name)
+		sel[i] = sqlname.Quote(c.Name)
 		if !slices.Contains(cols, c.Name) {
-			sel[i] = "CAST(NULL AS " + c.Type.SQL() + ") AS " + quoteIdent(c.Name)
+			sel[i] = "CAST(NULL AS " + c.Type.SQL() + ") AS " + sqlname.Quote(c.Name)
 		}
 	}
 	const staging = "staging"

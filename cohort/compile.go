@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/openworkbench/workbench/internal/sqlname"
 )
 
 // The index tables the compiled SQL reads, as package cdr builds them.
@@ -178,15 +180,11 @@ type compiler struct {
 	ctes []cte
 }
 
-// quoteIdent quotes an identifier for DuckDB. Every table name of the
-// compiled SQL passes here; column names are fixed in the compiler.
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
 func (c *compiler) table(name string) string {
 	if c.opt.Schema == "" {
-		return quoteIdent(name)
+		return sqlname.Quote(name)
 	}
-	return quoteIdent(c.opt.Schema) + "." + quoteIdent(name)
+	return sqlname.Quote(c.opt.Schema) + "." + sqlname.Quote(name)
 }
 
 func (c *compiler) addCTE(name, path string, body *frag) {
