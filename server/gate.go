@@ -1,0 +1,67 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/internal/store"
+)
+
+// gate loads what a decision needs from the store, asks access.Decide,
+// and writes the audit log. The services wrap the library with it, so
+// handlers hold no policy.
+type gate struct {
+	store  *store.Store
+	policy access.Policy
+	now    func() time.Time
+	log    *slog.Logger
+}
+
+// check decides whether the user of ctx may do action, in the workspace
+// workspaceID when the action concerns one. A refusal of a workspace
+// action is audited; the caller audits what it then does.
+func (g *gate) check(ctx context.Context, action access.Action, workspaceID string) (access.Request, error) {
+	req := access.Request{User: userFrom(ctx), Action: action, Now: g.now(), Policy: g.policy}
+	if req.User != nil && !action.Public() {
+		recs, err := g.store.Records(ctx, req.User.ID)
+		if err != nil {
+			return req, err
+		}
+		req.Records = recs
+		if action.Workspace() {
+			// RoleOf is None for a workspace that does not exist too, so the
+			// two refusals are the same 404.
+			if req.Role, err = g.store.RoleOf(ctx, workspaceID, req.User.ID); err != nil {
+				return req, err
+			}
+			if req.Role != access.None {
+				ws, err := g.store.Workspace(ctx, workspaceID)
+				if err != nil {
+					return req, err
+				}
+				req.WorkspaceTier = ws.Tier
+			}
+		}
+	}
+	d := access.Decide(req)
+	if !d.Allowed {
+		if req.User != nil && action.Workspace() {
+			g.audit(ctx, req, d, workspaceID, "", 0)
+		}
+		return req, d.Reason
+	}
+	return req, nil
+}
+
+// audit writes one record of the audit log. A failure to write is logged:
+// the data already went out.
+func (g *gate) audit(ctx context.Context, req access.Request, d access.Decision, workspaceID, object string, size int64) {
+	rec := access.Audit(req, d)
+	rec.Workspace, rec.Object, rec.ResultSize = workspaceID, object, size
+	// The record is written even when the request's context has ended.
+	if err := g.store.AppendAudit(context.WithoutCancel(ctx), rec); err != nil {
+		g.log.ErrorContext(ctx, "audit record not written", "action", rec.Action, "err", err)
+	}
+}

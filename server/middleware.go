@@ -1,0 +1,109 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+
+	"github.com/openworkbench/workbench/access"
+)
+
+type userKey struct{}
+
+// withUser is ctx carrying the authenticated user.
+func withUser(ctx context.Context, u *access.User) context.Context {
+	return context.WithValue(ctx, userKey{}, u)
+}
+
+// userFrom is the authenticated user of ctx, nil for an anonymous visitor.
+func userFrom(ctx context.Context) *access.User {
+	u, _ := ctx.Value(userKey{}).(*access.User)
+	return u
+}
+
+// wrap applies the middleware every route gets, outermost first: panic
+// recovery, the timeout, the body cap, the public rate limit and
+// authentication.
+func (s *Server) wrap(h http.Handler) http.Handler {
+	return s.recoverPanic(s.timeout(s.capBody(s.rateLimit(s.authenticate(h)))))
+}
+
+// recoverPanic turns a panic of a handler into a 500 problem.
+func (s *Server) recoverPanic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.fail(w, r, fmt.Errorf("server: panic: %v\n%s", v, debug.Stack()))
+			}
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// timeout bounds the request's context, which every query runs under: a
+// request past its time, or whose client went away, cancels its query.
+func (s *Server) timeout(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func (s *Server) capBody(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// rateLimit limits the public tier per client IP address.
+func (s *Server) rateLimit(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, publicPrefix) && !s.limiter.Allow(clientOf(r), s.cfg.Now()) {
+			w.Header().Set("Retry-After", "1")
+			s.fail(w, r, access.ErrRateLimited)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// clientOf is the address the request came from; proxies are not trusted.
+func clientOf(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// authenticate puts the user of the bearer token in the context. A request
+// without a token is anonymous, and the decision of its action says
+// whether that will do; a token that is not valid is 401 everywhere.
+func (s *Server) authenticate(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		header := r.Header.Get("Authorization")
+		if header == "" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		scheme, token, ok := strings.Cut(header, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+			s.fail(w, r, fmt.Errorf("server: Authorization wants \"Bearer <token>\": %w", access.ErrUnauthenticated))
+			return
+		}
+		u, err := s.deps.Store.Authenticate(r.Context(), strings.TrimSpace(token), s.cfg.Now())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		h.ServeHTTP(w, r.WithContext(withUser(r.Context(), &u)))
+	})
+}

@@ -1,0 +1,60 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/internal/store"
+)
+
+func TestPanicIsA500Problem(t *testing.T) {
+	s := &Server{cfg: Config{Timeout: DefaultTimeout, MaxBody: DefaultMaxBody}, log: slog.New(slog.DiscardHandler), limiter: &access.Limiter{}}
+	h := s.recoverPanic(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
+	require.Equal(t, http.StatusInternalServerError, w.Code)
+	assert.Equal(t, "application/problem+json", w.Header().Get("Content-Type"))
+	var p problem
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &p))
+	assert.NotContains(t, p.Detail, "boom", "the cause goes to the log only")
+}
+
+func TestStatus(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"unauthenticated", store.ErrTokenExpired, 401},
+		{"forbidden", fmt.Errorf("x: %w", access.ErrForbidden), 403},
+		{"disabled", access.ErrDisabled, 403},
+		{"access not found", access.ErrNotFound, 404},
+		{"cohort not found", cohort.ErrNotFound, 404},
+		{"store not found", store.ErrNotFound, 404},
+		{"validation", cohort.ValidationErrors{{Path: "includes[0]", Msg: "bad"}}, 400},
+		{"access invalid", access.ErrInvalid, 400},
+		{"conflict", store.ErrConflict, 409},
+		{"rate limited", access.ErrRateLimited, 429},
+		{"too large", errTooLarge, 413},
+		{"media type", errMediaType, 415},
+		{"other", errors.New("disk on fire"), 500},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, status(c.err))
+		})
+	}
+	p := problemOf(cohort.ValidationErrors{{Path: "includes[0]", Msg: "bad"}})
+	assert.Equal(t, []fieldError{{Path: "includes[0]", Message: "bad"}}, p.Errors)
+	assert.Equal(t, "internal error; the server logged the cause", problemOf(errors.New("disk on fire")).Detail)
+}

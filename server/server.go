@@ -1,0 +1,212 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/cdr"
+	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/internal/store"
+)
+
+// Defaults of a Config.
+const (
+	DefaultAddr     = "127.0.0.1:8080"
+	DefaultMaxBody  = 1 << 20
+	DefaultTimeout  = 60 * time.Second
+	DefaultMaxDepth = 32
+	// DefaultShutdown is how long Serve waits for requests in flight when
+	// its context ends.
+	DefaultShutdown = 10 * time.Second
+)
+
+// Config configures a Server. The zero value works: every field has a
+// default.
+type Config struct {
+	// Addr is where the command listens; DefaultAddr when empty. Serve
+	// takes its listener from the caller.
+	Addr string
+	// MaxBody caps a request body in bytes; 0 means DefaultMaxBody.
+	MaxBody int64
+	// Timeout bounds each request; its end cancels the query running.
+	// 0 means DefaultTimeout.
+	Timeout time.Duration
+	// MaxDepth bounds the nesting of a JSON body; 0 means DefaultMaxDepth.
+	MaxDepth int
+	// Disclosure controls every public number.
+	Disclosure access.Disclosure
+	// PublicShape restricts public cohort counts.
+	PublicShape access.PublicShape
+	// RateLimit limits requests to /v1/public/ per client (IP address).
+	RateLimit RateLimit
+	// Policy is the access policy of the decisions.
+	Policy access.Policy
+	// Now is the clock of decisions and audit records; nil means time.Now.
+	Now func() time.Time
+	// Logger receives one line per failed request; nil discards.
+	Logger *slog.Logger
+}
+
+// RateLimit configures the per-client limiter of the public tier (see
+// access.Limiter); zero fields take its defaults.
+type RateLimit struct {
+	Rate       float64
+	Burst      int
+	MaxClients int
+}
+
+// Deps are the services the server calls.
+type Deps struct {
+	// Engine runs cohort and concept queries over the indexed CDR.
+	Engine *cohort.Engine
+	// Store holds users, tokens, workspaces and the audit log.
+	Store *store.Store
+	// Schema is the CDR's schema: the data dictionary.
+	Schema *cdr.Schema
+	// Index describes the CDR's index.
+	Index cdr.IndexInfo
+}
+
+// Server is the HTTP API. Its methods are safe for concurrent use.
+type Server struct {
+	cfg     Config
+	deps    Deps
+	log     *slog.Logger
+	limiter *access.Limiter
+	gate    *gate
+	public  publicService
+	cohorts cohortService
+	dict    dictionaryService
+	router  *mux.Router
+}
+
+// New returns a server of cfg over deps, after checking both.
+func New(cfg Config, deps Deps) (*Server, error) {
+	if cfg.Addr == "" {
+		cfg.Addr = DefaultAddr
+	}
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.MaxDepth == 0 {
+		cfg.MaxDepth = DefaultMaxDepth
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBody < 0 || cfg.Timeout < 0 || cfg.MaxDepth < 0 {
+		return nil, errors.New("server: negative MaxBody, Timeout or MaxDepth")
+	}
+	limiter := &access.Limiter{Rate: cfg.RateLimit.Rate, Burst: cfg.RateLimit.Burst, MaxClients: cfg.RateLimit.MaxClients}
+	for _, v := range []interface{ Validate() error }{cfg.Disclosure, cfg.PublicShape, cfg.Policy, limiter} {
+		if err := v.Validate(); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+	}
+	if deps.Engine == nil || deps.Store == nil || deps.Schema == nil {
+		return nil, errors.New("server: Deps needs Engine, Store and Schema")
+	}
+	g := &gate{store: deps.Store, policy: cfg.Policy, now: cfg.Now, log: cfg.Logger}
+	s := &Server{
+		cfg:     cfg,
+		deps:    deps,
+		log:     cfg.Logger,
+		limiter: limiter,
+		gate:    g,
+		public:  publicService{gate: g, engine: deps.Engine, disclosure: cfg.Disclosure, shape: cfg.PublicShape},
+		cohorts: cohortService{gate: g, engine: deps.Engine},
+		dict:    dictionaryService{gate: g, schema: deps.Schema},
+	}
+	s.router = s.newRouter()
+	return s, nil
+}
+
+// Handler is the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.router }
+
+// Serve answers requests on l until ctx ends, then shuts down gracefully:
+// it stops accepting, waits up to DefaultShutdown for requests in flight,
+// and returns nil.
+func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.router,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(l) }()
+	select {
+	case err := <-done:
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), DefaultShutdown)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if serr := <-done; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	if err != nil {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	return nil
+}
+
+// route is one endpoint: what openapi.json must describe.
+type route struct {
+	method, path string
+	handler      http.HandlerFunc
+}
+
+// routes lists every endpoint of the API.
+func (s *Server) routes() []route {
+	return []route{
+		{http.MethodGet, "/healthz", s.health},
+		{http.MethodGet, "/v1/openapi.json", s.openAPI},
+		{http.MethodGet, "/v1/dictionary", s.dictionary},
+		{http.MethodGet, "/v1/dictionary/{table}", s.dictionaryTable},
+		{http.MethodGet, "/v1/public/totals", s.publicTotals},
+		{http.MethodGet, "/v1/public/demographics", s.publicDemographics},
+		{http.MethodGet, "/v1/public/concepts", s.publicConcepts},
+		{http.MethodGet, "/v1/public/concepts/{id}", s.publicConcept},
+		{http.MethodGet, "/v1/public/surveys/{id}", s.publicSurvey},
+		{http.MethodPost, "/v1/public/cohorts/count", s.publicCohortCount},
+		{http.MethodGet, "/v1/me", s.me},
+		{http.MethodPost, "/v1/workspaces/{ws}/cohorts/count", s.cohortCount},
+	}
+}
+
+// publicPrefix is the public tier's routes, which are rate limited.
+const publicPrefix = "/v1/public/"
+
+func (s *Server) newRouter() *mux.Router {
+	r := mux.NewRouter()
+	r.NotFoundHandler = s.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errNoRoute)
+	}))
+	r.MethodNotAllowedHandler = s.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errMethod)
+	}))
+	for _, rt := range s.routes() {
+		r.Handle(rt.path, s.wrap(rt.handler)).Methods(rt.method)
+	}
+	return r
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	s.encode(w, r, http.StatusOK, map[string]string{"status": "ok", "cdr_version": s.deps.Index.VersionID})
+}

@@ -1,0 +1,245 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/server"
+)
+
+func TestHealthAndDictionary(t *testing.T) {
+	f := newFixture(t, server.Config{})
+
+	r := f.do(t, "GET", "/healthz", "", nil, "")
+	require.Equal(t, http.StatusOK, r.status)
+	assert.Equal(t, "ok", r.json(t)["status"])
+
+	r = f.do(t, "GET", "/v1/dictionary", "", nil, "")
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	tables := r.json(t)["tables"].([]any)
+	assert.NotEmpty(t, tables)
+
+	r = f.do(t, "GET", "/v1/dictionary/person", "", nil, "")
+	require.Equal(t, http.StatusOK, r.status)
+	assert.Equal(t, "person", r.json(t)["name"])
+
+	requireProblem(t, f.do(t, "GET", "/v1/dictionary/no_such_table", "", nil, ""), http.StatusNotFound)
+	requireProblem(t, f.do(t, "GET", "/v1/nothing/here", "", nil, ""), http.StatusNotFound)
+	requireProblem(t, f.do(t, "DELETE", "/healthz", "", nil, ""), http.StatusMethodNotAllowed)
+}
+
+// TestPublicNeverSmallCounts walks every number of the public answers:
+// none is a count from 1 to 19 (20 comes only as "at most").
+func TestPublicNeverSmallCounts(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	wrist := example(t, "wrist_fracture.json")
+	female := example(t, "wrist_fracture_female.json")
+	cases := []struct {
+		name, method, path string
+		body               []byte
+	}{
+		{"totals", "GET", "/v1/public/totals", nil},
+		{"demographics", "GET", "/v1/public/demographics", nil},
+		{"search", "GET", "/v1/public/concepts?q=fracture", nil},
+		{"search domain", "GET", "/v1/public/concepts?q=a&domain=Condition&limit=50", nil},
+		{"concept", "GET", "/v1/public/concepts/4134304", nil},
+		{"cohort count", "POST", "/v1/public/cohorts/count", wrist},
+		{"cohort count female", "POST", "/v1/public/cohorts/count", female},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := f.do(t, c.method, c.path, "", c.body, "")
+			require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+			var v any
+			require.NoError(t, json.Unmarshal(r.body, &v))
+			n := walkCounts(t, v, "")
+			assert.Positive(t, n, "no count in %s", r.body)
+		})
+	}
+	r := f.do(t, "POST", "/v1/public/cohorts/count", "", wrist, "")
+	assert.EqualValues(t, 460, r.json(t)["count"], "442 released as the next multiple of 20")
+}
+
+// walkCounts fails on any count of 1-19 under a "count" key and returns how
+// many counts it saw. Concept ids and shares are not counts.
+func walkCounts(t *testing.T, v any, key string) int {
+	n := 0
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			n += walkCounts(t, x, k)
+		}
+	case []any:
+		for _, x := range v {
+			n += walkCounts(t, x, key)
+		}
+	case float64:
+		if strings.HasSuffix(key, "count") {
+			n++
+			assert.False(t, v >= 1 && v < 20, "%s = %v", key, v)
+		}
+	}
+	return n
+}
+
+func TestPublicRateLimit(t *testing.T) {
+	f := newFixture(t, server.Config{RateLimit: server.RateLimit{Rate: 0.001, Burst: 2}})
+	for range 2 {
+		require.Equal(t, http.StatusOK, f.do(t, "GET", "/v1/public/totals", "", nil, "").status)
+	}
+	requireProblem(t, f.do(t, "GET", "/v1/public/totals", "", nil, ""), http.StatusTooManyRequests)
+	// Outside the public tier there is no such limit.
+	require.Equal(t, http.StatusOK, f.do(t, "GET", "/healthz", "", nil, "").status)
+}
+
+func TestBadInput(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	ws := "/v1/workspaces/" + f.ws + "/cohorts/count"
+	wrist := example(t, "wrist_fracture.json")
+	deep := strings.Repeat("[", 10000) + strings.Repeat("]", 10000)
+	big := append(append([]byte(`{"includes":[],"excludes":[],"dataFilters":["`), bytes.Repeat([]byte("x"), 2<<20)...), `"]}`...)
+	sqlish := `{"includes":[{"items":[{"type":"CONDITION","searchParameters":[{"parameterId":"'; DROP TABLE person; --","domain":"CONDITION'); DELETE FROM concept; --","type":"SNOMED","group":true,"standard":true,"conceptId":4134304,"attributes":[]}],"modifiers":[]}]}],"excludes":[],"dataFilters":["1=1; DROP TABLE person"]}`
+	cases := []struct {
+		name, path, ctype string
+		body              []byte
+		status            int
+	}{
+		{"malformed", ws, "", []byte(`{"includes": [`), 400},
+		{"not an object", ws, "", []byte(`42`), 400},
+		{"too large", ws, "", big, 413},
+		{"too deep", ws, "", []byte(deep), 400},
+		{"unknown field", ws, "", []byte(`{"includes":[],"drop":"table"}`), 400},
+		{"sql-looking strings", ws, "", []byte(sqlish), 400},
+		{"wrong content type", ws, "text/plain", wrist, 415},
+		{"no content type", ws, "-", wrist, 415},
+		{"public malformed", "/v1/public/cohorts/count", "", []byte(`{`), 400},
+		{"public too large", "/v1/public/cohorts/count", "", big, 413},
+		{"public too deep", "/v1/public/cohorts/count", "", []byte(deep), 400},
+		{"public sql-looking", "/v1/public/cohorts/count", "", []byte(sqlish), 400},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctype := c.ctype
+			if ctype == "-" {
+				ctype = "application/octet-stream"
+			}
+			requireProblem(t, f.do(t, "POST", c.path, f.researcher, c.body, ctype), c.status)
+		})
+	}
+	t.Run("validation paths", func(t *testing.T) {
+		p := requireProblem(t, f.do(t, "POST", ws, f.researcher, []byte(sqlish), ""), 400)
+		require.NotEmpty(t, p["errors"], "%v", p)
+		for _, e := range p["errors"].([]any) {
+			assert.Contains(t, e.(map[string]any), "path")
+		}
+	})
+	t.Run("bad ids", func(t *testing.T) {
+		requireProblem(t, f.do(t, "GET", "/v1/public/concepts/1%3B%20DROP%20TABLE%20x", "", nil, ""), 400)
+		requireProblem(t, f.do(t, "GET", "/v1/public/concepts?q='%20OR%201=1;--&limit=x", "", nil, ""), 400)
+		r := f.do(t, "GET", "/v1/public/concepts?q='%20OR%201=1;--", "", nil, "")
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		requireProblem(t, f.do(t, "GET", "/v1/public/concepts/999999999999", "", nil, ""), 404)
+	})
+	t.Run("bad tokens", func(t *testing.T) {
+		requireProblem(t, f.do(t, "GET", "/v1/me", "wb_not-a-token", nil, ""), 401)
+		req, _ := http.NewRequest("GET", f.url+"/v1/me", nil)
+		req.Header.Set("Authorization", "Basic dTpw")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
+		assert.Equal(t, 401, res.StatusCode)
+		assert.NotEmpty(t, res.Header.Get("WWW-Authenticate"))
+	})
+}
+
+func TestAccess(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	wrist := example(t, "wrist_fracture.json")
+	count := func(ws string) string { return "/v1/workspaces/" + ws + "/cohorts/count" }
+
+	requireProblem(t, f.do(t, "GET", "/v1/me", "", nil, ""), 401)
+	requireProblem(t, f.do(t, "POST", count(f.ws), "", wrist, ""), 401)
+	requireProblem(t, f.do(t, "POST", count(f.otherWS), f.researcher, wrist, ""), 404)
+	requireProblem(t, f.do(t, "POST", count("w_doesnotexist"), f.researcher, wrist, ""), 404)
+	p := requireProblem(t, f.do(t, "POST", count(f.pendingWS), f.pending, wrist, ""), 403)
+	assert.Contains(t, p["detail"], "ethics training")
+
+	r := f.do(t, "GET", "/v1/me", f.pending, nil, "")
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	st := r.json(t)["status"].(map[string]any)
+	assert.Equal(t, "public", st["tier"])
+	assert.NotEmpty(t, st["steps"])
+
+	r = f.do(t, "GET", "/v1/me", f.researcher, nil, "")
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	assert.Equal(t, "registered", r.json(t)["status"].(map[string]any)["tier"])
+
+	r = f.do(t, "POST", count(f.ws), f.researcher, wrist, "")
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	assert.EqualValues(t, 442, r.json(t)["count"])
+
+	recs, err := f.store.QueryAudit(context.Background(), store.AuditQuery{UserID: f.researcherID})
+	require.NoError(t, err)
+	var allowed, denied int
+	for _, rec := range recs {
+		assert.Equal(t, access.CohortCount, rec.Action)
+		if rec.Allowed {
+			allowed++
+			assert.Equal(t, f.ws, rec.Workspace)
+			assert.EqualValues(t, 1, rec.ResultSize)
+		} else {
+			denied++
+			assert.Contains(t, []string{f.otherWS, "w_doesnotexist"}, rec.Workspace)
+		}
+	}
+	assert.Equal(t, 1, allowed)
+	assert.Equal(t, 2, denied, "refusals are audited, in another's workspace and in one that does not exist alike")
+}
+
+func TestTimeoutCancelsQuery(t *testing.T) {
+	f := newFixture(t, server.Config{Timeout: time.Nanosecond})
+	p := requireProblem(t, f.do(t, "POST", "/v1/workspaces/"+f.ws+"/cohorts/count", f.researcher, example(t, "wrist_fracture_two_dates.json"), ""), http.StatusGatewayTimeout)
+	assert.NotContains(t, p["detail"], "SELECT")
+}
+
+func TestServeShutsDownGracefully(t *testing.T) {
+	c, eng, info := openGiBleed(t)
+	st, err := store.Open(context.Background(), t.TempDir(), store.Options{})
+	require.NoError(t, err)
+	defer st.Close()
+	srv, err := server.New(server.Config{}, server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info})
+	require.NoError(t, err)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, l) }()
+
+	res, err := http.Get("http://" + l.Addr().String() + "/healthz")
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+
+	cancel()
+	require.NoError(t, <-done)
+	_, err = http.Get("http://" + l.Addr().String() + "/healthz")
+	require.Error(t, err)
+}
+
+func TestNewChecks(t *testing.T) {
+	_, err := server.New(server.Config{}, server.Deps{})
+	require.Error(t, err)
+	_, err = server.New(server.Config{MaxBody: -1}, server.Deps{})
+	require.Error(t, err)
+}
