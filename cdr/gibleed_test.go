@@ -258,3 +258,34 @@ func TestIndexOverBrokenIndex(t *testing.T) {
 	require.NoError(t, err)
 	c.Close()
 }
+
+// TestIndexRollupInParts: concept_person is the same whether the roll-up
+// groups all persons at once or in parts.
+func TestIndexRollupInParts(t *testing.T) {
+	ctx := context.Background()
+	dir := copyDir(t, gibleedParquet)
+	saved := rollupPartPairs
+	rollupPartPairs = 5000 // GiBleed has about 60,000 pairs: a dozen parts
+	t.Cleanup(func() { rollupPartPairs = saved })
+	_, err := Index(ctx, dir, IndexOptions{})
+	require.NoError(t, err)
+
+	db, err := openDB(Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	parts := filepath.Join(dir, IndexDir, ConceptPerson+".parquet")
+	whole := filepath.Join(indexedGiBleed(t), IndexDir, ConceptPerson+".parquet")
+	var n, differ int64
+	require.NoError(t, db.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet(?)", parts).Scan(&n))
+	require.NoError(t, db.QueryRowContext(ctx, `SELECT count(*) FROM (
+  (SELECT * FROM read_parquet(?) EXCEPT ALL SELECT * FROM read_parquet(?))
+  UNION ALL
+  (SELECT * FROM read_parquet(?) EXCEPT ALL SELECT * FROM read_parquet(?)))`, parts, whole, whole, parts).Scan(&differ))
+	assert.Greater(t, n, int64(100000))
+	assert.Zero(t, differ)
+	entries, err := os.ReadDir(filepath.Join(dir, IndexDir))
+	require.NoError(t, err)
+	for _, e := range entries {
+		assert.NotContains(t, e.Name(), "concept_rollup", "temporary parts are removed")
+	}
+}

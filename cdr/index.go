@@ -3,6 +3,7 @@ package cdr
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -150,8 +151,8 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 		{SearchPerson, c.searchPersonSQL(), false},
 		{ConceptClosure, conceptClosureSQL, false},
 		{"concept_pairs", conceptPairsSQL, true},
-		{"concept_rollup", conceptRollupSQL, true},
-		{ConceptPerson, "SELECT * FROM concept_rollup ORDER BY concept_id, person_id", false},
+		{conceptRollup, "", true}, // built by buildRollup
+		{ConceptPerson, "SELECT * FROM " + conceptRollup + " ORDER BY concept_id, person_id", false},
 		{ConceptCounts, conceptCountsSQL, false},
 	}
 	db := c.db
@@ -167,13 +168,19 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 	for i, s := range steps {
 		progress("index "+s.name, i, len(steps))
 		path := filepath.Join(tmp, s.name+".parquet")
-		q := "COPY (" + s.sql + ") TO " + quoteLiteral(path) + " (FORMAT parquet, COMPRESSION zstd)"
-		args := []any{}
-		if s.name == SearchPerson {
-			args = append(args, ref)
-		}
-		if _, err := db.ExecContext(ctx, q, args...); err != nil {
-			return IndexInfo{}, fmt.Errorf("cdr: index: building %s: %w", s.name, cleanError(err))
+		if s.name == conceptRollup {
+			if path, err = buildRollup(ctx, db, filepath.Join(tmp, s.name)); err != nil {
+				return IndexInfo{}, fmt.Errorf("cdr: index: building %s: %w", s.name, err)
+			}
+		} else {
+			q := "COPY (" + s.sql + ") TO " + quoteLiteral(path) + " (FORMAT parquet, COMPRESSION zstd)"
+			args := []any{}
+			if s.name == SearchPerson {
+				args = append(args, ref)
+			}
+			if _, err := db.ExecContext(ctx, q, args...); err != nil {
+				return IndexInfo{}, fmt.Errorf("cdr: index: building %s: %w", s.name, cleanError(err))
+			}
 		}
 		view := "CREATE OR REPLACE VIEW " + sqlname.Quote(s.name) + " AS SELECT * FROM read_parquet(" + quoteLiteral(path) + ")"
 		if _, err := db.ExecContext(ctx, view); err != nil {
@@ -183,7 +190,8 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 	progress("index", len(steps), len(steps))
 	for _, s := range steps {
 		if s.temp {
-			if err := os.Remove(filepath.Join(tmp, s.name+".parquet")); err != nil {
+			os.RemoveAll(filepath.Join(tmp, s.name))
+			if err := os.RemoveAll(filepath.Join(tmp, s.name+".parquet")); err != nil {
 				return IndexInfo{}, fmt.Errorf("cdr: index: %w", err)
 			}
 		}
@@ -347,30 +355,65 @@ ORDER BY ancestor_id, descendant_id`
 // Rows are unique, so for one concept, flag and domain each person comes
 // once. Rolled is false only for concepts missing from the concept table,
 // which concept_closure has no self pair for. Index builds the same rows
-// in three steps (conceptPairsSQL, conceptRollupSQL, then the sort), each
-// written out before the next: as one query, it ran out of 3 GB at
-// 1,000,000 persons.
-const ConceptPersonSQL = `WITH concept_pairs AS (` + conceptPairsSQL + `),
-concept_rollup AS (` + conceptRollupSQL + `)
+// in three steps (conceptPairsSQL, conceptRollupSQL by parts of the
+// persons, then the sort), each written out before the next: as one
+// query, it ran out of 3 GB at 1,000,000 persons.
+var ConceptPersonSQL = `WITH concept_pairs AS (` + conceptPairsSQL + `),
+concept_rollup AS (` + conceptRollupSQL("") + `)
 SELECT * FROM concept_rollup ORDER BY concept_id, person_id`
 
 // conceptPairsSQL selects the distinct (concept, person, standard flag,
 // domain) of search_events: about half its rows.
 const conceptPairsSQL = `SELECT DISTINCT concept_id, person_id, is_standard, domain FROM search_events`
 
+// conceptRollup is the temporary table of concept_person's rows before
+// they are sorted.
+const conceptRollup = "concept_rollup"
+
 // conceptRollupSQL selects the rows of concept_person, unsorted, from
-// concept_pairs: each pair's concept stands for its ancestors by
-// concept_closure (itself included, direct), and for itself alone when
-// concept_closure lacks it.
-const conceptRollupSQL = `WITH expand AS (
+// the concept_pairs of the persons that where selects (empty: all): each
+// pair's concept stands for its ancestors by concept_closure (itself
+// included, direct), and for itself alone when concept_closure lacks it.
+func conceptRollupSQL(where string) string {
+	return `WITH expand AS (
   SELECT descendant_id AS concept_id, ancestor_id, ancestor_id = descendant_id AS direct, true AS rolled FROM concept_closure
   UNION ALL
   SELECT concept_id, concept_id, true, false FROM (SELECT DISTINCT concept_id FROM concept_pairs) p
   WHERE NOT EXISTS (SELECT 1 FROM concept_closure c WHERE c.ancestor_id = p.concept_id AND c.descendant_id = p.concept_id)
 )
 SELECT x.ancestor_id AS concept_id, p.person_id, p.is_standard, p.domain, bool_or(x.direct) AS direct, bool_or(x.rolled) AS rolled
-FROM concept_pairs p JOIN expand x USING (concept_id)
+FROM concept_pairs p JOIN expand x USING (concept_id) ` + where + `
 GROUP BY ALL`
+}
+
+// rollupPartPairs is how many concept pairs one part of the roll-up
+// groups at a time: the grouping holds about five rows per pair, and at
+// this size it stays near 1 GB, within a 3 GB memory limit. A variable so
+// that a test can make parts of a small CDR.
+var rollupPartPairs int64 = 5_000_000
+
+// buildRollup writes concept_rollup as a folder of parts, each grouping
+// the pairs of one share of the persons (person_id modulo the number of
+// parts), so memory does not grow with the CDR. It returns the Parquet
+// source of the parts.
+func buildRollup(ctx context.Context, db *sql.DB, dir string) (string, error) {
+	var pairs int64
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM concept_pairs").Scan(&pairs); err != nil {
+		return "", cleanError(err)
+	}
+	parts := max(1, (pairs+rollupPartPairs-1)/rollupPartPairs)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return "", err
+	}
+	for i := range parts {
+		path := filepath.Join(dir, fmt.Sprintf("part-%05d.parquet", i))
+		q := "COPY (" + conceptRollupSQL("WHERE abs(p.person_id) % ?::BIGINT = ?::BIGINT") + ") TO " + quoteLiteral(path) + " (FORMAT parquet, COMPRESSION zstd)"
+		if _, err := db.ExecContext(ctx, q, parts, i); err != nil {
+			return "", cleanError(err)
+		}
+	}
+	return filepath.Join(dir, "*.parquet"), nil
+}
 
 // conceptCountsSQL counts persons per concept exactly and with all
 // descendants ("rollup") from concept_person, for the concepts that are
