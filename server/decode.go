@@ -47,7 +47,7 @@ func (s *Server) decode(r *http.Request, v any) error {
 	if err := d.Decode(v); err != nil {
 		return fmt.Errorf("%w: %v", errBadRequest, err)
 	}
-	if d.More() {
+	if err := d.Decode(&struct{}{}); err != io.EOF {
 		return fmt.Errorf("%w: data after the JSON value", errBadRequest)
 	}
 	return nil

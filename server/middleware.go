@@ -25,10 +25,29 @@ func userFrom(ctx context.Context) *access.User {
 }
 
 // wrap applies the middleware every route gets, outermost first: panic
-// recovery, the timeout, the body cap, the public rate limit and
-// authentication.
-func (s *Server) wrap(h http.Handler) http.Handler {
-	return s.recoverPanic(s.timeout(s.capBody(s.rateLimit(s.authenticate(h)))))
+// recovery, the timeout, the body cap, the public rate limit,
+// authentication and the login check of the route's action.
+func (s *Server) wrap(action access.Action, h http.Handler) http.Handler {
+	return s.recoverPanic(s.timeout(s.capBody(s.rateLimit(s.authenticate(s.requireLogin(action, h))))))
+}
+
+// requireLogin refuses an anonymous request whose action access.Decide
+// refuses to anonymous visitors, before its body is read, so that a
+// protected route answers 401 whatever the body. The service's own
+// decision, with the user's records and role, comes later.
+func (s *Server) requireLogin(action access.Action, h http.Handler) http.Handler {
+	if action == "" {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if userFrom(r.Context()) == nil {
+			if d := access.Decide(access.Request{Action: action, Now: s.cfg.Now(), Policy: s.cfg.Policy}); !d.Allowed {
+				s.fail(w, r, d.Reason)
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // recoverPanic turns a panic of a handler into a 500 problem.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -57,4 +58,42 @@ func TestStatus(t *testing.T) {
 	p := problemOf(cohort.ValidationErrors{{Path: "includes[0]", Msg: "bad"}})
 	assert.Equal(t, []fieldError{{Path: "includes[0]", Message: "bad"}}, p.Errors)
 	assert.Equal(t, "internal error; the server logged the cause", problemOf(errors.New("disk on fire")).Detail)
+}
+
+func TestDecode(t *testing.T) {
+	s := &Server{cfg: Config{MaxBody: 64, MaxDepth: 3}}
+	type v struct {
+		A []int `json:"a"`
+	}
+	cases := []struct {
+		name, ctype, body string
+		want              error
+	}{
+		{"ok", "application/json; charset=utf-8", `{"a":[1,2]}`, nil},
+		{"unknown field", "application/json", `{"a":[1],"b":2}`, errBadRequest},
+		{"trailing data", "application/json", `{"a":[1]} {}`, errBadRequest},
+		{"trailing bracket", "application/json", `{"a":[1]}}`, errBadRequest},
+		{"malformed", "application/json", `{"a":`, errBadRequest},
+		{"wrong type", "application/json", `{"a":"x"}`, errBadRequest},
+		{"too deep", "application/json", `{"a":[[[1]]]}`, errBadRequest},
+		{"brackets in strings", "application/json", `{"a":[1]} `, nil},
+		{"too large", "application/json", `{"a":[` + strings.Repeat("1,", 40) + `1]}`, errTooLarge},
+		{"media type", "text/plain", `{"a":[1]}`, errMediaType},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			r := httptest.NewRequest("POST", "/x", strings.NewReader(c.body))
+			r.Header.Set("Content-Type", c.ctype)
+			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+			var got v
+			err := s.decode(r, &got)
+			if c.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, c.want)
+		})
+	}
+	require.NoError(t, checkDepth([]byte(`{"a":"[[[[[[\"[["}`), 1))
 }

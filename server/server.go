@@ -166,27 +166,29 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	return nil
 }
 
-// route is one endpoint: what openapi.json must describe.
+// route is one endpoint: what openapi.json must describe, and the action
+// it asks access for ("" for the server's own documents).
 type route struct {
 	method, path string
+	action       access.Action
 	handler      http.HandlerFunc
 }
 
 // routes lists every endpoint of the API.
 func (s *Server) routes() []route {
 	return []route{
-		{http.MethodGet, "/healthz", s.health},
-		{http.MethodGet, "/v1/openapi.json", s.openAPI},
-		{http.MethodGet, "/v1/dictionary", s.dictionary},
-		{http.MethodGet, "/v1/dictionary/{table}", s.dictionaryTable},
-		{http.MethodGet, "/v1/public/totals", s.publicTotals},
-		{http.MethodGet, "/v1/public/demographics", s.publicDemographics},
-		{http.MethodGet, "/v1/public/concepts", s.publicConcepts},
-		{http.MethodGet, "/v1/public/concepts/{id}", s.publicConcept},
-		{http.MethodGet, "/v1/public/surveys/{id}", s.publicSurvey},
-		{http.MethodPost, "/v1/public/cohorts/count", s.publicCohortCount},
-		{http.MethodGet, "/v1/me", s.me},
-		{http.MethodPost, "/v1/workspaces/{ws}/cohorts/count", s.cohortCount},
+		{http.MethodGet, "/healthz", "", s.health},
+		{http.MethodGet, "/v1/openapi.json", "", s.openAPI},
+		{http.MethodGet, "/v1/dictionary", access.ViewDictionary, s.dictionary},
+		{http.MethodGet, "/v1/dictionary/{table}", access.ViewDictionary, s.dictionaryTable},
+		{http.MethodGet, "/v1/public/totals", access.BrowsePublic, s.publicTotals},
+		{http.MethodGet, "/v1/public/demographics", access.BrowsePublic, s.publicDemographics},
+		{http.MethodGet, "/v1/public/concepts", access.SearchConcepts, s.publicConcepts},
+		{http.MethodGet, "/v1/public/concepts/{id}", access.BrowsePublic, s.publicConcept},
+		{http.MethodGet, "/v1/public/surveys/{id}", access.BrowsePublic, s.publicSurvey},
+		{http.MethodPost, "/v1/public/cohorts/count", access.PublicCohortCount, s.publicCohortCount},
+		{http.MethodGet, "/v1/me", access.ViewStatus, s.me},
+		{http.MethodPost, "/v1/workspaces/{ws}/cohorts/count", access.CohortCount, s.cohortCount},
 	}
 }
 
@@ -195,14 +197,14 @@ const publicPrefix = "/v1/public/"
 
 func (s *Server) newRouter() *mux.Router {
 	r := mux.NewRouter()
-	r.NotFoundHandler = s.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	r.NotFoundHandler = s.wrap("", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNoRoute)
 	}))
-	r.MethodNotAllowedHandler = s.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	r.MethodNotAllowedHandler = s.wrap("", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errMethod)
 	}))
 	for _, rt := range s.routes() {
-		r.Handle(rt.path, s.wrap(rt.handler)).Methods(rt.method)
+		r.Handle(rt.path, s.wrap(rt.action, rt.handler)).Methods(rt.method)
 	}
 	return r
 }

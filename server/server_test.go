@@ -150,6 +150,9 @@ func TestBadInput(t *testing.T) {
 		r := f.do(t, "GET", "/v1/public/concepts?q='%20OR%201=1;--", "", nil, "")
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 		requireProblem(t, f.do(t, "GET", "/v1/public/concepts/999999999999", "", nil, ""), 404)
+		requireProblem(t, f.do(t, "GET", "/v1/public/surveys/999999999999", "", nil, ""), 404)
+		requireProblem(t, f.do(t, "GET", "/v1/public/surveys/4134304", "", nil, ""), 400)
+		requireProblem(t, f.do(t, "GET", "/v1/public/surveys/x", "", nil, ""), 400)
 	})
 	t.Run("bad tokens", func(t *testing.T) {
 		requireProblem(t, f.do(t, "GET", "/v1/me", "wb_not-a-token", nil, ""), 401)
@@ -170,6 +173,8 @@ func TestAccess(t *testing.T) {
 
 	requireProblem(t, f.do(t, "GET", "/v1/me", "", nil, ""), 401)
 	requireProblem(t, f.do(t, "POST", count(f.ws), "", wrist, ""), 401)
+	requireProblem(t, f.do(t, "POST", count(f.ws), "", []byte("{"), ""), 401)
+	requireProblem(t, f.do(t, "POST", count(f.ws), "", wrist, "text/plain"), 401)
 	requireProblem(t, f.do(t, "POST", count(f.otherWS), f.researcher, wrist, ""), 404)
 	requireProblem(t, f.do(t, "POST", count("w_doesnotexist"), f.researcher, wrist, ""), 404)
 	p := requireProblem(t, f.do(t, "POST", count(f.pendingWS), f.pending, wrist, ""), 403)
