@@ -97,3 +97,13 @@ func TestDecode(t *testing.T) {
 	}
 	require.NoError(t, checkDepth([]byte(`{"a":"[[[[[[\"[["}`), 1))
 }
+
+func TestFailLogsServerFaultsOnly(t *testing.T) {
+	var logs strings.Builder
+	s := &Server{log: slog.New(slog.NewTextHandler(&logs, nil))}
+	s.fail(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil), errors.New("disk on fire"))
+	assert.Contains(t, logs.String(), "disk on fire")
+	logs.Reset()
+	s.fail(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil), access.ErrForbidden)
+	assert.Empty(t, logs.String())
+}

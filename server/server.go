@@ -51,7 +51,8 @@ type Config struct {
 	Policy access.Policy
 	// Now is the clock of decisions and audit records; nil means time.Now.
 	Now func() time.Time
-	// Logger receives one line per failed request; nil discards.
+	// Logger receives one line per request that failed on the server's
+	// side (5xx), with the cause the client does not see; nil discards.
 	Logger *slog.Logger
 }
 
