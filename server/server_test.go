@@ -248,3 +248,36 @@ func TestNewChecks(t *testing.T) {
 	_, err = server.New(server.Config{MaxBody: -1}, server.Deps{})
 	require.Error(t, err)
 }
+
+func TestPublicCohortShape(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	var def map[string]any
+	require.NoError(t, json.Unmarshal(example(t, "wrist_fracture.json"), &def))
+	def["excludes"] = def["includes"]
+	b, err := json.Marshal(def)
+	require.NoError(t, err)
+	p := requireProblem(t, f.do(t, "POST", "/v1/public/cohorts/count", "", b, ""), http.StatusForbidden)
+	assert.Contains(t, p["detail"], "exclude")
+	// A researcher gets no more from the public tier than anyone.
+	requireProblem(t, f.do(t, "POST", "/v1/public/cohorts/count", f.researcher, b, ""), http.StatusForbidden)
+}
+
+func TestRefusedTokens(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	ctx := context.Background()
+	u, err := f.store.AddUser(ctx, access.User{Email: "d@example.org"})
+	require.NoError(t, err)
+	disabled, _, err := f.store.CreateToken(ctx, u.ID, time.Hour, time.Now())
+	require.NoError(t, err)
+	require.NoError(t, f.store.SetDisabled(ctx, u.ID, true))
+	requireProblem(t, f.do(t, "GET", "/v1/me", disabled, nil, ""), http.StatusForbidden)
+
+	v, err := f.store.AddUser(ctx, access.User{Email: "e@example.org"})
+	require.NoError(t, err)
+	expired, _, err := f.store.CreateToken(ctx, v.ID, time.Minute, time.Now().Add(-time.Hour))
+	require.NoError(t, err)
+	requireProblem(t, f.do(t, "GET", "/v1/me", expired, nil, ""), http.StatusUnauthorized)
+	// An invalid token is refused on public routes too, rather than
+	// silently served as anonymous.
+	requireProblem(t, f.do(t, "GET", "/v1/public/totals", expired, nil, ""), http.StatusUnauthorized)
+}
