@@ -53,6 +53,7 @@ func commands() []command {
 		{"cohort", "count a cohort, break it down, list its persons, print its SQL", runCohort},
 		{"user", "add, approve, disable users; record access steps; make tokens", runUser},
 		{"audit", "print the audit log", runAudit},
+		{"serve", "serve the HTTP API over an indexed CDR and a data directory", runServe},
 	}
 }
 

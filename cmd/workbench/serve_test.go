@@ -1,0 +1,68 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// syncBuffer is a buffer the command writes while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestServe(t *testing.T) {
+	dir := indexedGiBleed(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--data", t.TempDir(), "--cdr", dir, "--addr", "127.0.0.1:0"}, &stdout, &stderr)
+	}()
+
+	urlRE := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
+	var url string
+	require.Eventually(t, func() bool {
+		url = urlRE.FindString(stdout.String())
+		return url != ""
+	}, 2*time.Minute, 20*time.Millisecond, "stderr: %s", stderr.String())
+
+	res, err := http.Get(url + "/healthz")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	res, err = http.Get(url + "/v1/me")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+
+	cancel()
+	assert.Equal(t, exitOK, <-done, "stderr: %s", stderr.String())
+}
+
+func TestServeUsage(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, exitUsage, run(context.Background(), []string{"serve", "--data", t.TempDir()}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "--cdr is required")
+}
