@@ -1,6 +1,7 @@
 package cdr
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -251,6 +252,14 @@ func TestIndexOverBrokenIndex(t *testing.T) {
 
 	_, err = Open(ctx, dir, Options{})
 	require.ErrorContains(t, err, "run 'workbench cdr index' again")
+
+	// An index of an older layout says so.
+	meta := filepath.Join(dir, IndexDir, indexMetaFile)
+	data, err := os.ReadFile(meta)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(meta, bytes.Replace(data, []byte(`"layout": 2`), []byte(`"layout": 1`), 1), 0o644))
+	_, err = Open(ctx, dir, Options{})
+	require.ErrorIs(t, err, ErrIndexStale)
 
 	_, err = Index(ctx, dir, IndexOptions{})
 	require.NoError(t, err)

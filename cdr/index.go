@@ -62,8 +62,19 @@ const (
 	DomainPhysicalMeasurement = "PHYSICAL_MEASUREMENT"
 )
 
+// IndexLayout is the layout of the index this version builds and reads.
+// It changes whenever an index table or column changes.
+const IndexLayout = 2
+
+// ErrIndexStale is returned by Open for an index built with another
+// layout: run Index again.
+var ErrIndexStale = errors.New("cdr: index built by another version of workbench")
+
 // IndexInfo is what index/meta.json records about a built index.
 type IndexInfo struct {
+	// Layout is the version of the index's tables and columns; Open
+	// refuses an index of another layout with ErrIndexStale.
+	Layout int `json:"layout"`
 	// VersionID identifies the CDR's content: it changes when any table
 	// file changes, so results cached under it never go stale.
 	VersionID string `json:"version_id"`
@@ -197,7 +208,7 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 		}
 	}
 
-	info := IndexInfo{ReferenceDate: ref.Format(time.DateOnly), CDMVersion: c.Version(), BuiltAt: time.Now().UTC().Format(time.RFC3339)}
+	info := IndexInfo{Layout: IndexLayout, ReferenceDate: ref.Format(time.DateOnly), CDMVersion: c.Version(), BuiltAt: time.Now().UTC().Format(time.RFC3339)}
 	if err := db.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM search_person), (SELECT count(*) FROM search_events)").Scan(&info.Persons, &info.Events); err != nil {
 		return IndexInfo{}, fmt.Errorf("cdr: index: %w", cleanError(err))
 	}

@@ -310,6 +310,9 @@ func (c *CDR) openIndex(ctx context.Context) error {
 	if err := json.Unmarshal(data, &info); err != nil {
 		return fmt.Errorf("cdr: index: %s: %w", indexMetaFile, err)
 	}
+	if info.Layout != IndexLayout {
+		return fmt.Errorf("%w (layout %d, this version reads %d): run 'workbench cdr index %s' again", ErrIndexStale, info.Layout, IndexLayout, c.dir)
+	}
 	for _, t := range IndexTables {
 		src := filepath.Join(c.dir, IndexDir, t+".parquet")
 		stmt := "CREATE VIEW " + sqlname.Quote(t) + " AS SELECT * FROM read_parquet(" + quoteLiteral(src) + ")"

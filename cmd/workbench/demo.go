@@ -41,12 +41,18 @@ func runDemo(ctx context.Context, e env, args []string) error {
 			return err
 		}
 	}
+	// A demo CDR indexed by an older version is indexed again.
+	var info cdr.IndexInfo
+	indexed := false
 	c, err := cdr.Open(ctx, *dir, cdr.Options{})
-	if err != nil {
+	switch {
+	case errors.Is(err, cdr.ErrIndexStale):
+	case err != nil:
 		return err
+	default:
+		info, indexed = c.Index()
+		c.Close()
 	}
-	info, indexed := c.Index()
-	c.Close()
 	if !indexed {
 		start := time.Now()
 		if info, err = cdr.Index(ctx, *dir, cdr.IndexOptions{Progress: bar.update}); err != nil {
