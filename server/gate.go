@@ -23,7 +23,18 @@ type gate struct {
 // workspaceID when the action concerns one. A refusal of a workspace
 // action is audited; the caller audits what it then does.
 func (g *gate) check(ctx context.Context, action access.Action, workspaceID string) (access.Request, error) {
-	req := access.Request{User: userFrom(ctx), Action: action, Now: g.now(), Policy: g.policy}
+	return g.decide(ctx, access.Request{User: userFrom(ctx), Action: action, Now: g.now(), Policy: g.policy}, workspaceID)
+}
+
+// checkTier decides an action that concerns a workspace not yet created,
+// of the tier.
+func (g *gate) checkTier(ctx context.Context, action access.Action, tier access.Tier) (access.Request, error) {
+	return g.decide(ctx, access.Request{User: userFrom(ctx), Action: action, Now: g.now(), Policy: g.policy, WorkspaceTier: tier}, "")
+}
+
+// decide completes req from the store and asks access.Decide.
+func (g *gate) decide(ctx context.Context, req access.Request, workspaceID string) (access.Request, error) {
+	action := req.Action
 	if req.User != nil && !action.Public() {
 		recs, err := g.store.Records(ctx, req.User.ID)
 		if err != nil {

@@ -78,15 +78,16 @@ type Deps struct {
 
 // Server is the HTTP API. Its methods are safe for concurrent use.
 type Server struct {
-	cfg     Config
-	deps    Deps
-	log     *slog.Logger
-	limiter *access.Limiter
-	gate    *gate
-	public  publicService
-	cohorts cohortService
-	dict    dictionaryService
-	router  *mux.Router
+	cfg        Config
+	deps       Deps
+	log        *slog.Logger
+	limiter    *access.Limiter
+	gate       *gate
+	public     publicService
+	cohorts    cohortService
+	dict       dictionaryService
+	workspaces workspaceService
+	router     *mux.Router
 }
 
 // New returns a server of cfg over deps, after checking both.
@@ -123,14 +124,15 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	g := &gate{store: deps.Store, policy: cfg.Policy, now: cfg.Now, log: cfg.Logger}
 	s := &Server{
-		cfg:     cfg,
-		deps:    deps,
-		log:     cfg.Logger,
-		limiter: limiter,
-		gate:    g,
-		public:  publicService{gate: g, engine: deps.Engine, disclosure: cfg.Disclosure, shape: cfg.PublicShape},
-		cohorts: cohortService{gate: g, engine: deps.Engine},
-		dict:    dictionaryService{gate: g, schema: deps.Schema},
+		cfg:        cfg,
+		deps:       deps,
+		log:        cfg.Logger,
+		limiter:    limiter,
+		gate:       g,
+		public:     publicService{gate: g, engine: deps.Engine, disclosure: cfg.Disclosure, shape: cfg.PublicShape},
+		cohorts:    cohortService{gate: g, engine: deps.Engine},
+		dict:       dictionaryService{gate: g, schema: deps.Schema},
+		workspaces: workspaceService{gate: g, store: deps.Store},
 	}
 	s.router = s.newRouter()
 	return s, nil
@@ -190,6 +192,15 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/v1/public/cohorts/count", access.PublicCohortCount, s.publicCohortCount},
 		{http.MethodGet, "/v1/me", access.ViewStatus, s.me},
 		{http.MethodPost, "/v1/workspaces/{ws}/cohorts/count", access.CohortCount, s.cohortCount},
+		{http.MethodGet, "/v1/workspaces", access.ListWorkspaces, s.listWorkspaces},
+		{http.MethodPost, "/v1/workspaces", access.CreateWorkspace, s.createWorkspace},
+		{http.MethodGet, "/v1/workspaces/{ws}", access.ViewWorkspace, s.getWorkspace},
+		{http.MethodPatch, "/v1/workspaces/{ws}", access.UpdateWorkspace, s.updateWorkspace},
+		{http.MethodDelete, "/v1/workspaces/{ws}", access.DeleteWorkspace, s.deleteWorkspace},
+		{http.MethodGet, "/v1/workspaces/{ws}/collaborators", access.ViewWorkspace, s.collaborators},
+		{http.MethodPut, "/v1/workspaces/{ws}/collaborators/{email}", access.ShareWorkspace, s.share},
+		{http.MethodDelete, "/v1/workspaces/{ws}/collaborators/{email}", access.ShareWorkspace, s.unshare},
+		{http.MethodPost, "/v1/workspaces/{ws}/duplicate", access.DuplicateWorkspace, s.duplicateWorkspace},
 	}
 }
 

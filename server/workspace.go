@@ -1,0 +1,266 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/internal/store"
+)
+
+// workspaceService is the store's workspaces and collaborators, gated and
+// audited.
+type workspaceService struct {
+	gate  *gate
+	store *store.Store
+}
+
+// allowed is the decision the audit records after a check passed.
+var allowed = access.Decision{Allowed: true}
+
+// List is the workspaces where the user of ctx holds a role.
+func (ws workspaceService) List(ctx context.Context) ([]store.Membership, error) {
+	req, err := ws.gate.check(ctx, access.ListWorkspaces, "")
+	if err != nil {
+		return nil, err
+	}
+	out, err := ws.store.ListWorkspaces(ctx, req.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	ws.gate.audit(ctx, req, allowed, "", "", int64(len(out)))
+	return nonNil(out), nil
+}
+
+// Create creates w with the user of ctx as its OWNER. The decision
+// concerns the tier of the workspace to create.
+func (ws workspaceService) Create(ctx context.Context, w store.Workspace) (store.Workspace, error) {
+	req, err := ws.gate.checkTier(ctx, access.CreateWorkspace, w.Tier)
+	if err != nil {
+		return store.Workspace{}, err
+	}
+	out, err := ws.store.CreateWorkspace(ctx, req.User.ID, w)
+	if err != nil {
+		return store.Workspace{}, err
+	}
+	ws.gate.audit(ctx, req, allowed, out.ID, out.ID, 1)
+	return out, nil
+}
+
+// Get is the workspace id.
+func (ws workspaceService) Get(ctx context.Context, id string) (store.Workspace, error) {
+	req, err := ws.gate.check(ctx, access.ViewWorkspace, id)
+	if err != nil {
+		return store.Workspace{}, err
+	}
+	out, err := ws.store.Workspace(ctx, id)
+	if err != nil {
+		return store.Workspace{}, err
+	}
+	ws.gate.audit(ctx, req, allowed, id, id, 1)
+	return out, nil
+}
+
+// Update changes the name, description and research purpose of w.ID.
+func (ws workspaceService) Update(ctx context.Context, w store.Workspace) (store.Workspace, error) {
+	req, err := ws.gate.check(ctx, access.UpdateWorkspace, w.ID)
+	if err != nil {
+		return store.Workspace{}, err
+	}
+	out, err := ws.store.UpdateWorkspace(ctx, req.User.ID, w)
+	if err != nil {
+		return store.Workspace{}, err
+	}
+	ws.gate.audit(ctx, req, allowed, w.ID, w.ID, 1)
+	return out, nil
+}
+
+// Delete deletes the workspace id with everything in it.
+func (ws workspaceService) Delete(ctx context.Context, id string) error {
+	req, err := ws.gate.check(ctx, access.DeleteWorkspace, id)
+	if err != nil {
+		return err
+	}
+	if err := ws.store.DeleteWorkspace(ctx, id); err != nil {
+		return err
+	}
+	ws.gate.audit(ctx, req, allowed, id, id, 1)
+	return nil
+}
+
+// Collaborators is everyone with a role in the workspace id.
+func (ws workspaceService) Collaborators(ctx context.Context, id string) ([]store.Collaborator, error) {
+	req, err := ws.gate.check(ctx, access.ViewWorkspace, id)
+	if err != nil {
+		return nil, err
+	}
+	out, err := ws.store.Collaborators(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ws.gate.audit(ctx, req, allowed, id, "", int64(len(out)))
+	return nonNil(out), nil
+}
+
+// Share gives the user of email the role in the workspace id; None takes
+// their role.
+func (ws workspaceService) Share(ctx context.Context, id, email string, role access.Role) error {
+	req, err := ws.gate.check(ctx, access.ShareWorkspace, id)
+	if err != nil {
+		return err
+	}
+	u, err := ws.store.UserByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	if role == access.None {
+		err = ws.store.RemoveCollaborator(ctx, id, u.ID)
+	} else {
+		err = ws.store.SetRole(ctx, id, u.ID, role)
+	}
+	if err != nil {
+		return err
+	}
+	ws.gate.audit(ctx, req, allowed, id, u.ID, 1)
+	return nil
+}
+
+// Duplicate copies the workspace id with its contents into a new one named
+// name, owned by the user of ctx.
+func (ws workspaceService) Duplicate(ctx context.Context, id, name string) (store.Workspace, error) {
+	req, err := ws.gate.check(ctx, access.DuplicateWorkspace, id)
+	if err != nil {
+		return store.Workspace{}, err
+	}
+	out, err := ws.store.DuplicateWorkspace(ctx, req.User.ID, id, name)
+	if err != nil {
+		return store.Workspace{}, err
+	}
+	ws.gate.audit(ctx, req, allowed, id, out.ID, 1)
+	return out, nil
+}
+
+// workspaceBody is what a client chooses of a workspace.
+type workspaceBody struct {
+	Name            string      `json:"name"`
+	Description     string      `json:"description"`
+	ResearchPurpose string      `json:"research_purpose"`
+	Tier            access.Tier `json:"tier"`
+}
+
+func (b workspaceBody) workspace(id string) store.Workspace {
+	return store.Workspace{ID: id, Name: b.Name, Description: b.Description, ResearchPurpose: b.ResearchPurpose, Tier: b.Tier}
+}
+
+func (s *Server) listWorkspaces(w http.ResponseWriter, r *http.Request) {
+	out, err := s.workspaces.List(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.encode(w, r, http.StatusOK, out)
+}
+
+func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request) {
+	var b workspaceBody
+	if err := s.decode(r, &b); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out, err := s.workspaces.Create(r.Context(), b.workspace(""))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.encode(w, r, http.StatusCreated, out)
+}
+
+func (s *Server) getWorkspace(w http.ResponseWriter, r *http.Request) {
+	out, err := s.workspaces.Get(r.Context(), mux.Vars(r)["ws"])
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.encode(w, r, http.StatusOK, out)
+}
+
+func (s *Server) updateWorkspace(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Name            string `json:"name"`
+		Description     string `json:"description"`
+		ResearchPurpose string `json:"research_purpose"`
+	}
+	if err := s.decode(r, &b); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out, err := s.workspaces.Update(r.Context(), workspaceBody{Name: b.Name, Description: b.Description, ResearchPurpose: b.ResearchPurpose}.workspace(mux.Vars(r)["ws"]))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.encode(w, r, http.StatusOK, out)
+}
+
+func (s *Server) deleteWorkspace(w http.ResponseWriter, r *http.Request) {
+	if err := s.workspaces.Delete(r.Context(), mux.Vars(r)["ws"]); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) collaborators(w http.ResponseWriter, r *http.Request) {
+	out, err := s.workspaces.Collaborators(r.Context(), mux.Vars(r)["ws"])
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.encode(w, r, http.StatusOK, out)
+}
+
+func (s *Server) share(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Role access.Role `json:"role"`
+	}
+	if err := s.decode(r, &b); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if b.Role == access.None {
+		s.fail(w, r, fmt.Errorf("%w: role: want READER, WRITER or OWNER", errBadRequest))
+		return
+	}
+	if err := s.workspaces.Share(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["email"], b.Role); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) unshare(w http.ResponseWriter, r *http.Request) {
+	if err := s.workspaces.Share(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["email"], access.None); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) duplicateWorkspace(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Name string `json:"name"`
+	}
+	if err := s.decode(r, &b); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out, err := s.workspaces.Duplicate(r.Context(), mux.Vars(r)["ws"], b.Name)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.encode(w, r, http.StatusCreated, out)
+}
