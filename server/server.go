@@ -87,6 +87,7 @@ type Server struct {
 	cohorts    cohortService
 	dict       dictionaryService
 	workspaces workspaceService
+	saved      savedService
 	router     *mux.Router
 }
 
@@ -133,6 +134,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		cohorts:    cohortService{gate: g, engine: deps.Engine},
 		dict:       dictionaryService{gate: g, schema: deps.Schema},
 		workspaces: workspaceService{gate: g, store: deps.Store},
+		saved:      savedService{gate: g, store: deps.Store, engine: deps.Engine},
 	}
 	s.router = s.newRouter()
 	return s, nil
@@ -201,6 +203,22 @@ func (s *Server) routes() []route {
 		{http.MethodPut, "/v1/workspaces/{ws}/collaborators/{email}", access.ShareWorkspace, s.share},
 		{http.MethodDelete, "/v1/workspaces/{ws}/collaborators/{email}", access.ShareWorkspace, s.unshare},
 		{http.MethodPost, "/v1/workspaces/{ws}/duplicate", access.DuplicateWorkspace, s.duplicateWorkspace},
+		{http.MethodGet, "/v1/workspaces/{ws}/cohorts", access.ViewWorkspace, s.listCohorts},
+		{http.MethodPost, "/v1/workspaces/{ws}/cohorts", access.CreateCohort, s.saveCohort},
+		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}", access.ViewWorkspace, s.getCohort},
+		{http.MethodPut, "/v1/workspaces/{ws}/cohorts/{id}", access.UpdateCohort, s.saveCohort},
+		{http.MethodDelete, "/v1/workspaces/{ws}/cohorts/{id}", access.DeleteCohort, s.deleteCohort},
+		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/count", access.CohortCount, s.savedCount},
+		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/demographics", access.CohortDemographics, s.savedDemographics},
+		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/top-concepts", access.CohortTopConcepts, s.savedTopConcepts},
+		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/participants", access.CohortParticipants, s.savedParticipants},
+		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/sql", access.ViewWorkspace, s.savedSQL},
+		{http.MethodGet, "/v1/workspaces/{ws}/concept-sets", access.ViewWorkspace, s.listConceptSets},
+		{http.MethodPost, "/v1/workspaces/{ws}/concept-sets", access.CreateConceptSet, s.saveConceptSet},
+		{http.MethodGet, "/v1/workspaces/{ws}/concept-sets/{id}", access.ViewWorkspace, s.getConceptSet},
+		{http.MethodPut, "/v1/workspaces/{ws}/concept-sets/{id}", access.UpdateConceptSet, s.saveConceptSet},
+		{http.MethodDelete, "/v1/workspaces/{ws}/concept-sets/{id}", access.DeleteConceptSet, s.deleteConceptSet},
+		{http.MethodGet, "/v1/workspaces/{ws}/concept-sets/{id}/concepts", access.ViewWorkspace, s.expandConceptSet},
 	}
 }
 
