@@ -32,6 +32,11 @@ func (g *gate) checkTier(ctx context.Context, action access.Action, tier access.
 	return g.decide(ctx, access.Request{User: userFrom(ctx), Action: action, Now: g.now(), Policy: g.policy, WorkspaceTier: tier}, "")
 }
 
+// checkStep decides whether the user of ctx may record the step.
+func (g *gate) checkStep(ctx context.Context, step access.Requirement) (access.Request, error) {
+	return g.decide(ctx, access.Request{User: userFrom(ctx), Action: access.CompleteStep, Step: step, Now: g.now(), Policy: g.policy}, "")
+}
+
 // decide completes req from the store and asks access.Decide.
 func (g *gate) decide(ctx context.Context, req access.Request, workspaceID string) (access.Request, error) {
 	action := req.Action

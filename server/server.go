@@ -193,6 +193,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/v1/public/surveys/{id}", access.BrowsePublic, s.publicSurvey},
 		{http.MethodPost, "/v1/public/cohorts/count", access.PublicCohortCount, s.publicCohortCount},
 		{http.MethodGet, "/v1/me", access.ViewStatus, s.me},
+		{http.MethodPost, "/v1/me/steps/{step}", access.CompleteStep, s.completeStep},
 		{http.MethodPost, "/v1/workspaces/{ws}/cohorts/count", access.CohortCount, s.cohortCount},
 		{http.MethodGet, "/v1/workspaces", access.ListWorkspaces, s.listWorkspaces},
 		{http.MethodPost, "/v1/workspaces", access.CreateWorkspace, s.createWorkspace},
