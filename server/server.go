@@ -88,6 +88,7 @@ type Server struct {
 	dict       dictionaryService
 	workspaces workspaceService
 	saved      savedService
+	admin      adminService
 	router     *mux.Router
 }
 
@@ -135,6 +136,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		dict:       dictionaryService{gate: g, schema: deps.Schema},
 		workspaces: workspaceService{gate: g, store: deps.Store},
 		saved:      savedService{gate: g, store: deps.Store, engine: deps.Engine},
+		admin:      adminService{gate: g, store: deps.Store},
 	}
 	s.router = s.newRouter()
 	return s, nil
@@ -220,6 +222,10 @@ func (s *Server) routes() []route {
 		{http.MethodPut, "/v1/workspaces/{ws}/concept-sets/{id}", access.UpdateConceptSet, s.saveConceptSet},
 		{http.MethodDelete, "/v1/workspaces/{ws}/concept-sets/{id}", access.DeleteConceptSet, s.deleteConceptSet},
 		{http.MethodGet, "/v1/workspaces/{ws}/concept-sets/{id}/concepts", access.ViewWorkspace, s.expandConceptSet},
+		{http.MethodGet, "/v1/admin/users", access.ListUsers, s.listUsers},
+		{http.MethodPost, "/v1/admin/users/{id}/approve", access.ApproveUser, s.approveUser},
+		{http.MethodPost, "/v1/admin/users/{id}/disable", access.DisableUser, s.disableUser},
+		{http.MethodGet, "/v1/admin/audit", access.ReadAuditLog, s.auditLog},
 	}
 }
 
