@@ -63,7 +63,7 @@ func TestJourney(t *testing.T) {
 		{name: "duplicate name", method: "POST", path: wsPath("/cohorts"), token: token, want: 409,
 			body: fmt.Sprintf(`{"name": "Wrist fracture", "definition": %s}`, wrist)},
 		{name: "invalid definition", method: "POST", path: wsPath("/cohorts"), token: token, want: 400,
-			body: `{"name": "bad", "definition": {"includes": [{"items": [{"type": "CONDITION", "searchParameters": []}]}]}}`,
+			body:  `{"name": "bad", "definition": {"includes": [{"items": [{"type": "CONDITION", "searchParameters": []}]}]}}`,
 			check: func(t *testing.T, r response) { assert.NotEmpty(t, r.json(t)["errors"]) }},
 		{name: "share as READER", method: "PUT", path: wsPath("/collaborators/o@example.org"), token: token, body: `{"role": "READER"}`, want: 204},
 		{name: "share with pending", method: "PUT", path: wsPath("/collaborators/p@example.org"), token: token, body: `{"role": "READER"}`, want: 204},

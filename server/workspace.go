@@ -157,11 +157,7 @@ func (b workspaceBody) workspace(id string) store.Workspace {
 
 func (s *Server) listWorkspaces(w http.ResponseWriter, r *http.Request) {
 	out, err := s.workspaces.List(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.encode(w, r, http.StatusOK, out)
+	s.reply(w, r, http.StatusOK, out, err)
 }
 
 func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request) {
@@ -171,20 +167,12 @@ func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := s.workspaces.Create(r.Context(), b.workspace(""))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.encode(w, r, http.StatusCreated, out)
+	s.reply(w, r, http.StatusCreated, out, err)
 }
 
 func (s *Server) getWorkspace(w http.ResponseWriter, r *http.Request) {
 	out, err := s.workspaces.Get(r.Context(), mux.Vars(r)["ws"])
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.encode(w, r, http.StatusOK, out)
+	s.reply(w, r, http.StatusOK, out, err)
 }
 
 func (s *Server) updateWorkspace(w http.ResponseWriter, r *http.Request) {
@@ -198,28 +186,17 @@ func (s *Server) updateWorkspace(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := s.workspaces.Update(r.Context(), workspaceBody{Name: b.Name, Description: b.Description, ResearchPurpose: b.ResearchPurpose}.workspace(mux.Vars(r)["ws"]))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.encode(w, r, http.StatusOK, out)
+	s.reply(w, r, http.StatusOK, out, err)
 }
 
 func (s *Server) deleteWorkspace(w http.ResponseWriter, r *http.Request) {
-	if err := s.workspaces.Delete(r.Context(), mux.Vars(r)["ws"]); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	err := s.workspaces.Delete(r.Context(), mux.Vars(r)["ws"])
+	s.reply(w, r, http.StatusNoContent, nil, err)
 }
 
 func (s *Server) collaborators(w http.ResponseWriter, r *http.Request) {
 	out, err := s.workspaces.Collaborators(r.Context(), mux.Vars(r)["ws"])
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.encode(w, r, http.StatusOK, out)
+	s.reply(w, r, http.StatusOK, out, err)
 }
 
 func (s *Server) share(w http.ResponseWriter, r *http.Request) {
@@ -234,19 +211,13 @@ func (s *Server) share(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("%w: role: want READER, WRITER or OWNER", errBadRequest))
 		return
 	}
-	if err := s.workspaces.Share(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["email"], b.Role); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	err := s.workspaces.Share(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["email"], b.Role)
+	s.reply(w, r, http.StatusNoContent, nil, err)
 }
 
 func (s *Server) unshare(w http.ResponseWriter, r *http.Request) {
-	if err := s.workspaces.Share(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["email"], access.None); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	err := s.workspaces.Share(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["email"], access.None)
+	s.reply(w, r, http.StatusNoContent, nil, err)
 }
 
 func (s *Server) duplicateWorkspace(w http.ResponseWriter, r *http.Request) {
@@ -258,9 +229,5 @@ func (s *Server) duplicateWorkspace(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := s.workspaces.Duplicate(r.Context(), mux.Vars(r)["ws"], b.Name)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.encode(w, r, http.StatusCreated, out)
+	s.reply(w, r, http.StatusCreated, out, err)
 }

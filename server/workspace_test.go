@@ -45,75 +45,58 @@ func (f *fixture) run(t *testing.T, steps []step) {
 func TestWorkspaces(t *testing.T) {
 	f := newFixture(t, server.Config{})
 	var id, copyID string
-	ws := func(p string) func() string { return func() string { return "/v1/workspaces/" + id + p } }
-	// Paths that depend on the created workspace are resolved when the
-	// step runs.
-	steps := []struct {
-		step
-		path func() string
-	}{
-		{step: step{name: "create", method: "POST", path: "/v1/workspaces", token: f.researcher,
+	f.run(t, []step{
+		{name: "create", method: "POST", path: "/v1/workspaces", token: f.researcher,
 			body: `{"name": "Fractures", "research_purpose": "wrist fractures"}`, want: 201,
 			check: func(t *testing.T, r response) {
 				v := r.json(t)
 				id = v["id"].(string)
 				assert.Equal(t, "Fractures", v["name"])
 				assert.Equal(t, "registered", v["tier"])
-			}}},
-		{step: step{name: "create same name", method: "POST", path: "/v1/workspaces", token: f.researcher,
-			body: `{"name": "Fractures"}`, want: 201}},
-		{step: step{name: "create unknown field", method: "POST", path: "/v1/workspaces", token: f.researcher,
-			body: `{"name": "x", "owner": "me"}`, want: 400}},
-		{step: step{name: "create empty name", method: "POST", path: "/v1/workspaces", token: f.researcher,
-			body: `{"name": " "}`, want: 400}},
-		{step: step{name: "pending may not create", method: "POST", path: "/v1/workspaces", token: f.pending,
-			body: `{"name": "Mine"}`, want: 403}},
-		{step: step{name: "anonymous", method: "GET", path: "/v1/workspaces", want: 401}},
-		{step: step{name: "list", method: "GET", path: "/v1/workspaces", token: f.researcher, want: 200,
+			}},
+		{name: "create same name", method: "POST", path: "/v1/workspaces", token: f.researcher, body: `{"name": "Fractures"}`, want: 201},
+		{name: "create unknown field", method: "POST", path: "/v1/workspaces", token: f.researcher, body: `{"name": "x", "owner": "me"}`, want: 400},
+		{name: "create empty name", method: "POST", path: "/v1/workspaces", token: f.researcher, body: `{"name": " "}`, want: 400},
+		{name: "pending may not create", method: "POST", path: "/v1/workspaces", token: f.pending, body: `{"name": "Mine"}`, want: 403},
+		{name: "anonymous", method: "GET", path: "/v1/workspaces", want: 401},
+		{name: "list", method: "GET", path: "/v1/workspaces", token: f.researcher, want: 200,
 			check: func(t *testing.T, r response) {
 				assert.Contains(t, string(r.body), `"role":"OWNER"`)
 				assert.Contains(t, string(r.body), `"name":"Fractures"`)
-			}}},
-		{step: step{name: "get", method: "GET", token: f.researcher, want: 200}, path: ws("")},
-		{step: step{name: "no role is 404", method: "GET", token: f.other, want: 404}, path: ws("")},
-		{step: step{name: "pending no role is 404", method: "GET", token: f.pending, want: 404}, path: ws("")},
-		{step: step{name: "rename", method: "PATCH", token: f.researcher, body: `{"name": "Wrists"}`, want: 200,
-			check: func(t *testing.T, r response) { assert.Equal(t, "Wrists", r.json(t)["name"]) }}, path: ws("")},
-		{step: step{name: "share bad role", method: "PUT", token: f.researcher, body: `{"role": "ADMIN"}`, want: 400},
-			path: ws("/collaborators/o@example.org")},
-		{step: step{name: "share with unknown user", method: "PUT", token: f.researcher, body: `{"role": "READER"}`, want: 404},
-			path: ws("/collaborators/nobody@example.org")},
-		{step: step{name: "share as READER", method: "PUT", token: f.researcher, body: `{"role": "READER"}`, want: 204},
-			path: ws("/collaborators/o@example.org")},
-		{step: step{name: "share with pending", method: "PUT", token: f.researcher, body: `{"role": "WRITER"}`, want: 204},
-			path: ws("/collaborators/p@example.org")},
-		{step: step{name: "pending with a role is 403", method: "GET", token: f.pending, want: 403}, path: ws("")},
-		{step: step{name: "collaborators", method: "GET", token: f.other, want: 200,
+			}},
+	})
+	ws := "/v1/workspaces/" + id
+	f.run(t, []step{
+		{name: "get", method: "GET", path: ws, token: f.researcher, want: 200},
+		{name: "no role is 404", method: "GET", path: ws, token: f.other, want: 404},
+		{name: "pending without a role is 404", method: "GET", path: ws, token: f.pending, want: 404},
+		{name: "rename", method: "PATCH", path: ws, token: f.researcher, body: `{"name": "Wrists"}`, want: 200,
+			check: func(t *testing.T, r response) { assert.Equal(t, "Wrists", r.json(t)["name"]) }},
+		{name: "share bad role", method: "PUT", path: ws + "/collaborators/o@example.org", token: f.researcher, body: `{"role": "ADMIN"}`, want: 400},
+		{name: "share no role", method: "PUT", path: ws + "/collaborators/o@example.org", token: f.researcher, body: `{"role": "NONE"}`, want: 400},
+		{name: "share with unknown user", method: "PUT", path: ws + "/collaborators/nobody@example.org", token: f.researcher, body: `{"role": "READER"}`, want: 404},
+		{name: "share as READER", method: "PUT", path: ws + "/collaborators/o@example.org", token: f.researcher, body: `{"role": "READER"}`, want: 204},
+		{name: "share with pending", method: "PUT", path: ws + "/collaborators/p@example.org", token: f.researcher, body: `{"role": "WRITER"}`, want: 204},
+		{name: "pending with a role is 403", method: "GET", path: ws, token: f.pending, want: 403},
+		{name: "collaborators", method: "GET", path: ws + "/collaborators", token: f.other, want: 200,
 			check: func(t *testing.T, r response) {
 				assert.Contains(t, string(r.body), `"email":"o@example.org","role":"READER"`)
 				assert.Contains(t, string(r.body), `"email":"r@example.org","role":"OWNER"`)
-			}}, path: ws("/collaborators")},
-		{step: step{name: "reader views", method: "GET", token: f.other, want: 200}, path: ws("")},
-		{step: step{name: "reader may not rename", method: "PATCH", token: f.other, body: `{"name": "Mine"}`, want: 403}, path: ws("")},
-		{step: step{name: "reader may not share", method: "PUT", token: f.other, body: `{"role": "OWNER"}`, want: 403},
-			path: ws("/collaborators/o@example.org")},
-		{step: step{name: "reader may not delete", method: "DELETE", token: f.other, want: 403}, path: ws("")},
-		{step: step{name: "last owner stays", method: "DELETE", token: f.researcher, want: 409},
-			path: ws("/collaborators/r@example.org")},
-		{step: step{name: "reader duplicates", method: "POST", token: f.other, body: `{"name": "My copy"}`, want: 201,
-			check: func(t *testing.T, r response) { copyID = r.json(t)["id"].(string) }}, path: ws("/duplicate")},
-		{step: step{name: "the copy is the reader's own", method: "GET", token: f.other, want: 200,
-			check: func(t *testing.T, r response) { assert.Contains(t, string(r.body), `"id":"`+copyID+`","name":"My copy"`) }},
-			path: func() string { return "/v1/workspaces/" + copyID }},
-		{step: step{name: "unshare", method: "DELETE", token: f.researcher, want: 204}, path: ws("/collaborators/o@example.org")},
-		{step: step{name: "unshared is 404", method: "GET", token: f.other, want: 404}, path: ws("")},
-		{step: step{name: "delete", method: "DELETE", token: f.researcher, want: 204}, path: ws("")},
-		{step: step{name: "deleted is 404", method: "GET", token: f.researcher, want: 404}, path: ws("")},
-	}
-	for _, s := range steps {
-		if s.path != nil {
-			s.step.path = s.path()
-		}
-		f.run(t, []step{s.step})
-	}
+			}},
+		{name: "reader views", method: "GET", path: ws, token: f.other, want: 200},
+		{name: "reader may not rename", method: "PATCH", path: ws, token: f.other, body: `{"name": "Mine"}`, want: 403},
+		{name: "reader may not share", method: "PUT", path: ws + "/collaborators/o@example.org", token: f.other, body: `{"role": "OWNER"}`, want: 403},
+		{name: "reader may not delete", method: "DELETE", path: ws, token: f.other, want: 403},
+		{name: "last owner stays", method: "DELETE", path: ws + "/collaborators/r@example.org", token: f.researcher, want: 409},
+		{name: "reader duplicates", method: "POST", path: ws + "/duplicate", token: f.other, body: `{"name": "My copy"}`, want: 201,
+			check: func(t *testing.T, r response) { copyID = r.json(t)["id"].(string) }},
+	})
+	f.run(t, []step{
+		{name: "the copy is the reader's own", method: "GET", path: "/v1/workspaces/" + copyID, token: f.other, want: 200,
+			check: func(t *testing.T, r response) { assert.Equal(t, "My copy", r.json(t)["name"]) }},
+		{name: "unshare", method: "DELETE", path: ws + "/collaborators/o@example.org", token: f.researcher, want: 204},
+		{name: "unshared is 404", method: "GET", path: ws, token: f.other, want: 404},
+		{name: "delete", method: "DELETE", path: ws, token: f.researcher, want: 204},
+		{name: "deleted is 404", method: "GET", path: ws, token: f.researcher, want: 404},
+	})
 }
