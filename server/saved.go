@@ -110,7 +110,9 @@ func (sv savedService) definition(ctx context.Context, action access.Action, ws,
 	}
 	def, err := cohort.Parse(c.Definition)
 	if err != nil {
-		return req, nil, fmt.Errorf("server: saved cohort %s: %w", id, err)
+		// Not the client's fault (the definition passed Parse when saved),
+		// so not ErrInvalid: a 500 that the log explains.
+		return req, nil, fmt.Errorf("server: saved cohort %s no longer parses: %v", id, err)
 	}
 	return req, def, nil
 }

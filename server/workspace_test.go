@@ -57,6 +57,7 @@ func TestWorkspaces(t *testing.T) {
 		{name: "create same name", method: "POST", path: "/v1/workspaces", token: f.researcher, body: `{"name": "Fractures"}`, want: 201},
 		{name: "create unknown field", method: "POST", path: "/v1/workspaces", token: f.researcher, body: `{"name": "x", "owner": "me"}`, want: 400},
 		{name: "create empty name", method: "POST", path: "/v1/workspaces", token: f.researcher, body: `{"name": " "}`, want: 400},
+		{name: "controlled tier needs its grant", method: "POST", path: "/v1/workspaces", token: f.researcher, body: `{"name": "C", "tier": "controlled"}`, want: 403},
 		{name: "pending may not create", method: "POST", path: "/v1/workspaces", token: f.pending, body: `{"name": "Mine"}`, want: 403},
 		{name: "anonymous", method: "GET", path: "/v1/workspaces", want: 401},
 		{name: "list", method: "GET", path: "/v1/workspaces", token: f.researcher, want: 200,
