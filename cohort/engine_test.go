@@ -223,6 +223,18 @@ func TestEngineGiBleed(t *testing.T) {
 			require.NoError(t, err)
 		}
 		assert.Equal(t, before+2, log.count("count"), "one query per version")
+
+		// Demographics caches the count along with the breakdown.
+		fresh, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{Logger: slog.New(log)})
+		require.NoError(t, err)
+		d, err := fresh.Demographics(ctx, def)
+		require.NoError(t, err)
+		before = log.count("count")
+		n, err := fresh.Count(ctx, def)
+		require.NoError(t, err)
+		assert.Equal(t, int64(243), n)
+		assert.Equal(t, d.Count, n)
+		assert.Equal(t, before, log.count("count"), "counted by Demographics: cached")
 		assert.Equal(t, map[string]bool{"op": true, "duration": true}, log.keys, "the log says what ran and how long, nothing more")
 	})
 
