@@ -27,7 +27,8 @@ const indexMetaFile = "meta.json"
 // view of the same name.
 const (
 	// SearchPerson has one row per person: demographics, birth date, age at
-	// the reference date and which kinds of data the person has.
+	// the reference date, age bin (see AgeBinSQL) and which kinds of data
+	// the person has.
 	SearchPerson = "search_person"
 	// SearchEvents has one row per clinical event and concept (standard, and
 	// source when it differs), sorted by (concept_id, person_id).
@@ -269,6 +270,22 @@ const personBirthSQL = `SELECT person_id,
   COALESCE(CAST(birth_datetime AS DATE), make_date(CAST(year_of_birth AS INTEGER), CAST(COALESCE(month_of_birth, 1) AS INTEGER), CAST(COALESCE(day_of_birth, 1) AS INTEGER))) AS birth_date
 FROM person`
 
+// AgeBinSQL selects the rows of from (a table, or a query in parentheses,
+// with search_person's other columns) with search_person's age_bin added:
+// the bin of a person's age in demographic breakdowns, 0 for 0-17, 1 for
+// 18-44, 2 for 45-64, 3 for 65 and over, 4 without a birth date. A living
+// person's age is age_at_ref; a deceased person's is the age at death, so
+// the dead do not grow older. A breakdown reads the one small column
+// instead of two dates, a flag and an age per person.
+func AgeBinSQL(from string) string {
+	return `SELECT * EXCLUDE (age),
+  CAST(CASE WHEN age IS NULL THEN 4 WHEN age < 18 THEN 0 WHEN age < 45 THEN 1 WHEN age < 65 THEN 2 ELSE 3 END AS UTINYINT) AS age_bin
+FROM (
+  SELECT *, CASE WHEN is_deceased AND death_date IS NOT NULL THEN ` + ageSQL("birth_date", "death_date") + ` ELSE age_at_ref END AS age
+  FROM ` + from + `
+)`
+}
+
 // searchPersonSQL selects one row per person; which kinds of data a person
 // has comes from search_events, built before it. Its one argument is the
 // reference date. Sex at birth is the All of Us extension column when the
@@ -278,7 +295,7 @@ func (c *CDR) searchPersonSQL() string {
 	if c.hasColumn("person", "sex_at_birth_concept_id") {
 		sex = "p.sex_at_birth_concept_id"
 	}
-	return `WITH ref AS (SELECT CAST(? AS DATE) AS d),
+	persons := `WITH ref AS (SELECT CAST(? AS DATE) AS d),
 dead AS (SELECT person_id, min(death_date) AS death_date FROM death GROUP BY person_id),
 kinds AS (
   SELECT person_id,
@@ -305,8 +322,8 @@ LEFT JOIN concept s ON s.concept_id = ` + sex + `
 LEFT JOIN concept r ON r.concept_id = p.race_concept_id
 LEFT JOIN concept e ON e.concept_id = p.ethnicity_concept_id
 LEFT JOIN dead ON dead.person_id = p.person_id
-LEFT JOIN kinds ON kinds.person_id = p.person_id
-ORDER BY p.person_id`
+LEFT JOIN kinds ON kinds.person_id = p.person_id`
+	return AgeBinSQL("(\n"+persons+"\n)") + "\nORDER BY person_id"
 }
 
 // searchEventsSQL selects one row per event and concept. Events of

@@ -119,7 +119,8 @@ func (e *Engine) Count(ctx context.Context, def *Definition) (int64, error) {
 // search_person.age_at_ref (completed years on the CDR's reference date);
 // a deceased person's is the age at death, in completed years from
 // birth_date to death_date, so the dead do not grow older. Unknown counts
-// persons without a birth date.
+// persons without a birth date. The index stores each person's bin as
+// search_person.age_bin.
 type AgeCounts struct {
 	Age0To17  int64 `json:"0-17"`
 	Age18To44 int64 `json:"18-44"`
@@ -171,8 +172,9 @@ type Demographics struct {
 }
 
 // demographicsSQL counts the persons selected by %[2]s by demographic
-// concept ids and age bin, in one aggregate over search_person (%[1]s).
-// Age in completed years: the birthday must have passed. The cohort is a
+// concept ids and age bin, in one aggregate over search_person (%[1]s),
+// whose age_bin is 0-3 for the bins of AgeCounts and 4 for unknown (the
+// index computes it as AgeCounts says). The cohort is a
 // semi-join whose hash table should hold the cohort, a subset of
 // search_person. DuckDB, though, builds it on the side it estimates
 // smaller, and takes a filter of concept_person (142M rows at 1,000,000
@@ -181,20 +183,11 @@ type Demographics struct {
 // The LIMIT, search_person's size (the last argument), never cuts, but
 // caps that estimate. Names are not carried through: they come from
 // demographicNamesSQL.
-const demographicsSQL = `SELECT sex_at_birth_concept_id, gender_concept_id, race_concept_id, ethnicity_concept_id,
-  CASE WHEN age IS NULL THEN 4 WHEN age < 18 THEN 0 WHEN age < 45 THEN 1 WHEN age < 65 THEN 2 ELSE 3 END AS bin,
-  count(*) AS persons
-FROM (
-  SELECT sex_at_birth_concept_id, gender_concept_id, race_concept_id, ethnicity_concept_id,
-    CASE WHEN is_deceased AND death_date IS NOT NULL
-      THEN year(death_date) - year(birth_date) - CASE WHEN month(death_date) < month(birth_date)
-        OR (month(death_date) = month(birth_date) AND day(death_date) < day(birth_date)) THEN 1 ELSE 0 END
-      ELSE age_at_ref END AS age
-  FROM %[1]s WHERE person_id IN (
-    SELECT person_id FROM (
+const demographicsSQL = `SELECT sex_at_birth_concept_id, gender_concept_id, race_concept_id, ethnicity_concept_id, age_bin, count(*) AS persons
+FROM %[1]s WHERE person_id IN (
+  SELECT person_id FROM (
 %[2]s
-    ) LIMIT ?::BIGINT
-  )
+  ) LIMIT ?::BIGINT
 )
 GROUP BY ALL`
 
