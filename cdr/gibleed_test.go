@@ -3,6 +3,7 @@ package cdr
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -257,7 +258,9 @@ func TestIndexOverBrokenIndex(t *testing.T) {
 	meta := filepath.Join(dir, IndexDir, indexMetaFile)
 	data, err := os.ReadFile(meta)
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(meta, bytes.Replace(data, []byte(`"layout": 2`), []byte(`"layout": 1`), 1), 0o644))
+	current := []byte(fmt.Sprintf(`"layout": %d`, IndexLayout))
+	require.True(t, bytes.Contains(data, current))
+	require.NoError(t, os.WriteFile(meta, bytes.Replace(data, current, []byte(`"layout": 1`), 1), 0o644))
 	_, err = Open(ctx, dir, Options{})
 	require.ErrorIs(t, err, ErrIndexStale)
 

@@ -65,7 +65,7 @@ const (
 
 // IndexLayout is the layout of the index this version builds and reads.
 // It changes whenever an index table or column changes.
-const IndexLayout = 2
+const IndexLayout = 3
 
 // ErrIndexStale is returned by Open for an index built with another
 // layout: run Index again.
