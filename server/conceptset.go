@@ -16,30 +16,18 @@ import (
 
 // ListConceptSets is the saved concept sets of the workspace.
 func (sv savedService) ListConceptSets(ctx context.Context, ws string) ([]store.ConceptSet, error) {
-	req, err := sv.gate.check(ctx, access.ViewWorkspace, ws)
-	if err != nil {
-		return nil, err
-	}
-	out, err := sv.store.ListConceptSets(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	sv.gate.audit(ctx, req, allowed, ws, "", int64(len(out)))
-	return nonNil(out), nil
+	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) ([]store.ConceptSet, string, int64, error) {
+		out, err := sv.store.ListConceptSets(ctx, ws)
+		return nonNil(out), "", int64(len(out)), err
+	})
 }
 
 // ConceptSet is the saved concept set id of the workspace.
 func (sv savedService) ConceptSet(ctx context.Context, ws, id string) (store.ConceptSet, error) {
-	req, err := sv.gate.check(ctx, access.ViewWorkspace, ws)
-	if err != nil {
-		return store.ConceptSet{}, err
-	}
-	out, err := sv.store.ConceptSet(ctx, ws, id)
-	if err != nil {
-		return store.ConceptSet{}, err
-	}
-	sv.gate.audit(ctx, req, allowed, ws, id, 1)
-	return out, nil
+	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) (store.ConceptSet, string, int64, error) {
+		out, err := sv.store.ConceptSet(ctx, ws, id)
+		return out, id, 1, err
+	})
 }
 
 // SaveConceptSet creates c in its workspace when c.ID is empty, and
@@ -49,37 +37,27 @@ func (sv savedService) SaveConceptSet(ctx context.Context, c store.ConceptSet, c
 	if c.ID != "" {
 		action = access.UpdateConceptSet
 	}
-	req, err := sv.gate.check(ctx, action, c.WorkspaceID)
-	if err != nil {
-		return store.ConceptSet{}, err
-	}
-	if c.Definition, err = cs.MarshalJSON(); err != nil {
-		return store.ConceptSet{}, err
-	}
-	var out store.ConceptSet
-	if c.ID == "" {
-		out, err = sv.store.CreateConceptSet(ctx, req.User.ID, c)
-	} else {
-		out, err = sv.store.UpdateConceptSet(ctx, req.User.ID, c)
-	}
-	if err != nil {
-		return store.ConceptSet{}, err
-	}
-	sv.gate.audit(ctx, req, allowed, c.WorkspaceID, out.ID, 1)
-	return out, nil
+	return guarded(ctx, sv.gate, action, c.WorkspaceID, func(req access.Request) (store.ConceptSet, string, int64, error) {
+		var err error
+		if c.Definition, err = cs.MarshalJSON(); err != nil {
+			return store.ConceptSet{}, "", 0, err
+		}
+		var out store.ConceptSet
+		if c.ID == "" {
+			out, err = sv.store.CreateConceptSet(ctx, req.User.ID, c)
+		} else {
+			out, err = sv.store.UpdateConceptSet(ctx, req.User.ID, c)
+		}
+		return out, out.ID, 1, err
+	})
 }
 
 // DeleteConceptSet deletes the saved concept set id of the workspace.
 func (sv savedService) DeleteConceptSet(ctx context.Context, ws, id string) error {
-	req, err := sv.gate.check(ctx, access.DeleteConceptSet, ws)
-	if err != nil {
-		return err
-	}
-	if err := sv.store.DeleteConceptSet(ctx, ws, id); err != nil {
-		return err
-	}
-	sv.gate.audit(ctx, req, allowed, ws, id, 1)
-	return nil
+	_, err := guarded(ctx, sv.gate, access.DeleteConceptSet, ws, func(access.Request) (struct{}, string, int64, error) {
+		return struct{}{}, id, 1, sv.store.DeleteConceptSet(ctx, ws, id)
+	})
+	return err
 }
 
 // Expand is the concept ids of the saved concept set id, ascending.

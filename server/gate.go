@@ -81,3 +81,21 @@ func (g *gate) audit(ctx context.Context, req access.Request, d access.Decision,
 		g.log.ErrorContext(ctx, "audit record not written", "action", rec.Action, "err", err)
 	}
 }
+
+// guarded checks action in the workspace ws, runs do, and audits the
+// access it allowed with the object and result size do reports. A refusal
+// is audited by check; a failure of do is not an access.
+func guarded[T any](ctx context.Context, g *gate, action access.Action, ws string, do func(req access.Request) (out T, object string, size int64, err error)) (T, error) {
+	req, err := g.check(ctx, action, ws)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	out, object, size, err := do(req)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	g.audit(ctx, req, allowed, ws, object, size)
+	return out, nil
+}

@@ -30,30 +30,18 @@ const (
 
 // ListCohorts is the saved cohorts of the workspace.
 func (sv savedService) ListCohorts(ctx context.Context, ws string) ([]store.Cohort, error) {
-	req, err := sv.gate.check(ctx, access.ViewWorkspace, ws)
-	if err != nil {
-		return nil, err
-	}
-	out, err := sv.store.ListCohorts(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	sv.gate.audit(ctx, req, allowed, ws, "", int64(len(out)))
-	return nonNil(out), nil
+	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) ([]store.Cohort, string, int64, error) {
+		out, err := sv.store.ListCohorts(ctx, ws)
+		return nonNil(out), "", int64(len(out)), err
+	})
 }
 
 // Cohort is the saved cohort id of the workspace.
 func (sv savedService) Cohort(ctx context.Context, ws, id string) (store.Cohort, error) {
-	req, err := sv.gate.check(ctx, access.ViewWorkspace, ws)
-	if err != nil {
-		return store.Cohort{}, err
-	}
-	out, err := sv.store.Cohort(ctx, ws, id)
-	if err != nil {
-		return store.Cohort{}, err
-	}
-	sv.gate.audit(ctx, req, allowed, ws, id, 1)
-	return out, nil
+	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) (store.Cohort, string, int64, error) {
+		out, err := sv.store.Cohort(ctx, ws, id)
+		return out, id, 1, err
+	})
 }
 
 // SaveCohort creates c in its workspace when c.ID is empty, and changes it
@@ -64,37 +52,27 @@ func (sv savedService) SaveCohort(ctx context.Context, c store.Cohort, def *coho
 	if c.ID != "" {
 		action = access.UpdateCohort
 	}
-	req, err := sv.gate.check(ctx, action, c.WorkspaceID)
-	if err != nil {
-		return store.Cohort{}, err
-	}
-	if c.Definition, err = def.MarshalJSON(); err != nil {
-		return store.Cohort{}, err
-	}
-	var out store.Cohort
-	if c.ID == "" {
-		out, err = sv.store.CreateCohort(ctx, req.User.ID, c)
-	} else {
-		out, err = sv.store.UpdateCohort(ctx, req.User.ID, c)
-	}
-	if err != nil {
-		return store.Cohort{}, err
-	}
-	sv.gate.audit(ctx, req, allowed, c.WorkspaceID, out.ID, 1)
-	return out, nil
+	return guarded(ctx, sv.gate, action, c.WorkspaceID, func(req access.Request) (store.Cohort, string, int64, error) {
+		var err error
+		if c.Definition, err = def.MarshalJSON(); err != nil {
+			return store.Cohort{}, "", 0, err
+		}
+		var out store.Cohort
+		if c.ID == "" {
+			out, err = sv.store.CreateCohort(ctx, req.User.ID, c)
+		} else {
+			out, err = sv.store.UpdateCohort(ctx, req.User.ID, c)
+		}
+		return out, out.ID, 1, err
+	})
 }
 
 // DeleteCohort deletes the saved cohort id of the workspace.
 func (sv savedService) DeleteCohort(ctx context.Context, ws, id string) error {
-	req, err := sv.gate.check(ctx, access.DeleteCohort, ws)
-	if err != nil {
-		return err
-	}
-	if err := sv.store.DeleteCohort(ctx, ws, id); err != nil {
-		return err
-	}
-	sv.gate.audit(ctx, req, allowed, ws, id, 1)
-	return nil
+	_, err := guarded(ctx, sv.gate, access.DeleteCohort, ws, func(access.Request) (struct{}, string, int64, error) {
+		return struct{}{}, id, 1, sv.store.DeleteCohort(ctx, ws, id)
+	})
+	return err
 }
 
 // definition checks action in the workspace and reads the definition of
