@@ -79,6 +79,21 @@ func TestBenchSuite(t *testing.T) {
 	}
 }
 
+// openBenchCDR opens the indexed CDR of -bench.cdr for the benchmark,
+// skipping it when the flag is not given; it is closed when b ends.
+func openBenchCDR(b *testing.B) (*cdr.CDR, cdr.IndexInfo) {
+	b.Helper()
+	if *benchCDR == "" {
+		b.Skip("no -bench.cdr")
+	}
+	c, err := cdr.Open(context.Background(), *benchCDR, cdr.Options{})
+	require.NoError(b, err)
+	b.Cleanup(func() { c.Close() })
+	info, ok := c.Index()
+	require.True(b, ok, "%s is not indexed", *benchCDR)
+	return c, info
+}
+
 // BenchmarkEngine runs the suite of testdata/bench on the CDR of
 // -bench.cdr and reports, per definition, the median time (p50-ms) of an
 // uncached count, a cached count, uncached demographics (with the concept
@@ -89,15 +104,8 @@ func TestBenchSuite(t *testing.T) {
 //
 //	go test ./cohort -run '^$' -bench Engine -benchtime 10x -bench.cdr /tmp/bench/100k
 func BenchmarkEngine(b *testing.B) {
-	if *benchCDR == "" {
-		b.Skip("no -bench.cdr")
-	}
 	ctx := context.Background()
-	c, err := cdr.Open(ctx, *benchCDR, cdr.Options{})
-	require.NoError(b, err)
-	defer c.Close()
-	info, ok := c.Index()
-	require.True(b, ok, "%s is not indexed", *benchCDR)
+	c, info := openBenchCDR(b)
 	engine := func() *cohort.Engine {
 		e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
 		require.NoError(b, err)
@@ -174,15 +182,8 @@ func BenchmarkEngine(b *testing.B) {
 // most persons of the cohort have) uncached for each definition of the
 // suite on the CDR of -bench.cdr, and reports the median (p50-ms).
 func BenchmarkTopConcepts(b *testing.B) {
-	if *benchCDR == "" {
-		b.Skip("no -bench.cdr")
-	}
 	ctx := context.Background()
-	c, err := cdr.Open(ctx, *benchCDR, cdr.Options{})
-	require.NoError(b, err)
-	defer c.Close()
-	info, ok := c.Index()
-	require.True(b, ok, "%s is not indexed", *benchCDR)
+	c, info := openBenchCDR(b)
 	for _, bc := range benchSuite(b) {
 		b.Run(bc.name, func(b *testing.B) {
 			var ds durations

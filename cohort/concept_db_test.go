@@ -216,15 +216,8 @@ func sorted(s []int64) []int64 {
 //
 //	go test ./cohort -run '^$' -bench SearchConcepts -benchtime 50x -bench.cdr /tmp/bench/100k
 func BenchmarkSearchConcepts(b *testing.B) {
-	if *benchCDR == "" {
-		b.Skip("no -bench.cdr")
-	}
 	ctx := context.Background()
-	c, err := cdr.Open(ctx, *benchCDR, cdr.Options{})
-	require.NoError(b, err)
-	defer c.Close()
-	info, ok := c.Index()
-	require.True(b, ok, "%s is not indexed", *benchCDR)
+	c, info := openBenchCDR(b)
 	std := true
 	searches := []struct {
 		name string
