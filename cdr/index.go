@@ -265,9 +265,11 @@ func ageSQL(birth, at string) string {
 }
 
 // personBirthSQL gives each person's birth date: birth_datetime, else
-// year, month and day of birth with a missing month or day taken as 1.
+// year, month and day of birth with a missing month or day taken as 1; an
+// impossible date (February 30) is NULL rather than an error. Index and
+// Validate both read it.
 const personBirthSQL = `SELECT person_id,
-  COALESCE(CAST(birth_datetime AS DATE), make_date(CAST(year_of_birth AS INTEGER), CAST(COALESCE(month_of_birth, 1) AS INTEGER), CAST(COALESCE(day_of_birth, 1) AS INTEGER))) AS birth_date
+  COALESCE(CAST(birth_datetime AS DATE), TRY(make_date(CAST(year_of_birth AS INTEGER), CAST(COALESCE(month_of_birth, 1) AS INTEGER), CAST(COALESCE(day_of_birth, 1) AS INTEGER)))) AS birth_date
 FROM person`
 
 // AgeBinSQL selects the rows of from (a table, or a query in parentheses,

@@ -319,13 +319,9 @@ func datePairs(t *Table) [][2]string {
 // impossible date is NULL and checks nothing) and the death date (the
 // latest, when death has several rows).
 func personsSQL() string {
-	q := sqlname.Quote
-	birth := fmt.Sprintf("coalesce(CAST(%s AS DATE), TRY(make_date(%s, coalesce(%s, 1), coalesce(%s, 1))))",
-		q("birth_datetime"), q("year_of_birth"), q("month_of_birth"), q("day_of_birth"))
-	return fmt.Sprintf("SELECT b.person_id, b.birth, d.death FROM "+
-		"(SELECT %[1]s AS person_id, min(%[2]s) AS birth FROM %[3]s WHERE %[1]s IS NOT NULL GROUP BY %[1]s) AS b "+
-		"LEFT JOIN (SELECT %[1]s AS person_id, max(%[4]s) AS death FROM %[5]s GROUP BY %[1]s) AS d ON b.person_id = d.person_id",
-		q("person_id"), birth, q("person"), q("death_date"), q("death"))
+	return "SELECT b.person_id, b.birth, d.death FROM " +
+		"(SELECT person_id, min(birth_date) AS birth FROM (" + personBirthSQL + ") WHERE person_id IS NOT NULL GROUP BY person_id) AS b " +
+		"LEFT JOIN (SELECT person_id, max(death_date) AS death FROM death GROUP BY person_id) AS d ON b.person_id = d.person_id"
 }
 
 func (p *tablePlan) run(ctx context.Context, c *CDR) error {
