@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -181,8 +182,13 @@ type route struct {
 	handler      http.HandlerFunc
 }
 
-// routes lists every endpoint of the API.
+// routes lists every endpoint of the API: the ones below, then those of
+// each subject, listed in the subject's file.
 func (s *Server) routes() []route {
+	return slices.Concat(s.coreRoutes(), s.conceptRoutes(), s.reviewRoutes(), s.datasetRoutes(), s.notebookRoutes())
+}
+
+func (s *Server) coreRoutes() []route {
 	return []route{
 		{http.MethodGet, "/healthz", "", s.health},
 		{http.MethodGet, "/v1/openapi.json", "", s.openAPI},
