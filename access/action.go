@@ -29,6 +29,9 @@ const (
 	ListWorkspaces Action = "workspace.list"
 	// CreateWorkspace creates a workspace of [Request.WorkspaceTier].
 	CreateWorkspace Action = "workspace.create"
+	// BrowseConcepts searches the vocabulary and walks its hierarchy with
+	// exact person counts, which the public tier never sees.
+	BrowseConcepts Action = "concepts.browse"
 )
 
 // Workspace actions concern one workspace, and need a role in it and the
@@ -54,6 +57,7 @@ const (
 
 	ViewReview      Action = "review.view"
 	CreateReview    Action = "review.create"
+	DeleteReview    Action = "review.delete"
 	SetReviewStatus Action = "review.set_status"
 	Annotate        Action = "review.annotate"
 
@@ -106,6 +110,7 @@ var rules = map[Action]rule{
 	CompleteStep:    {scope: scopeStep},
 	ListWorkspaces:  {scope: scopeAccount},
 	CreateWorkspace: {scope: scopeAccount, tiered: true},
+	BrowseConcepts:  {scope: scopeAccount},
 
 	ViewWorkspace:      {scope: scopeWorkspace, tiered: true, role: Reader},
 	DuplicateWorkspace: {scope: scopeWorkspace, tiered: true, role: Reader},
@@ -127,6 +132,7 @@ var rules = map[Action]rule{
 
 	ViewReview:      {scope: scopeWorkspace, tiered: true, role: Reader, rows: true},
 	CreateReview:    {scope: scopeWorkspace, tiered: true, role: Writer},
+	DeleteReview:    {scope: scopeWorkspace, tiered: true, role: Writer},
 	SetReviewStatus: {scope: scopeWorkspace, tiered: true, role: Writer},
 	Annotate:        {scope: scopeWorkspace, tiered: true, role: Writer},
 
@@ -146,12 +152,12 @@ var rules = map[Action]rule{
 // actions is every action in the order of the constants above.
 var actions = []Action{
 	BrowsePublic, PublicCohortCount, ViewDictionary, SearchConcepts,
-	ViewStatus, CompleteStep, ListWorkspaces, CreateWorkspace,
+	ViewStatus, CompleteStep, ListWorkspaces, CreateWorkspace, BrowseConcepts,
 	ViewWorkspace, UpdateWorkspace, DeleteWorkspace, ShareWorkspace, DuplicateWorkspace,
 	CohortCount, CohortDemographics, CohortTopConcepts, CohortParticipants,
 	CreateCohort, UpdateCohort, DeleteCohort,
 	CreateConceptSet, UpdateConceptSet, DeleteConceptSet,
-	ViewReview, CreateReview, SetReviewStatus, Annotate,
+	ViewReview, CreateReview, DeleteReview, SetReviewStatus, Annotate,
 	CreateDataset, PreviewDataset, ExportDataset,
 	CreateNotebook, EditNotebook,
 	ListUsers, ApproveUser, DisableUser, ReadAuditLog,

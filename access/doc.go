@@ -36,8 +36,8 @@
 //	account.status                          a login                             Unauthenticated
 //	account.complete_step                   a login; a self-service Step        Forbidden
 //	                                        (profile, training, conduct)
-//	workspace.list, workspace.create        registered tier (create: the new    Forbidden, naming the steps
-//	                                        workspace's tier)
+//	workspace.list, workspace.create,       registered tier (create: the new    Forbidden, naming the steps
+//	concepts.browse                         workspace's tier)
 //	admin.list_users, admin.approve_user,   the Admin flag                      Forbidden
 //	admin.disable_user, admin.audit_log
 //	workspace actions                       1. a role in the workspace          NotFound (the workspace looks absent)
@@ -51,7 +51,7 @@
 //	        cohort.count, cohort.demographics, cohort.top_concepts,
 //	        cohort.participants*, review.view*, dataset.preview*
 //	WRITER  cohort.create|update|delete, concept_set.create|update|delete,
-//	        review.create, review.set_status, review.annotate,
+//	        review.create, review.delete, review.set_status, review.annotate,
 //	        dataset.create, dataset.export*, notebook.create, notebook.edit
 //	OWNER   workspace.update, workspace.share, workspace.delete
 //
