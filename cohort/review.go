@@ -3,8 +3,11 @@ package cohort
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"math"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // MaxReviewSize is the most participants a cohort review holds.
@@ -39,4 +42,131 @@ func (e *Engine) ReviewSample(ctx context.Context, def *Definition, seed int64, 
 		return nil, err
 	}
 	return slices.Clone(ids), nil
+}
+
+// Event is one clinical event of a participant, as the index has it: the
+// standard concept, the source concept the CDR recorded, the visit, the
+// age at the event and the values of measurements and observations.
+// Names come from the concept table; an unknown concept has an empty
+// name. An event without a standard concept has ConceptID 0.
+type Event struct {
+	Date               string   `json:"date"`
+	Domain             Domain   `json:"domain"`
+	EventID            int64    `json:"event_id"`
+	ConceptID          int64    `json:"concept_id"`
+	ConceptName        string   `json:"concept_name"`
+	ConceptCode        string   `json:"concept_code"`
+	Vocabulary         string   `json:"vocabulary_id"`
+	SourceConceptID    int64    `json:"source_concept_id,omitempty"`
+	SourceConceptName  string   `json:"source_concept_name,omitempty"`
+	SourceConceptCode  string   `json:"source_concept_code,omitempty"`
+	SourceVocabulary   string   `json:"source_vocabulary_id,omitempty"`
+	VisitOccurrenceID  *int64   `json:"visit_occurrence_id,omitempty"`
+	VisitConceptID     int64    `json:"visit_concept_id,omitempty"`
+	VisitName          string   `json:"visit_name,omitempty"`
+	AgeAtEvent         *int64   `json:"age_at_event,omitempty"`
+	ValueAsNumber      *float64 `json:"value_as_number,omitempty"`
+	ValueAsConceptID   int64    `json:"value_as_concept_id,omitempty"`
+	ValueAsConceptName string   `json:"value_as_concept_name,omitempty"`
+	UnitConceptID      int64    `json:"unit_concept_id,omitempty"`
+	UnitConceptName    string   `json:"unit_concept_name,omitempty"`
+}
+
+// personEventsSQL selects a page of a person's events with the number of
+// all of them. search_events has a row for an event's standard concept
+// and another for its source concept when it differs: the source row is
+// joined to the standard one by domain, event id and date, and stands
+// alone when the event has no standard concept. (Two events of one person
+// that share an id and a date, which Validate reports, may show either
+// one's source concept.) %[1]s is search_events, %[2]s the concept table,
+// %[3]s the domain condition; the arguments are the person id, the
+// domain's when there is one, then the limit and the offset. The total
+// comes from a one-row side joined to the page, so that a page past the
+// end still tells it.
+const personEventsSQL = `WITH ev AS MATERIALIZED (
+  SELECT * FROM %[1]s WHERE person_id = ?::BIGINT%[3]s
+), src AS (
+  SELECT domain, event_id, entry_date, any_value(concept_id) AS concept_id FROM ev WHERE NOT is_standard GROUP BY ALL
+), events AS (
+  SELECT s.entry_date, s.domain, s.event_id, s.concept_id, src.concept_id AS source_concept_id, s.visit_occurrence_id,
+    s.visit_concept_id, s.age_at_event, s.value_as_number, s.value_as_concept_id, s.unit_concept_id
+  FROM ev s LEFT JOIN src ON src.domain = s.domain AND src.event_id = s.event_id AND src.entry_date IS NOT DISTINCT FROM s.entry_date
+  WHERE s.is_standard
+  UNION ALL
+  SELECT s.entry_date, s.domain, s.event_id, 0, s.concept_id, s.visit_occurrence_id,
+    s.visit_concept_id, s.age_at_event, s.value_as_number, s.value_as_concept_id, s.unit_concept_id
+  FROM ev s
+  WHERE NOT s.is_standard AND NOT EXISTS (
+    SELECT 1 FROM ev t WHERE t.is_standard AND t.domain = s.domain AND t.event_id = s.event_id AND t.entry_date IS NOT DISTINCT FROM s.entry_date)
+), page AS (
+  SELECT * FROM events ORDER BY entry_date, domain, event_id, concept_id, source_concept_id LIMIT ?::BIGINT OFFSET ?::BIGINT
+)
+SELECT n.total, p.entry_date, p.domain, p.event_id, p.concept_id, COALESCE(c.concept_name, ''), COALESCE(c.concept_code, ''), COALESCE(c.vocabulary_id, ''),
+  COALESCE(p.source_concept_id, 0), COALESCE(sc.concept_name, ''), COALESCE(sc.concept_code, ''), COALESCE(sc.vocabulary_id, ''),
+  p.visit_occurrence_id, COALESCE(p.visit_concept_id, 0), COALESCE(vc.concept_name, ''), p.age_at_event, p.value_as_number,
+  COALESCE(p.value_as_concept_id, 0), COALESCE(ac.concept_name, ''), COALESCE(p.unit_concept_id, 0), COALESCE(uc.concept_name, '')
+FROM (SELECT count(*) AS total FROM events) n
+LEFT JOIN page p ON true
+LEFT JOIN %[2]s c ON c.concept_id = p.concept_id
+LEFT JOIN %[2]s sc ON sc.concept_id = p.source_concept_id
+LEFT JOIN %[2]s vc ON vc.concept_id = p.visit_concept_id
+LEFT JOIN %[2]s ac ON ac.concept_id = p.value_as_concept_id
+LEFT JOIN %[2]s uc ON uc.concept_id = p.unit_concept_id
+ORDER BY p.entry_date, p.domain, p.event_id, p.concept_id, p.source_concept_id`
+
+// ParticipantEvents returns page page (from 0) of size size (1 to
+// MaxPageSize) of the events of the person in the event domain d (every
+// domain when d is empty), by date, and how many there are. A person
+// without events, or unknown to the CDR, has none. Events are row-level
+// data: callers gate this method by tier and check that the person is one
+// they may see (a participant of a review). Results are not cached: a
+// reviewer reads each participant's pages once.
+func (e *Engine) ParticipantEvents(ctx context.Context, personID int64, d Domain, page, size int) (events []Event, total int64, err error) {
+	if d != "" && (!d.Valid() || d == DomainPerson) {
+		return nil, 0, invalidf("participant events: domain %q: want an event domain", d)
+	}
+	if page < 0 {
+		return nil, 0, invalidf("participant events: page %d: want 0 or more", page)
+	}
+	if size < 1 || size > MaxPageSize {
+		return nil, 0, invalidf("participant events: page size %d: want 1 to %d", size, MaxPageSize)
+	}
+	if page > math.MaxInt64/size {
+		return nil, 0, invalidf("participant events: page %d is too large", page)
+	}
+	c := e.compiler()
+	args := []any{personID}
+	cond := ""
+	if d != "" {
+		cond = " AND domain = ?::VARCHAR"
+		args = append(args, string(d))
+	}
+	args = append(args, int64(size), int64(page)*int64(size))
+	stmt := fmt.Sprintf(personEventsSQL, c.table(tableEvents), c.table(tableConcept), cond)
+	events = []Event{}
+	err = e.query(ctx, "participant_events", stmt, args, func(r *sql.Rows) error {
+		var ev Event
+		var date sql.NullTime
+		var domain sql.NullString
+		var eventID, conceptID sql.NullInt64
+		if err := r.Scan(&total, &date, &domain, &eventID, &conceptID, &ev.ConceptName, &ev.ConceptCode, &ev.Vocabulary,
+			&ev.SourceConceptID, &ev.SourceConceptName, &ev.SourceConceptCode, &ev.SourceVocabulary,
+			&ev.VisitOccurrenceID, &ev.VisitConceptID, &ev.VisitName, &ev.AgeAtEvent, &ev.ValueAsNumber,
+			&ev.ValueAsConceptID, &ev.ValueAsConceptName, &ev.UnitConceptID, &ev.UnitConceptName); err != nil {
+			return err
+		}
+		if !domain.Valid {
+			return nil // the total's row of an empty page
+		}
+		if date.Valid {
+			ev.Date = date.Time.Format(time.DateOnly)
+		}
+		ev.Domain, ev.EventID, ev.ConceptID = Domain(domain.String), eventID.Int64, conceptID.Int64
+		events = append(events, ev)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return events, total, nil
 }

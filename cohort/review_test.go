@@ -3,8 +3,10 @@ package cohort_test
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,5 +54,94 @@ func TestReviewSample(t *testing.T) {
 	for _, size := range []int{0, -1, cohort.MaxReviewSize + 1} {
 		_, err := e.ReviewSample(ctx, def, 7, size)
 		assert.True(t, errors.Is(err, cohort.ErrInvalid), "size %d: %v", size, err)
+	}
+}
+
+func TestParticipantEvents(t *testing.T) {
+	ctx := context.Background()
+	c := indexedGiBleed(t)
+	info, _ := c.Index()
+	e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	require.NoError(t, err)
+	// Person 648 has conditions recorded with a source concept that
+	// differs from the standard one, such as condition_occurrence 10968.
+	const person = 648
+
+	// The truth comes from the OMOP tables, not from the index.
+	var conditions int64
+	require.NoError(t, c.DB().QueryRowContext(ctx, `SELECT count(*) FROM condition_occurrence
+		WHERE person_id = ? AND (condition_concept_id <> 0 OR condition_source_concept_id <> 0)`, int64(person)).Scan(&conditions))
+	var stdID, srcID int64
+	var stdName, date string
+	require.NoError(t, c.DB().QueryRowContext(ctx, `SELECT o.condition_concept_id, o.condition_source_concept_id, c.concept_name, strftime(o.condition_start_date, '%Y-%m-%d')
+		FROM condition_occurrence o JOIN concept c ON c.concept_id = o.condition_concept_id WHERE o.condition_occurrence_id = 10968`).Scan(&stdID, &srcID, &stdName, &date))
+	require.NotEqual(t, stdID, srcID)
+
+	all, total, err := e.ParticipantEvents(ctx, person, cohort.DomainCondition, 0, cohort.MaxPageSize)
+	require.NoError(t, err)
+	assert.EqualValues(t, conditions, total, "one event per condition_occurrence row, source rows joined to theirs")
+	assert.Len(t, all, int(total))
+	assert.True(t, slices.IsSortedFunc(all, func(a, b cohort.Event) int { return strings.Compare(a.Date, b.Date) }), "by date")
+	i := slices.IndexFunc(all, func(ev cohort.Event) bool { return ev.EventID == 10968 })
+	require.GreaterOrEqual(t, i, 0)
+	ev := all[i]
+	assert.Equal(t, stdID, ev.ConceptID)
+	assert.Equal(t, srcID, ev.SourceConceptID)
+	assert.Equal(t, stdName, ev.ConceptName)
+	assert.Equal(t, date, ev.Date)
+	assert.Equal(t, cohort.DomainCondition, ev.Domain)
+	require.NotNil(t, ev.AgeAtEvent)
+	require.NotNil(t, ev.VisitOccurrenceID)
+	for _, ev := range all {
+		assert.Equal(t, cohort.DomainCondition, ev.Domain)
+	}
+
+	t.Run("pages make the whole", func(t *testing.T) {
+		var paged []cohort.Event
+		for page := 0; ; page++ {
+			evs, n, err := e.ParticipantEvents(ctx, person, cohort.DomainCondition, page, 7)
+			require.NoError(t, err)
+			assert.Equal(t, total, n, "page %d tells the total", page)
+			if len(evs) == 0 {
+				break
+			}
+			paged = append(paged, evs...)
+		}
+		assert.Equal(t, all, paged)
+	})
+	t.Run("every domain", func(t *testing.T) {
+		var sum int64
+		for _, d := range cohort.Domains[:len(cohort.Domains)-1] {
+			_, n, err := e.ParticipantEvents(ctx, person, d, 0, 1)
+			require.NoError(t, err)
+			sum += n
+		}
+		evs, n, err := e.ParticipantEvents(ctx, person, "", 0, cohort.MaxPageSize)
+		require.NoError(t, err)
+		assert.Equal(t, sum, n)
+		assert.Len(t, evs, int(n))
+	})
+	t.Run("unknown person", func(t *testing.T) {
+		evs, n, err := e.ParticipantEvents(ctx, -1, "", 0, 10)
+		require.NoError(t, err)
+		assert.Zero(t, n)
+		assert.Empty(t, evs)
+	})
+	for _, tc := range []struct {
+		name       string
+		domain     cohort.Domain
+		page, size int
+	}{
+		{"person is no event domain", cohort.DomainPerson, 0, 10},
+		{"unknown domain", "NOPE", 0, 10},
+		{"negative page", cohort.DomainCondition, -1, 10},
+		{"no size", cohort.DomainCondition, 0, 0},
+		{"size too large", cohort.DomainCondition, 0, cohort.MaxPageSize + 1},
+		{"page too large", cohort.DomainCondition, math.MaxInt / 2, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := e.ParticipantEvents(ctx, person, tc.domain, tc.page, tc.size)
+			assert.ErrorIs(t, err, cohort.ErrInvalid)
+		})
 	}
 }
