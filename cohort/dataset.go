@@ -1,0 +1,467 @@
+package cohort
+
+// Datasets: the Dataset Builder. A dataset is the persons of some cohorts,
+// optionally the events of some concept sets, and the columns a researcher
+// chose per domain; each domain becomes one table, read from the OMOP
+// table of the CDR. Like definitions, a dataset is validated and compiled
+// to a Query by pure functions; the Engine runs it.
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openworkbench/workbench/internal/sqlname"
+)
+
+// datasetTable is the OMOP table behind a dataset domain: its name, the
+// column holding the domain's standard concept (which concept sets
+// filter; empty when the domain has none) and the columns that order its
+// rows after person_id.
+type datasetTable struct {
+	table   string
+	concept string
+	order   []string
+}
+
+// datasetTables maps each dataset domain to its OMOP table.
+var datasetTables = map[string]datasetTable{
+	"person":      {table: "person"},
+	"condition":   {table: "condition_occurrence", concept: "condition_concept_id", order: []string{"condition_occurrence_id"}},
+	"drug":        {table: "drug_exposure", concept: "drug_concept_id", order: []string{"drug_exposure_id"}},
+	"procedure":   {table: "procedure_occurrence", concept: "procedure_concept_id", order: []string{"procedure_occurrence_id"}},
+	"measurement": {table: "measurement", concept: "measurement_concept_id", order: []string{"measurement_id"}},
+	"observation": {table: "observation", concept: "observation_concept_id", order: []string{"observation_id"}},
+	"device":      {table: "device_exposure", concept: "device_concept_id", order: []string{"device_exposure_id"}},
+	"visit":       {table: "visit_occurrence", concept: "visit_concept_id", order: []string{"visit_occurrence_id"}},
+	"death":       {table: "death", order: []string{"death_date"}},
+}
+
+// DatasetDomains lists the domains of a dataset in a fixed order.
+var DatasetDomains = []string{"person", "condition", "drug", "procedure", "measurement", "observation", "device", "visit", "death"}
+
+// MaxDatasetPreview is the most rows a preview returns.
+const MaxDatasetPreview = 1000
+
+// Dataset is what a dataset selects: the persons of any of Cohorts, and,
+// when ConceptSets is not empty, only the events whose domain concept is
+// in the expansion of any of them; of those, the Columns chosen per domain
+// (a key of DatasetDomains).
+//
+// The concept sets filter every event domain by its standard concept
+// column (condition_concept_id, drug_concept_id, ...); source concepts are
+// not consulted. A concept set of conditions thus leaves the drug table of
+// the same dataset empty. The person and death domains have one row per
+// person and are not filtered by concept sets.
+type Dataset struct {
+	Cohorts     []*Definition
+	ConceptSets []*ConceptSet
+	Columns     map[string][]string
+}
+
+// DatasetColumn is a column a dataset may choose: its name and its DuckDB
+// type (BIGINT, INTEGER, DOUBLE, VARCHAR, DATE, TIMESTAMP or BOOLEAN). A
+// derived column names the concept of the table's column Concept.
+type DatasetColumn struct {
+	Name    string `json:"name"`
+	Type    string `json:"type"`
+	Concept string `json:"concept,omitempty"`
+}
+
+// DatasetCatalog is the columns a dataset may choose, per domain: the
+// columns of the domain's OMOP table as the CDR has them, in table order,
+// each *_concept_id column followed by a derived *_concept_name column
+// (VARCHAR, the concept's name from the concept table; NULL when the
+// concept is not in the vocabulary). Column types outside DatasetColumn's
+// list are converted: smaller integers to INTEGER, other numbers to
+// DOUBLE, everything else to VARCHAR. Engine.DatasetCatalog reads it from
+// the database; a catalog is plain data, so validation against it is pure.
+type DatasetCatalog map[string][]DatasetColumn
+
+// A derived column x_concept_name names the concept of x_concept_id.
+const (
+	conceptIDSuffix   = "_concept_id"
+	conceptNameSuffix = "_concept_name"
+)
+
+// datasetTypes maps a DuckDB type name of information_schema to the type
+// a dataset column has; a type absent here becomes VARCHAR.
+var datasetTypes = map[string]string{
+	"BIGINT": "BIGINT", "INTEGER": "INTEGER", "DOUBLE": "DOUBLE", "VARCHAR": "VARCHAR",
+	"DATE": "DATE", "TIMESTAMP": "TIMESTAMP", "BOOLEAN": "BOOLEAN",
+	"SMALLINT": "INTEGER", "TINYINT": "INTEGER", "UTINYINT": "INTEGER", "USMALLINT": "INTEGER",
+	"UINTEGER": "BIGINT", "FLOAT": "DOUBLE",
+}
+
+// datasetType is the type a column of DuckDB type typ has in a dataset.
+func datasetType(typ string) string {
+	if t, ok := datasetTypes[typ]; ok {
+		return t
+	}
+	if strings.HasPrefix(typ, "DECIMAL") {
+		return "DOUBLE"
+	}
+	return "VARCHAR"
+}
+
+// Check reports every problem of the columns chosen per domain at once, as
+// ValidationErrors with paths `columns.condition[2]`: an unknown domain, a
+// domain with no column, a column the domain's table does not have, a
+// column chosen twice.
+func (cat DatasetCatalog) Check(columns map[string][]string) error {
+	var v errorList
+	if len(columns) == 0 {
+		v.add("columns", "empty: want columns of at least one of "+strings.Join(DatasetDomains, ", "))
+	}
+	for _, domain := range slices.Sorted(maps.Keys(columns)) {
+		path := "columns." + domain
+		known, ok := cat[domain]
+		if !ok {
+			if _, isDomain := datasetTables[domain]; isDomain {
+				v.add(path, "the CDR has no table "+datasetTables[domain].table)
+			} else {
+				v.add(path, fmt.Sprintf("unknown domain %q: want one of %s", domain, strings.Join(DatasetDomains, ", ")))
+			}
+			continue
+		}
+		cols := columns[domain]
+		if len(cols) == 0 {
+			v.add(path, "empty: want at least one column")
+		}
+		seen := map[string]int{}
+		for i, name := range cols {
+			p := index(path, i)
+			if j, dup := seen[name]; dup {
+				v.add(p, fmt.Sprintf("%q is already %s", name, index(path, j)))
+				continue
+			}
+			seen[name] = i
+			if !slices.ContainsFunc(known, func(c DatasetColumn) bool { return c.Name == name }) {
+				v.add(p, fmt.Sprintf("unknown column %q of %s", name, datasetTables[domain].table))
+			}
+		}
+	}
+	return v.err()
+}
+
+// Validate reports every problem of d at once, as ValidationErrors with
+// paths: `cohorts` when there is none, `cohorts[1].includes[0]...` and
+// `concept_sets[0].items[2]...` for their own problems, and the problems
+// of the columns against cat (see DatasetCatalog.Check).
+func (d *Dataset) Validate(cat DatasetCatalog) error {
+	var v errorList
+	if d == nil {
+		v.add("", "no dataset")
+		return v.err()
+	}
+	if len(d.Cohorts) == 0 {
+		v.add("cohorts", "empty: a dataset needs at least one cohort")
+	}
+	for i, def := range d.Cohorts {
+		if def == nil {
+			v.add(index("cohorts", i), "no definition")
+			continue
+		}
+		v.addUnder(index("cohorts", i), def.Validate())
+	}
+	for i, cs := range d.ConceptSets {
+		v.addUnder(index("concept_sets", i), cs.Validate())
+	}
+	v.addUnder("", cat.Check(d.Columns))
+	return v.err()
+}
+
+// addUnder adds the validation errors of err with their paths under
+// prefix; any other error is added at prefix.
+func (l *errorList) addUnder(prefix string, err error) {
+	if err == nil {
+		return
+	}
+	join := func(p string) string {
+		switch {
+		case prefix == "":
+			return p
+		case p == "":
+			return prefix
+		}
+		return prefix + "." + p
+	}
+	switch e := err.(type) {
+	case ValidationErrors:
+		for _, one := range e {
+			l.add(join(one.Path), one.Msg)
+		}
+	case *ValidationError:
+		l.add(join(e.Path), e.Msg)
+	default:
+		l.add(prefix, err.Error())
+	}
+}
+
+// CompileDataset validates d against cat and compiles the table of one
+// domain: the chosen columns, person_id first (added when not chosen),
+// of the rows of the domain's table whose person is in any of the cohorts
+// and, for event domains when d has concept sets, whose standard concept
+// is in any of their expansions; ordered by person_id and the table's
+// key, so the same CDR always gives the same rows in the same order. It
+// returns the query and its columns. Every value is an argument; table
+// and column names come from datasetTables and cat, through
+// sqlname.Quote.
+func CompileDataset(d *Dataset, domain string, cat DatasetCatalog, opt Options) (Query, []DatasetColumn, error) {
+	return (&compiler{opt: opt}).dataset(d, domain, cat)
+}
+
+func (c *compiler) dataset(d *Dataset, domain string, cat DatasetCatalog) (Query, []DatasetColumn, error) {
+	if err := d.Validate(cat); err != nil {
+		return Query{}, nil, err
+	}
+	if _, ok := d.Columns[domain]; !ok {
+		return Query{}, nil, &ValidationError{Path: "domain", Msg: fmt.Sprintf("%q is not a domain of the dataset: want one of %s",
+			domain, strings.Join(slices.Sorted(maps.Keys(d.Columns)), ", "))}
+	}
+	tab := datasetTables[domain]
+	names := d.Columns[domain]
+	if !slices.Contains(names, "person_id") {
+		names = append([]string{"person_id"}, names...)
+	}
+	cols := make([]DatasetColumn, len(names))
+	var exprs, joins []string
+	for i, name := range names {
+		col := cat[domain][slices.IndexFunc(cat[domain], func(col DatasetColumn) bool { return col.Name == name })]
+		cols[i] = col
+		if col.Concept == "" {
+			exprs = append(exprs, "CAST(t."+sqlname.Quote(name)+" AS "+col.Type+")")
+			continue
+		}
+		alias := "c" + strconv.Itoa(len(joins))
+		joins = append(joins, "LEFT JOIN "+c.table(tableConcept)+" "+alias+" ON "+alias+".concept_id = t."+sqlname.Quote(col.Concept))
+		exprs = append(exprs, alias+".concept_name")
+	}
+
+	var f frag
+	f.w("WITH dataset_persons AS (\n")
+	for i, def := range d.Cohorts {
+		q, err := Compile(def, c.opt)
+		if err != nil {
+			return Query{}, nil, err
+		}
+		if i > 0 {
+			f.w("\nUNION\n")
+		}
+		f.w("SELECT person_id FROM (\n", q.SQL, "\n)")
+		f.args = append(f.args, q.Args...)
+	}
+	f.w("\n)")
+	filtered := tab.concept != "" && len(d.ConceptSets) > 0
+	if filtered {
+		f.w(", dataset_concepts AS (\n")
+		for i, cs := range d.ConceptSets {
+			q, err := c.expand(cs)
+			if err != nil {
+				return Query{}, nil, err
+			}
+			if i > 0 {
+				f.w("\nUNION\n")
+			}
+			f.w("SELECT concept_id FROM (\n", q.SQL, "\n)")
+			f.args = append(f.args, q.Args...)
+		}
+		f.w("\n)")
+	}
+	f.w("\nSELECT ")
+	for i, col := range cols {
+		if i > 0 {
+			f.w(", ")
+		}
+		f.w(exprs[i], " AS ", sqlname.Quote(col.Name))
+	}
+	f.w("\nFROM ", c.table(tab.table), " t")
+	for _, j := range joins {
+		f.w("\n", j)
+	}
+	f.w("\nWHERE t.person_id IN (SELECT person_id FROM dataset_persons)")
+	if filtered {
+		f.w("\n  AND t.", sqlname.Quote(tab.concept), " IN (SELECT concept_id FROM dataset_concepts)")
+	}
+	f.w("\nORDER BY t.person_id")
+	for _, o := range tab.order {
+		f.w(", t.", sqlname.Quote(o))
+	}
+	return Query{SQL: f.b.String(), Args: f.args}, cols, nil
+}
+
+// How dates and timestamps of datasets are written as text: in previews
+// and in the text export formats. TIMESTAMP has no zone in the CDR, so
+// none is written.
+const (
+	DatasetDateLayout      = time.DateOnly
+	DatasetTimestampLayout = "2006-01-02T15:04:05.999999"
+)
+
+// catalogSQL lists the columns of the tables of the schema or attached
+// database given as argument, or of the connection's default schema when
+// the argument is empty.
+const catalogSQL = `SELECT table_name, column_name, data_type FROM information_schema.columns
+WHERE CASE WHEN ?::VARCHAR = '' THEN table_catalog = current_database() AND table_schema = current_schema()
+  ELSE ?::VARCHAR IN (table_schema, table_catalog) END
+ORDER BY table_name, ordinal_position`
+
+// DatasetCatalog reads the columns of the dataset domains' tables from the
+// database's information_schema, once per CDR version (see
+// DatasetCatalog). A domain whose table the database lacks is absent.
+func (e *Engine) DatasetCatalog(ctx context.Context) (DatasetCatalog, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("cohort: dataset catalog: %w", err)
+	}
+	cat, err := cached(e, "dataset_catalog", "", func() (DatasetCatalog, error) {
+		domainOf := map[string]string{}
+		for domain, t := range datasetTables {
+			domainOf[t.table] = domain
+		}
+		cat := DatasetCatalog{}
+		real := map[string]bool{} // table\x00column of the tables' own columns
+		schema := e.opt.Compile.Schema
+		err := e.query(ctx, "dataset_catalog", catalogSQL, []any{schema, schema}, func(r *sql.Rows) error {
+			var table, column, typ string
+			if err := r.Scan(&table, &column, &typ); err != nil {
+				return err
+			}
+			if domain, ok := domainOf[table]; ok {
+				cat[domain] = append(cat[domain], DatasetColumn{Name: column, Type: datasetType(typ)})
+				real[table+"\x00"+column] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		for domain, cols := range cat {
+			var out []DatasetColumn
+			for _, col := range cols {
+				out = append(out, col)
+				name, ok := strings.CutSuffix(col.Name, conceptIDSuffix)
+				if ok && !real[datasetTables[domain].table+"\x00"+name+conceptNameSuffix] {
+					out = append(out, DatasetColumn{Name: name + conceptNameSuffix, Type: "VARCHAR", Concept: col.Name})
+				}
+			}
+			cat[domain] = out
+		}
+		return cat, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The caller's copy: the cached one stays as read.
+	out := make(DatasetCatalog, len(cat))
+	for domain, cols := range cat {
+		out[domain] = slices.Clone(cols)
+	}
+	return out, nil
+}
+
+// DatasetPreview is the first rows of one domain's table of a dataset.
+// Values are JSON-ready: numbers, strings, booleans, dates and timestamps
+// as text (DatasetDateLayout, DatasetTimestampLayout), nil for NULL and
+// for numbers that are not finite.
+type DatasetPreview struct {
+	Domain  string          `json:"domain"`
+	Columns []DatasetColumn `json:"columns"`
+	Rows    [][]any         `json:"rows"`
+}
+
+// PreviewDataset returns the first limit (1 to MaxDatasetPreview) rows of
+// the domain's table of d, in the order of CompileDataset. The rows are
+// row-level data: callers gate this method by tier.
+func (e *Engine) PreviewDataset(ctx context.Context, d *Dataset, domain string, limit int) (*DatasetPreview, error) {
+	if limit < 1 || limit > MaxDatasetPreview {
+		return nil, &ValidationError{Path: "limit", Msg: fmt.Sprintf("%d: want 1 to %d", limit, MaxDatasetPreview)}
+	}
+	cat, err := e.DatasetCatalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q, cols, err := e.compiler().dataset(d, domain, cat)
+	if err != nil {
+		return nil, err
+	}
+	p := &DatasetPreview{Domain: domain, Columns: cols, Rows: [][]any{}}
+	err = e.query(ctx, "dataset_preview", q.SQL+"\nLIMIT ?::BIGINT", append(slices.Clip(q.Args), int64(limit)), func(r *sql.Rows) error {
+		row := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range row {
+			ptrs[i] = &row[i]
+		}
+		if err := r.Scan(ptrs...); err != nil {
+			return err
+		}
+		for i, v := range row {
+			row[i] = previewValue(cols[i].Type, v)
+		}
+		p.Rows = append(p.Rows, row)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// previewValue is v, a value of a column of type typ, as the preview's
+// JSON has it.
+func previewValue(typ string, v any) any {
+	switch v := v.(type) {
+	case time.Time:
+		if typ == "DATE" {
+			return v.Format(DatasetDateLayout)
+		}
+		return v.Format(DatasetTimestampLayout)
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+	}
+	return v
+}
+
+// DatasetRows runs the query of the domain's table of d (see
+// CompileDataset) and calls read once with its columns and rows, which
+// read iterates; the rows are closed when read returns. Nothing is held
+// in memory on the way: read sees the rows as DuckDB produces them. When
+// ctx ends, the query stops and the error matches ctx.Err(). The rows are
+// row-level data: callers gate this method by tier.
+func (e *Engine) DatasetRows(ctx context.Context, d *Dataset, domain string, read func(cols []DatasetColumn, rows *sql.Rows) error) error {
+	cat, err := e.DatasetCatalog(ctx)
+	if err != nil {
+		return err
+	}
+	q, cols, err := e.compiler().dataset(d, domain, cat)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	err = func() error {
+		rows, err := e.db.QueryContext(ctx, q.SQL, q.Args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		if err := read(cols, rows); err != nil {
+			return err
+		}
+		return rows.Err()
+	}()
+	e.log.DebugContext(ctx, "cohort query", "op", "dataset_rows", "duration", time.Since(start))
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return fmt.Errorf("cohort: dataset rows: %w", ctxErr)
+		}
+		return fmt.Errorf("cohort: dataset rows: %w", err)
+	}
+	return nil
+}
