@@ -225,6 +225,25 @@ type ParticipantQuery struct {
 // Participants returns the participants of the review that q selects, by
 // person id, with their annotations.
 func (s *Store) Participants(ctx context.Context, workspaceID, reviewID string, q ParticipantQuery) ([]Participant, error) {
+	return s.participants(ctx, workspaceID, reviewID, q, nil)
+}
+
+// Participant returns the participant personID of the review with their
+// annotations, or ErrNotFound when the person is not in the review: what
+// decides whether a reviewer may see the person's data.
+func (s *Store) Participant(ctx context.Context, workspaceID, reviewID string, personID int64) (Participant, error) {
+	ps, err := s.participants(ctx, workspaceID, reviewID, ParticipantQuery{}, &personID)
+	if err != nil {
+		return Participant{}, err
+	}
+	if len(ps) == 0 {
+		return Participant{}, fmt.Errorf("%w: participant %d in review %s", ErrNotFound, personID, reviewID)
+	}
+	return ps[0], nil
+}
+
+// participants selects as q says, and only the person when not nil.
+func (s *Store) participants(ctx context.Context, workspaceID, reviewID string, q ParticipantQuery, person *int64) ([]Participant, error) {
 	if q.Status != "" && !q.Status.valid() {
 		return nil, fmt.Errorf("%w: review status %q", ErrInvalid, q.Status)
 	}
@@ -241,6 +260,10 @@ func (s *Store) Participants(ctx context.Context, workspaceID, reviewID string, 
 		if q.Status != "" {
 			query += " AND status = ?"
 			args = append(args, string(q.Status))
+		}
+		if person != nil {
+			query += " AND person_id = ?"
+			args = append(args, *person)
 		}
 		query += " ORDER BY person_id"
 		if q.Limit > 0 {

@@ -89,6 +89,14 @@ func TestReview(t *testing.T) {
 		f.fields[DateField].ID: json.RawMessage(`"2025-12-31"`), f.fields[BooleanField].ID: json.RawMessage(`true`)}}
 	assert.Equal(t, []Participant{second, included}, ps, "a page, by person id")
 
+	one, err := s.Participant(ctx, f.w.ID, f.review.ID, 30)
+	require.NoError(t, err)
+	assert.Equal(t, included, one)
+	_, err = s.Participant(ctx, f.w.ID, f.review.ID, 31)
+	assert.ErrorIs(t, err, ErrNotFound, "a person not in the review")
+	_, err = s.Participant(ctx, f.w.ID, "r_none", 30)
+	assert.ErrorIs(t, err, ErrNotFound, "a review not in the workspace")
+
 	// Everything is there after reopening.
 	all, err := s.Participants(ctx, f.w.ID, f.review.ID, ParticipantQuery{})
 	require.NoError(t, err)
