@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,40 +12,147 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cdr/synth"
+	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/internal/store"
 )
 
 const (
 	demoPersons = 10000
 	demoSeed    = 1
+	// demoTokensFile, in the demo's data directory, holds the plaintext
+	// tokens of the demo users: the store keeps only their hashes.
+	demoTokensFile = "demo-tokens.json"
+	// demoTokenTTL is how long a demo token is issued for; one that would
+	// expire within demoTokenMargin is issued anew.
+	demoTokenTTL    = 90 * 24 * time.Hour
+	demoTokenMargin = 24 * time.Hour
+	demoWorkspace   = "Demo workspace"
+	// demoCondition names the standard condition concept of the example
+	// cohort and concept set: with its descendants, about one synthetic
+	// person in eight has it.
+	demoCondition = "Diabetes mellitus"
 )
 
-func runDemo(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "demo", "demo [--cdr DIR]\n\nGenerates a 10,000-person synthetic CDR on first run, indexes it and prints a summary.\nLater runs reuse it.")
-	dir := fs.String("cdr", "", "where the demo CDR lives (default: the user cache folder)")
+// demoUsers are the users the demo makes: an administrator, a researcher
+// with every registered-tier step done, and one who has done only some.
+var demoUsers = struct{ admin, researcher, pending demoUser }{
+	admin:      demoUser{email: "admin@workbench.test", name: "Demo Administrator", admin: true},
+	researcher: demoUser{email: "researcher@workbench.test", name: "Demo Researcher", steps: registeredSteps()},
+	pending:    demoUser{email: "pending@workbench.test", name: "Demo Pending Researcher", steps: []access.Requirement{access.Profile, access.EthicsTraining}},
+}
+
+// demoUser is a user of the demo and the access steps recorded for them.
+type demoUser struct {
+	email, name string
+	admin       bool
+	steps       []access.Requirement
+}
+
+// registeredSteps are the steps that give the registered tier, approval
+// last.
+func registeredSteps() []access.Requirement {
+	var out []access.Requirement
+	for _, r := range access.Requirements() {
+		if r.Tier() == access.Registered {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// demoTokens is the content of demoTokensFile.
+type demoTokens struct {
+	Admin      string `json:"admin"`
+	Researcher string `json:"researcher"`
+	Pending    string `json:"pending"`
+}
+
+// demoState is what the demo made in the state store.
+type demoState struct {
+	admin, researcher, pending access.User
+	workspace                  store.Workspace
+	cohort                     store.Cohort
+}
+
+func runDemo(ctx context.Context, e env, args []string) (err error) {
+	fs := newFlags(e, "demo", "demo [--data DIR] [--addr HOST:PORT] [--timeout D] [--memory-limit M]\n\n"+
+		"Serves a working workbench over a 10,000-person synthetic CDR with three users: an\n"+
+		"administrator, an approved researcher who owns a workspace holding an example cohort,\n"+
+		"and a researcher who has not finished the access steps. Their bearer tokens are in\n"+
+		"DIR/"+demoTokensFile+". The first run generates and indexes the CDR (DIR/cdr) and makes\n"+
+		"the state (DIR/"+store.FileName+"); later runs reuse both, and the tokens while they are\n"+
+		"valid. Serves until interrupted (SIGINT, SIGTERM), then shuts down gracefully.")
+	data := fs.String("data", "", "the demo's data directory (default: workbench/demo in the user cache folder)")
+	sf := addServeFlags(fs)
 	if _, err := parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	if *dir == "" {
+	if err := sf.check("demo"); err != nil {
+		return err
+	}
+	if *data == "" {
 		cache, err := os.UserCacheDir()
 		if err != nil {
 			cache = os.TempDir()
 		}
-		*dir = filepath.Join(cache, "workbench", fmt.Sprintf("demo-cdr-%d-seed%d", demoPersons, demoSeed))
+		*data = filepath.Join(cache, "workbench", "demo")
 	}
+	dir := filepath.Join(*data, "cdr")
+	if err := demoCDR(ctx, e, dir); err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, *data, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer closeStore(st, &err)
+	c, eng, err := openEngine(ctx, dir, sf.cdrOptions())
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	now := time.Now()
+	ds, err := makeDemoState(ctx, st, eng, now)
+	if err != nil {
+		return err
+	}
+	tokensPath := filepath.Join(*data, demoTokensFile)
+	renewed, err := demoTokenFile(ctx, st, tokensPath, ds, now)
+	if err != nil {
+		return err
+	}
+	return serveAPI(ctx, e, sf, dir, c, eng, st, func(url string) {
+		if renewed {
+			fmt.Fprintf(e.stdout, "new tokens of the demo users (admin, researcher, pending) written to %s\n", tokensPath)
+		} else {
+			fmt.Fprintf(e.stdout, "tokens of the demo users (admin, researcher, pending): %s\n", tokensPath)
+		}
+		fmt.Fprintf(e.stdout, "the researcher's workspace %q (%s) holds the cohort %q (%s); count it:\n",
+			ds.workspace.Name, ds.workspace.ID, ds.cohort.Name, ds.cohort.ID)
+		fmt.Fprintf(e.stdout, "  TOKEN=$(sed -n 's/.*\"researcher\": \"\\(.*\\)\".*/\\1/p' %s)\n", tokensPath)
+		fmt.Fprintf(e.stdout, "  curl -H \"Authorization: Bearer $TOKEN\" %s/v1/workspaces/%s/cohorts/%s/count\n", url, ds.workspace.ID, ds.cohort.ID)
+		fmt.Fprintf(e.stdout, "public totals need no token: curl %s/v1/public/totals\n", url)
+	})
+}
+
+// demoCDR generates the demo CDR in dir unless it exists, indexes it
+// unless its index is current, and prints a summary.
+func demoCDR(ctx context.Context, e env, dir string) error {
 	bar := newProgress(e.stderr)
 	defer bar.done()
-	if _, err := os.Stat(*dir); errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintf(e.stdout, "generating a %d-person synthetic CDR in %s\n", demoPersons, *dir)
-		if _, err := synth.Generate(ctx, *dir, synth.Options{Persons: demoPersons, Seed: demoSeed, Progress: bar.update}); err != nil {
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(e.stdout, "generating a %d-person synthetic CDR in %s\n", demoPersons, dir)
+		if _, err := synth.Generate(ctx, dir, synth.Options{Persons: demoPersons, Seed: demoSeed, Progress: bar.update}); err != nil {
 			return err
 		}
 	}
 	// A demo CDR indexed by an older version is indexed again.
 	var info cdr.IndexInfo
 	indexed := false
-	c, err := cdr.Open(ctx, *dir, cdr.Options{})
+	c, err := cdr.Open(ctx, dir, cdr.Options{})
 	switch {
 	case errors.Is(err, cdr.ErrIndexStale):
 	case err != nil:
@@ -55,14 +163,14 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	}
 	if !indexed {
 		start := time.Now()
-		if info, err = cdr.Index(ctx, *dir, cdr.IndexOptions{Progress: bar.update}); err != nil {
+		if info, err = cdr.Index(ctx, dir, cdr.IndexOptions{Progress: bar.update}); err != nil {
 			return err
 		}
 		bar.done()
-		printIndex(e.stdout, *dir, info, time.Since(start))
+		printIndex(e.stdout, dir, info, time.Since(start))
 	}
 	bar.done()
-	return demoSummary(ctx, e.stdout, *dir)
+	return demoSummary(ctx, e.stdout, dir)
 }
 
 // demoSummary prints what the demo CDR holds, read from its index.
@@ -83,7 +191,212 @@ func demoSummary(ctx context.Context, w io.Writer, dir string) error {
 	for _, d := range counts {
 		fmt.Fprintf(w, "%-22s %12d %10d\n", d.Domain, d.Events, d.Persons)
 	}
+	fmt.Fprintln(w)
 	return nil
+}
+
+// makeDemoState makes, or finds from an earlier run, the demo users with
+// their steps and the researcher's workspace with the example cohort and
+// concept set. Steps that are missing or expired at now are recorded
+// again, so a demo started a year later still has an approved researcher.
+func makeDemoState(ctx context.Context, st *store.Store, eng *cohort.Engine, now time.Time) (demoState, error) {
+	var ds demoState
+	var err error
+	for _, u := range []struct {
+		spec demoUser
+		out  *access.User
+	}{{demoUsers.admin, &ds.admin}, {demoUsers.researcher, &ds.researcher}, {demoUsers.pending, &ds.pending}} {
+		if *u.out, err = u.spec.make(ctx, st, now); err != nil {
+			return ds, err
+		}
+	}
+	if ds.workspace, err = demoWorkspaceOf(ctx, st, ds.researcher, ds.pending); err != nil {
+		return ds, err
+	}
+	cohorts, err := st.ListCohorts(ctx, ds.workspace.ID)
+	if err != nil {
+		return ds, err
+	}
+	if i := slices.IndexFunc(cohorts, func(c store.Cohort) bool { return c.Name == demoCondition }); i >= 0 {
+		ds.cohort = cohorts[i]
+		return ds, nil
+	}
+	concept, err := demoConcept(ctx, eng)
+	if err != nil {
+		return ds, err
+	}
+	def := &cohort.Definition{Includes: []cohort.Group{{
+		ID: "includes_1",
+		Items: []cohort.Item{{
+			ID:   "items_1",
+			Type: cohort.DomainCondition,
+			Parameters: []cohort.Parameter{{
+				ParameterID: "param1", Name: concept.Name, Domain: cohort.DomainCondition,
+				Type: cohort.CriteriaType(concept.VocabularyID), Group: true, Standard: true, ConceptID: concept.ID,
+			}},
+		}},
+	}}}
+	if err := def.Validate(); err != nil {
+		return ds, fmt.Errorf("demo: the example cohort: %w", err)
+	}
+	defJSON, err := def.MarshalJSON()
+	if err != nil {
+		return ds, err
+	}
+	set := &cohort.ConceptSet{Name: demoCondition, Items: []cohort.ConceptSetItem{{ConceptID: concept.ID, IncludeDescendants: true}}}
+	setJSON, err := set.MarshalJSON()
+	if err != nil {
+		return ds, err
+	}
+	// An earlier run may have saved the set and stopped before the cohort.
+	if _, err := st.CreateConceptSet(ctx, ds.researcher.ID, store.ConceptSet{
+		WorkspaceID: ds.workspace.ID, Name: demoCondition,
+		Description: concept.Name + " and every descendant concept", Definition: setJSON,
+	}); err != nil && !errors.Is(err, store.ErrConflict) {
+		return ds, err
+	}
+	ds.cohort, err = st.CreateCohort(ctx, ds.researcher.ID, store.Cohort{
+		WorkspaceID: ds.workspace.ID, Name: demoCondition,
+		Description: "Persons with a condition of " + concept.Name + " or any of its descendants", Definition: defJSON,
+	})
+	return ds, err
+}
+
+// make finds the user by email or adds them, and records the steps of
+// theirs that are missing at now, as the CLI's 'user complete' and 'user
+// approve' would, audited alike.
+func (d demoUser) make(ctx context.Context, st *store.Store, now time.Time) (access.User, error) {
+	u, err := st.UserByEmail(ctx, d.email)
+	if errors.Is(err, store.ErrNotFound) {
+		u, err = st.AddUser(ctx, access.User{Email: d.email, Name: d.name, Admin: d.admin})
+	}
+	if err != nil {
+		return u, err
+	}
+	recs, err := st.Records(ctx, u.ID)
+	if err != nil {
+		return u, err
+	}
+	var policy access.Policy
+	for _, step := range policy.Status(&u, recs, now).Steps {
+		if step.State == access.StepDone || !slices.Contains(d.steps, step.Kind) {
+			continue
+		}
+		rec := access.Record{UserID: u.ID, Kind: step.Kind, CompletedAt: now}
+		action := access.CompleteStep
+		switch step.Kind {
+		case access.CodeOfConduct:
+			rec.Version = policy.ConductVersion()
+		case access.Approval:
+			rec.By, action = cliActor, access.ApproveUser
+		}
+		if _, err := st.PutRecord(ctx, rec); err != nil {
+			return u, err
+		}
+		if err := st.AppendAudit(ctx, access.AuditRecord{Time: now, UserID: cliActor, Action: action, Object: u.ID, Allowed: true}); err != nil {
+			return u, err
+		}
+	}
+	return u, nil
+}
+
+// demoWorkspaceOf is the demo workspace the researcher owns. When absent
+// it is created and shared with the reader, whose requests the access
+// steps then refuse (403) rather than the missing role (404).
+func demoWorkspaceOf(ctx context.Context, st *store.Store, researcher, reader access.User) (store.Workspace, error) {
+	ms, err := st.ListWorkspaces(ctx, researcher.ID)
+	if err != nil {
+		return store.Workspace{}, err
+	}
+	for _, m := range ms {
+		if m.Name == demoWorkspace && m.Role == access.Owner {
+			return m.Workspace, nil
+		}
+	}
+	ws, err := st.CreateWorkspace(ctx, researcher.ID, store.Workspace{
+		Name:            demoWorkspace,
+		Description:     "The demo's example workspace over the synthetic CDR.",
+		ResearchPurpose: "Trying the workbench: cohorts, concept sets, datasets and notebooks over synthetic data.",
+		Tier:            access.Registered,
+	})
+	if err != nil {
+		return ws, err
+	}
+	return ws, st.SetRole(ctx, ws.ID, reader.ID, access.Reader)
+}
+
+// demoConcept finds the standard condition concept named demoCondition in
+// the CDR's vocabulary: by name rather than id, so that the demo says what
+// it means and fails clearly on a vocabulary without it.
+func demoConcept(ctx context.Context, eng *cohort.Engine) (cohort.Concept, error) {
+	standard := true
+	found, err := eng.SearchConcepts(ctx, cohort.ConceptSearch{Query: demoCondition, Domain: "Condition", Standard: &standard})
+	if err != nil {
+		return cohort.Concept{}, err
+	}
+	for _, c := range found {
+		if c.Name == demoCondition {
+			return c, nil
+		}
+	}
+	return cohort.Concept{}, fmt.Errorf("demo: the CDR has no standard condition concept named %q", demoCondition)
+}
+
+// demoTokenFile makes sure the file at path holds a token of each demo
+// user that is valid for at least demoTokenMargin after now: it keeps the
+// tokens there that are, issues the others anew, and rewrites the file
+// (mode 0600) when it issued any. It reports whether it did.
+func demoTokenFile(ctx context.Context, st *store.Store, path string, ds demoState, now time.Time) (bool, error) {
+	var toks demoTokens
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return false, err
+	default:
+		// A file that does not parse gets new tokens, like one that is absent.
+		if json.Unmarshal(b, &toks) != nil {
+			toks = demoTokens{}
+		}
+	}
+	renewed := false
+	for _, t := range []struct {
+		tok  *string
+		user access.User
+	}{{&toks.Admin, ds.admin}, {&toks.Researcher, ds.researcher}, {&toks.Pending, ds.pending}} {
+		if *t.tok != "" {
+			u, err := st.Authenticate(ctx, *t.tok, now.Add(demoTokenMargin))
+			if (err == nil || errors.Is(err, access.ErrDisabled)) && u.ID == t.user.ID {
+				continue
+			}
+		}
+		if *t.tok, _, err = st.CreateToken(ctx, t.user.ID, demoTokenTTL, now); err != nil {
+			return false, err
+		}
+		renewed = true
+	}
+	if !renewed {
+		return false, nil
+	}
+	return true, writePrivate(path, toks)
+}
+
+// writePrivate writes v as indented JSON to path, readable by the owner
+// only, through a temporary file so that the file is never half written.
+func writePrivate(path string, v any) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	err = writeJSON(f, v)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
 
 // printRows prints a table -> row count map sorted by table.

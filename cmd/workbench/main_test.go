@@ -127,23 +127,3 @@ func writeDuplicatePersons(t *testing.T) string {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "person.csv"), []byte(csv), 0o644))
 	return dir
 }
-
-// TestDemo runs the README's first command: a fresh demo CDR is generated
-// and indexed, and a second run reuses it.
-func TestDemo(t *testing.T) {
-	if testing.Short() {
-		t.Skip("generates a 10,000-person CDR")
-	}
-	dir := filepath.Join(t.TempDir(), "demo")
-	code, stdout, stderr := runCLI(t, "demo", "--cdr", dir)
-	require.Equal(t, exitOK, code, stderr)
-	assert.Contains(t, stdout, "generating a 10000-person synthetic CDR")
-	assert.Contains(t, stdout, "10000 persons")
-	assert.Contains(t, stdout, "PHYSICAL_MEASUREMENT")
-
-	code, stdout, stderr = runCLI(t, "demo", "--cdr", dir)
-	require.Equal(t, exitOK, code, stderr)
-	assert.NotContains(t, stdout, "generating", "the second run reuses the CDR")
-	assert.NotContains(t, stdout, "indexed "+dir, "and its index")
-	assert.Contains(t, stdout, "10000 persons")
-}

@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
+	"time"
 
 	"github.com/openworkbench/workbench/cdr"
+	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/server"
 )
 
@@ -16,40 +20,72 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 		"the data directory, until interrupted (SIGINT, SIGTERM), then shuts down gracefully.")
 	data := dataFlag(fs)
 	dir := fs.String("cdr", "", "folder of the indexed CDR (required)")
-	addr := fs.String("addr", server.DefaultAddr, "address to listen on; port 0 picks a free one")
-	timeout := fs.Duration("timeout", server.DefaultTimeout, "longest a request may take; its query is cancelled then")
-	memory := fs.String("memory-limit", "", "DuckDB memory limit of the CDR (\"4GB\"); empty: DuckDB's default")
+	sf := addServeFlags(fs)
 	if _, err := parse(fs, args, 0, 0); err != nil {
 		return err
 	}
 	if *dir == "" {
 		return usagef("serve: --cdr is required")
 	}
-	if *timeout <= 0 {
-		return usagef("serve: --timeout %s: want a positive duration", *timeout)
+	if err := sf.check("serve"); err != nil {
+		return err
 	}
 	st, err := openStore(ctx, "serve", *data)
 	if err != nil {
 		return err
 	}
 	defer closeStore(st, &err)
-	c, eng, err := openEngine(ctx, *dir, cdr.Options{MemoryLimit: *memory})
+	c, eng, err := openEngine(ctx, *dir, sf.cdrOptions())
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	info, _ := c.Index()
+	return serveAPI(ctx, e, sf, *dir, c, eng, st, nil)
+}
 
+// serveFlags are the flags of serving the API, which serve and demo share.
+type serveFlags struct {
+	addr    *string
+	timeout *time.Duration
+	memory  *string
+}
+
+func addServeFlags(fs *flag.FlagSet) serveFlags {
+	return serveFlags{
+		addr:    fs.String("addr", server.DefaultAddr, "address to listen on; port 0 picks a free one"),
+		timeout: fs.Duration("timeout", server.DefaultTimeout, "longest a request may take; its query is cancelled then"),
+		memory:  fs.String("memory-limit", "", "DuckDB memory limit of the CDR (\"4GB\"); empty: DuckDB's default"),
+	}
+}
+
+func (f serveFlags) check(cmd string) error {
+	if *f.timeout <= 0 {
+		return usagef("%s: --timeout %s: want a positive duration", cmd, *f.timeout)
+	}
+	return nil
+}
+
+func (f serveFlags) cdrOptions() cdr.Options { return cdr.Options{MemoryLimit: *f.memory} }
+
+// serveAPI serves the HTTP API over the open CDR dir and state store until
+// ctx ends. Once it listens it prints the URL, from the listener so that
+// port 0 shows the port taken, and calls ready with it when not nil.
+func serveAPI(ctx context.Context, e env, f serveFlags, dir string, c *cdr.CDR, eng *cohort.Engine, st *store.Store, ready func(url string)) error {
+	info, _ := c.Index()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	srv, err := server.New(server.Config{Addr: *addr, Timeout: *timeout, Logger: log},
+	srv, err := server.New(server.Config{Addr: *f.addr, Timeout: *f.timeout, Logger: log},
 		server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info})
 	if err != nil {
 		return err
 	}
-	l, err := net.Listen("tcp", *addr)
+	l, err := net.Listen("tcp", *f.addr)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "workbench: serving %s (CDR %s, %d persons) on http://%s\n", *dir, info.VersionID, info.Persons, l.Addr())
+	url := "http://" + l.Addr().String()
+	fmt.Fprintf(e.stdout, "workbench: serving %s (CDR %s, %d persons) on %s\n", dir, info.VersionID, info.Persons, url)
+	if ready != nil {
+		ready(url)
+	}
 	return srv.Serve(ctx, l)
 }

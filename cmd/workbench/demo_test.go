@@ -1,0 +1,283 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/cdr"
+	"github.com/openworkbench/workbench/internal/store"
+)
+
+// startDemo runs 'workbench demo' on the data directory, on a free port,
+// until the test calls stop, which returns its exit status. It returns
+// once the demo serves, with its URL and output.
+func startDemo(t *testing.T, data string) (url string, stdout *syncBuffer, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout = &syncBuffer{}
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "--data", data, "--addr", "127.0.0.1:0"}, stdout, &stderr)
+	}()
+	urlRE := regexp.MustCompile(`serving .* on (http://127\.0\.0\.1:\d+)`)
+	require.Eventually(t, func() bool {
+		if m := urlRE.FindStringSubmatch(stdout.String()); m != nil {
+			url = m[1]
+			return true
+		}
+		select {
+		case code := <-done:
+			done <- code
+			return true
+		default:
+			return false
+		}
+	}, 5*time.Minute, 50*time.Millisecond)
+	require.NotEmpty(t, url, "the demo stopped before serving\nstdout: %s\nstderr: %s", stdout.String(), stderr.String())
+	stopped := false
+	stop = func() int {
+		if !stopped {
+			stopped = true
+			cancel()
+		}
+		code := <-done
+		done <- code
+		return code
+	}
+	t.Cleanup(func() { stop() })
+	return url, stdout, stop
+}
+
+// call sends a request with the bearer token (none when empty), decodes
+// a JSON answer into out when not nil, and returns the status.
+func call(t *testing.T, method, url, token string, out any) int {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	require.NoError(t, err)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	if out != nil && res.StatusCode == http.StatusOK {
+		require.NoError(t, json.NewDecoder(res.Body).Decode(out))
+	}
+	return res.StatusCode
+}
+
+func readDemoTokens(t *testing.T, path string) demoTokens {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var toks demoTokens
+	require.NoError(t, json.Unmarshal(b, &toks))
+	return toks
+}
+
+// demoCohortPath finds, as the researcher, the demo workspace and its
+// example cohort, and returns the cohort's URL path.
+func demoCohortPath(t *testing.T, url, token string) string {
+	t.Helper()
+	var wss []store.Membership
+	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+"/v1/workspaces", token, &wss))
+	require.Len(t, wss, 1, "one demo workspace, also after a second run")
+	assert.Equal(t, demoWorkspace, wss[0].Name)
+	var cohorts []store.Cohort
+	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+"/v1/workspaces/"+wss[0].ID+"/cohorts", token, &cohorts))
+	require.Len(t, cohorts, 1)
+	assert.Equal(t, demoCondition, cohorts[0].Name)
+	return "/v1/workspaces/" + wss[0].ID + "/cohorts/" + cohorts[0].ID
+}
+
+// demoConceptPersons is the number of persons with an event of the demo
+// condition or a descendant, from the index's concept counts: what the
+// example cohort must count, found apart from the cohort compiler.
+func demoConceptPersons(t *testing.T, dir string) int64 {
+	t.Helper()
+	c, eng, err := openEngine(context.Background(), dir, cdr.Options{})
+	require.NoError(t, err)
+	defer c.Close()
+	concept, err := demoConcept(context.Background(), eng)
+	require.NoError(t, err)
+	return concept.RollupPersonCount
+}
+
+// TestDemo runs the README's first command on a fresh data directory:
+// a served workbench whose three users get what their access allows, and
+// a second run that reuses the CDR, the state and the tokens.
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a 10,000-person CDR")
+	}
+	data := filepath.Join(t.TempDir(), "demo")
+	tokensPath := filepath.Join(data, demoTokensFile)
+
+	url, stdout, stop := startDemo(t, data)
+	out := stdout.String()
+	assert.Contains(t, out, "generating a 10000-person synthetic CDR")
+	assert.Contains(t, out, "10000 persons")
+	assert.Contains(t, out, "PHYSICAL_MEASUREMENT")
+	assert.Contains(t, out, "new tokens of the demo users (admin, researcher, pending) written to "+tokensPath)
+
+	fi, err := os.Stat(tokensPath)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "the tokens are secrets")
+	first, err := os.ReadFile(tokensPath)
+	require.NoError(t, err)
+	toks := readDemoTokens(t, tokensPath)
+	for name, tok := range map[string]string{"admin": toks.Admin, "researcher": toks.Researcher, "pending": toks.Pending} {
+		assert.Regexp(t, "^"+store.TokenPrefix, tok, name)
+	}
+
+	cohortPath := demoCohortPath(t, url, toks.Researcher)
+	assert.Contains(t, out, "curl -H \"Authorization: Bearer $TOKEN\" "+url+cohortPath+"/count")
+	want := demoConceptPersons(t, filepath.Join(data, "cdr"))
+	require.Greater(t, want, int64(500), "the example cohort is sizable")
+
+	var count struct{ Count int64 }
+	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+cohortPath+"/count", toks.Researcher, &count))
+	assert.Equal(t, want, count.Count)
+	var users []struct{ User struct{ Email string } }
+	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+"/v1/admin/users", toks.Admin, &users))
+	var emails []string
+	for _, u := range users {
+		emails = append(emails, u.User.Email)
+	}
+	assert.ElementsMatch(t, []string{demoUsers.admin.email, demoUsers.researcher.email, demoUsers.pending.email}, emails)
+	var totals struct{ Count int64 }
+	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+"/v1/public/totals", "", &totals))
+	assert.Equal(t, int64(demoPersons), totals.Count)
+
+	tests := []struct {
+		name, token, path string
+		status            int
+	}{
+		{"researcher demographics", toks.Researcher, cohortPath + "/demographics", http.StatusOK},
+		{"pending reader refused by the access steps", toks.Pending, cohortPath + "/count", http.StatusForbidden},
+		{"pending sees own status", toks.Pending, "/v1/me", http.StatusOK},
+		{"admin without the steps sees no rows", toks.Admin, cohortPath + "/count", http.StatusNotFound},
+		{"researcher is no administrator", toks.Researcher, "/v1/admin/users", http.StatusForbidden},
+		{"no token", "", cohortPath + "/count", http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.status, call(t, http.MethodGet, url+tt.path, tt.token, nil))
+		})
+	}
+	require.Equal(t, exitOK, stop())
+
+	url, stdout, stop = startDemo(t, data)
+	out = stdout.String()
+	assert.NotContains(t, out, "generating", "the second run reuses the CDR")
+	assert.NotContains(t, out, "indexed "+data, "and its index")
+	assert.Contains(t, out, "tokens of the demo users (admin, researcher, pending): "+tokensPath)
+	again, err := os.ReadFile(tokensPath)
+	require.NoError(t, err)
+	assert.Equal(t, string(first), string(again), "and the tokens")
+	assert.Equal(t, cohortPath, demoCohortPath(t, url, toks.Researcher), "and the state")
+	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+cohortPath+"/count", toks.Researcher, &count))
+	assert.Equal(t, want, count.Count)
+	require.Equal(t, exitOK, stop())
+}
+
+// TestDemoTokenExpiry checks that tokens about to expire are issued anew,
+// the file rewritten, and valid ones kept.
+func TestDemoTokenExpiry(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	st, err := store.Open(ctx, data, store.Options{})
+	require.NoError(t, err)
+	defer st.Close()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	var ds demoState
+	for _, u := range []struct {
+		spec demoUser
+		out  *access.User
+	}{{demoUsers.admin, &ds.admin}, {demoUsers.researcher, &ds.researcher}, {demoUsers.pending, &ds.pending}} {
+		*u.out, err = u.spec.make(ctx, st, now)
+		require.NoError(t, err)
+	}
+	path := filepath.Join(data, demoTokensFile)
+
+	tests := []struct {
+		name    string
+		now     time.Time
+		renewed bool
+	}{
+		{"first issue", now, true},
+		{"still valid", now.Add(demoTokenTTL - demoTokenMargin - time.Minute), false},
+		{"about to expire", now.Add(demoTokenTTL - demoTokenMargin + time.Minute), true},
+		{"renewed ones kept", now.Add(demoTokenTTL), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before, _ := os.ReadFile(path)
+			renewed, err := demoTokenFile(ctx, st, path, ds, tt.now)
+			require.NoError(t, err)
+			assert.Equal(t, tt.renewed, renewed)
+			after := readDemoTokens(t, path)
+			raw, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.Equal(t, !tt.renewed, string(before) == string(raw))
+			for tok, user := range map[string]string{after.Admin: ds.admin.ID, after.Researcher: ds.researcher.ID, after.Pending: ds.pending.ID} {
+				u, err := st.Authenticate(ctx, tok, tt.now)
+				require.NoError(t, err)
+				assert.Equal(t, user, u.ID)
+			}
+		})
+	}
+}
+
+// TestDemoSteps checks the access the demo users get: the researcher is
+// registered, the pending user and the administrator are not.
+func TestDemoSteps(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir(), store.Options{})
+	require.NoError(t, err)
+	defer st.Close()
+	now := time.Now()
+	tests := []struct {
+		name string
+		user demoUser
+		tier access.Tier
+	}{
+		{"admin", demoUsers.admin, access.Public},
+		{"researcher", demoUsers.researcher, access.Registered},
+		{"pending", demoUsers.pending, access.Public},
+	}
+	var policy access.Policy
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, err := tt.user.make(ctx, st, now)
+			require.NoError(t, err)
+			again, err := tt.user.make(ctx, st, now)
+			require.NoError(t, err)
+			assert.Equal(t, u.ID, again.ID, "a second run finds the user")
+			recs, err := st.Records(ctx, u.ID)
+			require.NoError(t, err)
+			assert.Len(t, recs, len(tt.user.steps), "a second run records nothing new")
+			assert.Equal(t, tt.tier, policy.Status(&u, recs, now).Tier)
+			assert.Equal(t, tt.user.admin, u.Admin)
+		})
+	}
+	t.Run("a year later", func(t *testing.T) {
+		later := now.Add(400 * 24 * time.Hour)
+		u, err := demoUsers.researcher.make(ctx, st, later)
+		require.NoError(t, err)
+		recs, err := st.Records(ctx, u.ID)
+		require.NoError(t, err)
+		assert.Equal(t, access.Registered, policy.Status(&u, recs, later).Tier, "expired steps are recorded again")
+	})
+}
