@@ -1,0 +1,293 @@
+// Package examples_test builds the example programs and the workbench
+// command, and runs them, and the example notebook, against the GiBleed
+// test CDR and a live server on 127.0.0.1:0.
+package examples_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openworkbench/workbench/internal/testcdr"
+)
+
+// binDir holds the programs built once for every test.
+var binDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "workbench-examples-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	testcdr.Cleanup()
+	os.Exit(code)
+}
+
+var (
+	buildOnce sync.Once
+	buildErr  error
+)
+
+// program returns the path of the built program name (workbench, library,
+// client), building them all on first use with the go command.
+func program(t *testing.T, name string) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and links the programs")
+	}
+	buildOnce.Do(func() {
+		cmd := exec.Command("go", "build", "-o", binDir+string(filepath.Separator),
+			"./cmd/workbench", "./examples/library")
+		cmd.Dir = testcdr.Root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	require.NoError(t, buildErr)
+	return filepath.Join(binDir, name)
+}
+
+// runProgram runs a built program and returns its exit status and output.
+func runProgram(t *testing.T, name string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(program(t, name), args...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if exit := (*exec.ExitError)(nil); err != nil && !errors.As(err, &exit) {
+		require.NoError(t, err)
+	}
+	return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
+}
+
+func TestLibrary(t *testing.T) {
+	dir := testcdr.GiBleed(t)
+	// Counts from shared/data/eunomia-gibleed/GROUND_TRUTH.md.
+	tests := []struct {
+		name  string
+		args  []string
+		code  int
+		wants []string // regular expressions the output must match
+	}{
+		{"wrist fracture", []string{"--cdr", dir, "--condition", "4134304"}, 0,
+			[]string{`cohort: Fracture subluxation of wrist \(4134304\) or a descendant\n`, `\ncount: 442\n`, `\n +all +442 `}},
+		{"osteoporotic fracture", []string{"--cdr", dir, "--condition", "40480160"}, 0,
+			[]string{`\ncount: 56\n`, `\n +all +56 `}},
+		{"every age at the event", []string{"--cdr", dir, "--condition", "4134304", "--min-age", "0"}, 0,
+			[]string{`, at age 0 or older\ncount: 442\n`}},
+		{"no CDR", []string{"--condition", "4134304"}, 1, []string{`--cdr and --condition are required`}},
+		{"unknown concept", []string{"--cdr", dir, "--condition", "1"}, 1, []string{`not found: concept 1\n`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runProgram(t, "library", tt.args...)
+			require.Equal(t, tt.code, code, "stderr: %s", stderr)
+			for _, w := range tt.wants {
+				assert.Regexp(t, w, stdout+stderr)
+			}
+		})
+	}
+}
+
+// server is a live 'workbench serve' over GiBleed with an approved
+// researcher who owns a workspace holding the wrist fracture cohort.
+type server struct {
+	url, token, workspace, cohort string
+}
+
+// startServer makes the researcher with the workbench command as an
+// administrator would, serves, and saves the workspace and cohort over
+// HTTP as the researcher would. The server stops when the test ends.
+func startServer(t *testing.T) server {
+	t.Helper()
+	wb := program(t, "workbench")
+	gibleed := testcdr.GiBleed(t)
+	data := t.TempDir()
+	const email = "researcher@workbench.test"
+	var token string
+	for _, args := range [][]string{
+		{"user", "add", "--email", email, "--name", "Example Researcher"},
+		{"user", "complete", "--email", email, "--step", "profile"},
+		{"user", "complete", "--email", email, "--step", "ethics_training"},
+		{"user", "complete", "--email", email, "--step", "code_of_conduct"},
+		{"user", "approve", "--email", email},
+		{"user", "token", "--email", email},
+	} {
+		code, stdout, stderr := runProgram(t, "workbench", append(args, "--data", data)...)
+		require.Equal(t, 0, code, "%v: %s", args, stderr)
+		token = strings.TrimSpace(stdout)
+	}
+
+	cmd := exec.Command(wb, "serve", "--data", data, "--cdr", gibleed, "--addr", "127.0.0.1:0")
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		assert.NoError(t, cmd.Wait(), "serve ends cleanly on SIGINT: %s", stderr.String())
+	})
+	lines := bufio.NewScanner(out)
+	urlRE := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)$`)
+	s := server{token: token}
+	for s.url == "" && lines.Scan() {
+		if m := urlRE.FindStringSubmatch(lines.Text()); m != nil {
+			s.url = m[1]
+		}
+	}
+	require.NotEmpty(t, s.url, "serve printed no URL: %s", stderr.String())
+	go io.Copy(io.Discard, out)
+
+	var ws struct{ ID string }
+	s.post(t, "/v1/workspaces", `{"name": "Examples"}`, &ws)
+	def, err := os.ReadFile(filepath.Join(testcdr.Root, "cohort", "testdata", "examples", "wrist_fracture.json"))
+	require.NoError(t, err)
+	var c struct{ ID string }
+	s.post(t, "/v1/workspaces/"+ws.ID+"/cohorts", `{"name": "Wrist fracture", "definition": `+string(def)+`}`, &c)
+	s.workspace, s.cohort = ws.ID, c.ID
+	return s
+}
+
+// post sends a JSON body as the researcher and decodes the answer, which
+// must be 201 Created.
+func (s server) post(t *testing.T, path, body string, out any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.url+path, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusCreated, res.StatusCode, "POST %s: %s", path, b)
+	require.NoError(t, json.Unmarshal(b, out))
+}
+
+// get sends a GET as the researcher and decodes the answer, which must be
+// 200 OK.
+func (s server) get(t *testing.T, path string, out any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.url+path, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, res.StatusCode, "GET %s: %s", path, b)
+	require.NoError(t, json.Unmarshal(b, out))
+}
+
+// python is the interpreter that runs the notebook: Debian's, where .ci/run
+// installs Jupyter and the notebook's libraries (a python3 earlier on PATH
+// may lack them); WORKBENCH_PYTHON names another.
+func python(t *testing.T) string {
+	t.Helper()
+	py := os.Getenv("WORKBENCH_PYTHON")
+	if py == "" {
+		py = "/usr/bin/python3"
+	}
+	const modules = "nbconvert, ipykernel, pandas, requests, matplotlib"
+	out, err := exec.Command(py, "-c", "import "+modules).CombinedOutput()
+	if err != nil {
+		msg := fmt.Sprintf("%s cannot import %s (%v: %s); on Debian: apt-get install jupyter-nbconvert python3-ipykernel python3-pandas python3-requests python3-matplotlib",
+			py, modules, err, bytes.TrimSpace(out))
+		if os.Getenv("WORKBENCH_REQUIRE_JUPYTER") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return py
+}
+
+// cellOutputs is what the executed notebook printed and displayed.
+type cellOutputs struct {
+	text  string   // every stream output, in order
+	kinds []string // the MIME types of rich outputs, in order
+}
+
+// executeNotebook runs the notebook with nbconvert in the environment
+// env and returns its outputs.
+func executeNotebook(t *testing.T, py, path string, env ...string) cellOutputs {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := exec.Command(py, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+		"--ExecutePreprocessor.timeout=600", "--output-dir", dir, "--output", "executed.ipynb", path)
+	// The kernel's debugger warns about frozen modules on stderr otherwise.
+	cmd.Env = append(os.Environ(), append(env, "PYDEVD_DISABLE_FILE_VALIDATION=1")...)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "nbconvert: %s", out)
+	b, err := os.ReadFile(filepath.Join(dir, "executed.ipynb"))
+	require.NoError(t, err)
+	var nb struct {
+		Cells []struct {
+			Outputs []struct {
+				OutputType string                     `json:"output_type"`
+				Text       json.RawMessage            `json:"text"`
+				Data       map[string]json.RawMessage `json:"data"`
+			} `json:"outputs"`
+		} `json:"cells"`
+	}
+	require.NoError(t, json.Unmarshal(b, &nb))
+	var res cellOutputs
+	for _, c := range nb.Cells {
+		for _, o := range c.Outputs {
+			if o.OutputType == "stream" {
+				res.text += multiline(t, o.Text)
+			}
+			for kind := range o.Data {
+				res.kinds = append(res.kinds, kind)
+			}
+		}
+	}
+	return res
+}
+
+// multiline reads nbformat's multiline string: a string or a list of them.
+func multiline(t *testing.T, raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var parts []string
+	require.NoError(t, json.Unmarshal(raw, &parts))
+	return strings.Join(parts, "")
+}
+
+func TestNotebook(t *testing.T) {
+	py := python(t)
+	s := startServer(t)
+	var count struct{ Count int64 }
+	s.get(t, "/v1/workspaces/"+s.workspace+"/cohorts/"+s.cohort+"/count", &count)
+	require.Equal(t, int64(442), count.Count)
+
+	out := executeNotebook(t, py, filepath.Join(testcdr.Root, "examples", "notebooks", "cohort_analysis.ipynb"),
+		"WORKBENCH_URL="+s.url, "WORKBENCH_TOKEN="+s.token, "WORKBENCH_WORKSPACE="+s.workspace)
+	assert.Contains(t, out.text, "cohort: Wrist fracture\n")
+	assert.Contains(t, out.text, fmt.Sprintf("count: %d\n", count.Count), "the server's count")
+	assert.Contains(t, out.text, fmt.Sprintf("by sex at birth: %d\n", count.Count), "the breakdown adds up")
+	assert.Contains(t, out.kinds, "image/png", "the demographics chart")
+	assert.Contains(t, out.kinds, "text/html", "the demographics table")
+}
