@@ -59,6 +59,8 @@ func openGiBleed(t *testing.T) (*cdr.CDR, *cohort.Engine, cdr.IndexInfo) {
 type fixture struct {
 	url   string
 	store *store.Store
+	// notebooks is the server's folder of notebooks.
+	notebooks string
 	// Tokens: an approved researcher owning workspace ws, a user who did
 	// only the profile step owning workspace pendingWS, and another
 	// approved researcher owning otherWS.
@@ -78,12 +80,13 @@ func newFixture(t *testing.T, cfg server.Config) *fixture {
 	if cfg.RateLimit == (server.RateLimit{}) {
 		cfg.RateLimit = server.RateLimit{Rate: 1e6, Burst: 1 << 20}
 	}
-	srv, err := server.New(cfg, server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info})
+	notebooks := t.TempDir()
+	srv, err := server.New(cfg, server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info, NotebookDir: notebooks})
 	require.NoError(t, err)
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 
-	f := &fixture{url: hs.URL, store: st}
+	f := &fixture{url: hs.URL, store: st, notebooks: notebooks}
 	admin, err := st.AddUser(ctx, access.User{Email: "admin@example.org", Name: "Admin", Admin: true})
 	require.NoError(t, err)
 	var researcherID string

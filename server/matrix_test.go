@@ -17,6 +17,7 @@ import (
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/notebook"
 	"github.com/openworkbench/workbench/server"
 )
 
@@ -129,11 +130,20 @@ var matrixRoutes = map[string]matrixRoute{
 	"DELETE /v1/workspaces/{ws}/concept-sets/{id}":       {need: writer},
 	"GET /v1/workspaces/{ws}/concept-sets/{id}/concepts": {need: reader},
 
+	"GET /v1/workspaces/{ws}/notebooks":           {need: reader},
+	"POST /v1/workspaces/{ws}/notebooks":          {need: writer, body: body(`{"name": "New", "notebook": ` + matrixNotebook + `}`)},
+	"GET /v1/workspaces/{ws}/notebooks/{name}":    {need: reader},
+	"PUT /v1/workspaces/{ws}/notebooks/{name}":    {need: writer, body: body(matrixNotebook)},
+	"DELETE /v1/workspaces/{ws}/notebooks/{name}": {need: writer},
+
 	"GET /v1/admin/users":               {need: admin},
 	"POST /v1/admin/users/{id}/approve": {need: admin},
 	"POST /v1/admin/users/{id}/disable": {need: admin},
 	"GET /v1/admin/audit":               {need: admin},
 }
+
+// matrixNotebook is a valid .ipynb document.
+const matrixNotebook = `{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}`
 
 // matrixUsers are the users of the matrix, made once per test.
 type matrixUsers struct {
@@ -152,6 +162,7 @@ type world struct {
 	ws         string
 	cohort     string
 	conceptSet string
+	notebook   string
 	// applicant is a user with every self-service step, whom an
 	// administrator may approve or disable.
 	applicant string
@@ -168,6 +179,8 @@ func (w *world) param(method, prev, name string) (string, bool) {
 		return w.cohort, true
 	case "concept-sets/id":
 		return w.conceptSet, true
+	case "notebooks/name":
+		return w.notebook, true
 	case "users/id":
 		return w.applicant, true
 	case "collaborators/email":
@@ -260,7 +273,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 	users := newMatrixUsers(t, f.store)
 	wrist := string(example(t, "wrist_fracture.json"))
-	base := newWorld(t, f.store, users, wrist)
+	base := newWorld(t, f, users, wrist)
 	for _, r := range served {
 		method, tmpl, _ := strings.Cut(r, " ")
 		row := matrixRoutes[r]
@@ -269,7 +282,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				want := c.want[row.need]
 				w := base
 				if want == ok && method != "GET" {
-					w = newWorld(t, f.store, users, wrist)
+					w = newWorld(t, f, users, wrist)
 				}
 				path := w.fill(t, method, tmpl)
 				if r == publicNotSurvey && want == ok {
@@ -368,9 +381,11 @@ func newMatrixUsers(t *testing.T, st *store.Store) *matrixUsers {
 }
 
 // newWorld makes a workspace owned by users.owner, with the roles of
-// matrixCallers, a saved cohort and concept set, and an applicant.
-func newWorld(t *testing.T, st *store.Store, users *matrixUsers, wrist string) *world {
+// matrixCallers, a saved cohort, concept set and notebook, and an
+// applicant.
+func newWorld(t *testing.T, f *fixture, users *matrixUsers, wrist string) *world {
 	t.Helper()
+	st := f.store
 	ctx := context.Background()
 	w := &world{wrist: wrist, users: users}
 	ws, err := st.CreateWorkspace(ctx, users.owner, store.Workspace{Name: "Matrix"})
@@ -394,6 +409,9 @@ func newWorld(t *testing.T, st *store.Store, users *matrixUsers, wrist string) *
 	cs, err := st.CreateConceptSet(ctx, users.owner, store.ConceptSet{WorkspaceID: w.ws, Name: "Fractures", Definition: set})
 	require.NoError(t, err)
 	w.conceptSet = cs.ID
+	w.notebook = "Analysis"
+	_, err = notebook.Files{Root: f.notebooks}.Create(w.ws, w.notebook, notebook.Python3())
+	require.NoError(t, err)
 
 	a, err := st.AddUser(ctx, access.User{Email: "applicant-" + w.ws + "@example.org"})
 	require.NoError(t, err)

@@ -9,6 +9,7 @@ import (
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/notebook"
 )
 
 // The server's own errors: what goes wrong before a service is called.
@@ -45,7 +46,7 @@ func status(err error) int {
 	case errors.Is(err, access.ErrForbidden), errors.Is(err, access.ErrDisabled):
 		return http.StatusForbidden
 	case errors.Is(err, access.ErrNotFound), errors.Is(err, cohort.ErrNotFound),
-		errors.Is(err, store.ErrNotFound), errors.Is(err, errNotFound), errors.Is(err, errNoRoute):
+		errors.Is(err, store.ErrNotFound), errors.Is(err, notebook.ErrNotFound), errors.Is(err, errNotFound), errors.Is(err, errNoRoute):
 		return http.StatusNotFound
 	case errors.Is(err, errMethod):
 		return http.StatusMethodNotAllowed
@@ -54,9 +55,9 @@ func status(err error) int {
 	case errors.Is(err, errMediaType):
 		return http.StatusUnsupportedMediaType
 	case errors.Is(err, cohort.ErrInvalid), errors.Is(err, access.ErrInvalid),
-		errors.Is(err, store.ErrInvalid), errors.Is(err, errBadRequest):
+		errors.Is(err, store.ErrInvalid), errors.Is(err, notebook.ErrInvalid), errors.Is(err, errBadRequest):
 		return http.StatusBadRequest
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, store.ErrConflict), errors.Is(err, notebook.ErrExists):
 		return http.StatusConflict
 	case errors.Is(err, access.ErrRateLimited):
 		return http.StatusTooManyRequests
@@ -83,6 +84,8 @@ func problemOf(err error) problem {
 	}
 	var list cohort.ValidationErrors
 	var one *cohort.ValidationError
+	var nbList notebook.ValidationErrors
+	var nbOne *notebook.ValidationError
 	switch {
 	case errors.As(err, &list):
 		for _, e := range list {
@@ -90,6 +93,12 @@ func problemOf(err error) problem {
 		}
 	case errors.As(err, &one):
 		p.Errors = []fieldError{{Path: one.Path, Message: one.Msg}}
+	case errors.As(err, &nbList):
+		for _, e := range nbList {
+			p.Errors = append(p.Errors, fieldError{Path: e.Path, Message: e.Msg})
+		}
+	case errors.As(err, &nbOne):
+		p.Errors = []fieldError{{Path: nbOne.Path, Message: nbOne.Msg}}
 	}
 	return p
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/notebook"
 )
 
 // Defaults of a Config.
@@ -75,6 +76,11 @@ type Deps struct {
 	Schema *cdr.Schema
 	// Index describes the CDR's index.
 	Index cdr.IndexInfo
+	// NotebookDir is the folder of the workspaces' notebooks, one folder
+	// per workspace holding its .ipynb files (see notebook.Files); the
+	// commands use DATA/notebooks. Empty: the notebook routes answer 404,
+	// saying that this server keeps no notebooks.
+	NotebookDir string
 }
 
 // Server is the HTTP API. Its methods are safe for concurrent use.
@@ -90,6 +96,7 @@ type Server struct {
 	workspaces workspaceService
 	saved      savedService
 	admin      adminService
+	notebooks  notebookService
 	router     *mux.Router
 }
 
@@ -138,6 +145,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		workspaces: workspaceService{gate: g, store: deps.Store},
 		saved:      savedService{gate: g, store: deps.Store, engine: deps.Engine},
 		admin:      adminService{gate: g, store: deps.Store},
+		notebooks:  notebookService{gate: g, store: deps.Store, files: notebook.Files{Root: deps.NotebookDir}},
 	}
 	s.router = s.newRouter()
 	return s, nil

@@ -1,0 +1,56 @@
+package notebook
+
+import (
+	"context"
+	"time"
+
+	"github.com/openworkbench/workbench/access"
+)
+
+// Me is the current user and their access status.
+func (c *Client) Me(ctx context.Context) (Me, error) {
+	var out Me
+	err := c.do(ctx, call{method: "GET", path: []string{"me"}, out: &out})
+	return out, err
+}
+
+// CompleteStep records that the current user completed a self-service
+// step, and is their status after.
+func (c *Client) CompleteStep(ctx context.Context, step access.Requirement) (access.Status, error) {
+	var out access.Status
+	err := c.do(ctx, call{method: "POST", path: []string{"me", "steps", string(step)}, out: &out})
+	return out, err
+}
+
+// Users is every user with their access status (administrators only).
+func (c *Client) Users(ctx context.Context) ([]UserStatus, error) {
+	var out []UserStatus
+	err := c.do(ctx, call{method: "GET", path: []string{"admin", "users"}, out: &out})
+	return out, err
+}
+
+// ApproveUser approves the user id (administrators only); a user with a
+// step missing is refused, naming it.
+func (c *Client) ApproveUser(ctx context.Context, id string) (UserStatus, error) {
+	var out UserStatus
+	err := c.do(ctx, call{method: "POST", path: []string{"admin", "users", id, "approve"}, out: &out})
+	return out, err
+}
+
+// DisableUser disables the user id (administrators only).
+func (c *Client) DisableUser(ctx context.Context, id string) error {
+	return c.do(ctx, call{method: "POST", path: []string{"admin", "users", id, "disable"}})
+}
+
+// Audit is the audit log from since (all of it when zero), of the user
+// userID when not empty (administrators only).
+func (c *Client) Audit(ctx context.Context, since time.Time, userID string) ([]access.AuditRecord, error) {
+	q := map[string][]string{}
+	if !since.IsZero() {
+		q["since"] = []string{since.Format(time.RFC3339)}
+	}
+	set(q, "user", userID)
+	var out []access.AuditRecord
+	err := c.do(ctx, call{method: "GET", path: []string{"admin", "audit"}, query: q, out: &out})
+	return out, err
+}

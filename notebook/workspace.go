@@ -1,0 +1,79 @@
+package notebook
+
+import (
+	"context"
+
+	"github.com/openworkbench/workbench/access"
+)
+
+// Workspaces is the workspaces where the current user holds a role.
+func (c *Client) Workspaces(ctx context.Context) ([]Membership, error) {
+	var out []Membership
+	err := c.do(ctx, call{method: "GET", path: []string{"workspaces"}, out: &out})
+	return out, err
+}
+
+// workspaceBody is what a client chooses of a workspace.
+type workspaceBody struct {
+	Name            string      `json:"name"`
+	Description     string      `json:"description"`
+	ResearchPurpose string      `json:"research_purpose"`
+	Tier            access.Tier `json:"tier,omitempty"`
+}
+
+// CreateWorkspace creates a workspace of w's name, description, research
+// purpose and tier, owned by the current user.
+func (c *Client) CreateWorkspace(ctx context.Context, w Workspace) (Workspace, error) {
+	var out Workspace
+	err := c.do(ctx, call{method: "POST", path: []string{"workspaces"}, out: &out,
+		body: workspaceBody{Name: w.Name, Description: w.Description, ResearchPurpose: w.ResearchPurpose, Tier: w.Tier}})
+	return out, err
+}
+
+// GetWorkspace is the workspace id.
+func (c *Client) GetWorkspace(ctx context.Context, id string) (Workspace, error) {
+	var out Workspace
+	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", id}, out: &out})
+	return out, err
+}
+
+// UpdateWorkspace changes the name, description and research purpose of
+// the workspace w.ID.
+func (c *Client) UpdateWorkspace(ctx context.Context, w Workspace) (Workspace, error) {
+	var out Workspace
+	err := c.do(ctx, call{method: "PATCH", path: []string{"workspaces", w.ID}, out: &out,
+		body: workspaceBody{Name: w.Name, Description: w.Description, ResearchPurpose: w.ResearchPurpose}})
+	return out, err
+}
+
+// DeleteWorkspace deletes the workspace id with everything in it.
+func (c *Client) DeleteWorkspace(ctx context.Context, id string) error {
+	return c.do(ctx, call{method: "DELETE", path: []string{"workspaces", id}})
+}
+
+// Collaborators is everyone with a role in the workspace.
+func (c *Client) Collaborators(ctx context.Context, ws string) ([]Collaborator, error) {
+	var out []Collaborator
+	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "collaborators"}, out: &out})
+	return out, err
+}
+
+// Share gives the user of email the role in the workspace.
+func (c *Client) Share(ctx context.Context, ws, email string, role access.Role) error {
+	return c.do(ctx, call{method: "PUT", path: []string{"workspaces", ws, "collaborators", email},
+		body: map[string]access.Role{"role": role}})
+}
+
+// Unshare takes the role of the user of email in the workspace.
+func (c *Client) Unshare(ctx context.Context, ws, email string) error {
+	return c.do(ctx, call{method: "DELETE", path: []string{"workspaces", ws, "collaborators", email}})
+}
+
+// DuplicateWorkspace copies the workspace with its contents into a new
+// one named name, owned by the current user.
+func (c *Client) DuplicateWorkspace(ctx context.Context, ws, name string) (Workspace, error) {
+	var out Workspace
+	err := c.do(ctx, call{method: "POST", path: []string{"workspaces", ws, "duplicate"}, out: &out,
+		body: map[string]string{"name": name}})
+	return out, err
+}

@@ -1,0 +1,159 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/notebook"
+	"github.com/openworkbench/workbench/server"
+)
+
+// aNotebook is a small valid .ipynb document.
+const aNotebook = `{"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+  "cells": [{"id": "a1", "cell_type": "markdown", "metadata": {}, "source": ["# Title\n", "text"]},
+            {"id": "b2", "cell_type": "code", "metadata": {}, "source": "print(1)", "execution_count": null, "outputs": []}]}`
+
+// savedDataset saves a cohort and a dataset of it in the workspace as the
+// user, straight in the store.
+func savedDataset(t *testing.T, f *fixture, ws, userID, name string) store.Dataset {
+	t.Helper()
+	ctx := context.Background()
+	c, err := f.store.CreateCohort(ctx, userID, store.Cohort{WorkspaceID: ws, Name: "Cohort of " + name, Definition: json.RawMessage(`{"includes":[]}`)})
+	require.NoError(t, err)
+	d, err := f.store.CreateDataset(ctx, userID, store.Dataset{WorkspaceID: ws, Name: name, CohortIDs: []string{c.ID},
+		Columns: map[string][]string{"person": {"person_id"}, "condition": {"person_id", "condition_concept_id"}}})
+	require.NoError(t, err)
+	return d
+}
+
+func TestNotebooks(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	nbs := "/v1/workspaces/" + f.ws + "/notebooks"
+	create := func(name, doc string) string { return fmt.Sprintf(`{"name": %q, "notebook": %s}`, name, doc) }
+	d := savedDataset(t, f, f.ws, f.researcherID, "Visits \"2024\"\nall")
+
+	f.run(t, []step{
+		{name: "empty list", method: "GET", path: nbs, token: f.researcher, want: 200,
+			check: func(t *testing.T, r response) { assert.JSONEq(t, `[]`, string(r.body)) }},
+		{name: "create", method: "POST", path: nbs, token: f.researcher, body: create("Analysis 1", aNotebook), want: 201,
+			check: func(t *testing.T, r response) { assert.Equal(t, "Analysis 1", r.json(t)["name"]) }},
+		{name: "same name is 409", method: "POST", path: nbs, token: f.researcher, body: create("Analysis 1", aNotebook), want: 409},
+		{name: "invalid notebook reports every path", method: "POST", path: nbs, token: f.researcher, want: 400,
+			body: create("Bad", `{"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "cells": [{"cell_type": "code", "source": 1, "metadata": {}, "outputs": []}], "extra": 1}`),
+			check: func(t *testing.T, r response) {
+				var paths []string
+				for _, e := range r.json(t)["errors"].([]any) {
+					paths = append(paths, e.(map[string]any)["path"].(string))
+				}
+				assert.ElementsMatch(t, []string{"notebook.extra", "notebook.cells[0].source", "notebook.cells[0].execution_count"}, paths)
+			}},
+		{name: "neither notebook nor dataset", method: "POST", path: nbs, token: f.researcher, body: `{"name": "x"}`, want: 400},
+		{name: "both notebook and dataset", method: "POST", path: nbs, token: f.researcher, body: `{"name": "x", "dataset_id": "d", "notebook": ` + aNotebook + `}`, want: 400},
+		{name: "starter from a dataset", method: "POST", path: nbs, token: f.researcher, body: fmt.Sprintf(`{"name": "Starter", "dataset_id": %q}`, d.ID), want: 201},
+		{name: "starter of no dataset", method: "POST", path: nbs, token: f.researcher, body: `{"name": "Nothing", "dataset_id": "d_none"}`, want: 404},
+		{name: "list", method: "GET", path: nbs, token: f.researcher, want: 200,
+			check: func(t *testing.T, r response) {
+				var infos []notebook.Info
+				require.NoError(t, json.Unmarshal(r.body, &infos))
+				require.Len(t, infos, 2)
+				assert.Equal(t, "Analysis 1", infos[0].Name)
+				assert.Equal(t, "Starter", infos[1].Name)
+				assert.Positive(t, infos[0].Size)
+			}},
+		{name: "get", method: "GET", path: nbs + "/Analysis%201", token: f.researcher, want: 200,
+			check: func(t *testing.T, r response) {
+				nb, err := notebook.Parse(r.body)
+				require.NoError(t, err)
+				require.Len(t, nb.Cells, 2)
+				assert.Equal(t, "# Title\ntext", nb.Cells[0].Source)
+				assert.Equal(t, "python3", nb.Metadata["kernelspec"].(map[string]any)["name"])
+			}},
+		{name: "starter pulls the dataset", method: "GET", path: nbs + "/Starter", token: f.researcher, want: 200,
+			check: func(t *testing.T, r response) {
+				nb, err := notebook.Parse(r.body)
+				require.NoError(t, err)
+				assert.Contains(t, nb.Cells[1].Source, fmt.Sprintf("DATASET_ID = %q", d.ID))
+			}},
+		{name: "replace", method: "PUT", path: nbs + "/Analysis%201", token: f.researcher, body: aNotebook, want: 200},
+		{name: "replace what does not exist", method: "PUT", path: nbs + "/Nope", token: f.researcher, body: aNotebook, want: 404},
+		{name: "replace with an invalid notebook", method: "PUT", path: nbs + "/Analysis%201", token: f.researcher, body: `{"cells": []}`, want: 400},
+		{name: "no role is 404", method: "GET", path: nbs, token: f.other, want: 404},
+		{name: "share as READER", method: "PUT", path: "/v1/workspaces/" + f.ws + "/collaborators/o@example.org", token: f.researcher, body: `{"role": "READER"}`, want: 204},
+		{name: "reader lists", method: "GET", path: nbs, token: f.other, want: 200},
+		{name: "reader reads", method: "GET", path: nbs + "/Starter", token: f.other, want: 200},
+		{name: "reader may not create", method: "POST", path: nbs, token: f.other, body: create("Mine", aNotebook), want: 403},
+		{name: "reader may not replace", method: "PUT", path: nbs + "/Starter", token: f.other, body: aNotebook, want: 403},
+		{name: "reader may not delete", method: "DELETE", path: nbs + "/Starter", token: f.other, want: 403},
+		{name: "delete", method: "DELETE", path: nbs + "/Starter", token: f.researcher, want: 204},
+		{name: "deleted is 404", method: "GET", path: nbs + "/Starter", token: f.researcher, want: 404},
+		{name: "delete again is 404", method: "DELETE", path: nbs + "/Starter", token: f.researcher, want: 404},
+	})
+
+	file := filepath.Join(f.notebooks, f.ws, "Analysis 1.ipynb")
+	b, err := os.ReadFile(file)
+	require.NoError(t, err, "notebooks are files under the notebook folder, one folder per workspace")
+	_, err = notebook.Parse(b)
+	assert.NoError(t, err)
+}
+
+// TestNotebookNames checks that no name leaves the workspace's folder.
+func TestNotebookNames(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	nbs := "/v1/workspaces/" + f.ws + "/notebooks"
+	bad := []string{"../escape", "..", ".", "a/b", `a\b`, ".hidden", "x.ipynb", "", " lead", "trail ", "nul\x00", "semi;colon", "tab\tname",
+		"../../" + f.otherWS + "/stolen", string(make([]byte, 101))}
+	for _, name := range bad {
+		t.Run(fmt.Sprintf("create %q", name), func(t *testing.T) {
+			body, err := json.Marshal(map[string]any{"name": name, "notebook": json.RawMessage(aNotebook)})
+			require.NoError(t, err)
+			p := requireProblem(t, f.do(t, "POST", nbs, f.researcher, body, ""), http.StatusBadRequest)
+			assert.Equal(t, "name", p["errors"].([]any)[0].(map[string]any)["path"])
+		})
+	}
+	for _, name := range []string{"..%2Fescape", "%2E%2E%5Cescape", "a%5Cb", ".hidden", "x.ipynb"} {
+		t.Run("replace "+name, func(t *testing.T) {
+			r := f.do(t, "PUT", nbs+"/"+name, f.researcher, []byte(aNotebook), "")
+			assert.GreaterOrEqual(t, r.status, 400, "%s", r.body)
+			assert.Less(t, r.status, 500, "%s", r.body)
+		})
+	}
+	// Nothing was written anywhere: not in the workspace's folder, not
+	// beside it.
+	var files []string
+	require.NoError(t, filepath.WalkDir(f.notebooks, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, path)
+		}
+		return err
+	}))
+	assert.Empty(t, files)
+	assert.NoFileExists(t, filepath.Join(filepath.Dir(f.notebooks), "escape.ipynb"))
+}
+
+// TestNotebooksOff: a server without a notebook folder still gates, then
+// says why it has none.
+func TestNotebooksOff(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	_, eng, info := openGiBleed(t)
+	srv, err := server.New(server.Config{}, server.Deps{Engine: eng, Store: f.store, Schema: gibleed.cdr.Schema(), Index: info})
+	require.NoError(t, err)
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	off := *f
+	off.url = hs.URL
+	nbs := "/v1/workspaces/" + f.ws + "/notebooks"
+	p := requireProblem(t, off.do(t, "GET", nbs, f.researcher, nil, ""), http.StatusNotFound)
+	assert.Contains(t, p["detail"], "keeps no notebooks")
+	requireProblem(t, off.do(t, "GET", nbs, "", nil, ""), http.StatusUnauthorized)
+	requireProblem(t, off.do(t, "GET", nbs, f.pending, nil, ""), http.StatusNotFound)
+}
