@@ -46,7 +46,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"demo", "generate (once) and index a 10,000-person synthetic CDR and summarize it", runDemo},
+		{"demo", "serve a working workbench over a 10,000-person synthetic CDR, with demo users", runDemo},
 		{"synth", "generate a synthetic CDR", runSynth},
 		{"cdr", "load, validate, index a CDR; print the data dictionary", runCDR},
 		{"concepts", "search the vocabulary of an indexed CDR; show a concept's parents and children", runConcepts},
