@@ -124,7 +124,7 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	return serveAPI(ctx, e, sf, dir, c, eng, st, func(url string) {
+	return serveAPI(ctx, e, sf, *data, dir, c, eng, st, func(url string) {
 		if renewed {
 			fmt.Fprintf(e.stdout, "new tokens of the demo users (admin, researcher, pending) written to %s\n", tokensPath)
 		} else {

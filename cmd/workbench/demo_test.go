@@ -86,9 +86,9 @@ func readDemoTokens(t *testing.T, path string) demoTokens {
 	return toks
 }
 
-// demoCohortPath finds, as the researcher, the demo workspace and its
-// example cohort, and returns the cohort's URL path.
-func demoCohortPath(t *testing.T, url, token string) string {
+// demoPaths finds, as the researcher, the demo workspace and its example
+// cohort, and returns their URL paths.
+func demoPaths(t *testing.T, url, token string) (workspace, cohort string) {
 	t.Helper()
 	var wss []store.Membership
 	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+"/v1/workspaces", token, &wss))
@@ -98,7 +98,8 @@ func demoCohortPath(t *testing.T, url, token string) string {
 	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+"/v1/workspaces/"+wss[0].ID+"/cohorts", token, &cohorts))
 	require.Len(t, cohorts, 1)
 	assert.Equal(t, demoCondition, cohorts[0].Name)
-	return "/v1/workspaces/" + wss[0].ID + "/cohorts/" + cohorts[0].ID
+	workspace = "/v1/workspaces/" + wss[0].ID
+	return workspace, workspace + "/cohorts/" + cohorts[0].ID
 }
 
 // demoConceptPersons is the number of persons with an event of the demo
@@ -141,7 +142,7 @@ func TestDemo(t *testing.T) {
 		assert.Regexp(t, "^"+store.TokenPrefix, tok, name)
 	}
 
-	cohortPath := demoCohortPath(t, url, toks.Researcher)
+	wsPath, cohortPath := demoPaths(t, url, toks.Researcher)
 	assert.Contains(t, out, "curl -H \"Authorization: Bearer $TOKEN\" "+url+cohortPath+"/count")
 	want := demoConceptPersons(t, filepath.Join(data, "cdr"))
 	require.Greater(t, want, int64(500), "the example cohort is sizable")
@@ -165,6 +166,7 @@ func TestDemo(t *testing.T) {
 		status            int
 	}{
 		{"researcher demographics", toks.Researcher, cohortPath + "/demographics", http.StatusOK},
+		{"researcher notebooks", toks.Researcher, wsPath + "/notebooks", http.StatusOK},
 		{"pending reader refused by the access steps", toks.Pending, cohortPath + "/count", http.StatusForbidden},
 		{"pending sees own status", toks.Pending, "/v1/me", http.StatusOK},
 		{"admin without the steps sees no rows", toks.Admin, cohortPath + "/count", http.StatusNotFound},
@@ -186,7 +188,8 @@ func TestDemo(t *testing.T) {
 	again, err := os.ReadFile(tokensPath)
 	require.NoError(t, err)
 	assert.Equal(t, string(first), string(again), "and the tokens")
-	assert.Equal(t, cohortPath, demoCohortPath(t, url, toks.Researcher), "and the state")
+	wsAgain, cohortAgain := demoPaths(t, url, toks.Researcher)
+	assert.Equal(t, []string{wsPath, cohortPath}, []string{wsAgain, cohortAgain}, "and the state")
 	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+cohortPath+"/count", toks.Researcher, &count))
 	assert.Equal(t, want, count.Count)
 	require.Equal(t, exitOK, stop())

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"time"
 
 	"github.com/openworkbench/workbench/cdr"
@@ -40,7 +41,7 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 		return err
 	}
 	defer c.Close()
-	return serveAPI(ctx, e, sf, *dir, c, eng, st, nil)
+	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, nil)
 }
 
 // serveFlags are the flags of serving the API, which serve and demo share.
@@ -67,14 +68,19 @@ func (f serveFlags) check(cmd string) error {
 
 func (f serveFlags) cdrOptions() cdr.Options { return cdr.Options{MemoryLimit: *f.memory} }
 
-// serveAPI serves the HTTP API over the open CDR dir and state store until
-// ctx ends. Once it listens it prints the URL, from the listener so that
-// port 0 shows the port taken, and calls ready with it when not nil.
-func serveAPI(ctx context.Context, e env, f serveFlags, dir string, c *cdr.CDR, eng *cohort.Engine, st *store.Store, ready func(url string)) error {
+// notebookDir is the folder of the workspaces' notebooks in the data
+// directory data.
+func notebookDir(data string) string { return filepath.Join(data, "notebooks") }
+
+// serveAPI serves the HTTP API over the open CDR dir and the state store
+// of the data directory data until ctx ends. Once it listens it prints the
+// URL, from the listener so that port 0 shows the port taken, and calls
+// ready with it when not nil.
+func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *cohort.Engine, st *store.Store, ready func(url string)) error {
 	info, _ := c.Index()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	srv, err := server.New(server.Config{Addr: *f.addr, Timeout: *f.timeout, Logger: log},
-		server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info})
+		server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data)})
 	if err != nil {
 		return err
 	}
