@@ -130,6 +130,18 @@ var matrixRoutes = map[string]matrixRoute{
 	"DELETE /v1/workspaces/{ws}/concept-sets/{id}":       {need: writer},
 	"GET /v1/workspaces/{ws}/concept-sets/{id}/concepts": {need: reader},
 
+	"GET /v1/workspaces/{ws}/datasets": {need: reader},
+	"POST /v1/workspaces/{ws}/datasets": {need: writer, body: func(w *world) string {
+		return fmt.Sprintf(`{"name": "New", "cohort_ids": [%q], "concept_set_ids": [%q], "columns": {"person": ["year_of_birth"]}}`, w.cohort, w.conceptSet)
+	}},
+	"GET /v1/workspaces/{ws}/datasets/{id}": {need: reader},
+	"PUT /v1/workspaces/{ws}/datasets/{id}": {need: writer, body: func(w *world) string {
+		return fmt.Sprintf(`{"name": "Renamed", "cohort_ids": [%q], "columns": {"person": ["person_id"]}}`, w.cohort)
+	}},
+	"DELETE /v1/workspaces/{ws}/datasets/{id}":      {need: writer},
+	"GET /v1/workspaces/{ws}/datasets/{id}/preview": {need: reader, query: "domain=person&limit=5"},
+	"GET /v1/workspaces/{ws}/datasets/{id}/export":  {need: writer, query: "domain=person&format=csv"},
+
 	"GET /v1/workspaces/{ws}/notebooks":           {need: reader},
 	"POST /v1/workspaces/{ws}/notebooks":          {need: writer, body: body(`{"name": "New", "notebook": ` + matrixNotebook + `}`)},
 	"GET /v1/workspaces/{ws}/notebooks/{name}":    {need: reader},
@@ -162,6 +174,7 @@ type world struct {
 	ws         string
 	cohort     string
 	conceptSet string
+	dataset    string
 	notebook   string
 	// applicant is a user with every self-service step, whom an
 	// administrator may approve or disable.
@@ -179,6 +192,8 @@ func (w *world) param(method, prev, name string) (string, bool) {
 		return w.cohort, true
 	case "concept-sets/id":
 		return w.conceptSet, true
+	case "datasets/id":
+		return w.dataset, true
 	case "notebooks/name":
 		return w.notebook, true
 	case "users/id":
@@ -409,6 +424,14 @@ func newWorld(t *testing.T, f *fixture, users *matrixUsers, wrist string) *world
 	cs, err := st.CreateConceptSet(ctx, users.owner, store.ConceptSet{WorkspaceID: w.ws, Name: "Fractures", Definition: set})
 	require.NoError(t, err)
 	w.conceptSet = cs.ID
+	// The dataset has a cohort of its own: a cohort in a dataset cannot
+	// be deleted, and the matrix deletes w.cohort.
+	dc, err := st.CreateCohort(ctx, users.owner, store.Cohort{WorkspaceID: w.ws, Name: "Dataset cohort", Definition: canonical})
+	require.NoError(t, err)
+	d, err := st.CreateDataset(ctx, users.owner, store.Dataset{WorkspaceID: w.ws, Name: "Persons", CohortIDs: []string{dc.ID},
+		Columns: map[string][]string{"person": {"person_id", "year_of_birth"}}})
+	require.NoError(t, err)
+	w.dataset = d.ID
 	w.notebook = "Analysis"
 	_, err = notebook.Files{Root: f.notebooks}.Create(w.ws, w.notebook, notebook.Python3())
 	require.NoError(t, err)

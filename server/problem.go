@@ -54,6 +54,8 @@ func status(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, errMediaType):
 		return http.StatusUnsupportedMediaType
+	case errors.Is(err, errNotAcceptable):
+		return http.StatusNotAcceptable
 	case errors.Is(err, cohort.ErrInvalid), errors.Is(err, access.ErrInvalid),
 		errors.Is(err, store.ErrInvalid), errors.Is(err, notebook.ErrInvalid), errors.Is(err, errBadRequest):
 		return http.StatusBadRequest

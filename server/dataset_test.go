@@ -1,0 +1,251 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/server"
+)
+
+// accept sends a GET with the Accept header (none when empty).
+func (f *fixture) accept(t *testing.T, path, token, accept string) response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, f.url+path, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	return response{status: res.StatusCode, ctype: res.Header.Get("Content-Type"), body: b}
+}
+
+// exported is an export read back: the person_id and condition_start_date
+// of every row, dates as YYYY-MM-DD, whatever the format.
+type exported struct {
+	persons []int64
+	dates   []string
+}
+
+func readExport(t *testing.T, format string, body []byte) exported {
+	t.Helper()
+	var out exported
+	switch format {
+	case "json":
+		var rows []struct {
+			PersonID int64  `json:"person_id"`
+			Start    string `json:"condition_start_date"`
+		}
+		require.NoError(t, json.Unmarshal(body, &rows))
+		for _, r := range rows {
+			out.persons = append(out.persons, r.PersonID)
+			out.dates = append(out.dates, r.Start)
+		}
+	case "csv":
+		recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+		require.NoError(t, err)
+		require.Equal(t, "person_id", recs[0][0])
+		for _, r := range recs[1:] {
+			id, err := strconv.ParseInt(r[0], 10, 64)
+			require.NoError(t, err)
+			out.persons = append(out.persons, id)
+			out.dates = append(out.dates, r[3])
+		}
+	case "arrow", "parquet":
+		var recs []arrow.RecordBatch
+		if format == "arrow" {
+			r, err := ipc.NewReader(bytes.NewReader(body))
+			require.NoError(t, err)
+			defer r.Release()
+			for r.Next() {
+				rec := r.RecordBatch()
+				rec.Retain()
+				defer rec.Release()
+				recs = append(recs, rec)
+			}
+			require.NoError(t, r.Err())
+		} else {
+			pf, err := file.NewParquetReader(bytes.NewReader(body))
+			require.NoError(t, err)
+			defer pf.Close()
+			fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 1000}, memory.DefaultAllocator)
+			require.NoError(t, err)
+			rr, err := fr.GetRecordReader(context.Background(), nil, nil)
+			require.NoError(t, err)
+			defer rr.Release()
+			for rr.Next() {
+				rec := rr.RecordBatch()
+				rec.Retain()
+				defer rec.Release()
+				recs = append(recs, rec)
+			}
+		}
+		for _, rec := range recs {
+			ids := rec.Column(0).(*array.Int64)
+			dates := rec.Column(3).(*array.Date32)
+			for i := 0; i < int(rec.NumRows()); i++ {
+				out.persons = append(out.persons, ids.Value(i))
+				out.dates = append(out.dates, dates.Value(i).ToTime().Format(time.DateOnly))
+			}
+		}
+	default:
+		t.Fatalf("format %s", format)
+	}
+	return out
+}
+
+func TestDatasets(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	ws := "/v1/workspaces/" + f.ws
+	var cohortID, setID, id string
+	f.run(t, []step{
+		{name: "cohort", method: "POST", path: ws + "/cohorts", token: f.researcher, want: 201,
+			body:  fmt.Sprintf(`{"name": "Wrist fracture", "definition": %s}`, example(t, "wrist_fracture.json")),
+			check: func(t *testing.T, r response) { cohortID = r.json(t)["id"].(string) }},
+		{name: "concept set", method: "POST", path: ws + "/concept-sets", token: f.researcher, want: 201,
+			body:  `{"name": "Fractures", "definition": {"items": [{"concept_id": 4134304, "include_descendants": true}]}}`,
+			check: func(t *testing.T, r response) { setID = r.json(t)["id"].(string) }},
+	})
+	dataset := func(name, columns string) string {
+		return fmt.Sprintf(`{"name": %q, "cohort_ids": [%q], "concept_set_ids": [%q], "columns": %s}`, name, cohortID, setID, columns)
+	}
+	const columns = `{"condition": ["person_id", "condition_concept_id", "condition_concept_name", "condition_start_date"], "person": ["year_of_birth", "gender_concept_name"]}`
+	ds := func(p string) string { return ws + "/datasets/" + id + p }
+	f.run(t, []step{
+		{name: "create", method: "POST", path: ws + "/datasets", token: f.researcher, want: 201, body: dataset("Fractures", columns),
+			check: func(t *testing.T, r response) {
+				v := r.json(t)
+				id = v["id"].(string)
+				assert.Equal(t, []any{cohortID}, v["cohort_ids"])
+			}},
+		{name: "problems with paths", method: "POST", path: ws + "/datasets", token: f.researcher, want: 400,
+			body: `{"name": "Bad", "cohort_ids": [], "columns": {"condition": ["person_id", "condition_start_date", "no_such_column"], "labs": ["x"]}}`,
+			check: func(t *testing.T, r response) {
+				var paths []string
+				for _, e := range r.json(t)["errors"].([]any) {
+					paths = append(paths, e.(map[string]any)["path"].(string))
+				}
+				assert.Equal(t, []string{"cohort_ids", "columns.condition[2]", "columns.labs"}, paths)
+			}},
+		{name: "unknown field", method: "POST", path: ws + "/datasets", token: f.researcher, want: 400,
+			body: `{"name": "Bad", "cohort_ids": ["x"], "columns": {"person": ["person_id"]}, "sql": "DROP TABLE person"}`},
+		{name: "cohort of no such id", method: "POST", path: ws + "/datasets", token: f.researcher, want: 404,
+			body: `{"name": "Bad", "cohort_ids": ["c_nope"], "columns": {"person": ["person_id"]}}`},
+		{name: "same name is 409", method: "POST", path: ws + "/datasets", token: f.researcher, want: 409, body: dataset("Fractures", columns)},
+		{name: "no role is 404", method: "POST", path: ws + "/datasets", token: f.other, want: 404, body: dataset("Mine", columns)},
+	})
+	f.run(t, []step{
+		{name: "list", method: "GET", path: ws + "/datasets", token: f.researcher, want: 200,
+			check: func(t *testing.T, r response) { assert.Contains(t, string(r.body), `"name":"Fractures"`) }},
+		{name: "get", method: "GET", path: ds(""), token: f.researcher, want: 200},
+		{name: "preview", method: "GET", path: ds("/preview?domain=condition&limit=3"), token: f.researcher, want: 200,
+			check: func(t *testing.T, r response) {
+				var p struct {
+					Domain  string
+					Columns []struct{ Name, Type string }
+					Rows    [][]any
+				}
+				require.NoError(t, json.Unmarshal(r.body, &p))
+				assert.Equal(t, "condition", p.Domain)
+				require.Len(t, p.Columns, 4)
+				assert.Equal(t, "DATE", p.Columns[3].Type)
+				require.Len(t, p.Rows, 3)
+				assert.Regexp(t, `^\d{4}-\d{2}-\d{2}$`, p.Rows[0][3])
+			}},
+		{name: "preview of a domain not chosen", method: "GET", path: ds("/preview?domain=drug"), token: f.researcher, want: 400,
+			check: func(t *testing.T, r response) { assert.Contains(t, string(r.body), `"path":"domain"`) }},
+		{name: "preview limit too large", method: "GET", path: ds("/preview?domain=person&limit=100000"), token: f.researcher, want: 400},
+		{name: "export without domain", method: "GET", path: ds("/export"), token: f.researcher, want: 400},
+		{name: "export of an unknown format", method: "GET", path: ds("/export?domain=person&format=xlsx"), token: f.researcher, want: 400},
+		{name: "export of no such dataset", method: "GET", path: ws + "/datasets/d_nope/export?domain=person", token: f.researcher, want: 404},
+		{name: "change", method: "PUT", path: ds(""), token: f.researcher, want: 200, body: dataset("Fractures", columns),
+			check: func(t *testing.T, r response) { assert.Equal(t, id, r.json(t)["id"]) }},
+	})
+
+	t.Run("every format gives the same rows", func(t *testing.T) {
+		var want exported
+		for _, tc := range []struct{ name, query, accept, format string }{
+			{"default is JSON", "", "", "json"},
+			{"Accept JSON", "", "application/json", "json"},
+			{"Accept CSV", "", "text/csv", "csv"},
+			{"Accept Arrow", "", "application/vnd.apache.arrow.stream", "arrow"},
+			{"Accept Parquet by quality", "", "application/json;q=0.5, application/vnd.apache.parquet", "parquet"},
+			{"text/* is CSV", "", "text/*", "csv"},
+			{"format wins over Accept", "&format=csv", "application/json", "csv"},
+			{"format arrow", "&format=arrow", "", "arrow"},
+			{"format parquet", "&format=parquet", "text/html", "parquet"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				r := f.accept(t, ds("/export?domain=condition"+tc.query), f.researcher, tc.accept)
+				require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+				got := readExport(t, tc.format, r.body)
+				require.NotEmpty(t, got.persons)
+				assert.IsNonDecreasing(t, got.persons)
+				if want.persons == nil {
+					want = got
+				}
+				assert.Equal(t, want, got)
+			})
+		}
+		// The rows are the fractures' conditions, all of them: the cohort is
+		// everyone with one.
+		var n int64
+		c, _, _ := openGiBleed(t)
+		require.NoError(t, c.DB().QueryRow(`SELECT count(*) FROM condition_occurrence WHERE condition_concept_id IN
+			(SELECT descendant_concept_id FROM concept_ancestor WHERE ancestor_concept_id = 4134304)`).Scan(&n))
+		assert.EqualValues(t, n, len(want.persons))
+	})
+
+	t.Run("unsupported Accept is 406", func(t *testing.T) {
+		requireProblem(t, f.accept(t, ds("/export?domain=person"), f.researcher, "text/html, image/png;q=0.5"), http.StatusNotAcceptable)
+	})
+
+	f.run(t, []step{
+		{name: "share as READER", method: "PUT", path: ws + "/collaborators/o@example.org", token: f.researcher, body: `{"role": "READER"}`, want: 204},
+		{name: "reader previews", method: "GET", path: ds("/preview?domain=person&limit=5"), token: f.other, want: 200},
+		{name: "reader may not export", method: "GET", path: ds("/export?domain=person"), token: f.other, want: 403},
+		{name: "reader may not change", method: "PUT", path: ds(""), token: f.other, body: dataset("Mine", columns), want: 403},
+		{name: "reader may not delete", method: "DELETE", path: ds(""), token: f.other, want: 403},
+		{name: "pending is 404", method: "GET", path: ds("/preview?domain=person"), token: f.pending, want: 404},
+		{name: "cohort in use", method: "DELETE", path: ws + "/cohorts/" + cohortID, token: f.researcher, want: 409},
+		{name: "delete", method: "DELETE", path: ds(""), token: f.researcher, want: 204},
+		{name: "deleted is 404", method: "GET", path: ds(""), token: f.researcher, want: 404},
+	})
+
+	recs, err := f.store.QueryAudit(context.Background(), store.AuditQuery{UserID: f.researcherID})
+	require.NoError(t, err)
+	var sizes []int64
+	for _, rec := range recs {
+		if rec.Action == access.ExportDataset && rec.Allowed {
+			sizes = append(sizes, rec.ResultSize)
+		}
+	}
+	require.Len(t, sizes, 9, "one record per export")
+	assert.Positive(t, sizes[0])
+	for _, s := range sizes {
+		assert.Equal(t, sizes[0], s, "the audit has the number of rows")
+	}
+}
