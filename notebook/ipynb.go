@@ -156,6 +156,11 @@ func parseCell(p *problems, path string, c map[string]json.RawMessage) Cell {
 		p.add(path+".outputs", "want a list of output objects")
 	}
 	for i, o := range cell.Outputs {
+		// Compact, so that a notebook equals itself read back.
+		var b bytes.Buffer
+		if json.Compact(&b, o) == nil {
+			cell.Outputs[i] = b.Bytes()
+		}
 		var out struct {
 			Type string `json:"output_type"`
 		}

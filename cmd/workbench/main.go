@@ -54,6 +54,7 @@ func commands() []command {
 		{"user", "add, approve, disable users; record access steps; make tokens", runUser},
 		{"audit", "print the audit log", runAudit},
 		{"serve", "serve the HTTP API over an indexed CDR and a data directory", runServe},
+		{"notebook", "start Jupyter on a workspace's notebooks, with the environment of the notebook client", runNotebook},
 	}
 }
 
