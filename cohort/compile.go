@@ -56,6 +56,7 @@ func Compile(def *Definition, opt Options) (Query, error) {
 	// sets of most persons costs more than the scan (three demographic
 	// groups on 1M persons: 100 ms).
 	var sets []string // what the chain selects person_id from
+	var unique []bool // whether each set has each person once
 	var persons frag
 	var personPaths []string
 	for i, g := range def.Includes {
@@ -70,8 +71,8 @@ func Compile(def *Definition, opt Options) (Query, error) {
 			continue
 		}
 		name := "include" + strconv.Itoa(i)
-		c.group(name, index("includes", i), g)
 		sets = append(sets, name)
+		unique = append(unique, c.group(name, index("includes", i), g))
 	}
 	for _, f := range slices.Compact(slices.Sorted(slices.Values(def.DataFilters))) {
 		if !persons.empty() {
@@ -89,16 +90,20 @@ func Compile(def *Definition, opt Options) (Query, error) {
 		body.add(&persons)
 		c.addCTE("persons", strings.Join(personPaths, ", "), &body)
 		sets = append(sets, "persons")
+		unique = append(unique, true)
 	case len(def.Includes) == 0:
 		sets = append(sets, c.table(tablePerson))
+		unique = append(unique, true)
 	}
 	var final strings.Builder
 	for i, s := range sets {
 		if i > 0 {
 			final.WriteString("\nINTERSECT\n")
 		}
-		// Set operations return each person once; a lone SELECT must ask.
-		if len(sets) == 1 && len(def.Excludes) == 0 {
+		// Set operations return each person once; a lone SELECT must
+		// ask, unless its set has each person once already: a DISTINCT
+		// of half a million persons costs more than reading them.
+		if len(sets) == 1 && len(def.Excludes) == 0 && !unique[i] {
 			final.WriteString("SELECT DISTINCT person_id FROM " + s)
 		} else {
 			final.WriteString("SELECT person_id FROM " + s)
@@ -145,10 +150,12 @@ var personColumns = map[CriteriaType]string{
 
 // frag is SQL text with the arguments of its placeholders, in order, and
 // a label (the items it selects from) that union writes as a comment.
+// unique says that it selects each person at most once.
 type frag struct {
-	b     strings.Builder
-	args  []any
-	label string
+	b      strings.Builder
+	args   []any
+	label  string
+	unique bool
 }
 
 func (f *frag) w(s ...string) {
@@ -374,9 +381,11 @@ func conceptLists(exact, desc []int64) ([]int64, []int64) {
 // conceptPersons writes the SELECT of the persons of the plain unit u from
 // concept_person: the direct rows of its concepts alone, the rolled rows of
 // its concepts with descendants. A list of constants is pushed into the
-// scan, which then reads only the row groups of those concepts.
+// scan, which then reads only the row groups of those concepts. The rows
+// of one concept and flag have each person once.
 func (c *compiler) conceptPersons(f *frag, u unit) {
 	exact, desc := conceptLists(u.readings[0].exact, u.readings[0].desc)
+	f.unique = len(exact)+len(desc) == 1
 	standard := "is_standard"
 	if !u.standard {
 		standard = "NOT is_standard"
@@ -493,11 +502,12 @@ func (c *compiler) itemParts(it Item, cols, label string) []*frag {
 	return parts
 }
 
-// group adds the CTEs of group g, the last one named name.
-func (c *compiler) group(name, path string, g Group) {
+// group adds the CTEs of group g, the last one named name, and reports
+// whether that CTE has each person once.
+func (c *compiler) group(name, path string, g Group) bool {
 	if g.Temporal {
 		c.temporal(name, path, g)
-		return
+		return true
 	}
 	var parts []*frag
 	var person frag
@@ -518,7 +528,7 @@ func (c *compiler) group(name, path string, g Group) {
 				plain.add(it.Type, p, label)
 			}
 		case occ != nil:
-			f := &frag{label: label}
+			f := &frag{label: label, unique: true}
 			f.w("SELECT person_id FROM (\n")
 			union(f, c.itemParts(it, "person_id, entry_date", ""), "  ")
 			f.w("\n)")
@@ -530,7 +540,7 @@ func (c *compiler) group(name, path string, g Group) {
 	}
 	var head []*frag
 	if !person.empty() {
-		f := &frag{label: strings.Join(personItems, ", ")}
+		f := &frag{label: strings.Join(personItems, ", "), unique: true}
 		f.w("SELECT person_id FROM ", c.table(tablePerson), " WHERE ")
 		f.add(&person)
 		head = append(head, f)
@@ -547,6 +557,7 @@ func (c *compiler) group(name, path string, g Group) {
 	var body frag
 	union(&body, all, "  ")
 	c.addCTE(name, path, &body)
+	return len(all) == 1 && all[0].unique
 }
 
 // personConditions writes the search_person condition that any parameter

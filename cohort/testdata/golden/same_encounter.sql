@@ -12,7 +12,7 @@ include0_side1 AS ( -- includes[0] temporalGroup 1
 include0 AS ( -- includes[0]
   SELECT DISTINCT a.person_id FROM include0_side0 a JOIN include0_side1 b ON b.person_id = a.person_id AND a.visit_occurrence_id = b.visit_occurrence_id
 )
-SELECT DISTINCT person_id FROM include0
+SELECT person_id FROM include0
 -- args:
 -- 1: int64 4185115
 -- 2: []int64 [201826]

@@ -2,6 +2,6 @@
 WITH include0 AS ( -- includes[0]
   SELECT person_id FROM "concept_person" WHERE concept_id IN (?::BIGINT) AND is_standard AND rolled
 )
-SELECT DISTINCT person_id FROM include0
+SELECT person_id FROM include0
 -- args:
 -- 1: int64 4134304
