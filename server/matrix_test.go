@@ -99,6 +99,11 @@ var matrixRoutes = map[string]matrixRoute{
 	"GET /v1/workspaces":  {need: registered},
 	"POST /v1/workspaces": {need: registered, body: body(`{"name": "Another"}`)},
 
+	"GET /v1/concepts":               {need: registered, query: "q=fracture"},
+	"GET /v1/concepts/{id}":          {need: registered},
+	"GET /v1/concepts/{id}/parents":  {need: registered},
+	"GET /v1/concepts/{id}/children": {need: registered},
+
 	"GET /v1/workspaces/{ws}":                          {need: reader},
 	"PATCH /v1/workspaces/{ws}":                        {need: owner, body: body(`{"name": "Renamed"}`)},
 	"DELETE /v1/workspaces/{ws}":                       {need: owner},
@@ -122,6 +127,19 @@ var matrixRoutes = map[string]matrixRoute{
 	"GET /v1/workspaces/{ws}/cohorts/{id}/top-concepts": {need: reader, query: "domain=CONDITION&n=3"},
 	"GET /v1/workspaces/{ws}/cohorts/{id}/participants": {need: reader, query: "size=5"},
 	"GET /v1/workspaces/{ws}/cohorts/{id}/sql":          {need: reader},
+
+	"GET /v1/workspaces/{ws}/cohorts/{id}/reviews":                                       {need: reader},
+	"POST /v1/workspaces/{ws}/cohorts/{id}/reviews":                                      {need: writer, body: body(`{"size": 5, "seed": 1}`)},
+	"GET /v1/workspaces/{ws}/cohorts/{id}/annotation-fields":                             {need: reader},
+	"POST /v1/workspaces/{ws}/cohorts/{id}/annotation-fields":                            {need: writer, body: body(`{"name": "New", "type": "STRING"}`)},
+	"DELETE /v1/workspaces/{ws}/cohorts/{id}/annotation-fields/{field}":                  {need: writer},
+	"GET /v1/workspaces/{ws}/reviews/{review}":                                           {need: reader},
+	"DELETE /v1/workspaces/{ws}/reviews/{review}":                                        {need: writer},
+	"GET /v1/workspaces/{ws}/reviews/{review}/participants":                              {need: reader, query: "size=5"},
+	"GET /v1/workspaces/{ws}/reviews/{review}/participants/{person}":                     {need: reader},
+	"PUT /v1/workspaces/{ws}/reviews/{review}/participants/{person}/status":              {need: writer, body: body(`{"status": "INCLUDED"}`)},
+	"PUT /v1/workspaces/{ws}/reviews/{review}/participants/{person}/annotations/{field}": {need: writer, body: body(`{"value": "seen"}`)},
+	"GET /v1/workspaces/{ws}/reviews/{review}/participants/{person}/events":              {need: reader, query: "domain=CONDITION&size=5"},
 
 	"GET /v1/workspaces/{ws}/concept-sets":               {need: reader},
 	"POST /v1/workspaces/{ws}/concept-sets":              {need: writer, body: body(`{"name": "New", "definition": {"items": [{"concept_id": 4134304}]}}`)},
@@ -180,6 +198,9 @@ type world struct {
 	// administrator may approve or disable.
 	applicant string
 	users     *matrixUsers
+	// review is a review of cohort with the one participant person, and
+	// field an annotation field of cohort.
+	review, person, field string
 }
 
 // param is the value of the path parameter name that follows the segment
@@ -213,6 +234,12 @@ func (w *world) param(method, prev, name string) (string, bool) {
 		return "4134304", true
 	case "steps/step":
 		return string(access.Profile), true
+	case "reviews/review":
+		return w.review, true
+	case "participants/person":
+		return w.person, true
+	case "annotation-fields/field", "annotations/field":
+		return w.field, true
 	}
 	return "", false
 }
@@ -419,6 +446,12 @@ func newWorld(t *testing.T, f *fixture, users *matrixUsers, wrist string) *world
 	c, err := st.CreateCohort(ctx, users.owner, store.Cohort{WorkspaceID: w.ws, Name: "Wrist fracture", Definition: canonical})
 	require.NoError(t, err)
 	w.cohort = c.ID
+	r, err := st.CreateReview(ctx, users.owner, store.Review{WorkspaceID: w.ws, CohortID: w.cohort, Name: "Sample", Seed: 1, CDRVersion: "matrix"}, []int64{6})
+	require.NoError(t, err)
+	w.review, w.person = r.ID, "6"
+	fld, err := st.CreateAnnotationField(ctx, w.ws, store.AnnotationField{CohortID: w.cohort, Name: "Note", Type: store.StringField})
+	require.NoError(t, err)
+	w.field = fld.ID
 	set, err := (&cohort.ConceptSet{Name: "Fractures", Items: []cohort.ConceptSetItem{{ConceptID: 4134304, IncludeDescendants: true}}}).MarshalJSON()
 	require.NoError(t, err)
 	cs, err := st.CreateConceptSet(ctx, users.owner, store.ConceptSet{WorkspaceID: w.ws, Name: "Fractures", Definition: set})
