@@ -55,7 +55,7 @@ func program(t *testing.T, name string) string {
 	}
 	buildOnce.Do(func() {
 		cmd := exec.Command("go", "build", "-o", binDir+string(filepath.Separator),
-			"./cmd/workbench", "./examples/library")
+			"./cmd/workbench", "./examples/library", "./examples/client")
 		cmd.Dir = testcdr.Root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
@@ -65,11 +65,13 @@ func program(t *testing.T, name string) string {
 	return filepath.Join(binDir, name)
 }
 
-// runProgram runs a built program and returns its exit status and output.
-func runProgram(t *testing.T, name string, args ...string) (int, string, string) {
+// runProgram runs a built program with env added to the environment and
+// returns its exit status and output.
+func runProgram(t *testing.T, env []string, name string, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	cmd := exec.Command(program(t, name), args...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	if exit := (*exec.ExitError)(nil); err != nil && !errors.As(err, &exit) {
@@ -98,13 +100,44 @@ func TestLibrary(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := runProgram(t, "library", tt.args...)
+			code, stdout, stderr := runProgram(t, nil, "library", tt.args...)
 			require.Equal(t, tt.code, code, "stderr: %s", stderr)
 			for _, w := range tt.wants {
 				assert.Regexp(t, w, stdout+stderr)
 			}
 		})
 	}
+}
+
+func TestClient(t *testing.T) {
+	s := startServer(t)
+	env := []string{"WORKBENCH_URL=" + s.url, "WORKBENCH_TOKEN=" + s.token, "WORKBENCH_WORKSPACE=" + s.workspace}
+	// Counts from GiBleed (GROUND_TRUTH.md); the public total is 2694 rounded up to a multiple of 20.
+	saved := []string{`workspace: Examples \(` + s.workspace + `\)\n`, `\ncount: 442\n`,
+		`\nsaved as "Wrist \(client\)" \(c_\w+\): 442 persons\n  FEMALE: 243\n  MALE: 199\n`, `\npublic participants: 2700\n`}
+	tests := []struct {
+		name  string
+		env   []string
+		code  int
+		wants []string // regular expressions the output must match
+	}{
+		{"count, save, break down", env, 0, saved},
+		{"the saved cohort is reused", env, 0, saved},
+		{"unknown token", append(env, "WORKBENCH_TOKEN=wb_unknown"), 1, []string{`401`, `does not know WORKBENCH_TOKEN`}},
+		{"no workspace", append(env, "WORKBENCH_WORKSPACE="), 1, []string{`WORKBENCH_WORKSPACE is not set`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runProgram(t, tt.env, "client", "--condition", "4134304", "--name", "Wrist (client)")
+			require.Equal(t, tt.code, code, "stderr: %s", stderr)
+			for _, w := range tt.wants {
+				assert.Regexp(t, w, stdout+stderr)
+			}
+		})
+	}
+	var cohorts []struct{ Name string }
+	s.get(t, "/v1/workspaces/"+s.workspace+"/cohorts", &cohorts)
+	assert.ElementsMatch(t, []struct{ Name string }{{"Wrist fracture"}, {"Wrist (client)"}}, cohorts, "saved once")
 }
 
 // server is a live 'workbench serve' over GiBleed with an approved
@@ -131,7 +164,7 @@ func startServer(t *testing.T) server {
 		{"user", "approve", "--email", email},
 		{"user", "token", "--email", email},
 	} {
-		code, stdout, stderr := runProgram(t, "workbench", append(args, "--data", data)...)
+		code, stdout, stderr := runProgram(t, nil, "workbench", append(args, "--data", data)...)
 		require.Equal(t, 0, code, "%v: %s", args, stderr)
 		token = strings.TrimSpace(stdout)
 	}
