@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -22,6 +25,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/cdr"
+	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/internal/export"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/server"
 )
@@ -248,4 +254,123 @@ func TestDatasets(t *testing.T) {
 	for _, s := range sizes {
 		assert.Equal(t, sizes[0], s, "the audit has the number of rows")
 	}
+}
+
+var datasetCDR = flag.String("dataset.cdr", "", "indexed CDR folder of BenchmarkDatasetExport (skipped when empty)")
+
+// BenchmarkDatasetExport exports one table per domain of a dataset of
+// every person of the CDR of -dataset.cdr through the HTTP endpoint, in
+// every format, and reports rows/s, the rows of one export, and the
+// largest Go heap in use while it ran (peak-heap-MB, sampled every 10 ms;
+// DuckDB's own memory is outside the Go heap). The client reads the body
+// and throws it away. For example:
+//
+//	go test ./server -run '^$' -bench DatasetExport -benchtime 1x -dataset.cdr /tmp/bench-ds/100k
+func BenchmarkDatasetExport(b *testing.B) {
+	if *datasetCDR == "" {
+		b.Skip("no -dataset.cdr")
+	}
+	ctx := context.Background()
+	c, err := cdr.Open(ctx, *datasetCDR, cdr.Options{})
+	require.NoError(b, err)
+	b.Cleanup(func() { c.Close() })
+	info, ok := c.Index()
+	require.True(b, ok, "%s is not indexed", *datasetCDR)
+	eng, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	require.NoError(b, err)
+	st, err := store.Open(ctx, b.TempDir(), store.Options{})
+	require.NoError(b, err)
+	b.Cleanup(func() { st.Close() })
+	srv, err := server.New(server.Config{Timeout: time.Hour}, server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info})
+	require.NoError(b, err)
+	hs := httptest.NewServer(srv.Handler())
+	b.Cleanup(hs.Close)
+
+	now := time.Now()
+	adm, err := st.AddUser(ctx, access.User{Email: "admin@example.org", Admin: true})
+	require.NoError(b, err)
+	u, err := st.AddUser(ctx, access.User{Email: "bench@example.org"})
+	require.NoError(b, err)
+	for _, k := range []access.Requirement{access.Profile, access.EthicsTraining, access.CodeOfConduct, access.Approval} {
+		rec := access.Record{UserID: u.ID, Kind: k, CompletedAt: now.Add(-time.Hour), By: adm.ID}
+		if k == access.CodeOfConduct {
+			rec.Version = access.DefaultCodeOfConductVersion
+		}
+		_, err := st.PutRecord(ctx, rec)
+		require.NoError(b, err)
+	}
+	token, _, err := st.CreateToken(ctx, u.ID, 24*time.Hour, now)
+	require.NoError(b, err)
+	w, err := st.CreateWorkspace(ctx, u.ID, store.Workspace{Name: "Bench"})
+	require.NoError(b, err)
+	// Everyone: no include group, and an exclude of a concept no one has.
+	everyone, err := cohort.Parse([]byte(`{"includes": [], "excludes": [{"items": [{"type": "CONDITION", "searchParameters": [{"conceptId": 1}]}]}]}`))
+	require.NoError(b, err)
+	def, err := everyone.MarshalJSON()
+	require.NoError(b, err)
+	co, err := st.CreateCohort(ctx, u.ID, store.Cohort{WorkspaceID: w.ID, Name: "Everyone", Definition: def})
+	require.NoError(b, err)
+	d, err := st.CreateDataset(ctx, u.ID, store.Dataset{WorkspaceID: w.ID, Name: "Everything", CohortIDs: []string{co.ID}, Columns: map[string][]string{
+		"person":      {"year_of_birth", "birth_datetime", "gender_concept_name", "race_concept_name"},
+		"condition":   {"condition_concept_id", "condition_concept_name", "condition_start_date", "condition_end_date", "visit_occurrence_id"},
+		"measurement": {"measurement_concept_id", "measurement_concept_name", "measurement_date", "value_as_number", "unit_concept_id"},
+	}})
+	require.NoError(b, err)
+
+	for _, domain := range []string{"person", "condition", "measurement"} {
+		for _, f := range export.Formats {
+			b.Run(domain+"/"+string(f), func(b *testing.B) {
+				url := hs.URL + "/v1/workspaces/" + w.ID + "/datasets/" + d.ID + "/export?domain=" + domain + "&format=" + string(f)
+				runtime.GC()
+				peak, stop := heapPeak()
+				var size int64
+				b.ResetTimer()
+				for range b.N {
+					req, err := http.NewRequest(http.MethodGet, url, nil)
+					require.NoError(b, err)
+					req.Header.Set("Authorization", "Bearer "+token)
+					res, err := http.DefaultClient.Do(req)
+					require.NoError(b, err)
+					require.Equal(b, http.StatusOK, res.StatusCode)
+					n, err := io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					require.NoError(b, err)
+					size += n
+				}
+				b.StopTimer()
+				stop()
+				recs, err := st.QueryAudit(ctx, store.AuditQuery{UserID: u.ID})
+				require.NoError(b, err)
+				rows := recs[len(recs)-1].ResultSize
+				b.ReportMetric(float64(rows), "rows")
+				b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+				b.ReportMetric(float64(size)/float64(b.N)/(1<<20), "MB")
+				b.ReportMetric(float64(*peak)/(1<<20), "peak-heap-MB")
+			})
+		}
+	}
+}
+
+// heapPeak samples the Go heap in use every 10 ms until stop is called,
+// keeping the largest value.
+func heapPeak() (peak *uint64, stop func()) {
+	peak = new(uint64)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			*peak = max(*peak, m.HeapInuse)
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return peak, func() { close(done); <-finished }
 }
