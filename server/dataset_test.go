@@ -256,7 +256,10 @@ func TestDatasets(t *testing.T) {
 	}
 }
 
-var datasetCDR = flag.String("dataset.cdr", "", "indexed CDR folder of BenchmarkDatasetExport (skipped when empty)")
+var (
+	datasetCDR    = flag.String("dataset.cdr", "", "indexed CDR folder of BenchmarkDatasetExport (skipped when empty)")
+	datasetMemory = flag.String("dataset.memory", "", "DuckDB memory limit of BenchmarkDatasetExport (DuckDB's default when empty)")
+)
 
 // BenchmarkDatasetExport exports one table per domain of a dataset of
 // every person of the CDR of -dataset.cdr through the HTTP endpoint, in
@@ -271,7 +274,7 @@ func BenchmarkDatasetExport(b *testing.B) {
 		b.Skip("no -dataset.cdr")
 	}
 	ctx := context.Background()
-	c, err := cdr.Open(ctx, *datasetCDR, cdr.Options{})
+	c, err := cdr.Open(ctx, *datasetCDR, cdr.Options{MemoryLimit: *datasetMemory})
 	require.NoError(b, err)
 	b.Cleanup(func() { c.Close() })
 	info, ok := c.Index()
