@@ -17,6 +17,7 @@ import (
 	"github.com/openworkbench/workbench/cdr/synth"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/notebook"
 )
 
 const (
@@ -34,6 +35,8 @@ const (
 	// cohort and concept set: with its descendants, about one synthetic
 	// person in eight has it.
 	demoCondition = "Diabetes mellitus"
+	// demoDataset names the example dataset and its starter notebook.
+	demoDataset = "Diabetes mellitus conditions"
 )
 
 // demoUsers are the users the demo makes: an administrator, a researcher
@@ -75,6 +78,7 @@ type demoState struct {
 	admin, researcher, pending access.User
 	workspace                  store.Workspace
 	cohort                     store.Cohort
+	dataset                    store.Dataset
 }
 
 func runDemo(ctx context.Context, e env, args []string) (err error) {
@@ -115,7 +119,7 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 	}
 	defer c.Close()
 	now := time.Now()
-	ds, err := makeDemoState(ctx, st, eng, now)
+	ds, err := makeDemoState(ctx, st, eng, notebook.Files{Root: notebookDir(*data)}, now)
 	if err != nil {
 		return err
 	}
@@ -130,11 +134,14 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 		} else {
 			fmt.Fprintf(e.stdout, "tokens of the demo users (admin, researcher, pending): %s\n", tokensPath)
 		}
-		fmt.Fprintf(e.stdout, "the researcher's workspace %q (%s) holds the cohort %q (%s); count it:\n",
-			ds.workspace.Name, ds.workspace.ID, ds.cohort.Name, ds.cohort.ID)
+		ws := ds.workspace.ID
+		fmt.Fprintf(e.stdout, "the researcher's workspace %q (%s) holds the cohort %q (%s) and the dataset %q (%s); try:\n",
+			ds.workspace.Name, ws, ds.cohort.Name, ds.cohort.ID, ds.dataset.Name, ds.dataset.ID)
 		fmt.Fprintf(e.stdout, "  TOKEN=$(sed -n 's/.*\"researcher\": \"\\(.*\\)\".*/\\1/p' %s)\n", tokensPath)
-		fmt.Fprintf(e.stdout, "  curl -H \"Authorization: Bearer $TOKEN\" %s/v1/workspaces/%s/cohorts/%s/count\n", url, ds.workspace.ID, ds.cohort.ID)
-		fmt.Fprintf(e.stdout, "public totals need no token: curl %s/v1/public/totals\n", url)
+		fmt.Fprintf(e.stdout, "  curl -H \"Authorization: Bearer $TOKEN\" %s/v1/workspaces/%s/cohorts/%s/count\n", url, ws, ds.cohort.ID)
+		fmt.Fprintf(e.stdout, "  curl -H \"Authorization: Bearer $TOKEN\" '%s/v1/workspaces/%s/datasets/%s/export?domain=condition&format=csv'\n", url, ws, ds.dataset.ID)
+		fmt.Fprintf(e.stdout, "  curl %s/v1/public/totals   # the public tier: no token\n", url)
+		fmt.Fprintf(e.stdout, "the workspace's notebooks in Jupyter: workbench notebook --data %s --workspace %s --url %s\n", *data, ws, url)
 	})
 }
 
@@ -196,10 +203,12 @@ func demoSummary(ctx context.Context, w io.Writer, dir string) error {
 }
 
 // makeDemoState makes, or finds from an earlier run, the demo users with
-// their steps and the researcher's workspace with the example cohort and
-// concept set. Steps that are missing or expired at now are recorded
-// again, so a demo started a year later still has an approved researcher.
-func makeDemoState(ctx context.Context, st *store.Store, eng *cohort.Engine, now time.Time) (demoState, error) {
+// their steps and the researcher's workspace with the example cohort,
+// concept set and dataset, and a starter notebook of the dataset among the
+// workspace's notebooks. Steps that are missing or expired at now are
+// recorded again, so a demo started a year later still has an approved
+// researcher.
+func makeDemoState(ctx context.Context, st *store.Store, eng *cohort.Engine, notebooks notebook.Files, now time.Time) (demoState, error) {
 	var ds demoState
 	var err error
 	for _, u := range []struct {
@@ -213,17 +222,66 @@ func makeDemoState(ctx context.Context, st *store.Store, eng *cohort.Engine, now
 	if ds.workspace, err = demoWorkspaceOf(ctx, st, ds.researcher, ds.pending); err != nil {
 		return ds, err
 	}
-	cohorts, err := st.ListCohorts(ctx, ds.workspace.ID)
-	if err != nil {
-		return ds, err
-	}
-	if i := slices.IndexFunc(cohorts, func(c store.Cohort) bool { return c.Name == demoCondition }); i >= 0 {
-		ds.cohort = cohorts[i]
-		return ds, nil
-	}
 	concept, err := demoConcept(ctx, eng)
 	if err != nil {
 		return ds, err
+	}
+	if ds.cohort, err = demoCohort(ctx, st, ds, concept); err != nil {
+		return ds, err
+	}
+	set, err := demoConceptSet(ctx, st, ds, concept)
+	if err != nil {
+		return ds, err
+	}
+	datasets, err := st.ListDatasets(ctx, ds.workspace.ID)
+	if err != nil {
+		return ds, err
+	}
+	if i := slices.IndexFunc(datasets, func(d store.Dataset) bool { return d.Name == demoDataset }); i >= 0 {
+		ds.dataset = datasets[i]
+		return ds, nil
+	}
+	columns := map[string][]string{
+		"person":    {"person_id", "year_of_birth", "gender_concept_name", "race_concept_name", "ethnicity_concept_name"},
+		"condition": {"person_id", "condition_concept_id", "condition_concept_name", "condition_start_date"},
+	}
+	cat, err := eng.DatasetCatalog(ctx)
+	if err != nil {
+		return ds, err
+	}
+	if err := cat.Check(columns); err != nil {
+		return ds, fmt.Errorf("demo: the example dataset: %w", err)
+	}
+	ds.dataset, err = st.CreateDataset(ctx, ds.researcher.ID, store.Dataset{
+		WorkspaceID: ds.workspace.ID, Name: demoDataset,
+		Description: "The example cohort's persons and their conditions of the example concept set",
+		CohortIDs:   []string{ds.cohort.ID}, ConceptSetIDs: []string{set.ID}, Columns: columns,
+	})
+	if err != nil {
+		return ds, err
+	}
+	nb, err := notebook.StarterNotebook(notebook.Dataset{
+		ID: ds.dataset.ID, WorkspaceID: ds.workspace.ID, Name: ds.dataset.Name, Description: ds.dataset.Description,
+		CohortIDs: ds.dataset.CohortIDs, ConceptSetIDs: ds.dataset.ConceptSetIDs, Columns: ds.dataset.Columns,
+	})
+	if err != nil {
+		return ds, err
+	}
+	if _, err := notebooks.Create(ds.workspace.ID, demoDataset, nb); err != nil && !errors.Is(err, notebook.ErrExists) {
+		return ds, err
+	}
+	return ds, nil
+}
+
+// demoCohort is the example cohort of the demo workspace: the persons with
+// the concept or a descendant. It is saved when absent.
+func demoCohort(ctx context.Context, st *store.Store, ds demoState, concept cohort.Concept) (store.Cohort, error) {
+	cohorts, err := st.ListCohorts(ctx, ds.workspace.ID)
+	if err != nil {
+		return store.Cohort{}, err
+	}
+	if i := slices.IndexFunc(cohorts, func(c store.Cohort) bool { return c.Name == demoCondition }); i >= 0 {
+		return cohorts[i], nil
 	}
 	def := &cohort.Definition{Includes: []cohort.Group{{
 		ID: "includes_1",
@@ -237,29 +295,40 @@ func makeDemoState(ctx context.Context, st *store.Store, eng *cohort.Engine, now
 		}},
 	}}}
 	if err := def.Validate(); err != nil {
-		return ds, fmt.Errorf("demo: the example cohort: %w", err)
+		return store.Cohort{}, fmt.Errorf("demo: the example cohort: %w", err)
 	}
-	defJSON, err := def.MarshalJSON()
+	b, err := def.MarshalJSON()
 	if err != nil {
-		return ds, err
+		return store.Cohort{}, err
+	}
+	return st.CreateCohort(ctx, ds.researcher.ID, store.Cohort{
+		WorkspaceID: ds.workspace.ID, Name: demoCondition,
+		Description: "Persons with a condition of " + concept.Name + " or any of its descendants", Definition: b,
+	})
+}
+
+// demoConceptSet is the example concept set of the demo workspace: the
+// concept and its descendants. It is saved when absent.
+func demoConceptSet(ctx context.Context, st *store.Store, ds demoState, concept cohort.Concept) (store.ConceptSet, error) {
+	sets, err := st.ListConceptSets(ctx, ds.workspace.ID)
+	if err != nil {
+		return store.ConceptSet{}, err
+	}
+	if i := slices.IndexFunc(sets, func(c store.ConceptSet) bool { return c.Name == demoCondition }); i >= 0 {
+		return sets[i], nil
 	}
 	set := &cohort.ConceptSet{Name: demoCondition, Items: []cohort.ConceptSetItem{{ConceptID: concept.ID, IncludeDescendants: true}}}
-	setJSON, err := set.MarshalJSON()
+	if err := set.Validate(); err != nil {
+		return store.ConceptSet{}, fmt.Errorf("demo: the example concept set: %w", err)
+	}
+	b, err := set.MarshalJSON()
 	if err != nil {
-		return ds, err
+		return store.ConceptSet{}, err
 	}
-	// An earlier run may have saved the set and stopped before the cohort.
-	if _, err := st.CreateConceptSet(ctx, ds.researcher.ID, store.ConceptSet{
+	return st.CreateConceptSet(ctx, ds.researcher.ID, store.ConceptSet{
 		WorkspaceID: ds.workspace.ID, Name: demoCondition,
-		Description: concept.Name + " and every descendant concept", Definition: setJSON,
-	}); err != nil && !errors.Is(err, store.ErrConflict) {
-		return ds, err
-	}
-	ds.cohort, err = st.CreateCohort(ctx, ds.researcher.ID, store.Cohort{
-		WorkspaceID: ds.workspace.ID, Name: demoCondition,
-		Description: "Persons with a condition of " + concept.Name + " or any of its descendants", Definition: defJSON,
+		Description: concept.Name + " and every descendant concept", Definition: b,
 	})
-	return ds, err
 }
 
 // make finds the user by email or adds them, and records the steps of

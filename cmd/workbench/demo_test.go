@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -102,17 +103,40 @@ func demoPaths(t *testing.T, url, token string) (workspace, cohort string) {
 	return workspace, workspace + "/cohorts/" + cohorts[0].ID
 }
 
-// demoConceptPersons is the number of persons with an event of the demo
-// condition or a descendant, from the index's concept counts: what the
-// example cohort must count, found apart from the cohort compiler.
-func demoConceptPersons(t *testing.T, dir string) int64 {
+// demoTruth is what the example cohort and dataset must hold, found apart
+// from the cohort compiler and the dataset builder: the persons with the
+// demo condition or a descendant, from the index's concept counts, and
+// their condition rows of those concepts, by plain SQL over the OMOP
+// tables.
+func demoTruth(t *testing.T, dir string) (persons, conditions int64) {
 	t.Helper()
-	c, eng, err := openEngine(context.Background(), dir, cdr.Options{})
+	ctx := context.Background()
+	c, eng, err := openEngine(ctx, dir, cdr.Options{})
 	require.NoError(t, err)
 	defer c.Close()
-	concept, err := demoConcept(context.Background(), eng)
+	concept, err := demoConcept(ctx, eng)
 	require.NoError(t, err)
-	return concept.RollupPersonCount
+	require.NoError(t, c.DB().QueryRowContext(ctx, `SELECT count(*) FROM condition_occurrence
+		WHERE condition_concept_id = ? OR condition_concept_id IN
+			(SELECT descendant_concept_id FROM concept_ancestor WHERE ancestor_concept_id = ?)`,
+		concept.ID, concept.ID).Scan(&conditions))
+	return concept.RollupPersonCount, conditions
+}
+
+// csvRows is the number of rows of a CSV export, without its header.
+func csvRows(t *testing.T, url, token string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	rows, err := csv.NewReader(res.Body).ReadAll()
+	require.NoError(t, err)
+	require.NotEmpty(t, rows, "a header")
+	return len(rows) - 1
 }
 
 // TestDemo runs the README's first command on a fresh data directory:
@@ -144,7 +168,7 @@ func TestDemo(t *testing.T) {
 
 	wsPath, cohortPath := demoPaths(t, url, toks.Researcher)
 	assert.Contains(t, out, "curl -H \"Authorization: Bearer $TOKEN\" "+url+cohortPath+"/count")
-	want := demoConceptPersons(t, filepath.Join(data, "cdr"))
+	want, conditions := demoTruth(t, filepath.Join(data, "cdr"))
 	require.Greater(t, want, int64(500), "the example cohort is sizable")
 
 	var count struct{ Count int64 }
@@ -157,6 +181,16 @@ func TestDemo(t *testing.T) {
 		emails = append(emails, u.User.Email)
 	}
 	assert.ElementsMatch(t, []string{demoUsers.admin.email, demoUsers.researcher.email, demoUsers.pending.email}, emails)
+	var datasets []store.Dataset
+	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+wsPath+"/datasets", toks.Researcher, &datasets))
+	require.Len(t, datasets, 1)
+	assert.Equal(t, demoDataset, datasets[0].Name)
+	export := url + wsPath + "/datasets/" + datasets[0].ID + "/export?format=csv&domain="
+	assert.Equal(t, int(want), csvRows(t, export+"person", toks.Researcher), "a person row per member of the cohort")
+	assert.Equal(t, int(conditions), csvRows(t, export+"condition", toks.Researcher), "their conditions of the concept set")
+	var notebooks []struct{ Name string }
+	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+wsPath+"/notebooks", toks.Researcher, &notebooks))
+	assert.Equal(t, []struct{ Name string }{{demoDataset}}, notebooks, "the dataset's starter notebook")
 	var totals struct{ Count int64 }
 	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+"/v1/public/totals", "", &totals))
 	assert.Equal(t, int64(demoPersons), totals.Count)
@@ -166,7 +200,6 @@ func TestDemo(t *testing.T) {
 		status            int
 	}{
 		{"researcher demographics", toks.Researcher, cohortPath + "/demographics", http.StatusOK},
-		{"researcher notebooks", toks.Researcher, wsPath + "/notebooks", http.StatusOK},
 		{"pending reader refused by the access steps", toks.Pending, cohortPath + "/count", http.StatusForbidden},
 		{"pending sees own status", toks.Pending, "/v1/me", http.StatusOK},
 		{"admin without the steps sees no rows", toks.Admin, cohortPath + "/count", http.StatusNotFound},
