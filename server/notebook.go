@@ -21,6 +21,7 @@ func (s *Server) notebookRoutes() []route {
 		{http.MethodGet, "/v1/workspaces/{ws}/notebooks/{name}", access.ViewWorkspace, s.getNotebook},
 		{http.MethodPut, "/v1/workspaces/{ws}/notebooks/{name}", access.EditNotebook, s.saveNotebook},
 		{http.MethodDelete, "/v1/workspaces/{ws}/notebooks/{name}", access.EditNotebook, s.deleteNotebook},
+		{http.MethodGet, "/v1/workspaces/{ws}/datasets/{id}/code", access.ViewWorkspace, s.datasetCode},
 	}
 }
 
@@ -125,6 +126,19 @@ func (sv notebookService) Delete(ctx context.Context, ws, name string) error {
 	return err
 }
 
+// Code is a program in lang that pulls the dataset id of the workspace
+// into data frames over this API: notebook.DatasetCode.
+func (sv notebookService) Code(ctx context.Context, ws, id string, lang notebook.Language) (string, error) {
+	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) (string, string, int64, error) {
+		d, err := sv.store.Dataset(ctx, ws, id)
+		if err != nil {
+			return "", "", 0, err
+		}
+		code, err := notebook.DatasetCode(lang, datasetOf(d))
+		return code, id, 1, err
+	})
+}
+
 // datasetOf is the notebook package's view of a saved dataset.
 func datasetOf(d store.Dataset) notebook.Dataset {
 	return notebook.Dataset{
@@ -212,4 +226,25 @@ func (s *Server) saveNotebook(w http.ResponseWriter, r *http.Request) {
 func (s *Server) deleteNotebook(w http.ResponseWriter, r *http.Request) {
 	err := s.notebooks.Delete(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["name"])
 	s.reply(w, r, http.StatusNoContent, nil, err)
+}
+
+// datasetCode answers the generated code of a dataset as text; lang is
+// python (the default), r or go.
+func (s *Server) datasetCode(w http.ResponseWriter, r *http.Request) {
+	lang := notebook.Python
+	if v := r.URL.Query().Get("lang"); v != "" {
+		var err error
+		if lang, err = notebook.ParseLanguage(v); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	code, err := s.notebooks.Code(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"], lang)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write([]byte(code))
 }

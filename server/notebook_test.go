@@ -1,19 +1,24 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testcdr"
 	"github.com/openworkbench/workbench/notebook"
 	"github.com/openworkbench/workbench/server"
 )
@@ -156,4 +161,121 @@ func TestNotebooksOff(t *testing.T) {
 	assert.Contains(t, p["detail"], "keeps no notebooks")
 	requireProblem(t, off.do(t, "GET", nbs, "", nil, ""), http.StatusUnauthorized)
 	requireProblem(t, off.do(t, "GET", nbs, f.pending, nil, ""), http.StatusNotFound)
+}
+
+// datasetOverHTTP saves, as the researcher, the wrist fracture cohort, a
+// concept set of fractures and a dataset of both named name, and returns
+// the dataset's id.
+func datasetOverHTTP(t *testing.T, f *fixture, name string) string {
+	t.Helper()
+	ws := "/v1/workspaces/" + f.ws
+	r := f.do(t, "POST", ws+"/cohorts", f.researcher, fmt.Appendf(nil, `{"name": "Wrists", "definition": %s}`, example(t, "wrist_fracture.json")), "")
+	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+	cohortID := r.json(t)["id"].(string)
+	r = f.do(t, "POST", ws+"/concept-sets", f.researcher, []byte(`{"name": "Fractures", "definition": {"items": [{"concept_id": 4134304, "include_descendants": true}]}}`), "")
+	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+	setID := r.json(t)["id"].(string)
+	body, err := json.Marshal(map[string]any{"name": name, "cohort_ids": []string{cohortID}, "concept_set_ids": []string{setID},
+		"columns": map[string][]string{"person": {"person_id", "year_of_birth"}, "condition": {"person_id", "condition_concept_id"}}})
+	require.NoError(t, err)
+	r = f.do(t, "POST", ws+"/datasets", f.researcher, body, "")
+	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+	return r.json(t)["id"].(string)
+}
+
+// trickyName is a dataset name that breaks generated code quoted naively.
+const trickyName = "Wrist \"fractures\"\n'2024' \\ \u00e9t\u00e9 \U0001F600 {x} $y `z`"
+
+func TestDatasetCode(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	id := datasetOverHTTP(t, f, trickyName)
+	code := "/v1/workspaces/" + f.ws + "/datasets/" + id + "/code"
+	for _, lang := range []string{"", "python", "r", "go", "R"} {
+		t.Run("lang "+lang, func(t *testing.T) {
+			r := f.do(t, "GET", code+"?lang="+lang, f.researcher, nil, "")
+			require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+			assert.Equal(t, "text/plain; charset=utf-8", r.ctype)
+			assert.Contains(t, string(r.body), id)
+			assert.Contains(t, string(r.body), "WORKBENCH_TOKEN")
+			assert.NotContains(t, string(r.body), trickyName[:8], "the name appears only escaped")
+		})
+	}
+	f.run(t, []step{
+		{name: "unknown language", method: "GET", path: code + "?lang=cobol", token: f.researcher, want: 400},
+		{name: "unknown dataset", method: "GET", path: "/v1/workspaces/" + f.ws + "/datasets/d_none/code", token: f.researcher, want: 404},
+		{name: "no role", method: "GET", path: code, token: f.other, want: 404},
+	})
+}
+
+// pythonWithPandas is a python3 that imports pandas and requests, or ""
+// with what is missing.
+func pythonWithPandas() (string, string) {
+	var tried []string
+	for _, name := range []string{"python3", "/usr/bin/python3"} {
+		path, err := exec.LookPath(name)
+		if err != nil {
+			continue
+		}
+		out, err := exec.Command(path, "-c", "import pandas, requests").CombinedOutput()
+		if err == nil {
+			return path, ""
+		}
+		tried = append(tried, path+": "+strings.TrimSpace(string(out)))
+	}
+	return "", "no python3 with pandas and requests (Debian: apt-get install python3-pandas python3-requests); tried " + strings.Join(tried, "; ")
+}
+
+// exportedRows is the number of data rows of the CSV export of the domain.
+func exportedRows(t *testing.T, f *fixture, id, domain string) int {
+	t.Helper()
+	r := f.do(t, "GET", "/v1/workspaces/"+f.ws+"/datasets/"+id+"/export?format=csv&domain="+domain, f.researcher, nil, "")
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	records, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
+	require.NoError(t, err)
+	require.NotEmpty(t, records)
+	return len(records) - 1
+}
+
+// TestGeneratedCodeRuns runs the generated Python and Go programs against
+// the live server: each prints the dataset's name, exactly, and the rows of
+// every domain, which must be the server's own export's.
+func TestGeneratedCodeRuns(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	id := datasetOverHTTP(t, f, trickyName)
+	want := fmt.Sprintf("%s\ncondition: %d rows\nperson: %d rows\n", trickyName, exportedRows(t, f, id, "condition"), exportedRows(t, f, id, "person"))
+	require.Contains(t, want, "person: 442 rows", "the wrist fracture cohort")
+	environ := append(os.Environ(), "WORKBENCH_URL="+f.url, "WORKBENCH_TOKEN="+f.researcher, "WORKBENCH_WORKSPACE=")
+	fetch := func(t *testing.T, lang string) []byte {
+		r := f.do(t, "GET", "/v1/workspaces/"+f.ws+"/datasets/"+id+"/code?lang="+lang, f.researcher, nil, "")
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		return r.body
+	}
+
+	t.Run("python", func(t *testing.T) {
+		python, missing := pythonWithPandas()
+		if python == "" {
+			t.Skip(missing)
+		}
+		file := filepath.Join(t.TempDir(), "dataset.py")
+		require.NoError(t, os.WriteFile(file, fetch(t, "python"), 0o644))
+		cmd := exec.Command(python, file)
+		cmd.Env = environ
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		assert.Equal(t, want, string(out))
+	})
+	t.Run("go", func(t *testing.T) {
+		// Inside the module, so that it builds against this notebook
+		// package; a leading _ keeps it out of ./... patterns.
+		dir, err := os.MkdirTemp(filepath.Join(testcdr.Root, "notebook"), "_generated-")
+		require.NoError(t, err)
+		defer os.RemoveAll(dir)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), fetch(t, "go"), 0o644))
+		cmd := exec.Command("go", "run", ".")
+		cmd.Dir = dir
+		cmd.Env = append(environ, "CGO_ENABLED=0")
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		assert.Equal(t, want, string(out))
+	})
 }
