@@ -228,6 +228,24 @@ func (s *Store) Participants(ctx context.Context, workspaceID, reviewID string, 
 	return s.participants(ctx, workspaceID, reviewID, q, nil)
 }
 
+// CountParticipants returns how many participants of the review have the
+// status, or how many it has when status is empty.
+func (s *Store) CountParticipants(ctx context.Context, workspaceID, reviewID string, status ReviewStatus) (int, error) {
+	if status != "" && !status.valid() {
+		return 0, fmt.Errorf("%w: review status %q", ErrInvalid, status)
+	}
+	var n int
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if _, err := reviewByID(ctx, tx, workspaceID, reviewID); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, "SELECT count(*) FROM review_participants WHERE review_id = ? AND (? = '' OR status = ?)",
+			reviewID, string(status), string(status)).Scan(&n)
+		return dbErrorOrNil(err)
+	})
+	return n, err
+}
+
 // Participant returns the participant personID of the review with their
 // annotations, or ErrNotFound when the person is not in the review: what
 // decides whether a reviewer may see the person's data.

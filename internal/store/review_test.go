@@ -89,6 +89,16 @@ func TestReview(t *testing.T) {
 		f.fields[DateField].ID: json.RawMessage(`"2025-12-31"`), f.fields[BooleanField].ID: json.RawMessage(`true`)}}
 	assert.Equal(t, []Participant{second, included}, ps, "a page, by person id")
 
+	for status, want := range map[ReviewStatus]int{"": 4, NotReviewed: 2, Included: 1, Excluded: 1, NeedsFurtherReview: 0} {
+		n, err := s.CountParticipants(ctx, f.w.ID, f.review.ID, status)
+		require.NoError(t, err)
+		assert.Equal(t, want, n, "status %q", status)
+	}
+	_, err = s.CountParticipants(ctx, f.w.ID, f.review.ID, "MAYBE")
+	assert.ErrorIs(t, err, ErrInvalid)
+	_, err = s.CountParticipants(ctx, f.w.ID, "r_none", "")
+	assert.ErrorIs(t, err, ErrNotFound)
+
 	one, err := s.Participant(ctx, f.w.ID, f.review.ID, 30)
 	require.NoError(t, err)
 	assert.Equal(t, included, one)
