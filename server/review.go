@@ -88,9 +88,11 @@ func (sv reviewService) DeleteReview(ctx context.Context, ws, id string) error {
 	return err
 }
 
-// ParticipantPage is one page of the participants of a review.
+// ParticipantPage is one page of the participants of a review; Total
+// counts those of the status asked (all when none was).
 type ParticipantPage struct {
 	Participants []store.Participant `json:"participants"`
+	Total        int                 `json:"total"`
 	Page         int                 `json:"page"`
 	Size         int                 `json:"size"`
 }
@@ -102,8 +104,12 @@ func (sv reviewService) Participants(ctx context.Context, ws, id string, status 
 		return ParticipantPage{}, err
 	}
 	return guarded(ctx, sv.saved.gate, access.ViewReview, ws, func(access.Request) (ParticipantPage, string, int64, error) {
+		total, err := sv.saved.store.CountParticipants(ctx, ws, id, status)
+		if err != nil {
+			return ParticipantPage{}, "", 0, at("status", err)
+		}
 		ps, err := sv.saved.store.Participants(ctx, ws, id, store.ParticipantQuery{Status: status, Offset: page * size, Limit: size})
-		return ParticipantPage{Participants: nonNil(ps), Page: page, Size: size}, id, int64(len(ps)), at("status", err)
+		return ParticipantPage{Participants: nonNil(ps), Total: total, Page: page, Size: size}, id, int64(len(ps)), err
 	})
 }
 

@@ -108,6 +108,7 @@ func TestReviews(t *testing.T) {
 		{name: "every participant", method: "GET", path: rv("/participants?size=10000"), token: f.researcher, want: 200,
 			check: func(t *testing.T, r response) {
 				p := participantPage(t, r)
+				assert.Equal(t, 50, p.Total)
 				require.Len(t, p.Participants, 50)
 				for _, pt := range p.Participants {
 					assert.Equal(t, store.NotReviewed, pt.Status)
@@ -126,6 +127,7 @@ func TestReviews(t *testing.T) {
 				p := participantPage(t, r)
 				assert.Equal(t, 2, p.Page)
 				assert.Equal(t, 20, p.Size)
+				assert.Equal(t, 50, p.Total)
 				require.Len(t, p.Participants, 10)
 				assert.Equal(t, sample[40], p.Participants[0].PersonID)
 			}},
@@ -151,6 +153,7 @@ func TestReviews(t *testing.T) {
 		{name: "only the included", method: "GET", path: rv("/participants?status=INCLUDED"), token: f.researcher, want: 200,
 			check: func(t *testing.T, r response) {
 				p := participantPage(t, r)
+				assert.Equal(t, 1, p.Total)
 				require.Len(t, p.Participants, 1)
 				assert.Equal(t, sample[0], p.Participants[0].PersonID)
 			}},
