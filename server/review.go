@@ -54,7 +54,7 @@ func (sv reviewService) CreateReview(ctx context.Context, ws, cohortID string, n
 	}
 	name := n.Name
 	if strings.TrimSpace(name) == "" {
-		name = fmt.Sprintf("Sample of %d, seed %d", n.Size, seed)
+		name = fmt.Sprintf("Sample of %d, seed %d", len(ids), seed)
 	}
 	r, err := sv.saved.store.CreateReview(ctx, req.User.ID, store.Review{WorkspaceID: ws, CohortID: cohortID, Name: name, Seed: seed, CDRVersion: sv.version}, ids)
 	if err != nil {
