@@ -141,14 +141,16 @@ func TestClient(t *testing.T) {
 }
 
 // server is a live 'workbench serve' over GiBleed with an approved
-// researcher who owns a workspace holding the wrist fracture cohort.
+// researcher who owns a workspace holding the wrist fracture cohort, and a
+// dataset of its persons and their wrist fractures.
 type server struct {
 	url, token, workspace, cohort string
 }
 
 // startServer makes the researcher with the workbench command as an
-// administrator would, serves, and saves the workspace and cohort over
-// HTTP as the researcher would. The server stops when the test ends.
+// administrator would, serves, and saves the workspace, cohort, concept
+// set and dataset over HTTP as the researcher would. The server stops when
+// the test ends.
 func startServer(t *testing.T) server {
 	t.Helper()
 	wb := program(t, "workbench")
@@ -197,6 +199,13 @@ func startServer(t *testing.T) server {
 	var c struct{ ID string }
 	s.post(t, "/v1/workspaces/"+ws.ID+"/cohorts", `{"name": "Wrist fracture", "definition": `+string(def)+`}`, &c)
 	s.workspace, s.cohort = ws.ID, c.ID
+	var cs struct{ ID string }
+	s.post(t, "/v1/workspaces/"+ws.ID+"/concept-sets",
+		`{"name": "Wrist fracture", "definition": {"items": [{"concept_id": 4134304, "include_descendants": true}]}}`, &cs)
+	var ds struct{ ID string }
+	s.post(t, "/v1/workspaces/"+ws.ID+"/datasets", `{"name": "Wrist fractures", "cohort_ids": ["`+c.ID+`"],
+		"concept_set_ids": ["`+cs.ID+`"], "columns": {"person": ["person_id", "year_of_birth", "gender_concept_name"],
+		"condition": ["person_id", "condition_concept_name", "condition_start_date"]}}`, &ds)
 	return s
 }
 
@@ -323,4 +332,8 @@ func TestNotebook(t *testing.T) {
 	assert.Contains(t, out.text, fmt.Sprintf("by sex at birth: %d\n", count.Count), "the breakdown adds up")
 	assert.Contains(t, out.kinds, "image/png", "the demographics chart")
 	assert.Contains(t, out.kinds, "text/html", "the demographics table")
+	// GROUND_TRUTH.md: 442 persons with 493 condition rows of 4134304 or a descendant.
+	assert.Contains(t, out.text, "dataset: Wrist fractures\n")
+	assert.Contains(t, out.text, fmt.Sprintf("person rows: %d\n", count.Count), "a row per member of the cohort")
+	assert.Contains(t, out.text, "condition rows: 493\n")
 }
