@@ -433,8 +433,9 @@ func previewValue(typ string, v any) any {
 // CompileDataset) and calls read once with its columns and rows, which
 // read iterates; the rows are closed when read returns. Nothing is held
 // in memory on the way: read sees the rows as DuckDB produces them. When
-// ctx ends, the query stops and the error matches ctx.Err(). The rows are
-// row-level data: callers gate this method by tier.
+// ctx ends before DatasetRows returns, the query stops and the error
+// matches ctx.Err(). The rows are row-level data: callers gate this method
+// by tier.
 func (e *Engine) DatasetRows(ctx context.Context, d *Dataset, domain string, read func(cols []DatasetColumn, rows *sql.Rows) error) error {
 	cat, err := e.DatasetCatalog(ctx)
 	if err != nil {
@@ -454,7 +455,12 @@ func (e *Engine) DatasetRows(ctx context.Context, d *Dataset, domain string, rea
 		if err := read(cols, rows); err != nil {
 			return err
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		// Rows already fetched may have been read after ctx ended: the
+		// caller cannot tell them from a complete table.
+		return ctx.Err()
 	}()
 	e.log.DebugContext(ctx, "cohort query", "op", "dataset_rows", "duration", time.Since(start))
 	if err != nil {

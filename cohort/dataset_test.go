@@ -229,10 +229,26 @@ func TestDatasetGiBleed(t *testing.T) {
 		assert.Equal(t, "columns.condition[1]", list[0].Path)
 	})
 
-	t.Run("cancelled", func(t *testing.T) {
+	t.Run("cancelled before", func(t *testing.T) {
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
 		err := e.DatasetRows(cctx, d, "condition", func([]cohort.DatasetColumn, *sql.Rows) error { return nil })
+		require.ErrorIs(t, err, context.Canceled)
+	})
+
+	t.Run("cancelled while reading", func(t *testing.T) {
+		// Whether the rows stop early is database/sql's to say (the
+		// DuckDB driver hands out rows in chunks); the caller must learn
+		// that the table it got may be cut short.
+		drugs := &cohort.Dataset{Cohorts: []*cohort.Definition{wrist}, Columns: map[string][]string{"drug": {"drug_concept_id"}}}
+		cctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		err := e.DatasetRows(cctx, drugs, "drug", func(_ []cohort.DatasetColumn, r *sql.Rows) error {
+			cancel() // as a client that goes away does
+			for r.Next() {
+			}
+			return nil
+		})
 		require.ErrorIs(t, err, context.Canceled)
 	})
 }
