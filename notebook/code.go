@@ -2,6 +2,7 @@ package notebook
 
 import (
 	"fmt"
+	"go/format"
 	"maps"
 	"slices"
 	"strconv"
@@ -68,7 +69,14 @@ func generate(lang Language, what string, data map[string]any) (string, error) {
 	if err := t.ExecuteTemplate(&b, what, data); err != nil {
 		return "", fmt.Errorf("notebook: generating %s code: %w", lang, err)
 	}
-	return b.String(), nil
+	if lang != Go {
+		return b.String(), nil
+	}
+	out, err := format.Source([]byte(b.String()))
+	if err != nil {
+		return "", fmt.Errorf("notebook: generated Go code does not parse: %w", err)
+	}
+	return string(out), nil
 }
 
 // quoteCStyle quotes s as a double-quoted literal of a language with C's
@@ -299,7 +307,7 @@ func main() {
 		}
 		tables[domain] = records
 	}
-	fmt.Println(datasetName)
+	fmt.Printf("%s\n", datasetName)
 	for _, domain := range domains {
 		fmt.Printf("%s: %d rows\n", domain, max(len(tables[domain])-1, 0))
 	}
@@ -325,7 +333,7 @@ func main() {
 			break
 		}
 	}
-	fmt.Println(cohortName)
+	fmt.Printf("%s\n", cohortName)
 	fmt.Printf("%d persons\n", len(ids))
 }
 {{end}}`

@@ -4,7 +4,69 @@ import (
 	"context"
 	"io"
 	"net/url"
+
+	"github.com/openworkbench/workbench/cohort"
 )
+
+// Datasets is the datasets of the workspace.
+func (c *Client) Datasets(ctx context.Context, ws string) ([]Dataset, error) {
+	var out []Dataset
+	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "datasets"}, out: &out})
+	return out, err
+}
+
+// datasetBody is what a client chooses of a dataset.
+type datasetBody struct {
+	Name          string              `json:"name"`
+	Description   string              `json:"description"`
+	CohortIDs     []string            `json:"cohort_ids"`
+	ConceptSetIDs []string            `json:"concept_set_ids"`
+	Columns       map[string][]string `json:"columns"`
+}
+
+func bodyOf(d Dataset) datasetBody {
+	return datasetBody{Name: d.Name, Description: d.Description, CohortIDs: d.CohortIDs, ConceptSetIDs: d.ConceptSetIDs, Columns: d.Columns}
+}
+
+// CreateDataset saves d's name, description, cohorts, concept sets and
+// columns as a new dataset of the workspace; the server checks the columns
+// against the CDR, each problem with its path.
+func (c *Client) CreateDataset(ctx context.Context, ws string, d Dataset) (Dataset, error) {
+	var out Dataset
+	err := c.do(ctx, call{method: "POST", path: []string{"workspaces", ws, "datasets"}, out: &out, body: bodyOf(d)})
+	return out, err
+}
+
+// Dataset is the dataset id of the workspace.
+func (c *Client) Dataset(ctx context.Context, ws, id string) (Dataset, error) {
+	var out Dataset
+	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "datasets", id}, out: &out})
+	return out, err
+}
+
+// UpdateDataset changes the dataset d.ID of the workspace to d.
+func (c *Client) UpdateDataset(ctx context.Context, ws string, d Dataset) (Dataset, error) {
+	var out Dataset
+	err := c.do(ctx, call{method: "PUT", path: []string{"workspaces", ws, "datasets", d.ID}, out: &out, body: bodyOf(d)})
+	return out, err
+}
+
+// DeleteDataset deletes the dataset id.
+func (c *Client) DeleteDataset(ctx context.Context, ws, id string) error {
+	return c.do(ctx, call{method: "DELETE", path: []string{"workspaces", ws, "datasets", id}})
+}
+
+// PreviewDataset is the first limit rows (0: the server's default) of the
+// domain's table of the dataset id.
+func (c *Client) PreviewDataset(ctx context.Context, ws, id, domain string, limit int) (*cohort.DatasetPreview, error) {
+	q := url.Values{"domain": {domain}}
+	setInt(q, "limit", limit)
+	var out cohort.DatasetPreview
+	if err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "datasets", id, "preview"}, query: q, out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
 
 // ExportDataset is the table of the domain of the dataset id in format:
 // json, csv, arrow or parquet, streamed. The caller closes it.
@@ -16,3 +78,4 @@ func (c *Client) ExportDataset(ctx context.Context, ws, id, domain, format strin
 	}
 	return res.Body, nil
 }
+

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/cohort"
 )
 
 // The server's answers that are not the library's own types. They mirror
@@ -139,4 +140,63 @@ type Column struct {
 type ForeignKey struct {
 	Table  string `json:"table"`
 	Column string `json:"column"`
+}
+
+// Review is a cohort review: a fixed sample of a saved cohort's
+// participants.
+type Review struct {
+	ID          string    `json:"id"`
+	WorkspaceID string    `json:"workspace_id"`
+	CohortID    string    `json:"cohort_id"`
+	Name        string    `json:"name"`
+	Seed        int64     `json:"seed"`
+	CDRVersion  string    `json:"cdr_version"`
+	Size        int       `json:"size"`
+	CreatedBy   string    `json:"created_by"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// ReviewStatus is where a participant of a review stands: NOT_REVIEWED,
+// INCLUDED, EXCLUDED or NEEDS_FURTHER_REVIEW.
+type ReviewStatus string
+
+// Participant is one participant of a review: status and annotations by
+// annotation field id, each value JSON of the field's type.
+type Participant struct {
+	PersonID    int64                      `json:"person_id"`
+	Status      ReviewStatus               `json:"status"`
+	Annotations map[string]json.RawMessage `json:"annotations,omitempty"`
+	UpdatedBy   string                     `json:"updated_by,omitempty"`
+	UpdatedAt   time.Time                  `json:"updated_at,omitzero"`
+}
+
+// FieldType is the type of an annotation field's values: STRING, ENUM,
+// DATE, BOOLEAN or INTEGER.
+type FieldType string
+
+// AnnotationField is a question a cohort's reviewers answer for each
+// participant.
+type AnnotationField struct {
+	ID         string    `json:"id"`
+	CohortID   string    `json:"cohort_id"`
+	Name       string    `json:"name"`
+	Type       FieldType `json:"type"`
+	EnumValues []string  `json:"enum_values,omitempty"`
+}
+
+// ParticipantPage is one page of the participants of a review; Total
+// counts those of the status asked.
+type ParticipantPage struct {
+	Participants []Participant `json:"participants"`
+	Total        int           `json:"total"`
+	Page         int           `json:"page"`
+	Size         int           `json:"size"`
+}
+
+// EventPage is one page of a participant's events.
+type EventPage struct {
+	Events []cohort.Event `json:"events"`
+	Total  int64          `json:"total"`
+	Page   int            `json:"page"`
+	Size   int            `json:"size"`
 }

@@ -1,0 +1,427 @@
+package notebook_test
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/cdr"
+	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testcdr"
+	"github.com/openworkbench/workbench/notebook"
+	"github.com/openworkbench/workbench/server"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testcdr.Cleanup()
+	os.Exit(code)
+}
+
+// live is a server over GiBleed on 127.0.0.1 that records the route of
+// every request it answers, with clients of its users.
+type live struct {
+	url    string
+	store  *store.Store
+	router *mux.Router
+
+	mu  sync.Mutex
+	hit map[string]bool
+
+	anonymous, researcher, other, pending, admin *notebook.Client
+	otherEmail, pendingID, otherID               string
+}
+
+func newLive(t *testing.T) *live {
+	t.Helper()
+	ctx := context.Background()
+	c, err := cdr.Open(ctx, testcdr.GiBleed(t), cdr.Options{Threads: 2})
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	info, ok := c.Index()
+	require.True(t, ok)
+	eng, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	require.NoError(t, err)
+	st, err := store.Open(ctx, t.TempDir(), store.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	srv, err := server.New(server.Config{RateLimit: server.RateLimit{Rate: 1e6, Burst: 1 << 20}},
+		server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info, NotebookDir: t.TempDir()})
+	require.NoError(t, err)
+	l := &live{store: st, router: srv.Handler().(*mux.Router), hit: map[string]bool{}}
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m mux.RouteMatch
+		if l.router.Match(r, &m) && m.Route != nil {
+			tmpl, err := m.Route.GetPathTemplate()
+			require.NoError(t, err)
+			l.mu.Lock()
+			l.hit[r.Method+" "+tmpl] = true
+			l.mu.Unlock()
+		}
+		l.router.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	l.url = hs.URL
+
+	client := func(token string) *notebook.Client {
+		cl, err := notebook.New(hs.URL+"/", token)
+		require.NoError(t, err)
+		return cl
+	}
+	l.anonymous = client("")
+	var token string
+	token, _ = addUser(t, st, "r@example.org", true, false)
+	l.researcher = client(token)
+	token, l.otherID = addUser(t, st, "o@example.org", true, false)
+	l.other, l.otherEmail = client(token), "o@example.org"
+	token, l.pendingID = addUser(t, st, "p@example.org", false, false)
+	l.pending = client(token)
+	token, _ = addUser(t, st, "admin@example.org", false, true)
+	l.admin = client(token)
+	return l
+}
+
+// addUser adds a user with a token; approved users have every step of the
+// registered tier, the others none.
+func addUser(t *testing.T, st *store.Store, email string, approved, admin bool) (token, id string) {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now()
+	u, err := st.AddUser(ctx, access.User{Email: email, Admin: admin})
+	require.NoError(t, err)
+	if approved {
+		for _, r := range []access.Record{
+			{UserID: u.ID, Kind: access.Profile, CompletedAt: now.Add(-time.Hour)},
+			{UserID: u.ID, Kind: access.EthicsTraining, CompletedAt: now.Add(-time.Hour)},
+			{UserID: u.ID, Kind: access.CodeOfConduct, CompletedAt: now.Add(-time.Hour), Version: access.DefaultCodeOfConductVersion},
+			{UserID: u.ID, Kind: access.Approval, CompletedAt: now.Add(-time.Hour), By: u.ID},
+		} {
+			_, err := st.PutRecord(ctx, r)
+			require.NoError(t, err)
+		}
+	}
+	token, _, err = st.CreateToken(ctx, u.ID, time.Hour, now)
+	require.NoError(t, err)
+	return token, u.ID
+}
+
+func wristFracture(t *testing.T) *cohort.Definition {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(testcdr.Root, "cohort", "testdata", "examples", "wrist_fracture.json"))
+	require.NoError(t, err)
+	def, err := cohort.Parse(b)
+	require.NoError(t, err)
+	return def
+}
+
+// TestClientCallsEveryRoute drives every method of the client against the
+// live server, checks what each answers, and fails when the router serves
+// a route that no call reached: a new route needs its client method.
+func TestClientCallsEveryRoute(t *testing.T) {
+	l := newLive(t)
+	ctx := context.Background()
+	wrist := wristFracture(t)
+	r, anon, admin := l.researcher, l.anonymous, l.admin
+
+	t.Run("public", func(t *testing.T) {
+		h, err := anon.Health(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, "ok", h.Status)
+		doc, err := anon.OpenAPI(ctx)
+		require.NoError(t, err)
+		assert.Contains(t, string(doc), `"openapi"`)
+		dict, err := anon.Dictionary(ctx)
+		require.NoError(t, err)
+		assert.NotEmpty(t, dict.Tables)
+		person, err := anon.DictionaryTable(ctx, "person")
+		require.NoError(t, err)
+		assert.Equal(t, "person", person.Name)
+		_, err = anon.DictionaryTable(ctx, "nope")
+		assert.ErrorIs(t, err, notebook.ErrNotFound)
+		totals, err := anon.PublicTotals(ctx)
+		require.NoError(t, err)
+		assert.Zero(t, totals.Count.Value()%20)
+		demo, err := anon.PublicDemographics(ctx)
+		require.NoError(t, err)
+		assert.NotEmpty(t, demo)
+		found, err := anon.PublicConcepts(ctx, cohort.ConceptSearch{Query: "fracture", Limit: 5})
+		require.NoError(t, err)
+		assert.NotEmpty(t, found)
+		_, err = anon.PublicConcept(ctx, 4134304)
+		require.NoError(t, err)
+		_, err = anon.PublicSurvey(ctx, 4134304)
+		assert.ErrorIs(t, err, notebook.ErrInvalid, "GiBleed has no survey: the concept is not a question")
+		n, err := anon.PublicCohortCount(ctx, wrist)
+		require.NoError(t, err)
+		assert.EqualValues(t, 460, n.Count.Value(), "442 released as the next multiple of 20")
+	})
+
+	t.Run("account", func(t *testing.T) {
+		_, err := anon.Me(ctx)
+		assert.ErrorIs(t, err, access.ErrUnauthenticated)
+		me, err := r.Me(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, "r@example.org", me.User.Email)
+		assert.Equal(t, access.Registered, me.Status.Tier)
+		st, err := l.pending.CompleteStep(ctx, access.Profile)
+		require.NoError(t, err)
+		assert.Equal(t, access.Public, st.Tier)
+	})
+
+	w, err := r.CreateWorkspace(ctx, notebook.Workspace{Name: "Study", ResearchPurpose: "fractures"})
+	require.NoError(t, err)
+	ws := w.ID
+	t.Run("workspaces", func(t *testing.T) {
+		list, err := r.Workspaces(ctx)
+		require.NoError(t, err)
+		require.Len(t, list, 1)
+		assert.Equal(t, access.Owner, list[0].Role)
+		got, err := r.GetWorkspace(ctx, ws)
+		require.NoError(t, err)
+		assert.Equal(t, "fractures", got.ResearchPurpose)
+		_, err = l.other.GetWorkspace(ctx, ws)
+		assert.ErrorIs(t, err, access.ErrNotFound, "a workspace of others looks absent")
+		_, err = l.pending.Workspaces(ctx)
+		assert.ErrorIs(t, err, access.ErrForbidden)
+		w.Name = "Study 2"
+		got, err = r.UpdateWorkspace(ctx, w)
+		require.NoError(t, err)
+		assert.Equal(t, "Study 2", got.Name)
+		require.NoError(t, r.Share(ctx, ws, l.otherEmail, access.Reader))
+		collabs, err := r.Collaborators(ctx, ws)
+		require.NoError(t, err)
+		assert.Len(t, collabs, 2)
+		require.NoError(t, r.Unshare(ctx, ws, l.otherEmail))
+		dup, err := r.DuplicateWorkspace(ctx, ws, "Copy")
+		require.NoError(t, err)
+		require.NoError(t, r.DeleteWorkspace(ctx, dup.ID))
+		_, err = r.GetWorkspace(ctx, dup.ID)
+		assert.ErrorIs(t, err, access.ErrNotFound)
+	})
+
+	var cohortID, setID string
+	t.Run("cohorts and concept sets", func(t *testing.T) {
+		n, err := r.Count(ctx, ws, wrist)
+		require.NoError(t, err)
+		assert.EqualValues(t, 442, n)
+		c, err := r.CreateCohort(ctx, ws, "Wrists", "", wrist)
+		require.NoError(t, err)
+		cohortID = c.ID
+		_, err = r.CreateCohort(ctx, ws, "Wrists", "", wrist)
+		assert.ErrorIs(t, err, notebook.ErrExists)
+		_, err = r.CreateCohort(ctx, ws, "Empty", "", &cohort.Definition{})
+		assert.ErrorIs(t, err, cohort.ErrInvalid)
+		var paths cohort.ValidationErrors
+		require.ErrorAs(t, err, &paths)
+		assert.Regexp(t, `^definition`, paths[0].Path)
+		list, err := r.Cohorts(ctx, ws)
+		require.NoError(t, err)
+		assert.Len(t, list, 1)
+		got, err := r.Cohort(ctx, ws, cohortID)
+		require.NoError(t, err)
+		def, err := cohort.Parse(got.Definition)
+		require.NoError(t, err)
+		assert.Equal(t, wrist.String(), def.String())
+		_, err = r.UpdateCohort(ctx, ws, cohortID, "Wrist fractures", "all of them", wrist)
+		require.NoError(t, err)
+		n, err = r.CohortCount(ctx, ws, cohortID)
+		require.NoError(t, err)
+		assert.EqualValues(t, 442, n)
+		d, err := r.Demographics(ctx, ws, cohortID)
+		require.NoError(t, err)
+		assert.EqualValues(t, 442, d.Count)
+		top, err := r.TopConcepts(ctx, ws, cohortID, cohort.Domain("CONDITION"), 3)
+		require.NoError(t, err)
+		assert.Len(t, top, 3)
+		p, err := r.Participants(ctx, ws, cohortID, 1, 50)
+		require.NoError(t, err)
+		assert.Len(t, p.PersonIDs, 50)
+		assert.EqualValues(t, 442, p.Total)
+		q, err := r.SQL(ctx, ws, cohortID)
+		require.NoError(t, err)
+		assert.Contains(t, q.SQL, "SELECT")
+		assert.NotEmpty(t, q.Args)
+
+		cs, err := r.CreateConceptSet(ctx, ws, "", &cohort.ConceptSet{Name: "Fractures", Items: []cohort.ConceptSetItem{{ConceptID: 4134304, IncludeDescendants: true}}})
+		require.NoError(t, err)
+		setID = cs.ID
+		sets, err := r.ConceptSets(ctx, ws)
+		require.NoError(t, err)
+		assert.Len(t, sets, 1)
+		_, err = r.ConceptSet(ctx, ws, setID)
+		require.NoError(t, err)
+		_, err = r.UpdateConceptSet(ctx, ws, setID, "wrists", &cohort.ConceptSet{Name: "Fractures", Items: []cohort.ConceptSetItem{{ConceptID: 4134304, IncludeDescendants: true}}})
+		require.NoError(t, err)
+		ids, err := r.ExpandConceptSet(ctx, ws, setID)
+		require.NoError(t, err)
+		assert.Contains(t, ids, int64(4134304))
+	})
+
+	t.Run("concepts", func(t *testing.T) {
+		found, err := r.SearchConcepts(ctx, cohort.ConceptSearch{Query: "fracture", Limit: 3})
+		require.NoError(t, err)
+		assert.NotEmpty(t, found)
+		c, err := r.Concept(ctx, 4134304)
+		require.NoError(t, err)
+		assert.Positive(t, c.PersonCount)
+		// GiBleed's cut-down vocabulary has no ancestors of it.
+		_, err = r.Parents(ctx, 4134304)
+		require.NoError(t, err)
+		_, err = r.Children(ctx, 4134304)
+		require.NoError(t, err)
+		_, err = r.Concept(ctx, 1)
+		assert.ErrorIs(t, err, cohort.ErrNotFound)
+	})
+
+	var datasetID string
+	t.Run("datasets", func(t *testing.T) {
+		d, err := r.CreateDataset(ctx, ws, notebook.Dataset{Name: "Wrist data", CohortIDs: []string{cohortID}, ConceptSetIDs: []string{setID},
+			Columns: map[string][]string{"person": {"person_id", "year_of_birth"}, "condition": {"person_id", "condition_concept_id"}}})
+		require.NoError(t, err)
+		datasetID = d.ID
+		_, err = r.CreateDataset(ctx, ws, notebook.Dataset{Name: "Bad", CohortIDs: []string{cohortID}, Columns: map[string][]string{"person": {"no_such_column"}}})
+		var paths cohort.ValidationErrors
+		require.ErrorAs(t, err, &paths)
+		list, err := r.Datasets(ctx, ws)
+		require.NoError(t, err)
+		assert.Len(t, list, 1)
+		got, err := r.Dataset(ctx, ws, datasetID)
+		require.NoError(t, err)
+		got.Description = "wrists"
+		_, err = r.UpdateDataset(ctx, ws, got)
+		require.NoError(t, err)
+		prev, err := r.PreviewDataset(ctx, ws, datasetID, "person", 5)
+		require.NoError(t, err)
+		assert.Len(t, prev.Rows, 5)
+		body, err := r.ExportDataset(ctx, ws, datasetID, "person", "csv")
+		require.NoError(t, err)
+		records, err := csv.NewReader(body).ReadAll()
+		body.Close()
+		require.NoError(t, err)
+		assert.Len(t, records, 443, "a header and the 442 persons")
+		code, err := r.DatasetCode(ctx, ws, datasetID, notebook.Go)
+		require.NoError(t, err)
+		assert.Contains(t, code, "notebook.FromEnv()")
+	})
+
+	t.Run("notebooks", func(t *testing.T) {
+		nb := notebook.Python3(notebook.Cell{Type: notebook.Code, Source: "print(1)"})
+		info, err := r.CreateNotebook(ctx, ws, "Analysis", nb)
+		require.NoError(t, err)
+		assert.Equal(t, "Analysis", info.Name)
+		_, err = r.CreateNotebook(ctx, ws, "Analysis", nb)
+		assert.ErrorIs(t, err, notebook.ErrExists)
+		_, err = r.CreateNotebook(ctx, ws, "../up", nb)
+		var bad notebook.ValidationErrors
+		require.ErrorAs(t, err, &bad)
+		assert.Equal(t, "name", bad[0].Path)
+		_, err = r.CreateNotebook(ctx, ws, "Broken", &notebook.Notebook{NBFormat: 3})
+		require.ErrorAs(t, err, &bad)
+		assert.Equal(t, "notebook.nbformat", bad[0].Path)
+		_, err = r.CreateStarterNotebook(ctx, ws, "Starter", datasetID)
+		require.NoError(t, err)
+		list, err := r.Notebooks(ctx, ws)
+		require.NoError(t, err)
+		assert.Len(t, list, 2)
+		got, err := r.Notebook(ctx, ws, "Starter")
+		require.NoError(t, err)
+		assert.Contains(t, got.Cells[1].Source, datasetID)
+		got.Cells = got.Cells[:1]
+		_, err = r.SaveNotebook(ctx, ws, "Starter", got)
+		require.NoError(t, err)
+		require.NoError(t, r.DeleteNotebook(ctx, ws, "Starter"))
+		_, err = r.Notebook(ctx, ws, "Starter")
+		assert.ErrorIs(t, err, notebook.ErrNotFound)
+	})
+
+	t.Run("reviews", func(t *testing.T) {
+		field, err := r.CreateAnnotationField(ctx, ws, notebook.AnnotationField{CohortID: cohortID, Name: "Confirmed", Type: "BOOLEAN"})
+		require.NoError(t, err)
+		fields, err := r.AnnotationFields(ctx, ws, cohortID)
+		require.NoError(t, err)
+		assert.Len(t, fields, 1)
+		seed := int64(7)
+		rv, err := r.CreateReview(ctx, ws, cohortID, "Sample", 10, &seed)
+		require.NoError(t, err)
+		assert.Equal(t, 10, rv.Size)
+		reviews, err := r.Reviews(ctx, ws, cohortID)
+		require.NoError(t, err)
+		assert.Len(t, reviews, 1)
+		_, err = r.Review(ctx, ws, rv.ID)
+		require.NoError(t, err)
+		page, err := r.ReviewParticipants(ctx, ws, rv.ID, "", 0, 0)
+		require.NoError(t, err)
+		require.Len(t, page.Participants, 10)
+		person := page.Participants[0].PersonID
+		p, err := r.SetReviewStatus(ctx, ws, rv.ID, person, "INCLUDED")
+		require.NoError(t, err)
+		assert.Equal(t, notebook.ReviewStatus("INCLUDED"), p.Status)
+		p, err = r.Annotate(ctx, ws, rv.ID, person, field.ID, json.RawMessage(`true`))
+		require.NoError(t, err)
+		assert.JSONEq(t, `true`, string(p.Annotations[field.ID]))
+		p, err = r.ReviewParticipant(ctx, ws, rv.ID, person)
+		require.NoError(t, err)
+		assert.Equal(t, person, p.PersonID)
+		events, err := r.ParticipantEvents(ctx, ws, rv.ID, person, cohort.Domain("CONDITION"), 0, 5)
+		require.NoError(t, err)
+		assert.NotEmpty(t, events.Events)
+		require.NoError(t, r.DeleteAnnotationField(ctx, ws, cohortID, field.ID))
+		require.NoError(t, r.DeleteReview(ctx, ws, rv.ID))
+	})
+
+	t.Run("deletions", func(t *testing.T) {
+		require.NoError(t, r.DeleteDataset(ctx, ws, datasetID))
+		require.NoError(t, r.DeleteConceptSet(ctx, ws, setID))
+		require.NoError(t, r.DeleteCohort(ctx, ws, cohortID))
+		_, err := r.Cohort(ctx, ws, cohortID)
+		assert.ErrorIs(t, err, access.ErrNotFound)
+	})
+
+	t.Run("admin", func(t *testing.T) {
+		_, err := r.Users(ctx)
+		assert.ErrorIs(t, err, access.ErrForbidden)
+		users, err := admin.Users(ctx)
+		require.NoError(t, err)
+		assert.Len(t, users, 4)
+		_, err = admin.ApproveUser(ctx, l.pendingID)
+		assert.ErrorIs(t, err, access.ErrInvalid, "steps are missing")
+		require.NoError(t, admin.DisableUser(ctx, l.otherID))
+		_, err = l.other.Workspaces(ctx)
+		assert.ErrorIs(t, err, access.ErrDisabled)
+		log, err := admin.Audit(ctx, time.Now().Add(-time.Hour), "")
+		require.NoError(t, err)
+		assert.NotEmpty(t, log)
+	})
+
+	var served, missed []string
+	require.NoError(t, l.router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		tmpl, err := route.GetPathTemplate()
+		require.NoError(t, err)
+		methods, err := route.GetMethods()
+		require.NoError(t, err)
+		for _, m := range methods {
+			served = append(served, m+" "+tmpl)
+			if !l.hit[m+" "+tmpl] {
+				missed = append(missed, m+" "+tmpl)
+			}
+		}
+		return nil
+	}))
+	sort.Strings(missed)
+	require.NotEmpty(t, served)
+	assert.Empty(t, missed, "routes no client call reached: give each a method of notebook.Client and call it here")
+}
