@@ -78,4 +78,3 @@ func (c *Client) ExportDataset(ctx context.Context, ws, id, domain, format strin
 	}
 	return res.Body, nil
 }
-
