@@ -317,3 +317,22 @@ func TestDemoSteps(t *testing.T) {
 		assert.Equal(t, access.Registered, policy.Status(&u, recs, later).Tier, "expired steps are recorded again")
 	})
 }
+
+func TestDemoUsage(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"timeout not positive", []string{"--timeout", "0s"}, "demo: --timeout 0s: want a positive duration"},
+		{"an argument", []string{"extra"}, "demo: want 0 argument(s), got 1"},
+		{"unknown flag", []string{"--cdr", "x"}, "flag provided but not defined: -cdr"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, append([]string{"demo", "--data", t.TempDir()}, tt.args...)...)
+			assert.Equal(t, exitUsage, code)
+			assert.Contains(t, stderr, tt.stderr)
+		})
+	}
+}
