@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -64,6 +65,14 @@ type Store struct {
 	// one at a time to hold.
 	mu     sync.Mutex
 	closed bool // under mu
+
+	// gen counts the writes committed, the audit log's aside; the memos
+	// of the lookups hold values of one generation.
+	gen        atomic.Uint64
+	tokens     memo[string, authenticated]
+	records    memo[string, []access.Record]
+	roles      memo[[2]string, access.Role]
+	workspaces memo[string, Workspace]
 }
 
 // openFiles is the set of state files open in this process. DuckDB's
@@ -144,8 +153,10 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// write runs fn in one transaction, committed when fn returns nil. Writes
-// are one at a time.
+// write runs fn in one transaction, committed when fn returns nil, and
+// moves the generation, which empties the memos. Writes are one at a
+// time. Every change of what the lookups read goes through here (or the
+// memos would serve what it changed).
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -157,7 +168,10 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	// Even when Commit fails: whether it changed anything is unknown.
+	s.gen.Add(1)
+	if err != nil {
 		return dbError(err)
 	}
 	return nil

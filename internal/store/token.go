@@ -75,43 +75,53 @@ func tokenHash(plain string) string {
 }
 
 // Authenticate returns the user of the token at now. It refuses an unknown
-// token (ErrTokenUnknown), one that expired (ErrTokenExpired) or was
-// revoked (ErrTokenRevoked), and the token of a disabled user
+// token (ErrTokenUnknown), one that was revoked (ErrTokenRevoked) or
+// expired (ErrTokenExpired), and the token of a disabled user
 // (access.ErrDisabled).
 func (s *Store) Authenticate(ctx context.Context, token string, now time.Time) (access.User, error) {
 	if !strings.HasPrefix(token, TokenPrefix) {
 		return access.User{}, ErrTokenUnknown
 	}
-	var u access.User
+	hash := tokenHash(token)
+	a, err := cached(s, &s.tokens, hash, func() (authenticated, error) { return s.authenticate(ctx, hash) })
+	switch {
+	case err != nil:
+		return access.User{}, err
+	case !now.Before(a.expires):
+		return access.User{}, ErrTokenExpired
+	case a.user.Disabled:
+		return access.User{}, fmt.Errorf("store: user %s: %w", a.user.Email, access.ErrDisabled)
+	}
+	return a.user, nil
+}
+
+// authenticated is a token that is not revoked: its user, and when it
+// expires, which Authenticate compares with the time of each request.
+type authenticated struct {
+	user    access.User
+	expires time.Time
+}
+
+func (s *Store) authenticate(ctx context.Context, hash string) (authenticated, error) {
+	var a authenticated
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		var t Token
+		var userID string
 		var revoked sql.NullTime
-		err := tx.QueryRowContext(ctx, "SELECT id, user_id, expires_at, revoked_at FROM tokens WHERE hash = ?", tokenHash(token)).
-			Scan(&t.ID, &t.UserID, &t.ExpiresAt, &revoked)
+		err := tx.QueryRowContext(ctx, "SELECT user_id, expires_at, revoked_at FROM tokens WHERE hash = ?", hash).
+			Scan(&userID, &a.expires, &revoked)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrTokenUnknown
 		}
 		if err != nil {
 			return dbError(err)
 		}
-		switch {
-		case revoked.Valid:
+		if revoked.Valid {
 			return ErrTokenRevoked
-		case !now.Before(t.ExpiresAt):
-			return ErrTokenExpired
 		}
-		if u, err = userWhere(ctx, tx, "id = ?", t.UserID, "user "+t.UserID); err != nil {
-			return err
-		}
-		if u.Disabled {
-			return fmt.Errorf("store: user %s: %w", u.Email, access.ErrDisabled)
-		}
-		return nil
+		a.user, err = userWhere(ctx, tx, "id = ?", userID, "user "+userID)
+		return err
 	})
-	if err != nil {
-		return access.User{}, err
-	}
-	return u, nil
+	return a, err
 }
 
 // RevokeToken revokes the token with the id (Token.ID, not the secret) at

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 
 	"github.com/openworkbench/workbench/access"
@@ -175,6 +176,12 @@ func validKind(k access.Requirement) bool {
 // the history of each step, of which access.Policy.Status counts the best.
 // An unknown user is ErrNotFound.
 func (s *Store) Records(ctx context.Context, userID string) ([]access.Record, error) {
+	recs, err := cached(s, &s.records, userID, func() ([]access.Record, error) { return s.loadRecords(ctx, userID) })
+	// A copy: the memo's slice is shared.
+	return slices.Clone(recs), err
+}
+
+func (s *Store) loadRecords(ctx context.Context, userID string) ([]access.Record, error) {
 	var out []access.Record
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		if _, err := userWhere(ctx, tx, "id = ?", userID, "user "+userID); err != nil {

@@ -108,7 +108,7 @@ func insertWorkspace(ctx context.Context, tx *sql.Tx, w Workspace) error {
 
 // Workspace returns the workspace with the id, or ErrNotFound.
 func (s *Store) Workspace(ctx context.Context, id string) (Workspace, error) {
-	return workspaceByID(ctx, s.db, id)
+	return cached(s, &s.workspaces, id, func() (Workspace, error) { return workspaceByID(ctx, s.db, id) })
 }
 
 func workspaceByID(ctx context.Context, q queryer, id string) (Workspace, error) {
@@ -248,6 +248,10 @@ func keepOwner(ctx context.Context, tx *sql.Tx, workspaceID, userID string) erro
 // and also when the workspace does not exist, which access.Decide answers
 // alike.
 func (s *Store) RoleOf(ctx context.Context, workspaceID, userID string) (access.Role, error) {
+	return cached(s, &s.roles, [2]string{workspaceID, userID}, func() (access.Role, error) { return s.loadRole(ctx, workspaceID, userID) })
+}
+
+func (s *Store) loadRole(ctx context.Context, workspaceID, userID string) (access.Role, error) {
 	var role string
 	err := s.db.QueryRowContext(ctx, "SELECT role FROM collaborators WHERE workspace_id = ? AND user_id = ?", workspaceID, userID).Scan(&role)
 	if errors.Is(err, sql.ErrNoRows) {
