@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/openworkbench/workbench/access"
@@ -17,6 +18,7 @@ type gate struct {
 	policy access.Policy
 	now    func() time.Time
 	log    *slog.Logger
+	queue  auditQueue
 }
 
 // check decides whether the user of ctx may do action, in the workspace
@@ -77,9 +79,68 @@ func (g *gate) audit(ctx context.Context, req access.Request, d access.Decision,
 	rec := access.Audit(req, d)
 	rec.Workspace, rec.Object, rec.ResultSize = workspaceID, object, size
 	// The record is written even when the request's context has ended.
-	if err := g.store.AppendAudit(context.WithoutCancel(ctx), rec); err != nil {
+	if err := g.queue.append(context.WithoutCancel(ctx), g.store, rec); err != nil {
 		g.log.ErrorContext(ctx, "audit record not written", "action", rec.Action, "err", err)
 	}
+}
+
+// auditQueue writes the audit records of concurrent requests together, in
+// one transaction: a commit per request would bound the server to the
+// commits per second of the state file. A request whose record finds no
+// write running writes it with those queued meanwhile; the others wait,
+// and when a write ends with records queued, the first of their requests
+// writes next. Every request returns after its own record is committed.
+type auditQueue struct {
+	mu      sync.Mutex
+	writing bool
+	queued  []queuedRecord
+}
+
+type queuedRecord struct {
+	rec access.AuditRecord
+	// done gets the result of the write that held rec, or nil with lead
+	// set when its request is to write next.
+	done chan auditResult
+}
+
+type auditResult struct {
+	err  error
+	lead bool
+}
+
+func (q *auditQueue) append(ctx context.Context, st *store.Store, rec access.AuditRecord) error {
+	mine := queuedRecord{rec: rec, done: make(chan auditResult, 1)}
+	q.mu.Lock()
+	q.queued = append(q.queued, mine)
+	if q.writing {
+		q.mu.Unlock()
+		if r := <-mine.done; !r.lead {
+			return r.err
+		}
+		q.mu.Lock()
+	}
+	q.writing = true
+	batch := q.queued
+	q.queued = nil
+	q.mu.Unlock()
+
+	recs := make([]access.AuditRecord, len(batch))
+	for i, b := range batch {
+		recs[i] = b.rec
+	}
+	err := st.AppendAudit(ctx, recs...)
+	for _, b := range batch[1:] {
+		b.done <- auditResult{err: err}
+	}
+
+	q.mu.Lock()
+	if len(q.queued) > 0 {
+		q.queued[0].done <- auditResult{lead: true}
+	} else {
+		q.writing = false
+	}
+	q.mu.Unlock()
+	return err
 }
 
 // guarded checks action in the workspace ws, runs do, and audits the
