@@ -54,7 +54,17 @@ func (c *Client) DeleteNotebook(ctx context.Context, ws, name string) error {
 // DatasetCode is the server's generated program in lang that pulls the
 // dataset id into data frames: DatasetCode.
 func (c *Client) DatasetCode(ctx context.Context, ws, id string, lang Language) (string, error) {
-	res, err := c.send(ctx, call{method: "GET", path: []string{"workspaces", ws, "datasets", id, "code"}, query: url.Values{"lang": {string(lang)}}})
+	return c.code(ctx, lang, "workspaces", ws, "datasets", id, "code")
+}
+
+// CohortCode is the server's generated program in lang that pulls the
+// person ids of the saved cohort id into a data frame: CohortCode.
+func (c *Client) CohortCode(ctx context.Context, ws, id string, lang Language) (string, error) {
+	return c.code(ctx, lang, "workspaces", ws, "cohorts", id, "code")
+}
+
+func (c *Client) code(ctx context.Context, lang Language, path ...string) (string, error) {
+	res, err := c.send(ctx, call{method: "GET", path: path, query: url.Values{"lang": {string(lang)}}})
 	if err != nil {
 		return "", err
 	}

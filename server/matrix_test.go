@@ -160,6 +160,7 @@ var matrixRoutes = map[string]matrixRoute{
 	"GET /v1/workspaces/{ws}/datasets/{id}/preview": {need: reader, query: "domain=person&limit=5"},
 	"GET /v1/workspaces/{ws}/datasets/{id}/export":  {need: writer, query: "domain=person&format=csv"},
 
+	"GET /v1/workspaces/{ws}/cohorts/{id}/code":   {need: reader, query: "lang=go"},
 	"GET /v1/workspaces/{ws}/datasets/{id}/code":  {need: reader, query: "lang=r"},
 	"GET /v1/workspaces/{ws}/notebooks":           {need: reader},
 	"POST /v1/workspaces/{ws}/notebooks":          {need: writer, body: body(`{"name": "New", "notebook": ` + matrixNotebook + `}`)},

@@ -204,6 +204,8 @@ func TestDatasetCode(t *testing.T) {
 		{name: "unknown language", method: "GET", path: code + "?lang=cobol", token: f.researcher, want: 400},
 		{name: "unknown dataset", method: "GET", path: "/v1/workspaces/" + f.ws + "/datasets/d_none/code", token: f.researcher, want: 404},
 		{name: "no role", method: "GET", path: code, token: f.other, want: 404},
+		{name: "cohort code", method: "GET", path: "/v1/workspaces/" + f.ws + "/cohorts/" + cohortOf(t, f, id) + "/code?lang=r", token: f.researcher, want: 200},
+		{name: "code of no cohort", method: "GET", path: "/v1/workspaces/" + f.ws + "/cohorts/c_none/code", token: f.researcher, want: 404},
 	})
 }
 
@@ -263,6 +265,16 @@ func TestGeneratedCodeRuns(t *testing.T) {
 		out, err := cmd.CombinedOutput()
 		require.NoError(t, err, "%s", out)
 		assert.Equal(t, want, string(out))
+
+		r := f.do(t, "GET", "/v1/workspaces/"+f.ws+"/cohorts/"+cohortOf(t, f, id)+"/code?lang=python", f.researcher, nil, "")
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		file = filepath.Join(t.TempDir(), "cohort.py")
+		require.NoError(t, os.WriteFile(file, r.body, 0o644))
+		cmd = exec.Command(python, file)
+		cmd.Env = environ
+		out, err = cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		assert.Equal(t, "Wrists\n442 persons\n", string(out))
 	})
 	t.Run("go", func(t *testing.T) {
 		// Inside the module, so that it builds against this notebook
@@ -278,4 +290,15 @@ func TestGeneratedCodeRuns(t *testing.T) {
 		require.NoError(t, err, "%s", out)
 		assert.Equal(t, want, string(out))
 	})
+}
+
+// cohortOf is the first cohort of the dataset id.
+func cohortOf(t *testing.T, f *fixture, id string) string {
+	t.Helper()
+	r := f.do(t, "GET", "/v1/workspaces/"+f.ws+"/datasets/"+id, f.researcher, nil, "")
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	var d notebook.Dataset
+	require.NoError(t, json.Unmarshal(r.body, &d))
+	require.NotEmpty(t, d.CohortIDs)
+	return d.CohortIDs[0]
 }
