@@ -85,10 +85,11 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 	fs := newFlags(e, "demo", "demo [--data DIR] [--addr HOST:PORT] [--timeout D] [--memory-limit M]\n\n"+
 		"Serves a working workbench over a 10,000-person synthetic CDR with three users: an\n"+
 		"administrator, an approved researcher who owns a workspace holding an example cohort,\n"+
-		"and a researcher who has not finished the access steps. Their bearer tokens are in\n"+
-		"DIR/"+demoTokensFile+". The first run generates and indexes the CDR (DIR/cdr) and makes\n"+
-		"the state (DIR/"+store.FileName+"); later runs reuse both, and the tokens while they are\n"+
-		"valid. Serves until interrupted (SIGINT, SIGTERM), then shuts down gracefully.")
+		"concept set, dataset and notebook, and a researcher who has not finished the access\n"+
+		"steps, a reader of that workspace. Their bearer tokens are in DIR/"+demoTokensFile+".\n"+
+		"The first run generates and indexes the CDR (DIR/cdr) and makes the state\n"+
+		"(DIR/"+store.FileName+", DIR/notebooks); later runs reuse them, and the tokens while they\n"+
+		"are valid. Serves until interrupted (SIGINT, SIGTERM), then shuts down gracefully.")
 	data := fs.String("data", "", "the demo's data directory (default: workbench/demo in the user cache folder)")
 	sf := addServeFlags(fs)
 	if _, err := parse(fs, args, 0, 0); err != nil {
