@@ -5,6 +5,8 @@ package cohort_test
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -259,4 +261,27 @@ func names(cols []cohort.DatasetColumn) []string {
 		out[i] = c.Name
 	}
 	return out
+}
+
+// A dataset's columns are checked against the catalog of the CDR, every
+// problem with its path.
+func ExampleDatasetCatalog_Check() {
+	cat := cohort.DatasetCatalog{"condition": {
+		{Name: "person_id", Type: "BIGINT"},
+		{Name: "condition_concept_id", Type: "BIGINT"},
+		{Name: "condition_concept_name", Type: "VARCHAR", Concept: "condition_concept_id"},
+	}}
+	err := cat.Check(map[string][]string{
+		"condition": {"condition_concept_name", "condition_start_datetime"},
+		"labs":      {"value"},
+	})
+	var problems cohort.ValidationErrors
+	if errors.As(err, &problems) {
+		for _, p := range problems {
+			fmt.Printf("%s: %s\n", p.Path, p.Msg)
+		}
+	}
+	// Output:
+	// columns.condition[1]: unknown column "condition_start_datetime" of condition_occurrence
+	// columns.labs: unknown domain "labs": want one of person, condition, drug, procedure, measurement, observation, device, visit, death
 }
