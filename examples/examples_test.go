@@ -254,8 +254,10 @@ func python(t *testing.T) string {
 	const modules = "nbconvert, ipykernel, pandas, requests, matplotlib"
 	out, err := exec.Command(py, "-c", "import "+modules).CombinedOutput()
 	if err != nil {
+		// The last line of a traceback names the missing module.
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 		msg := fmt.Sprintf("%s cannot import %s (%v: %s); on Debian: apt-get install jupyter-nbconvert python3-ipykernel python3-pandas python3-requests python3-matplotlib",
-			py, modules, err, bytes.TrimSpace(out))
+			py, modules, err, lines[len(lines)-1])
 		if os.Getenv("WORKBENCH_REQUIRE_JUPYTER") != "" {
 			t.Fatal(msg)
 		}
