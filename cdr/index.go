@@ -27,8 +27,9 @@ const indexMetaFile = "meta.json"
 // view of the same name.
 const (
 	// SearchPerson has one row per person: demographics, birth date, age at
-	// the reference date, age bin (see AgeBinSQL) and which kinds of data
-	// the person has, sorted by demographics (see searchPersonOrder).
+	// the reference date, age bin and demographic key (see PersonKeysSQL),
+	// which kinds of data the person has; sorted by demographics (see
+	// searchPersonOrder).
 	SearchPerson = "search_person"
 	// SearchEvents has one row per clinical event and concept (standard, and
 	// source when it differs), sorted by (concept_id, person_id).
@@ -65,7 +66,7 @@ const (
 
 // IndexLayout is the layout of the index this version builds and reads.
 // It changes whenever an index table or column changes.
-const IndexLayout = 4
+const IndexLayout = 5
 
 // ErrIndexStale is returned by Open for an index built with another
 // layout: run Index again.
@@ -274,19 +275,26 @@ const personBirthSQL = `SELECT person_id,
   COALESCE(CAST(birth_datetime AS DATE), TRY(make_date(CAST(year_of_birth AS INTEGER), CAST(COALESCE(month_of_birth, 1) AS INTEGER), CAST(COALESCE(day_of_birth, 1) AS INTEGER)))) AS birth_date
 FROM person`
 
-// AgeBinSQL selects the rows of from (a table, or a query in parentheses,
-// with search_person's other columns) with search_person's age_bin added:
-// the bin of a person's age in demographic breakdowns, 0 for 0-17, 1 for
-// 18-44, 2 for 45-64, 3 for 65 and over, 4 without a birth date. A living
-// person's age is age_at_ref; a deceased person's is the age at death, so
-// the dead do not grow older. A breakdown reads the one small column
-// instead of two dates, a flag and an age per person.
-func AgeBinSQL(from string) string {
-	return `SELECT * EXCLUDE (age),
-  CAST(CASE WHEN age IS NULL THEN 4 WHEN age < 18 THEN 0 WHEN age < 45 THEN 1 WHEN age < 65 THEN 2 ELSE 3 END AS UTINYINT) AS age_bin
+// PersonKeysSQL selects the rows of from (a table, or a query in
+// parentheses, with search_person's other columns) with search_person's
+// age_bin and demo_key added. age_bin is the bin of a person's age in
+// demographic breakdowns, 0 for 0-17, 1 for 18-44, 2 for 45-64, 3 for 65
+// and over, 4 without a birth date. A living person's age is age_at_ref;
+// a deceased person's is the age at death, so the dead do not grow older.
+// demo_key numbers the persons' distinct (sex at birth, gender, race,
+// ethnicity, age bin) from 1; concept_person carries it, so that the
+// breakdown of a cohort read from there counts keys instead of looking up
+// every person again.
+func PersonKeysSQL(from string) string {
+	return `SELECT *,
+  CAST(dense_rank() OVER (ORDER BY sex_at_birth_concept_id, gender_concept_id, race_concept_id, ethnicity_concept_id, age_bin) AS INTEGER) AS demo_key
 FROM (
-  SELECT *, CASE WHEN is_deceased AND death_date IS NOT NULL THEN ` + ageSQL("birth_date", "death_date") + ` ELSE age_at_ref END AS age
-  FROM ` + from + `
+  SELECT * EXCLUDE (age),
+    CAST(CASE WHEN age IS NULL THEN 4 WHEN age < 18 THEN 0 WHEN age < 45 THEN 1 WHEN age < 65 THEN 2 ELSE 3 END AS UTINYINT) AS age_bin
+  FROM (
+    SELECT *, CASE WHEN is_deceased AND death_date IS NOT NULL THEN ` + ageSQL("birth_date", "death_date") + ` ELSE age_at_ref END AS age
+    FROM ` + from + `
+  )
 )`
 }
 
@@ -327,7 +335,7 @@ LEFT JOIN concept r ON r.concept_id = p.race_concept_id
 LEFT JOIN concept e ON e.concept_id = p.ethnicity_concept_id
 LEFT JOIN dead ON dead.person_id = p.person_id
 LEFT JOIN kinds ON kinds.person_id = p.person_id`
-	return AgeBinSQL("(\n"+persons+"\n)") + "\nORDER BY " + searchPersonOrder
+	return PersonKeysSQL("(\n"+persons+"\n)") + "\nORDER BY " + searchPersonOrder
 }
 
 // searchPersonOrder sorts search_person by the columns of demographic
@@ -407,8 +415,10 @@ concept_rollup AS (` + conceptRollupSQL("") + `)
 SELECT * FROM concept_rollup ORDER BY concept_id, person_id`
 
 // conceptPairsSQL selects the distinct (concept, person, standard flag,
-// domain) of search_events: about half its rows.
-const conceptPairsSQL = `SELECT DISTINCT concept_id, person_id, is_standard, domain FROM search_events`
+// domain) of search_events, about half its rows, with the person's
+// demo_key.
+const conceptPairsSQL = `SELECT p.*, s.demo_key
+FROM (SELECT DISTINCT concept_id, person_id, is_standard, domain FROM search_events) p JOIN search_person s USING (person_id)`
 
 // conceptRollup is the temporary table of concept_person's rows before
 // they are sorted.
@@ -426,7 +436,7 @@ func conceptRollupSQL(where string) string {
   WHERE NOT EXISTS (SELECT 1 FROM concept_closure c WHERE c.ancestor_id = p.concept_id AND c.descendant_id = p.concept_id)
 )
 SELECT x.ancestor_id AS concept_id, p.person_id, p.is_standard, bool_or(x.direct) AS direct, bool_or(x.rolled) AS rolled,
-  list(p.domain ORDER BY p.domain) FILTER (WHERE x.direct) AS domains
+  list(p.domain ORDER BY p.domain) FILTER (WHERE x.direct) AS domains, any_value(p.demo_key) AS demo_key
 FROM concept_pairs p JOIN expand x USING (concept_id) ` + where + `
 GROUP BY x.ancestor_id, p.person_id, p.is_standard`
 }

@@ -51,7 +51,7 @@ func benchSuite(tb testing.TB) []benchCase {
 
 // TestBenchSuite checks the benchmark's hand-written SQL against the
 // engine on a small synthetic CDR, so BenchmarkEngine's comparison stays
-// one of equals.
+// one of equals, and the engine's demographics against the participants'.
 func TestBenchSuite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates and indexes a synthetic CDR")
@@ -75,6 +75,37 @@ func TestBenchSuite(t *testing.T) {
 			require.NoError(t, c.DB().QueryRowContext(ctx, bc.raw).Scan(&raw))
 			assert.Equal(t, raw, n)
 			assert.Positive(t, n, "a case that selects nobody measures little")
+
+			// Demographics, counted by the keys that concept_person
+			// carries or by looking the persons up, is the breakdown of
+			// the participants' rows of search_person.
+			ids, _, err := e.Participants(ctx, bc.def, 0, cohort.MaxPageSize)
+			require.NoError(t, err)
+			require.Len(t, ids, int(n))
+			want := [4]map[int64][5]int64{{}, {}, {}, {}}
+			rows, err := c.DB().QueryContext(ctx, `SELECT sex_at_birth_concept_id, gender_concept_id, race_concept_id, ethnicity_concept_id, age_bin
+FROM search_person WHERE person_id IN (SELECT unnest(?::BIGINT[]))`, ids)
+			require.NoError(t, err)
+			for rows.Next() {
+				var ids [4]int64
+				var bin int
+				require.NoError(t, rows.Scan(&ids[0], &ids[1], &ids[2], &ids[3], &bin))
+				for i, id := range ids {
+					a := want[i][id]
+					a[bin]++
+					want[i][id] = a
+				}
+			}
+			require.NoError(t, rows.Err())
+			d, err := e.Demographics(ctx, bc.def)
+			require.NoError(t, err)
+			got := [4]map[int64][5]int64{{}, {}, {}, {}}
+			for i, breakdown := range [][]cohort.DemographicCount{d.SexAtBirth, d.Gender, d.Race, d.Ethnicity} {
+				for _, r := range breakdown {
+					got[i][r.ConceptID] = [5]int64{r.Ages.Age0To17, r.Ages.Age18To44, r.Ages.Age45To64, r.Ages.Age65Up, r.Ages.Unknown}
+				}
+			}
+			assert.Equal(t, want, got)
 		})
 	}
 }

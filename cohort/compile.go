@@ -45,10 +45,30 @@ type Query struct {
 // deterministic: the same definition and options give the same Query.
 // Values from the definition are only ever arguments.
 func Compile(def *Definition, opt Options) (Query, error) {
-	if err := def.Validate(); err != nil {
-		return Query{}, err
+	q, _, err := compile(def, opt, false)
+	return q, err
+}
+
+// compileKeyed compiles def to a query that selects each person's
+// demo_key along with person_id (search_person and concept_person have
+// it, search_events not), and reports whether it could: not when def needs
+// events.
+func compileKeyed(def *Definition, opt Options) (Query, bool, error) {
+	q, c, err := compile(def, opt, true)
+	if err != nil {
+		return Query{}, false, err
 	}
-	c := &compiler{opt: opt}
+	return q, !c.events, nil
+}
+
+func compile(def *Definition, opt Options, keyed bool) (Query, *compiler, error) {
+	if err := def.Validate(); err != nil {
+		return Query{}, nil, err
+	}
+	c := &compiler{opt: opt, who: "person_id"}
+	if keyed {
+		c.who = "person_id, demo_key"
+	}
 	// The cohort is (includes ∩ data filters) − excludes: a chain of
 	// INTERSECT then EXCEPT, evaluated left to right. The include groups
 	// of demographics only and the data filters are one scan of
@@ -86,7 +106,7 @@ func Compile(def *Definition, opt Options) (Query, error) {
 	switch {
 	case !persons.empty():
 		var body frag
-		body.w("  SELECT person_id FROM ", c.table(tablePerson), " WHERE ")
+		body.w("  SELECT ", c.who, " FROM ", c.table(tablePerson), " WHERE ")
 		body.add(&persons)
 		c.addCTE("persons", strings.Join(personPaths, ", "), &body)
 		sets = append(sets, "persons")
@@ -104,15 +124,15 @@ func Compile(def *Definition, opt Options) (Query, error) {
 		// ask, unless its set has each person once already: a DISTINCT
 		// of half a million persons costs more than reading them.
 		if len(sets) == 1 && len(def.Excludes) == 0 && !unique[i] {
-			final.WriteString("SELECT DISTINCT person_id FROM " + s)
+			final.WriteString("SELECT DISTINCT " + c.who + " FROM " + s)
 		} else {
-			final.WriteString("SELECT person_id FROM " + s)
+			final.WriteString("SELECT " + c.who + " FROM " + s)
 		}
 	}
 	for i, g := range def.Excludes {
 		name := "exclude" + strconv.Itoa(i)
 		c.group(name, index("excludes", i), g)
-		final.WriteString("\nEXCEPT\nSELECT person_id FROM " + name)
+		final.WriteString("\nEXCEPT\nSELECT " + c.who + " FROM " + name)
 	}
 
 	var q frag
@@ -130,7 +150,7 @@ func Compile(def *Definition, opt Options) (Query, error) {
 		q.w("\n")
 	}
 	q.w(final.String())
-	return Query{SQL: q.b.String(), Args: q.args}, nil
+	return Query{SQL: q.b.String(), Args: q.args}, c, nil
 }
 
 // dataFilterColumns maps each data filter to its search_person column.
@@ -185,6 +205,11 @@ type cte struct {
 type compiler struct {
 	opt  Options
 	ctes []cte
+	// who is the columns that name a person in the sets: person_id, or
+	// person_id and demo_key for compileKeyed.
+	who string
+	// events is set when some set reads search_events.
+	events bool
 }
 
 func (c *compiler) table(name string) string {
@@ -276,6 +301,7 @@ const (
 // mods (other than occurrences) applied, selecting cols of the first
 // reading.
 func (c *compiler) scan(f *frag, u unit, mods []Modifier, cols string) {
+	c.events = true
 	f.w("SELECT ")
 	for i, col := range strings.Split(cols, ", ") {
 		if i > 0 {
@@ -400,7 +426,7 @@ func (c *compiler) conceptPersons(f *frag, u unit) {
 		if i > 0 && len(exact) > 0 {
 			f.w("\nUNION ALL\n")
 		}
-		f.w("SELECT person_id FROM ", c.table(tableConceptPerson), " WHERE concept_id IN (")
+		f.w("SELECT ", c.who, " FROM ", c.table(tableConceptPerson), " WHERE concept_id IN (")
 		for j, id := range part.ids {
 			if j > 0 {
 				f.w(", ")
@@ -541,7 +567,7 @@ func (c *compiler) group(name, path string, g Group) bool {
 	var head []*frag
 	if !person.empty() {
 		f := &frag{label: strings.Join(personItems, ", "), unique: true}
-		f.w("SELECT person_id FROM ", c.table(tablePerson), " WHERE ")
+		f.w("SELECT ", c.who, " FROM ", c.table(tablePerson), " WHERE ")
 		f.add(&person)
 		head = append(head, f)
 	}

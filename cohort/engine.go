@@ -171,25 +171,35 @@ type Demographics struct {
 	Ethnicity  []DemographicCount `json:"ethnicity"`
 }
 
-// demographicsSQL counts the persons selected by %[2]s by demographic
-// concept ids and age bin, in one aggregate over search_person (%[1]s),
-// whose age_bin is 0-3 for the bins of AgeCounts and 4 for unknown (the
-// index computes it as AgeCounts says). The cohort is a
-// semi-join whose hash table should hold the cohort, a subset of
-// search_person. DuckDB, though, builds it on the side it estimates
+// demographicsSQL counts the persons selected by %[2]s by demo_key, in
+// one aggregate over search_person (%[1]s); the key stands for the
+// person's demographic concept ids and age bin (demographicKeysSQL). The
+// cohort is a semi-join whose hash table should hold the cohort, a subset
+// of search_person. DuckDB, though, builds it on the side it estimates
 // smaller, and takes a filter of concept_person (142M rows at 1,000,000
 // persons) for larger than search_person: it would build on all of
 // search_person even for a cohort of 2,000 persons (110 ms instead of 35).
 // The LIMIT, search_person's size (the last argument), never cuts, but
-// caps that estimate. Names are not carried through: they come from
-// demographicNamesSQL.
-const demographicsSQL = `SELECT sex_at_birth_concept_id, gender_concept_id, race_concept_id, ethnicity_concept_id, age_bin, count(*) AS persons
+// caps that estimate.
+const demographicsSQL = `SELECT demo_key, count(*) AS persons
 FROM %[1]s WHERE person_id IN (
   SELECT person_id FROM (
 %[2]s
   ) LIMIT ?::BIGINT
 )
-GROUP BY ALL`
+GROUP BY demo_key`
+
+// keyedDemographicsSQL counts the persons of a cohort compiled by
+// compileKeyed (%[1]s), which selects their demo_key: no second look at
+// search_person.
+const keyedDemographicsSQL = `SELECT demo_key, count(*) AS persons FROM (
+%[1]s
+) GROUP BY demo_key`
+
+// demographicKeysSQL lists what each demo_key of search_person (%[1]s)
+// stands for.
+const demographicKeysSQL = `SELECT demo_key, sex_at_birth_concept_id, gender_concept_id, race_concept_id, ethnicity_concept_id, age_bin
+FROM %[1]s GROUP BY ALL`
 
 // demographicNamesSQL lists the name of every demographic concept id of
 // search_person (%[1]s), by breakdown (0 sex at birth, 1 gender, 2 race,
@@ -202,9 +212,11 @@ UNION ALL SELECT 4, count(*), NULL FROM %[1]s`
 
 // Demographics breaks the cohort def down by sex at birth, gender, race and
 // ethnicity, each crossed with age bins, in one aggregate query, and caches
-// the cohort's count with it. The concept names (and search_person's size)
-// come from a second query, run once per CDR version and cached. A missing
-// concept id counts as 0.
+// the cohort's count with it. A cohort that needs no events counts its
+// persons' demo_key as it selects them; the others look their persons up
+// in search_person. What each key stands for, the concept names and
+// search_person's size come from queries run once per CDR version and
+// cached. A missing concept id counts as 0.
 func (e *Engine) Demographics(ctx context.Context, def *Definition) (*Demographics, error) {
 	p, err := e.demographicNames(ctx)
 	if err != nil {
@@ -219,22 +231,31 @@ func (e *Engine) Demographics(ctx context.Context, def *Definition) (*Demographi
 		d := &Demographics{}
 		stmt := fmt.Sprintf(demographicsSQL, e.compiler().table(tablePerson), q.SQL)
 		args := append(slices.Clip(q.Args), p.persons)
-		err := e.query(ctx, "demographics", stmt, args, func(r *sql.Rows) error {
-			var ids [4]sql.NullInt64
-			var bin int
-			var n int64
-			if err := r.Scan(&ids[0], &ids[1], &ids[2], &ids[3], &bin, &n); err != nil {
+		kq, keyed, err := compileKeyed(def, e.opt.Compile)
+		if err != nil {
+			return nil, err
+		}
+		if keyed {
+			stmt, args = fmt.Sprintf(keyedDemographicsSQL, kq.SQL), kq.Args
+		}
+		err = e.query(ctx, "demographics", stmt, args, func(r *sql.Rows) error {
+			var key, n int64
+			if err := r.Scan(&key, &n); err != nil {
 				return err
 			}
-			d.Ages.add(bin, n)
+			k, ok := p.keys[key]
+			if !ok {
+				return fmt.Errorf("demo_key %d is not in search_person", key)
+			}
+			d.Ages.add(k.bin, n)
 			d.Count += n
-			for i, id := range ids {
-				row := rows[i][id.Int64]
+			for i, id := range k.ids {
+				row := rows[i][id]
 				if row == nil {
-					row = &DemographicCount{ConceptID: id.Int64, Name: names[i][id.Int64]}
-					rows[i][id.Int64] = row
+					row = &DemographicCount{ConceptID: id, Name: names[i][id]}
+					rows[i][id] = row
 				}
-				row.Ages.add(bin, n)
+				row.Ages.add(k.bin, n)
 				row.Count += n
 			}
 			return nil
@@ -264,14 +285,22 @@ func (e *Engine) Demographics(ctx context.Context, def *Definition) (*Demographi
 
 // demographicPersons is what Demographics needs of search_person as a
 // whole: the names of the demographic concepts by breakdown and concept
-// id, and the number of persons.
+// id, what each demo_key stands for, and the number of persons.
 type demographicPersons struct {
 	names   [4]map[int64]string
+	keys    map[int64]demographicKey
 	persons int64
 }
 
-// demographicNames returns the names of the demographic concepts and the
-// number of persons of search_person.
+// demographicKey is what a demo_key stands for: the concept ids of sex at
+// birth, gender, race and ethnicity (0 when missing) and the age bin.
+type demographicKey struct {
+	ids [4]int64
+	bin int
+}
+
+// demographicNames returns the names of the demographic concepts, the
+// meaning of the keys and the number of persons of search_person.
 func (e *Engine) demographicNames(ctx context.Context) (demographicPersons, error) {
 	if err := ctx.Err(); err != nil {
 		return demographicPersons{}, fmt.Errorf("cohort: demographics: %w", err)
@@ -294,6 +323,24 @@ func (e *Engine) demographicNames(ctx context.Context) (demographicPersons, erro
 			} else {
 				p.names[b][id.Int64] = name.String
 			}
+			return nil
+		})
+		if err != nil {
+			return p, err
+		}
+		p.keys = map[int64]demographicKey{}
+		stmt = fmt.Sprintf(demographicKeysSQL, e.compiler().table(tablePerson))
+		err = e.query(ctx, "demographic_names", stmt, nil, func(r *sql.Rows) error {
+			var key int64
+			var ids [4]sql.NullInt64
+			var k demographicKey
+			if err := r.Scan(&key, &ids[0], &ids[1], &ids[2], &ids[3], &k.bin); err != nil {
+				return err
+			}
+			for i, id := range ids {
+				k.ids[i] = id.Int64
+			}
+			p.keys[key] = k
 			return nil
 		})
 		return p, err

@@ -37,8 +37,8 @@ CREATE OR REPLACE TABLE search_events (person_id BIGINT, entry_date DATE, domain
 CREATE OR REPLACE TABLE concept_closure (ancestor_id BIGINT, descendant_id BIGINT, min_levels INTEGER);`
 
 // loadIndex replaces the index tables of db with data; search_person's
-// age_bin and concept_person are derived from the others as package cdr
-// builds them.
+// age_bin and demo_key, and concept_person, are derived from the others as
+// package cdr builds them.
 func loadIndex(t *testing.T, db *sql.DB, data oracle.Data) {
 	t.Helper()
 	_, err := db.Exec(indexDDL)
@@ -71,7 +71,7 @@ func loadIndex(t *testing.T, db *sql.DB, data oracle.Data) {
 		return []any{c.AncestorID, c.DescendantID, c.MinLevels}
 	})
 	require.NoError(t, tx.Commit())
-	_, err = db.Exec("CREATE OR REPLACE TABLE search_person AS " + cdr.AgeBinSQL("search_person"))
+	_, err = db.Exec("CREATE OR REPLACE TABLE search_person AS " + cdr.PersonKeysSQL("search_person"))
 	require.NoError(t, err)
 	_, err = db.Exec("CREATE OR REPLACE TABLE concept_person AS " + cdr.ConceptPersonSQL)
 	require.NoError(t, err)
