@@ -156,6 +156,9 @@ func TestDatasets(t *testing.T) {
 				}
 				assert.Equal(t, []string{"cohort_ids", "columns.condition[2]", "columns.labs"}, paths)
 			}},
+		{name: "SQL for a column", method: "POST", path: ws + "/datasets", token: f.researcher, want: 400,
+			body:  dataset("Injected", `{"person": ["person_id\" FROM person; DROP TABLE person; --"]}`),
+			check: func(t *testing.T, r response) { assert.Contains(t, string(r.body), `"path":"columns.person[0]"`) }},
 		{name: "unknown field", method: "POST", path: ws + "/datasets", token: f.researcher, want: 400,
 			body: `{"name": "Bad", "cohort_ids": ["x"], "columns": {"person": ["person_id"]}, "sql": "DROP TABLE person"}`},
 		{name: "cohort of no such id", method: "POST", path: ws + "/datasets", token: f.researcher, want: 404,
@@ -182,6 +185,8 @@ func TestDatasets(t *testing.T) {
 				assert.Regexp(t, `^\d{4}-\d{2}-\d{2}$`, p.Rows[0][3])
 			}},
 		{name: "preview of a domain not chosen", method: "GET", path: ds("/preview?domain=drug"), token: f.researcher, want: 400,
+			check: func(t *testing.T, r response) { assert.Contains(t, string(r.body), `"path":"domain"`) }},
+		{name: "SQL for a domain", method: "GET", path: ds("/preview?domain=person%27%3B%20DROP%20TABLE%20person%3B--"), token: f.researcher, want: 400,
 			check: func(t *testing.T, r response) { assert.Contains(t, string(r.body), `"path":"domain"`) }},
 		{name: "preview limit too large", method: "GET", path: ds("/preview?domain=person&limit=100000"), token: f.researcher, want: 400},
 		{name: "export without domain", method: "GET", path: ds("/export"), token: f.researcher, want: 400},
