@@ -140,6 +140,19 @@ func TestClient(t *testing.T) {
 	assert.ElementsMatch(t, []struct{ Name string }{{"Wrist fracture"}, {"Wrist (client)"}}, cohorts, "saved once")
 }
 
+// TestClientNeedsNoCgo builds the client as a notebook user without a C
+// compiler would.
+func TestClientNeedsNoCgo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a program")
+	}
+	cmd := exec.Command("go", "build", "-o", filepath.Join(t.TempDir(), "client"), "./examples/client")
+	cmd.Dir = testcdr.Root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+}
+
 // server is a live 'workbench serve' over GiBleed with an approved
 // researcher who owns a workspace holding the wrist fracture cohort, and a
 // dataset of its persons and their wrist fractures.
