@@ -129,7 +129,9 @@
 // standard flag, which has each person of a concept once, counting the
 // concept's descendants (rolled rows) or not (direct rows), sorted by
 // concept: a broad concept reads its persons rather than its millions of
-// events. Items with modifiers or value attributes, and the items of
+// events. A cohort of one set that has each person once (one concept's
+// rows of concept_person, a scan of search_person, a grouping by person)
+// is selected without a DISTINCT. Items with modifiers or value attributes, and the items of
 // temporal groups, select from search_events by concept first (the table
 // is sorted by concept_id). Concept lists are []int64 arguments (`IN
 // (SELECT unnest(?::BIGINT[]))`), except that the concepts read from
