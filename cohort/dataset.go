@@ -234,6 +234,9 @@ func (c *compiler) dataset(d *Dataset, domain string, cat DatasetCatalog) (Query
 	var exprs, joins []string
 	for i, name := range names {
 		col := cat[domain][slices.IndexFunc(cat[domain], func(col DatasetColumn) bool { return col.Name == name })]
+		// A catalog may come from the caller: the type written into the
+		// SQL is one of datasetTypes' constants whatever it says.
+		col.Type = datasetType(col.Type)
 		cols[i] = col
 		if col.Concept == "" {
 			exprs = append(exprs, "CAST(t."+sqlname.Quote(name)+" AS "+col.Type+")")

@@ -110,6 +110,13 @@ func TestCompileDataset(t *testing.T) {
 		assert.Len(t, cols, 2)
 		assert.NotContains(t, q.SQL, "dataset_concepts")
 	})
+	t.Run("a catalog's type is never SQL", func(t *testing.T) {
+		cat := cohort.DatasetCatalog{"person": {{Name: "person_id", Type: "BIGINT) FROM person; DROP TABLE person; --"}}}
+		q, cols, err := cohort.CompileDataset(&cohort.Dataset{Cohorts: d.Cohorts, Columns: map[string][]string{"person": {"person_id"}}}, "person", cat, cohort.Options{})
+		require.NoError(t, err)
+		assert.NotContains(t, q.SQL, "DROP")
+		assert.Equal(t, "VARCHAR", cols[0].Type)
+	})
 	t.Run("domain not chosen", func(t *testing.T) {
 		_, _, err := cohort.CompileDataset(d, "drug", testCatalog, cohort.Options{})
 		var one *cohort.ValidationError
