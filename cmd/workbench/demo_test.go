@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -226,6 +227,13 @@ func TestDemo(t *testing.T) {
 	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+cohortPath+"/count", toks.Researcher, &count))
 	assert.Equal(t, want, count.Count)
 	require.Equal(t, exitOK, stop())
+
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer busy.Close()
+	code, _, stderr := runCLI(t, "demo", "--data", data, "--addr", busy.Addr().String())
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, stderr, "--addr chooses another address", "a busy port")
 }
 
 // TestDemoTokenExpiry checks that tokens about to expire are issued anew,

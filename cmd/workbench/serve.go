@@ -86,7 +86,7 @@ func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr
 	}
 	l, err := net.Listen("tcp", *f.addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w (--addr chooses another address; port 0 picks a free one)", err)
 	}
 	url := "http://" + l.Addr().String()
 	fmt.Fprintf(e.stdout, "workbench: serving %s (CDR %s, %d persons) on %s\n", dir, info.VersionID, info.Persons, url)
