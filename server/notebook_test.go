@@ -304,3 +304,51 @@ func cohortOf(t *testing.T, f *fixture, id string) string {
 	require.NotEmpty(t, d.CohortIDs)
 	return d.CohortIDs[0]
 }
+
+// TestStarterNotebookRuns executes the starter notebook of a dataset, as
+// the server saved it, with Jupyter against the live server: its code
+// cell pulls every domain and prints the rows of the server's own export.
+func TestStarterNotebookRuns(t *testing.T) {
+	python := pythonWithPandas(t)
+	if out, err := exec.Command(python, "-c", "import nbconvert, ipykernel").CombinedOutput(); err != nil {
+		msg := fmt.Sprintf("%s cannot import nbconvert and ipykernel (%v: %s); on Debian: apt-get install jupyter-nbconvert python3-ipykernel", python, err, strings.TrimSpace(string(out)))
+		if os.Getenv("WORKBENCH_REQUIRE_JUPYTER") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	f := newFixture(t, server.Config{})
+	id := datasetOverHTTP(t, f, trickyName)
+	r := f.do(t, "POST", "/v1/workspaces/"+f.ws+"/notebooks", f.researcher, fmt.Appendf(nil, `{"name": "Starter", "dataset_id": %q}`, id), "")
+	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+
+	cmd := exec.Command(python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--stdout", "Starter.ipynb")
+	cmd.Dir = filepath.Join(f.notebooks, f.ws)
+	cmd.Env = append(os.Environ(), "WORKBENCH_URL="+f.url, "WORKBENCH_TOKEN="+f.researcher, "WORKBENCH_WORKSPACE="+f.ws)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, "%s", stderr.String())
+	nb, err := notebook.Parse(out)
+	require.NoError(t, err)
+	require.Len(t, nb.Cells, 3)
+	var printed strings.Builder
+	for _, o := range nb.Cells[1].Outputs {
+		var stream struct {
+			Name string `json:"name"`
+			Text any    `json:"text"`
+		}
+		require.NoError(t, json.Unmarshal(o, &stream))
+		switch text := stream.Text.(type) {
+		case string:
+			printed.WriteString(text)
+		case []any:
+			for _, line := range text {
+				printed.WriteString(line.(string))
+			}
+		}
+	}
+	want := fmt.Sprintf("%s\ncondition: %d rows\nperson: %d rows\n", trickyName, exportedRows(t, f, id, "condition"), exportedRows(t, f, id, "person"))
+	assert.Equal(t, want, printed.String())
+	assert.NotEmpty(t, nb.Cells[2].Outputs, "the first rows of each domain are displayed")
+}
