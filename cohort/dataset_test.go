@@ -292,3 +292,24 @@ func ExampleDatasetCatalog_Check() {
 	// columns.condition[1]: unknown column "condition_start_datetime" of condition_occurrence
 	// columns.labs: unknown domain "labs": want one of person, condition, drug, procedure, measurement, observation, device, visit, death
 }
+
+// FuzzCompileDataset: whatever the domain and columns asked, compilation
+// does not panic, and what it accepts is names of the catalog only.
+func FuzzCompileDataset(f *testing.F) {
+	f.Add("condition", "condition_concept_name", "person_id")
+	f.Add("person", "gender_concept_name", `x" FROM person; --`)
+	f.Add("labs", "", "year_of_birth")
+	f.Fuzz(func(t *testing.T, domain, col1, col2 string) {
+		d := &cohort.Dataset{Cohorts: []*cohort.Definition{fracture(t)}, Columns: map[string][]string{domain: {col1, col2}}}
+		q, cols, err := cohort.CompileDataset(d, domain, testCatalog, cohort.Options{})
+		if err != nil {
+			require.ErrorIs(t, err, cohort.ErrInvalid)
+			return
+		}
+		for _, name := range []string{col1, col2} {
+			assert.Contains(t, names(cols), name)
+			assert.Contains(t, names(testCatalog[domain]), name)
+		}
+		assert.Equal(t, strings.Count(q.SQL, "?"), len(q.Args))
+	})
+}
