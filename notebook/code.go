@@ -238,7 +238,7 @@ frames <- lapply(domains, function(domain) {
   read.csv(text = content(r, as = "text", encoding = "UTF-8"), stringsAsFactors = FALSE)
 })
 names(frames) <- domains
-cat(dataset_name, "\n")
+cat(dataset_name, "\n", sep = "")
 for (domain in domains) cat(domain, ": ", nrow(frames[[domain]]), " rows\n", sep = "")
 {{end}}{{define "cohort"}}# Pulls the person ids of a saved cohort of the workbench into R.
 # Needs WORKBENCH_URL and WORKBENCH_TOKEN; WORKBENCH_WORKSPACE defaults to
@@ -256,7 +256,7 @@ repeat {
   page <- page + 1
 }
 persons <- data.frame(person_id = ids)
-cat(cohort_name, "\n")
+cat(cohort_name, "\n", sep = "")
 cat(nrow(persons), "persons\n")
 {{end}}`
 

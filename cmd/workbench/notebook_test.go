@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,20 +13,22 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// fakeJupyter makes lookPath find only the program name, a script that
-// writes its folder, its arguments and the workbench environment to a
-// file, and returns that file.
-func fakeJupyter(t *testing.T, name string) string {
+// fakeJupyter makes lookPath find only the programs names, scripts that
+// write their name, folder, argument count and the workbench environment
+// to a file, and returns that file.
+func fakeJupyter(t *testing.T, names ...string) string {
 	t.Helper()
 	bin := t.TempDir()
 	out := filepath.Join(bin, "ran")
-	script := "#!/bin/sh\nprintf '%s\\n' \"$PWD\" \"$WORKBENCH_URL\" \"$WORKBENCH_TOKEN\" \"$WORKBENCH_WORKSPACE\" \"$#\" > " + out + "\n"
-	require.NoError(t, os.WriteFile(filepath.Join(bin, name), []byte(script), 0o755))
+	for _, name := range names {
+		script := "#!/bin/sh\nprintf '%s\\n' " + name + " \"$PWD\" \"$WORKBENCH_URL\" \"$WORKBENCH_TOKEN\" \"$WORKBENCH_WORKSPACE\" \"$#\" > " + out + "\n"
+		require.NoError(t, os.WriteFile(filepath.Join(bin, name), []byte(script), 0o755))
+	}
 	saved := jupyter
 	t.Cleanup(func() { jupyter = saved })
 	jupyter.lookPath = func(file string) (string, error) {
-		if file == name {
-			return filepath.Join(bin, name), nil
+		if slices.Contains(names, file) {
+			return filepath.Join(bin, file), nil
 		}
 		return "", exec.ErrNotFound
 	}
@@ -36,21 +39,22 @@ func TestNotebookCommand(t *testing.T) {
 	// No server listens on port 1: the command warns and starts Jupyter.
 	const url = "http://127.0.0.1:1"
 	tests := []struct {
-		name    string
-		program string
-		token   []string
+		name     string
+		programs []string
+		token    []string
 		// demo is the content of the data directory's demo token file.
 		demo      string
 		wantToken string
 	}{
-		{"jupyter-notebook with --token", "jupyter-notebook", []string{"--token", "wb_flag"}, "", "wb_flag"},
-		{"only jupyter-lab", "jupyter-lab", []string{"--token", "wb_flag"}, "", "wb_flag"},
-		{"token of the demo researcher", "jupyter-notebook", nil, `{"admin": "wb_a", "researcher": "wb_r", "pending": "wb_p"}`, "wb_r"},
+		{"jupyter-notebook with --token", []string{"jupyter-notebook"}, []string{"--token", "wb_flag"}, "", "wb_flag"},
+		{"only jupyter-lab", []string{"jupyter-lab"}, []string{"--token", "wb_flag"}, "", "wb_flag"},
+		{"both: jupyter-notebook first", []string{"jupyter-lab", "jupyter-notebook"}, []string{"--token", "wb_flag"}, "", "wb_flag"},
+		{"token of the demo researcher", []string{"jupyter-notebook"}, nil, `{"admin": "wb_a", "researcher": "wb_r", "pending": "wb_p"}`, "wb_r"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("WORKBENCH_TOKEN", "")
-			ran := fakeJupyter(t, tc.program)
+			ran := fakeJupyter(t, tc.programs...)
 			data := t.TempDir()
 			if tc.demo != "" {
 				require.NoError(t, os.WriteFile(filepath.Join(data, demoTokensFile), []byte(tc.demo), 0o600))
@@ -63,7 +67,11 @@ func TestNotebookCommand(t *testing.T) {
 			require.NoError(t, err, "the program did not run")
 			dir, err := filepath.EvalSymlinks(filepath.Join(data, "notebooks", "w_ABC"))
 			require.NoError(t, err)
-			assert.Equal(t, []string{dir, url, tc.wantToken, "w_ABC", "0"}, strings.Split(strings.TrimSpace(string(b)), "\n"))
+			wantProgram := "jupyter-notebook"
+			if !slices.Contains(tc.programs, wantProgram) {
+				wantProgram = "jupyter-lab"
+			}
+			assert.Equal(t, []string{wantProgram, dir, url, tc.wantToken, "w_ABC", "0"}, strings.Split(strings.TrimSpace(string(b)), "\n"))
 		})
 	}
 }

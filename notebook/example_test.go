@@ -1,0 +1,63 @@
+package notebook_test
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/openworkbench/workbench/notebook"
+)
+
+func ExampleParse() {
+	_, err := notebook.Parse([]byte(`{"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+		"cells": [{"cell_type": "code", "id": "one", "metadata": {}, "source": "print(1)"}]}`))
+	var problems notebook.ValidationErrors
+	if errors.As(err, &problems) {
+		for _, p := range problems {
+			fmt.Printf("%s: %s\n", p.Path, p.Msg)
+		}
+	}
+	// Output:
+	// cells[0].execution_count: missing: a code cell has one (null when it has not run)
+	// cells[0].outputs: missing: a code cell has a list of outputs (empty when it has not run)
+}
+
+func ExampleDatasetCode() {
+	code, err := notebook.DatasetCode(notebook.R, notebook.Dataset{ID: "d_1", WorkspaceID: "w_1", Name: `Visits "2024"`,
+		Columns: map[string][]string{"person": {"person_id"}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(code)
+	// Output:
+	// # Pulls a dataset of the workbench into R, one data frame per domain.
+	// # Needs WORKBENCH_URL and WORKBENCH_TOKEN; WORKBENCH_WORKSPACE defaults to
+	// # the dataset's workspace.
+	// library(httr)
+	//
+	// url <- sub("/+$", "", Sys.getenv("WORKBENCH_URL"))
+	// token <- Sys.getenv("WORKBENCH_TOKEN")
+	// workspace <- Sys.getenv("WORKBENCH_WORKSPACE")
+	// if (workspace == "") workspace <- "w_1"
+	//
+	// # get GETs the API path (each part quoted) and stops on an error answer.
+	// get <- function(path, query = list()) {
+	//   parts <- vapply(c(workspace, path), URLencode, "", reserved = TRUE)
+	//   r <- GET(paste0(url, "/v1/workspaces/", paste(parts, collapse = "/")),
+	//            query = query, add_headers(Authorization = paste("Bearer", token)), timeout(600))
+	//   stop_for_status(r)
+	//   r
+	// }
+	//
+	// dataset_name <- "Visits \"2024\""
+	// dataset_id <- "d_1"
+	// domains <- c("person")
+	//
+	// frames <- lapply(domains, function(domain) {
+	//   r <- get(c("datasets", dataset_id, "export"), list(domain = domain, format = "csv"))
+	//   read.csv(text = content(r, as = "text", encoding = "UTF-8"), stringsAsFactors = FALSE)
+	// })
+	// names(frames) <- domains
+	// cat(dataset_name, "\n", sep = "")
+	// for (domain in domains) cat(domain, ": ", nrow(frames[[domain]]), " rows\n", sep = "")
+}
