@@ -3,9 +3,14 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"maps"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +19,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/cdr"
+	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testcdr"
 	"github.com/openworkbench/workbench/server"
 )
 
@@ -108,7 +116,7 @@ func TestBadInput(t *testing.T) {
 	ws := "/v1/workspaces/" + f.ws + "/cohorts/count"
 	wrist := example(t, "wrist_fracture.json")
 	deep := strings.Repeat("[", 10000) + strings.Repeat("]", 10000)
-	big := append(append([]byte(`{"includes":[],"excludes":[],"dataFilters":["`), bytes.Repeat([]byte("x"), 2<<20)...), `"]}`...)
+	big := append(append([]byte(`{"includes":[],"excludes":[],"dataFilters":["`), bytes.Repeat([]byte("x"), 10<<20)...), `"]}`...)
 	sqlish := `{"includes":[{"items":[{"type":"CONDITION","searchParameters":[{"parameterId":"'; DROP TABLE person; --","domain":"CONDITION'); DELETE FROM concept; --","type":"SNOMED","group":true,"standard":true,"conceptId":4134304,"attributes":[]}],"modifiers":[]}]}],"excludes":[],"dataFilters":["1=1; DROP TABLE person"]}`
 	cases := []struct {
 		name, path, ctype string
@@ -154,6 +162,7 @@ func TestBadInput(t *testing.T) {
 		requireProblem(t, f.do(t, "GET", "/v1/public/surveys/4134304", "", nil, ""), 400)
 		requireProblem(t, f.do(t, "GET", "/v1/public/surveys/x", "", nil, ""), 400)
 	})
+	t.Run("every route", func(t *testing.T) { badInputEveryRoute(t, f, big, []byte(deep)) })
 	t.Run("bad tokens", func(t *testing.T) {
 		requireProblem(t, f.do(t, "GET", "/v1/me", "wb_not-a-token", nil, ""), 401)
 		req, _ := http.NewRequest("GET", f.url+"/v1/me", nil)
@@ -164,6 +173,175 @@ func TestBadInput(t *testing.T) {
 		assert.Equal(t, 401, res.StatusCode)
 		assert.NotEmpty(t, res.Header.Get("WWW-Authenticate"))
 	})
+}
+
+// nasties are strings that would do harm if a value ever entered SQL
+// text, or that trouble decoders.
+var nasties = []string{
+	"'; DROP TABLE person; --",
+	"1 OR 1=1",
+	`" OR ""="`,
+	"Ωmega 😀 \u202e",
+	"nul\x00byte",
+	"../../etc/passwd",
+	strings.Repeat("x", 5000),
+}
+
+// badInputEveryRoute sends every route the router serves, as a user
+// allowed to call it (its OWNER, or an administrator), bad bodies, every
+// string field of its valid body and every query and path parameter
+// replaced by each of nasties, and checks that no answer is a 500 and
+// that the state and the CDR are intact after.
+func badInputEveryRoute(t *testing.T, f *fixture, big, deep []byte) {
+	users := newMatrixUsers(t, f.store)
+	wrist := string(example(t, "wrist_fracture.json"))
+	w := newWorld(t, f, users, wrist)
+	witness := newWorld(t, f, users, wrist)
+	totals := f.do(t, "GET", "/v1/public/totals", "", nil, "")
+	require.Equal(t, http.StatusOK, totals.status)
+
+	// noFault checks an answer that may be anything but a server fault;
+	// a refusal is a problem.
+	noFault := func(t *testing.T, what string, r response) {
+		t.Helper()
+		require.Less(t, r.status, 500, "%s: %s", what, r.body)
+		if r.status >= 400 {
+			requireProblem(t, r, r.status)
+		}
+	}
+	for _, route := range servedRoutes(t, f) {
+		row, found := matrixRoutes[route]
+		if !found {
+			continue // TestAuthorizationMatrix fails for it
+		}
+		method, tmpl, _ := strings.Cut(route, " ")
+		token := users.tokens["OWNER"]
+		if row.need == admin {
+			token = users.tokens["administrator, no role"]
+		}
+		path := w.fill(t, method, tmpl)
+		withQuery := path
+		if row.query != "" {
+			withQuery += "?" + row.query
+		}
+		t.Run(route, func(t *testing.T) {
+			if row.body != nil {
+				valid := row.body(w)
+				for _, c := range []struct {
+					name, ctype string
+					body        []byte
+					want        int
+				}{
+					{"malformed", "", []byte(valid[:len(valid)/2]), 400},
+					{"data after the value", "", []byte(valid + " {}"), 400},
+					{"unknown field", "", []byte(`{"zz_unknown": 1, ` + strings.TrimPrefix(strings.TrimSpace(valid), "{")), 400},
+					{"10 MiB", "", big, 413},
+					{"deep", "", deep, 400},
+					{"wrong content type", "text/plain", []byte(valid), 415},
+				} {
+					requireProblem(t, f.do(t, method, withQuery, token, c.body, c.ctype), c.want)
+				}
+				for _, b := range stringsReplaced(t, valid) {
+					noFault(t, b, f.do(t, method, withQuery, token, []byte(b), ""))
+				}
+			}
+			if row.query != "" {
+				q, err := url.ParseQuery(row.query)
+				require.NoError(t, err)
+				for name := range q {
+					for _, n := range nasties {
+						bad := maps.Clone(q)
+						bad.Set(name, n)
+						noFault(t, name+"="+n, f.do(t, method, path+"?"+bad.Encode(), token, bodyOf(row, w), ""))
+					}
+				}
+			}
+			segs := strings.Split(tmpl, "/")
+			for i, seg := range segs {
+				if !pathParam.MatchString(seg) {
+					continue
+				}
+				for _, n := range nasties {
+					bad := strings.Split(path, "/")
+					bad[i] = url.PathEscape(n)
+					noFault(t, seg+"="+n, f.do(t, method, strings.Join(bad, "/"), token, bodyOf(row, w), ""))
+				}
+			}
+		})
+	}
+
+	t.Run("state intact", func(t *testing.T) {
+		after := f.do(t, "GET", "/v1/public/totals", "", nil, "")
+		assert.Equal(t, totals, after, "the CDR's totals")
+		ctx := context.Background()
+		c, err := f.store.Cohort(ctx, witness.ws, witness.cohort)
+		require.NoError(t, err)
+		assert.Equal(t, "Wrist fracture", c.Name)
+		collabs, err := f.store.Collaborators(ctx, witness.ws)
+		require.NoError(t, err)
+		assert.Len(t, collabs, 6)
+		r := f.do(t, "GET", "/v1/workspaces/"+witness.ws+"/cohorts/"+witness.cohort+"/count", users.tokens["OWNER"], nil, "")
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		assert.EqualValues(t, 442, r.json(t)["count"])
+	})
+}
+
+func bodyOf(row matrixRoute, w *world) []byte {
+	if row.body == nil {
+		return nil
+	}
+	return []byte(row.body(w))
+}
+
+// stringsReplaced is body once for every string in it and every one of
+// nasties: that string replaced by the nasty one.
+func stringsReplaced(t *testing.T, body string) []string {
+	t.Helper()
+	var paths [][]any
+	var walk func(v any, path []any)
+	walk = func(v any, path []any) {
+		switch v := v.(type) {
+		case string:
+			paths = append(paths, slices.Clone(path))
+		case map[string]any:
+			for k, x := range v {
+				walk(x, append(path, k))
+			}
+		case []any:
+			for i, x := range v {
+				walk(x, append(path, i))
+			}
+		}
+	}
+	var v any
+	require.NoError(t, json.Unmarshal([]byte(body), &v))
+	walk(v, nil)
+	var out []string
+	for _, p := range paths {
+		for _, n := range nasties {
+			var c any
+			require.NoError(t, json.Unmarshal([]byte(body), &c))
+			parent := c
+			for _, k := range p[:len(p)-1] {
+				switch k := k.(type) {
+				case string:
+					parent = parent.(map[string]any)[k]
+				case int:
+					parent = parent.([]any)[k]
+				}
+			}
+			switch k := p[len(p)-1].(type) {
+			case string:
+				parent.(map[string]any)[k] = n
+			case int:
+				parent.([]any)[k] = n
+			}
+			b, err := json.Marshal(c)
+			require.NoError(t, err)
+			out = append(out, string(b))
+		}
+	}
+	return out
 }
 
 func TestAccess(t *testing.T) {
@@ -212,10 +390,82 @@ func TestAccess(t *testing.T) {
 	assert.Equal(t, 2, denied, "refusals are audited, in another's workspace and in one that does not exist alike")
 }
 
+// endlessFixture is a server over its own copy of GiBleed's views in which
+// concept_person never ends: counting the wrist fracture cohort reads it,
+// so the count's query runs until it is cancelled. db is that CDR's
+// database: a query that runs holds one of its connections.
+func endlessFixture(t *testing.T, cfg server.Config) (f *fixture, db *sql.DB) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := cdr.Open(ctx, testcdr.GiBleed(t), cdr.Options{Threads: 2})
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	for _, stmt := range []string{
+		"CREATE TABLE concept_person_copy AS SELECT * FROM concept_person",
+		// A trillion rows per person row, filtered by a hash: no plan
+		// shortcut ends it early.
+		`CREATE OR REPLACE VIEW concept_person AS SELECT c.* FROM concept_person_copy c, range(1000000000000) r
+			WHERE hash(c.person_id, r.range) = 42`,
+	} {
+		_, err := c.DB().ExecContext(ctx, stmt)
+		require.NoError(t, err)
+	}
+	info, ok := c.Index()
+	require.True(t, ok)
+	eng, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	require.NoError(t, err)
+	st, err := store.Open(ctx, t.TempDir(), store.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	srv, err := server.New(cfg, server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info})
+	require.NoError(t, err)
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	admin, err := st.AddUser(ctx, access.User{Email: "admin@example.org", Admin: true})
+	require.NoError(t, err)
+	f = &fixture{url: hs.URL, store: st}
+	f.researcher, f.researcherID, f.ws = addUser(t, st, admin.ID, "r@example.org", true)
+	return f, c.DB()
+}
+
+// queryEnds waits until no query holds a connection of db: a query that
+// was not interrupted would hold one for good.
+func queryEnds(t *testing.T, db *sql.DB) {
+	t.Helper()
+	require.Eventually(t, func() bool { return db.Stats().InUse == 0 }, time.Minute, 10*time.Millisecond,
+		"the query still runs")
+}
+
+// TestTimeoutCancelsQuery counts a cohort whose query never ends: the
+// answer is the timeout's 504, and the query stops.
 func TestTimeoutCancelsQuery(t *testing.T) {
-	f := newFixture(t, server.Config{Timeout: time.Nanosecond})
-	p := requireProblem(t, f.do(t, "POST", "/v1/workspaces/"+f.ws+"/cohorts/count", f.researcher, example(t, "wrist_fracture_two_dates.json"), ""), http.StatusGatewayTimeout)
+	f, db := endlessFixture(t, server.Config{Timeout: 200 * time.Millisecond})
+	p := requireProblem(t, f.do(t, "POST", "/v1/workspaces/"+f.ws+"/cohorts/count", f.researcher, example(t, "wrist_fracture.json"), ""), http.StatusGatewayTimeout)
 	assert.NotContains(t, p["detail"], "SELECT")
+	queryEnds(t, db)
+}
+
+// TestDisconnectCancelsQuery counts a cohort whose query never ends, and
+// goes away once the query runs: the query stops.
+func TestDisconnectCancelsQuery(t *testing.T) {
+	f, db := endlessFixture(t, server.Config{Timeout: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(ctx, "POST", f.url+"/v1/workspaces/"+f.ws+"/cohorts/count", bytes.NewReader(example(t, "wrist_fracture.json")))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+f.researcher)
+	done := make(chan error, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err == nil {
+			res.Body.Close()
+		}
+		done <- err
+	}()
+	require.Eventually(t, func() bool { return db.Stats().InUse > 0 }, time.Minute, 5*time.Millisecond, "the query never started")
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
+	queryEnds(t, db)
 }
 
 func TestServeShutsDownGracefully(t *testing.T) {
