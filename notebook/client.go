@@ -110,9 +110,8 @@ type call struct {
 	path  []string
 	root  bool
 	query url.Values
-	// body is sent as JSON; raw is sent as is, as JSON.
+	// body is sent as JSON.
 	body any
-	raw  []byte
 	// out receives the JSON answer; nil ignores it.
 	out any
 	// notebook says that validation paths concern a notebook document.
@@ -138,15 +137,13 @@ func (c *Client) send(ctx context.Context, k call) (*http.Response, error) {
 	for i, p := range parts {
 		escaped[i] = url.PathEscape(p)
 	}
-	u.RawPath = u.Path + "/" + strings.Join(escaped, "/")
+	// Each part is one segment: a / in an id or an email is escaped.
+	u.RawPath = u.EscapedPath() + "/" + strings.Join(escaped, "/")
 	u.Path += "/" + strings.Join(parts, "/")
 	u.RawQuery = k.query.Encode()
 
 	var body io.Reader
-	switch {
-	case k.raw != nil:
-		body = bytes.NewReader(k.raw)
-	case k.body != nil:
+	if k.body != nil {
 		b, err := json.Marshal(k.body)
 		if err != nil {
 			return nil, fmt.Errorf("notebook: %s %s: %w", k.method, u.Path, err)

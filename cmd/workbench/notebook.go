@@ -67,9 +67,10 @@ func runNotebook(ctx context.Context, e env, args []string) error {
 	if *token == "" {
 		return usagef("notebook: no token: give --token or set %s", notebook.EnvToken)
 	}
-	var path string
+	path := ""
 	for _, name := range jupyters {
-		if path, err = jupyter.lookPath(name); err == nil {
+		if p, err := jupyter.lookPath(name); err == nil {
+			path = p
 			break
 		}
 	}
