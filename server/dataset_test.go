@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -259,6 +260,62 @@ func TestDatasets(t *testing.T) {
 	for _, s := range sizes {
 		assert.Equal(t, sizes[0], s, "the audit has the number of rows")
 	}
+}
+
+// TestExportStopsWhenTheClientGoes: a client that goes away after the
+// headers cancels the export; the audit has the rows that went out, fewer
+// than the table's. The table (every drug exposure of GiBleed with every
+// column, tens of MB of JSON) is larger than what loopback buffers hold.
+func TestExportStopsWhenTheClientGoes(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	ctx := context.Background()
+	ws := "/v1/workspaces/" + f.ws
+	everyone := `{"includes": [], "excludes": [{"items": [{"type": "CONDITION", "searchParameters": [{"conceptId": 1}]}]}]}`
+	var cohortID, id string
+	f.run(t, []step{
+		{name: "cohort", method: "POST", path: ws + "/cohorts", token: f.researcher, want: 201, body: `{"name": "Everyone", "definition": ` + everyone + `}`,
+			check: func(t *testing.T, r response) { cohortID = r.json(t)["id"].(string) }},
+	})
+	_, eng, _ := openGiBleed(t)
+	cat, err := eng.DatasetCatalog(ctx)
+	require.NoError(t, err)
+	var cols []string
+	for _, c := range cat["drug"] {
+		cols = append(cols, strconv.Quote(c.Name))
+	}
+	f.run(t, []step{
+		{name: "dataset", method: "POST", path: ws + "/datasets", token: f.researcher, want: 201,
+			body:  fmt.Sprintf(`{"name": "Drugs", "cohort_ids": [%q], "columns": {"drug": [%s]}}`, cohortID, strings.Join(cols, ", ")),
+			check: func(t *testing.T, r response) { id = r.json(t)["id"].(string) }},
+	})
+
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	req, err := http.NewRequestWithContext(cctx, http.MethodGet, f.url+ws+"/datasets/"+id+"/export?domain=drug", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+f.researcher)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	cancel()
+	res.Body.Close()
+
+	var total int64
+	c, _, _ := openGiBleed(t)
+	require.NoError(t, c.DB().QueryRowContext(ctx, "SELECT count(*) FROM drug_exposure").Scan(&total))
+	var rec access.AuditRecord
+	require.Eventually(t, func() bool {
+		recs, err := f.store.QueryAudit(ctx, store.AuditQuery{UserID: f.researcherID})
+		require.NoError(t, err)
+		for _, r := range recs {
+			if r.Action == access.ExportDataset {
+				rec = r
+				return true
+			}
+		}
+		return false
+	}, time.Minute, 20*time.Millisecond, "the export ends and is audited")
+	assert.Less(t, rec.ResultSize, total)
 }
 
 var (
