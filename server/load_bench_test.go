@@ -140,7 +140,7 @@ func BenchmarkLoadCachedCount(b *testing.B) {
 	def := conditionsCohort(lt.concepts(b, 1)...)
 	body, err := def.MarshalJSON()
 	require.NoError(b, err)
-	for _, clients := range []int{1, 16, 64} {
+	for _, clients := range []int{1, 16, 64, 256} {
 		b.Run(fmt.Sprint("clients=", clients), func(b *testing.B) {
 			lt.load(b, clients, "/v1/workspaces/"+lt.ws+"/cohorts/count", func(int) []byte { return body })
 		})
