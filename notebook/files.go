@@ -168,7 +168,9 @@ func (f Files) write(workspace, name string, nb *Notebook, create bool) (Info, e
 		}
 	}
 	dir := filepath.Dir(p)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	// Outputs of notebooks can hold row-level data: the folders and files
+	// (CreateTemp's 0600) are the owner's only, like the state file.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return Info{}, fmt.Errorf("notebook: %w", err)
 	}
 	tmp, err := os.CreateTemp(dir, ".saving-*")

@@ -43,6 +43,11 @@ func TestFiles(t *testing.T) {
 	info, err := f.Create("w_1", "One", nb)
 	require.NoError(t, err)
 	assert.Equal(t, "One", info.Name)
+	for _, p := range []string{filepath.Join(root, "w_1"), filepath.Join(root, "w_1", "One.ipynb")} {
+		fi, err := os.Stat(p)
+		require.NoError(t, err)
+		assert.Zero(t, fi.Mode().Perm()&0o077, "%s is the owner's only: %v", p, fi.Mode())
+	}
 	_, err = f.Create("w_1", "One", nb)
 	assert.ErrorIs(t, err, notebook.ErrExists)
 	_, err = f.Replace("w_1", "Two", nb)

@@ -77,7 +77,7 @@ func runNotebook(ctx context.Context, e env, args []string) error {
 	if path == "" {
 		return errors.New(installJupyter)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
 	checkServer(ctx, e, *url, *token)
