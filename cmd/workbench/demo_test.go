@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"os"
@@ -258,15 +259,30 @@ func TestDemoTokenExpiry(t *testing.T) {
 	tests := []struct {
 		name    string
 		now     time.Time
+		change  func(t *testing.T) // before the call
 		renewed bool
 	}{
-		{"first issue", now, true},
-		{"still valid", now.Add(demoTokenTTL - demoTokenMargin - time.Minute), false},
-		{"about to expire", now.Add(demoTokenTTL - demoTokenMargin + time.Minute), true},
-		{"renewed ones kept", now.Add(demoTokenTTL), false},
+		{"first issue", now, nil, true},
+		{"still valid", now.Add(demoTokenTTL - demoTokenMargin - time.Minute), nil, false},
+		{"about to expire", now.Add(demoTokenTTL - demoTokenMargin + time.Minute), nil, true},
+		{"renewed ones kept", now.Add(demoTokenTTL), nil, false},
+		{"a disabled user's kept", now.Add(demoTokenTTL), func(t *testing.T) {
+			require.NoError(t, st.SetDisabled(ctx, ds.pending.ID, true))
+		}, false},
+		{"a revoked token replaced", now.Add(demoTokenTTL), func(t *testing.T) {
+			require.NoError(t, st.SetDisabled(ctx, ds.pending.ID, false))
+			toks, err := st.ListTokens(ctx, ds.admin.ID)
+			require.NoError(t, err)
+			for _, tok := range toks {
+				require.NoError(t, st.RevokeToken(ctx, tok.ID, now))
+			}
+		}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.change != nil {
+				tt.change(t)
+			}
 			before, _ := os.ReadFile(path)
 			renewed, err := demoTokenFile(ctx, st, path, ds, tt.now)
 			require.NoError(t, err)
@@ -277,6 +293,9 @@ func TestDemoTokenExpiry(t *testing.T) {
 			assert.Equal(t, !tt.renewed, string(before) == string(raw))
 			for tok, user := range map[string]string{after.Admin: ds.admin.ID, after.Researcher: ds.researcher.ID, after.Pending: ds.pending.ID} {
 				u, err := st.Authenticate(ctx, tok, tt.now)
+				if errors.Is(err, access.ErrDisabled) {
+					continue
+				}
 				require.NoError(t, err)
 				assert.Equal(t, user, u.ID)
 			}
