@@ -243,9 +243,10 @@ func exportedRows(t *testing.T, f *fixture, id, domain string) int {
 	return len(records) - 1
 }
 
-// TestGeneratedCodeRuns runs the generated Python and Go programs against
-// the live server: each prints the dataset's name, exactly, and the rows of
-// every domain, which must be the server's own export's.
+// TestGeneratedCodeRuns runs the generated Python, R (when Rscript with
+// httr is installed) and Go programs against the live server: the
+// dataset's print its name, exactly, and the rows of every domain, which
+// must be the server's own export's; the cohort's print its name and size.
 func TestGeneratedCodeRuns(t *testing.T) {
 	f := newFixture(t, server.Config{})
 	id := datasetOverHTTP(t, f, trickyName)
@@ -278,19 +279,53 @@ func TestGeneratedCodeRuns(t *testing.T) {
 		require.NoError(t, err, "%s", out)
 		assert.Equal(t, "Wrists\n442 persons\n", string(out))
 	})
+	t.Run("r", func(t *testing.T) {
+		rscript, err := exec.LookPath("Rscript")
+		if err == nil {
+			err = exec.Command(rscript, "-e", "library(httr)").Run()
+		}
+		if err != nil {
+			t.Skipf("no Rscript with httr (%v); on Debian: apt-get install r-base-core r-cran-httr", err)
+		}
+		file := filepath.Join(t.TempDir(), "dataset.R")
+		require.NoError(t, os.WriteFile(file, fetch(t, "r"), 0o644))
+		cmd := exec.Command(rscript, file)
+		cmd.Env = environ
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		assert.Equal(t, want, string(out))
+
+		r := f.do(t, "GET", "/v1/workspaces/"+f.ws+"/cohorts/"+cohortOf(t, f, id)+"/code?lang=r", f.researcher, nil, "")
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		file = filepath.Join(t.TempDir(), "cohort.R")
+		require.NoError(t, os.WriteFile(file, r.body, 0o644))
+		cmd = exec.Command(rscript, file)
+		cmd.Env = environ
+		out, err = cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		assert.Equal(t, "Wrists\n442 persons\n", string(out))
+	})
 	t.Run("go", func(t *testing.T) {
 		// Inside the module, so that it builds against this notebook
 		// package; a leading _ keeps it out of ./... patterns.
 		dir, err := os.MkdirTemp(filepath.Join(testcdr.Root, "notebook"), "_generated-")
 		require.NoError(t, err)
 		defer os.RemoveAll(dir)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), fetch(t, "go"), 0o644))
-		cmd := exec.Command("go", "run", ".")
-		cmd.Dir = dir
-		cmd.Env = append(environ, "CGO_ENABLED=0")
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "%s", out)
-		assert.Equal(t, want, string(out))
+		r := f.do(t, "GET", "/v1/workspaces/"+f.ws+"/cohorts/"+cohortOf(t, f, id)+"/code?lang=go", f.researcher, nil, "")
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		for program, wantOut := range map[string]string{"dataset": want, "cohort": "Wrists\n442 persons\n"} {
+			code := fetch(t, "go")
+			if program == "cohort" {
+				code = r.body
+			}
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), code, 0o644))
+			cmd := exec.Command("go", "run", ".")
+			cmd.Dir = dir
+			cmd.Env = append(environ, "CGO_ENABLED=0")
+			out, err := cmd.CombinedOutput()
+			require.NoError(t, err, "%s: %s", program, out)
+			assert.Equal(t, wantOut, string(out), program)
+		}
 	})
 }
 
