@@ -1,9 +1,12 @@
 package notebook_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
+	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/notebook"
 )
 
@@ -60,4 +63,30 @@ func ExampleDatasetCode() {
 	// names(frames) <- domains
 	// cat(dataset_name, "\n", sep = "")
 	// for (domain in domains) cat(domain, ": ", nrow(frames[[domain]]), " rows\n", sep = "")
+}
+
+// A program of a notebook user: the environment names the server, the
+// token and the workspace; errors match the library's values.
+func ExampleFromEnv() {
+	ctx := context.Background()
+	c, err := notebook.FromEnv()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	def, err := cohort.Parse([]byte(`{"includes": [{"items": [{"type": "CONDITION", "searchParameters": [
+		{"parameterId": "p", "domain": "CONDITION", "type": "SNOMED", "group": true, "standard": true, "conceptId": 4134304}]}]}]}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	n, err := c.Count(ctx, c.Workspace, def)
+	switch {
+	case errors.Is(err, access.ErrForbidden):
+		fmt.Println("finish the access steps first:", err)
+	case err != nil:
+		fmt.Println(err)
+	default:
+		fmt.Println(n, "persons")
+	}
 }
