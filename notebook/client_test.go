@@ -319,6 +319,10 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		code, err := r.DatasetCode(ctx, ws, datasetID, notebook.Go)
 		require.NoError(t, err)
 		assert.Contains(t, code, "notebook.FromEnv()")
+		_, err = r.DatasetCode(ctx, ws, datasetID, "cobol")
+		var bad notebook.ValidationErrors
+		require.ErrorAs(t, err, &bad)
+		assert.Equal(t, "lang", bad[0].Path)
 	})
 
 	t.Run("notebooks", func(t *testing.T) {

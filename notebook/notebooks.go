@@ -64,7 +64,7 @@ func (c *Client) CohortCode(ctx context.Context, ws, id string, lang Language) (
 }
 
 func (c *Client) code(ctx context.Context, lang Language, path ...string) (string, error) {
-	res, err := c.send(ctx, call{method: "GET", path: path, query: url.Values{"lang": {string(lang)}}})
+	res, err := c.send(ctx, call{method: "GET", path: path, query: url.Values{"lang": {string(lang)}}, notebook: true})
 	if err != nil {
 		return "", err
 	}
