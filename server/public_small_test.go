@@ -26,9 +26,9 @@ import (
 // CDR small enough that most concept, survey and demographic cells hold 1
 // to 19 persons, and checks every number of every answer: a count is 0, or
 // 20 marked at_most, or a multiple of 20 above it; no key names a person
-// id. TestPublicNeverSmallCounts does the same on GiBleed for the counts
-// only; this one reads every number, so a raw count added to an answer
-// under any name fails.
+// id. Every number is read, whatever its key, so a raw count added to an
+// answer under any name fails. TestPublicNeverSmallCounts walks GiBleed's
+// answers the same way.
 func TestPublicSmallCells(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates and indexes a synthetic CDR")
