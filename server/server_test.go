@@ -416,11 +416,31 @@ func queryEnds(t *testing.T, db *sql.DB) {
 }
 
 // TestTimeoutCancelsQuery counts a cohort whose query never ends: the
-// answer is the timeout's 504, and the query stops.
+// query runs, the answer is the timeout's 504, and the query stops.
 func TestTimeoutCancelsQuery(t *testing.T) {
-	f, db := endlessFixture(t, server.Config{Timeout: 200 * time.Millisecond})
-	p := requireProblem(t, f.do(t, "POST", "/v1/workspaces/"+f.ws+"/cohorts/count", f.researcher, example(t, "wrist_fracture.json"), ""), http.StatusGatewayTimeout)
+	f, db := endlessFixture(t, server.Config{Timeout: time.Second})
+	answered := make(chan struct{})
+	ran := make(chan bool, 1)
+	go func() {
+		for {
+			select {
+			case <-answered:
+				ran <- false
+				return
+			default:
+			}
+			if db.Stats().InUse > 0 {
+				ran <- true
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	r := f.do(t, "POST", "/v1/workspaces/"+f.ws+"/cohorts/count", f.researcher, example(t, "wrist_fracture.json"), "")
+	close(answered)
+	p := requireProblem(t, r, http.StatusGatewayTimeout)
 	assert.NotContains(t, p["detail"], "SELECT")
+	assert.True(t, <-ran, "the query never started")
 	queryEnds(t, db)
 }
 
