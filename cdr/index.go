@@ -39,7 +39,7 @@ const (
 	ConceptClosure = "concept_closure"
 	// ConceptPerson has the persons of each concept: one row per concept,
 	// person and standard flag, sorted by (concept_id, person_id), for the
-	// concept itself (direct, with the domains of those events) and for its
+	// concept itself (direct, with the domain of those events) and for its
 	// ancestors (rolled); see ConceptPersonSQL.
 	ConceptPerson = "concept_person"
 	// ConceptCounts has per concept the number of distinct persons with an
@@ -66,7 +66,7 @@ const (
 
 // IndexLayout is the layout of the index this version builds and reads.
 // It changes whenever an index table or column changes.
-const IndexLayout = 5
+const IndexLayout = 6
 
 // ErrIndexStale is returned by Open for an index built with another
 // layout: run Index again.
@@ -165,7 +165,7 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 		{ConceptClosure, conceptClosureSQL, false},
 		{"concept_pairs", conceptPairsSQL, true},
 		{conceptRollup, "", true}, // built by buildRollup
-		{ConceptPerson, "SELECT * FROM " + conceptRollup + " ORDER BY concept_id, person_id", false},
+		{ConceptPerson, conceptPersonSortSQL, false},
 		{ConceptCounts, conceptCountsSQL, false},
 	}
 	db := c.db
@@ -397,22 +397,34 @@ SELECT concept_id, concept_id, 0 FROM concept
 ORDER BY ancestor_id, descendant_id`
 
 // ConceptPersonSQL selects the rows of concept_person from the tables
-// search_events and concept_closure. A row (concept_id, person_id,
-// is_standard) says that the person has events of that standard flag
-// whose concept is concept_id (direct; domains lists the domains of those
-// events, sorted), or is a descendant of it or itself by concept_closure
-// (rolled): an item's concept without descendants needs the direct rows,
-// with descendants the rolled ones, and either reads one contiguous range
-// of concept_id instead of every event. For one concept and flag each
-// person comes once, so the rows of one concept count its persons without
-// a DISTINCT. Rolled is false only for concepts missing from the concept table,
-// which concept_closure has no self pair for. Index builds the same rows
-// in three steps (conceptPairsSQL, conceptRollupSQL by parts of the
-// persons, then the sort), each written out before the next: as one
-// query, it ran out of 3 GB at 1,000,000 persons.
+// search_events and search_person (for demo_key) and concept_closure. A
+// row (concept_id, person_id, is_standard) says that the person has events
+// of that standard flag whose concept is concept_id (direct), or is a
+// descendant of it or itself by concept_closure (rolled): an item's
+// concept without descendants needs the direct rows, with descendants the
+// rolled ones, and either reads one contiguous range of concept_id
+// instead of every event. Among the rows with direct or rolled, each
+// person comes once for one concept and flag, so the rows of one concept
+// count its persons without a DISTINCT. domain is the domain of the
+// direct events (the first, in order, when they have several); each other
+// domain of them has a row of its own with direct and rolled false, so
+// that the persons of a concept in a domain are the rows of that domain,
+// found by an equality that the scan evaluates. Rolled is false otherwise
+// only for concepts missing from the concept table, which concept_closure
+// has no self pair for. Index builds the same rows in three steps
+// (conceptPairsSQL, conceptRollupSQL by parts of the persons, then
+// conceptPersonSortSQL), each written out before the next: as one query,
+// it ran out of 3 GB at 1,000,000 persons.
 var ConceptPersonSQL = `WITH concept_pairs AS (` + conceptPairsSQL + `),
 concept_rollup AS (` + conceptRollupSQL("") + `)
-SELECT * FROM concept_rollup ORDER BY concept_id, person_id`
+` + conceptPersonSortSQL
+
+// conceptPersonSortSQL selects concept_person's rows from concept_rollup,
+// whose domains lists the direct events' domains, sorted.
+const conceptPersonSortSQL = `SELECT concept_id, person_id, is_standard, direct, rolled, domains[1] AS domain, demo_key FROM concept_rollup
+UNION ALL
+SELECT concept_id, person_id, is_standard, false, false, unnest(domains[2:]), demo_key FROM concept_rollup WHERE len(domains) > 1
+ORDER BY concept_id, person_id`
 
 // conceptPairsSQL selects the distinct (concept, person, standard flag,
 // domain) of search_events, about half its rows, with the person's

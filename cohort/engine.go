@@ -381,11 +381,12 @@ func (e *Engine) TopConcepts(ctx context.Context, def *Definition, d Domain, n i
 	params := string(d) + "\x00" + strconv.Itoa(n)
 	top, err := run(ctx, e, def, "top_concepts", params, func(q Query) ([]ConceptCount, error) {
 		c := e.compiler()
-		// concept_person has a person once per concept and standard
-		// flag: counting its direct rows counts distinct persons.
+		// concept_person has a person once per concept, standard flag
+		// and domain of the direct events: counting its rows of the
+		// domain counts distinct persons.
 		stmt := `SELECT t.concept_id, COALESCE(c.concept_name, '') AS name, t.persons FROM (
   SELECT concept_id, count(*) AS persons FROM ` + c.table(tableConceptPerson) + `
-  WHERE is_standard AND direct AND list_contains(domains, ?::VARCHAR) AND person_id IN (
+  WHERE domain = ?::VARCHAR AND is_standard AND person_id IN (
 ` + q.SQL + `
   )
   GROUP BY concept_id ORDER BY persons DESC, concept_id LIMIT ?::BIGINT

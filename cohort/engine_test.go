@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -334,6 +335,55 @@ func TestDemographicsAgeAtDeath(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, cohort.AgeCounts{Age0To17: 1, Age18To44: 1, Age45To64: 1, Age65Up: 1}, d.Ages)
 	assert.Equal(t, []cohort.DemographicCount{{ConceptID: 38003564, Name: "Not Hispanic or Latino", Count: 4, Ages: d.Ages}}, d.Ethnicity)
+}
+
+// TestConceptInTwoDomains: a concept whose events of one person fall in
+// two domains counts the person once in a cohort and once in each
+// domain's top concepts.
+func TestConceptInTwoDomains(t *testing.T) {
+	db, err := sql.Open("duckdb", "")
+	require.NoError(t, err)
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	date := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	person := func(id int64) oracle.Person {
+		return oracle.Person{PersonID: id, GenderConceptID: 8532, Gender: "FEMALE", SexAtBirthConceptID: 8532, SexAtBirth: "Female",
+			BirthDate: date("1970-01-01"), AgeAtRef: 55, HasEHRData: true}
+	}
+	event := func(id, person int64, domain string) oracle.Event {
+		return oracle.Event{EventID: id, PersonID: person, EntryDate: date("2020-01-0" + strconv.Itoa(int(id))), Domain: domain, ConceptID: 100, IsStandard: true, AgeAtEvent: 50}
+	}
+	loadIndex(t, db, oracle.Data{
+		Persons: []oracle.Person{person(1), person(2)},
+		Events: []oracle.Event{
+			event(1, 1, "MEASUREMENT"), event(2, 1, "PHYSICAL_MEASUREMENT"), event(3, 1, "MEASUREMENT"),
+			event(4, 2, "MEASUREMENT"),
+		},
+		Closure: []oracle.Closure{{AncestorID: 100, DescendantID: 100}},
+	})
+	_, err = db.Exec("CREATE TABLE concept AS SELECT 100::BIGINT AS concept_id, 'Weight' AS concept_name")
+	require.NoError(t, err)
+	e, err := cohort.NewEngine(db, "test", cohort.EngineOptions{})
+	require.NoError(t, err)
+	ctx := context.Background()
+	for _, group := range []bool{false, true} {
+		def := conceptCohort(cohort.DomainMeasurement, 100)
+		def.Includes[0].Items[0].Parameters[0].Group = group
+		n, err := e.Count(ctx, def)
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), n, "with descendants: %v", group)
+	}
+	women := &cohort.Definition{Includes: []cohort.Group{{Items: []cohort.Item{{
+		Type: cohort.DomainPerson, Parameters: []cohort.Parameter{{Type: cohort.TypeGender, ConceptID: 8532}},
+	}}}}}
+	for domain, want := range map[cohort.Domain]int64{cohort.DomainMeasurement: 2, cohort.DomainPhysicalMeasurement: 1} {
+		top, err := e.TopConcepts(ctx, women, domain, 5)
+		require.NoError(t, err)
+		assert.Equal(t, []cohort.ConceptCount{{ConceptID: 100, Name: "Weight", Count: want}}, top, domain)
+	}
+	top, err := e.TopConcepts(ctx, women, cohort.DomainCondition, 5)
+	require.NoError(t, err)
+	assert.Empty(t, top)
 }
 
 // An engine over an indexed CDR counts a cohort and breaks it down.
