@@ -49,7 +49,10 @@ type matrixCaller struct {
 
 // matrixCallers is every caller state. Users with a role hold it in every
 // world's workspace; pending, training expired and disabled users are
-// OWNER there, so that their refusal is the tier's, not the role's.
+// OWNER there, so that their refusal is the tier's, not the role's. A
+// disabled user's token is refused where it is read (store.Authenticate),
+// on every route, so their own status too, which access.Decide would
+// allow them.
 var matrixCallers = []matrixCaller{
 	{"anonymous", [needs]int{ok, 401, 401, 401, 401, 401, 401}},
 	{"unknown token", [needs]int{401, 401, 401, 401, 401, 401, 401}},
