@@ -439,3 +439,22 @@ func heapPeak() (peak *uint64, stop func()) {
 	}()
 	return peak, func() { close(done); <-finished }
 }
+
+// TestExportHasItsOwnTimeout: an export streams a table of any size, so
+// the request timeout of other routes does not cut it.
+func TestExportHasItsOwnTimeout(t *testing.T) {
+	f := newFixture(t, server.Config{Timeout: time.Nanosecond})
+	ctx := context.Background()
+	c, err := f.store.CreateCohort(ctx, f.researcherID, store.Cohort{WorkspaceID: f.ws, Name: "Wrist", Definition: example(t, "wrist_fracture.json")})
+	require.NoError(t, err)
+	d, err := f.store.CreateDataset(ctx, f.researcherID, store.Dataset{WorkspaceID: f.ws, Name: "Wrist persons", CohortIDs: []string{c.ID},
+		Columns: map[string][]string{"person": {"person_id"}}})
+	require.NoError(t, err)
+	ws := "/v1/workspaces/" + f.ws
+	requireProblem(t, f.do(t, "GET", ws+"/cohorts/"+c.ID+"/count", f.researcher, nil, ""), http.StatusGatewayTimeout)
+	r := f.accept(t, ws+"/datasets/"+d.ID+"/export?domain=person&format=csv", f.researcher, "")
+	require.Equal(t, http.StatusOK, r.status, string(r.body))
+	recs, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
+	require.NoError(t, err)
+	assert.Len(t, recs, 1+442, "a header and GiBleed's 442 persons with a wrist fracture")
+}

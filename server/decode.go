@@ -24,8 +24,8 @@ func (s *Server) body(r *http.Request) ([]byte, error) {
 	}
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return nil, fmt.Errorf("%w: at most %d bytes", errTooLarge, s.cfg.MaxBody)
+		if tooLarge, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return nil, fmt.Errorf("%w: at most %d bytes", errTooLarge, tooLarge.Limit)
 		}
 		return nil, fmt.Errorf("%w: reading the body: %v", errBadRequest, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/openworkbench/workbench/access"
 )
@@ -27,8 +28,8 @@ func userFrom(ctx context.Context) *access.User {
 // wrap applies the middleware every route gets, outermost first: panic
 // recovery, the timeout, the body cap, the public rate limit,
 // authentication and the login check of the route's action.
-func (s *Server) wrap(action access.Action, h http.Handler) http.Handler {
-	return s.recoverPanic(s.timeout(s.capBody(s.rateLimit(s.authenticate(s.requireLogin(action, h))))))
+func (s *Server) wrap(action access.Action, timeout time.Duration, maxBody int64, h http.Handler) http.Handler {
+	return s.recoverPanic(s.timeout(timeout, s.capBody(maxBody, s.rateLimit(s.authenticate(s.requireLogin(action, h))))))
 }
 
 // requireLogin refuses an anonymous request whose action access.Decide
@@ -67,17 +68,17 @@ func (s *Server) recoverPanic(h http.Handler) http.Handler {
 
 // timeout bounds the request's context, which every query runs under: a
 // request past its time, or whose client went away, cancels its query.
-func (s *Server) timeout(h http.Handler) http.Handler {
+func (s *Server) timeout(d time.Duration, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
+		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
 		h.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
-func (s *Server) capBody(h http.Handler) http.Handler {
+func (s *Server) capBody(n int64, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+		r.Body = http.MaxBytesReader(w, r.Body, n)
 		h.ServeHTTP(w, r)
 	})
 }

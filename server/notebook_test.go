@@ -28,6 +28,12 @@ const aNotebook = `{"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec
   "cells": [{"id": "a1", "cell_type": "markdown", "metadata": {}, "source": ["# Title\n", "text"]},
             {"id": "b2", "cell_type": "code", "metadata": {}, "source": "print(1)", "execution_count": null, "outputs": []}]}`
 
+// withPlot is a notebook whose code cell shows a PNG of n base64 bytes.
+func withPlot(n int) string {
+	return `{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"id": "p1", "cell_type": "code", "metadata": {}, "source": "plot()",
+  "execution_count": 1, "outputs": [{"output_type": "display_data", "metadata": {}, "data": {"image/png": "` + strings.Repeat("A", n) + `"}}]}]}`
+}
+
 // savedDataset saves a cohort and a dataset of it in the workspace as the
 // user, straight in the store.
 func savedDataset(t *testing.T, f *fixture, ws, userID, name string) store.Dataset {
@@ -90,6 +96,7 @@ func TestNotebooks(t *testing.T) {
 				assert.Contains(t, nb.Cells[1].Source, fmt.Sprintf("DATASET_ID = %q", d.ID))
 			}},
 		{name: "replace", method: "PUT", path: nbs + "/Analysis%201", token: f.researcher, body: aNotebook, want: 200},
+		{name: "a plot larger than other bodies may be", method: "PUT", path: nbs + "/Analysis%201", token: f.researcher, body: withPlot(3 << 20), want: 200},
 		{name: "replace what does not exist", method: "PUT", path: nbs + "/Nope", token: f.researcher, body: aNotebook, want: 404},
 		{name: "replace with an invalid notebook", method: "PUT", path: nbs + "/Analysis%201", token: f.researcher, body: `{"cells": []}`, want: 400},
 		{name: "no role is 404", method: "GET", path: nbs, token: f.other, want: 404},

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -21,10 +22,16 @@ import (
 
 // Defaults of a Config.
 const (
-	DefaultAddr     = "127.0.0.1:8080"
-	DefaultMaxBody  = 1 << 20
-	DefaultTimeout  = 60 * time.Second
-	DefaultMaxDepth = 32
+	DefaultAddr    = "127.0.0.1:8080"
+	DefaultMaxBody = 1 << 20
+	DefaultTimeout = 60 * time.Second
+	// DefaultExportTimeout bounds a dataset export, which streams a table
+	// of any size; the client going away still cancels it at once.
+	DefaultExportTimeout = 4 * time.Hour
+	// DefaultMaxNotebookBody caps a notebook, whose outputs (plots,
+	// tables) make it larger than any other body.
+	DefaultMaxNotebookBody = 32 << 20
+	DefaultMaxDepth        = 32
 	// DefaultShutdown is how long Serve waits for requests in flight when
 	// its context ends.
 	DefaultShutdown = 10 * time.Second
@@ -41,6 +48,12 @@ type Config struct {
 	// Timeout bounds each request; its end cancels the query running.
 	// 0 means DefaultTimeout.
 	Timeout time.Duration
+	// ExportTimeout bounds a dataset export instead of Timeout; 0 means
+	// DefaultExportTimeout.
+	ExportTimeout time.Duration
+	// MaxNotebookBody caps the body of a notebook instead of MaxBody; 0
+	// means DefaultMaxNotebookBody.
+	MaxNotebookBody int64
 	// MaxDepth bounds the nesting of a JSON body; 0 means DefaultMaxDepth.
 	MaxDepth int
 	// Disclosure controls every public number.
@@ -111,6 +124,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
 	}
+	if cfg.ExportTimeout == 0 {
+		cfg.ExportTimeout = DefaultExportTimeout
+	}
+	if cfg.MaxNotebookBody == 0 {
+		cfg.MaxNotebookBody = DefaultMaxNotebookBody
+	}
 	if cfg.MaxDepth == 0 {
 		cfg.MaxDepth = DefaultMaxDepth
 	}
@@ -120,8 +139,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.MaxBody < 0 || cfg.Timeout < 0 || cfg.MaxDepth < 0 {
-		return nil, errors.New("server: negative MaxBody, Timeout or MaxDepth")
+	if cfg.MaxBody < 0 || cfg.Timeout < 0 || cfg.ExportTimeout < 0 || cfg.MaxNotebookBody < 0 || cfg.MaxDepth < 0 {
+		return nil, errors.New("server: negative MaxBody, MaxNotebookBody, Timeout, ExportTimeout or MaxDepth")
 	}
 	limiter := &access.Limiter{Rate: cfg.RateLimit.Rate, Burst: cfg.RateLimit.Burst, MaxClients: cfg.RateLimit.MaxClients}
 	for _, v := range []interface{ Validate() error }{cfg.Disclosure, cfg.PublicShape, cfg.Policy, limiter} {
@@ -248,16 +267,30 @@ const publicPrefix = "/v1/public/"
 
 func (s *Server) newRouter() *mux.Router {
 	r := mux.NewRouter()
-	r.NotFoundHandler = s.wrap("", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	r.NotFoundHandler = s.wrap("", s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNoRoute)
 	}))
-	r.MethodNotAllowedHandler = s.wrap("", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	r.MethodNotAllowedHandler = s.wrap("", s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errMethod)
 	}))
 	for _, rt := range s.routes() {
-		r.Handle(rt.path, s.wrap(rt.action, rt.handler)).Methods(rt.method)
+		timeout, maxBody := s.limits(rt)
+		r.Handle(rt.path, s.wrap(rt.action, timeout, maxBody, rt.handler)).Methods(rt.method)
 	}
 	return r
+}
+
+// limits are the time and body bounds of a request to rt: an export
+// streams a table of any size, and a notebook carries its outputs.
+func (s *Server) limits(rt route) (timeout time.Duration, maxBody int64) {
+	timeout, maxBody = s.cfg.Timeout, s.cfg.MaxBody
+	switch {
+	case strings.HasSuffix(rt.path, "/export"):
+		timeout = s.cfg.ExportTimeout
+	case strings.HasPrefix(rt.path, "/v1/workspaces/{ws}/notebooks"):
+		maxBody = s.cfg.MaxNotebookBody
+	}
+	return timeout, maxBody
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {

@@ -91,7 +91,7 @@ func TestPublicRateLimit(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	f := newFixture(t, server.Config{})
+	f := newFixture(t, server.Config{MaxNotebookBody: 4 << 20})
 	ws := "/v1/workspaces/" + f.ws + "/cohorts/count"
 	wrist := example(t, "wrist_fracture.json")
 	deep := strings.Repeat("[", 10000) + strings.Repeat("]", 10000)

@@ -352,6 +352,7 @@ func TestDemoUsage(t *testing.T) {
 		stderr string
 	}{
 		{"timeout not positive", []string{"--timeout", "0s"}, "demo: --timeout 0s: want a positive duration"},
+		{"export timeout not positive", []string{"--export-timeout", "-1s"}, "demo: --export-timeout -1s: want a positive duration"},
 		{"an argument", []string{"extra"}, "demo: want 0 argument(s), got 1"},
 		{"unknown flag", []string{"--cdr", "x"}, "flag provided but not defined: -cdr"},
 	}

@@ -16,7 +16,7 @@ import (
 )
 
 func runServe(ctx context.Context, e env, args []string) (err error) {
-	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--addr HOST:PORT] [--timeout D] [--memory-limit M]\n\n"+
+	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M]\n\n"+
 		"Serves the HTTP API over the indexed CDR, with the users, workspaces and audit log of\n"+
 		"the data directory, until interrupted (SIGINT, SIGTERM), then shuts down gracefully.")
 	data := dataFlag(fs)
@@ -46,22 +46,27 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 
 // serveFlags are the flags of serving the API, which serve and demo share.
 type serveFlags struct {
-	addr    *string
-	timeout *time.Duration
-	memory  *string
+	addr          *string
+	timeout       *time.Duration
+	exportTimeout *time.Duration
+	memory        *string
 }
 
 func addServeFlags(fs *flag.FlagSet) serveFlags {
 	return serveFlags{
-		addr:    fs.String("addr", server.DefaultAddr, "address to listen on; port 0 picks a free one"),
-		timeout: fs.Duration("timeout", server.DefaultTimeout, "longest a request may take; its query is cancelled then"),
-		memory:  fs.String("memory-limit", "", "DuckDB memory limit of the CDR (\"4GB\"); empty: DuckDB's default"),
+		addr:          fs.String("addr", server.DefaultAddr, "address to listen on; port 0 picks a free one"),
+		timeout:       fs.Duration("timeout", server.DefaultTimeout, "longest a request may take; its query is cancelled then"),
+		exportTimeout: fs.Duration("export-timeout", server.DefaultExportTimeout, "longest a dataset export may take"),
+		memory:        fs.String("memory-limit", "", "DuckDB memory limit of the CDR (\"4GB\"); empty: DuckDB's default"),
 	}
 }
 
 func (f serveFlags) check(cmd string) error {
 	if *f.timeout <= 0 {
 		return usagef("%s: --timeout %s: want a positive duration", cmd, *f.timeout)
+	}
+	if *f.exportTimeout <= 0 {
+		return usagef("%s: --export-timeout %s: want a positive duration", cmd, *f.exportTimeout)
 	}
 	return nil
 }
@@ -79,7 +84,7 @@ func notebookDir(data string) string { return filepath.Join(data, "notebooks") }
 func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *cohort.Engine, st *store.Store, ready func(url string)) error {
 	info, _ := c.Index()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	srv, err := server.New(server.Config{Addr: *f.addr, Timeout: *f.timeout, Logger: log},
+	srv, err := server.New(server.Config{Addr: *f.addr, Timeout: *f.timeout, ExportTimeout: *f.exportTimeout, Logger: log},
 		server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data)})
 	if err != nil {
 		return err
