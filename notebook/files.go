@@ -223,3 +223,42 @@ func (f Files) Delete(workspace, name string) error {
 	}
 	return nil
 }
+
+// CopyWorkspace saves a copy of every notebook of the workspace from in
+// the workspace to, for a duplicated workspace. Without a Root there is
+// nothing to copy.
+func (f Files) CopyWorkspace(from, to string) error {
+	if f.Root == "" {
+		return nil
+	}
+	infos, err := f.List(from)
+	if err != nil {
+		return err
+	}
+	for _, info := range infos {
+		nb, err := f.Read(from, info.Name)
+		if err != nil {
+			return err
+		}
+		if _, err := f.Create(to, info.Name, nb); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RemoveWorkspace removes the folder of the workspace's notebooks, for a
+// deleted workspace. Without a Root there is nothing to remove.
+func (f Files) RemoveWorkspace(workspace string) error {
+	if f.Root == "" {
+		return nil
+	}
+	dir, err := f.Dir(workspace)
+	if err != nil {
+		return err
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("notebook: %w", err)
+	}
+	return nil
+}

@@ -116,6 +116,20 @@ func TestNotebooks(t *testing.T) {
 	require.NoError(t, err, "notebooks are files under the notebook folder, one folder per workspace")
 	_, err = notebook.Parse(b)
 	assert.NoError(t, err)
+
+	// Notebooks follow their workspace: a duplicate has copies, a deleted
+	// workspace leaves no folder.
+	var copyID string
+	f.run(t, []step{
+		{name: "duplicate", method: "POST", path: "/v1/workspaces/" + f.ws + "/duplicate", token: f.researcher, body: `{"name": "Copy"}`, want: 201,
+			check: func(t *testing.T, r response) { copyID = r.json(t)["id"].(string) }},
+	})
+	f.run(t, []step{
+		{name: "the copy's notebook", method: "GET", path: "/v1/workspaces/" + copyID + "/notebooks/Analysis%201", token: f.researcher, want: 200},
+		{name: "delete the copy", method: "DELETE", path: "/v1/workspaces/" + copyID, token: f.researcher, want: 204},
+	})
+	assert.NoDirExists(t, filepath.Join(f.notebooks, copyID))
+	assert.FileExists(t, file, "the original keeps its notebook")
 }
 
 // TestNotebookNames checks that no name leaves the workspace's folder.

@@ -161,7 +161,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		public:     publicService{gate: g, engine: deps.Engine, disclosure: cfg.Disclosure, shape: cfg.PublicShape},
 		cohorts:    cohortService{gate: g, engine: deps.Engine},
 		dict:       dictionaryService{gate: g, schema: deps.Schema},
-		workspaces: workspaceService{gate: g, store: deps.Store},
+		workspaces: workspaceService{gate: g, store: deps.Store, notebooks: notebook.Files{Root: deps.NotebookDir}},
 		saved:      savedService{gate: g, store: deps.Store, engine: deps.Engine},
 		admin:      adminService{gate: g, store: deps.Store},
 		notebooks:  notebookService{gate: g, store: deps.Store, files: notebook.Files{Root: deps.NotebookDir}},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/notebook"
 )
 
 // workspaceService is the store's workspaces and collaborators, gated and
@@ -16,6 +17,8 @@ import (
 type workspaceService struct {
 	gate  *gate
 	store *store.Store
+	// notebooks follow their workspace when it is duplicated or deleted.
+	notebooks notebook.Files
 }
 
 // allowed is the decision the audit records after a check passed.
@@ -88,6 +91,11 @@ func (ws workspaceService) Delete(ctx context.Context, id string) error {
 		return err
 	}
 	ws.gate.audit(ctx, req, allowed, id, id, 1)
+	// The workspace is gone whatever happens to its files: a folder left
+	// behind is logged, not the client's failure.
+	if err := ws.notebooks.RemoveWorkspace(id); err != nil {
+		ws.gate.log.ErrorContext(ctx, "notebooks of a deleted workspace not removed", "workspace", id, "err", err)
+	}
 	return nil
 }
 
@@ -138,6 +146,9 @@ func (ws workspaceService) Duplicate(ctx context.Context, id, name string) (stor
 	out, err := ws.store.DuplicateWorkspace(ctx, req.User.ID, id, name)
 	if err != nil {
 		return store.Workspace{}, err
+	}
+	if err := ws.notebooks.CopyWorkspace(id, out.ID); err != nil {
+		return store.Workspace{}, fmt.Errorf("server: the notebooks of workspace %s were not copied to its duplicate %s: %w", id, out.ID, err)
 	}
 	ws.gate.audit(ctx, req, allowed, id, out.ID, 1)
 	return out, nil
