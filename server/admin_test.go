@@ -4,7 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/server"
 )
 
@@ -26,8 +31,9 @@ func (f *fixture) adminToken(t *testing.T) string {
 	return token
 }
 
-// TestJourney is a researcher's way from registration to a shared cohort,
-// over HTTP.
+// TestJourney is a researcher's way over HTTP from registration to a
+// shared cohort, its review with annotations, and a dataset exported in
+// every format and read by generated Python.
 func TestJourney(t *testing.T) {
 	f := newFixture(t, server.Config{})
 	admin := f.adminToken(t)
@@ -81,6 +87,72 @@ func TestJourney(t *testing.T) {
 		{name: "reader may not delete the workspace", method: "DELETE", path: wsPath(""), token: f.other, want: 403},
 		{name: "no role is 404", method: "GET", path: c("/count"), token: f.researcher, want: 404},
 		{name: "pending is 403", method: "GET", path: c("/count"), token: f.pending, want: 403},
+	})
+
+	// Review: a sample of the cohort, a status and an annotation.
+	var reviewID, fieldID string
+	var person int64
+	f.run(t, []step{
+		{name: "review a sample", method: "POST", path: c("/reviews"), token: token, body: `{"name": "Check", "size": 20, "seed": 3}`, want: 201,
+			check: func(t *testing.T, r response) { reviewID = r.json(t)["id"].(string) }},
+		{name: "annotation field", method: "POST", path: c("/annotation-fields"), token: token, body: `{"name": "confirmed", "type": "BOOLEAN"}`, want: 201,
+			check: func(t *testing.T, r response) { fieldID = r.json(t)["id"].(string) }},
+	})
+	rv := func(p string) string { return wsPath("/reviews/" + reviewID + p) }
+	f.run(t, []step{
+		{name: "the sample", method: "GET", path: rv("/participants"), token: token, want: 200,
+			check: func(t *testing.T, r response) {
+				p := participantPage(t, r)
+				require.Equal(t, 20, p.Total)
+				person = p.Participants[0].PersonID
+			}},
+	})
+	pt := func(p string) string { return rv(fmt.Sprintf("/participants/%d%s", person, p)) }
+	f.run(t, []step{
+		{name: "include", method: "PUT", path: pt("/status"), token: token, body: `{"status": "INCLUDED"}`, want: 200},
+		{name: "annotate", method: "PUT", path: pt("/annotations/" + fieldID), token: token, body: `{"value": true}`, want: 200},
+		{name: "a reader may not annotate", method: "PUT", path: pt("/annotations/" + fieldID), token: f.other, body: `{"value": false}`, want: 403},
+		{name: "reviewed", method: "GET", path: pt(""), token: token, want: 200,
+			check: func(t *testing.T, r response) {
+				got := participant(t, r)
+				assert.Equal(t, store.Included, got.Status)
+				assert.JSONEq(t, `true`, string(got.Annotations[fieldID]))
+			}},
+		{name: "the person's events", method: "GET", path: pt("/events?domain=CONDITION"), token: token, want: 200},
+	})
+
+	// Dataset: the cohort's persons and conditions, exported in every
+	// format with the same rows, and generated Python that reads it.
+	var datasetID string
+	f.run(t, []step{
+		{name: "dataset", method: "POST", path: wsPath("/datasets"), token: token, want: 201,
+			body:  fmt.Sprintf(`{"name": "Wrist conditions", "cohort_ids": [%q], "columns": {"person": ["person_id"], "condition": ["person_id", "condition_concept_id", "condition_concept_name", "condition_start_date"]}}`, cohortID),
+			check: func(t *testing.T, r response) { datasetID = r.json(t)["id"].(string) }},
+	})
+	export := wsPath("/datasets/" + datasetID + "/export?domain=condition&format=")
+	var first exported
+	for _, format := range []string{"json", "csv", "arrow", "parquet"} {
+		r := f.accept(t, export+format, token, "")
+		require.Equal(t, http.StatusOK, r.status, "%s: %s", format, r.body)
+		got := readExport(t, format, r.body)
+		if format == "json" {
+			first = got
+			require.NotEmpty(t, got.persons)
+			continue
+		}
+		assert.Equal(t, first, got, "%s has the rows of json", format)
+	}
+	t.Run("generated python", func(t *testing.T) {
+		python := pythonWithPandas(t)
+		r := f.do(t, "GET", wsPath("/datasets/"+datasetID+"/code?lang=python"), token, nil, "")
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		file := filepath.Join(t.TempDir(), "dataset.py")
+		require.NoError(t, os.WriteFile(file, r.body, 0o644))
+		cmd := exec.Command(python, file)
+		cmd.Env = append(os.Environ(), "WORKBENCH_URL="+f.url, "WORKBENCH_TOKEN="+token, "WORKBENCH_WORKSPACE="+ws)
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		assert.Equal(t, fmt.Sprintf("Wrist conditions\ncondition: %d rows\nperson: 442 rows\n", len(first.persons)), string(out))
 	})
 
 	t.Run("audit", func(t *testing.T) {
