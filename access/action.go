@@ -16,6 +16,9 @@ const (
 	ViewDictionary Action = "dictionary.view"
 	// SearchConcepts searches the vocabulary, with released person counts.
 	SearchConcepts Action = "concepts.search"
+	// Register creates an account: a user with no step done yet, who then
+	// completes the steps of the registered tier.
+	Register Action = "account.register"
 )
 
 // Account actions need a logged-in user.
@@ -105,6 +108,7 @@ var rules = map[Action]rule{
 	PublicCohortCount: {scope: scopePublic},
 	ViewDictionary:    {scope: scopePublic},
 	SearchConcepts:    {scope: scopePublic},
+	Register:          {scope: scopePublic},
 
 	ViewStatus:      {scope: scopeSelf},
 	CompleteStep:    {scope: scopeStep},
@@ -151,7 +155,7 @@ var rules = map[Action]rule{
 
 // actions is every action in the order of the constants above.
 var actions = []Action{
-	BrowsePublic, PublicCohortCount, ViewDictionary, SearchConcepts,
+	BrowsePublic, PublicCohortCount, ViewDictionary, SearchConcepts, Register,
 	ViewStatus, CompleteStep, ListWorkspaces, CreateWorkspace, BrowseConcepts,
 	ViewWorkspace, UpdateWorkspace, DeleteWorkspace, ShareWorkspace, DuplicateWorkspace,
 	CohortCount, CohortDemographics, CohortTopConcepts, CohortParticipants,

@@ -32,7 +32,8 @@
 //
 //	action                                  needs                               refused with
 //	public.browse, public.cohort_count,     nothing (anonymous, disabled too)   -
-//	dictionary.view, concepts.search
+//	dictionary.view, concepts.search,
+//	account.register
 //	account.status                          a login                             Unauthenticated
 //	account.complete_step                   a login; a self-service Step        Forbidden
 //	                                        (profile, training, conduct)

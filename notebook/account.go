@@ -7,6 +7,29 @@ import (
 	"github.com/openworkbench/workbench/access"
 )
 
+// Registration is what a visitor gives to register.
+type Registration struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+// Registered is a new account with its first bearer token, which the
+// server shows this once.
+type Registered struct {
+	User      access.User `json:"user"`
+	Token     string      `json:"token"`
+	ExpiresAt time.Time   `json:"expires_at"`
+}
+
+// Register creates an account with no access step done; a client made
+// with its Token then completes the steps. An email already registered is
+// ErrExists, a server that closed registration access.ErrForbidden.
+func (c *Client) Register(ctx context.Context, r Registration) (Registered, error) {
+	var out Registered
+	err := c.do(ctx, call{method: "POST", path: []string{"register"}, body: r, out: &out})
+	return out, err
+}
+
 // Me is the current user and their access status.
 func (c *Client) Me(ctx context.Context) (Me, error) {
 	var out Me

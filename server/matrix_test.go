@@ -96,6 +96,11 @@ var matrixRoutes = map[string]matrixRoute{
 		return w.wrist
 	}},
 
+	// Each allowed registration has a world of its own, so a new email.
+	"POST /v1/register": {need: open, body: func(w *world) string {
+		return fmt.Sprintf(`{"email": "reg-%s@example.org", "name": "Registrant"}`, w.ws)
+	}},
+
 	"GET /v1/me":               {need: login},
 	"POST /v1/me/steps/{step}": {need: login},
 

@@ -83,10 +83,12 @@ func (s *Server) capBody(n int64, h http.Handler) http.Handler {
 	})
 }
 
-// rateLimit limits the public tier per client IP address.
+// rateLimit limits the public tier and registration per client IP
+// address, with one bucket per client for both.
 func (s *Server) rateLimit(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, publicPrefix) && !s.limiter.Allow(clientOf(r), s.cfg.Now()) {
+		limited := strings.HasPrefix(r.URL.Path, publicPrefix) || r.URL.Path == registerPath
+		if limited && !s.limiter.Allow(clientOf(r), s.cfg.Now()) {
 			w.Header().Set("Retry-After", "1")
 			s.fail(w, r, access.ErrRateLimited)
 			return

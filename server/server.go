@@ -60,8 +60,13 @@ type Config struct {
 	Disclosure access.Disclosure
 	// PublicShape restricts public cohort counts.
 	PublicShape access.PublicShape
-	// RateLimit limits requests to /v1/public/ per client (IP address).
+	// RateLimit limits requests to /v1/public/ and /v1/register per
+	// client (IP address).
 	RateLimit RateLimit
+	// CloseRegistration refuses self-registration (POST /v1/register)
+	// with 403; users are then added by an administrator. The zero value
+	// leaves it open.
+	CloseRegistration bool
 	// Policy is the access policy of the decisions.
 	Policy access.Policy
 	// Now is the clock of decisions and audit records; nil means time.Now.
@@ -227,6 +232,7 @@ func (s *Server) coreRoutes() []route {
 		{http.MethodGet, "/v1/public/concepts/{id}", access.BrowsePublic, s.publicConcept},
 		{http.MethodGet, "/v1/public/surveys/{id}", access.BrowsePublic, s.publicSurvey},
 		{http.MethodPost, "/v1/public/cohorts/count", access.PublicCohortCount, s.publicCohortCount},
+		{http.MethodPost, registerPath, access.Register, s.register},
 		{http.MethodGet, "/v1/me", access.ViewStatus, s.me},
 		{http.MethodPost, "/v1/me/steps/{step}", access.CompleteStep, s.completeStep},
 		{http.MethodPost, "/v1/workspaces/{ws}/cohorts/count", access.CohortCount, s.cohortCount},

@@ -278,7 +278,7 @@ func runUserToken(ctx context.Context, e env, args []string) (err error) {
 	var ttl *time.Duration
 	s, u, err := userCommand(ctx, e, "user token",
 		"user token --data DIR --email E [--ttl 720h]\n\nPrints a new bearer token of the user on stdout, and nothing else. Only its hash is\nkept: it cannot be shown again.",
-		args, func(fs flagSet) { ttl = fs.Duration("ttl", 720*time.Hour, "how long the token is valid") })
+		args, func(fs flagSet) { ttl = fs.Duration("ttl", store.DefaultTokenTTL, "how long the token is valid") })
 	if err != nil {
 		return err
 	}

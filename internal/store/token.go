@@ -19,6 +19,10 @@ import (
 // place is recognizable (and findable by secret scanners).
 const TokenPrefix = "wb_"
 
+// DefaultTokenTTL is how long a token is valid unless its maker chooses
+// otherwise: a month of work before asking for a new one.
+const DefaultTokenTTL = 720 * time.Hour
+
 // Token is what the store knows of a token: never the secret.
 type Token struct {
 	ID        string    `json:"id"`

@@ -25,15 +25,15 @@ func scanUser(row interface{ Scan(...any) error }) (access.User, error) {
 // email must be an address and not taken, whatever its case
 // (ErrConflict); it is kept as given. ID and CreatedAt of u are ignored.
 func (s *Store) AddUser(ctx context.Context, u access.User) (access.User, error) {
-	email := strings.TrimSpace(u.Email)
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-		return access.User{}, fmt.Errorf("%w: user: email %q is not an address", ErrInvalid, u.Email)
+	email, err := CheckEmail(u.Email)
+	if err != nil {
+		return access.User{}, err
 	}
 	u.Email = email
 	u.Name = strings.TrimSpace(u.Name)
 	u.ID = newID("u_")
 	u.CreatedAt = s.stamp()
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE email_key = ?", emailKey(email)).Scan(&n); err != nil {
 			return dbError(err)
@@ -49,6 +49,17 @@ func (s *Store) AddUser(ctx context.Context, u access.User) (access.User, error)
 		return access.User{}, err
 	}
 	return u, nil
+}
+
+// CheckEmail is email without surrounding spaces, or ErrInvalid when that
+// is not a bare address (no display name, no angle brackets): the rule of
+// AddUser, for callers that report it with their other problems.
+func CheckEmail(email string) (string, error) {
+	e := strings.TrimSpace(email)
+	if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+		return "", fmt.Errorf("%w: user: email %q is not an address", ErrInvalid, email)
+	}
+	return e, nil
 }
 
 func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
