@@ -16,7 +16,7 @@ import (
 )
 
 func runServe(ctx context.Context, e env, args []string) (err error) {
-	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M]\n\n"+
+	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--close-registration]\n\n"+
 		"Serves the HTTP API over the indexed CDR, with the users, workspaces and audit log of\n"+
 		"the data directory, until interrupted (SIGINT, SIGTERM), then shuts down gracefully.")
 	data := dataFlag(fs)
@@ -50,6 +50,7 @@ type serveFlags struct {
 	timeout       *time.Duration
 	exportTimeout *time.Duration
 	memory        *string
+	closeReg      *bool
 }
 
 func addServeFlags(fs *flag.FlagSet) serveFlags {
@@ -58,6 +59,7 @@ func addServeFlags(fs *flag.FlagSet) serveFlags {
 		timeout:       fs.Duration("timeout", server.DefaultTimeout, "longest a request may take; its query is cancelled then"),
 		exportTimeout: fs.Duration("export-timeout", server.DefaultExportTimeout, "longest a dataset export may take"),
 		memory:        fs.String("memory-limit", "", "DuckDB memory limit of the CDR (\"4GB\"); empty: DuckDB's default"),
+		closeReg:      fs.Bool("close-registration", false, "refuse self-registration (POST /v1/register); users are then added with 'workbench user add'"),
 	}
 }
 
@@ -84,7 +86,7 @@ func notebookDir(data string) string { return filepath.Join(data, "notebooks") }
 func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *cohort.Engine, st *store.Store, ready func(url string)) error {
 	info, _ := c.Index()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	srv, err := server.New(server.Config{Addr: *f.addr, Timeout: *f.timeout, ExportTimeout: *f.exportTimeout, Logger: log},
+	srv, err := server.New(server.Config{Addr: *f.addr, Timeout: *f.timeout, ExportTimeout: *f.exportTimeout, CloseRegistration: *f.closeReg, Logger: log},
 		server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data)})
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -38,7 +39,7 @@ func TestServe(t *testing.T) {
 	var stdout, stderr syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--data", t.TempDir(), "--cdr", dir, "--addr", "127.0.0.1:0"}, &stdout, &stderr)
+		done <- run(ctx, []string{"serve", "--data", t.TempDir(), "--cdr", dir, "--addr", "127.0.0.1:0", "--close-registration"}, &stdout, &stderr)
 	}()
 
 	urlRE := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
@@ -56,6 +57,10 @@ func TestServe(t *testing.T) {
 	require.NoError(t, err)
 	res.Body.Close()
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	res, err = http.Post(url+"/v1/register", "application/json", strings.NewReader(`{"email": "a@example.org", "name": "A"}`))
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusForbidden, res.StatusCode, "--close-registration")
 
 	cancel()
 	assert.Equal(t, exitOK, <-done, "stderr: %s", stderr.String())
