@@ -97,11 +97,7 @@ func (g *gate) Register(ctx context.Context, reg registration, closed bool) (reg
 	if err != nil {
 		return registered{}, err
 	}
-	u, err := g.store.AddUser(ctx, access.User{Email: reg.Email, Name: reg.Name})
-	if err != nil {
-		return registered{}, err
-	}
-	token, t, err := g.store.CreateToken(ctx, u.ID, store.DefaultTokenTTL, req.Now)
+	u, token, t, err := g.store.AddUserWithToken(ctx, access.User{Email: reg.Email, Name: reg.Name}, store.DefaultTokenTTL, req.Now)
 	if err != nil {
 		return registered{}, err
 	}

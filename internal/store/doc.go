@@ -22,7 +22,8 @@
 //
 // By subject:
 //
-//	users        AddUser, UserByID, UserByEmail, ListUsers, SetDisabled, SetAdmin
+//	users        AddUser, AddUserWithToken, CheckEmail, UserByID, UserByEmail, ListUsers,
+//	             SetDisabled, SetAdmin
 //	records      PutRecord, Records (the whole history; access.Policy.Status counts it)
 //	tokens       CreateToken, Authenticate, RevokeToken, ListTokens
 //	workspaces   CreateWorkspace, Workspace, ListWorkspaces, UpdateWorkspace, DeleteWorkspace,

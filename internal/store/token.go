@@ -52,25 +52,38 @@ var (
 // only its SHA-256. A token is TokenPrefix and 32 random bytes in
 // unpadded base64url.
 func (s *Store) CreateToken(ctx context.Context, userID string, ttl time.Duration, now time.Time) (string, Token, error) {
+	plain, t, err := newToken(userID, ttl, now)
+	if err != nil {
+		return "", Token{}, err
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := userWhere(ctx, tx, "id = ?", userID, "user "+userID); err != nil {
+			return err
+		}
+		return insertToken(ctx, tx, plain, t)
+	})
+	if err != nil {
+		return "", Token{}, err
+	}
+	return plain, t, nil
+}
+
+// newToken makes the secret and the record of a token of the user.
+func newToken(userID string, ttl time.Duration, now time.Time) (string, Token, error) {
 	if ttl <= 0 {
 		return "", Token{}, fmt.Errorf("%w: token: lifetime %s: want a positive duration", ErrInvalid, ttl)
 	}
 	secret := make([]byte, 32)
 	rand.Read(secret)
 	plain := TokenPrefix + base64.RawURLEncoding.EncodeToString(secret)
-	t := Token{ID: newID("t_"), UserID: userID, CreatedAt: norm(now), ExpiresAt: norm(now.Add(ttl))}
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := userWhere(ctx, tx, "id = ?", userID, "user "+userID); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO tokens (id, hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-			t.ID, tokenHash(plain), t.UserID, t.CreatedAt, t.ExpiresAt)
-		return dbErrorOrNil(err)
-	})
-	if err != nil {
-		return "", Token{}, err
-	}
-	return plain, t, nil
+	return plain, Token{ID: newID("t_"), UserID: userID, CreatedAt: norm(now), ExpiresAt: norm(now.Add(ttl))}, nil
+}
+
+// insertToken keeps the hash of plain with the record t in tx.
+func insertToken(ctx context.Context, tx *sql.Tx, plain string, t Token) error {
+	_, err := tx.ExecContext(ctx, "INSERT INTO tokens (id, hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+		t.ID, tokenHash(plain), t.UserID, t.CreatedAt, t.ExpiresAt)
+	return dbErrorOrNil(err)
 }
 
 func tokenHash(plain string) string {

@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/openworkbench/workbench/access"
 )
@@ -25,6 +26,42 @@ func scanUser(row interface{ Scan(...any) error }) (access.User, error) {
 // email must be an address and not taken, whatever its case
 // (ErrConflict); it is kept as given. ID and CreatedAt of u are ignored.
 func (s *Store) AddUser(ctx context.Context, u access.User) (access.User, error) {
+	u, err := s.newUser(u)
+	if err != nil {
+		return access.User{}, err
+	}
+	if err := s.write(ctx, func(tx *sql.Tx) error { return insertUser(ctx, tx, u) }); err != nil {
+		return access.User{}, err
+	}
+	return u, nil
+}
+
+// AddUserWithToken adds u as AddUser does and makes its first token as
+// CreateToken does, in one transaction, so that no user is left without
+// the token that was to be handed to them.
+func (s *Store) AddUserWithToken(ctx context.Context, u access.User, ttl time.Duration, now time.Time) (access.User, string, Token, error) {
+	u, err := s.newUser(u)
+	if err != nil {
+		return access.User{}, "", Token{}, err
+	}
+	plain, t, err := newToken(u.ID, ttl, now)
+	if err != nil {
+		return access.User{}, "", Token{}, err
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if err := insertUser(ctx, tx, u); err != nil {
+			return err
+		}
+		return insertToken(ctx, tx, plain, t)
+	})
+	if err != nil {
+		return access.User{}, "", Token{}, err
+	}
+	return u, plain, t, nil
+}
+
+// newUser is u checked and completed with its ID and CreatedAt.
+func (s *Store) newUser(u access.User) (access.User, error) {
 	email, err := CheckEmail(u.Email)
 	if err != nil {
 		return access.User{}, err
@@ -33,22 +70,21 @@ func (s *Store) AddUser(ctx context.Context, u access.User) (access.User, error)
 	u.Name = strings.TrimSpace(u.Name)
 	u.ID = newID("u_")
 	u.CreatedAt = s.stamp()
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE email_key = ?", emailKey(email)).Scan(&n); err != nil {
-			return dbError(err)
-		}
-		if n > 0 {
-			return fmt.Errorf("%w: user: email %s is taken", ErrConflict, email)
-		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO users (id, email, email_key, name, admin, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			u.ID, u.Email, emailKey(email), u.Name, u.Admin, u.Disabled, u.CreatedAt)
-		return dbErrorOrNil(err)
-	})
-	if err != nil {
-		return access.User{}, err
-	}
 	return u, nil
+}
+
+// insertUser adds u in tx unless its email is taken.
+func insertUser(ctx context.Context, tx *sql.Tx, u access.User) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE email_key = ?", emailKey(u.Email)).Scan(&n); err != nil {
+		return dbError(err)
+	}
+	if n > 0 {
+		return fmt.Errorf("%w: user: email %s is taken", ErrConflict, u.Email)
+	}
+	_, err := tx.ExecContext(ctx, "INSERT INTO users (id, email, email_key, name, admin, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		u.ID, u.Email, emailKey(u.Email), u.Name, u.Admin, u.Disabled, u.CreatedAt)
+	return dbErrorOrNil(err)
 }
 
 // CheckEmail is email without surrounding spaces, or ErrInvalid when that
