@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/openworkbench/workbench/access"
-	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
 )
 
@@ -49,19 +48,19 @@ type registration struct {
 // check reports every problem of r at once, each at its field, and
 // returns r cleaned.
 func (r registration) check() (registration, error) {
-	var problems cohort.ValidationErrors
+	var problems invalid
 	email, err := store.CheckEmail(r.Email)
 	if err != nil {
-		problems = append(problems, &cohort.ValidationError{Path: "email", Msg: fmt.Sprintf("%q is not an email address", r.Email)})
+		problems = append(problems, fieldError{Path: "email", Message: fmt.Sprintf("%q is not an email address", r.Email)})
 	}
 	name := strings.TrimSpace(r.Name)
 	switch n := utf8.RuneCountInString(name); {
 	case n == 0:
-		problems = append(problems, &cohort.ValidationError{Path: "name", Msg: "empty: give your name"})
+		problems = append(problems, fieldError{Path: "name", Message: "empty: give your name"})
 	case n > maxNameLen:
-		problems = append(problems, &cohort.ValidationError{Path: "name", Msg: fmt.Sprintf("%d characters: want at most %d", n, maxNameLen)})
+		problems = append(problems, fieldError{Path: "name", Message: fmt.Sprintf("%d characters: want at most %d", n, maxNameLen)})
 	case strings.ContainsFunc(name, unicode.IsControl):
-		problems = append(problems, &cohort.ValidationError{Path: "name", Msg: "holds a control character"})
+		problems = append(problems, fieldError{Path: "name", Message: "holds a control character"})
 	}
 	if problems != nil {
 		return r, problems

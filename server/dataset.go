@@ -60,13 +60,15 @@ func (sv datasetService) Save(ctx context.Context, d store.Dataset) (store.Datas
 		if err != nil {
 			return store.Dataset{}, "", 0, err
 		}
-		var problems cohort.ValidationErrors
+		var problems invalid
 		if len(d.CohortIDs) == 0 {
-			problems = append(problems, &cohort.ValidationError{Path: "cohort_ids", Msg: "empty: a dataset needs at least one cohort"})
+			problems = append(problems, fieldError{Path: "cohort_ids", Message: "empty: a dataset needs at least one cohort"})
 		}
 		var list cohort.ValidationErrors
 		if err := cat.Check(d.Columns); errors.As(err, &list) {
-			problems = append(problems, list...)
+			for _, e := range list {
+				problems = append(problems, fieldError{Path: e.Path, Message: e.Msg})
+			}
 		}
 		if len(problems) > 0 {
 			return store.Dataset{}, "", 0, problems
@@ -284,7 +286,7 @@ func exportFormat(r *http.Request) (export.Format, error) {
 	if name := r.URL.Query().Get("format"); name != "" {
 		f, err := export.ParseFormat(name)
 		if err != nil {
-			return "", &cohort.ValidationError{Path: "format", Msg: err.Error()}
+			return "", invalidAt("format", "%s", err.Error())
 		}
 		return f, nil
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
@@ -21,6 +23,30 @@ var (
 	errMethod     = errors.New("server: method not allowed")
 	errNotFound   = errors.New("server: not found")
 )
+
+// invalid is the problems the server finds in a request itself (a body
+// field, a query parameter), each at its path: a 400 like errBadRequest.
+type invalid []fieldError
+
+// invalidAt is the one problem msg at path.
+func invalidAt(path, format string, args ...any) invalid {
+	return invalid{{Path: path, Message: fmt.Sprintf(format, args...)}}
+}
+
+func (l invalid) Error() string {
+	var b strings.Builder
+	b.WriteString("server: invalid request: ")
+	for i, e := range l {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(e.Path + ": " + e.Message)
+	}
+	return b.String()
+}
+
+// Is makes invalid match errBadRequest.
+func (l invalid) Is(target error) bool { return target == errBadRequest }
 
 // problem is an RFC 9457 problem detail.
 type problem struct {
@@ -88,7 +114,10 @@ func problemOf(err error) problem {
 	var one *cohort.ValidationError
 	var nbList notebook.ValidationErrors
 	var nbOne *notebook.ValidationError
+	var own invalid
 	switch {
+	case errors.As(err, &own):
+		p.Errors = own
 	case errors.As(err, &list):
 		for _, e := range list {
 			p.Errors = append(p.Errors, fieldError{Path: e.Path, Message: e.Msg})

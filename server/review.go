@@ -38,7 +38,7 @@ type NewReview struct {
 // review whose participants are all NOT_REVIEWED.
 func (sv reviewService) CreateReview(ctx context.Context, ws, cohortID string, n NewReview) (store.Review, error) {
 	if n.Size < 1 || n.Size > store.MaxReviewSize {
-		return store.Review{}, &cohort.ValidationError{Path: "size", Msg: fmt.Sprintf("%d: want 1 to %d participants", n.Size, store.MaxReviewSize)}
+		return store.Review{}, invalidAt("size", "%d: want 1 to %d participants", n.Size, store.MaxReviewSize)
 	}
 	req, def, err := sv.saved.definition(ctx, access.CreateReview, ws, cohortID)
 	if err != nil {
@@ -202,19 +202,19 @@ func at(path string, err error) error {
 	if !errors.Is(err, store.ErrInvalid) {
 		return err
 	}
-	return &cohort.ValidationError{Path: path, Msg: strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": ")}
+	return invalidAt(path, "%s", strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": "))
 }
 
 // pageOK checks the query parameters page and size against max.
 func pageOK(page, size, max int) error {
 	if page < 0 {
-		return &cohort.ValidationError{Path: "page", Msg: fmt.Sprintf("%d: want 0 or more", page)}
+		return invalidAt("page", "%d: want 0 or more", page)
 	}
 	if size < 1 || size > max {
-		return &cohort.ValidationError{Path: "size", Msg: fmt.Sprintf("%d: want 1 to %d", size, max)}
+		return invalidAt("size", "%d: want 1 to %d", size, max)
 	}
 	if page > math.MaxInt/size {
-		return &cohort.ValidationError{Path: "page", Msg: fmt.Sprintf("%d is too large", page)}
+		return invalidAt("page", "%d is too large", page)
 	}
 	return nil
 }
@@ -351,7 +351,7 @@ func (a reviewAPI) annotate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if b.Value == nil {
-		a.fail(w, r, &cohort.ValidationError{Path: "value", Msg: "missing: send null to clear a value"})
+		a.fail(w, r, invalidAt("value", "missing: send null to clear a value"))
 		return
 	}
 	v := mux.Vars(r)
