@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -162,24 +161,6 @@ func datasetOf(d store.Dataset) notebook.Dataset {
 	}
 }
 
-// notebookUnder places the paths of notebook validation errors under
-// prefix, the field of the body that held the notebook.
-func notebookUnder(prefix string, err error) error {
-	var list notebook.ValidationErrors
-	var one *notebook.ValidationError
-	switch {
-	case errors.As(err, &list):
-		out := make(notebook.ValidationErrors, len(list))
-		for i, e := range list {
-			out[i] = &notebook.ValidationError{Path: join(prefix, e.Path), Msg: e.Msg}
-		}
-		return out
-	case errors.As(err, &one):
-		return &notebook.ValidationError{Path: join(prefix, one.Path), Msg: one.Msg}
-	}
-	return err
-}
-
 func (s *Server) listNotebooks(w http.ResponseWriter, r *http.Request) {
 	out, err := s.notebooks.List(r.Context(), mux.Vars(r)["ws"])
 	s.reply(w, r, http.StatusOK, out, err)
@@ -208,7 +189,7 @@ func (s *Server) createNotebook(w http.ResponseWriter, r *http.Request) {
 	default:
 		var nb *notebook.Notebook
 		if nb, err = notebook.Parse(b.Notebook); err != nil {
-			err = notebookUnder("notebook", err)
+			err = under("notebook", err)
 			break
 		}
 		out, err = s.notebooks.Create(r.Context(), ws, b.Name, nb)

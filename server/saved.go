@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -292,22 +291,19 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, code int, v any, 
 	}
 }
 
-// under places the paths of the validation errors of err under prefix, the
-// field of the body that held the definition.
+// under places the validation problems of err, found in the document a
+// body holds in its field prefix (a cohort definition, a concept set, a
+// notebook), at their paths in the body; other errors pass unchanged.
 func under(prefix string, err error) error {
-	var list cohort.ValidationErrors
-	var one *cohort.ValidationError
-	switch {
-	case errors.As(err, &list):
-		out := make(cohort.ValidationErrors, len(list))
-		for i, e := range list {
-			out[i] = &cohort.ValidationError{Path: join(prefix, e.Path), Msg: e.Msg}
-		}
-		return out
-	case errors.As(err, &one):
-		return &cohort.ValidationError{Path: join(prefix, one.Path), Msg: one.Msg}
+	problems := problemOf(err).Errors
+	if len(problems) == 0 || status(err) != http.StatusBadRequest {
+		return err
 	}
-	return err
+	out := make(invalid, len(problems))
+	for i, e := range problems {
+		out[i] = fieldError{Path: join(prefix, e.Path), Message: e.Message}
+	}
+	return out
 }
 
 func join(prefix, path string) string {
