@@ -106,7 +106,7 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 		*data = filepath.Join(cache, "workbench", "demo")
 	}
 	dir := filepath.Join(*data, "cdr")
-	if err := demoCDR(ctx, e, dir); err != nil {
+	if err := demoCDR(ctx, e, dir, sf.cdrOptions()); err != nil {
 		return err
 	}
 	st, err := store.Open(ctx, *data, store.Options{})
@@ -147,8 +147,9 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 }
 
 // demoCDR generates the demo CDR in dir unless it exists, indexes it
-// unless its index is current, and prints a summary.
-func demoCDR(ctx context.Context, e env, dir string) error {
+// unless its index is current (within opt's memory limit), and prints a
+// summary.
+func demoCDR(ctx context.Context, e env, dir string, opt cdr.Options) error {
 	bar := newProgress(e.stderr)
 	defer bar.done()
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
@@ -160,7 +161,7 @@ func demoCDR(ctx context.Context, e env, dir string) error {
 	// A demo CDR indexed by an older version is indexed again.
 	var info cdr.IndexInfo
 	indexed := false
-	c, err := cdr.Open(ctx, dir, cdr.Options{})
+	c, err := cdr.Open(ctx, dir, opt)
 	switch {
 	case errors.Is(err, cdr.ErrIndexStale):
 	case err != nil:
@@ -171,7 +172,7 @@ func demoCDR(ctx context.Context, e env, dir string) error {
 	}
 	if !indexed {
 		start := time.Now()
-		if info, err = cdr.Index(ctx, dir, cdr.IndexOptions{Progress: bar.update}); err != nil {
+		if info, err = cdr.Index(ctx, dir, cdr.IndexOptions{Options: opt, Progress: bar.update}); err != nil {
 			return err
 		}
 		bar.done()
