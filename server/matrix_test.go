@@ -28,6 +28,7 @@ type need int
 
 const (
 	open       need = iota // anyone, anonymous included
+	self                   // any user, a disabled one included: their own status
 	login                  // any user who is not disabled
 	registered             // the registered tier, no workspace
 	admin                  // the Admin flag
@@ -44,30 +45,29 @@ const ok = 200
 // each need.
 type matrixCaller struct {
 	name string
-	want [needs]int // by need: open, login, registered, admin, reader, writer, owner
+	want [needs]int // by need: open, self, login, registered, admin, reader, writer, owner
 }
 
 // matrixCallers is every caller state. Users with a role hold it in every
 // world's workspace; pending, training expired and disabled users are
 // OWNER there, so that their refusal is the tier's, not the role's. A
-// disabled user's token is refused where it is read (store.Authenticate),
-// on every route, so their own status too, which access.Decide would
-// allow them.
+// disabled user still reads their own status and the public tier (which
+// they would get without a login too), and nothing else.
 var matrixCallers = []matrixCaller{
-	{"anonymous", [needs]int{ok, 401, 401, 401, 401, 401, 401}},
-	{"unknown token", [needs]int{401, 401, 401, 401, 401, 401, 401}},
-	{"expired token", [needs]int{401, 401, 401, 401, 401, 401, 401}},
-	{"revoked token", [needs]int{401, 401, 401, 401, 401, 401, 401}},
-	{"disabled owner", [needs]int{403, 403, 403, 403, 403, 403, 403}},
-	{"steps missing, owner", [needs]int{ok, ok, 403, 403, 403, 403, 403}},
-	{"steps missing, no role", [needs]int{ok, ok, 403, 403, 404, 404, 404}},
-	{"training expired, owner", [needs]int{ok, ok, 403, 403, 403, 403, 403}},
-	{"approved, no role", [needs]int{ok, ok, ok, 403, 404, 404, 404}},
-	{"READER", [needs]int{ok, ok, ok, 403, ok, 403, 403}},
-	{"WRITER", [needs]int{ok, ok, ok, 403, ok, ok, 403}},
-	{"OWNER", [needs]int{ok, ok, ok, 403, ok, ok, ok}},
-	{"administrator, no role", [needs]int{ok, ok, ok, ok, 404, 404, 404}},
-	{"administrator without steps", [needs]int{ok, ok, 403, ok, 404, 404, 404}},
+	{"anonymous", [needs]int{ok, 401, 401, 401, 401, 401, 401, 401}},
+	{"unknown token", [needs]int{401, 401, 401, 401, 401, 401, 401, 401}},
+	{"expired token", [needs]int{401, 401, 401, 401, 401, 401, 401, 401}},
+	{"revoked token", [needs]int{401, 401, 401, 401, 401, 401, 401, 401}},
+	{"disabled owner", [needs]int{ok, ok, 403, 403, 403, 403, 403, 403}},
+	{"steps missing, owner", [needs]int{ok, ok, ok, 403, 403, 403, 403, 403}},
+	{"steps missing, no role", [needs]int{ok, ok, ok, 403, 403, 404, 404, 404}},
+	{"training expired, owner", [needs]int{ok, ok, ok, 403, 403, 403, 403, 403}},
+	{"approved, no role", [needs]int{ok, ok, ok, ok, 403, 404, 404, 404}},
+	{"READER", [needs]int{ok, ok, ok, ok, 403, ok, 403, 403}},
+	{"WRITER", [needs]int{ok, ok, ok, ok, 403, ok, ok, 403}},
+	{"OWNER", [needs]int{ok, ok, ok, ok, 403, ok, ok, ok}},
+	{"administrator, no role", [needs]int{ok, ok, ok, ok, ok, 404, 404, 404}},
+	{"administrator without steps", [needs]int{ok, ok, ok, 403, ok, 404, 404, 404}},
 }
 
 // matrixRoute is a row of the matrix: what the route needs, and a request
@@ -101,7 +101,7 @@ var matrixRoutes = map[string]matrixRoute{
 		return fmt.Sprintf(`{"email": "reg-%s@example.org", "name": "Registrant"}`, w.ws)
 	}},
 
-	"GET /v1/me":               {need: login},
+	"GET /v1/me":               {need: self},
 	"POST /v1/me/steps/{step}": {need: login},
 
 	"GET /v1/workspaces":  {need: registered},

@@ -519,7 +519,14 @@ func TestRefusedTokens(t *testing.T) {
 	disabled, _, err := f.store.CreateToken(ctx, u.ID, time.Hour, time.Now())
 	require.NoError(t, err)
 	require.NoError(t, f.store.SetDisabled(ctx, u.ID, true))
-	requireProblem(t, f.do(t, "GET", "/v1/me", disabled, nil, ""), http.StatusForbidden)
+	// A disabled user reads their own status, which says so, and nothing
+	// else.
+	me := f.do(t, "GET", "/v1/me", disabled, nil, "")
+	require.Equal(t, http.StatusOK, me.status, "%s", me.body)
+	status := me.json(t)["status"].(map[string]any)
+	assert.Equal(t, true, status["disabled"])
+	assert.Equal(t, "public", status["tier"])
+	requireProblem(t, f.do(t, "GET", "/v1/workspaces", disabled, nil, ""), http.StatusForbidden)
 
 	v, err := f.store.AddUser(ctx, access.User{Email: "e@example.org"})
 	require.NoError(t, err)

@@ -93,8 +93,9 @@ func tokenHash(plain string) string {
 
 // Authenticate returns the user of the token at now. It refuses an unknown
 // token (ErrTokenUnknown), one that was revoked (ErrTokenRevoked) or
-// expired (ErrTokenExpired), and the token of a disabled user
-// (access.ErrDisabled).
+// expired (ErrTokenExpired). A disabled user is returned with Disabled
+// set: what they may still do (their own status) is access.Decide's to
+// say.
 func (s *Store) Authenticate(ctx context.Context, token string, now time.Time) (access.User, error) {
 	if !strings.HasPrefix(token, TokenPrefix) {
 		return access.User{}, ErrTokenUnknown
@@ -106,8 +107,6 @@ func (s *Store) Authenticate(ctx context.Context, token string, now time.Time) (
 		return access.User{}, err
 	case !now.Before(a.expires):
 		return access.User{}, ErrTokenExpired
-	case a.user.Disabled:
-		return access.User{}, fmt.Errorf("store: user %s: %w", a.user.Email, access.ErrDisabled)
 	}
 	return a.user, nil
 }
