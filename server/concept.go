@@ -48,8 +48,8 @@ func (sv conceptService) Relatives(ctx context.Context, id int64, parents bool) 
 	})
 }
 
-// conceptAPI serves the concept routes. The subject keeps its service
-// here rather than in Server, so that adding it touched no other file.
+// conceptAPI serves the concept routes with their service, so that the
+// subject is this file and its OpenAPI part.
 type conceptAPI struct {
 	*Server
 	concepts conceptService

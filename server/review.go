@@ -219,8 +219,8 @@ func pageOK(page, size, max int) error {
 	return nil
 }
 
-// reviewAPI serves the review routes. The subject keeps its service here
-// rather than in Server, so that adding it touched no other file.
+// reviewAPI serves the review routes with their service, so that the
+// subject is this file and its OpenAPI part.
 type reviewAPI struct {
 	*Server
 	reviews reviewService
