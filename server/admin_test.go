@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -154,13 +152,8 @@ func TestJourney(t *testing.T) {
 		python := pythonWithPandas(t)
 		r := f.do(t, "GET", wsPath("/datasets/"+datasetID+"/code?lang=python"), token, nil, "")
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
-		file := filepath.Join(t.TempDir(), "dataset.py")
-		require.NoError(t, os.WriteFile(file, r.body, 0o644))
-		cmd := exec.Command(python, file)
-		cmd.Env = append(os.Environ(), "WORKBENCH_URL="+f.url, "WORKBENCH_TOKEN="+token, "WORKBENCH_WORKSPACE="+ws)
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "%s", out)
-		assert.Equal(t, fmt.Sprintf("Wrist conditions\ncondition: %d rows\nperson: 442 rows\n", len(first.persons)), string(out))
+		out := runCode(t, python, "dataset.py", r.body, append(os.Environ(), "WORKBENCH_URL="+f.url, "WORKBENCH_TOKEN="+token, "WORKBENCH_WORKSPACE="+ws))
+		assert.Equal(t, fmt.Sprintf("Wrist conditions\ncondition: %d rows\nperson: 442 rows\n", len(first.persons)), out)
 	})
 
 	t.Run("audit", func(t *testing.T) {

@@ -230,6 +230,20 @@ func TestDatasetCode(t *testing.T) {
 	})
 }
 
+// runCode writes code to a file of the name in a temporary folder, runs
+// it with the interpreter and the environment, and returns what it
+// printed; the run must succeed.
+func runCode(t *testing.T, interpreter, name string, code []byte, environ []string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(file, code, 0o644))
+	cmd := exec.Command(interpreter, file)
+	cmd.Env = environ
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	return string(out)
+}
+
 // pythonWithPandas is the interpreter of generated Python: Debian's,
 // where .ci/run installs pandas and requests, or WORKBENCH_PYTHON. Without
 // them the test is skipped, saying so, unless WORKBENCH_REQUIRE_JUPYTER is
@@ -282,23 +296,10 @@ func TestGeneratedCodeRuns(t *testing.T) {
 
 	t.Run("python", func(t *testing.T) {
 		python := pythonWithPandas(t)
-		file := filepath.Join(t.TempDir(), "dataset.py")
-		require.NoError(t, os.WriteFile(file, fetch(t, "python"), 0o644))
-		cmd := exec.Command(python, file)
-		cmd.Env = environ
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "%s", out)
-		assert.Equal(t, want, string(out))
-
+		assert.Equal(t, want, runCode(t, python, "dataset.py", fetch(t, "python"), environ))
 		r := f.do(t, "GET", "/v1/workspaces/"+f.ws+"/cohorts/"+cohortOf(t, f, id)+"/code?lang=python", f.researcher, nil, "")
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
-		file = filepath.Join(t.TempDir(), "cohort.py")
-		require.NoError(t, os.WriteFile(file, r.body, 0o644))
-		cmd = exec.Command(python, file)
-		cmd.Env = environ
-		out, err = cmd.CombinedOutput()
-		require.NoError(t, err, "%s", out)
-		assert.Equal(t, "Wrists\n442 persons\n", string(out))
+		assert.Equal(t, "Wrists\n442 persons\n", runCode(t, python, "cohort.py", r.body, environ))
 	})
 	t.Run("r", func(t *testing.T) {
 		rscript, err := exec.LookPath("Rscript")
@@ -308,23 +309,10 @@ func TestGeneratedCodeRuns(t *testing.T) {
 		if err != nil {
 			t.Skipf("no Rscript with httr (%v); on Debian: apt-get install r-base-core r-cran-httr", err)
 		}
-		file := filepath.Join(t.TempDir(), "dataset.R")
-		require.NoError(t, os.WriteFile(file, fetch(t, "r"), 0o644))
-		cmd := exec.Command(rscript, file)
-		cmd.Env = environ
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "%s", out)
-		assert.Equal(t, want, string(out))
-
+		assert.Equal(t, want, runCode(t, rscript, "dataset.R", fetch(t, "r"), environ))
 		r := f.do(t, "GET", "/v1/workspaces/"+f.ws+"/cohorts/"+cohortOf(t, f, id)+"/code?lang=r", f.researcher, nil, "")
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
-		file = filepath.Join(t.TempDir(), "cohort.R")
-		require.NoError(t, os.WriteFile(file, r.body, 0o644))
-		cmd = exec.Command(rscript, file)
-		cmd.Env = environ
-		out, err = cmd.CombinedOutput()
-		require.NoError(t, err, "%s", out)
-		assert.Equal(t, "Wrists\n442 persons\n", string(out))
+		assert.Equal(t, "Wrists\n442 persons\n", runCode(t, rscript, "cohort.R", r.body, environ))
 	})
 	t.Run("go", func(t *testing.T) {
 		// Inside the module, so that it builds against this notebook
