@@ -1,6 +1,6 @@
 package access
 
-import "errors"
+import "github.com/openworkbench/workbench/fault"
 
 // The error vocabulary of the package. A [Decision] that refuses carries one
 // of the first four (wrapped with what is missing: the requirement, the
@@ -8,22 +8,26 @@ import "errors"
 var (
 	// ErrUnauthenticated: the action needs a logged-in user and there is none
 	// (401).
-	ErrUnauthenticated = errors.New("access: unauthenticated")
+	ErrUnauthenticated = fault.New(fault.Unauthenticated, "access.unauthenticated", "access: unauthenticated")
 	// ErrForbidden: the user is known but lacks a requirement, a tier, a
 	// role or the administrator flag; the wrapped message names which (403).
-	ErrForbidden = errors.New("access: forbidden")
+	ErrForbidden = fault.New(fault.Forbidden, "access.forbidden", "access: forbidden")
 	// ErrNotFound: the user holds no role in the workspace the action
 	// concerns, which must look the same as a workspace that does not
 	// exist (404, not 403).
-	ErrNotFound = errors.New("access: not found")
+	ErrNotFound = fault.New(fault.NotFound, "access.not_found", "access: not found")
 	// ErrDisabled: an administrator disabled the user (403).
-	ErrDisabled = errors.New("access: user disabled")
+	ErrDisabled = fault.New(fault.Forbidden, "access.disabled", "access: user disabled")
 
 	// ErrInvalid: a configuration ([Policy], [Disclosure], [PublicShape],
 	// [Limiter]) or a request outside the decisions, such as approving a
 	// user whose steps are incomplete, is not acceptable as given (400).
-	ErrInvalid = errors.New("access: invalid")
+	ErrInvalid = fault.New(fault.Invalid, "access.invalid", "access: invalid")
 	// ErrRateLimited is what a caller returns when [Limiter.Allow] says no
 	// (429); no function of this package returns it.
-	ErrRateLimited = errors.New("access: rate limited")
+	ErrRateLimited = fault.New(fault.RateLimited, "access.rate_limited", "access: rate limited")
 )
+
+// Errors lists the sentinels of this package, for a client that rebuilds
+// them from their codes.
+var Errors = []*fault.Error{ErrUnauthenticated, ErrForbidden, ErrNotFound, ErrDisabled, ErrInvalid, ErrRateLimited}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/sqlname"
 )
 
@@ -70,7 +71,7 @@ const IndexLayout = 6
 
 // ErrIndexStale is returned by Open for an index built with another
 // layout: run Index again.
-var ErrIndexStale = errors.New("cdr: index built by another version of workbench")
+var ErrIndexStale = fault.New(fault.Unavailable, "cdr.index_stale", "cdr: index built by another version of workbench")
 
 // IndexInfo is what index/meta.json records about a built index.
 type IndexInfo struct {

@@ -10,16 +10,17 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/openworkbench/workbench/fault"
 )
 
 // ErrNotFound is matched (errors.Is) by the error of a lookup whose
 // subject does not exist, such as an unknown concept id.
-var ErrNotFound = errors.New("cohort: not found")
+var ErrNotFound = fault.New(fault.NotFound, "cohort.not_found", "cohort: not found")
 
 // The vocabulary tables concept queries read: the OMOP concept table and
 // package cdr's per-concept person counts.
@@ -70,7 +71,7 @@ type ConceptSearch struct {
 	Offset     int    `json:"offset,omitempty"`
 }
 
-// Validate reports every problem of s at once as ValidationErrors, or nil.
+// Validate reports every problem of s at once as a *fault.Fields, or nil.
 func (s ConceptSearch) Validate() error {
 	var v errorList
 	if len(s.Query) > maxQueryLen {
@@ -245,7 +246,7 @@ type ConceptSetItem struct {
 // MaxConceptSetItems is the most items a concept set may have.
 const MaxConceptSetItems = 10000
 
-// Validate reports every problem of cs at once as ValidationErrors, each
+// Validate reports every problem of cs at once as a *fault.Fields, each
 // with its JSON path (`items[2].concept_id`), or nil.
 func (cs *ConceptSet) Validate() error {
 	var v errorList

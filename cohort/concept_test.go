@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openworkbench/workbench/fault"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -35,8 +37,8 @@ func TestConceptSearchValidate(t *testing.T) {
 				return
 			}
 			require.ErrorIs(t, err, ErrInvalid)
-			var errs ValidationErrors
-			require.ErrorAs(t, err, &errs)
+			errs := fault.FieldsOf(err)
+			require.NotEmpty(t, errs, "%v", err)
 			var paths []string
 			for _, e := range errs {
 				paths = append(paths, e.Path)
@@ -197,11 +199,11 @@ func TestConceptSetValidate(t *testing.T) {
 				return
 			}
 			require.ErrorIs(t, err, ErrInvalid)
-			var errs ValidationErrors
-			require.ErrorAs(t, err, &errs)
+			errs := fault.FieldsOf(err)
+			require.NotEmpty(t, errs, "%v", err)
 			require.Len(t, errs, len(tc.errs))
 			for i, e := range errs {
-				assert.Contains(t, e.Path+": "+e.Msg, tc.errs[i])
+				assert.Contains(t, e.Path+": "+e.Message, tc.errs[i])
 			}
 			_, err = CompileExpand(tc.cs)
 			assert.ErrorIs(t, err, ErrInvalid)

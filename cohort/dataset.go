@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/sqlname"
 )
 
@@ -111,7 +112,7 @@ func datasetType(typ string) string {
 }
 
 // Check reports every problem of the columns chosen per domain at once, as
-// ValidationErrors with paths `columns.condition[2]`: an unknown domain, a
+// a *fault.Fields with paths `columns.condition[2]`: an unknown domain, a
 // domain with no column, a column the domain's table does not have, a
 // column chosen twice.
 func (cat DatasetCatalog) Check(columns map[string][]string) error {
@@ -150,7 +151,7 @@ func (cat DatasetCatalog) Check(columns map[string][]string) error {
 	return v.err()
 }
 
-// Validate reports every problem of d at once, as ValidationErrors with
+// Validate reports every problem of d at once, as a *fault.Fields with
 // paths: `cohorts` when there is none, `cohorts[1].includes[0]...` and
 // `concept_sets[0].items[2]...` for their own problems, and the problems
 // of the columns against cat (see DatasetCatalog.Check).
@@ -192,15 +193,12 @@ func (l *errorList) addUnder(prefix string, err error) {
 		}
 		return prefix + "." + p
 	}
-	switch e := err.(type) {
-	case ValidationErrors:
-		for _, one := range e {
-			l.add(join(one.Path), one.Msg)
-		}
-	case *ValidationError:
-		l.add(join(e.Path), e.Msg)
-	default:
+	fields := fault.FieldsOf(err)
+	if fields == nil {
 		l.add(prefix, err.Error())
+	}
+	for _, one := range fields {
+		l.add(join(one.Path), one.Message)
 	}
 }
 
@@ -222,8 +220,8 @@ func (c *compiler) dataset(d *Dataset, domain string, cat DatasetCatalog) (Query
 		return Query{}, nil, err
 	}
 	if _, ok := d.Columns[domain]; !ok {
-		return Query{}, nil, &ValidationError{Path: "domain", Msg: fmt.Sprintf("%q is not a domain of the dataset: want one of %s",
-			domain, strings.Join(slices.Sorted(maps.Keys(d.Columns)), ", "))}
+		return Query{}, nil, invalidAt("domain", "%q is not a domain of the dataset: want one of %s",
+			domain, strings.Join(slices.Sorted(maps.Keys(d.Columns)), ", "))
 	}
 	tab := datasetTables[domain]
 	names := d.Columns[domain]
@@ -383,7 +381,7 @@ type DatasetPreview struct {
 // row-level data: callers gate this method by tier.
 func (e *Engine) PreviewDataset(ctx context.Context, d *Dataset, domain string, limit int) (*DatasetPreview, error) {
 	if limit < 1 || limit > MaxDatasetPreview {
-		return nil, &ValidationError{Path: "limit", Msg: fmt.Sprintf("%d: want 1 to %d", limit, MaxDatasetPreview)}
+		return nil, invalidAt("limit", "%d: want 1 to %d", limit, MaxDatasetPreview)
 	}
 	cat, err := e.DatasetCatalog(ctx)
 	if err != nil {

@@ -5,7 +5,6 @@ package cohort_test
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/fault"
 )
 
 // testCatalog is a small catalog for the pure tests.
@@ -71,8 +71,8 @@ func TestDatasetValidate(t *testing.T) {
 				return
 			}
 			require.ErrorIs(t, err, cohort.ErrInvalid)
-			var list cohort.ValidationErrors
-			require.ErrorAs(t, err, &list)
+			list := fault.FieldsOf(err)
+			require.NotEmpty(t, list, "%v", err)
 			var paths []string
 			for _, e := range list {
 				paths = append(paths, e.Path)
@@ -119,9 +119,8 @@ func TestCompileDataset(t *testing.T) {
 	})
 	t.Run("domain not chosen", func(t *testing.T) {
 		_, _, err := cohort.CompileDataset(d, "drug", testCatalog, cohort.Options{})
-		var one *cohort.ValidationError
-		require.ErrorAs(t, err, &one)
-		assert.Equal(t, "domain", one.Path)
+		require.Len(t, fault.FieldsOf(err), 1)
+		assert.Equal(t, "domain", fault.FieldsOf(err)[0].Path)
 	})
 }
 
@@ -233,8 +232,8 @@ func TestDatasetGiBleed(t *testing.T) {
 	t.Run("invalid dataset", func(t *testing.T) {
 		bad := &cohort.Dataset{Cohorts: []*cohort.Definition{wrist}, Columns: map[string][]string{"condition": {"person_id", "no_such_column"}}}
 		err := e.DatasetRows(ctx, bad, "condition", func([]cohort.DatasetColumn, *sql.Rows) error { return nil })
-		var list cohort.ValidationErrors
-		require.ErrorAs(t, err, &list)
+		list := fault.FieldsOf(err)
+		require.NotEmpty(t, list, "%v", err)
 		assert.Equal(t, "columns.condition[1]", list[0].Path)
 	})
 
@@ -282,10 +281,9 @@ func ExampleDatasetCatalog_Check() {
 		"condition": {"condition_concept_name", "condition_start_datetime"},
 		"labs":      {"value"},
 	})
-	var problems cohort.ValidationErrors
-	if errors.As(err, &problems) {
+	if problems := fault.FieldsOf(err); problems != nil {
 		for _, p := range problems {
-			fmt.Printf("%s: %s\n", p.Path, p.Msg)
+			fmt.Printf("%s: %s\n", p.Path, p.Message)
 		}
 	}
 	// Output:

@@ -1,7 +1,7 @@
 // Package cohort holds cohort definitions and compiles them to SQL. It is
 // a pure pipeline: [Parse] reads the All of Us Cohort Builder's JSON into
 // a [Definition]; [Definition.Validate] reports every problem at once as
-// [ValidationErrors], each with its JSON path; [Compile] turns a valid
+// a *fault.Fields, each with its JSON path; [Compile] turns a valid
 // definition into a [Query] of DuckDB SQL over the index tables of package
 // cdr (search_person, search_events, concept_closure, concept_person) whose values are
 // all arguments. [Definition.String] (= MarshalJSON) is the canonical form

@@ -517,5 +517,5 @@ func (e *Engine) query(ctx context.Context, op, q string, args []any, scan func(
 // invalidf returns an error for a bad argument of an engine call; it
 // matches ErrInvalid.
 func invalidf(format string, args ...any) error {
-	return &ValidationError{Msg: fmt.Sprintf(format, args...)}
+	return invalidAt("", format, args...)
 }

@@ -1,65 +1,35 @@
 package cohort
 
-import (
-	"errors"
-	"strings"
-)
+import "github.com/openworkbench/workbench/fault"
 
 // ErrInvalid is matched (errors.Is) by every error Parse, Validate and
-// Compile return for a definition that cannot be run as given.
-var ErrInvalid = errors.New("cohort: invalid definition")
+// Compile return for a definition that cannot be run as given. Such an
+// error is a *fault.Fields: every problem at its path in the JSON form
+// (`includes[1].items[0].modifiers[2].operands`; empty for the whole
+// document), in document order.
+var ErrInvalid = fault.New(fault.Invalid, "cohort.invalid", "cohort: invalid definition")
 
-// ValidationError is one problem of a definition: Path locates it in the
-// JSON form (`includes[1].items[0].modifiers[2].operands`; empty for the
-// whole document) and Msg says what is wrong.
-type ValidationError struct {
-	Path string
-	Msg  string
-}
-
-func (e *ValidationError) Error() string {
-	if e.Path == "" {
-		return "cohort: " + e.Msg
-	}
-	return "cohort: " + e.Path + ": " + e.Msg
-}
-
-// Is makes a *ValidationError match ErrInvalid.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
-
-// ValidationErrors is every problem found in a definition, in document
-// order.
-type ValidationErrors []*ValidationError
-
-func (l ValidationErrors) Error() string {
-	var b strings.Builder
-	b.WriteString("cohort: invalid definition: ")
-	for i, e := range l {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		if e.Path != "" {
-			b.WriteString(e.Path + ": ")
-		}
-		b.WriteString(e.Msg)
-	}
-	return b.String()
-}
-
-// Is makes ValidationErrors match ErrInvalid.
-func (l ValidationErrors) Is(target error) bool { return target == ErrInvalid }
-
-// errorList collects validation errors.
-type errorList struct{ errs ValidationErrors }
+// errorList collects the problems of a document.
+type errorList struct{ f fault.Fields }
 
 func (l *errorList) add(path, msg string) {
-	l.errs = append(l.errs, &ValidationError{Path: path, Msg: msg})
+	l.f.Of = ErrInvalid
+	l.f.List = append(l.f.List, fault.Field{Path: path, Message: msg})
 }
 
-// err returns the collected errors, or nil when there are none.
+// err returns the collected problems, or nil when there are none.
 func (l *errorList) err() error {
-	if len(l.errs) == 0 {
+	if len(l.f.List) == 0 {
 		return nil
 	}
-	return l.errs
+	return &l.f
 }
+
+// invalidAt is the one problem of a document at path.
+func invalidAt(path, format string, args ...any) error {
+	return fault.At(ErrInvalid, path, format, args...)
+}
+
+// Errors lists the sentinels of this package, for a client that rebuilds
+// them from their codes.
+var Errors = []*fault.Error{ErrInvalid, ErrNotFound}

@@ -1,10 +1,10 @@
 package cohort_test
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/fault"
 )
 
 // Women with a condition of the wrist fracture hierarchy on at least two
@@ -73,10 +73,9 @@ func ExampleDefinition_Validate() {
 		fmt.Println(err)
 		return
 	}
-	var problems cohort.ValidationErrors
-	if err := def.Validate(); errors.As(err, &problems) {
+	if problems := fault.FieldsOf(def.Validate()); problems != nil {
 		for _, p := range problems {
-			fmt.Println(p.Path + ": " + p.Msg)
+			fmt.Println(p.Path + ": " + p.Message)
 		}
 	}
 	// Output:

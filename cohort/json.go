@@ -21,7 +21,7 @@ var ignored = map[string][]string{
 }
 
 // Parse reads an All of Us CohortDefinition. It reports every structural
-// problem at once as ValidationErrors: malformed JSON, unknown fields, and
+// problem at once as a *fault.Fields: malformed JSON, unknown fields, and
 // values of the wrong JSON type, each with its path. It does not check
 // enums, operands or the rules of Validate.
 func Parse(data []byte) (*Definition, error) {
@@ -29,10 +29,10 @@ func Parse(data []byte) (*Definition, error) {
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, ValidationErrors{{Msg: "invalid JSON: " + err.Error()}}
+		return nil, invalidAt("", "invalid JSON: %v", err)
 	}
 	if _, err := dec.Token(); err == nil {
-		return nil, ValidationErrors{{Msg: "invalid JSON: data after the definition"}}
+		return nil, invalidAt("", "invalid JSON: data after the definition")
 	}
 	var p parser
 	def := p.definition(v)

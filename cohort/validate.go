@@ -8,7 +8,7 @@ import (
 )
 
 // Validate checks d against the rules of the model and returns every
-// problem at once as ValidationErrors, each with its JSON path, or nil.
+// problem at once as a *fault.Fields, each with its JSON path, or nil.
 func (d *Definition) Validate() error {
 	var v errorList
 	if d == nil {

@@ -1,12 +1,12 @@
 package cohort
 
 import (
-	"errors"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openworkbench/workbench/fault"
 )
 
 // problem is an expected validation error: its exact path and a part of
@@ -17,11 +17,11 @@ func checkProblems(t *testing.T, err error, want []problem) {
 	t.Helper()
 	require.Error(t, err)
 	assert.ErrorIs(t, err, ErrInvalid)
-	var list ValidationErrors
-	require.True(t, errors.As(err, &list), "want ValidationErrors, got %T", err)
+	list := fault.FieldsOf(err)
+	require.NotEmpty(t, list, "want field problems, got %T", err)
 	var got []problem
 	for _, e := range list {
-		got = append(got, problem{e.Path, e.Msg})
+		got = append(got, problem{e.Path, e.Message})
 	}
 	require.Len(t, got, len(want), "%v", got)
 	for i := range want {
@@ -227,9 +227,8 @@ func TestValidationErrorText(t *testing.T) {
 	require.NoError(t, err)
 	err = def.Validate()
 	assert.Equal(t, "cohort: invalid definition: includes[0].items[0].modifiers[0].operands: want 2 operands for BETWEEN, each a whole number >= 0; got 1", err.Error())
-	var list ValidationErrors
-	require.ErrorAs(t, err, &list)
-	assert.Equal(t, "cohort: includes[0].items[0].modifiers[0].operands: want 2 operands for BETWEEN, each a whole number >= 0; got 1", list[0].Error())
-	assert.True(t, strings.HasPrefix(ValidationErrors{{Msg: "x"}}.Error(), "cohort: "))
+	list := fault.FieldsOf(err)
+	require.NotEmpty(t, list, "%v", err)
+	assert.Equal(t, "includes[0].items[0].modifiers[0].operands", list[0].Path)
 	assert.Error(t, (*Definition)(nil).Validate())
 }

@@ -4,35 +4,22 @@ import (
 	"context"
 	"time"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 )
-
-// Registration is what a visitor gives to register.
-type Registration struct {
-	Email string `json:"email"`
-	Name  string `json:"name"`
-}
-
-// Registered is a new account with its first bearer token, which the
-// server shows this once.
-type Registered struct {
-	User      access.User `json:"user"`
-	Token     string      `json:"token"`
-	ExpiresAt time.Time   `json:"expires_at"`
-}
 
 // Register creates an account with no access step done; a client made
 // with its Token then completes the steps. An email already registered is
 // ErrExists, a server that closed registration access.ErrForbidden.
-func (c *Client) Register(ctx context.Context, r Registration) (Registered, error) {
-	var out Registered
+func (c *Client) Register(ctx context.Context, r workbench.Registration) (workbench.Registered, error) {
+	var out workbench.Registered
 	err := c.do(ctx, call{method: "POST", path: []string{"register"}, body: r, out: &out})
 	return out, err
 }
 
 // Me is the current user and their access status.
-func (c *Client) Me(ctx context.Context) (Me, error) {
-	var out Me
+func (c *Client) Me(ctx context.Context) (workbench.UserStatus, error) {
+	var out workbench.UserStatus
 	err := c.do(ctx, call{method: "GET", path: []string{"me"}, out: &out})
 	return out, err
 }
@@ -46,16 +33,16 @@ func (c *Client) CompleteStep(ctx context.Context, step access.Requirement) (acc
 }
 
 // Users is every user with their access status (administrators only).
-func (c *Client) Users(ctx context.Context) ([]UserStatus, error) {
-	var out []UserStatus
+func (c *Client) Users(ctx context.Context) ([]workbench.UserStatus, error) {
+	var out []workbench.UserStatus
 	err := c.do(ctx, call{method: "GET", path: []string{"admin", "users"}, out: &out})
 	return out, err
 }
 
 // ApproveUser approves the user id (administrators only); a user with a
 // step missing is refused, naming it.
-func (c *Client) ApproveUser(ctx context.Context, id string) (UserStatus, error) {
-	var out UserStatus
+func (c *Client) ApproveUser(ctx context.Context, id string) (workbench.UserStatus, error) {
+	var out workbench.UserStatus
 	err := c.do(ctx, call{method: "POST", path: []string{"admin", "users", id, "approve"}, out: &out})
 	return out, err
 }

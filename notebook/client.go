@@ -12,8 +12,10 @@ import (
 	"os"
 	"strings"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/fault"
 )
 
 // The environment of notebooks and generated code.
@@ -43,7 +45,7 @@ type Client struct {
 func New(rawURL, token string) (*Client, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, &ValidationError{Path: "url", Msg: fmt.Sprintf("%q: want http://HOST:PORT or https://HOST", rawURL)}
+		return nil, invalidAt("url", "%q: want http://HOST:PORT or https://HOST", rawURL)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	return &Client{URL: u, Token: token}, nil
@@ -65,30 +67,24 @@ func FromEnv() (*Client, error) {
 }
 
 // Error is an answer of the server that reports a problem. It matches
-// (errors.Is) the library's error values the server answers for: 401
-// access.ErrUnauthenticated; 403 access.ErrForbidden (and
-// access.ErrDisabled for a disabled user); 404 access.ErrNotFound,
-// cohort.ErrNotFound and ErrNotFound; 409 ErrExists; 429
-// access.ErrRateLimited; 504 context.DeadlineExceeded; every 4xx of bad
-// input (400, 413, 415) ErrInvalid, and cohort.ErrInvalid or
-// access.ErrInvalid when those packages refused it. Validation problems
-// come with their paths as cohort.ValidationErrors, or ValidationErrors
-// for notebooks (errors.As).
+// (errors.Is) the error value the server answered for, rebuilt from the
+// problem's code (access.ErrForbidden, cohort.ErrInvalid,
+// workbench.ErrNotFound, ...); a timeout also matches
+// context.DeadlineExceeded. Problems at their paths come as a
+// *fault.Fields under that value (fault.FieldsOf).
 type Error struct {
 	Method string
 	Path   string
 	Status int
 	Title  string
 	Detail string
-	// Paths are the validation problems, each with its JSON path.
-	Paths []FieldError
-	wraps []error
-}
-
-// FieldError is one validation problem with its JSON path.
-type FieldError struct {
-	Path    string `json:"path"`
-	Message string `json:"message"`
+	// Kind and Code are the kind and the code of the error the server
+	// answered for.
+	Kind fault.Kind
+	Code string
+	// Fields are the problems, each at its path.
+	Fields []fault.Field
+	wraps  []error
 }
 
 func (e *Error) Error() string {
@@ -102,6 +98,17 @@ func (e *Error) Error() string {
 // Unwrap is the library's error values e matches.
 func (e *Error) Unwrap() []error { return e.wraps }
 
+// known is every error value a server may answer with, by code.
+var known = func() map[string]*fault.Error {
+	m := map[string]*fault.Error{}
+	for _, list := range [][]*fault.Error{access.Errors, cohort.Errors, workbench.Errors, Errors} {
+		for _, e := range list {
+			m[e.Code()] = e
+		}
+	}
+	return m
+}()
+
 // call is one request.
 type call struct {
 	method string
@@ -114,8 +121,6 @@ type call struct {
 	body any
 	// out receives the JSON answer; nil ignores it.
 	out any
-	// notebook says that validation paths concern a notebook document.
-	notebook bool
 }
 
 func (c *Client) http() *http.Client {
@@ -197,63 +202,28 @@ func problem(k call, path string, res *http.Response) error {
 	b, _ := io.ReadAll(io.LimitReader(res.Body, maxProblem))
 	mt, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
 	var p struct {
-		Title  string       `json:"title"`
-		Detail string       `json:"detail"`
-		Errors []FieldError `json:"errors"`
+		Title  string        `json:"title"`
+		Detail string        `json:"detail"`
+		Kind   fault.Kind    `json:"kind"`
+		Code   string        `json:"code"`
+		Errors []fault.Field `json:"errors"`
 	}
 	if mt == "application/problem+json" && json.Unmarshal(b, &p) == nil {
-		e.Detail, e.Paths = p.Detail, p.Errors
+		e.Detail, e.Kind, e.Code, e.Fields = p.Detail, p.Kind, p.Code, p.Errors
 		if p.Title != "" {
 			e.Title = p.Title
 		}
 	} else {
 		e.Detail = strings.TrimSpace(string(b))
 	}
-	e.wraps = sentinels(e, k.notebook)
-	return e
-}
-
-// sentinels is what e matches: the values the server maps to its status,
-// told apart by the package that the detail names.
-func sentinels(e *Error, nb bool) []error {
-	from := func(pkg string) bool { return strings.HasPrefix(e.Detail, pkg+": ") }
-	var out []error
-	switch e.Status {
-	case http.StatusUnauthorized:
-		out = append(out, access.ErrUnauthenticated)
-	case http.StatusForbidden:
-		out = append(out, access.ErrForbidden)
-		if strings.Contains(e.Detail, access.ErrDisabled.Error()) {
-			out = append(out, access.ErrDisabled)
-		}
-	case http.StatusNotFound:
-		out = append(out, access.ErrNotFound, cohort.ErrNotFound, ErrNotFound)
-	case http.StatusConflict:
-		out = append(out, ErrExists)
-	case http.StatusTooManyRequests:
-		out = append(out, access.ErrRateLimited)
-	case http.StatusGatewayTimeout:
-		out = append(out, context.DeadlineExceeded)
-	case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType:
-		out = append(out, ErrInvalid)
-		if from("access") {
-			out = append(out, access.ErrInvalid)
-		}
-		if len(e.Paths) > 0 && nb {
-			list := make(ValidationErrors, len(e.Paths))
-			for i, p := range e.Paths {
-				list[i] = &ValidationError{Path: p.Path, Msg: p.Message}
-			}
-			out = append(out, list)
-		} else if len(e.Paths) > 0 {
-			list := make(cohort.ValidationErrors, len(e.Paths))
-			for i, p := range e.Paths {
-				list[i] = &cohort.ValidationError{Path: p.Path, Msg: p.Message}
-			}
-			out = append(out, list)
-		} else if from("cohort") {
-			out = append(out, cohort.ErrInvalid)
+	if s, ok := known[e.Code]; ok {
+		e.wraps = append(e.wraps, s)
+		if len(e.Fields) > 0 {
+			e.wraps = append(e.wraps, &fault.Fields{Of: s, List: e.Fields})
 		}
 	}
-	return out
+	if e.Kind == fault.Timeout {
+		e.wraps = append(e.wraps, context.DeadlineExceeded)
+	}
+	return e
 }

@@ -17,9 +17,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/internal/testcdr"
 	"github.com/openworkbench/workbench/notebook"
@@ -151,7 +153,7 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "person", person.Name)
 		_, err = anon.DictionaryTable(ctx, "nope")
-		assert.ErrorIs(t, err, notebook.ErrNotFound)
+		assert.ErrorIs(t, err, workbench.ErrNotFound)
 		totals, err := anon.PublicTotals(ctx)
 		require.NoError(t, err)
 		assert.Zero(t, totals.Count.Value()%20)
@@ -164,7 +166,7 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		_, err = anon.PublicConcept(ctx, 4134304)
 		require.NoError(t, err)
 		_, err = anon.PublicSurvey(ctx, 4134304)
-		assert.ErrorIs(t, err, notebook.ErrInvalid, "GiBleed has no survey: the concept is not a question")
+		assert.ErrorIs(t, err, cohort.ErrInvalid, "GiBleed has no survey: the concept is not a question")
 		n, err := anon.PublicCohortCount(ctx, wrist)
 		require.NoError(t, err)
 		assert.EqualValues(t, 460, n.Count.Value(), "442 released as the next multiple of 20")
@@ -180,7 +182,7 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		st, err := l.pending.CompleteStep(ctx, access.Profile)
 		require.NoError(t, err)
 		assert.Equal(t, access.Public, st.Tier)
-		reg, err := anon.Register(ctx, notebook.Registration{Email: "new@example.org", Name: "New Researcher"})
+		reg, err := anon.Register(ctx, workbench.Registration{Email: "new@example.org", Name: "New Researcher"})
 		require.NoError(t, err)
 		assert.Equal(t, "New Researcher", reg.User.Name)
 		fresh, err := notebook.New(l.url, reg.Token)
@@ -189,11 +191,11 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, reg.User.ID, me.User.ID)
 		assert.Len(t, me.Status.Missing(access.Registered), 4, "a new account has every step to do")
-		_, err = anon.Register(ctx, notebook.Registration{Email: "NEW@example.org", Name: "Again"})
-		assert.ErrorIs(t, err, notebook.ErrExists)
+		_, err = anon.Register(ctx, workbench.Registration{Email: "NEW@example.org", Name: "Again"})
+		assert.ErrorIs(t, err, workbench.ErrConflict)
 	})
 
-	w, err := r.CreateWorkspace(ctx, notebook.Workspace{Name: "Study", ResearchPurpose: "fractures"})
+	w, err := r.CreateWorkspace(ctx, workbench.Workspace{Name: "Study", ResearchPurpose: "fractures"})
 	require.NoError(t, err)
 	ws := w.ID
 	t.Run("workspaces", func(t *testing.T) {
@@ -233,11 +235,11 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		require.NoError(t, err)
 		cohortID = c.ID
 		_, err = r.CreateCohort(ctx, ws, "Wrists", "", wrist)
-		assert.ErrorIs(t, err, notebook.ErrExists)
+		assert.ErrorIs(t, err, workbench.ErrConflict)
 		_, err = r.CreateCohort(ctx, ws, "Empty", "", &cohort.Definition{})
 		assert.ErrorIs(t, err, cohort.ErrInvalid)
-		var paths cohort.ValidationErrors
-		require.ErrorAs(t, err, &paths)
+		paths := fault.FieldsOf(err)
+		require.NotEmpty(t, paths, "%v", err)
 		assert.Regexp(t, `^definition`, paths[0].Path)
 		list, err := r.Cohorts(ctx, ws)
 		require.NoError(t, err)
@@ -303,13 +305,13 @@ func TestClientCallsEveryRoute(t *testing.T) {
 
 	var datasetID string
 	t.Run("datasets", func(t *testing.T) {
-		d, err := r.CreateDataset(ctx, ws, notebook.Dataset{Name: "Wrist data", CohortIDs: []string{cohortID}, ConceptSetIDs: []string{setID},
+		d, err := r.CreateDataset(ctx, ws, workbench.Dataset{Name: "Wrist data", CohortIDs: []string{cohortID}, ConceptSetIDs: []string{setID},
 			Columns: map[string][]string{"person": {"person_id", "year_of_birth"}, "condition": {"person_id", "condition_concept_id"}}})
 		require.NoError(t, err)
 		datasetID = d.ID
-		_, err = r.CreateDataset(ctx, ws, notebook.Dataset{Name: "Bad", CohortIDs: []string{cohortID}, Columns: map[string][]string{"person": {"no_such_column"}}})
-		var paths cohort.ValidationErrors
-		require.ErrorAs(t, err, &paths)
+		_, err = r.CreateDataset(ctx, ws, workbench.Dataset{Name: "Bad", CohortIDs: []string{cohortID}, Columns: map[string][]string{"person": {"no_such_column"}}})
+		paths := fault.FieldsOf(err)
+		require.NotEmpty(t, paths, "%v", err)
 		list, err := r.Datasets(ctx, ws)
 		require.NoError(t, err)
 		assert.Len(t, list, 1)
@@ -331,8 +333,8 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, code, "notebook.FromEnv()")
 		_, err = r.DatasetCode(ctx, ws, datasetID, "cobol")
-		var bad notebook.ValidationErrors
-		require.ErrorAs(t, err, &bad)
+		bad := fault.FieldsOf(err)
+		require.NotEmpty(t, bad, "%v", err)
 		assert.Equal(t, "lang", bad[0].Path)
 	})
 
@@ -344,11 +346,13 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		_, err = r.CreateNotebook(ctx, ws, "Analysis", nb)
 		assert.ErrorIs(t, err, notebook.ErrExists)
 		_, err = r.CreateNotebook(ctx, ws, "../up", nb)
-		var bad notebook.ValidationErrors
-		require.ErrorAs(t, err, &bad)
+		bad := fault.FieldsOf(err)
+		require.NotEmpty(t, bad, "%v", err)
 		assert.Equal(t, "name", bad[0].Path)
 		_, err = r.CreateNotebook(ctx, ws, "Broken", &notebook.Notebook{NBFormat: 3})
-		require.ErrorAs(t, err, &bad)
+		assert.ErrorIs(t, err, notebook.ErrInvalid)
+		bad = fault.FieldsOf(err)
+		require.NotEmpty(t, bad, "%v", err)
 		assert.Equal(t, "notebook.nbformat", bad[0].Path)
 		_, err = r.CreateStarterNotebook(ctx, ws, "Starter", datasetID)
 		require.NoError(t, err)
@@ -367,7 +371,7 @@ func TestClientCallsEveryRoute(t *testing.T) {
 	})
 
 	t.Run("reviews", func(t *testing.T) {
-		field, err := r.CreateAnnotationField(ctx, ws, notebook.AnnotationField{CohortID: cohortID, Name: "Confirmed", Type: "BOOLEAN"})
+		field, err := r.CreateAnnotationField(ctx, ws, workbench.AnnotationField{CohortID: cohortID, Name: "Confirmed", Type: "BOOLEAN"})
 		require.NoError(t, err)
 		fields, err := r.AnnotationFields(ctx, ws, cohortID)
 		require.NoError(t, err)
@@ -387,7 +391,7 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		person := page.Participants[0].PersonID
 		p, err := r.SetReviewStatus(ctx, ws, rv.ID, person, "INCLUDED")
 		require.NoError(t, err)
-		assert.Equal(t, notebook.ReviewStatus("INCLUDED"), p.Status)
+		assert.Equal(t, workbench.ReviewStatus("INCLUDED"), p.Status)
 		p, err = r.Annotate(ctx, ws, rv.ID, person, field.ID, json.RawMessage(`true`))
 		require.NoError(t, err)
 		assert.JSONEq(t, `true`, string(p.Annotations[field.ID]))
@@ -406,7 +410,7 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		require.NoError(t, r.DeleteConceptSet(ctx, ws, setID))
 		require.NoError(t, r.DeleteCohort(ctx, ws, cohortID))
 		_, err := r.Cohort(ctx, ws, cohortID)
-		assert.ErrorIs(t, err, access.ErrNotFound)
+		assert.Equal(t, fault.NotFound, fault.KindOf(err), "%v", err)
 	})
 
 	t.Run("admin", func(t *testing.T) {

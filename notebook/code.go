@@ -10,6 +10,7 @@ import (
 	"text/template"
 	"unicode/utf8"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/cohort"
 )
 
@@ -29,7 +30,7 @@ var Languages = []Language{Python, R, Go}
 func ParseLanguage(s string) (Language, error) {
 	l := Language(strings.ToLower(s))
 	if !slices.Contains(Languages, l) {
-		return "", &ValidationError{Path: "lang", Msg: fmt.Sprintf("%q: want python, r or go", s)}
+		return "", invalidAt("lang", "%q: want python, r or go", s)
 	}
 	return l, nil
 }
@@ -41,10 +42,10 @@ func ParseLanguage(s string) (Language, error) {
 // WORKBENCH_WORKSPACE, the dataset's own when that is unset. The
 // dataset's name, id and domains appear only as string literals quoted for
 // lang, so no value can break the program.
-func DatasetCode(lang Language, d Dataset) (string, error) {
+func DatasetCode(lang Language, d workbench.Dataset) (string, error) {
 	domains := slices.Sorted(maps.Keys(d.Columns))
 	if len(domains) == 0 {
-		return "", &ValidationError{Path: "columns", Msg: fmt.Sprintf("dataset %s has no domains to export", d.ID)}
+		return "", invalidAt("columns", "dataset %s has no domains to export", d.ID)
 	}
 	return generate(lang, "dataset", map[string]any{
 		"Name": d.Name, "ID": d.ID, "Workspace": d.WorkspaceID, "Domains": domains,
@@ -54,7 +55,7 @@ func DatasetCode(lang Language, d Dataset) (string, error) {
 // CohortCode is a program in lang that pulls the person ids of the saved
 // cohort into a data frame, page by page, over the HTTP API, with the
 // environment of DatasetCode.
-func CohortCode(lang Language, c Cohort) (string, error) {
+func CohortCode(lang Language, c workbench.Cohort) (string, error) {
 	return generate(lang, "cohort", map[string]any{
 		"Name": c.Name, "ID": c.ID, "Workspace": c.WorkspaceID, "PageSize": cohort.MaxPageSize,
 	})
@@ -63,7 +64,7 @@ func CohortCode(lang Language, c Cohort) (string, error) {
 func generate(lang Language, what string, data map[string]any) (string, error) {
 	t, ok := templates[lang]
 	if !ok {
-		return "", &ValidationError{Path: "lang", Msg: fmt.Sprintf("%q: want python, r or go", lang)}
+		return "", invalidAt("lang", "%q: want python, r or go", lang)
 	}
 	var b strings.Builder
 	if err := t.ExecuteTemplate(&b, what, data); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/internal/testcdr"
 	"github.com/openworkbench/workbench/notebook"
 )
@@ -27,8 +28,8 @@ var hostileNames = []string{
 	"\")\nimport os; os.system('echo pwned') #",
 }
 
-func dataset(name string) notebook.Dataset {
-	return notebook.Dataset{ID: "d_1", WorkspaceID: "w_1", Name: name,
+func dataset(name string) workbench.Dataset {
+	return workbench.Dataset{ID: "d_1", WorkspaceID: "w_1", Name: name,
 		Columns: map[string][]string{"person": {"person_id"}, "condition": {"condition_concept_id"}}}
 }
 
@@ -103,7 +104,7 @@ func TestPythonCodeCompiles(t *testing.T) {
 	for _, name := range hostileNames {
 		d, err := notebook.DatasetCode(notebook.Python, dataset(name))
 		require.NoError(t, err)
-		c, err := notebook.CohortCode(notebook.Python, notebook.Cohort{ID: "c_1", WorkspaceID: "w_1", Name: name})
+		c, err := notebook.CohortCode(notebook.Python, workbench.Cohort{ID: "c_1", WorkspaceID: "w_1", Name: name})
 		require.NoError(t, err)
 		for _, code := range []string{d, c} {
 			cmd := exec.Command(python, "-c", "import sys; compile(sys.stdin.read(), 'generated.py', 'exec')")
@@ -119,7 +120,7 @@ func TestPythonCodeCompiles(t *testing.T) {
 func TestGoCodeBuilds(t *testing.T) {
 	d, err := notebook.DatasetCode(notebook.Go, dataset(hostileNames[len(hostileNames)-1]))
 	require.NoError(t, err)
-	c, err := notebook.CohortCode(notebook.Go, notebook.Cohort{ID: "c_1", WorkspaceID: "w_1", Name: hostileNames[3]})
+	c, err := notebook.CohortCode(notebook.Go, workbench.Cohort{ID: "c_1", WorkspaceID: "w_1", Name: hostileNames[3]})
 	require.NoError(t, err)
 	for what, code := range map[string]string{"dataset": d, "cohort": c} {
 		t.Run(what, func(t *testing.T) {
@@ -139,7 +140,7 @@ func TestGoCodeBuilds(t *testing.T) {
 }
 
 func TestCodeRefusals(t *testing.T) {
-	_, err := notebook.DatasetCode(notebook.Python, notebook.Dataset{ID: "d_1", Name: "none"})
+	_, err := notebook.DatasetCode(notebook.Python, workbench.Dataset{ID: "d_1", Name: "none"})
 	assert.ErrorIs(t, err, notebook.ErrInvalid, "no domains")
 	_, err = notebook.DatasetCode("cobol", dataset("x"))
 	assert.ErrorIs(t, err, notebook.ErrInvalid)

@@ -5,12 +5,13 @@ import (
 	"io"
 	"net/url"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/cohort"
 )
 
 // Datasets is the datasets of the workspace.
-func (c *Client) Datasets(ctx context.Context, ws string) ([]Dataset, error) {
-	var out []Dataset
+func (c *Client) Datasets(ctx context.Context, ws string) ([]workbench.Dataset, error) {
+	var out []workbench.Dataset
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "datasets"}, out: &out})
 	return out, err
 }
@@ -24,29 +25,29 @@ type datasetBody struct {
 	Columns       map[string][]string `json:"columns"`
 }
 
-func bodyOf(d Dataset) datasetBody {
+func bodyOf(d workbench.Dataset) datasetBody {
 	return datasetBody{Name: d.Name, Description: d.Description, CohortIDs: d.CohortIDs, ConceptSetIDs: d.ConceptSetIDs, Columns: d.Columns}
 }
 
 // CreateDataset saves d's name, description, cohorts, concept sets and
 // columns as a new dataset of the workspace; the server checks the columns
 // against the CDR, each problem with its path.
-func (c *Client) CreateDataset(ctx context.Context, ws string, d Dataset) (Dataset, error) {
-	var out Dataset
+func (c *Client) CreateDataset(ctx context.Context, ws string, d workbench.Dataset) (workbench.Dataset, error) {
+	var out workbench.Dataset
 	err := c.do(ctx, call{method: "POST", path: []string{"workspaces", ws, "datasets"}, out: &out, body: bodyOf(d)})
 	return out, err
 }
 
 // Dataset is the dataset id of the workspace.
-func (c *Client) Dataset(ctx context.Context, ws, id string) (Dataset, error) {
-	var out Dataset
+func (c *Client) Dataset(ctx context.Context, ws, id string) (workbench.Dataset, error) {
+	var out workbench.Dataset
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "datasets", id}, out: &out})
 	return out, err
 }
 
 // UpdateDataset changes the dataset d.ID of the workspace to d.
-func (c *Client) UpdateDataset(ctx context.Context, ws string, d Dataset) (Dataset, error) {
-	var out Dataset
+func (c *Client) UpdateDataset(ctx context.Context, ws string, d workbench.Dataset) (workbench.Dataset, error) {
+	var out workbench.Dataset
 	err := c.do(ctx, call{method: "PUT", path: []string{"workspaces", ws, "datasets", d.ID}, out: &out, body: bodyOf(d)})
 	return out, err
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/notebook"
@@ -27,31 +28,34 @@ func TestErrorValues(t *testing.T) {
 		is     []error
 		isNot  []error
 	}{
-		{"401", 401, "application/problem+json", `{"status": 401, "title": "Unauthorized", "detail": "access: unauthenticated"}`,
+		{"401", 401, "application/problem+json", `{"status": 401, "kind": "unauthenticated", "code": "access.unauthenticated"}`,
 			[]error{access.ErrUnauthenticated}, []error{access.ErrForbidden}},
-		{"403", 403, "application/problem+json", `{"status": 403, "detail": "access: forbidden: the registered tier needs ethics_training"}`,
+		{"403", 403, "application/problem+json", `{"status": 403, "kind": "forbidden", "code": "access.forbidden", "detail": "access: forbidden: the registered tier needs ethics_training"}`,
 			[]error{access.ErrForbidden}, []error{access.ErrDisabled, access.ErrNotFound}},
-		{"403 disabled", 403, "application/problem+json", `{"status": 403, "detail": "access: user disabled"}`,
-			[]error{access.ErrForbidden, access.ErrDisabled}, nil},
-		{"404", 404, "application/problem+json", `{"status": 404, "detail": "store: not found: cohort c_1"}`,
-			[]error{access.ErrNotFound, cohort.ErrNotFound, notebook.ErrNotFound}, []error{notebook.ErrInvalid}},
-		{"409", 409, "application/problem+json", `{"status": 409, "detail": "store: conflict: name taken"}`,
-			[]error{notebook.ErrExists}, []error{notebook.ErrInvalid}},
-		{"400 of cohort", 400, "application/problem+json", `{"status": 400, "detail": "cohort: invalid definition: x"}`,
-			[]error{notebook.ErrInvalid, cohort.ErrInvalid}, []error{access.ErrInvalid}},
-		{"400 with paths", 400, "application/problem+json", `{"status": 400, "detail": "server: x", "errors": [{"path": "definition.includes[0]", "message": "bad"}]}`,
-			[]error{notebook.ErrInvalid, cohort.ErrInvalid}, nil},
-		{"400 of access", 400, "application/problem+json", `{"status": 400, "detail": "access: invalid: steps missing"}`,
-			[]error{notebook.ErrInvalid, access.ErrInvalid}, []error{cohort.ErrInvalid}},
-		{"400 of the server", 400, "application/problem+json", `{"status": 400, "detail": "server: bad request: size \"x\""}`,
-			[]error{notebook.ErrInvalid}, []error{cohort.ErrInvalid, access.ErrInvalid}},
-		{"413", 413, "application/problem+json", `{"status": 413}`, []error{notebook.ErrInvalid}, nil},
-		{"415", 415, "application/problem+json", `{"status": 415}`, []error{notebook.ErrInvalid}, nil},
-		{"429", 429, "application/problem+json", `{"status": 429}`, []error{access.ErrRateLimited}, nil},
-		{"504", 504, "application/problem+json", `{"status": 504}`, []error{context.DeadlineExceeded}, nil},
-		{"500", 500, "application/problem+json", `{"status": 500, "detail": "internal error"}`, nil,
-			[]error{notebook.ErrInvalid, access.ErrForbidden, notebook.ErrNotFound}},
-		{"not a problem", 502, "text/html", `<html>bad gateway</html>`, nil, []error{notebook.ErrInvalid}},
+		{"403 disabled", 403, "application/problem+json", `{"status": 403, "kind": "forbidden", "code": "access.disabled"}`,
+			[]error{access.ErrDisabled}, []error{access.ErrForbidden}},
+		{"404 of the state", 404, "application/problem+json", `{"status": 404, "kind": "not_found", "code": "workbench.not_found", "detail": "workbench: not found: cohort c_1"}`,
+			[]error{workbench.ErrNotFound}, []error{access.ErrNotFound, workbench.ErrInvalid}},
+		{"404 of a workspace", 404, "application/problem+json", `{"status": 404, "kind": "not_found", "code": "access.not_found"}`,
+			[]error{access.ErrNotFound}, []error{workbench.ErrNotFound}},
+		{"409", 409, "application/problem+json", `{"status": 409, "kind": "conflict", "code": "workbench.conflict"}`,
+			[]error{workbench.ErrConflict}, []error{workbench.ErrInvalid}},
+		{"409 of a notebook", 409, "application/problem+json", `{"status": 409, "kind": "conflict", "code": "notebook.exists"}`,
+			[]error{notebook.ErrExists}, []error{workbench.ErrConflict}},
+		{"400 with paths", 400, "application/problem+json", `{"status": 400, "kind": "invalid", "code": "cohort.invalid", "errors": [{"path": "definition.includes[0]", "message": "bad"}]}`,
+			[]error{cohort.ErrInvalid}, []error{access.ErrInvalid, workbench.ErrInvalid}},
+		{"400 of access", 400, "application/problem+json", `{"status": 400, "kind": "invalid", "code": "access.invalid"}`,
+			[]error{access.ErrInvalid}, []error{cohort.ErrInvalid}},
+		{"the code, not the text", 400, "application/problem+json", `{"status": 400, "kind": "invalid", "code": "workbench.invalid", "detail": "access: forbidden"}`,
+			[]error{workbench.ErrInvalid}, []error{access.ErrForbidden, cohort.ErrInvalid}},
+		{"413", 413, "application/problem+json", `{"status": 413, "kind": "too_large", "code": "workbench.too_large"}`, []error{workbench.ErrTooLarge}, nil},
+		{"429", 429, "application/problem+json", `{"status": 429, "kind": "rate_limited", "code": "access.rate_limited"}`, []error{access.ErrRateLimited}, nil},
+		{"504", 504, "application/problem+json", `{"status": 504, "kind": "timeout"}`, []error{context.DeadlineExceeded}, nil},
+		{"unknown code", 418, "application/problem+json", `{"status": 418, "kind": "invalid", "code": "elsewhere.teapot"}`, nil,
+			[]error{workbench.ErrInvalid}},
+		{"500", 500, "application/problem+json", `{"status": 500, "kind": "internal", "detail": "internal error"}`, nil,
+			[]error{workbench.ErrInvalid, access.ErrForbidden, workbench.ErrNotFound}},
+		{"not a problem", 502, "text/html", `<html>bad gateway</html>`, nil, []error{workbench.ErrInvalid}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

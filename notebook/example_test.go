@@ -5,18 +5,19 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/notebook"
 )
 
 func ExampleParse() {
 	_, err := notebook.Parse([]byte(`{"nbformat": 4, "nbformat_minor": 5, "metadata": {},
 		"cells": [{"cell_type": "code", "id": "one", "metadata": {}, "source": "print(1)"}]}`))
-	var problems notebook.ValidationErrors
-	if errors.As(err, &problems) {
+	if problems := fault.FieldsOf(err); problems != nil {
 		for _, p := range problems {
-			fmt.Printf("%s: %s\n", p.Path, p.Msg)
+			fmt.Printf("%s: %s\n", p.Path, p.Message)
 		}
 	}
 	// Output:
@@ -25,7 +26,7 @@ func ExampleParse() {
 }
 
 func ExampleDatasetCode() {
-	code, err := notebook.DatasetCode(notebook.R, notebook.Dataset{ID: "d_1", WorkspaceID: "w_1", Name: `Visits "2024"`,
+	code, err := notebook.DatasetCode(notebook.R, workbench.Dataset{ID: "d_1", WorkspaceID: "w_1", Name: `Visits "2024"`,
 		Columns: map[string][]string{"person": {"person_id"}}})
 	if err != nil {
 		fmt.Println(err)

@@ -40,7 +40,7 @@ const maxName = 100
 // '-', '_', '.', '(' and ')'. The name is given without the extension.
 func CheckName(what, name string) error {
 	bad := func(why string) error {
-		return &ValidationError{Path: what, Msg: fmt.Sprintf("%q: %s", name, why)}
+		return invalidAt(what, "%q: %s", name, why)
 	}
 	switch {
 	case name == "":

@@ -1,20 +1,14 @@
 package notebook_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/openworkbench/workbench/access"
-	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/notebook"
 )
 
@@ -90,46 +84,5 @@ func TestFiles(t *testing.T) {
 	require.NoError(t, err)
 	for _, e := range entries {
 		assert.False(t, strings.HasPrefix(e.Name(), ".saving-"), "temporary file %s left behind", e.Name())
-	}
-}
-
-// TestTypesMirrorTheStore decodes the store's records, every field set,
-// into the client's types, refusing unknown fields, and back: the client
-// neither drops nor invents a field.
-func TestTypesMirrorTheStore(t *testing.T) {
-	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	w := store.Workspace{ID: "w", Name: "n", Description: "d", ResearchPurpose: "p", Tier: access.Registered, CreatedBy: "u", CreatedAt: now, UpdatedBy: "u", UpdatedAt: now}
-	def := json.RawMessage(`{"includes":[]}`)
-	tests := []struct {
-		name       string
-		from, into any
-	}{
-		{"workspace", w, &notebook.Workspace{}},
-		{"membership", store.Membership{Workspace: w, Role: access.Writer}, &notebook.Membership{}},
-		{"collaborator", store.Collaborator{UserID: "u", Email: "e", Role: access.Owner}, &notebook.Collaborator{}},
-		{"cohort", store.Cohort{ID: "c", WorkspaceID: "w", Name: "n", Description: "d", Definition: def, CreatedBy: "u", CreatedAt: now, UpdatedBy: "u", UpdatedAt: now}, &notebook.Cohort{}},
-		{"concept set", store.ConceptSet{ID: "c", WorkspaceID: "w", Name: "n", Description: "d", Definition: def, CreatedBy: "u", CreatedAt: now, UpdatedBy: "u", UpdatedAt: now}, &notebook.ConceptSet{}},
-		{"dataset", store.Dataset{ID: "d", WorkspaceID: "w", Name: "n", Description: "d", CohortIDs: []string{"c"}, ConceptSetIDs: []string{"s"},
-			Columns: map[string][]string{"person": {"person_id"}}, CreatedBy: "u", CreatedAt: now, UpdatedBy: "u", UpdatedAt: now}, &notebook.Dataset{}},
-		{"review", store.Review{ID: "r", WorkspaceID: "w", CohortID: "c", Name: "n", Seed: 7, CDRVersion: "v", Size: 10, CreatedBy: "u", CreatedAt: now}, &notebook.Review{}},
-		{"participant", store.Participant{PersonID: 1, Status: store.Included, Annotations: map[string]json.RawMessage{"f": json.RawMessage(`true`)}, UpdatedBy: "u", UpdatedAt: now}, &notebook.Participant{}},
-		{"annotation field", store.AnnotationField{ID: "f", CohortID: "c", Name: "n", Type: store.EnumField, EnumValues: []string{"a"}}, &notebook.AnnotationField{}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			// Every field of the store's record is set, so none is omitted.
-			v := reflect.ValueOf(tc.from)
-			for i := range v.NumField() {
-				assert.False(t, v.Field(i).IsZero(), "set %s in the test", v.Type().Field(i).Name)
-			}
-			b, err := json.Marshal(tc.from)
-			require.NoError(t, err)
-			d := json.NewDecoder(bytes.NewReader(b))
-			d.DisallowUnknownFields()
-			require.NoError(t, d.Decode(tc.into))
-			back, err := json.Marshal(tc.into)
-			require.NoError(t, err)
-			assert.JSONEq(t, string(b), string(back))
-		})
 	}
 }

@@ -92,7 +92,7 @@ var (
 func Parse(b []byte) (*Notebook, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(b, &top); err != nil {
-		return nil, &ValidationError{Msg: "not a JSON object: " + jsonError(err)}
+		return nil, invalidAt("", "not a JSON object: %s", jsonError(err))
 	}
 	var p problems
 	nb := &Notebook{}
@@ -111,7 +111,7 @@ func Parse(b []byte) (*Notebook, error) {
 			nb.Cells = append(nb.Cells, parseCell(&p, fmt.Sprintf("cells[%d]", i), c))
 		}
 	}
-	if len(p.errs) == 0 {
+	if len(p.f.List) == 0 {
 		nb.check(&p)
 	}
 	if err := p.err(); err != nil {

@@ -2,12 +2,12 @@ package notebook_test
 
 import (
 	"encoding/json"
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/notebook"
 )
 
@@ -80,15 +80,8 @@ func TestParseProblems(t *testing.T) {
 			require.Error(t, err)
 			assert.ErrorIs(t, err, notebook.ErrInvalid)
 			var paths []string
-			var list notebook.ValidationErrors
-			var one *notebook.ValidationError
-			switch {
-			case errors.As(err, &list):
-				for _, e := range list {
-					paths = append(paths, e.Path)
-				}
-			case errors.As(err, &one):
-				paths = []string{one.Path}
+			for _, e := range fault.FieldsOf(err) {
+				paths = append(paths, e.Path)
 			}
 			assert.Equal(t, tc.paths, paths, "%v", err)
 		})

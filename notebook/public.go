@@ -6,13 +6,14 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
 )
 
 // Health is the server's health and the version of its CDR.
-func (c *Client) Health(ctx context.Context) (Health, error) {
-	var out Health
+func (c *Client) Health(ctx context.Context) (workbench.Health, error) {
+	var out workbench.Health
 	err := c.do(ctx, call{method: "GET", path: []string{"healthz"}, root: true, out: &out})
 	return out, err
 }
@@ -25,15 +26,15 @@ func (c *Client) OpenAPI(ctx context.Context) (json.RawMessage, error) {
 }
 
 // Dictionary is the data dictionary of the server's CDR.
-func (c *Client) Dictionary(ctx context.Context) (Dictionary, error) {
-	var out Dictionary
+func (c *Client) Dictionary(ctx context.Context) (workbench.Dictionary, error) {
+	var out workbench.Dictionary
 	err := c.do(ctx, call{method: "GET", path: []string{"dictionary"}, out: &out})
 	return out, err
 }
 
 // DictionaryTable is one table of the data dictionary.
-func (c *Client) DictionaryTable(ctx context.Context, table string) (Table, error) {
-	var out Table
+func (c *Client) DictionaryTable(ctx context.Context, table string) (workbench.Table, error) {
+	var out workbench.Table
 	err := c.do(ctx, call{method: "GET", path: []string{"dictionary", table}, out: &out})
 	return out, err
 }

@@ -6,12 +6,13 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/cohort"
 )
 
 // Reviews is the reviews of the saved cohort, oldest first.
-func (c *Client) Reviews(ctx context.Context, ws, cohortID string) ([]Review, error) {
-	var out []Review
+func (c *Client) Reviews(ctx context.Context, ws, cohortID string) ([]workbench.Review, error) {
+	var out []workbench.Review
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "cohorts", cohortID, "reviews"}, out: &out})
 	return out, err
 }
@@ -19,23 +20,23 @@ func (c *Client) Reviews(ctx context.Context, ws, cohortID string) ([]Review, er
 // CreateReview draws a sample of size participants of the saved cohort,
 // with seed when not nil, and saves it as a review named name (a name is
 // made when empty).
-func (c *Client) CreateReview(ctx context.Context, ws, cohortID, name string, size int, seed *int64) (Review, error) {
-	var out Review
+func (c *Client) CreateReview(ctx context.Context, ws, cohortID, name string, size int, seed *int64) (workbench.Review, error) {
+	var out workbench.Review
 	err := c.do(ctx, call{method: "POST", path: []string{"workspaces", ws, "cohorts", cohortID, "reviews"}, out: &out,
 		body: map[string]any{"name": name, "size": size, "seed": seed}})
 	return out, err
 }
 
 // AnnotationFields is the annotation fields of the saved cohort.
-func (c *Client) AnnotationFields(ctx context.Context, ws, cohortID string) ([]AnnotationField, error) {
-	var out []AnnotationField
+func (c *Client) AnnotationFields(ctx context.Context, ws, cohortID string) ([]workbench.AnnotationField, error) {
+	var out []workbench.AnnotationField
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "cohorts", cohortID, "annotation-fields"}, out: &out})
 	return out, err
 }
 
 // CreateAnnotationField adds the field f to the saved cohort f.CohortID.
-func (c *Client) CreateAnnotationField(ctx context.Context, ws string, f AnnotationField) (AnnotationField, error) {
-	var out AnnotationField
+func (c *Client) CreateAnnotationField(ctx context.Context, ws string, f workbench.AnnotationField) (workbench.AnnotationField, error) {
+	var out workbench.AnnotationField
 	err := c.do(ctx, call{method: "POST", path: []string{"workspaces", ws, "cohorts", f.CohortID, "annotation-fields"}, out: &out,
 		body: map[string]any{"name": f.Name, "type": f.Type, "enum_values": f.EnumValues}})
 	return out, err
@@ -48,8 +49,8 @@ func (c *Client) DeleteAnnotationField(ctx context.Context, ws, cohortID, field 
 }
 
 // Review is the review id of the workspace.
-func (c *Client) Review(ctx context.Context, ws, id string) (Review, error) {
-	var out Review
+func (c *Client) Review(ctx context.Context, ws, id string) (workbench.Review, error) {
+	var out workbench.Review
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "reviews", id}, out: &out})
 	return out, err
 }
@@ -62,37 +63,37 @@ func (c *Client) DeleteReview(ctx context.Context, ws, id string) error {
 // ReviewParticipants is page page (from 0) of size size (0: the server's
 // default) of the participants of the review, of the status when not
 // empty.
-func (c *Client) ReviewParticipants(ctx context.Context, ws, id string, status ReviewStatus, page, size int) (ParticipantPage, error) {
+func (c *Client) ReviewParticipants(ctx context.Context, ws, id string, status workbench.ReviewStatus, page, size int) (workbench.ParticipantPage, error) {
 	q := url.Values{"page": {strconv.Itoa(page)}}
 	setInt(q, "size", size)
 	set(q, "status", string(status))
-	var out ParticipantPage
+	var out workbench.ParticipantPage
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "reviews", id, "participants"}, query: q, out: &out})
 	return out, err
 }
 
 // ReviewParticipant is the participant person of the review.
-func (c *Client) ReviewParticipant(ctx context.Context, ws, id string, person int64) (Participant, error) {
-	var out Participant
+func (c *Client) ReviewParticipant(ctx context.Context, ws, id string, person int64) (workbench.Participant, error) {
+	var out workbench.Participant
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "reviews", id, "participants", strconv.FormatInt(person, 10)}, out: &out})
 	return out, err
 }
 
 // SetReviewStatus sets the status of the participant person of the review.
-func (c *Client) SetReviewStatus(ctx context.Context, ws, id string, person int64, status ReviewStatus) (Participant, error) {
-	var out Participant
+func (c *Client) SetReviewStatus(ctx context.Context, ws, id string, person int64, status workbench.ReviewStatus) (workbench.Participant, error) {
+	var out workbench.Participant
 	err := c.do(ctx, call{method: "PUT", path: []string{"workspaces", ws, "reviews", id, "participants", strconv.FormatInt(person, 10), "status"}, out: &out,
-		body: map[string]ReviewStatus{"status": status}})
+		body: map[string]workbench.ReviewStatus{"status": status}})
 	return out, err
 }
 
 // Annotate sets the value (JSON of the field's type; null clears it) of the
 // annotation field of the participant person of the review.
-func (c *Client) Annotate(ctx context.Context, ws, id string, person int64, field string, value json.RawMessage) (Participant, error) {
+func (c *Client) Annotate(ctx context.Context, ws, id string, person int64, field string, value json.RawMessage) (workbench.Participant, error) {
 	if value == nil {
 		value = json.RawMessage("null")
 	}
-	var out Participant
+	var out workbench.Participant
 	err := c.do(ctx, call{method: "PUT", path: []string{"workspaces", ws, "reviews", id, "participants", strconv.FormatInt(person, 10), "annotations", field}, out: &out,
 		body: map[string]json.RawMessage{"value": value}})
 	return out, err
@@ -101,10 +102,10 @@ func (c *Client) Annotate(ctx context.Context, ws, id string, person int64, fiel
 // ParticipantEvents is page page (from 0) of size size (0: the server's
 // default) of the events of the domain of the participant person of the
 // review.
-func (c *Client) ParticipantEvents(ctx context.Context, ws, id string, person int64, domain cohort.Domain, page, size int) (EventPage, error) {
+func (c *Client) ParticipantEvents(ctx context.Context, ws, id string, person int64, domain cohort.Domain, page, size int) (workbench.EventPage, error) {
 	q := url.Values{"page": {strconv.Itoa(page)}, "domain": {string(domain)}}
 	setInt(q, "size", size)
-	var out EventPage
+	var out workbench.EventPage
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "reviews", id, "participants", strconv.FormatInt(person, 10), "events"}, query: q, out: &out})
 	return out, err
 }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/cohort"
 )
 
@@ -25,31 +26,31 @@ type savedBody struct {
 }
 
 // Cohorts is the saved cohorts of the workspace.
-func (c *Client) Cohorts(ctx context.Context, ws string) ([]Cohort, error) {
-	var out []Cohort
+func (c *Client) Cohorts(ctx context.Context, ws string) ([]workbench.Cohort, error) {
+	var out []workbench.Cohort
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "cohorts"}, out: &out})
 	return out, err
 }
 
 // CreateCohort saves the definition as a new cohort of the workspace.
-func (c *Client) CreateCohort(ctx context.Context, ws, name, description string, def *cohort.Definition) (Cohort, error) {
-	var out Cohort
+func (c *Client) CreateCohort(ctx context.Context, ws, name, description string, def *cohort.Definition) (workbench.Cohort, error) {
+	var out workbench.Cohort
 	err := c.do(ctx, call{method: "POST", path: []string{"workspaces", ws, "cohorts"}, out: &out,
 		body: savedBody{Name: name, Description: description, Definition: def}})
 	return out, err
 }
 
 // Cohort is the saved cohort id of the workspace.
-func (c *Client) Cohort(ctx context.Context, ws, id string) (Cohort, error) {
-	var out Cohort
+func (c *Client) Cohort(ctx context.Context, ws, id string) (workbench.Cohort, error) {
+	var out workbench.Cohort
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "cohorts", id}, out: &out})
 	return out, err
 }
 
 // UpdateCohort changes the name, description and definition of the saved
 // cohort id.
-func (c *Client) UpdateCohort(ctx context.Context, ws, id, name, description string, def *cohort.Definition) (Cohort, error) {
-	var out Cohort
+func (c *Client) UpdateCohort(ctx context.Context, ws, id, name, description string, def *cohort.Definition) (workbench.Cohort, error) {
+	var out workbench.Cohort
 	err := c.do(ctx, call{method: "PUT", path: []string{"workspaces", ws, "cohorts", id}, out: &out,
 		body: savedBody{Name: name, Description: description, Definition: def}})
 	return out, err
@@ -92,10 +93,10 @@ func (c *Client) TopConcepts(ctx context.Context, ws, id string, domain cohort.D
 // Participants is page page (from 0) of size size of the person ids of
 // the saved cohort id: row-level data. size = 0 takes the server's
 // default.
-func (c *Client) Participants(ctx context.Context, ws, id string, page, size int) (Page, error) {
+func (c *Client) Participants(ctx context.Context, ws, id string, page, size int) (workbench.Page, error) {
 	q := url.Values{"page": {strconv.Itoa(page)}}
 	setInt(q, "size", size)
-	var out Page
+	var out workbench.Page
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "cohorts", id, "participants"}, query: q, out: &out})
 	return out, err
 }
@@ -109,8 +110,8 @@ func (c *Client) SQL(ctx context.Context, ws, id string) (cohort.Query, error) {
 }
 
 // ConceptSets is the saved concept sets of the workspace.
-func (c *Client) ConceptSets(ctx context.Context, ws string) ([]ConceptSet, error) {
-	var out []ConceptSet
+func (c *Client) ConceptSets(ctx context.Context, ws string) ([]workbench.ConceptSet, error) {
+	var out []workbench.ConceptSet
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "concept-sets"}, out: &out})
 	return out, err
 }
@@ -123,23 +124,23 @@ type conceptSetDefinition struct {
 
 // CreateConceptSet saves cs, named cs.Name, as a new concept set of the
 // workspace.
-func (c *Client) CreateConceptSet(ctx context.Context, ws, description string, cs *cohort.ConceptSet) (ConceptSet, error) {
-	var out ConceptSet
+func (c *Client) CreateConceptSet(ctx context.Context, ws, description string, cs *cohort.ConceptSet) (workbench.ConceptSet, error) {
+	var out workbench.ConceptSet
 	err := c.do(ctx, call{method: "POST", path: []string{"workspaces", ws, "concept-sets"}, out: &out,
 		body: savedBody{Name: cs.Name, Description: description, Definition: conceptSetDefinition{Items: cs.Items}}})
 	return out, err
 }
 
 // ConceptSet is the saved concept set id of the workspace.
-func (c *Client) ConceptSet(ctx context.Context, ws, id string) (ConceptSet, error) {
-	var out ConceptSet
+func (c *Client) ConceptSet(ctx context.Context, ws, id string) (workbench.ConceptSet, error) {
+	var out workbench.ConceptSet
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "concept-sets", id}, out: &out})
 	return out, err
 }
 
 // UpdateConceptSet changes the saved concept set id to cs.
-func (c *Client) UpdateConceptSet(ctx context.Context, ws, id, description string, cs *cohort.ConceptSet) (ConceptSet, error) {
-	var out ConceptSet
+func (c *Client) UpdateConceptSet(ctx context.Context, ws, id, description string, cs *cohort.ConceptSet) (workbench.ConceptSet, error) {
+	var out workbench.ConceptSet
 	err := c.do(ctx, call{method: "PUT", path: []string{"workspaces", ws, "concept-sets", id}, out: &out,
 		body: savedBody{Name: cs.Name, Description: description, Definition: conceptSetDefinition{Items: cs.Items}}})
 	return out, err

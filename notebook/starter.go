@@ -3,11 +3,13 @@ package notebook
 import (
 	"fmt"
 	"strings"
+
+	"github.com/openworkbench/workbench"
 )
 
 // StarterNotebook is a Python notebook that pulls the dataset into pandas
 // with DatasetCode and shows the first rows of each domain.
-func StarterNotebook(d Dataset) (*Notebook, error) {
+func StarterNotebook(d workbench.Dataset) (*Notebook, error) {
 	code, err := DatasetCode(Python, d)
 	if err != nil {
 		return nil, err

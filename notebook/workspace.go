@@ -3,12 +3,13 @@ package notebook
 import (
 	"context"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 )
 
 // Workspaces is the workspaces where the current user holds a role.
-func (c *Client) Workspaces(ctx context.Context) ([]Membership, error) {
-	var out []Membership
+func (c *Client) Workspaces(ctx context.Context) ([]workbench.Membership, error) {
+	var out []workbench.Membership
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces"}, out: &out})
 	return out, err
 }
@@ -23,24 +24,24 @@ type workspaceBody struct {
 
 // CreateWorkspace creates a workspace of w's name, description, research
 // purpose and tier, owned by the current user.
-func (c *Client) CreateWorkspace(ctx context.Context, w Workspace) (Workspace, error) {
-	var out Workspace
+func (c *Client) CreateWorkspace(ctx context.Context, w workbench.Workspace) (workbench.Workspace, error) {
+	var out workbench.Workspace
 	err := c.do(ctx, call{method: "POST", path: []string{"workspaces"}, out: &out,
 		body: workspaceBody{Name: w.Name, Description: w.Description, ResearchPurpose: w.ResearchPurpose, Tier: w.Tier}})
 	return out, err
 }
 
 // GetWorkspace is the workspace id.
-func (c *Client) GetWorkspace(ctx context.Context, id string) (Workspace, error) {
-	var out Workspace
+func (c *Client) GetWorkspace(ctx context.Context, id string) (workbench.Workspace, error) {
+	var out workbench.Workspace
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", id}, out: &out})
 	return out, err
 }
 
 // UpdateWorkspace changes the name, description and research purpose of
 // the workspace w.ID.
-func (c *Client) UpdateWorkspace(ctx context.Context, w Workspace) (Workspace, error) {
-	var out Workspace
+func (c *Client) UpdateWorkspace(ctx context.Context, w workbench.Workspace) (workbench.Workspace, error) {
+	var out workbench.Workspace
 	err := c.do(ctx, call{method: "PATCH", path: []string{"workspaces", w.ID}, out: &out,
 		body: workspaceBody{Name: w.Name, Description: w.Description, ResearchPurpose: w.ResearchPurpose}})
 	return out, err
@@ -52,8 +53,8 @@ func (c *Client) DeleteWorkspace(ctx context.Context, id string) error {
 }
 
 // Collaborators is everyone with a role in the workspace.
-func (c *Client) Collaborators(ctx context.Context, ws string) ([]Collaborator, error) {
-	var out []Collaborator
+func (c *Client) Collaborators(ctx context.Context, ws string) ([]workbench.Collaborator, error) {
+	var out []workbench.Collaborator
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "collaborators"}, out: &out})
 	return out, err
 }
@@ -71,8 +72,8 @@ func (c *Client) Unshare(ctx context.Context, ws, email string) error {
 
 // DuplicateWorkspace copies the workspace with its contents into a new
 // one named name, owned by the current user.
-func (c *Client) DuplicateWorkspace(ctx context.Context, ws, name string) (Workspace, error) {
-	var out Workspace
+func (c *Client) DuplicateWorkspace(ctx context.Context, ws, name string) (workbench.Workspace, error) {
+	var out workbench.Workspace
 	err := c.do(ctx, call{method: "POST", path: []string{"workspaces", ws, "duplicate"}, out: &out,
 		body: map[string]string{"name": name}})
 	return out, err

@@ -9,7 +9,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/store"
 )
 
@@ -48,22 +50,22 @@ type registration struct {
 // check reports every problem of r at once, each at its field, and
 // returns r cleaned.
 func (r registration) check() (registration, error) {
-	var problems invalid
+	problems := fault.Fields{Of: workbench.ErrInvalid}
 	email, err := store.CheckEmail(r.Email)
 	if err != nil {
-		problems = append(problems, fieldError{Path: "email", Message: fmt.Sprintf("%q is not an email address", r.Email)})
+		problems.Add("email", "%q is not an email address", r.Email)
 	}
 	name := strings.TrimSpace(r.Name)
 	switch n := utf8.RuneCountInString(name); {
 	case n == 0:
-		problems = append(problems, fieldError{Path: "name", Message: "empty: give your name"})
+		problems.Add("name", "empty: give your name")
 	case n > maxNameLen:
-		problems = append(problems, fieldError{Path: "name", Message: fmt.Sprintf("%d characters: want at most %d", n, maxNameLen)})
+		problems.Add("name", "%d characters: want at most %d", n, maxNameLen)
 	case strings.ContainsFunc(name, unicode.IsControl):
-		problems = append(problems, fieldError{Path: "name", Message: "holds a control character"})
+		problems.Add("name", "holds a control character")
 	}
-	if problems != nil {
-		return r, problems
+	if err := problems.Err(); err != nil {
+		return r, err
 	}
 	return registration{Email: email, Name: name}, nil
 }

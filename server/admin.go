@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/internal/store"
 )
@@ -19,14 +20,8 @@ type adminService struct {
 	store *store.Store
 }
 
-// UserStatus is a user with their access status.
-type UserStatus struct {
-	User   access.User   `json:"user"`
-	Status access.Status `json:"status"`
-}
-
 // Users is every user with their access status.
-func (a adminService) Users(ctx context.Context) ([]UserStatus, error) {
+func (a adminService) Users(ctx context.Context) ([]workbench.UserStatus, error) {
 	req, err := a.gate.check(ctx, access.ListUsers, "")
 	if err != nil {
 		return nil, err
@@ -35,13 +30,13 @@ func (a adminService) Users(ctx context.Context) ([]UserStatus, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]UserStatus, len(users))
+	out := make([]workbench.UserStatus, len(users))
 	for i, u := range users {
 		recs, err := a.store.Records(ctx, u.ID)
 		if err != nil {
 			return nil, err
 		}
-		out[i] = UserStatus{User: u, Status: a.gate.policy.Status(&u, recs, req.Now)}
+		out[i] = workbench.UserStatus{User: u, Status: a.gate.policy.Status(&u, recs, req.Now)}
 	}
 	a.gate.audit(ctx, req, allowed, "", "", int64(len(out)))
 	return out, nil
@@ -49,28 +44,28 @@ func (a adminService) Users(ctx context.Context) ([]UserStatus, error) {
 
 // Approve records the approval of the user id by the administrator of
 // ctx; a user with a self-service step missing is refused, naming it.
-func (a adminService) Approve(ctx context.Context, id string) (UserStatus, error) {
+func (a adminService) Approve(ctx context.Context, id string) (workbench.UserStatus, error) {
 	req, err := a.gate.check(ctx, access.ApproveUser, "")
 	if err != nil {
-		return UserStatus{}, err
+		return workbench.UserStatus{}, err
 	}
 	u, err := a.store.UserByID(ctx, id)
 	if err != nil {
-		return UserStatus{}, err
+		return workbench.UserStatus{}, err
 	}
 	recs, err := a.store.Records(ctx, id)
 	if err != nil {
-		return UserStatus{}, err
+		return workbench.UserStatus{}, err
 	}
 	if err := a.gate.policy.CheckApproval(&u, recs, req.Now); err != nil {
-		return UserStatus{}, err
+		return workbench.UserStatus{}, err
 	}
 	rec, err := a.store.PutRecord(ctx, access.Record{UserID: id, Kind: access.Approval, CompletedAt: req.Now, By: req.User.ID})
 	if err != nil {
-		return UserStatus{}, err
+		return workbench.UserStatus{}, err
 	}
 	a.gate.audit(ctx, req, allowed, "", id, 1)
-	return UserStatus{User: u, Status: a.gate.policy.Status(&u, append(recs, rec), req.Now)}, nil
+	return workbench.UserStatus{User: u, Status: a.gate.policy.Status(&u, append(recs, rec), req.Now)}, nil
 }
 
 // Disable disables the user id: they are refused everything but their
@@ -122,7 +117,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("since"); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
-			s.fail(w, r, fmt.Errorf("%w: since %q: want an RFC 3339 time", errBadRequest, v))
+			s.fail(w, r, fmt.Errorf("%w: since %q: want an RFC 3339 time", workbench.ErrInvalid, v))
 			return
 		}
 		since = t

@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
-	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/server"
 )
 
@@ -121,7 +121,7 @@ func TestJourney(t *testing.T) {
 		{name: "reviewed", method: "GET", path: pt(""), token: token, want: 200,
 			check: func(t *testing.T, r response) {
 				got := participant(t, r)
-				assert.Equal(t, store.Included, got.Status)
+				assert.Equal(t, workbench.Included, got.Status)
 				assert.JSONEq(t, `true`, string(got.Annotations[fieldID]))
 			}},
 		{name: "the person's events", method: "GET", path: pt("/events?domain=CONDITION"), token: token, want: 200},

@@ -2,13 +2,14 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/fault"
 )
 
 // conceptService is the Concept Set Selector of logged-in researchers:
@@ -73,7 +74,7 @@ func conceptSearch(r *http.Request) (cohort.ConceptSearch, error) {
 	if v := q.Get("standard"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return s, fmt.Errorf("%w: standard %q is not true or false", errBadRequest, v)
+			return s, fmt.Errorf("%w: standard %q is not true or false", workbench.ErrInvalid, v)
 		}
 		s.Standard = &b
 	}
@@ -86,11 +87,9 @@ func conceptSearch(r *http.Request) (cohort.ConceptSearch, error) {
 	}
 	if err := s.Validate(); err != nil {
 		// The search calls its words "query"; the parameter is q.
-		if list, ok := errors.AsType[cohort.ValidationErrors](err); ok {
-			for _, e := range list {
-				if e.Path == "query" {
-					e.Path = "q"
-				}
+		for i, e := range fault.FieldsOf(err) {
+			if e.Path == "query" {
+				fault.FieldsOf(err)[i].Path = "q"
 			}
 		}
 		return s, err

@@ -9,22 +9,22 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
-	"github.com/openworkbench/workbench/internal/store"
 )
 
 // ListConceptSets is the saved concept sets of the workspace.
-func (sv savedService) ListConceptSets(ctx context.Context, ws string) ([]store.ConceptSet, error) {
-	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) ([]store.ConceptSet, string, int64, error) {
+func (sv savedService) ListConceptSets(ctx context.Context, ws string) ([]workbench.ConceptSet, error) {
+	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) ([]workbench.ConceptSet, string, int64, error) {
 		out, err := sv.store.ListConceptSets(ctx, ws)
 		return nonNil(out), "", int64(len(out)), err
 	})
 }
 
 // ConceptSet is the saved concept set id of the workspace.
-func (sv savedService) ConceptSet(ctx context.Context, ws, id string) (store.ConceptSet, error) {
-	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) (store.ConceptSet, string, int64, error) {
+func (sv savedService) ConceptSet(ctx context.Context, ws, id string) (workbench.ConceptSet, error) {
+	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) (workbench.ConceptSet, string, int64, error) {
 		out, err := sv.store.ConceptSet(ctx, ws, id)
 		return out, id, 1, err
 	})
@@ -32,17 +32,17 @@ func (sv savedService) ConceptSet(ctx context.Context, ws, id string) (store.Con
 
 // SaveConceptSet creates c in its workspace when c.ID is empty, and
 // changes it otherwise, with the validated set cs as its canonical JSON.
-func (sv savedService) SaveConceptSet(ctx context.Context, c store.ConceptSet, cs *cohort.ConceptSet) (store.ConceptSet, error) {
+func (sv savedService) SaveConceptSet(ctx context.Context, c workbench.ConceptSet, cs *cohort.ConceptSet) (workbench.ConceptSet, error) {
 	action := access.CreateConceptSet
 	if c.ID != "" {
 		action = access.UpdateConceptSet
 	}
-	return guarded(ctx, sv.gate, action, c.WorkspaceID, func(req access.Request) (store.ConceptSet, string, int64, error) {
+	return guarded(ctx, sv.gate, action, c.WorkspaceID, func(req access.Request) (workbench.ConceptSet, string, int64, error) {
 		var err error
 		if c.Definition, err = cs.MarshalJSON(); err != nil {
-			return store.ConceptSet{}, "", 0, err
+			return workbench.ConceptSet{}, "", 0, err
 		}
-		var out store.ConceptSet
+		var out workbench.ConceptSet
 		if c.ID == "" {
 			out, err = sv.store.CreateConceptSet(ctx, req.User.ID, c)
 		} else {
@@ -84,10 +84,10 @@ func (sv savedService) Expand(ctx context.Context, ws, id string) ([]int64, erro
 
 // savedConceptSet reads a saved concept set body: its definition holds
 // the items, and the set is named by the body's name.
-func (s *Server) savedConceptSet(r *http.Request) (store.ConceptSet, *cohort.ConceptSet, error) {
+func (s *Server) savedConceptSet(r *http.Request) (workbench.ConceptSet, *cohort.ConceptSet, error) {
 	var b savedBody
 	if err := s.decode(r, &b); err != nil {
-		return store.ConceptSet{}, nil, err
+		return workbench.ConceptSet{}, nil, err
 	}
 	var def struct {
 		Items []cohort.ConceptSetItem `json:"items"`
@@ -96,15 +96,15 @@ func (s *Server) savedConceptSet(r *http.Request) (store.ConceptSet, *cohort.Con
 		d := json.NewDecoder(bytes.NewReader(b.Definition))
 		d.DisallowUnknownFields()
 		if err := d.Decode(&def); err != nil {
-			return store.ConceptSet{}, nil, fmt.Errorf("%w: definition: %v", errBadRequest, err)
+			return workbench.ConceptSet{}, nil, fmt.Errorf("%w: definition: %v", workbench.ErrInvalid, err)
 		}
 	}
 	cs := &cohort.ConceptSet{Name: b.Name, Items: def.Items}
 	if err := cs.Validate(); err != nil {
-		return store.ConceptSet{}, nil, under("definition", err)
+		return workbench.ConceptSet{}, nil, under("definition", err)
 	}
 	v := mux.Vars(r)
-	return store.ConceptSet{ID: v["id"], WorkspaceID: v["ws"], Name: b.Name, Description: b.Description}, cs, nil
+	return workbench.ConceptSet{ID: v["id"], WorkspaceID: v["ws"], Name: b.Name, Description: b.Description}, cs, nil
 }
 
 func (s *Server) listConceptSets(w http.ResponseWriter, r *http.Request) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -13,15 +12,13 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/export"
 	"github.com/openworkbench/workbench/internal/store"
 )
-
-// errNotAcceptable is a request whose Accept header names no format the
-// route can write.
-var errNotAcceptable = errors.New("server: not acceptable")
 
 // defaultPreview is the rows of a preview when the request does not say.
 const defaultPreview = 100
@@ -36,16 +33,16 @@ type datasetService struct {
 }
 
 // List is the datasets of the workspace.
-func (sv datasetService) List(ctx context.Context, ws string) ([]store.Dataset, error) {
-	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) ([]store.Dataset, string, int64, error) {
+func (sv datasetService) List(ctx context.Context, ws string) ([]workbench.Dataset, error) {
+	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) ([]workbench.Dataset, string, int64, error) {
 		out, err := sv.store.ListDatasets(ctx, ws)
 		return nonNil(out), "", int64(len(out)), err
 	})
 }
 
 // Get is the dataset id of the workspace.
-func (sv datasetService) Get(ctx context.Context, ws, id string) (store.Dataset, error) {
-	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) (store.Dataset, string, int64, error) {
+func (sv datasetService) Get(ctx context.Context, ws, id string) (workbench.Dataset, error) {
+	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) (workbench.Dataset, string, int64, error) {
 		out, err := sv.store.Dataset(ctx, ws, id)
 		return out, id, 1, err
 	})
@@ -54,26 +51,21 @@ func (sv datasetService) Get(ctx context.Context, ws, id string) (store.Dataset,
 // Save creates d in its workspace when d.ID is empty, and changes it
 // otherwise, after checking its columns against the CDR's catalog: every
 // problem comes back with its path (`columns.condition[2]`).
-func (sv datasetService) Save(ctx context.Context, d store.Dataset) (store.Dataset, error) {
-	return guarded(ctx, sv.gate, access.CreateDataset, d.WorkspaceID, func(req access.Request) (store.Dataset, string, int64, error) {
+func (sv datasetService) Save(ctx context.Context, d workbench.Dataset) (workbench.Dataset, error) {
+	return guarded(ctx, sv.gate, access.CreateDataset, d.WorkspaceID, func(req access.Request) (workbench.Dataset, string, int64, error) {
 		cat, err := sv.engine.DatasetCatalog(ctx)
 		if err != nil {
-			return store.Dataset{}, "", 0, err
+			return workbench.Dataset{}, "", 0, err
 		}
-		var problems invalid
+		problems := fault.Fields{Of: workbench.ErrInvalid}
 		if len(d.CohortIDs) == 0 {
-			problems = append(problems, fieldError{Path: "cohort_ids", Message: "empty: a dataset needs at least one cohort"})
+			problems.Add("cohort_ids", "empty: a dataset needs at least one cohort")
 		}
-		var list cohort.ValidationErrors
-		if err := cat.Check(d.Columns); errors.As(err, &list) {
-			for _, e := range list {
-				problems = append(problems, fieldError{Path: e.Path, Message: e.Msg})
-			}
+		problems.List = append(problems.List, fault.FieldsOf(cat.Check(d.Columns))...)
+		if err := problems.Err(); err != nil {
+			return workbench.Dataset{}, "", 0, err
 		}
-		if len(problems) > 0 {
-			return store.Dataset{}, "", 0, problems
-		}
-		var out store.Dataset
+		var out workbench.Dataset
 		if d.ID == "" {
 			out, err = sv.store.CreateDataset(ctx, req.User.ID, d)
 		} else {
@@ -215,7 +207,7 @@ func (h datasetHandlers) save(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := mux.Vars(r)
-	d := store.Dataset{ID: v["id"], WorkspaceID: v["ws"], Name: b.Name, Description: b.Description,
+	d := workbench.Dataset{ID: v["id"], WorkspaceID: v["ws"], Name: b.Name, Description: b.Description,
 		CohortIDs: b.CohortIDs, ConceptSetIDs: b.ConceptSetIDs, Columns: b.Columns}
 	code := http.StatusOK
 	if d.ID == "" {
@@ -323,7 +315,7 @@ func exportFormat(r *http.Request) (export.Format, error) {
 		for _, f := range export.Formats {
 			types = append(types, f.ContentType())
 		}
-		return "", fmt.Errorf("%w: Accept %q: want one of %s", errNotAcceptable, accept, strings.Join(types, ", "))
+		return "", fmt.Errorf("%w: Accept %q: want one of %s", workbench.ErrNotAcceptable, accept, strings.Join(types, ", "))
 	}
 	return best, nil
 }

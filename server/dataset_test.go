@@ -25,6 +25,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
@@ -366,16 +367,16 @@ func BenchmarkDatasetExport(b *testing.B) {
 	}
 	token, _, err := st.CreateToken(ctx, u.ID, 24*time.Hour, now)
 	require.NoError(b, err)
-	w, err := st.CreateWorkspace(ctx, u.ID, store.Workspace{Name: "Bench"})
+	w, err := st.CreateWorkspace(ctx, u.ID, workbench.Workspace{Name: "Bench"})
 	require.NoError(b, err)
 	// Everyone: no include group, and an exclude of a concept no one has.
 	everyone, err := cohort.Parse([]byte(`{"includes": [], "excludes": [{"items": [{"type": "CONDITION", "searchParameters": [{"conceptId": 1}]}]}]}`))
 	require.NoError(b, err)
 	def, err := everyone.MarshalJSON()
 	require.NoError(b, err)
-	co, err := st.CreateCohort(ctx, u.ID, store.Cohort{WorkspaceID: w.ID, Name: "Everyone", Definition: def})
+	co, err := st.CreateCohort(ctx, u.ID, workbench.Cohort{WorkspaceID: w.ID, Name: "Everyone", Definition: def})
 	require.NoError(b, err)
-	d, err := st.CreateDataset(ctx, u.ID, store.Dataset{WorkspaceID: w.ID, Name: "Everything", CohortIDs: []string{co.ID}, Columns: map[string][]string{
+	d, err := st.CreateDataset(ctx, u.ID, workbench.Dataset{WorkspaceID: w.ID, Name: "Everything", CohortIDs: []string{co.ID}, Columns: map[string][]string{
 		"person":      {"year_of_birth", "birth_datetime", "gender_concept_name", "race_concept_name"},
 		"condition":   {"condition_concept_id", "condition_concept_name", "condition_start_date", "condition_end_date", "visit_occurrence_id"},
 		"measurement": {"measurement_concept_id", "measurement_concept_name", "measurement_date", "value_as_number", "unit_concept_id"},
@@ -445,9 +446,9 @@ func heapPeak() (peak *uint64, stop func()) {
 func TestExportHasItsOwnTimeout(t *testing.T) {
 	f := newFixture(t, server.Config{Timeout: time.Nanosecond})
 	ctx := context.Background()
-	c, err := f.store.CreateCohort(ctx, f.researcherID, store.Cohort{WorkspaceID: f.ws, Name: "Wrist", Definition: example(t, "wrist_fracture.json")})
+	c, err := f.store.CreateCohort(ctx, f.researcherID, workbench.Cohort{WorkspaceID: f.ws, Name: "Wrist", Definition: example(t, "wrist_fracture.json")})
 	require.NoError(t, err)
-	d, err := f.store.CreateDataset(ctx, f.researcherID, store.Dataset{WorkspaceID: f.ws, Name: "Wrist persons", CohortIDs: []string{c.ID},
+	d, err := f.store.CreateDataset(ctx, f.researcherID, workbench.Dataset{WorkspaceID: f.ws, Name: "Wrist persons", CohortIDs: []string{c.ID},
 		Columns: map[string][]string{"person": {"person_id"}}})
 	require.NoError(t, err)
 	ws := "/v1/workspaces/" + f.ws

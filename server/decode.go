@@ -12,6 +12,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/cohort"
 )
 
@@ -20,14 +21,14 @@ import (
 func (s *Server) body(r *http.Request) ([]byte, error) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
-		return nil, fmt.Errorf("%w: want Content-Type application/json", errMediaType)
+		return nil, fmt.Errorf("%w: want Content-Type application/json", workbench.ErrMediaType)
 	}
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
 		if tooLarge, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return nil, fmt.Errorf("%w: at most %d bytes", errTooLarge, tooLarge.Limit)
+			return nil, fmt.Errorf("%w: at most %d bytes", workbench.ErrTooLarge, tooLarge.Limit)
 		}
-		return nil, fmt.Errorf("%w: reading the body: %v", errBadRequest, err)
+		return nil, fmt.Errorf("%w: reading the body: %v", workbench.ErrInvalid, err)
 	}
 	if err := checkDepth(b, s.cfg.MaxDepth); err != nil {
 		return nil, err
@@ -45,10 +46,10 @@ func (s *Server) decode(r *http.Request, v any) error {
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {
-		return fmt.Errorf("%w: %v", errBadRequest, err)
+		return fmt.Errorf("%w: %v", workbench.ErrInvalid, err)
 	}
 	if err := d.Decode(&struct{}{}); err != io.EOF {
-		return fmt.Errorf("%w: data after the JSON value", errBadRequest)
+		return fmt.Errorf("%w: data after the JSON value", workbench.ErrInvalid)
 	}
 	return nil
 }
@@ -83,7 +84,7 @@ func checkDepth(b []byte, max int) error {
 			inString = true
 		case c == '{' || c == '[':
 			if depth++; depth > max {
-				return fmt.Errorf("%w: JSON nested deeper than %d", errBadRequest, max)
+				return fmt.Errorf("%w: JSON nested deeper than %d", workbench.ErrInvalid, max)
 			}
 		case c == '}' || c == ']':
 			depth--
@@ -97,7 +98,7 @@ func idVar(r *http.Request, name string) (int64, error) {
 	v := mux.Vars(r)[name]
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %s %q is not an integer id", errBadRequest, name, v)
+		return 0, fmt.Errorf("%w: %s %q is not an integer id", workbench.ErrInvalid, name, v)
 	}
 	return id, nil
 }
@@ -110,7 +111,7 @@ func intQuery(r *http.Request, name string) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %s %q is not an integer", errBadRequest, name, v)
+		return 0, fmt.Errorf("%w: %s %q is not an integer", workbench.ErrInvalid, name, v)
 	}
 	return n, nil
 }

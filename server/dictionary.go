@@ -7,6 +7,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
 )
@@ -37,7 +38,7 @@ func (d dictionaryService) Table(ctx context.Context, name string) (*cdr.Table, 
 	}
 	t, ok := d.schema.Table(name)
 	if !ok {
-		return nil, fmt.Errorf("%w: no table %q in the data dictionary", errNotFound, name)
+		return nil, fmt.Errorf("%w: no table %q in the data dictionary", workbench.ErrNotFound, name)
 	}
 	return t, nil
 }

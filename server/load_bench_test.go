@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
@@ -68,7 +69,7 @@ func newLoadTarget(b *testing.B) *loadTarget {
 	}
 	token, _, err := st.CreateToken(ctx, u.ID, 24*time.Hour, now)
 	require.NoError(b, err)
-	ws, err := st.CreateWorkspace(ctx, u.ID, store.Workspace{Name: "Load"})
+	ws, err := st.CreateWorkspace(ctx, u.ID, workbench.Workspace{Name: "Load"})
 	require.NoError(b, err)
 	return &loadTarget{url: hs.URL, token: token, ws: ws.ID, db: c}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
@@ -119,7 +120,7 @@ func addUser(t *testing.T, st *store.Store, adminID, email string, approved bool
 	}
 	token, _, err = st.CreateToken(ctx, u.ID, time.Hour, now)
 	require.NoError(t, err)
-	w, err := st.CreateWorkspace(ctx, u.ID, store.Workspace{Name: "ws of " + email})
+	w, err := st.CreateWorkspace(ctx, u.ID, workbench.Workspace{Name: "ws of " + email})
 	require.NoError(t, err)
 	return token, u.ID, w.ID
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
@@ -440,7 +441,7 @@ func newWorld(t *testing.T, f *fixture, users *matrixUsers, wrist string) *world
 	st := f.store
 	ctx := context.Background()
 	w := &world{wrist: wrist, users: users}
-	ws, err := st.CreateWorkspace(ctx, users.owner, store.Workspace{Name: "Matrix"})
+	ws, err := st.CreateWorkspace(ctx, users.owner, workbench.Workspace{Name: "Matrix"})
 	require.NoError(t, err)
 	w.ws = ws.ID
 	for id, role := range map[string]access.Role{
@@ -453,25 +454,25 @@ func newWorld(t *testing.T, f *fixture, users *matrixUsers, wrist string) *world
 	require.NoError(t, err)
 	canonical, err := def.MarshalJSON()
 	require.NoError(t, err)
-	c, err := st.CreateCohort(ctx, users.owner, store.Cohort{WorkspaceID: w.ws, Name: "Wrist fracture", Definition: canonical})
+	c, err := st.CreateCohort(ctx, users.owner, workbench.Cohort{WorkspaceID: w.ws, Name: "Wrist fracture", Definition: canonical})
 	require.NoError(t, err)
 	w.cohort = c.ID
-	r, err := st.CreateReview(ctx, users.owner, store.Review{WorkspaceID: w.ws, CohortID: w.cohort, Name: "Sample", Seed: 1, CDRVersion: "matrix"}, []int64{6})
+	r, err := st.CreateReview(ctx, users.owner, workbench.Review{WorkspaceID: w.ws, CohortID: w.cohort, Name: "Sample", Seed: 1, CDRVersion: "matrix"}, []int64{6})
 	require.NoError(t, err)
 	w.review, w.person = r.ID, "6"
-	fld, err := st.CreateAnnotationField(ctx, w.ws, store.AnnotationField{CohortID: w.cohort, Name: "Note", Type: store.StringField})
+	fld, err := st.CreateAnnotationField(ctx, w.ws, workbench.AnnotationField{CohortID: w.cohort, Name: "Note", Type: workbench.StringField})
 	require.NoError(t, err)
 	w.field = fld.ID
 	set, err := (&cohort.ConceptSet{Name: "Fractures", Items: []cohort.ConceptSetItem{{ConceptID: 4134304, IncludeDescendants: true}}}).MarshalJSON()
 	require.NoError(t, err)
-	cs, err := st.CreateConceptSet(ctx, users.owner, store.ConceptSet{WorkspaceID: w.ws, Name: "Fractures", Definition: set})
+	cs, err := st.CreateConceptSet(ctx, users.owner, workbench.ConceptSet{WorkspaceID: w.ws, Name: "Fractures", Definition: set})
 	require.NoError(t, err)
 	w.conceptSet = cs.ID
 	// The dataset has a cohort of its own: a cohort in a dataset cannot
 	// be deleted, and the matrix deletes w.cohort.
-	dc, err := st.CreateCohort(ctx, users.owner, store.Cohort{WorkspaceID: w.ws, Name: "Dataset cohort", Definition: canonical})
+	dc, err := st.CreateCohort(ctx, users.owner, workbench.Cohort{WorkspaceID: w.ws, Name: "Dataset cohort", Definition: canonical})
 	require.NoError(t, err)
-	d, err := st.CreateDataset(ctx, users.owner, store.Dataset{WorkspaceID: w.ws, Name: "Persons", CohortIDs: []string{dc.ID},
+	d, err := st.CreateDataset(ctx, users.owner, workbench.Dataset{WorkspaceID: w.ws, Name: "Persons", CohortIDs: []string{dc.ID},
 		Columns: map[string][]string{"person": {"person_id", "year_of_birth"}}})
 	require.NoError(t, err)
 	w.dataset = d.ID

@@ -13,8 +13,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/store"
 )
 
@@ -41,13 +43,13 @@ func TestStatus(t *testing.T) {
 		{"disabled", access.ErrDisabled, 403},
 		{"access not found", access.ErrNotFound, 404},
 		{"cohort not found", cohort.ErrNotFound, 404},
-		{"store not found", store.ErrNotFound, 404},
-		{"validation", cohort.ValidationErrors{{Path: "includes[0]", Msg: "bad"}}, 400},
+		{"store not found", workbench.ErrNotFound, 404},
+		{"validation", fault.At(cohort.ErrInvalid, "includes[0]", "bad"), 400},
 		{"access invalid", access.ErrInvalid, 400},
-		{"conflict", store.ErrConflict, 409},
+		{"conflict", workbench.ErrConflict, 409},
 		{"rate limited", access.ErrRateLimited, 429},
-		{"too large", errTooLarge, 413},
-		{"media type", errMediaType, 415},
+		{"too large", workbench.ErrTooLarge, 413},
+		{"media type", workbench.ErrMediaType, 415},
 		{"other", errors.New("disk on fire"), 500},
 	}
 	for _, c := range cases {
@@ -55,8 +57,9 @@ func TestStatus(t *testing.T) {
 			assert.Equal(t, c.want, status(c.err))
 		})
 	}
-	p := problemOf(cohort.ValidationErrors{{Path: "includes[0]", Msg: "bad"}})
-	assert.Equal(t, []fieldError{{Path: "includes[0]", Message: "bad"}}, p.Errors)
+	p := problemOf(fault.At(cohort.ErrInvalid, "includes[0]", "bad"))
+	assert.Equal(t, []fault.Field{{Path: "includes[0]", Message: "bad"}}, p.Errors)
+	assert.Equal(t, "cohort.invalid", p.Code)
 	assert.Equal(t, "internal error; the server logged the cause", problemOf(errors.New("disk on fire")).Detail)
 }
 
@@ -70,15 +73,15 @@ func TestDecode(t *testing.T) {
 		want              error
 	}{
 		{"ok", "application/json; charset=utf-8", `{"a":[1,2]}`, nil},
-		{"unknown field", "application/json", `{"a":[1],"b":2}`, errBadRequest},
-		{"trailing data", "application/json", `{"a":[1]} {}`, errBadRequest},
-		{"trailing bracket", "application/json", `{"a":[1]}}`, errBadRequest},
-		{"malformed", "application/json", `{"a":`, errBadRequest},
-		{"wrong type", "application/json", `{"a":"x"}`, errBadRequest},
-		{"too deep", "application/json", `{"a":[[[1]]]}`, errBadRequest},
+		{"unknown field", "application/json", `{"a":[1],"b":2}`, workbench.ErrInvalid},
+		{"trailing data", "application/json", `{"a":[1]} {}`, workbench.ErrInvalid},
+		{"trailing bracket", "application/json", `{"a":[1]}}`, workbench.ErrInvalid},
+		{"malformed", "application/json", `{"a":`, workbench.ErrInvalid},
+		{"wrong type", "application/json", `{"a":"x"}`, workbench.ErrInvalid},
+		{"too deep", "application/json", `{"a":[[[1]]]}`, workbench.ErrInvalid},
 		{"brackets in strings", "application/json", `{"a":[1]} `, nil},
-		{"too large", "application/json", `{"a":[` + strings.Repeat("1,", 40) + `1]}`, errTooLarge},
-		{"media type", "text/plain", `{"a":[1]}`, errMediaType},
+		{"too large", "application/json", `{"a":[` + strings.Repeat("1,", 40) + `1]}`, workbench.ErrTooLarge},
+		{"media type", "text/plain", `{"a":[1]}`, workbench.ErrMediaType},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -8,7 +8,9 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/notebook"
 )
@@ -35,7 +37,7 @@ type notebookService struct {
 
 // errNotebooksOff answers an allowed notebook request of a server that
 // has no folder for them.
-var errNotebooksOff = fmt.Errorf("%w: this server keeps no notebooks (it was started without a notebook folder)", errNotFound)
+var errNotebooksOff = fmt.Errorf("%w: this server keeps no notebooks (it was started without a notebook folder)", workbench.ErrNotFound)
 
 // folder is the folder of notebooks, or errNotebooksOff.
 func (sv notebookService) folder() (notebook.Files, error) {
@@ -147,14 +149,14 @@ func (sv notebookService) CohortCode(ctx context.Context, ws, id string, lang no
 		if err != nil {
 			return "", "", 0, err
 		}
-		code, err := notebook.CohortCode(lang, notebook.Cohort{ID: c.ID, WorkspaceID: c.WorkspaceID, Name: c.Name})
+		code, err := notebook.CohortCode(lang, workbench.Cohort{ID: c.ID, WorkspaceID: c.WorkspaceID, Name: c.Name})
 		return code, id, 1, err
 	})
 }
 
 // datasetOf is the notebook package's view of a saved dataset.
-func datasetOf(d store.Dataset) notebook.Dataset {
-	return notebook.Dataset{
+func datasetOf(d workbench.Dataset) workbench.Dataset {
+	return workbench.Dataset{
 		ID: d.ID, WorkspaceID: d.WorkspaceID, Name: d.Name, Description: d.Description,
 		CohortIDs: d.CohortIDs, ConceptSetIDs: d.ConceptSetIDs, Columns: d.Columns,
 		CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt, UpdatedBy: d.UpdatedBy, UpdatedAt: d.UpdatedAt,
@@ -183,7 +185,7 @@ func (s *Server) createNotebook(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch {
 	case (len(b.Notebook) == 0) == (b.DatasetID == ""):
-		err = &notebook.ValidationError{Path: "notebook", Msg: "give either a notebook or a dataset_id to start one from"}
+		err = fault.At(notebook.ErrInvalid, "notebook", "give either a notebook or a dataset_id to start one from")
 	case b.DatasetID != "":
 		out, err = s.notebooks.CreateStarter(r.Context(), ws, b.Name, b.DatasetID)
 	default:

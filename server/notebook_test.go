@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/internal/testcdr"
 	"github.com/openworkbench/workbench/notebook"
 	"github.com/openworkbench/workbench/server"
@@ -36,12 +36,12 @@ func withPlot(n int) string {
 
 // savedDataset saves a cohort and a dataset of it in the workspace as the
 // user, straight in the store.
-func savedDataset(t *testing.T, f *fixture, ws, userID, name string) store.Dataset {
+func savedDataset(t *testing.T, f *fixture, ws, userID, name string) workbench.Dataset {
 	t.Helper()
 	ctx := context.Background()
-	c, err := f.store.CreateCohort(ctx, userID, store.Cohort{WorkspaceID: ws, Name: "Cohort of " + name, Definition: json.RawMessage(`{"includes":[]}`)})
+	c, err := f.store.CreateCohort(ctx, userID, workbench.Cohort{WorkspaceID: ws, Name: "Cohort of " + name, Definition: json.RawMessage(`{"includes":[]}`)})
 	require.NoError(t, err)
-	d, err := f.store.CreateDataset(ctx, userID, store.Dataset{WorkspaceID: ws, Name: name, CohortIDs: []string{c.ID},
+	d, err := f.store.CreateDataset(ctx, userID, workbench.Dataset{WorkspaceID: ws, Name: name, CohortIDs: []string{c.ID},
 		Columns: map[string][]string{"person": {"person_id"}, "condition": {"person_id", "condition_concept_id"}}})
 	require.NoError(t, err)
 	return d
@@ -343,7 +343,7 @@ func cohortOf(t *testing.T, f *fixture, id string) string {
 	t.Helper()
 	r := f.do(t, "GET", "/v1/workspaces/"+f.ws+"/datasets/"+id, f.researcher, nil, "")
 	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
-	var d notebook.Dataset
+	var d workbench.Dataset
 	require.NoError(t, json.Unmarshal(r.body, &d))
 	require.NotEmpty(t, d.CohortIDs)
 	return d.CohortIDs[0]

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/server"
@@ -165,7 +166,7 @@ func TestRegisterClosed(t *testing.T) {
 	p := requireProblem(t, f.do(t, "POST", "/v1/register", "", registerBody(t, "ada@example.org", "Ada"), ""), http.StatusForbidden)
 	assert.Contains(t, p["detail"], "registration is closed")
 	_, err := f.store.UserByEmail(context.Background(), "ada@example.org")
-	assert.ErrorIs(t, err, store.ErrNotFound)
+	assert.ErrorIs(t, err, workbench.ErrNotFound)
 }
 
 // TestRegisterRateLimit checks that registration takes from the public
@@ -179,5 +180,5 @@ func TestRegisterRateLimit(t *testing.T) {
 	}
 	requireProblem(t, f.do(t, "POST", "/v1/register", "", registerBody(t, "c@example.org", "C"), ""), http.StatusTooManyRequests)
 	_, err := f.store.UserByEmail(context.Background(), "c@example.org")
-	assert.ErrorIs(t, err, store.ErrNotFound, "a limited registration makes no user")
+	assert.ErrorIs(t, err, workbench.ErrNotFound, "a limited registration makes no user")
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
@@ -27,22 +28,15 @@ type reviewService struct {
 	version string
 }
 
-// NewReview is what a client asks of a new review. Seed nil draws one.
-type NewReview struct {
-	Name string `json:"name"`
-	Size int    `json:"size"`
-	Seed *int64 `json:"seed"`
-}
-
 // CreateReview draws a sample of the saved cohort id and saves it as a
 // review whose participants are all NOT_REVIEWED.
-func (sv reviewService) CreateReview(ctx context.Context, ws, cohortID string, n NewReview) (store.Review, error) {
-	if n.Size < 1 || n.Size > store.MaxReviewSize {
-		return store.Review{}, invalidAt("size", "%d: want 1 to %d participants", n.Size, store.MaxReviewSize)
+func (sv reviewService) CreateReview(ctx context.Context, ws, cohortID string, n workbench.NewReview) (workbench.Review, error) {
+	if n.Size < 1 || n.Size > workbench.MaxReviewSize {
+		return workbench.Review{}, invalidAt("size", "%d: want 1 to %d participants", n.Size, workbench.MaxReviewSize)
 	}
 	req, def, err := sv.saved.definition(ctx, access.CreateReview, ws, cohortID)
 	if err != nil {
-		return store.Review{}, err
+		return workbench.Review{}, err
 	}
 	seed := rand.Int64()
 	if n.Seed != nil {
@@ -50,31 +44,31 @@ func (sv reviewService) CreateReview(ctx context.Context, ws, cohortID string, n
 	}
 	ids, err := sv.saved.engine.ReviewSample(ctx, def, seed, n.Size)
 	if err != nil {
-		return store.Review{}, err
+		return workbench.Review{}, err
 	}
 	name := n.Name
 	if strings.TrimSpace(name) == "" {
 		name = fmt.Sprintf("Sample of %d, seed %d", len(ids), seed)
 	}
-	r, err := sv.saved.store.CreateReview(ctx, req.User.ID, store.Review{WorkspaceID: ws, CohortID: cohortID, Name: name, Seed: seed, CDRVersion: sv.version}, ids)
+	r, err := sv.saved.store.CreateReview(ctx, req.User.ID, workbench.Review{WorkspaceID: ws, CohortID: cohortID, Name: name, Seed: seed, CDRVersion: sv.version}, ids)
 	if err != nil {
-		return store.Review{}, at("name", err)
+		return workbench.Review{}, at("name", err)
 	}
 	sv.saved.gate.audit(ctx, req, allowed, ws, r.ID, int64(len(ids)))
 	return r, nil
 }
 
 // ListReviews is the reviews of the saved cohort id, oldest first.
-func (sv reviewService) ListReviews(ctx context.Context, ws, cohortID string) ([]store.Review, error) {
-	return guarded(ctx, sv.saved.gate, access.ViewWorkspace, ws, func(access.Request) ([]store.Review, string, int64, error) {
+func (sv reviewService) ListReviews(ctx context.Context, ws, cohortID string) ([]workbench.Review, error) {
+	return guarded(ctx, sv.saved.gate, access.ViewWorkspace, ws, func(access.Request) ([]workbench.Review, string, int64, error) {
 		out, err := sv.saved.store.ListReviews(ctx, ws, cohortID)
 		return nonNil(out), cohortID, int64(len(out)), err
 	})
 }
 
 // Review is the review id of the workspace.
-func (sv reviewService) Review(ctx context.Context, ws, id string) (store.Review, error) {
-	return guarded(ctx, sv.saved.gate, access.ViewWorkspace, ws, func(access.Request) (store.Review, string, int64, error) {
+func (sv reviewService) Review(ctx context.Context, ws, id string) (workbench.Review, error) {
+	return guarded(ctx, sv.saved.gate, access.ViewWorkspace, ws, func(access.Request) (workbench.Review, string, int64, error) {
 		out, err := sv.saved.store.Review(ctx, ws, id)
 		return out, id, 1, err
 	})
@@ -88,34 +82,25 @@ func (sv reviewService) DeleteReview(ctx context.Context, ws, id string) error {
 	return err
 }
 
-// ParticipantPage is one page of the participants of a review; Total
-// counts those of the status asked (all when none was).
-type ParticipantPage struct {
-	Participants []store.Participant `json:"participants"`
-	Total        int                 `json:"total"`
-	Page         int                 `json:"page"`
-	Size         int                 `json:"size"`
-}
-
 // Participants is page page (from 0) of size size of the participants of
 // the review, of one status when status is not empty, by person id.
-func (sv reviewService) Participants(ctx context.Context, ws, id string, status store.ReviewStatus, page, size int) (ParticipantPage, error) {
-	if err := pageOK(page, size, store.MaxReviewSize); err != nil {
-		return ParticipantPage{}, err
+func (sv reviewService) Participants(ctx context.Context, ws, id string, status workbench.ReviewStatus, page, size int) (workbench.ParticipantPage, error) {
+	if err := pageOK(page, size, workbench.MaxReviewSize); err != nil {
+		return workbench.ParticipantPage{}, err
 	}
-	return guarded(ctx, sv.saved.gate, access.ViewReview, ws, func(access.Request) (ParticipantPage, string, int64, error) {
+	return guarded(ctx, sv.saved.gate, access.ViewReview, ws, func(access.Request) (workbench.ParticipantPage, string, int64, error) {
 		total, err := sv.saved.store.CountParticipants(ctx, ws, id, status)
 		if err != nil {
-			return ParticipantPage{}, "", 0, at("status", err)
+			return workbench.ParticipantPage{}, "", 0, at("status", err)
 		}
 		ps, err := sv.saved.store.Participants(ctx, ws, id, store.ParticipantQuery{Status: status, Offset: page * size, Limit: size})
-		return ParticipantPage{Participants: nonNil(ps), Total: total, Page: page, Size: size}, id, int64(len(ps)), err
+		return workbench.ParticipantPage{Participants: nonNil(ps), Total: total, Page: page, Size: size}, id, int64(len(ps)), err
 	})
 }
 
 // Participant is the participant person of the review.
-func (sv reviewService) Participant(ctx context.Context, ws, id string, person int64) (store.Participant, error) {
-	return guarded(ctx, sv.saved.gate, access.ViewReview, ws, func(access.Request) (store.Participant, string, int64, error) {
+func (sv reviewService) Participant(ctx context.Context, ws, id string, person int64) (workbench.Participant, error) {
+	return guarded(ctx, sv.saved.gate, access.ViewReview, ws, func(access.Request) (workbench.Participant, string, int64, error) {
 		out, err := sv.saved.store.Participant(ctx, ws, id, person)
 		return out, id, 1, err
 	})
@@ -123,10 +108,10 @@ func (sv reviewService) Participant(ctx context.Context, ws, id string, person i
 
 // SetStatus sets the review status of the participant person and returns
 // the participant.
-func (sv reviewService) SetStatus(ctx context.Context, ws, id string, person int64, status store.ReviewStatus) (store.Participant, error) {
-	return guarded(ctx, sv.saved.gate, access.SetReviewStatus, ws, func(req access.Request) (store.Participant, string, int64, error) {
+func (sv reviewService) SetStatus(ctx context.Context, ws, id string, person int64, status workbench.ReviewStatus) (workbench.Participant, error) {
+	return guarded(ctx, sv.saved.gate, access.SetReviewStatus, ws, func(req access.Request) (workbench.Participant, string, int64, error) {
 		if err := sv.saved.store.SetStatus(ctx, req.User.ID, ws, id, person, status); err != nil {
-			return store.Participant{}, "", 0, at("status", err)
+			return workbench.Participant{}, "", 0, at("status", err)
 		}
 		out, err := sv.saved.store.Participant(ctx, ws, id, person)
 		return out, id, 1, err
@@ -135,44 +120,36 @@ func (sv reviewService) SetStatus(ctx context.Context, ws, id string, person int
 
 // Annotate sets the participant person's value of the annotation field
 // (JSON of the field's type; null clears it) and returns the participant.
-func (sv reviewService) Annotate(ctx context.Context, ws, id string, person int64, field string, value json.RawMessage) (store.Participant, error) {
-	return guarded(ctx, sv.saved.gate, access.Annotate, ws, func(req access.Request) (store.Participant, string, int64, error) {
+func (sv reviewService) Annotate(ctx context.Context, ws, id string, person int64, field string, value json.RawMessage) (workbench.Participant, error) {
+	return guarded(ctx, sv.saved.gate, access.Annotate, ws, func(req access.Request) (workbench.Participant, string, int64, error) {
 		if err := sv.saved.store.SetAnnotation(ctx, req.User.ID, ws, id, person, field, value); err != nil {
-			return store.Participant{}, "", 0, at("value", err)
+			return workbench.Participant{}, "", 0, at("value", err)
 		}
 		out, err := sv.saved.store.Participant(ctx, ws, id, person)
 		return out, id, 1, err
 	})
 }
 
-// EventPage is one page of a participant's events.
-type EventPage struct {
-	Events []cohort.Event `json:"events"`
-	Total  int64          `json:"total"`
-	Page   int            `json:"page"`
-	Size   int            `json:"size"`
-}
-
 // Events is page page (from 0) of size size of the events of the domain
 // (every domain when empty) of the participant person of the review. A
 // person who is not in the review is not found, whether or not the CDR
 // has them.
-func (sv reviewService) Events(ctx context.Context, ws, id string, person int64, domain cohort.Domain, page, size int) (EventPage, error) {
+func (sv reviewService) Events(ctx context.Context, ws, id string, person int64, domain cohort.Domain, page, size int) (workbench.EventPage, error) {
 	if err := pageOK(page, size, cohort.MaxPageSize); err != nil {
-		return EventPage{}, err
+		return workbench.EventPage{}, err
 	}
-	return guarded(ctx, sv.saved.gate, access.ViewReview, ws, func(access.Request) (EventPage, string, int64, error) {
+	return guarded(ctx, sv.saved.gate, access.ViewReview, ws, func(access.Request) (workbench.EventPage, string, int64, error) {
 		if _, err := sv.saved.store.Participant(ctx, ws, id, person); err != nil {
-			return EventPage{}, "", 0, err
+			return workbench.EventPage{}, "", 0, err
 		}
 		evs, total, err := sv.saved.engine.ParticipantEvents(ctx, person, domain, page, size)
-		return EventPage{Events: nonNil(evs), Total: total, Page: page, Size: size}, id, int64(len(evs)), err
+		return workbench.EventPage{Events: nonNil(evs), Total: total, Page: page, Size: size}, id, int64(len(evs)), err
 	})
 }
 
 // Fields is the annotation fields of the saved cohort id.
-func (sv reviewService) Fields(ctx context.Context, ws, cohortID string) ([]store.AnnotationField, error) {
-	return guarded(ctx, sv.saved.gate, access.ViewWorkspace, ws, func(access.Request) ([]store.AnnotationField, string, int64, error) {
+func (sv reviewService) Fields(ctx context.Context, ws, cohortID string) ([]workbench.AnnotationField, error) {
+	return guarded(ctx, sv.saved.gate, access.ViewWorkspace, ws, func(access.Request) ([]workbench.AnnotationField, string, int64, error) {
 		out, err := sv.saved.store.AnnotationFields(ctx, ws, cohortID)
 		return nonNil(out), cohortID, int64(len(out)), err
 	})
@@ -180,8 +157,8 @@ func (sv reviewService) Fields(ctx context.Context, ws, cohortID string) ([]stor
 
 // CreateField adds the annotation field f to its saved cohort: a change of
 // the cohort, which every review of it then asks.
-func (sv reviewService) CreateField(ctx context.Context, ws string, f store.AnnotationField) (store.AnnotationField, error) {
-	return guarded(ctx, sv.saved.gate, access.UpdateCohort, ws, func(access.Request) (store.AnnotationField, string, int64, error) {
+func (sv reviewService) CreateField(ctx context.Context, ws string, f workbench.AnnotationField) (workbench.AnnotationField, error) {
+	return guarded(ctx, sv.saved.gate, access.UpdateCohort, ws, func(access.Request) (workbench.AnnotationField, string, int64, error) {
 		out, err := sv.saved.store.CreateAnnotationField(ctx, ws, f)
 		return out, out.ID, 1, err
 	})
@@ -199,10 +176,10 @@ func (sv reviewService) DeleteField(ctx context.Context, ws, cohortID, field str
 // at places a value the store refused at path, the body field or query
 // parameter that held it; other errors pass unchanged.
 func at(path string, err error) error {
-	if !errors.Is(err, store.ErrInvalid) {
+	if !errors.Is(err, workbench.ErrInvalid) {
 		return err
 	}
-	return invalidAt(path, "%s", strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": "))
+	return invalidAt(path, "%s", strings.TrimPrefix(err.Error(), workbench.ErrInvalid.Error()+": "))
 }
 
 // pageOK checks the query parameters page and size against max.
@@ -259,7 +236,7 @@ func (a reviewAPI) listReviews(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a reviewAPI) createReview(w http.ResponseWriter, r *http.Request) {
-	var n NewReview
+	var n workbench.NewReview
 	if err := a.decode(r, &n); err != nil {
 		a.fail(w, r, err)
 		return
@@ -303,7 +280,7 @@ func (a reviewAPI) participants(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := mux.Vars(r)
-	status := store.ReviewStatus(r.URL.Query().Get("status"))
+	status := workbench.ReviewStatus(r.URL.Query().Get("status"))
 	out, err := a.reviews.Participants(r.Context(), v["ws"], v["review"], status, page, size)
 	a.reply(w, r, http.StatusOK, out, err)
 }
@@ -326,7 +303,7 @@ func (a reviewAPI) setStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var b struct {
-		Status store.ReviewStatus `json:"status"`
+		Status workbench.ReviewStatus `json:"status"`
 	}
 	if err := a.decode(r, &b); err != nil {
 		a.fail(w, r, err)
@@ -383,16 +360,16 @@ func (a reviewAPI) fields(w http.ResponseWriter, r *http.Request) {
 
 func (a reviewAPI) createField(w http.ResponseWriter, r *http.Request) {
 	var b struct {
-		Name       string          `json:"name"`
-		Type       store.FieldType `json:"type"`
-		EnumValues []string        `json:"enum_values"`
+		Name       string              `json:"name"`
+		Type       workbench.FieldType `json:"type"`
+		EnumValues []string            `json:"enum_values"`
 	}
 	if err := a.decode(r, &b); err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	v := mux.Vars(r)
-	f := store.AnnotationField{CohortID: v["id"], Name: b.Name, Type: b.Type, EnumValues: b.EnumValues}
+	f := workbench.AnnotationField{CohortID: v["id"], Name: b.Name, Type: b.Type, EnumValues: b.EnumValues}
 	out, err := a.reviews.CreateField(r.Context(), v["ws"], f)
 	a.reply(w, r, http.StatusCreated, out, err)
 }

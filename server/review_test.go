@@ -10,22 +10,23 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/server"
 )
 
-func participantPage(t *testing.T, r response) server.ParticipantPage {
+func participantPage(t *testing.T, r response) workbench.ParticipantPage {
 	t.Helper()
-	var p server.ParticipantPage
+	var p workbench.ParticipantPage
 	require.NoError(t, json.Unmarshal(r.body, &p), "body: %s", r.body)
 	return p
 }
 
-func participant(t *testing.T, r response) store.Participant {
+func participant(t *testing.T, r response) workbench.Participant {
 	t.Helper()
-	var p store.Participant
+	var p workbench.Participant
 	require.NoError(t, json.Unmarshal(r.body, &p), "body: %s", r.body)
 	return p
 }
@@ -78,7 +79,7 @@ func TestReviews(t *testing.T) {
 		{name: "unknown cohort", method: "POST", path: ws + "/cohorts/c_none/reviews", token: f.researcher, body: `{"size": 5}`, want: 404},
 		{name: "create", method: "POST", path: c("/reviews"), token: f.researcher, body: `{"name": "First", "size": 50, "seed": 7}`, want: 201,
 			check: func(t *testing.T, r response) {
-				var got store.Review
+				var got workbench.Review
 				require.NoError(t, json.Unmarshal(r.body, &got))
 				reviewID = got.ID
 				assert.Equal(t, "First", got.Name)
@@ -98,7 +99,7 @@ func TestReviews(t *testing.T) {
 	f.run(t, []step{
 		{name: "list", method: "GET", path: c("/reviews"), token: f.researcher, want: 200,
 			check: func(t *testing.T, r response) {
-				var l []store.Review
+				var l []workbench.Review
 				require.NoError(t, json.Unmarshal(r.body, &l))
 				require.Len(t, l, 2)
 				assert.Equal(t, []string{reviewID, otherReview}, []string{l[0].ID, l[1].ID}, "oldest first")
@@ -111,7 +112,7 @@ func TestReviews(t *testing.T) {
 				assert.Equal(t, 50, p.Total)
 				require.Len(t, p.Participants, 50)
 				for _, pt := range p.Participants {
-					assert.Equal(t, store.NotReviewed, pt.Status)
+					assert.Equal(t, workbench.NotReviewed, pt.Status)
 					assert.Contains(t, cohortPersons, pt.PersonID, "drawn from the cohort")
 					sample = append(sample, pt.PersonID)
 				}
@@ -141,7 +142,7 @@ func TestReviews(t *testing.T) {
 		{name: "include", method: "PUT", path: person(0, "/status"), token: f.researcher, body: `{"status": "INCLUDED"}`, want: 200,
 			check: func(t *testing.T, r response) {
 				p := participant(t, r)
-				assert.Equal(t, store.Included, p.Status)
+				assert.Equal(t, workbench.Included, p.Status)
 				assert.Equal(t, f.researcherID, p.UpdatedBy)
 			}},
 		{name: "exclude", method: "PUT", path: person(1, "/status"), token: f.researcher, body: `{"status": "EXCLUDED"}`, want: 200},
@@ -158,7 +159,7 @@ func TestReviews(t *testing.T) {
 				assert.Equal(t, sample[0], p.Participants[0].PersonID)
 			}},
 		{name: "one participant", method: "GET", path: person(1, ""), token: f.researcher, want: 200,
-			check: func(t *testing.T, r response) { assert.Equal(t, store.Excluded, participant(t, r).Status) }},
+			check: func(t *testing.T, r response) { assert.Equal(t, workbench.Excluded, participant(t, r).Status) }},
 		{name: "one person outside the review", method: "GET", path: rv(fmt.Sprintf("/participants/%d", outsider)), token: f.researcher, want: 404},
 	})
 
@@ -184,7 +185,7 @@ func TestReviews(t *testing.T) {
 		{name: "no id from the client", method: "POST", path: c("/annotation-fields"), token: f.researcher, body: `{"id": "af_1", "name": "y", "type": "STRING"}`, want: 400},
 		{name: "list fields", method: "GET", path: c("/annotation-fields"), token: f.researcher, want: 200,
 			check: func(t *testing.T, r response) {
-				var l []store.AnnotationField
+				var l []workbench.AnnotationField
 				require.NoError(t, json.Unmarshal(r.body, &l))
 				require.Len(t, l, 5)
 				assert.Equal(t, []string{"note", "severity", "onset", "confirmed", "visits"}, []string{l[0].Name, l[1].Name, l[2].Name, l[3].Name, l[4].Name})
@@ -237,7 +238,7 @@ func TestReviews(t *testing.T) {
 	f.run(t, []step{
 		{name: "events of a domain", method: "GET", path: person(0, "/events?domain=CONDITION&size=3"), token: f.researcher, want: 200,
 			check: func(t *testing.T, r response) {
-				var p server.EventPage
+				var p workbench.EventPage
 				require.NoError(t, json.Unmarshal(r.body, &p))
 				evs, total, err := eng.ParticipantEvents(ctx, sample[0], cohort.DomainCondition, 0, 3)
 				require.NoError(t, err)
@@ -252,7 +253,7 @@ func TestReviews(t *testing.T) {
 			}},
 		{name: "every domain", method: "GET", path: person(0, "/events"), token: f.researcher, want: 200,
 			check: func(t *testing.T, r response) {
-				var p server.EventPage
+				var p workbench.EventPage
 				require.NoError(t, json.Unmarshal(r.body, &p))
 				assert.Equal(t, 100, p.Size, "the default page size")
 				assert.Positive(t, p.Total)
@@ -291,7 +292,7 @@ func TestReviews(t *testing.T) {
 		{name: "pending owner: no events", method: "GET", path: person(0, "/events"), token: f.pending, want: 403},
 		{name: "share as WRITER", method: "PUT", path: ws + "/collaborators/o@example.org", token: f.researcher, body: `{"role": "WRITER"}`, want: 204},
 		{name: "writer: status", method: "PUT", path: person(3, "/status"), token: f.other, body: `{"status": "INCLUDED"}`, want: 200,
-			check: func(t *testing.T, r response) { assert.Equal(t, store.Included, participant(t, r).Status) }},
+			check: func(t *testing.T, r response) { assert.Equal(t, workbench.Included, participant(t, r).Status) }},
 		{name: "writer: annotation", method: "PUT", path: person(3, "/annotations/"+field("INTEGER")), token: f.other, body: `{"value": -4}`, want: 200,
 			check: func(t *testing.T, r response) {
 				assert.JSONEq(t, `-4`, string(participant(t, r).Annotations[field("INTEGER")]))

@@ -3,13 +3,16 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/gorilla/mux"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/store"
 )
 
@@ -28,16 +31,16 @@ const (
 )
 
 // ListCohorts is the saved cohorts of the workspace.
-func (sv savedService) ListCohorts(ctx context.Context, ws string) ([]store.Cohort, error) {
-	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) ([]store.Cohort, string, int64, error) {
+func (sv savedService) ListCohorts(ctx context.Context, ws string) ([]workbench.Cohort, error) {
+	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) ([]workbench.Cohort, string, int64, error) {
 		out, err := sv.store.ListCohorts(ctx, ws)
 		return nonNil(out), "", int64(len(out)), err
 	})
 }
 
 // Cohort is the saved cohort id of the workspace.
-func (sv savedService) Cohort(ctx context.Context, ws, id string) (store.Cohort, error) {
-	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) (store.Cohort, string, int64, error) {
+func (sv savedService) Cohort(ctx context.Context, ws, id string) (workbench.Cohort, error) {
+	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) (workbench.Cohort, string, int64, error) {
 		out, err := sv.store.Cohort(ctx, ws, id)
 		return out, id, 1, err
 	})
@@ -46,17 +49,17 @@ func (sv savedService) Cohort(ctx context.Context, ws, id string) (store.Cohort,
 // SaveCohort creates c in its workspace when c.ID is empty, and changes it
 // otherwise. Its definition, already parsed by cohort.Parse, is kept as
 // its canonical JSON.
-func (sv savedService) SaveCohort(ctx context.Context, c store.Cohort, def *cohort.Definition) (store.Cohort, error) {
+func (sv savedService) SaveCohort(ctx context.Context, c workbench.Cohort, def *cohort.Definition) (workbench.Cohort, error) {
 	action := access.CreateCohort
 	if c.ID != "" {
 		action = access.UpdateCohort
 	}
-	return guarded(ctx, sv.gate, action, c.WorkspaceID, func(req access.Request) (store.Cohort, string, int64, error) {
+	return guarded(ctx, sv.gate, action, c.WorkspaceID, func(req access.Request) (workbench.Cohort, string, int64, error) {
 		var err error
 		if c.Definition, err = def.MarshalJSON(); err != nil {
-			return store.Cohort{}, "", 0, err
+			return workbench.Cohort{}, "", 0, err
 		}
-		var out store.Cohort
+		var out workbench.Cohort
 		if c.ID == "" {
 			out, err = sv.store.CreateCohort(ctx, req.User.ID, c)
 		} else {
@@ -137,27 +140,19 @@ func (sv savedService) TopConcepts(ctx context.Context, ws, id string, domain co
 	return out, nil
 }
 
-// Page is one page of a cohort's person ids.
-type Page struct {
-	PersonIDs []int64 `json:"person_ids"`
-	Total     int64   `json:"total"`
-	Page      int     `json:"page"`
-	Size      int     `json:"size"`
-}
-
 // Participants is a page of the person ids of the saved cohort id:
 // row-level data.
-func (sv savedService) Participants(ctx context.Context, ws, id string, page, size int) (Page, error) {
+func (sv savedService) Participants(ctx context.Context, ws, id string, page, size int) (workbench.Page, error) {
 	req, def, err := sv.definition(ctx, access.CohortParticipants, ws, id)
 	if err != nil {
-		return Page{}, err
+		return workbench.Page{}, err
 	}
 	ids, total, err := sv.engine.Participants(ctx, def, page, size)
 	if err != nil {
-		return Page{}, err
+		return workbench.Page{}, err
 	}
 	sv.gate.audit(ctx, req, allowed, ws, id, int64(len(ids)))
-	return Page{PersonIDs: nonNil(ids), Total: total, Page: page, Size: size}, nil
+	return workbench.Page{PersonIDs: nonNil(ids), Total: total, Page: page, Size: size}, nil
 }
 
 // SQL is the query the engine runs for the saved cohort id.
@@ -184,23 +179,23 @@ type savedBody struct {
 // savedCohort reads a saved cohort body; its definition must pass
 // cohort.Parse and Validate, which report every problem with its path under
 // "definition".
-func (s *Server) savedCohort(r *http.Request) (store.Cohort, *cohort.Definition, error) {
+func (s *Server) savedCohort(r *http.Request) (workbench.Cohort, *cohort.Definition, error) {
 	var b savedBody
 	if err := s.decode(r, &b); err != nil {
-		return store.Cohort{}, nil, err
+		return workbench.Cohort{}, nil, err
 	}
 	if len(b.Definition) == 0 {
-		return store.Cohort{}, nil, &cohort.ValidationError{Path: "definition", Msg: "missing: a saved cohort needs a definition"}
+		return workbench.Cohort{}, nil, fault.At(cohort.ErrInvalid, "definition", "missing: a saved cohort needs a definition")
 	}
 	def, err := cohort.Parse(b.Definition)
 	if err == nil {
 		err = def.Validate()
 	}
 	if err != nil {
-		return store.Cohort{}, nil, under("definition", err)
+		return workbench.Cohort{}, nil, under("definition", err)
 	}
 	v := mux.Vars(r)
-	return store.Cohort{ID: v["id"], WorkspaceID: v["ws"], Name: b.Name, Description: b.Description}, def, nil
+	return workbench.Cohort{ID: v["id"], WorkspaceID: v["ws"], Name: b.Name, Description: b.Description}, def, nil
 }
 
 func (s *Server) listCohorts(w http.ResponseWriter, r *http.Request) {
@@ -295,13 +290,13 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, code int, v any, 
 // body holds in its field prefix (a cohort definition, a concept set, a
 // notebook), at their paths in the body; other errors pass unchanged.
 func under(prefix string, err error) error {
-	problems := problemOf(err).Errors
-	if len(problems) == 0 || status(err) != http.StatusBadRequest {
+	f, ok := errors.AsType[*fault.Fields](err)
+	if !ok {
 		return err
 	}
-	out := make(invalid, len(problems))
-	for i, e := range problems {
-		out[i] = fieldError{Path: join(prefix, e.Path), Message: e.Message}
+	out := &fault.Fields{Of: f.Of}
+	for _, e := range f.List {
+		out.List = append(out.List, fault.Field{Path: join(prefix, e.Path), Message: e.Message})
 	}
 	return out
 }

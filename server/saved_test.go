@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/server"
@@ -78,7 +79,7 @@ func TestSavedCohorts(t *testing.T) {
 		{name: "top concepts of no domain", method: "GET", path: c("/top-concepts"), token: f.researcher, want: 400},
 		{name: "participants page", method: "GET", path: c("/participants?page=1&size=50"), token: f.researcher, want: 200,
 			check: func(t *testing.T, r response) {
-				var p server.Page
+				var p workbench.Page
 				require.NoError(t, json.Unmarshal(r.body, &p))
 				assert.EqualValues(t, 442, p.Total)
 				assert.Len(t, p.PersonIDs, 50)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
@@ -274,10 +275,10 @@ const publicPrefix = "/v1/public/"
 func (s *Server) newRouter() *mux.Router {
 	r := mux.NewRouter()
 	r.NotFoundHandler = s.wrap("", s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, errNoRoute)
+		s.fail(w, r, workbench.ErrNotFound)
 	}))
 	r.MethodNotAllowedHandler = s.wrap("", s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, errMethod)
+		s.fail(w, r, workbench.ErrMethod)
 	}))
 	for _, rt := range s.routes() {
 		timeout, maxBody := s.limits(rt)

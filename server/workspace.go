@@ -7,6 +7,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/notebook"
@@ -25,7 +26,7 @@ type workspaceService struct {
 var allowed = access.Decision{Allowed: true}
 
 // List is the workspaces where the user of ctx holds a role.
-func (ws workspaceService) List(ctx context.Context) ([]store.Membership, error) {
+func (ws workspaceService) List(ctx context.Context) ([]workbench.Membership, error) {
 	req, err := ws.gate.check(ctx, access.ListWorkspaces, "")
 	if err != nil {
 		return nil, err
@@ -40,42 +41,42 @@ func (ws workspaceService) List(ctx context.Context) ([]store.Membership, error)
 
 // Create creates w with the user of ctx as its OWNER. The decision
 // concerns the tier of the workspace to create.
-func (ws workspaceService) Create(ctx context.Context, w store.Workspace) (store.Workspace, error) {
+func (ws workspaceService) Create(ctx context.Context, w workbench.Workspace) (workbench.Workspace, error) {
 	req, err := ws.gate.checkTier(ctx, access.CreateWorkspace, w.Tier)
 	if err != nil {
-		return store.Workspace{}, err
+		return workbench.Workspace{}, err
 	}
 	out, err := ws.store.CreateWorkspace(ctx, req.User.ID, w)
 	if err != nil {
-		return store.Workspace{}, err
+		return workbench.Workspace{}, err
 	}
 	ws.gate.audit(ctx, req, allowed, out.ID, out.ID, 1)
 	return out, nil
 }
 
 // Get is the workspace id.
-func (ws workspaceService) Get(ctx context.Context, id string) (store.Workspace, error) {
+func (ws workspaceService) Get(ctx context.Context, id string) (workbench.Workspace, error) {
 	req, err := ws.gate.check(ctx, access.ViewWorkspace, id)
 	if err != nil {
-		return store.Workspace{}, err
+		return workbench.Workspace{}, err
 	}
 	out, err := ws.store.Workspace(ctx, id)
 	if err != nil {
-		return store.Workspace{}, err
+		return workbench.Workspace{}, err
 	}
 	ws.gate.audit(ctx, req, allowed, id, id, 1)
 	return out, nil
 }
 
 // Update changes the name, description and research purpose of w.ID.
-func (ws workspaceService) Update(ctx context.Context, w store.Workspace) (store.Workspace, error) {
+func (ws workspaceService) Update(ctx context.Context, w workbench.Workspace) (workbench.Workspace, error) {
 	req, err := ws.gate.check(ctx, access.UpdateWorkspace, w.ID)
 	if err != nil {
-		return store.Workspace{}, err
+		return workbench.Workspace{}, err
 	}
 	out, err := ws.store.UpdateWorkspace(ctx, req.User.ID, w)
 	if err != nil {
-		return store.Workspace{}, err
+		return workbench.Workspace{}, err
 	}
 	ws.gate.audit(ctx, req, allowed, w.ID, w.ID, 1)
 	return out, nil
@@ -100,7 +101,7 @@ func (ws workspaceService) Delete(ctx context.Context, id string) error {
 }
 
 // Collaborators is everyone with a role in the workspace id.
-func (ws workspaceService) Collaborators(ctx context.Context, id string) ([]store.Collaborator, error) {
+func (ws workspaceService) Collaborators(ctx context.Context, id string) ([]workbench.Collaborator, error) {
 	req, err := ws.gate.check(ctx, access.ViewWorkspace, id)
 	if err != nil {
 		return nil, err
@@ -138,17 +139,17 @@ func (ws workspaceService) Share(ctx context.Context, id, email string, role acc
 
 // Duplicate copies the workspace id with its contents into a new one named
 // name, owned by the user of ctx.
-func (ws workspaceService) Duplicate(ctx context.Context, id, name string) (store.Workspace, error) {
+func (ws workspaceService) Duplicate(ctx context.Context, id, name string) (workbench.Workspace, error) {
 	req, err := ws.gate.check(ctx, access.DuplicateWorkspace, id)
 	if err != nil {
-		return store.Workspace{}, err
+		return workbench.Workspace{}, err
 	}
 	out, err := ws.store.DuplicateWorkspace(ctx, req.User.ID, id, name)
 	if err != nil {
-		return store.Workspace{}, err
+		return workbench.Workspace{}, err
 	}
 	if err := ws.notebooks.CopyWorkspace(id, out.ID); err != nil {
-		return store.Workspace{}, fmt.Errorf("server: the notebooks of workspace %s were not copied to its duplicate %s: %w", id, out.ID, err)
+		return workbench.Workspace{}, fmt.Errorf("server: the notebooks of workspace %s were not copied to its duplicate %s: %w", id, out.ID, err)
 	}
 	ws.gate.audit(ctx, req, allowed, id, out.ID, 1)
 	return out, nil
@@ -162,8 +163,8 @@ type workspaceBody struct {
 	Tier            access.Tier `json:"tier"`
 }
 
-func (b workspaceBody) workspace(id string) store.Workspace {
-	return store.Workspace{ID: id, Name: b.Name, Description: b.Description, ResearchPurpose: b.ResearchPurpose, Tier: b.Tier}
+func (b workspaceBody) workspace(id string) workbench.Workspace {
+	return workbench.Workspace{ID: id, Name: b.Name, Description: b.Description, ResearchPurpose: b.ResearchPurpose, Tier: b.Tier}
 }
 
 func (s *Server) listWorkspaces(w http.ResponseWriter, r *http.Request) {
@@ -219,7 +220,7 @@ func (s *Server) share(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if b.Role == access.None {
-		s.fail(w, r, fmt.Errorf("%w: role: want READER, WRITER or OWNER", errBadRequest))
+		s.fail(w, r, fmt.Errorf("%w: role: want READER, WRITER or OWNER", workbench.ErrInvalid))
 		return
 	}
 	err := s.workspaces.Share(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["email"], b.Role)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/fault"
 )
 
 func cohortCommands() []command {
@@ -56,14 +56,13 @@ func readDefinition(e env, cmd, file string) (*cohort.Definition, error) {
 	if err == nil {
 		err = def.Validate()
 	}
-	var errs cohort.ValidationErrors
-	if errors.As(err, &errs) {
+	if errs := fault.FieldsOf(err); errs != nil {
 		fmt.Fprintf(e.stderr, "workbench: %s: %s is not a valid cohort definition:\n", cmd, file)
 		for _, v := range errs {
 			if v.Path == "" {
-				fmt.Fprintf(e.stderr, "  %s\n", v.Msg)
+				fmt.Fprintf(e.stderr, "  %s\n", v.Message)
 			} else {
-				fmt.Fprintf(e.stderr, "  %s: %s\n", v.Path, v.Msg)
+				fmt.Fprintf(e.stderr, "  %s: %s\n", v.Path, v.Message)
 			}
 		}
 		return nil, errFailed

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/fault"
 )
 
 func conceptsCommands() []command {
@@ -59,13 +59,13 @@ func openEngine(ctx context.Context, dir string, opt cdr.Options) (*cdr.CDR, *co
 // invalidFlags turns the validation errors of a request built from flags
 // into a usage error that names the flags (path "limit" is --limit).
 func invalidFlags(cmd string, err error) error {
-	var errs cohort.ValidationErrors
-	if !errors.As(err, &errs) {
+	errs := fault.FieldsOf(err)
+	if errs == nil {
 		return usagef("%s: %v", cmd, err)
 	}
 	msgs := make([]string, len(errs))
 	for i, e := range errs {
-		msgs[i] = "--" + e.Path + " " + e.Msg
+		msgs[i] = "--" + e.Path + " " + e.Message
 	}
 	return usagef("%s: %s", cmd, strings.Join(msgs, "; "))
 }

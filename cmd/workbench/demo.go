@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cdr/synth"
@@ -76,9 +77,9 @@ type demoTokens struct {
 // demoState is what the demo made in the state store.
 type demoState struct {
 	admin, researcher, pending access.User
-	workspace                  store.Workspace
-	cohort                     store.Cohort
-	dataset                    store.Dataset
+	workspace                  workbench.Workspace
+	cohort                     workbench.Cohort
+	dataset                    workbench.Dataset
 }
 
 func runDemo(ctx context.Context, e env, args []string) (err error) {
@@ -239,7 +240,7 @@ func makeDemoState(ctx context.Context, st *store.Store, eng *cohort.Engine, not
 	if err != nil {
 		return ds, err
 	}
-	if i := slices.IndexFunc(datasets, func(d store.Dataset) bool { return d.Name == demoDataset }); i >= 0 {
+	if i := slices.IndexFunc(datasets, func(d workbench.Dataset) bool { return d.Name == demoDataset }); i >= 0 {
 		ds.dataset = datasets[i]
 		return ds, nil
 	}
@@ -254,7 +255,7 @@ func makeDemoState(ctx context.Context, st *store.Store, eng *cohort.Engine, not
 	if err := cat.Check(columns); err != nil {
 		return ds, fmt.Errorf("demo: the example dataset: %w", err)
 	}
-	ds.dataset, err = st.CreateDataset(ctx, ds.researcher.ID, store.Dataset{
+	ds.dataset, err = st.CreateDataset(ctx, ds.researcher.ID, workbench.Dataset{
 		WorkspaceID: ds.workspace.ID, Name: demoDataset,
 		Description: "The example cohort's persons and their conditions of the example concept set",
 		CohortIDs:   []string{ds.cohort.ID}, ConceptSetIDs: []string{set.ID}, Columns: columns,
@@ -262,7 +263,7 @@ func makeDemoState(ctx context.Context, st *store.Store, eng *cohort.Engine, not
 	if err != nil {
 		return ds, err
 	}
-	nb, err := notebook.StarterNotebook(notebook.Dataset{
+	nb, err := notebook.StarterNotebook(workbench.Dataset{
 		ID: ds.dataset.ID, WorkspaceID: ds.workspace.ID, Name: ds.dataset.Name, Description: ds.dataset.Description,
 		CohortIDs: ds.dataset.CohortIDs, ConceptSetIDs: ds.dataset.ConceptSetIDs, Columns: ds.dataset.Columns,
 	})
@@ -277,12 +278,12 @@ func makeDemoState(ctx context.Context, st *store.Store, eng *cohort.Engine, not
 
 // demoCohort is the example cohort of the demo workspace: the persons with
 // the concept or a descendant. It is saved when absent.
-func demoCohort(ctx context.Context, st *store.Store, ds demoState, concept cohort.Concept) (store.Cohort, error) {
+func demoCohort(ctx context.Context, st *store.Store, ds demoState, concept cohort.Concept) (workbench.Cohort, error) {
 	cohorts, err := st.ListCohorts(ctx, ds.workspace.ID)
 	if err != nil {
-		return store.Cohort{}, err
+		return workbench.Cohort{}, err
 	}
-	if i := slices.IndexFunc(cohorts, func(c store.Cohort) bool { return c.Name == demoCondition }); i >= 0 {
+	if i := slices.IndexFunc(cohorts, func(c workbench.Cohort) bool { return c.Name == demoCondition }); i >= 0 {
 		return cohorts[i], nil
 	}
 	def := &cohort.Definition{Includes: []cohort.Group{{
@@ -297,13 +298,13 @@ func demoCohort(ctx context.Context, st *store.Store, ds demoState, concept coho
 		}},
 	}}}
 	if err := def.Validate(); err != nil {
-		return store.Cohort{}, fmt.Errorf("demo: the example cohort: %w", err)
+		return workbench.Cohort{}, fmt.Errorf("demo: the example cohort: %w", err)
 	}
 	b, err := def.MarshalJSON()
 	if err != nil {
-		return store.Cohort{}, err
+		return workbench.Cohort{}, err
 	}
-	return st.CreateCohort(ctx, ds.researcher.ID, store.Cohort{
+	return st.CreateCohort(ctx, ds.researcher.ID, workbench.Cohort{
 		WorkspaceID: ds.workspace.ID, Name: demoCondition,
 		Description: "Persons with a condition of " + concept.Name + " or any of its descendants", Definition: b,
 	})
@@ -311,23 +312,23 @@ func demoCohort(ctx context.Context, st *store.Store, ds demoState, concept coho
 
 // demoConceptSet is the example concept set of the demo workspace: the
 // concept and its descendants. It is saved when absent.
-func demoConceptSet(ctx context.Context, st *store.Store, ds demoState, concept cohort.Concept) (store.ConceptSet, error) {
+func demoConceptSet(ctx context.Context, st *store.Store, ds demoState, concept cohort.Concept) (workbench.ConceptSet, error) {
 	sets, err := st.ListConceptSets(ctx, ds.workspace.ID)
 	if err != nil {
-		return store.ConceptSet{}, err
+		return workbench.ConceptSet{}, err
 	}
-	if i := slices.IndexFunc(sets, func(c store.ConceptSet) bool { return c.Name == demoCondition }); i >= 0 {
+	if i := slices.IndexFunc(sets, func(c workbench.ConceptSet) bool { return c.Name == demoCondition }); i >= 0 {
 		return sets[i], nil
 	}
 	set := &cohort.ConceptSet{Name: demoCondition, Items: []cohort.ConceptSetItem{{ConceptID: concept.ID, IncludeDescendants: true}}}
 	if err := set.Validate(); err != nil {
-		return store.ConceptSet{}, fmt.Errorf("demo: the example concept set: %w", err)
+		return workbench.ConceptSet{}, fmt.Errorf("demo: the example concept set: %w", err)
 	}
 	b, err := set.MarshalJSON()
 	if err != nil {
-		return store.ConceptSet{}, err
+		return workbench.ConceptSet{}, err
 	}
-	return st.CreateConceptSet(ctx, ds.researcher.ID, store.ConceptSet{
+	return st.CreateConceptSet(ctx, ds.researcher.ID, workbench.ConceptSet{
 		WorkspaceID: ds.workspace.ID, Name: demoCondition,
 		Description: concept.Name + " and every descendant concept", Definition: b,
 	})
@@ -338,7 +339,7 @@ func demoConceptSet(ctx context.Context, st *store.Store, ds demoState, concept 
 // approve' would, audited alike.
 func (d demoUser) make(ctx context.Context, st *store.Store, now time.Time) (access.User, error) {
 	u, err := st.UserByEmail(ctx, d.email)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, workbench.ErrNotFound) {
 		u, err = st.AddUser(ctx, access.User{Email: d.email, Name: d.name, Admin: d.admin})
 	}
 	if err != nil {
@@ -374,17 +375,17 @@ func (d demoUser) make(ctx context.Context, st *store.Store, now time.Time) (acc
 // demoWorkspaceOf is the demo workspace the researcher owns. When absent
 // it is created and shared with the reader, whose requests the access
 // steps then refuse (403) rather than the missing role (404).
-func demoWorkspaceOf(ctx context.Context, st *store.Store, researcher, reader access.User) (store.Workspace, error) {
+func demoWorkspaceOf(ctx context.Context, st *store.Store, researcher, reader access.User) (workbench.Workspace, error) {
 	ms, err := st.ListWorkspaces(ctx, researcher.ID)
 	if err != nil {
-		return store.Workspace{}, err
+		return workbench.Workspace{}, err
 	}
 	for _, m := range ms {
 		if m.Name == demoWorkspace && m.Role == access.Owner {
 			return m.Workspace, nil
 		}
 	}
-	ws, err := st.CreateWorkspace(ctx, researcher.ID, store.Workspace{
+	ws, err := st.CreateWorkspace(ctx, researcher.ID, workbench.Workspace{
 		Name:            demoWorkspace,
 		Description:     "The demo's example workspace over the synthetic CDR.",
 		ResearchPurpose: "Trying the workbench: cohorts, concept sets, datasets and notebooks over synthetic data.",

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/internal/store"
@@ -92,11 +93,11 @@ func readDemoTokens(t *testing.T, path string) demoTokens {
 // cohort, and returns their URL paths.
 func demoPaths(t *testing.T, url, token string) (workspace, cohort string) {
 	t.Helper()
-	var wss []store.Membership
+	var wss []workbench.Membership
 	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+"/v1/workspaces", token, &wss))
 	require.Len(t, wss, 1, "one demo workspace, also after a second run")
 	assert.Equal(t, demoWorkspace, wss[0].Name)
-	var cohorts []store.Cohort
+	var cohorts []workbench.Cohort
 	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+"/v1/workspaces/"+wss[0].ID+"/cohorts", token, &cohorts))
 	require.Len(t, cohorts, 1)
 	assert.Equal(t, demoCondition, cohorts[0].Name)
@@ -182,7 +183,7 @@ func TestDemo(t *testing.T) {
 		emails = append(emails, u.User.Email)
 	}
 	assert.ElementsMatch(t, []string{demoUsers.admin.email, demoUsers.researcher.email, demoUsers.pending.email}, emails)
-	var datasets []store.Dataset
+	var datasets []workbench.Dataset
 	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+wsPath+"/datasets", toks.Researcher, &datasets))
 	require.Len(t, datasets, 1)
 	assert.Equal(t, demoDataset, datasets[0].Name)

@@ -111,7 +111,8 @@ func exitCode(stderr io.Writer, err error) int {
 	case errors.Is(err, errFailed):
 		return exitFailed
 	}
-	fmt.Fprintf(stderr, "workbench: %s\n", err)
+	// The domain's errors name their package, which is the program's name.
+	fmt.Fprintf(stderr, "workbench: %s\n", strings.TrimPrefix(err.Error(), "workbench: "))
 	return exitFailed
 }
 

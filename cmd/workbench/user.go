@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/internal/store"
 )
@@ -311,7 +312,7 @@ func runUserTokens(ctx context.Context, e env, args []string) (err error) {
 	}
 	if *asJSON {
 		if toks == nil {
-			toks = []store.Token{}
+			toks = []workbench.Token{}
 		}
 		return writeJSON(e.stdout, toks)
 	}

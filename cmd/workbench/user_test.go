@@ -31,7 +31,7 @@ func TestUserUsage(t *testing.T) {
 		{"add without data", []string{"user", "add", "--email", "a@example.org"}, exitUsage, "--data is required"},
 		{"add without email", []string{"user", "add", "--data", data}, exitUsage, "--email is required"},
 		{"add bad email", []string{"user", "add", "--data", data, "--email", "nope"}, exitFailed, "not an address"},
-		{"approve unknown", []string{"user", "approve", "--data", data, "--email", "who@example.org"}, exitFailed, "store: not found: user who@example.org"},
+		{"approve unknown", []string{"user", "approve", "--data", data, "--email", "who@example.org"}, exitFailed, "workbench: not found: user who@example.org"},
 		{"bad ttl", []string{"user", "token", "--data", data, "--email", "x@example.org", "--ttl", "soon"}, exitUsage, "invalid value"},
 		{"audit bad since", []string{"audit", "--data", data, "--since", "yesterday"}, exitUsage, `--since "yesterday"`},
 		{"audit without data", []string{"audit"}, exitUsage, "--data is required"},

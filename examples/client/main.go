@@ -18,6 +18,7 @@ import (
 	"os/signal"
 	"slices"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/notebook"
@@ -78,7 +79,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	fmt.Fprintf(w, "count: %d\n", n)
 
 	saved, err := c.CreateCohort(ctx, ws.ID, *name, fmt.Sprintf("Condition %d or a descendant", *condition), def)
-	if errors.Is(err, notebook.ErrExists) {
+	if errors.Is(err, workbench.ErrConflict) {
 		saved, err = cohortNamed(ctx, c, ws.ID, *name)
 	}
 	if err != nil {
@@ -102,14 +103,14 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 }
 
 // cohortNamed is the saved cohort of the workspace with the name.
-func cohortNamed(ctx context.Context, c *notebook.Client, ws, name string) (notebook.Cohort, error) {
+func cohortNamed(ctx context.Context, c *notebook.Client, ws, name string) (workbench.Cohort, error) {
 	all, err := c.Cohorts(ctx, ws)
 	if err != nil {
-		return notebook.Cohort{}, err
+		return workbench.Cohort{}, err
 	}
-	i := slices.IndexFunc(all, func(x notebook.Cohort) bool { return x.Name == name })
+	i := slices.IndexFunc(all, func(x workbench.Cohort) bool { return x.Name == name })
 	if i < 0 {
-		return notebook.Cohort{}, fmt.Errorf("workspace %s has no cohort %q", ws, name)
+		return workbench.Cohort{}, fmt.Errorf("workspace %s has no cohort %q", ws, name)
 	}
 	return all[i], nil
 }

@@ -38,6 +38,8 @@ func packages(t *testing.T) map[string]pkg {
 		pkgs[strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")] = p
 	}
 	require.Contains(t, pkgs, "cdr")
+	require.Contains(t, pkgs, "")
+	require.Contains(t, pkgs, "fault")
 	return pkgs
 }
 
@@ -45,13 +47,15 @@ func TestDependencyDirection(t *testing.T) {
 	pkgs := packages(t)
 	// Packages a notebook user's Go program may import, and the exporter
 	// they share with the server: pure Go, no cgo.
-	for _, name := range []string{"cohort", "access", "notebook", "internal/export"} {
+	// The domain ("" is the module's root package) and its error
+	// vocabulary are the base of every front end: pure Go too.
+	for _, name := range []string{"", "fault", "cohort", "access", "notebook", "internal/export"} {
 		p, ok := pkgs[name]
 		if !ok {
 			continue
 		}
 		assert.NotContains(t, p.Deps, driver, "%s must build without cgo: it may not depend on the DuckDB driver", name)
-		if name == "cohort" || name == "access" {
+		if name == "" || name == "fault" || name == "cohort" || name == "access" {
 			assert.NotContains(t, p.Deps, "net/http", "%s must not depend on net/http", name)
 		}
 	}

@@ -8,10 +8,11 @@
 package export
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/openworkbench/workbench/fault"
 )
 
 // Format is an export format.
@@ -52,7 +53,7 @@ func (f Format) Extension() string {
 }
 
 // ErrFormat is matched by the error of an unknown format name.
-var ErrFormat = errors.New("export: unknown format")
+var ErrFormat = fault.New(fault.Invalid, "export.format", "export: unknown format")
 
 // ParseFormat is the format of the name (json, csv, arrow or parquet).
 func ParseFormat(name string) (Format, error) {

@@ -9,6 +9,7 @@ import (
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 )
 
@@ -20,7 +21,7 @@ import (
 func (s *Store) AppendAudit(ctx context.Context, recs ...access.AuditRecord) error {
 	for _, r := range recs {
 		if r.Time.IsZero() || r.Action == "" {
-			return fmt.Errorf("%w: audit record without a time or an action", ErrInvalid)
+			return fmt.Errorf("%w: audit record without a time or an action", workbench.ErrInvalid)
 		}
 	}
 	s.mu.Lock()
@@ -65,7 +66,7 @@ type AuditQuery struct {
 // QueryAudit returns the audit records q selects, oldest first.
 func (s *Store) QueryAudit(ctx context.Context, q AuditQuery) ([]access.AuditRecord, error) {
 	if q.Limit < 0 {
-		return nil, fmt.Errorf("%w: audit query: negative limit", ErrInvalid)
+		return nil, fmt.Errorf("%w: audit query: negative limit", workbench.ErrInvalid)
 	}
 	query := "SELECT time, user_id, action, workspace_id, object, result_size, allowed, reason FROM audit WHERE true"
 	var args []any

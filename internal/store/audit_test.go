@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 )
 
@@ -45,8 +46,8 @@ func TestAudit(t *testing.T) {
 		})
 	}
 
-	assert.ErrorIs(t, s.AppendAudit(ctx, access.AuditRecord{Action: access.CohortCount}), ErrInvalid)
-	assert.ErrorIs(t, s.AppendAudit(ctx, access.AuditRecord{Time: t0}), ErrInvalid)
+	assert.ErrorIs(t, s.AppendAudit(ctx, access.AuditRecord{Action: access.CohortCount}), workbench.ErrInvalid)
+	assert.ErrorIs(t, s.AppendAudit(ctx, access.AuditRecord{Time: t0}), workbench.ErrInvalid)
 	_, err := s.QueryAudit(ctx, AuditQuery{Limit: -1})
-	assert.ErrorIs(t, err, ErrInvalid)
+	assert.ErrorIs(t, err, workbench.ErrInvalid)
 }

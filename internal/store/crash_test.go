@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 )
 
@@ -117,7 +118,7 @@ func TestCrash(t *testing.T) {
 	}
 
 	// The store takes writes again.
-	_, err = s.CreateCohort(ctx, u.ID, Cohort{WorkspaceID: workspace, Name: "after the crash", Definition: json.RawMessage(`{}`)})
+	_, err = s.CreateCohort(ctx, u.ID, workbench.Cohort{WorkspaceID: workspace, Name: "after the crash", Definition: json.RawMessage(`{}`)})
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 }
@@ -140,7 +141,7 @@ func crashChild(dir string) {
 	if err != nil {
 		fail(err)
 	}
-	w, err := s.CreateWorkspace(ctx, u.ID, Workspace{Name: "crash"})
+	w, err := s.CreateWorkspace(ctx, u.ID, workbench.Workspace{Name: "crash"})
 	if err != nil {
 		fail(err)
 	}
@@ -148,7 +149,7 @@ func crashChild(dir string) {
 	def := json.RawMessage(fmt.Sprintf(`{"padding": %q}`, strings.Repeat("x", 4000)))
 	deadline := time.Now().Add(time.Minute) // in case the parent never kills
 	for i := 0; time.Now().Before(deadline); i++ {
-		c, err := s.CreateCohort(ctx, u.ID, Cohort{WorkspaceID: w.ID, Name: fmt.Sprint("cohort ", i), Definition: def})
+		c, err := s.CreateCohort(ctx, u.ID, workbench.Cohort{WorkspaceID: w.ID, Name: fmt.Sprint("cohort ", i), Definition: def})
 		if err != nil {
 			fail(err)
 		}

@@ -9,27 +9,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-)
 
-// Dataset is a saved selection of a workspace: the persons of its cohorts,
-// the events of its concept sets, and the columns chosen per domain. Its
-// name is unique in the workspace. The store checks that the cohorts and
-// concept sets are the workspace's; which domains and columns exist is
-// the dataset builder's to check, against the CDR's schema.
-type Dataset struct {
-	ID            string   `json:"id"`
-	WorkspaceID   string   `json:"workspace_id"`
-	Name          string   `json:"name"`
-	Description   string   `json:"description,omitempty"`
-	CohortIDs     []string `json:"cohort_ids"`
-	ConceptSetIDs []string `json:"concept_set_ids,omitempty"`
-	// Columns maps a domain ("person", "condition") to its columns.
-	Columns   map[string][]string `json:"columns"`
-	CreatedBy string              `json:"created_by"`
-	CreatedAt time.Time           `json:"created_at"`
-	UpdatedBy string              `json:"updated_by"`
-	UpdatedAt time.Time           `json:"updated_at"`
-}
+	"github.com/openworkbench/workbench"
+)
 
 // selection is what the selection column holds.
 type selection struct {
@@ -40,8 +22,8 @@ type selection struct {
 
 var datasetKind = kind{table: "datasets", noun: "dataset", prefix: "d_"}
 
-// clean checks and trims what the user chooses.
-func (d *Dataset) clean() error {
+// cleanDataset checks and trims what the user chooses.
+func cleanDataset(d *workbench.Dataset) error {
 	name, err := cleanName("dataset", d.Name)
 	if err != nil {
 		return err
@@ -49,7 +31,7 @@ func (d *Dataset) clean() error {
 	d.Name = name
 	d.Description = strings.TrimSpace(d.Description)
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: dataset %q: %s", ErrInvalid, name, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%w: dataset %q: %s", workbench.ErrInvalid, name, fmt.Sprintf(format, args...))
 	}
 	if len(d.CohortIDs) == 0 {
 		return bad("no cohort")
@@ -74,9 +56,9 @@ func hasDuplicate(ss []string) bool {
 	return len(slices.Compact(sorted)) != len(ss)
 }
 
-// checkRefs is ErrNotFound when a cohort or concept set of d is not one of
+// checkDatasetRefs is ErrNotFound when a cohort or concept set of d is not one of
 // d's workspace.
-func (d *Dataset) checkRefs(ctx context.Context, tx *sql.Tx) error {
+func checkDatasetRefs(ctx context.Context, tx *sql.Tx, d *workbench.Dataset) error {
 	for _, id := range d.CohortIDs {
 		if _, err := getSaved(ctx, tx, cohortKind, d.WorkspaceID, id); err != nil {
 			return err
@@ -94,9 +76,9 @@ func (d *Dataset) checkRefs(ctx context.Context, tx *sql.Tx) error {
 // user by, and returns it with its ID and times. A name taken in the
 // workspace is ErrConflict; a cohort or concept set of another workspace
 // is ErrNotFound.
-func (s *Store) CreateDataset(ctx context.Context, by string, d Dataset) (Dataset, error) {
-	if err := d.clean(); err != nil {
-		return Dataset{}, err
+func (s *Store) CreateDataset(ctx context.Context, by string, d workbench.Dataset) (workbench.Dataset, error) {
+	if err := cleanDataset(&d); err != nil {
+		return workbench.Dataset{}, err
 	}
 	now := s.stamp()
 	d.ID, d.CreatedBy, d.CreatedAt, d.UpdatedBy, d.UpdatedAt = newID(datasetKind.prefix), by, now, by, now
@@ -104,18 +86,18 @@ func (s *Store) CreateDataset(ctx context.Context, by string, d Dataset) (Datase
 		if _, err := workspaceByID(ctx, tx, d.WorkspaceID); err != nil {
 			return err
 		}
-		if err := d.checkRefs(ctx, tx); err != nil {
+		if err := checkDatasetRefs(ctx, tx, &d); err != nil {
 			return err
 		}
 		return insertDataset(ctx, tx, d)
 	})
 	if err != nil {
-		return Dataset{}, err
+		return workbench.Dataset{}, err
 	}
 	return d, nil
 }
 
-func insertDataset(ctx context.Context, tx *sql.Tx, d Dataset) error {
+func insertDataset(ctx context.Context, tx *sql.Tx, d workbench.Dataset) error {
 	if err := nameFree(ctx, tx, datasetKind, saved{ID: d.ID, WorkspaceID: d.WorkspaceID, Name: d.Name}); err != nil {
 		return err
 	}
@@ -130,8 +112,8 @@ func insertDataset(ctx context.Context, tx *sql.Tx, d Dataset) error {
 
 const datasetColumns = "id, workspace_id, name, description, selection, created_by, created_at, updated_by, updated_at"
 
-func scanDataset(row interface{ Scan(...any) error }) (Dataset, error) {
-	var d Dataset
+func scanDataset(row interface{ Scan(...any) error }) (workbench.Dataset, error) {
+	var d workbench.Dataset
 	var sel string
 	if err := row.Scan(&d.ID, &d.WorkspaceID, &d.Name, &d.Description, &sel, &d.CreatedBy, &d.CreatedAt, &d.UpdatedBy, &d.UpdatedAt); err != nil {
 		return d, err
@@ -145,25 +127,25 @@ func scanDataset(row interface{ Scan(...any) error }) (Dataset, error) {
 	return d, nil
 }
 
-func datasetByID(ctx context.Context, q queryer, workspaceID, id string) (Dataset, error) {
+func datasetByID(ctx context.Context, q queryer, workspaceID, id string) (workbench.Dataset, error) {
 	d, err := scanDataset(q.QueryRowContext(ctx, "SELECT "+datasetColumns+" FROM datasets WHERE workspace_id = ? AND id = ?", workspaceID, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Dataset{}, fmt.Errorf("%w: dataset %s in workspace %s", ErrNotFound, id, workspaceID)
+		return workbench.Dataset{}, fmt.Errorf("%w: dataset %s in workspace %s", workbench.ErrNotFound, id, workspaceID)
 	}
 	if err != nil {
-		return Dataset{}, dbError(err)
+		return workbench.Dataset{}, dbError(err)
 	}
 	return d, nil
 }
 
 // Dataset returns the dataset id of the workspace.
-func (s *Store) Dataset(ctx context.Context, workspaceID, id string) (Dataset, error) {
+func (s *Store) Dataset(ctx context.Context, workspaceID, id string) (workbench.Dataset, error) {
 	return datasetByID(ctx, s.db, workspaceID, id)
 }
 
 // ListDatasets returns the datasets of the workspace by name.
-func (s *Store) ListDatasets(ctx context.Context, workspaceID string) ([]Dataset, error) {
-	var out []Dataset
+func (s *Store) ListDatasets(ctx context.Context, workspaceID string) ([]workbench.Dataset, error) {
+	var out []workbench.Dataset
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
 		out, err = listDatasets(ctx, tx, workspaceID)
@@ -172,7 +154,7 @@ func (s *Store) ListDatasets(ctx context.Context, workspaceID string) ([]Dataset
 	return out, err
 }
 
-func listDatasets(ctx context.Context, tx *sql.Tx, workspaceID string) ([]Dataset, error) {
+func listDatasets(ctx context.Context, tx *sql.Tx, workspaceID string) ([]workbench.Dataset, error) {
 	if _, err := workspaceByID(ctx, tx, workspaceID); err != nil {
 		return nil, err
 	}
@@ -181,7 +163,7 @@ func listDatasets(ctx context.Context, tx *sql.Tx, workspaceID string) ([]Datase
 		return nil, dbError(err)
 	}
 	defer rows.Close()
-	var out []Dataset
+	var out []workbench.Dataset
 	for rows.Next() {
 		d, err := scanDataset(rows)
 		if err != nil {
@@ -195,16 +177,16 @@ func listDatasets(ctx context.Context, tx *sql.Tx, workspaceID string) ([]Datase
 // UpdateDataset changes the name, description and selection of the
 // dataset d.ID of the workspace d.WorkspaceID, recording the user by and
 // the time, and returns it as kept.
-func (s *Store) UpdateDataset(ctx context.Context, by string, d Dataset) (Dataset, error) {
-	if err := d.clean(); err != nil {
-		return Dataset{}, err
+func (s *Store) UpdateDataset(ctx context.Context, by string, d workbench.Dataset) (workbench.Dataset, error) {
+	if err := cleanDataset(&d); err != nil {
+		return workbench.Dataset{}, err
 	}
-	var out Dataset
+	var out workbench.Dataset
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if _, err := datasetByID(ctx, tx, d.WorkspaceID, d.ID); err != nil {
 			return err
 		}
-		if err := d.checkRefs(ctx, tx); err != nil {
+		if err := checkDatasetRefs(ctx, tx, &d); err != nil {
 			return err
 		}
 		if err := nameFree(ctx, tx, datasetKind, saved{ID: d.ID, WorkspaceID: d.WorkspaceID, Name: d.Name}); err != nil {
@@ -242,7 +224,7 @@ func notInDataset(ctx context.Context, tx *sql.Tx, k kind, workspaceID, id strin
 	}
 	for _, d := range ds {
 		if slices.Contains(d.CohortIDs, id) || slices.Contains(d.ConceptSetIDs, id) {
-			return fmt.Errorf("%w: %s %s is used by dataset %q", ErrConflict, k.noun, id, d.Name)
+			return fmt.Errorf("%w: %s %s is used by dataset %q", workbench.ErrConflict, k.noun, id, d.Name)
 		}
 	}
 	return nil

@@ -8,24 +8,26 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openworkbench/workbench"
 )
 
 func TestDatasets(t *testing.T) {
 	ctx := context.Background()
 	f := newReviewFixture(t)
 	s := f.s
-	cs, err := s.CreateConceptSet(ctx, f.user.ID, ConceptSet{WorkspaceID: f.w.ID, Name: "S", Definition: json.RawMessage(`[1]`)})
+	cs, err := s.CreateConceptSet(ctx, f.user.ID, workbench.ConceptSet{WorkspaceID: f.w.ID, Name: "S", Definition: json.RawMessage(`[1]`)})
 	require.NoError(t, err)
 	cols := map[string][]string{"person": {"person_id", "gender"}, "condition": {"condition_concept_id"}}
-	d, err := s.CreateDataset(ctx, f.user.ID, Dataset{WorkspaceID: f.w.ID, Name: " D ", CohortIDs: []string{f.cohort.ID},
+	d, err := s.CreateDataset(ctx, f.user.ID, workbench.Dataset{WorkspaceID: f.w.ID, Name: " D ", CohortIDs: []string{f.cohort.ID},
 		ConceptSetIDs: []string{cs.ID}, Columns: cols})
 	require.NoError(t, err)
-	assert.Equal(t, Dataset{ID: d.ID, WorkspaceID: f.w.ID, Name: "D", CohortIDs: []string{f.cohort.ID}, ConceptSetIDs: []string{cs.ID},
+	assert.Equal(t, workbench.Dataset{ID: d.ID, WorkspaceID: f.w.ID, Name: "D", CohortIDs: []string{f.cohort.ID}, ConceptSetIDs: []string{cs.ID},
 		Columns: cols, CreatedBy: f.user.ID, CreatedAt: norm(t0), UpdatedBy: f.user.ID, UpdatedAt: norm(t0)}, d)
 
 	// A cohort or concept set in use cannot be deleted.
-	require.ErrorIs(t, s.DeleteCohort(ctx, f.w.ID, f.cohort.ID), ErrConflict)
-	require.ErrorIs(t, s.DeleteConceptSet(ctx, f.w.ID, cs.ID), ErrConflict)
+	require.ErrorIs(t, s.DeleteCohort(ctx, f.w.ID, f.cohort.ID), workbench.ErrConflict)
+	require.ErrorIs(t, s.DeleteConceptSet(ctx, f.w.ID, cs.ID), workbench.ErrConflict)
 	_, err = s.Cohort(ctx, f.w.ID, f.cohort.ID)
 	require.NoError(t, err, "state unchanged")
 
@@ -58,7 +60,7 @@ func TestDatasets(t *testing.T) {
 
 	require.NoError(t, s.DeleteDataset(ctx, f.w.ID, d.ID))
 	_, err = s.Dataset(ctx, f.w.ID, d.ID)
-	assert.ErrorIs(t, err, ErrNotFound)
+	assert.ErrorIs(t, err, workbench.ErrNotFound)
 	require.NoError(t, s.DeleteCohort(ctx, f.w.ID, f.cohort.ID), "no longer used")
 }
 
@@ -66,15 +68,15 @@ func TestDatasetBadInput(t *testing.T) {
 	ctx := context.Background()
 	f := newReviewFixture(t)
 	s := f.s
-	ok := Dataset{WorkspaceID: f.w.ID, Name: "D", CohortIDs: []string{f.cohort.ID}, Columns: map[string][]string{"person": {"person_id"}}}
+	ok := workbench.Dataset{WorkspaceID: f.w.ID, Name: "D", CohortIDs: []string{f.cohort.ID}, Columns: map[string][]string{"person": {"person_id"}}}
 	d, err := s.CreateDataset(ctx, f.user.ID, ok)
 	require.NoError(t, err)
-	other, err := s.CreateWorkspace(ctx, f.user.ID, Workspace{Name: "other"})
+	other, err := s.CreateWorkspace(ctx, f.user.ID, workbench.Workspace{Name: "other"})
 	require.NoError(t, err)
-	foreign, err := s.CreateCohort(ctx, f.user.ID, Cohort{WorkspaceID: other.ID, Name: "F", Definition: json.RawMessage(`{}`)})
+	foreign, err := s.CreateCohort(ctx, f.user.ID, workbench.Cohort{WorkspaceID: other.ID, Name: "F", Definition: json.RawMessage(`{}`)})
 	require.NoError(t, err)
 
-	with := func(change func(*Dataset)) Dataset {
+	with := func(change func(*workbench.Dataset)) workbench.Dataset {
 		v := ok
 		v.Name = "E"
 		change(&v)
@@ -82,31 +84,31 @@ func TestDatasetBadInput(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		d    Dataset
+		d    workbench.Dataset
 		err  error
 	}{
-		{"duplicate name", with(func(v *Dataset) { v.Name = "D" }), ErrConflict},
-		{"no name", with(func(v *Dataset) { v.Name = "" }), ErrInvalid},
-		{"no cohort", with(func(v *Dataset) { v.CohortIDs = nil }), ErrInvalid},
-		{"cohort twice", with(func(v *Dataset) { v.CohortIDs = []string{f.cohort.ID, f.cohort.ID} }), ErrInvalid},
-		{"no columns", with(func(v *Dataset) { v.Columns = nil }), ErrInvalid},
-		{"domain without columns", with(func(v *Dataset) { v.Columns = map[string][]string{"person": nil} }), ErrInvalid},
-		{"empty column", with(func(v *Dataset) { v.Columns = map[string][]string{"person": {""}} }), ErrInvalid},
-		{"cohort of another workspace", with(func(v *Dataset) { v.CohortIDs = []string{foreign.ID} }), ErrNotFound},
-		{"unknown concept set", with(func(v *Dataset) { v.ConceptSetIDs = []string{"cs_nothing"} }), ErrNotFound},
-		{"unknown workspace", with(func(v *Dataset) { v.WorkspaceID = "w_nothing" }), ErrNotFound},
+		{"duplicate name", with(func(v *workbench.Dataset) { v.Name = "D" }), workbench.ErrConflict},
+		{"no name", with(func(v *workbench.Dataset) { v.Name = "" }), workbench.ErrInvalid},
+		{"no cohort", with(func(v *workbench.Dataset) { v.CohortIDs = nil }), workbench.ErrInvalid},
+		{"cohort twice", with(func(v *workbench.Dataset) { v.CohortIDs = []string{f.cohort.ID, f.cohort.ID} }), workbench.ErrInvalid},
+		{"no columns", with(func(v *workbench.Dataset) { v.Columns = nil }), workbench.ErrInvalid},
+		{"domain without columns", with(func(v *workbench.Dataset) { v.Columns = map[string][]string{"person": nil} }), workbench.ErrInvalid},
+		{"empty column", with(func(v *workbench.Dataset) { v.Columns = map[string][]string{"person": {""}} }), workbench.ErrInvalid},
+		{"cohort of another workspace", with(func(v *workbench.Dataset) { v.CohortIDs = []string{foreign.ID} }), workbench.ErrNotFound},
+		{"unknown concept set", with(func(v *workbench.Dataset) { v.ConceptSetIDs = []string{"cs_nothing"} }), workbench.ErrNotFound},
+		{"unknown workspace", with(func(v *workbench.Dataset) { v.WorkspaceID = "w_nothing" }), workbench.ErrNotFound},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.CreateDataset(ctx, f.user.ID, tc.d)
 			require.ErrorIs(t, err, tc.err)
-			assert.Contains(t, err.Error(), "store: ")
+			assert.Contains(t, err.Error(), "workbench: ")
 			ds, err := s.ListDatasets(ctx, f.w.ID)
 			require.NoError(t, err)
-			assert.Equal(t, []Dataset{d}, ds, "state unchanged")
+			assert.Equal(t, []workbench.Dataset{d}, ds, "state unchanged")
 		})
 	}
-	_, err = s.UpdateDataset(ctx, f.user.ID, Dataset{WorkspaceID: f.w.ID, ID: "d_nothing", Name: "x", CohortIDs: ok.CohortIDs, Columns: ok.Columns})
-	assert.ErrorIs(t, err, ErrNotFound)
-	assert.ErrorIs(t, s.DeleteDataset(ctx, other.ID, d.ID), ErrNotFound)
+	_, err = s.UpdateDataset(ctx, f.user.ID, workbench.Dataset{WorkspaceID: f.w.ID, ID: "d_nothing", Name: "x", CohortIDs: ok.CohortIDs, Columns: ok.Columns})
+	assert.ErrorIs(t, err, workbench.ErrNotFound)
+	assert.ErrorIs(t, s.DeleteDataset(ctx, other.ID, d.ID), workbench.ErrNotFound)
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/openworkbench/workbench"
 )
 
 // DuplicateWorkspace copies the workspace srcID for the user by into a new
@@ -13,8 +15,8 @@ import (
 // concept sets, and datasets (on the copies). The new workspace's only collaborator is by, as OWNER;
 // every copy gets a new id and is created by by, now (statuses and values
 // keep who set them). One transaction: a failure copies nothing.
-func (s *Store) DuplicateWorkspace(ctx context.Context, by, srcID, name string) (Workspace, error) {
-	var w Workspace
+func (s *Store) DuplicateWorkspace(ctx context.Context, by, srcID, name string) (workbench.Workspace, error) {
+	var w workbench.Workspace
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		src, err := workspaceByID(ctx, tx, srcID)
 		if err != nil {
@@ -56,7 +58,7 @@ func (s *Store) DuplicateWorkspace(ctx context.Context, by, srcID, name string) 
 		return copyDatasets(ctx, tx, srcID, w.ID, ids, by, now)
 	})
 	if err != nil {
-		return Workspace{}, err
+		return workbench.Workspace{}, err
 	}
 	return w, nil
 }

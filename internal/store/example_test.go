@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/internal/store"
 )
@@ -59,7 +60,7 @@ func ExampleStore_RoleOf() {
 			panic(err)
 		}
 	}
-	w, _ := s.CreateWorkspace(ctx, owner.ID, store.Workspace{Name: "GI bleeding"})
+	w, _ := s.CreateWorkspace(ctx, owner.ID, workbench.Workspace{Name: "GI bleeding"})
 	if err := s.SetRole(ctx, w.ID, reader.ID, access.Reader); err != nil {
 		panic(err)
 	}

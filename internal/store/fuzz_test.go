@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+
+	"github.com/openworkbench/workbench"
 )
 
 // FuzzAnnotationValue: checking a value never panics, and a value
@@ -12,18 +14,18 @@ func FuzzAnnotationValue(f *testing.F) {
 	for _, seed := range []string{`"mild"`, `12`, `-3`, `1.5`, `true`, `null`, `"2026-03-01"`, `"x"`, `{}`, `[1]`, ` "mild" `, `"\u006dild"`} {
 		f.Add(seed)
 	}
-	fields := []AnnotationField{
-		{Name: "s", Type: StringField},
-		{Name: "e", Type: EnumField, EnumValues: []string{"mild", "severe"}},
-		{Name: "d", Type: DateField},
-		{Name: "b", Type: BooleanField},
-		{Name: "i", Type: IntegerField},
+	fields := []workbench.AnnotationField{
+		{Name: "s", Type: workbench.StringField},
+		{Name: "e", Type: workbench.EnumField, EnumValues: []string{"mild", "severe"}},
+		{Name: "d", Type: workbench.DateField},
+		{Name: "b", Type: workbench.BooleanField},
+		{Name: "i", Type: workbench.IntegerField},
 	}
 	f.Fuzz(func(t *testing.T, value string) {
 		for _, field := range fields {
-			got, err := field.check(json.RawMessage(value))
+			got, err := checkAnnotation(field, json.RawMessage(value))
 			if err != nil {
-				if !errors.Is(err, ErrInvalid) {
+				if !errors.Is(err, workbench.ErrInvalid) {
 					t.Fatalf("%s: %q: error %v is not ErrInvalid", field.Type, value, err)
 				}
 				continue
@@ -34,7 +36,7 @@ func FuzzAnnotationValue(f *testing.F) {
 			if !json.Valid(got) {
 				t.Fatalf("%s: %q: accepted as invalid JSON %q", field.Type, value, got)
 			}
-			again, err := field.check(got)
+			again, err := checkAnnotation(field, got)
 			if err != nil || string(again) != string(got) {
 				t.Fatalf("%s: %q: canonical %q checks as %q, %v", field.Type, value, got, again, err)
 			}

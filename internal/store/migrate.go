@@ -9,6 +9,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/openworkbench/workbench"
 )
 
 // migrationFiles are the schema's history: migrations/NNNN_what.sql,
@@ -78,7 +80,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	if known := len(ms); current > known {
 		return fmt.Errorf("%w: %s has schema version %d; this program knows versions up to %d (a newer workbench wrote it)",
-			ErrInvalid, s.path, current, known)
+			workbench.ErrInvalid, s.path, current, known)
 	}
 	for _, m := range ms[current:] {
 		if err := s.apply(ctx, m); err != nil {

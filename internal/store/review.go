@@ -11,103 +11,26 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/openworkbench/workbench"
 )
-
-// MaxReviewSize is the most participants a review holds.
-const MaxReviewSize = 10000
-
-// Review is a cohort review: a fixed sample of a saved cohort's
-// participants, drawn by the cohort engine, which the workspace's writers
-// go through one by one.
-type Review struct {
-	ID          string `json:"id"`
-	WorkspaceID string `json:"workspace_id"`
-	CohortID    string `json:"cohort_id"`
-	Name        string `json:"name"`
-	// Seed and CDRVersion say how the sample was drawn.
-	Seed       int64     `json:"seed"`
-	CDRVersion string    `json:"cdr_version"`
-	Size       int       `json:"size"`
-	CreatedBy  string    `json:"created_by"`
-	CreatedAt  time.Time `json:"created_at"`
-}
-
-// ReviewStatus is where a participant of a review stands. The values are
-// those of All of Us.
-type ReviewStatus string
-
-const (
-	NotReviewed        ReviewStatus = "NOT_REVIEWED"
-	Included           ReviewStatus = "INCLUDED"
-	Excluded           ReviewStatus = "EXCLUDED"
-	NeedsFurtherReview ReviewStatus = "NEEDS_FURTHER_REVIEW"
-)
-
-func (st ReviewStatus) valid() bool {
-	switch st {
-	case NotReviewed, Included, Excluded, NeedsFurtherReview:
-		return true
-	}
-	return false
-}
-
-// Participant is one participant of a review: status and annotations.
-type Participant struct {
-	PersonID int64        `json:"person_id"`
-	Status   ReviewStatus `json:"status"`
-	// Annotations maps an annotation field's id to the participant's value,
-	// as JSON of the field's type.
-	Annotations map[string]json.RawMessage `json:"annotations,omitempty"`
-	// UpdatedBy and UpdatedAt are the last status change; empty before one.
-	UpdatedBy string    `json:"updated_by,omitempty"`
-	UpdatedAt time.Time `json:"updated_at,omitzero"`
-}
-
-// FieldType is the type of an annotation field's values. The values are
-// those of All of Us.
-type FieldType string
-
-const (
-	// StringField values are JSON strings.
-	StringField FieldType = "STRING"
-	// EnumField values are JSON strings among the field's EnumValues.
-	EnumField FieldType = "ENUM"
-	// DateField values are JSON strings of a date, 2026-03-01.
-	DateField FieldType = "DATE"
-	// BooleanField values are true or false.
-	BooleanField FieldType = "BOOLEAN"
-	// IntegerField values are JSON numbers without a fraction that fit in
-	// an int64.
-	IntegerField FieldType = "INTEGER"
-)
-
-// AnnotationField is a question a cohort's reviewers answer for each
-// participant. Fields belong to the cohort, so every review of the cohort
-// has them; names are unique in the cohort.
-type AnnotationField struct {
-	ID         string    `json:"id"`
-	CohortID   string    `json:"cohort_id"`
-	Name       string    `json:"name"`
-	Type       FieldType `json:"type"`
-	EnumValues []string  `json:"enum_values,omitempty"`
-}
 
 // CreateReview saves a review of the cohort r.CohortID of the workspace
 // r.WorkspaceID, whose sample is participants (distinct person ids, at
 // most MaxReviewSize), each NotReviewed. It returns the review with its
 // ID, Size and creation.
-func (s *Store) CreateReview(ctx context.Context, by string, r Review, participants []int64) (Review, error) {
+func (s *Store) CreateReview(ctx context.Context, by string, r workbench.Review, participants []int64) (workbench.Review, error) {
 	name, err := cleanName("review", r.Name)
 	if err != nil {
-		return Review{}, err
+		return workbench.Review{}, err
 	}
-	if len(participants) > MaxReviewSize {
-		return Review{}, fmt.Errorf("%w: review %q: %d participants; at most %d", ErrInvalid, name, len(participants), MaxReviewSize)
+	if len(participants) > workbench.MaxReviewSize {
+		return workbench.Review{}, fmt.Errorf("%w: review %q: %d participants; at most %d", workbench.ErrInvalid, name, len(participants), workbench.MaxReviewSize)
 	}
 	sorted := slices.Clone(participants)
 	slices.Sort(sorted)
 	if len(slices.Compact(sorted)) != len(participants) {
-		return Review{}, fmt.Errorf("%w: review %q: a participant appears twice", ErrInvalid, name)
+		return workbench.Review{}, fmt.Errorf("%w: review %q: a participant appears twice", workbench.ErrInvalid, name)
 	}
 	r.Name, r.Size, r.ID, r.CreatedBy, r.CreatedAt = name, len(participants), newID("r_"), by, s.stamp()
 	err = s.write(ctx, func(tx *sql.Tx) error {
@@ -120,43 +43,43 @@ func (s *Store) CreateReview(ctx context.Context, by string, r Review, participa
 			return dbErrorOrNil(err)
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO review_participants (review_id, person_id, status, updated_by)
-			SELECT ?, unnest(?::BIGINT[]), ?, ''`, r.ID, participants, string(NotReviewed))
+			SELECT ?, unnest(?::BIGINT[]), ?, ''`, r.ID, participants, string(workbench.NotReviewed))
 		return dbErrorOrNil(err)
 	})
 	if err != nil {
-		return Review{}, err
+		return workbench.Review{}, err
 	}
 	return r, nil
 }
 
 const reviewColumns = "id, workspace_id, cohort_id, name, seed, cdr_version, size, created_by, created_at"
 
-func scanReview(row interface{ Scan(...any) error }) (Review, error) {
-	var r Review
+func scanReview(row interface{ Scan(...any) error }) (workbench.Review, error) {
+	var r workbench.Review
 	err := row.Scan(&r.ID, &r.WorkspaceID, &r.CohortID, &r.Name, &r.Seed, &r.CDRVersion, &r.Size, &r.CreatedBy, &r.CreatedAt)
 	r.CreatedAt = r.CreatedAt.UTC()
 	return r, err
 }
 
-func reviewByID(ctx context.Context, q queryer, workspaceID, id string) (Review, error) {
+func reviewByID(ctx context.Context, q queryer, workspaceID, id string) (workbench.Review, error) {
 	r, err := scanReview(q.QueryRowContext(ctx, "SELECT "+reviewColumns+" FROM reviews WHERE workspace_id = ? AND id = ?", workspaceID, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Review{}, fmt.Errorf("%w: review %s in workspace %s", ErrNotFound, id, workspaceID)
+		return workbench.Review{}, fmt.Errorf("%w: review %s in workspace %s", workbench.ErrNotFound, id, workspaceID)
 	}
 	if err != nil {
-		return Review{}, dbError(err)
+		return workbench.Review{}, dbError(err)
 	}
 	return r, nil
 }
 
 // Review returns the review id of the workspace.
-func (s *Store) Review(ctx context.Context, workspaceID, id string) (Review, error) {
+func (s *Store) Review(ctx context.Context, workspaceID, id string) (workbench.Review, error) {
 	return reviewByID(ctx, s.db, workspaceID, id)
 }
 
 // ListReviews returns the reviews of the cohort, oldest first.
-func (s *Store) ListReviews(ctx context.Context, workspaceID, cohortID string) ([]Review, error) {
-	var out []Review
+func (s *Store) ListReviews(ctx context.Context, workspaceID, cohortID string) ([]workbench.Review, error) {
+	var out []workbench.Review
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		if _, err := getSaved(ctx, tx, cohortKind, workspaceID, cohortID); err != nil {
 			return err
@@ -216,7 +139,7 @@ func deleteCohortDependents(ctx context.Context, tx *sql.Tx, cond string, args .
 // selects all of them.
 type ParticipantQuery struct {
 	// Status keeps the participants of one status; empty keeps all.
-	Status ReviewStatus
+	Status workbench.ReviewStatus
 	// Offset skips that many participants; Limit keeps at most that many
 	// (0: all).
 	Offset, Limit int
@@ -224,15 +147,15 @@ type ParticipantQuery struct {
 
 // Participants returns the participants of the review that q selects, by
 // person id, with their annotations.
-func (s *Store) Participants(ctx context.Context, workspaceID, reviewID string, q ParticipantQuery) ([]Participant, error) {
+func (s *Store) Participants(ctx context.Context, workspaceID, reviewID string, q ParticipantQuery) ([]workbench.Participant, error) {
 	return s.participants(ctx, workspaceID, reviewID, q, nil)
 }
 
 // CountParticipants returns how many participants of the review have the
 // status, or how many it has when status is empty.
-func (s *Store) CountParticipants(ctx context.Context, workspaceID, reviewID string, status ReviewStatus) (int, error) {
-	if status != "" && !status.valid() {
-		return 0, fmt.Errorf("%w: review status %q", ErrInvalid, status)
+func (s *Store) CountParticipants(ctx context.Context, workspaceID, reviewID string, status workbench.ReviewStatus) (int, error) {
+	if status != "" && !status.Valid() {
+		return 0, fmt.Errorf("%w: review status %q", workbench.ErrInvalid, status)
 	}
 	var n int
 	err := s.read(ctx, func(tx *sql.Tx) error {
@@ -249,26 +172,26 @@ func (s *Store) CountParticipants(ctx context.Context, workspaceID, reviewID str
 // Participant returns the participant personID of the review with their
 // annotations, or ErrNotFound when the person is not in the review: what
 // decides whether a reviewer may see the person's data.
-func (s *Store) Participant(ctx context.Context, workspaceID, reviewID string, personID int64) (Participant, error) {
+func (s *Store) Participant(ctx context.Context, workspaceID, reviewID string, personID int64) (workbench.Participant, error) {
 	ps, err := s.participants(ctx, workspaceID, reviewID, ParticipantQuery{}, &personID)
 	if err != nil {
-		return Participant{}, err
+		return workbench.Participant{}, err
 	}
 	if len(ps) == 0 {
-		return Participant{}, fmt.Errorf("%w: participant %d in review %s", ErrNotFound, personID, reviewID)
+		return workbench.Participant{}, fmt.Errorf("%w: participant %d in review %s", workbench.ErrNotFound, personID, reviewID)
 	}
 	return ps[0], nil
 }
 
 // participants selects as q says, and only the person when not nil.
-func (s *Store) participants(ctx context.Context, workspaceID, reviewID string, q ParticipantQuery, person *int64) ([]Participant, error) {
-	if q.Status != "" && !q.Status.valid() {
-		return nil, fmt.Errorf("%w: review status %q", ErrInvalid, q.Status)
+func (s *Store) participants(ctx context.Context, workspaceID, reviewID string, q ParticipantQuery, person *int64) ([]workbench.Participant, error) {
+	if q.Status != "" && !q.Status.Valid() {
+		return nil, fmt.Errorf("%w: review status %q", workbench.ErrInvalid, q.Status)
 	}
 	if q.Offset < 0 || q.Limit < 0 {
-		return nil, fmt.Errorf("%w: negative offset or limit", ErrInvalid)
+		return nil, fmt.Errorf("%w: negative offset or limit", workbench.ErrInvalid)
 	}
-	var out []Participant
+	var out []workbench.Participant
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		if _, err := reviewByID(ctx, tx, workspaceID, reviewID); err != nil {
 			return err
@@ -303,7 +226,7 @@ func (s *Store) participants(ctx context.Context, workspaceID, reviewID string, 
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var p Participant
+			var p workbench.Participant
 			var status string
 			var updated sql.NullTime
 			var field, value sql.NullString
@@ -311,7 +234,7 @@ func (s *Store) participants(ctx context.Context, workspaceID, reviewID string, 
 				return dbError(err)
 			}
 			if n := len(out); n == 0 || out[n-1].PersonID != p.PersonID {
-				p.Status, p.UpdatedAt = ReviewStatus(status), fromNull(updated)
+				p.Status, p.UpdatedAt = workbench.ReviewStatus(status), fromNull(updated)
 				out = append(out, p)
 			}
 			if field.Valid {
@@ -328,9 +251,9 @@ func (s *Store) participants(ctx context.Context, workspaceID, reviewID string, 
 }
 
 // SetStatus sets the review status of a participant of the review.
-func (s *Store) SetStatus(ctx context.Context, by, workspaceID, reviewID string, personID int64, status ReviewStatus) error {
-	if !status.valid() {
-		return fmt.Errorf("%w: review status %q: want NOT_REVIEWED, INCLUDED, EXCLUDED or NEEDS_FURTHER_REVIEW", ErrInvalid, status)
+func (s *Store) SetStatus(ctx context.Context, by, workspaceID, reviewID string, personID int64, status workbench.ReviewStatus) error {
+	if !status.Valid() {
+		return fmt.Errorf("%w: review status %q: want NOT_REVIEWED, INCLUDED, EXCLUDED or NEEDS_FURTHER_REVIEW", workbench.ErrInvalid, status)
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if _, err := reviewByID(ctx, tx, workspaceID, reviewID); err != nil {
@@ -345,35 +268,35 @@ func (s *Store) SetStatus(ctx context.Context, by, workspaceID, reviewID string,
 // CreateAnnotationField adds an annotation field to the cohort f.CohortID
 // of the workspace. An ENUM field needs distinct, non-empty EnumValues;
 // other types take none.
-func (s *Store) CreateAnnotationField(ctx context.Context, workspaceID string, f AnnotationField) (AnnotationField, error) {
+func (s *Store) CreateAnnotationField(ctx context.Context, workspaceID string, f workbench.AnnotationField) (workbench.AnnotationField, error) {
 	name, err := cleanName("annotation field", f.Name)
 	if err != nil {
-		return AnnotationField{}, err
+		return workbench.AnnotationField{}, err
 	}
 	f.Name = name
 	switch f.Type {
-	case StringField, DateField, BooleanField, IntegerField:
+	case workbench.StringField, workbench.DateField, workbench.BooleanField, workbench.IntegerField:
 		if len(f.EnumValues) > 0 {
-			return AnnotationField{}, fmt.Errorf("%w: annotation field %q: only ENUM fields take values", ErrInvalid, name)
+			return workbench.AnnotationField{}, fmt.Errorf("%w: annotation field %q: only ENUM fields take values", workbench.ErrInvalid, name)
 		}
 		f.EnumValues = nil
-	case EnumField:
+	case workbench.EnumField:
 		seen := map[string]bool{}
 		for _, v := range f.EnumValues {
 			if v == "" || seen[v] {
-				return AnnotationField{}, fmt.Errorf("%w: annotation field %q: enum values must be distinct and not empty", ErrInvalid, name)
+				return workbench.AnnotationField{}, fmt.Errorf("%w: annotation field %q: enum values must be distinct and not empty", workbench.ErrInvalid, name)
 			}
 			seen[v] = true
 		}
 		if len(f.EnumValues) == 0 {
-			return AnnotationField{}, fmt.Errorf("%w: annotation field %q: an ENUM field needs values", ErrInvalid, name)
+			return workbench.AnnotationField{}, fmt.Errorf("%w: annotation field %q: an ENUM field needs values", workbench.ErrInvalid, name)
 		}
 	default:
-		return AnnotationField{}, fmt.Errorf("%w: annotation field %q: type %q: want STRING, ENUM, DATE, BOOLEAN or INTEGER", ErrInvalid, name, f.Type)
+		return workbench.AnnotationField{}, fmt.Errorf("%w: annotation field %q: type %q: want STRING, ENUM, DATE, BOOLEAN or INTEGER", workbench.ErrInvalid, name, f.Type)
 	}
 	enum, err := json.Marshal(f.EnumValues)
 	if err != nil {
-		return AnnotationField{}, fmt.Errorf("store: %w", err)
+		return workbench.AnnotationField{}, fmt.Errorf("store: %w", err)
 	}
 	f.ID = newID("af_")
 	err = s.write(ctx, func(tx *sql.Tx) error {
@@ -386,22 +309,22 @@ func (s *Store) CreateAnnotationField(ctx context.Context, workspaceID string, f
 			return dbError(err)
 		}
 		if taken > 0 {
-			return fmt.Errorf("%w: cohort %s already has an annotation field named %q", ErrConflict, f.CohortID, f.Name)
+			return fmt.Errorf("%w: cohort %s already has an annotation field named %q", workbench.ErrConflict, f.CohortID, f.Name)
 		}
 		_, err = tx.ExecContext(ctx, "INSERT INTO annotation_fields (id, cohort_id, name, type, enum_values, position) VALUES (?, ?, ?, ?, ?, ?)",
 			f.ID, f.CohortID, f.Name, string(f.Type), string(enum), n)
 		return dbErrorOrNil(err)
 	})
 	if err != nil {
-		return AnnotationField{}, err
+		return workbench.AnnotationField{}, err
 	}
 	return f, nil
 }
 
 // AnnotationFields returns the annotation fields of the cohort, in the
 // order they were added.
-func (s *Store) AnnotationFields(ctx context.Context, workspaceID, cohortID string) ([]AnnotationField, error) {
-	var out []AnnotationField
+func (s *Store) AnnotationFields(ctx context.Context, workspaceID, cohortID string) ([]workbench.AnnotationField, error) {
+	var out []workbench.AnnotationField
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		if _, err := getSaved(ctx, tx, cohortKind, workspaceID, cohortID); err != nil {
 			return err
@@ -423,13 +346,13 @@ func (s *Store) AnnotationFields(ctx context.Context, workspaceID, cohortID stri
 	return out, err
 }
 
-func scanField(row interface{ Scan(...any) error }) (AnnotationField, error) {
-	var f AnnotationField
+func scanField(row interface{ Scan(...any) error }) (workbench.AnnotationField, error) {
+	var f workbench.AnnotationField
 	var typ, enum string
 	if err := row.Scan(&f.ID, &f.CohortID, &f.Name, &typ, &enum); err != nil {
 		return f, err
 	}
-	f.Type = FieldType(typ)
+	f.Type = workbench.FieldType(typ)
 	if err := json.Unmarshal([]byte(enum), &f.EnumValues); err != nil {
 		return f, fmt.Errorf("store: annotation field %s: %w", f.ID, err)
 	}
@@ -463,7 +386,7 @@ func (s *Store) SetAnnotation(ctx context.Context, by, workspaceID, reviewID str
 		}
 		f, err := scanField(tx.QueryRowContext(ctx, "SELECT id, cohort_id, name, type, enum_values FROM annotation_fields WHERE id = ? AND cohort_id = ?", fieldID, r.CohortID))
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%w: annotation field %s of cohort %s", ErrNotFound, fieldID, r.CohortID)
+			return fmt.Errorf("%w: annotation field %s of cohort %s", workbench.ErrNotFound, fieldID, r.CohortID)
 		}
 		if err != nil {
 			return dbError(err)
@@ -473,9 +396,9 @@ func (s *Store) SetAnnotation(ctx context.Context, by, workspaceID, reviewID str
 			return dbError(err)
 		}
 		if n == 0 {
-			return fmt.Errorf("%w: participant %d in review %s", ErrNotFound, personID, reviewID)
+			return fmt.Errorf("%w: participant %d in review %s", workbench.ErrNotFound, personID, reviewID)
 		}
-		canonical, err := f.check(value)
+		canonical, err := checkAnnotation(f, value)
 		if err != nil {
 			return err
 		}
@@ -500,11 +423,11 @@ func (s *Store) SetAnnotation(ctx context.Context, by, workspaceID, reviewID str
 	})
 }
 
-// check is the compact JSON of value when it is of the field's type, nil
+// checkAnnotation is the compact JSON of value when it is of the field's type, nil
 // for null, and ErrInvalid otherwise.
-func (f AnnotationField) check(value json.RawMessage) (json.RawMessage, error) {
+func checkAnnotation(f workbench.AnnotationField, value json.RawMessage) (json.RawMessage, error) {
 	bad := func(want string) error {
-		return fmt.Errorf("%w: annotation field %q (%s): value %s: want %s", ErrInvalid, f.Name, f.Type, clip(value), want)
+		return fmt.Errorf("%w: annotation field %q (%s): value %s: want %s", workbench.ErrInvalid, f.Name, f.Type, clip(value), want)
 	}
 	trimmed := bytes.TrimSpace(value)
 	if len(trimmed) == 0 || !json.Valid(trimmed) {
@@ -514,11 +437,11 @@ func (f AnnotationField) check(value json.RawMessage) (json.RawMessage, error) {
 		return nil, nil
 	}
 	switch f.Type {
-	case BooleanField:
+	case workbench.BooleanField:
 		if string(trimmed) != "true" && string(trimmed) != "false" {
 			return nil, bad("true or false")
 		}
-	case IntegerField:
+	case workbench.IntegerField:
 		if _, err := strconv.ParseInt(string(trimmed), 10, 64); err != nil {
 			return nil, bad("an integer")
 		}
@@ -528,11 +451,11 @@ func (f AnnotationField) check(value json.RawMessage) (json.RawMessage, error) {
 			return nil, bad("a string")
 		}
 		switch f.Type {
-		case EnumField:
+		case workbench.EnumField:
 			if !slices.Contains(f.EnumValues, str) {
 				return nil, bad("one of " + strings.Join(f.EnumValues, ", "))
 			}
-		case DateField:
+		case workbench.DateField:
 			if _, err := time.Parse(time.DateOnly, str); err != nil {
 				return nil, bad("a date such as 2026-03-01")
 			}

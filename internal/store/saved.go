@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/openworkbench/workbench"
 )
 
 // The store keeps definitions as the JSON its callers give, compacted: it
@@ -17,36 +19,6 @@ import (
 // its canonical MarshalJSON is what should be saved. Keeping bytes lets a
 // definition saved by an older model still be read and shown, and keeps
 // the store apart from the compiler.
-
-// Cohort is a saved cohort definition of a workspace. Its name is unique
-// in the workspace.
-type Cohort struct {
-	ID          string `json:"id"`
-	WorkspaceID string `json:"workspace_id"`
-	Name        string `json:"name"`
-	Description string `json:"description,omitempty"`
-	// Definition is the cohort definition's canonical JSON.
-	Definition json.RawMessage `json:"definition"`
-	CreatedBy  string          `json:"created_by"`
-	CreatedAt  time.Time       `json:"created_at"`
-	UpdatedBy  string          `json:"updated_by"`
-	UpdatedAt  time.Time       `json:"updated_at"`
-}
-
-// ConceptSet is a saved concept set of a workspace. Its name is unique in
-// the workspace.
-type ConceptSet struct {
-	ID          string `json:"id"`
-	WorkspaceID string `json:"workspace_id"`
-	Name        string `json:"name"`
-	Description string `json:"description,omitempty"`
-	// Definition is the concept set's canonical JSON.
-	Definition json.RawMessage `json:"definition"`
-	CreatedBy  string          `json:"created_by"`
-	CreatedAt  time.Time       `json:"created_at"`
-	UpdatedBy  string          `json:"updated_by"`
-	UpdatedAt  time.Time       `json:"updated_at"`
-}
 
 // saved is what Cohort and ConceptSet share: one implementation keeps
 // both, each in its table.
@@ -76,24 +48,24 @@ const savedColumns = "id, workspace_id, name, description, definition, created_b
 // CreateCohort saves c in the workspace c.WorkspaceID, created by the user
 // by, and returns it with its ID and times. A name taken in the workspace
 // is ErrConflict.
-func (s *Store) CreateCohort(ctx context.Context, by string, c Cohort) (Cohort, error) {
+func (s *Store) CreateCohort(ctx context.Context, by string, c workbench.Cohort) (workbench.Cohort, error) {
 	v, err := s.create(ctx, cohortKind, by, saved(c))
-	return Cohort(v), err
+	return workbench.Cohort(v), err
 }
 
 // Cohort returns the cohort id of the workspace; one of another workspace
 // is ErrNotFound.
-func (s *Store) Cohort(ctx context.Context, workspaceID, id string) (Cohort, error) {
+func (s *Store) Cohort(ctx context.Context, workspaceID, id string) (workbench.Cohort, error) {
 	v, err := getSaved(ctx, s.db, cohortKind, workspaceID, id)
-	return Cohort(v), err
+	return workbench.Cohort(v), err
 }
 
 // ListCohorts returns the cohorts of the workspace by name.
-func (s *Store) ListCohorts(ctx context.Context, workspaceID string) ([]Cohort, error) {
+func (s *Store) ListCohorts(ctx context.Context, workspaceID string) ([]workbench.Cohort, error) {
 	vs, err := s.list(ctx, cohortKind, workspaceID)
-	out := make([]Cohort, len(vs))
+	out := make([]workbench.Cohort, len(vs))
 	for i, v := range vs {
-		out[i] = Cohort(v)
+		out[i] = workbench.Cohort(v)
 	}
 	return out, err
 }
@@ -101,9 +73,9 @@ func (s *Store) ListCohorts(ctx context.Context, workspaceID string) ([]Cohort, 
 // UpdateCohort changes the Name, Description and Definition of the cohort
 // c.ID of the workspace c.WorkspaceID, recording the user by and the time,
 // and returns it as kept.
-func (s *Store) UpdateCohort(ctx context.Context, by string, c Cohort) (Cohort, error) {
+func (s *Store) UpdateCohort(ctx context.Context, by string, c workbench.Cohort) (workbench.Cohort, error) {
 	v, err := s.update(ctx, cohortKind, by, saved(c))
-	return Cohort(v), err
+	return workbench.Cohort(v), err
 }
 
 // DeleteCohort deletes the cohort id of the workspace, with its reviews
@@ -115,24 +87,24 @@ func (s *Store) DeleteCohort(ctx context.Context, workspaceID, id string) error 
 // CreateConceptSet saves cs in the workspace cs.WorkspaceID, created by
 // the user by, and returns it with its ID and times. A name taken in the
 // workspace is ErrConflict.
-func (s *Store) CreateConceptSet(ctx context.Context, by string, cs ConceptSet) (ConceptSet, error) {
+func (s *Store) CreateConceptSet(ctx context.Context, by string, cs workbench.ConceptSet) (workbench.ConceptSet, error) {
 	v, err := s.create(ctx, conceptSetKind, by, saved(cs))
-	return ConceptSet(v), err
+	return workbench.ConceptSet(v), err
 }
 
 // ConceptSet returns the concept set id of the workspace; one of another
 // workspace is ErrNotFound.
-func (s *Store) ConceptSet(ctx context.Context, workspaceID, id string) (ConceptSet, error) {
+func (s *Store) ConceptSet(ctx context.Context, workspaceID, id string) (workbench.ConceptSet, error) {
 	v, err := getSaved(ctx, s.db, conceptSetKind, workspaceID, id)
-	return ConceptSet(v), err
+	return workbench.ConceptSet(v), err
 }
 
 // ListConceptSets returns the concept sets of the workspace by name.
-func (s *Store) ListConceptSets(ctx context.Context, workspaceID string) ([]ConceptSet, error) {
+func (s *Store) ListConceptSets(ctx context.Context, workspaceID string) ([]workbench.ConceptSet, error) {
 	vs, err := s.list(ctx, conceptSetKind, workspaceID)
-	out := make([]ConceptSet, len(vs))
+	out := make([]workbench.ConceptSet, len(vs))
 	for i, v := range vs {
-		out[i] = ConceptSet(v)
+		out[i] = workbench.ConceptSet(v)
 	}
 	return out, err
 }
@@ -140,9 +112,9 @@ func (s *Store) ListConceptSets(ctx context.Context, workspaceID string) ([]Conc
 // UpdateConceptSet changes the Name, Description and Definition of the
 // concept set cs.ID of the workspace cs.WorkspaceID, recording the user by
 // and the time, and returns it as kept.
-func (s *Store) UpdateConceptSet(ctx context.Context, by string, cs ConceptSet) (ConceptSet, error) {
+func (s *Store) UpdateConceptSet(ctx context.Context, by string, cs workbench.ConceptSet) (workbench.ConceptSet, error) {
 	v, err := s.update(ctx, conceptSetKind, by, saved(cs))
-	return ConceptSet(v), err
+	return workbench.ConceptSet(v), err
 }
 
 // DeleteConceptSet deletes the concept set id of the workspace. A concept
@@ -162,7 +134,7 @@ func (k kind) clean(v *saved) error {
 	v.Description = strings.TrimSpace(v.Description)
 	var b bytes.Buffer
 	if err := json.Compact(&b, v.Definition); err != nil || b.Len() == 0 {
-		return fmt.Errorf("%w: %s %q: definition is not JSON", ErrInvalid, k.noun, name)
+		return fmt.Errorf("%w: %s %q: definition is not JSON", workbench.ErrInvalid, k.noun, name)
 	}
 	v.Definition = b.Bytes()
 	return nil
@@ -206,7 +178,7 @@ func nameFree(ctx context.Context, tx *sql.Tx, k kind, v saved) error {
 		return dbError(err)
 	}
 	if n > 0 {
-		return fmt.Errorf("%w: workspace %s already has a %s named %q", ErrConflict, v.WorkspaceID, k.noun, v.Name)
+		return fmt.Errorf("%w: workspace %s already has a %s named %q", workbench.ErrConflict, v.WorkspaceID, k.noun, v.Name)
 	}
 	return nil
 }
@@ -223,7 +195,7 @@ func scanSaved(row interface{ Scan(...any) error }) (saved, error) {
 func getSaved(ctx context.Context, q queryer, k kind, workspaceID, id string) (saved, error) {
 	v, err := scanSaved(q.QueryRowContext(ctx, "SELECT "+savedColumns+" FROM "+k.table+" WHERE workspace_id = ? AND id = ?", workspaceID, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return saved{}, fmt.Errorf("%w: %s %s in workspace %s", ErrNotFound, k.noun, id, workspaceID)
+		return saved{}, fmt.Errorf("%w: %s %s in workspace %s", workbench.ErrNotFound, k.noun, id, workspaceID)
 	}
 	if err != nil {
 		return saved{}, dbError(err)

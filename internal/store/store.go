@@ -17,26 +17,12 @@ import (
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 )
 
 // FileName is the name of the state file in the data directory.
 const FileName = "state.duckdb"
-
-// The error vocabulary of the package.
-var (
-	// ErrNotFound: no user, token, workspace, cohort or concept set has the
-	// id (or email) given, or it belongs to another workspace.
-	ErrNotFound = errors.New("store: not found")
-	// ErrConflict: the write would break a uniqueness rule (an email, a
-	// cohort's name in its workspace) or leave a workspace without an
-	// owner. Nothing was written.
-	ErrConflict = errors.New("store: conflict")
-	// ErrInvalid: the input is not acceptable as given (an empty name, a
-	// malformed definition, a role or tier out of range), or the state file
-	// cannot be used by this program.
-	ErrInvalid = errors.New("store: invalid")
-)
 
 // Options configure a Store. The zero value uses the wall clock, the
 // default access policy and no logging.
@@ -72,7 +58,7 @@ type Store struct {
 	tokens     memo[string, authenticated]
 	records    memo[string, []access.Record]
 	roles      memo[[2]string, access.Role]
-	workspaces memo[string, Workspace]
+	workspaces memo[string, workbench.Workspace]
 }
 
 // openFiles is the set of state files open in this process. DuckDB's
@@ -100,7 +86,7 @@ func Open(ctx context.Context, dataDir string, opt Options) (*Store, error) {
 	path := filepath.Join(dir, FileName)
 	if strings.Contains(path, "?") {
 		// The driver reads what follows a ? as options.
-		return nil, fmt.Errorf("%w: data directory %s: a path with ? cannot be opened", ErrInvalid, dir)
+		return nil, fmt.Errorf("%w: data directory %s: a path with ? cannot be opened", workbench.ErrInvalid, dir)
 	}
 	openFiles.Lock()
 	defer openFiles.Unlock()
@@ -200,7 +186,7 @@ type queryer interface {
 func dbError(err error) error {
 	var de *duckdb.Error
 	if errors.As(err, &de) && de.Type == duckdb.ErrorTypeConstraint {
-		return fmt.Errorf("%w: %v", ErrConflict, cleanError(err))
+		return fmt.Errorf("%w: %v", workbench.ErrConflict, cleanError(err))
 	}
 	return fmt.Errorf("store: %w", cleanError(err))
 }
@@ -252,7 +238,7 @@ func fromNull(t sql.NullTime) time.Time {
 func cleanName(what, name string) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return "", fmt.Errorf("%w: %s: empty name", ErrInvalid, what)
+		return "", fmt.Errorf("%w: %s: empty name", workbench.ErrInvalid, what)
 	}
 	return name, nil
 }

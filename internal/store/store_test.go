@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 )
 
@@ -87,7 +88,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	require.NoError(t, s.Close())
 
 	_, err = Open(ctx, dir, Options{})
-	require.ErrorIs(t, err, ErrInvalid)
+	require.ErrorIs(t, err, workbench.ErrInvalid)
 	assert.Contains(t, err.Error(), "newer")
 }
 
@@ -123,12 +124,12 @@ func TestReopen(t *testing.T) {
 	require.NoError(t, err)
 	plain, tok, err := s.CreateToken(ctx, alice.ID, time.Hour, t0)
 	require.NoError(t, err)
-	w, err := s.CreateWorkspace(ctx, alice.ID, Workspace{Name: "Bleeding", Description: "d", ResearchPurpose: "p", Tier: access.Controlled})
+	w, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{Name: "Bleeding", Description: "d", ResearchPurpose: "p", Tier: access.Controlled})
 	require.NoError(t, err)
 	require.NoError(t, s.SetRole(ctx, w.ID, bob.ID, access.Reader))
-	co, err := s.CreateCohort(ctx, alice.ID, Cohort{WorkspaceID: w.ID, Name: "GI bleed", Definition: []byte(`{"includes": []}`)})
+	co, err := s.CreateCohort(ctx, alice.ID, workbench.Cohort{WorkspaceID: w.ID, Name: "GI bleed", Definition: []byte(`{"includes": []}`)})
 	require.NoError(t, err)
-	cs, err := s.CreateConceptSet(ctx, alice.ID, ConceptSet{WorkspaceID: w.ID, Name: "NSAIDs", Definition: []byte(`{"concepts": [1]}`)})
+	cs, err := s.CreateConceptSet(ctx, alice.ID, workbench.ConceptSet{WorkspaceID: w.ID, Name: "NSAIDs", Definition: []byte(`{"concepts": [1]}`)})
 	require.NoError(t, err)
 	ar := access.AuditRecord{Time: t0, UserID: alice.ID, Action: access.CohortCount, Workspace: w.ID, Object: co.ID, ResultSize: 1, Allowed: true}
 	require.NoError(t, s.AppendAudit(ctx, ar))
@@ -147,13 +148,13 @@ func TestReopen(t *testing.T) {
 	assert.Equal(t, alice, got)
 	toks, err := s.ListTokens(ctx, alice.ID)
 	require.NoError(t, err)
-	assert.Equal(t, []Token{tok}, toks)
+	assert.Equal(t, []workbench.Token{tok}, toks)
 	gotW, err := s.Workspace(ctx, w.ID)
 	require.NoError(t, err)
 	assert.Equal(t, w, gotW)
 	collabs, err := s.Collaborators(ctx, w.ID)
 	require.NoError(t, err)
-	assert.Equal(t, []Collaborator{{alice.ID, alice.Email, access.Owner}, {bob.ID, bob.Email, access.Reader}}, collabs)
+	assert.Equal(t, []workbench.Collaborator{{UserID: alice.ID, Email: alice.Email, Role: access.Owner}, {UserID: bob.ID, Email: bob.Email, Role: access.Reader}}, collabs)
 	gotC, err := s.Cohort(ctx, w.ID, co.ID)
 	require.NoError(t, err)
 	assert.Equal(t, co, gotC)
@@ -172,7 +173,7 @@ func TestConcurrentWrites(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
 	u := addUser(t, s, "a@example.org")
-	w, err := s.CreateWorkspace(ctx, u.ID, Workspace{Name: "W"})
+	w, err := s.CreateWorkspace(ctx, u.ID, workbench.Workspace{Name: "W"})
 	require.NoError(t, err)
 	const workers, each = 8, 10
 	errs := make(chan error, workers*each*2)
@@ -180,7 +181,7 @@ func TestConcurrentWrites(t *testing.T) {
 	for i := range workers {
 		wg.Go(func() {
 			for j := range each {
-				_, err := s.CreateCohort(ctx, u.ID, Cohort{WorkspaceID: w.ID, Name: fmt.Sprint(i, "-", j), Definition: []byte(`{}`)})
+				_, err := s.CreateCohort(ctx, u.ID, workbench.Cohort{WorkspaceID: w.ID, Name: fmt.Sprint(i, "-", j), Definition: []byte(`{}`)})
 				errs <- err
 				_, err = s.ListCohorts(ctx, w.ID)
 				errs <- err

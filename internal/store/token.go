@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 )
 
@@ -22,15 +23,6 @@ const TokenPrefix = "wb_"
 // DefaultTokenTTL is how long a token is valid unless its maker chooses
 // otherwise: a month of work before asking for a new one.
 const DefaultTokenTTL = 720 * time.Hour
-
-// Token is what the store knows of a token: never the secret.
-type Token struct {
-	ID        string    `json:"id"`
-	UserID    string    `json:"user_id"`
-	CreatedAt time.Time `json:"created_at"`
-	ExpiresAt time.Time `json:"expires_at"`
-	RevokedAt time.Time `json:"revoked_at,omitzero"`
-}
 
 // authError is a refused token. Each is its own sentinel and all wrap
 // access.ErrUnauthenticated, which the server answers with 401.
@@ -51,10 +43,10 @@ var (
 // and returns it: the only time the secret is seen, since the store keeps
 // only its SHA-256. A token is TokenPrefix and 32 random bytes in
 // unpadded base64url.
-func (s *Store) CreateToken(ctx context.Context, userID string, ttl time.Duration, now time.Time) (string, Token, error) {
+func (s *Store) CreateToken(ctx context.Context, userID string, ttl time.Duration, now time.Time) (string, workbench.Token, error) {
 	plain, t, err := newToken(userID, ttl, now)
 	if err != nil {
-		return "", Token{}, err
+		return "", workbench.Token{}, err
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		if _, err := userWhere(ctx, tx, "id = ?", userID, "user "+userID); err != nil {
@@ -63,24 +55,24 @@ func (s *Store) CreateToken(ctx context.Context, userID string, ttl time.Duratio
 		return insertToken(ctx, tx, plain, t)
 	})
 	if err != nil {
-		return "", Token{}, err
+		return "", workbench.Token{}, err
 	}
 	return plain, t, nil
 }
 
 // newToken makes the secret and the record of a token of the user.
-func newToken(userID string, ttl time.Duration, now time.Time) (string, Token, error) {
+func newToken(userID string, ttl time.Duration, now time.Time) (string, workbench.Token, error) {
 	if ttl <= 0 {
-		return "", Token{}, fmt.Errorf("%w: token: lifetime %s: want a positive duration", ErrInvalid, ttl)
+		return "", workbench.Token{}, fmt.Errorf("%w: token: lifetime %s: want a positive duration", workbench.ErrInvalid, ttl)
 	}
 	secret := make([]byte, 32)
 	rand.Read(secret)
 	plain := TokenPrefix + base64.RawURLEncoding.EncodeToString(secret)
-	return plain, Token{ID: newID("t_"), UserID: userID, CreatedAt: norm(now), ExpiresAt: norm(now.Add(ttl))}, nil
+	return plain, workbench.Token{ID: newID("t_"), UserID: userID, CreatedAt: norm(now), ExpiresAt: norm(now.Add(ttl))}, nil
 }
 
 // insertToken keeps the hash of plain with the record t in tx.
-func insertToken(ctx context.Context, tx *sql.Tx, plain string, t Token) error {
+func insertToken(ctx context.Context, tx *sql.Tx, plain string, t workbench.Token) error {
 	_, err := tx.ExecContext(ctx, "INSERT INTO tokens (id, hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
 		t.ID, tokenHash(plain), t.UserID, t.CreatedAt, t.ExpiresAt)
 	return dbErrorOrNil(err)
@@ -151,8 +143,8 @@ func (s *Store) RevokeToken(ctx context.Context, id string, now time.Time) error
 
 // ListTokens returns the user's tokens, revoked and expired ones
 // included, oldest first.
-func (s *Store) ListTokens(ctx context.Context, userID string) ([]Token, error) {
-	var out []Token
+func (s *Store) ListTokens(ctx context.Context, userID string) ([]workbench.Token, error) {
+	var out []workbench.Token
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		if _, err := userWhere(ctx, tx, "id = ?", userID, "user "+userID); err != nil {
 			return err
@@ -163,7 +155,7 @@ func (s *Store) ListTokens(ctx context.Context, userID string) ([]Token, error) 
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var t Token
+			var t workbench.Token
 			var revoked sql.NullTime
 			if err := rows.Scan(&t.ID, &t.UserID, &t.CreatedAt, &t.ExpiresAt, &revoked); err != nil {
 				return dbError(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 )
 
@@ -53,7 +54,7 @@ func TestTokenStoredHashed(t *testing.T) {
 
 	listed, err := s.ListTokens(ctx, u.ID)
 	require.NoError(t, err)
-	assert.Equal(t, []Token{tok}, listed)
+	assert.Equal(t, []workbench.Token{tok}, listed)
 	b, err := json.Marshal(listed)
 	require.NoError(t, err)
 	assert.NotContains(t, string(b), strings.TrimPrefix(plain, TokenPrefix))
@@ -121,12 +122,12 @@ func TestTokenBadInput(t *testing.T) {
 	s, _ := newStore(t)
 	u := addUser(t, s, "a@example.org")
 	_, _, err := s.CreateToken(ctx, u.ID, 0, t0)
-	assert.ErrorIs(t, err, ErrInvalid)
+	assert.ErrorIs(t, err, workbench.ErrInvalid)
 	_, _, err = s.CreateToken(ctx, "u_nobody", time.Hour, t0)
-	assert.ErrorIs(t, err, ErrNotFound)
-	assert.ErrorIs(t, s.RevokeToken(ctx, "t_nothing", t0), ErrNotFound)
+	assert.ErrorIs(t, err, workbench.ErrNotFound)
+	assert.ErrorIs(t, s.RevokeToken(ctx, "t_nothing", t0), workbench.ErrNotFound)
 	_, err = s.ListTokens(ctx, "u_nobody")
-	assert.ErrorIs(t, err, ErrNotFound)
+	assert.ErrorIs(t, err, workbench.ErrNotFound)
 	toks, err := s.ListTokens(ctx, u.ID)
 	require.NoError(t, err)
 	assert.Empty(t, toks)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 )
 
@@ -39,14 +40,14 @@ func (s *Store) AddUser(ctx context.Context, u access.User) (access.User, error)
 // AddUserWithToken adds u as AddUser does and makes its first token as
 // CreateToken does, in one transaction, so that no user is left without
 // the token that was to be handed to them.
-func (s *Store) AddUserWithToken(ctx context.Context, u access.User, ttl time.Duration, now time.Time) (access.User, string, Token, error) {
+func (s *Store) AddUserWithToken(ctx context.Context, u access.User, ttl time.Duration, now time.Time) (access.User, string, workbench.Token, error) {
 	u, err := s.newUser(u)
 	if err != nil {
-		return access.User{}, "", Token{}, err
+		return access.User{}, "", workbench.Token{}, err
 	}
 	plain, t, err := newToken(u.ID, ttl, now)
 	if err != nil {
-		return access.User{}, "", Token{}, err
+		return access.User{}, "", workbench.Token{}, err
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		if err := insertUser(ctx, tx, u); err != nil {
@@ -55,7 +56,7 @@ func (s *Store) AddUserWithToken(ctx context.Context, u access.User, ttl time.Du
 		return insertToken(ctx, tx, plain, t)
 	})
 	if err != nil {
-		return access.User{}, "", Token{}, err
+		return access.User{}, "", workbench.Token{}, err
 	}
 	return u, plain, t, nil
 }
@@ -80,7 +81,7 @@ func insertUser(ctx context.Context, tx *sql.Tx, u access.User) error {
 		return dbError(err)
 	}
 	if n > 0 {
-		return fmt.Errorf("%w: user: email %s is taken", ErrConflict, u.Email)
+		return fmt.Errorf("%w: user: email %s is taken", workbench.ErrConflict, u.Email)
 	}
 	_, err := tx.ExecContext(ctx, "INSERT INTO users (id, email, email_key, name, admin, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
 		u.ID, u.Email, emailKey(u.Email), u.Name, u.Admin, u.Disabled, u.CreatedAt)
@@ -93,7 +94,7 @@ func insertUser(ctx context.Context, tx *sql.Tx, u access.User) error {
 func CheckEmail(email string) (string, error) {
 	e := strings.TrimSpace(email)
 	if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
-		return "", fmt.Errorf("%w: user: email %q is not an address", ErrInvalid, email)
+		return "", fmt.Errorf("%w: user: email %q is not an address", workbench.ErrInvalid, email)
 	}
 	return e, nil
 }
@@ -120,7 +121,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (access.User, err
 func userWhere(ctx context.Context, q queryer, cond string, arg any, what string) (access.User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE "+cond, arg))
 	if errors.Is(err, sql.ErrNoRows) {
-		return access.User{}, fmt.Errorf("%w: %s", ErrNotFound, what)
+		return access.User{}, fmt.Errorf("%w: %s", workbench.ErrNotFound, what)
 	}
 	if err != nil {
 		return access.User{}, dbError(err)
@@ -175,7 +176,7 @@ func mustAffect(res sql.Result, err error, what string) error {
 		return dbError(err)
 	}
 	if n == 0 {
-		return fmt.Errorf("%w: %s", ErrNotFound, what)
+		return fmt.Errorf("%w: %s", workbench.ErrNotFound, what)
 	}
 	return nil
 }
@@ -186,10 +187,10 @@ func mustAffect(res sql.Result, err error, what string) error {
 // policy for its kind. It returns the record as kept.
 func (s *Store) PutRecord(ctx context.Context, r access.Record) (access.Record, error) {
 	if !validKind(r.Kind) {
-		return access.Record{}, fmt.Errorf("%w: record: unknown requirement %q", ErrInvalid, r.Kind)
+		return access.Record{}, fmt.Errorf("%w: record: unknown requirement %q", workbench.ErrInvalid, r.Kind)
 	}
 	if r.CompletedAt.IsZero() {
-		return access.Record{}, fmt.Errorf("%w: record: no completion time", ErrInvalid)
+		return access.Record{}, fmt.Errorf("%w: record: no completion time", workbench.ErrInvalid)
 	}
 	r.CompletedAt = norm(r.CompletedAt)
 	if r.ExpiresAt.IsZero() {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 )
 
@@ -33,17 +34,17 @@ func TestAddUser(t *testing.T) {
 		email string
 		err   error
 	}{
-		{"same email", "Ann@Example.org", ErrConflict},
-		{"other case", "aNN@example.ORG", ErrConflict},
-		{"empty", "", ErrInvalid},
-		{"not an address", "ann", ErrInvalid},
-		{"display name", "Ann <ann2@example.org>", ErrInvalid},
+		{"same email", "Ann@Example.org", workbench.ErrConflict},
+		{"other case", "aNN@example.ORG", workbench.ErrConflict},
+		{"empty", "", workbench.ErrInvalid},
+		{"not an address", "ann", workbench.ErrInvalid},
+		{"display name", "Ann <ann2@example.org>", workbench.ErrInvalid},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.AddUser(ctx, access.User{Email: tc.email})
 			require.ErrorIs(t, err, tc.err)
-			assert.Contains(t, err.Error(), "store: ")
+			assert.Contains(t, err.Error(), "workbench: ")
 			users, err := s.ListUsers(ctx)
 			require.NoError(t, err)
 			assert.Equal(t, []access.User{u}, users, "state unchanged")
@@ -55,15 +56,15 @@ func TestUserNotFound(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
 	_, err := s.UserByID(ctx, "u_nobody")
-	assert.ErrorIs(t, err, ErrNotFound)
+	assert.ErrorIs(t, err, workbench.ErrNotFound)
 	_, err = s.UserByEmail(ctx, "nobody@example.org")
-	assert.ErrorIs(t, err, ErrNotFound)
-	assert.ErrorIs(t, s.SetDisabled(ctx, "u_nobody", true), ErrNotFound)
-	assert.ErrorIs(t, s.SetAdmin(ctx, "u_nobody", true), ErrNotFound)
+	assert.ErrorIs(t, err, workbench.ErrNotFound)
+	assert.ErrorIs(t, s.SetDisabled(ctx, "u_nobody", true), workbench.ErrNotFound)
+	assert.ErrorIs(t, s.SetAdmin(ctx, "u_nobody", true), workbench.ErrNotFound)
 	_, err = s.Records(ctx, "u_nobody")
-	assert.ErrorIs(t, err, ErrNotFound)
+	assert.ErrorIs(t, err, workbench.ErrNotFound)
 	_, err = s.PutRecord(ctx, access.Record{UserID: "u_nobody", Kind: access.Profile, CompletedAt: t0})
-	assert.ErrorIs(t, err, ErrNotFound)
+	assert.ErrorIs(t, err, workbench.ErrNotFound)
 }
 
 func TestSetFlags(t *testing.T) {
@@ -130,7 +131,7 @@ func TestRecords(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.PutRecord(ctx, tc.r)
-			require.ErrorIs(t, err, ErrInvalid)
+			require.ErrorIs(t, err, workbench.ErrInvalid)
 			got, err := s.Records(ctx, u.ID)
 			require.NoError(t, err)
 			assert.Len(t, got, 5, "state unchanged")

@@ -6,46 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 )
 
-// Workspace is a place of work: its cohorts, concept sets and the
-// collaborators who hold a role in it.
-type Workspace struct {
-	ID              string `json:"id"`
-	Name            string `json:"name"`
-	Description     string `json:"description,omitempty"`
-	ResearchPurpose string `json:"research_purpose,omitempty"`
-	// Tier is the data tier of the workspace, at least access.Registered
-	// (every workspace holds row-level data); it does not change after
-	// creation.
-	Tier      access.Tier `json:"tier"`
-	CreatedBy string      `json:"created_by"`
-	CreatedAt time.Time   `json:"created_at"`
-	UpdatedBy string      `json:"updated_by"`
-	UpdatedAt time.Time   `json:"updated_at"`
-}
-
-// Membership is a workspace as one user sees it in a list: with their
-// role.
-type Membership struct {
-	Workspace
-	Role access.Role `json:"role"`
-}
-
-// Collaborator is a user's role in a workspace.
-type Collaborator struct {
-	UserID string      `json:"user_id"`
-	Email  string      `json:"email"`
-	Role   access.Role `json:"role"`
-}
-
 const workspaceColumns = "w.id, w.name, w.description, w.research_purpose, w.tier, w.created_by, w.created_at, w.updated_by, w.updated_at"
 
-func scanWorkspace(row interface{ Scan(...any) error }, extra ...any) (Workspace, error) {
-	var w Workspace
+func scanWorkspace(row interface{ Scan(...any) error }, extra ...any) (workbench.Workspace, error) {
+	var w workbench.Workspace
 	var tier string
 	err := row.Scan(append([]any{&w.ID, &w.Name, &w.Description, &w.ResearchPurpose, &tier,
 		&w.CreatedBy, &w.CreatedAt, &w.UpdatedBy, &w.UpdatedAt}, extra...)...)
@@ -58,7 +27,7 @@ func scanWorkspace(row interface{ Scan(...any) error }, extra ...any) (Workspace
 }
 
 // cleanWorkspace checks and trims what a creator or owner chooses.
-func cleanWorkspace(w *Workspace) error {
+func cleanWorkspace(w *workbench.Workspace) error {
 	name, err := cleanName("workspace", w.Name)
 	if err != nil {
 		return err
@@ -72,13 +41,13 @@ func cleanWorkspace(w *Workspace) error {
 // CreateWorkspace creates a workspace from w's Name, Description,
 // ResearchPurpose and Tier (Public is taken as Registered), with the user
 // creatorID as its OWNER, and returns it.
-func (s *Store) CreateWorkspace(ctx context.Context, creatorID string, w Workspace) (Workspace, error) {
+func (s *Store) CreateWorkspace(ctx context.Context, creatorID string, w workbench.Workspace) (workbench.Workspace, error) {
 	if err := cleanWorkspace(&w); err != nil {
-		return Workspace{}, err
+		return workbench.Workspace{}, err
 	}
 	w.Tier = max(w.Tier, access.Registered)
 	if w.Tier > access.Controlled {
-		return Workspace{}, fmt.Errorf("%w: workspace: tier %s", ErrInvalid, w.Tier)
+		return workbench.Workspace{}, fmt.Errorf("%w: workspace: tier %s", workbench.ErrInvalid, w.Tier)
 	}
 	now := s.stamp()
 	w.ID, w.CreatedBy, w.CreatedAt, w.UpdatedBy, w.UpdatedAt = newID("w_"), creatorID, now, creatorID, now
@@ -89,13 +58,13 @@ func (s *Store) CreateWorkspace(ctx context.Context, creatorID string, w Workspa
 		return insertWorkspace(ctx, tx, w)
 	})
 	if err != nil {
-		return Workspace{}, err
+		return workbench.Workspace{}, err
 	}
 	return w, nil
 }
 
 // insertWorkspace writes the workspace with its creator as the OWNER.
-func insertWorkspace(ctx context.Context, tx *sql.Tx, w Workspace) error {
+func insertWorkspace(ctx context.Context, tx *sql.Tx, w workbench.Workspace) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO workspaces (id, name, description, research_purpose, tier, created_by, created_at, updated_by, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		w.ID, w.Name, w.Description, w.ResearchPurpose, w.Tier.String(), w.CreatedBy, w.CreatedAt, w.UpdatedBy, w.UpdatedAt)
@@ -107,24 +76,24 @@ func insertWorkspace(ctx context.Context, tx *sql.Tx, w Workspace) error {
 }
 
 // Workspace returns the workspace with the id, or ErrNotFound.
-func (s *Store) Workspace(ctx context.Context, id string) (Workspace, error) {
-	return cached(s, &s.workspaces, id, func() (Workspace, error) { return workspaceByID(ctx, s.db, id) })
+func (s *Store) Workspace(ctx context.Context, id string) (workbench.Workspace, error) {
+	return cached(s, &s.workspaces, id, func() (workbench.Workspace, error) { return workspaceByID(ctx, s.db, id) })
 }
 
-func workspaceByID(ctx context.Context, q queryer, id string) (Workspace, error) {
+func workspaceByID(ctx context.Context, q queryer, id string) (workbench.Workspace, error) {
 	w, err := scanWorkspace(q.QueryRowContext(ctx, "SELECT "+workspaceColumns+" FROM workspaces w WHERE w.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Workspace{}, fmt.Errorf("%w: workspace %s", ErrNotFound, id)
+		return workbench.Workspace{}, fmt.Errorf("%w: workspace %s", workbench.ErrNotFound, id)
 	}
 	if err != nil {
-		return Workspace{}, dbError(err)
+		return workbench.Workspace{}, dbError(err)
 	}
 	return w, nil
 }
 
 // ListWorkspaces returns the workspaces where the user holds a role, with
 // the role, most recently changed first.
-func (s *Store) ListWorkspaces(ctx context.Context, userID string) ([]Membership, error) {
+func (s *Store) ListWorkspaces(ctx context.Context, userID string) ([]workbench.Membership, error) {
 	rows, err := s.db.QueryContext(ctx, "SELECT "+workspaceColumns+`, c.role
 		FROM workspaces w JOIN collaborators c ON c.workspace_id = w.id
 		WHERE c.user_id = ? ORDER BY w.updated_at DESC, w.id`, userID)
@@ -132,7 +101,7 @@ func (s *Store) ListWorkspaces(ctx context.Context, userID string) ([]Membership
 		return nil, dbError(err)
 	}
 	defer rows.Close()
-	var out []Membership
+	var out []workbench.Membership
 	for rows.Next() {
 		var role string
 		w, err := scanWorkspace(rows, &role)
@@ -143,7 +112,7 @@ func (s *Store) ListWorkspaces(ctx context.Context, userID string) ([]Membership
 		if err != nil {
 			return nil, dbError(err)
 		}
-		out = append(out, Membership{Workspace: w, Role: r})
+		out = append(out, workbench.Membership{Workspace: w, Role: r})
 	}
 	return out, dbErrorOrNil(rows.Err())
 }
@@ -151,11 +120,11 @@ func (s *Store) ListWorkspaces(ctx context.Context, userID string) ([]Membership
 // UpdateWorkspace changes the Name, Description and ResearchPurpose of the
 // workspace w.ID, recording the user by and the time, and returns it as
 // kept. The tier stays.
-func (s *Store) UpdateWorkspace(ctx context.Context, by string, w Workspace) (Workspace, error) {
+func (s *Store) UpdateWorkspace(ctx context.Context, by string, w workbench.Workspace) (workbench.Workspace, error) {
 	if err := cleanWorkspace(&w); err != nil {
-		return Workspace{}, err
+		return workbench.Workspace{}, err
 	}
-	var out Workspace
+	var out workbench.Workspace
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE workspaces SET name = ?, description = ?, research_purpose = ?, updated_by = ?, updated_at = ?
 			WHERE id = ?`, w.Name, w.Description, w.ResearchPurpose, by, s.stamp(), w.ID)
@@ -189,7 +158,7 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
 // always has an owner. Use RemoveCollaborator to take every role.
 func (s *Store) SetRole(ctx context.Context, workspaceID, userID string, role access.Role) error {
 	if role <= access.None || role > access.Owner {
-		return fmt.Errorf("%w: role %s: want READER, WRITER or OWNER", ErrInvalid, role)
+		return fmt.Errorf("%w: role %s: want READER, WRITER or OWNER", workbench.ErrInvalid, role)
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if _, err := workspaceByID(ctx, tx, workspaceID); err != nil {
@@ -239,7 +208,7 @@ func keepOwner(ctx context.Context, tx *sql.Tx, workspaceID, userID string) erro
 		return dbError(err)
 	}
 	if self > 0 && others == 0 {
-		return fmt.Errorf("%w: user %s is the last owner of workspace %s", ErrConflict, userID, workspaceID)
+		return fmt.Errorf("%w: user %s is the last owner of workspace %s", workbench.ErrConflict, userID, workspaceID)
 	}
 	return nil
 }
@@ -269,8 +238,8 @@ func (s *Store) loadRole(ctx context.Context, workspaceID, userID string) (acces
 
 // Collaborators returns everyone with a role in the workspace, owners
 // first, then by email.
-func (s *Store) Collaborators(ctx context.Context, workspaceID string) ([]Collaborator, error) {
-	var out []Collaborator
+func (s *Store) Collaborators(ctx context.Context, workspaceID string) ([]workbench.Collaborator, error) {
+	var out []workbench.Collaborator
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		if _, err := workspaceByID(ctx, tx, workspaceID); err != nil {
 			return err
@@ -282,7 +251,7 @@ func (s *Store) Collaborators(ctx context.Context, workspaceID string) ([]Collab
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var c Collaborator
+			var c workbench.Collaborator
 			var role string
 			if err := rows.Scan(&c.UserID, &c.Email, &role); err != nil {
 				return dbError(err)
