@@ -68,3 +68,9 @@ func UserFrom(ctx context.Context) *access.User {
 	u, _ := ctx.Value(userKey{}).(*access.User)
 	return u
 }
+
+// InvalidAt is the one problem of a request at path (a body field, a
+// query parameter, a form field).
+func InvalidAt(path, format string, args ...any) error {
+	return fault.At(ErrInvalid, path, format, args...)
+}

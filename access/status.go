@@ -180,3 +180,13 @@ func (p Policy) CheckApproval(u *User, records []Record, now time.Time) error {
 	}
 	return nil
 }
+
+// Done reports whether the step kind is done.
+func (s Status) Done(kind Requirement) bool {
+	for _, st := range s.Steps {
+		if st.Kind == kind {
+			return st.State == StepDone
+		}
+	}
+	return false
+}

@@ -227,3 +227,11 @@ func problem(k call, path string, res *http.Response) error {
 	}
 	return e
 }
+
+// The client is the services of the workbench over HTTP.
+var (
+	_ workbench.AccountService    = (*Client)(nil)
+	_ workbench.AdminService      = (*Client)(nil)
+	_ workbench.DictionaryService = (*Client)(nil)
+	_ workbench.WorkspaceService  = (*Client)(nil)
+)

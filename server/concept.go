@@ -1,63 +1,26 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/fault"
 )
-
-// conceptService is the Concept Set Selector of logged-in researchers:
-// the vocabulary with exact person counts, which the public tier sees
-// only released (publicService), gated by the registered tier and
-// audited.
-type conceptService struct {
-	gate   *gate
-	engine *cohort.Engine
-}
-
-// Search runs the concept search s.
-func (sv conceptService) Search(ctx context.Context, s cohort.ConceptSearch) ([]cohort.Concept, error) {
-	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) ([]cohort.Concept, string, int64, error) {
-		out, err := sv.engine.SearchConcepts(ctx, s)
-		return nonNil(out), "", int64(len(out)), err
-	})
-}
-
-// Concept is the concept id with its counts.
-func (sv conceptService) Concept(ctx context.Context, id int64) (cohort.Concept, error) {
-	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) (cohort.Concept, string, int64, error) {
-		out, err := sv.engine.Concept(ctx, id)
-		return out, strconv.FormatInt(id, 10), 1, err
-	})
-}
-
-// Relatives is the direct parents (or children) of the concept id.
-func (sv conceptService) Relatives(ctx context.Context, id int64, parents bool) ([]cohort.Concept, error) {
-	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) ([]cohort.Concept, string, int64, error) {
-		find := sv.engine.Children
-		if parents {
-			find = sv.engine.Parents
-		}
-		out, err := find(ctx, id)
-		return nonNil(out), strconv.FormatInt(id, 10), int64(len(out)), err
-	})
-}
 
 // conceptAPI serves the concept routes with their service, so that the
 // subject is this file and its OpenAPI part.
 type conceptAPI struct {
 	*Server
-	concepts conceptService
+	concepts app.Concepts
 }
 
 func (s *Server) conceptRoutes() []route {
-	a := conceptAPI{Server: s, concepts: conceptService{gate: s.gate, engine: s.deps.Engine}}
+	a := conceptAPI{Server: s, concepts: s.svc.Concepts}
 	return []route{
 		{http.MethodGet, "/v1/concepts", access.BrowseConcepts, a.search},
 		{http.MethodGet, "/v1/concepts/{id}", access.BrowseConcepts, a.concept},

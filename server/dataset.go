@@ -1,9 +1,6 @@
 package server
 
 import (
-	"context"
-	"database/sql"
-	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
@@ -14,153 +11,12 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
-	"github.com/openworkbench/workbench/cohort"
-	"github.com/openworkbench/workbench/fault"
+	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/internal/export"
-	"github.com/openworkbench/workbench/internal/store"
 )
 
 // defaultPreview is the rows of a preview when the request does not say.
 const defaultPreview = 100
-
-// datasetService is the datasets of workspaces: saved selections in the
-// store, and their tables from the engine, gated and audited. Changing
-// and deleting a dataset need the role of creating one (WRITER).
-type datasetService struct {
-	gate   *gate
-	store  *store.Store
-	engine *cohort.Engine
-}
-
-// List is the datasets of the workspace.
-func (sv datasetService) List(ctx context.Context, ws string) ([]workbench.Dataset, error) {
-	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) ([]workbench.Dataset, string, int64, error) {
-		out, err := sv.store.ListDatasets(ctx, ws)
-		return nonNil(out), "", int64(len(out)), err
-	})
-}
-
-// Get is the dataset id of the workspace.
-func (sv datasetService) Get(ctx context.Context, ws, id string) (workbench.Dataset, error) {
-	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) (workbench.Dataset, string, int64, error) {
-		out, err := sv.store.Dataset(ctx, ws, id)
-		return out, id, 1, err
-	})
-}
-
-// Save creates d in its workspace when d.ID is empty, and changes it
-// otherwise, after checking its columns against the CDR's catalog: every
-// problem comes back with its path (`columns.condition[2]`).
-func (sv datasetService) Save(ctx context.Context, d workbench.Dataset) (workbench.Dataset, error) {
-	return guarded(ctx, sv.gate, access.CreateDataset, d.WorkspaceID, func(req access.Request) (workbench.Dataset, string, int64, error) {
-		cat, err := sv.engine.DatasetCatalog(ctx)
-		if err != nil {
-			return workbench.Dataset{}, "", 0, err
-		}
-		problems := fault.Fields{Of: workbench.ErrInvalid}
-		if len(d.CohortIDs) == 0 {
-			problems.Add("cohort_ids", "empty: a dataset needs at least one cohort")
-		}
-		problems.List = append(problems.List, fault.FieldsOf(cat.Check(d.Columns))...)
-		if err := problems.Err(); err != nil {
-			return workbench.Dataset{}, "", 0, err
-		}
-		var out workbench.Dataset
-		if d.ID == "" {
-			out, err = sv.store.CreateDataset(ctx, req.User.ID, d)
-		} else {
-			out, err = sv.store.UpdateDataset(ctx, req.User.ID, d)
-		}
-		return out, out.ID, 1, err
-	})
-}
-
-// Delete deletes the dataset id of the workspace.
-func (sv datasetService) Delete(ctx context.Context, ws, id string) error {
-	_, err := guarded(ctx, sv.gate, access.CreateDataset, ws, func(access.Request) (struct{}, string, int64, error) {
-		return struct{}{}, id, 1, sv.store.DeleteDataset(ctx, ws, id)
-	})
-	return err
-}
-
-// load reads the dataset id of the workspace with the definitions of its
-// cohorts and concept sets.
-func (sv datasetService) load(ctx context.Context, ws, id string) (*cohort.Dataset, error) {
-	saved, err := sv.store.Dataset(ctx, ws, id)
-	if err != nil {
-		return nil, err
-	}
-	d := &cohort.Dataset{Columns: saved.Columns}
-	for _, cid := range saved.CohortIDs {
-		c, err := sv.store.Cohort(ctx, ws, cid)
-		if err != nil {
-			return nil, err
-		}
-		def, err := cohort.Parse(c.Definition)
-		if err != nil {
-			// The definition passed Parse when saved: the server's fault.
-			return nil, fmt.Errorf("server: saved cohort %s no longer parses: %v", cid, err)
-		}
-		d.Cohorts = append(d.Cohorts, def)
-	}
-	for _, sid := range saved.ConceptSetIDs {
-		s, err := sv.store.ConceptSet(ctx, ws, sid)
-		if err != nil {
-			return nil, err
-		}
-		var cs cohort.ConceptSet
-		if err := json.Unmarshal(s.Definition, &cs); err != nil {
-			return nil, fmt.Errorf("server: saved concept set %s: %v", sid, err)
-		}
-		d.ConceptSets = append(d.ConceptSets, &cs)
-	}
-	return d, nil
-}
-
-// Preview is the first limit rows of the domain's table of the dataset
-// id: row-level data.
-func (sv datasetService) Preview(ctx context.Context, ws, id, domain string, limit int) (*cohort.DatasetPreview, error) {
-	return guarded(ctx, sv.gate, access.PreviewDataset, ws, func(access.Request) (*cohort.DatasetPreview, string, int64, error) {
-		d, err := sv.load(ctx, ws, id)
-		if err != nil {
-			return nil, "", 0, err
-		}
-		p, err := sv.engine.PreviewDataset(ctx, d, domain, limit)
-		if err != nil {
-			return nil, "", 0, err
-		}
-		return p, id, int64(len(p.Rows)), nil
-	})
-}
-
-// Export reads the domain's table of the dataset id and hands its columns
-// and rows to write, which returns how many rows it wrote: row-level data,
-// audited with that number, also when write failed part way (the rows
-// written went out).
-func (sv datasetService) Export(ctx context.Context, ws, id, domain string, write func([]export.Column, export.Rows) (int64, error)) error {
-	req, err := sv.gate.check(ctx, access.ExportDataset, ws)
-	if err != nil {
-		return err
-	}
-	d, err := sv.load(ctx, ws, id)
-	if err != nil {
-		return err
-	}
-	var n int64
-	err = sv.engine.DatasetRows(ctx, d, domain, func(cols []cohort.DatasetColumn, rows *sql.Rows) error {
-		out := make([]export.Column, len(cols))
-		for i, c := range cols {
-			out[i] = export.Column{Name: c.Name, Type: c.Type}
-		}
-		var err error
-		n, err = write(out, rows)
-		return err
-	})
-	if err == nil || n > 0 {
-		sv.gate.audit(ctx, req, allowed, ws, id, n)
-	}
-	return err
-}
 
 // datasetBody is a dataset as a client sends it.
 type datasetBody struct {
@@ -174,11 +30,11 @@ type datasetBody struct {
 // datasetHandlers are the handlers of the dataset routes.
 type datasetHandlers struct {
 	*Server
-	datasets datasetService
+	datasets app.Datasets
 }
 
 func (s *Server) datasetRoutes() []route {
-	h := datasetHandlers{Server: s, datasets: datasetService{gate: s.gate, store: s.deps.Store, engine: s.deps.Engine}}
+	h := datasetHandlers{Server: s, datasets: s.svc.Datasets}
 	return []route{
 		{http.MethodGet, "/v1/workspaces/{ws}/datasets", access.ViewWorkspace, h.list},
 		{http.MethodPost, "/v1/workspaces/{ws}/datasets", access.CreateDataset, h.save},
@@ -278,7 +134,7 @@ func exportFormat(r *http.Request) (export.Format, error) {
 	if name := r.URL.Query().Get("format"); name != "" {
 		f, err := export.ParseFormat(name)
 		if err != nil {
-			return "", invalidAt("format", "%s", err.Error())
+			return "", workbench.InvalidAt("format", "%s", err.Error())
 		}
 		return f, nil
 	}

@@ -9,21 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 )
-
-type userKey struct{}
-
-// withUser is ctx carrying the authenticated user.
-func withUser(ctx context.Context, u *access.User) context.Context {
-	return context.WithValue(ctx, userKey{}, u)
-}
-
-// userFrom is the authenticated user of ctx, nil for an anonymous visitor.
-func userFrom(ctx context.Context) *access.User {
-	u, _ := ctx.Value(userKey{}).(*access.User)
-	return u
-}
 
 // wrap applies the middleware every route gets, outermost first: panic
 // recovery, the timeout, the body cap, the public rate limit,
@@ -41,7 +29,7 @@ func (s *Server) requireLogin(action access.Action, h http.Handler) http.Handler
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if userFrom(r.Context()) == nil {
+		if workbench.UserFrom(r.Context()) == nil {
 			if d := access.Decide(access.Request{Action: action, Now: s.cfg.Now(), Policy: s.cfg.Policy}); !d.Allowed {
 				s.fail(w, r, d.Reason)
 				return
@@ -126,6 +114,6 @@ func (s *Server) authenticate(h http.Handler) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		h.ServeHTTP(w, r.WithContext(withUser(r.Context(), &u)))
+		h.ServeHTTP(w, r.WithContext(workbench.NewContext(r.Context(), &u)))
 	})
 }

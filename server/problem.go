@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/fault"
 )
 
@@ -86,10 +85,4 @@ func (s *Server) encode(w http.ResponseWriter, r *http.Request, code int, v any)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(code)
 	_, _ = w.Write(append(b, '\n'))
-}
-
-// invalidAt is the one problem of a request at path (a body field, a
-// query parameter).
-func invalidAt(path, format string, args ...any) error {
-	return fault.At(workbench.ErrInvalid, path, format, args...)
 }

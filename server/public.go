@@ -1,66 +1,13 @@
 package server
 
 import (
-	"context"
 	"net/http"
 
-	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
 )
 
-// publicService is the public tier: aggregates through disclosure control,
-// never a row.
-type publicService struct {
-	gate       *gate
-	engine     *cohort.Engine
-	disclosure access.Disclosure
-	shape      access.PublicShape
-}
-
-func (p publicService) Totals(ctx context.Context) (access.PublicCount, error) {
-	if _, err := p.gate.check(ctx, access.BrowsePublic, ""); err != nil {
-		return access.PublicCount{}, err
-	}
-	return p.engine.PublicTotals(ctx, p.disclosure)
-}
-
-func (p publicService) Demographics(ctx context.Context) (cohort.PublicDemographics, error) {
-	if _, err := p.gate.check(ctx, access.BrowsePublic, ""); err != nil {
-		return cohort.PublicDemographics{}, err
-	}
-	return p.engine.PublicDemographics(ctx, p.disclosure)
-}
-
-func (p publicService) SearchConcepts(ctx context.Context, s cohort.ConceptSearch) ([]cohort.PublicConcept, error) {
-	if _, err := p.gate.check(ctx, access.SearchConcepts, ""); err != nil {
-		return nil, err
-	}
-	return p.engine.PublicConceptSearch(ctx, p.disclosure, s)
-}
-
-func (p publicService) Concept(ctx context.Context, id int64) (cohort.PublicConceptCounts, error) {
-	if _, err := p.gate.check(ctx, access.BrowsePublic, ""); err != nil {
-		return cohort.PublicConceptCounts{}, err
-	}
-	return p.engine.PublicConceptCounts(ctx, p.disclosure, id)
-}
-
-func (p publicService) Survey(ctx context.Context, id int64) (cohort.PublicSurvey, error) {
-	if _, err := p.gate.check(ctx, access.BrowsePublic, ""); err != nil {
-		return cohort.PublicSurvey{}, err
-	}
-	return p.engine.PublicSurvey(ctx, p.disclosure, id)
-}
-
-func (p publicService) CohortCount(ctx context.Context, def *cohort.Definition) (access.PublicCount, error) {
-	if _, err := p.gate.check(ctx, access.PublicCohortCount, ""); err != nil {
-		return access.PublicCount{}, err
-	}
-	return p.engine.PublicCohortCount(ctx, p.disclosure, p.shape, def)
-}
-
 func (s *Server) publicTotals(w http.ResponseWriter, r *http.Request) {
-	c, err := s.public.Totals(r.Context())
+	c, err := s.svc.Public.Totals(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -69,7 +16,7 @@ func (s *Server) publicTotals(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) publicDemographics(w http.ResponseWriter, r *http.Request) {
-	d, err := s.public.Demographics(r.Context())
+	d, err := s.svc.Public.Demographics(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -88,12 +35,12 @@ func (s *Server) publicConcepts(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	cs, err := s.public.SearchConcepts(r.Context(), search)
+	cs, err := s.svc.Public.SearchConcepts(r.Context(), search)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.encode(w, r, http.StatusOK, map[string]any{"concepts": nonNil(cs)})
+	s.encode(w, r, http.StatusOK, map[string]any{"concepts": cs})
 }
 
 func (s *Server) publicConcept(w http.ResponseWriter, r *http.Request) {
@@ -102,7 +49,7 @@ func (s *Server) publicConcept(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	c, err := s.public.Concept(r.Context(), id)
+	c, err := s.svc.Public.Concept(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -116,7 +63,7 @@ func (s *Server) publicSurvey(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sv, err := s.public.Survey(r.Context(), id)
+	sv, err := s.svc.Public.Survey(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -130,18 +77,10 @@ func (s *Server) publicCohortCount(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	c, err := s.public.CohortCount(r.Context(), def)
+	c, err := s.svc.Public.CohortCount(r.Context(), def)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.encode(w, r, http.StatusOK, c)
-}
-
-// nonNil makes an empty list encode as [] rather than null.
-func nonNil[T any](l []T) []T {
-	if l == nil {
-		return []T{}
-	}
-	return l
 }

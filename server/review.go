@@ -1,213 +1,26 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"math"
-	"math/rand/v2"
 	"net/http"
-	"strings"
 
 	"github.com/gorilla/mux"
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/cohort"
-	"github.com/openworkbench/workbench/internal/store"
 )
-
-// reviewService is cohort review: samples of saved cohorts, the status and
-// annotations of each participant, and the participant's events, gated
-// and audited. A person's data is served only for a participant of the
-// review.
-type reviewService struct {
-	saved savedService
-	// version is the CDR version id the samples are drawn from.
-	version string
-}
-
-// CreateReview draws a sample of the saved cohort id and saves it as a
-// review whose participants are all NOT_REVIEWED.
-func (sv reviewService) CreateReview(ctx context.Context, ws, cohortID string, n workbench.NewReview) (workbench.Review, error) {
-	if n.Size < 1 || n.Size > workbench.MaxReviewSize {
-		return workbench.Review{}, invalidAt("size", "%d: want 1 to %d participants", n.Size, workbench.MaxReviewSize)
-	}
-	req, def, err := sv.saved.definition(ctx, access.CreateReview, ws, cohortID)
-	if err != nil {
-		return workbench.Review{}, err
-	}
-	seed := rand.Int64()
-	if n.Seed != nil {
-		seed = *n.Seed
-	}
-	ids, err := sv.saved.engine.ReviewSample(ctx, def, seed, n.Size)
-	if err != nil {
-		return workbench.Review{}, err
-	}
-	name := n.Name
-	if strings.TrimSpace(name) == "" {
-		name = fmt.Sprintf("Sample of %d, seed %d", len(ids), seed)
-	}
-	r, err := sv.saved.store.CreateReview(ctx, req.User.ID, workbench.Review{WorkspaceID: ws, CohortID: cohortID, Name: name, Seed: seed, CDRVersion: sv.version}, ids)
-	if err != nil {
-		return workbench.Review{}, at("name", err)
-	}
-	sv.saved.gate.audit(ctx, req, allowed, ws, r.ID, int64(len(ids)))
-	return r, nil
-}
-
-// ListReviews is the reviews of the saved cohort id, oldest first.
-func (sv reviewService) ListReviews(ctx context.Context, ws, cohortID string) ([]workbench.Review, error) {
-	return guarded(ctx, sv.saved.gate, access.ViewWorkspace, ws, func(access.Request) ([]workbench.Review, string, int64, error) {
-		out, err := sv.saved.store.ListReviews(ctx, ws, cohortID)
-		return nonNil(out), cohortID, int64(len(out)), err
-	})
-}
-
-// Review is the review id of the workspace.
-func (sv reviewService) Review(ctx context.Context, ws, id string) (workbench.Review, error) {
-	return guarded(ctx, sv.saved.gate, access.ViewWorkspace, ws, func(access.Request) (workbench.Review, string, int64, error) {
-		out, err := sv.saved.store.Review(ctx, ws, id)
-		return out, id, 1, err
-	})
-}
-
-// DeleteReview deletes the review id with its statuses and annotations.
-func (sv reviewService) DeleteReview(ctx context.Context, ws, id string) error {
-	_, err := guarded(ctx, sv.saved.gate, access.DeleteReview, ws, func(access.Request) (struct{}, string, int64, error) {
-		return struct{}{}, id, 1, sv.saved.store.DeleteReview(ctx, ws, id)
-	})
-	return err
-}
-
-// Participants is page page (from 0) of size size of the participants of
-// the review, of one status when status is not empty, by person id.
-func (sv reviewService) Participants(ctx context.Context, ws, id string, status workbench.ReviewStatus, page, size int) (workbench.ParticipantPage, error) {
-	if err := pageOK(page, size, workbench.MaxReviewSize); err != nil {
-		return workbench.ParticipantPage{}, err
-	}
-	return guarded(ctx, sv.saved.gate, access.ViewReview, ws, func(access.Request) (workbench.ParticipantPage, string, int64, error) {
-		total, err := sv.saved.store.CountParticipants(ctx, ws, id, status)
-		if err != nil {
-			return workbench.ParticipantPage{}, "", 0, at("status", err)
-		}
-		ps, err := sv.saved.store.Participants(ctx, ws, id, store.ParticipantQuery{Status: status, Offset: page * size, Limit: size})
-		return workbench.ParticipantPage{Participants: nonNil(ps), Total: total, Page: page, Size: size}, id, int64(len(ps)), err
-	})
-}
-
-// Participant is the participant person of the review.
-func (sv reviewService) Participant(ctx context.Context, ws, id string, person int64) (workbench.Participant, error) {
-	return guarded(ctx, sv.saved.gate, access.ViewReview, ws, func(access.Request) (workbench.Participant, string, int64, error) {
-		out, err := sv.saved.store.Participant(ctx, ws, id, person)
-		return out, id, 1, err
-	})
-}
-
-// SetStatus sets the review status of the participant person and returns
-// the participant.
-func (sv reviewService) SetStatus(ctx context.Context, ws, id string, person int64, status workbench.ReviewStatus) (workbench.Participant, error) {
-	return guarded(ctx, sv.saved.gate, access.SetReviewStatus, ws, func(req access.Request) (workbench.Participant, string, int64, error) {
-		if err := sv.saved.store.SetStatus(ctx, req.User.ID, ws, id, person, status); err != nil {
-			return workbench.Participant{}, "", 0, at("status", err)
-		}
-		out, err := sv.saved.store.Participant(ctx, ws, id, person)
-		return out, id, 1, err
-	})
-}
-
-// Annotate sets the participant person's value of the annotation field
-// (JSON of the field's type; null clears it) and returns the participant.
-func (sv reviewService) Annotate(ctx context.Context, ws, id string, person int64, field string, value json.RawMessage) (workbench.Participant, error) {
-	return guarded(ctx, sv.saved.gate, access.Annotate, ws, func(req access.Request) (workbench.Participant, string, int64, error) {
-		if err := sv.saved.store.SetAnnotation(ctx, req.User.ID, ws, id, person, field, value); err != nil {
-			return workbench.Participant{}, "", 0, at("value", err)
-		}
-		out, err := sv.saved.store.Participant(ctx, ws, id, person)
-		return out, id, 1, err
-	})
-}
-
-// Events is page page (from 0) of size size of the events of the domain
-// (every domain when empty) of the participant person of the review. A
-// person who is not in the review is not found, whether or not the CDR
-// has them.
-func (sv reviewService) Events(ctx context.Context, ws, id string, person int64, domain cohort.Domain, page, size int) (workbench.EventPage, error) {
-	if err := pageOK(page, size, cohort.MaxPageSize); err != nil {
-		return workbench.EventPage{}, err
-	}
-	return guarded(ctx, sv.saved.gate, access.ViewReview, ws, func(access.Request) (workbench.EventPage, string, int64, error) {
-		if _, err := sv.saved.store.Participant(ctx, ws, id, person); err != nil {
-			return workbench.EventPage{}, "", 0, err
-		}
-		evs, total, err := sv.saved.engine.ParticipantEvents(ctx, person, domain, page, size)
-		return workbench.EventPage{Events: nonNil(evs), Total: total, Page: page, Size: size}, id, int64(len(evs)), err
-	})
-}
-
-// Fields is the annotation fields of the saved cohort id.
-func (sv reviewService) Fields(ctx context.Context, ws, cohortID string) ([]workbench.AnnotationField, error) {
-	return guarded(ctx, sv.saved.gate, access.ViewWorkspace, ws, func(access.Request) ([]workbench.AnnotationField, string, int64, error) {
-		out, err := sv.saved.store.AnnotationFields(ctx, ws, cohortID)
-		return nonNil(out), cohortID, int64(len(out)), err
-	})
-}
-
-// CreateField adds the annotation field f to its saved cohort: a change of
-// the cohort, which every review of it then asks.
-func (sv reviewService) CreateField(ctx context.Context, ws string, f workbench.AnnotationField) (workbench.AnnotationField, error) {
-	return guarded(ctx, sv.saved.gate, access.UpdateCohort, ws, func(access.Request) (workbench.AnnotationField, string, int64, error) {
-		out, err := sv.saved.store.CreateAnnotationField(ctx, ws, f)
-		return out, out.ID, 1, err
-	})
-}
-
-// DeleteField deletes the annotation field of the saved cohort with its
-// values in every review.
-func (sv reviewService) DeleteField(ctx context.Context, ws, cohortID, field string) error {
-	_, err := guarded(ctx, sv.saved.gate, access.UpdateCohort, ws, func(access.Request) (struct{}, string, int64, error) {
-		return struct{}{}, field, 1, sv.saved.store.DeleteAnnotationField(ctx, ws, cohortID, field)
-	})
-	return err
-}
-
-// at places a value the store refused at path, the body field or query
-// parameter that held it; other errors pass unchanged.
-func at(path string, err error) error {
-	if !errors.Is(err, workbench.ErrInvalid) {
-		return err
-	}
-	return invalidAt(path, "%s", strings.TrimPrefix(err.Error(), workbench.ErrInvalid.Error()+": "))
-}
-
-// pageOK checks the query parameters page and size against max.
-func pageOK(page, size, max int) error {
-	if page < 0 {
-		return invalidAt("page", "%d: want 0 or more", page)
-	}
-	if size < 1 || size > max {
-		return invalidAt("size", "%d: want 1 to %d", size, max)
-	}
-	if page > math.MaxInt/size {
-		return invalidAt("page", "%d is too large", page)
-	}
-	return nil
-}
 
 // reviewAPI serves the review routes with their service, so that the
 // subject is this file and its OpenAPI part.
 type reviewAPI struct {
 	*Server
-	reviews reviewService
+	reviews app.Reviews
 }
 
 func (s *Server) reviewRoutes() []route {
-	a := reviewAPI{Server: s, reviews: reviewService{
-		saved:   savedService{gate: s.gate, store: s.deps.Store, engine: s.deps.Engine},
-		version: s.deps.Index.VersionID,
-	}}
+	a := reviewAPI{Server: s, reviews: s.svc.Reviews}
 	const (
 		cohortPath = "/v1/workspaces/{ws}/cohorts/{id}"
 		reviewPath = "/v1/workspaces/{ws}/reviews/{review}"
@@ -328,7 +141,7 @@ func (a reviewAPI) annotate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if b.Value == nil {
-		a.fail(w, r, invalidAt("value", "missing: send null to clear a value"))
+		a.fail(w, r, workbench.InvalidAt("value", "missing: send null to clear a value"))
 		return
 	}
 	v := mux.Vars(r)

@@ -1,173 +1,22 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/gorilla/mux"
 
 	"github.com/openworkbench/workbench"
-	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/fault"
-	"github.com/openworkbench/workbench/internal/store"
 )
-
-// savedService is the saved cohorts and concept sets of workspaces, and
-// the engine over them, gated and audited.
-type savedService struct {
-	gate   *gate
-	store  *store.Store
-	engine *cohort.Engine
-}
 
 // Defaults of the query parameters of a saved cohort's analyses.
 const (
 	defaultTopConcepts = 10
 	defaultPageSize    = 100
 )
-
-// ListCohorts is the saved cohorts of the workspace.
-func (sv savedService) ListCohorts(ctx context.Context, ws string) ([]workbench.Cohort, error) {
-	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) ([]workbench.Cohort, string, int64, error) {
-		out, err := sv.store.ListCohorts(ctx, ws)
-		return nonNil(out), "", int64(len(out)), err
-	})
-}
-
-// Cohort is the saved cohort id of the workspace.
-func (sv savedService) Cohort(ctx context.Context, ws, id string) (workbench.Cohort, error) {
-	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) (workbench.Cohort, string, int64, error) {
-		out, err := sv.store.Cohort(ctx, ws, id)
-		return out, id, 1, err
-	})
-}
-
-// SaveCohort creates c in its workspace when c.ID is empty, and changes it
-// otherwise. Its definition, already parsed by cohort.Parse, is kept as
-// its canonical JSON.
-func (sv savedService) SaveCohort(ctx context.Context, c workbench.Cohort, def *cohort.Definition) (workbench.Cohort, error) {
-	action := access.CreateCohort
-	if c.ID != "" {
-		action = access.UpdateCohort
-	}
-	return guarded(ctx, sv.gate, action, c.WorkspaceID, func(req access.Request) (workbench.Cohort, string, int64, error) {
-		var err error
-		if c.Definition, err = def.MarshalJSON(); err != nil {
-			return workbench.Cohort{}, "", 0, err
-		}
-		var out workbench.Cohort
-		if c.ID == "" {
-			out, err = sv.store.CreateCohort(ctx, req.User.ID, c)
-		} else {
-			out, err = sv.store.UpdateCohort(ctx, req.User.ID, c)
-		}
-		return out, out.ID, 1, err
-	})
-}
-
-// DeleteCohort deletes the saved cohort id of the workspace.
-func (sv savedService) DeleteCohort(ctx context.Context, ws, id string) error {
-	_, err := guarded(ctx, sv.gate, access.DeleteCohort, ws, func(access.Request) (struct{}, string, int64, error) {
-		return struct{}{}, id, 1, sv.store.DeleteCohort(ctx, ws, id)
-	})
-	return err
-}
-
-// definition checks action in the workspace and reads the definition of
-// its saved cohort id.
-func (sv savedService) definition(ctx context.Context, action access.Action, ws, id string) (access.Request, *cohort.Definition, error) {
-	req, err := sv.gate.check(ctx, action, ws)
-	if err != nil {
-		return req, nil, err
-	}
-	c, err := sv.store.Cohort(ctx, ws, id)
-	if err != nil {
-		return req, nil, err
-	}
-	def, err := cohort.Parse(c.Definition)
-	if err != nil {
-		// Not the client's fault (the definition passed Parse when saved),
-		// so not ErrInvalid: a 500 that the log explains.
-		return req, nil, fmt.Errorf("server: saved cohort %s no longer parses: %v", id, err)
-	}
-	return req, def, nil
-}
-
-// Count is the size of the saved cohort id.
-func (sv savedService) Count(ctx context.Context, ws, id string) (int64, error) {
-	req, def, err := sv.definition(ctx, access.CohortCount, ws, id)
-	if err != nil {
-		return 0, err
-	}
-	n, err := sv.engine.Count(ctx, def)
-	if err != nil {
-		return 0, err
-	}
-	sv.gate.audit(ctx, req, allowed, ws, id, 1)
-	return n, nil
-}
-
-// Demographics breaks the saved cohort id down.
-func (sv savedService) Demographics(ctx context.Context, ws, id string) (*cohort.Demographics, error) {
-	req, def, err := sv.definition(ctx, access.CohortDemographics, ws, id)
-	if err != nil {
-		return nil, err
-	}
-	d, err := sv.engine.Demographics(ctx, def)
-	if err != nil {
-		return nil, err
-	}
-	sv.gate.audit(ctx, req, allowed, ws, id, int64(len(d.SexAtBirth)+len(d.Gender)+len(d.Race)+len(d.Ethnicity)))
-	return d, nil
-}
-
-// TopConcepts is the n concepts of the domain most persons of the saved
-// cohort id have.
-func (sv savedService) TopConcepts(ctx context.Context, ws, id string, domain cohort.Domain, n int) ([]cohort.ConceptCount, error) {
-	req, def, err := sv.definition(ctx, access.CohortTopConcepts, ws, id)
-	if err != nil {
-		return nil, err
-	}
-	out, err := sv.engine.TopConcepts(ctx, def, domain, n)
-	if err != nil {
-		return nil, err
-	}
-	sv.gate.audit(ctx, req, allowed, ws, id, int64(len(out)))
-	return out, nil
-}
-
-// Participants is a page of the person ids of the saved cohort id:
-// row-level data.
-func (sv savedService) Participants(ctx context.Context, ws, id string, page, size int) (workbench.Page, error) {
-	req, def, err := sv.definition(ctx, access.CohortParticipants, ws, id)
-	if err != nil {
-		return workbench.Page{}, err
-	}
-	ids, total, err := sv.engine.Participants(ctx, def, page, size)
-	if err != nil {
-		return workbench.Page{}, err
-	}
-	sv.gate.audit(ctx, req, allowed, ws, id, int64(len(ids)))
-	return workbench.Page{PersonIDs: nonNil(ids), Total: total, Page: page, Size: size}, nil
-}
-
-// SQL is the query the engine runs for the saved cohort id.
-func (sv savedService) SQL(ctx context.Context, ws, id string) (cohort.Query, error) {
-	req, def, err := sv.definition(ctx, access.ViewWorkspace, ws, id)
-	if err != nil {
-		return cohort.Query{}, err
-	}
-	q, err := sv.engine.SQL(def)
-	if err != nil {
-		return cohort.Query{}, err
-	}
-	sv.gate.audit(ctx, req, allowed, ws, id, 1)
-	return q, nil
-}
 
 // savedBody is a saved cohort or concept set as a client sends it.
 type savedBody struct {
@@ -199,12 +48,12 @@ func (s *Server) savedCohort(r *http.Request) (workbench.Cohort, *cohort.Definit
 }
 
 func (s *Server) listCohorts(w http.ResponseWriter, r *http.Request) {
-	out, err := s.saved.ListCohorts(r.Context(), mux.Vars(r)["ws"])
+	out, err := s.svc.Cohorts.ListCohorts(r.Context(), mux.Vars(r)["ws"])
 	s.reply(w, r, http.StatusOK, out, err)
 }
 
 func (s *Server) getCohort(w http.ResponseWriter, r *http.Request) {
-	out, err := s.saved.Cohort(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
+	out, err := s.svc.Cohorts.Cohort(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
 	s.reply(w, r, http.StatusOK, out, err)
 }
 
@@ -218,22 +67,22 @@ func (s *Server) saveCohort(w http.ResponseWriter, r *http.Request) {
 	if c.ID == "" {
 		code = http.StatusCreated
 	}
-	out, err := s.saved.SaveCohort(r.Context(), c, def)
+	out, err := s.svc.Cohorts.SaveCohort(r.Context(), c, def)
 	s.reply(w, r, code, out, err)
 }
 
 func (s *Server) deleteCohort(w http.ResponseWriter, r *http.Request) {
-	err := s.saved.DeleteCohort(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
+	err := s.svc.Cohorts.DeleteCohort(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
 	s.reply(w, r, http.StatusNoContent, nil, err)
 }
 
 func (s *Server) savedCount(w http.ResponseWriter, r *http.Request) {
-	n, err := s.saved.Count(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
+	n, err := s.svc.Cohorts.Count(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
 	s.reply(w, r, http.StatusOK, map[string]int64{"count": n}, err)
 }
 
 func (s *Server) savedDemographics(w http.ResponseWriter, r *http.Request) {
-	out, err := s.saved.Demographics(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
+	out, err := s.svc.Cohorts.Demographics(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
 	s.reply(w, r, http.StatusOK, out, err)
 }
 
@@ -246,7 +95,7 @@ func (s *Server) savedTopConcepts(w http.ResponseWriter, r *http.Request) {
 	if n == 0 {
 		n = defaultTopConcepts
 	}
-	out, err := s.saved.TopConcepts(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"], cohort.Domain(r.URL.Query().Get("domain")), n)
+	out, err := s.svc.Cohorts.TopConcepts(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"], cohort.Domain(r.URL.Query().Get("domain")), n)
 	s.reply(w, r, http.StatusOK, out, err)
 }
 
@@ -264,12 +113,12 @@ func (s *Server) savedParticipants(w http.ResponseWriter, r *http.Request) {
 	if size == 0 {
 		size = defaultPageSize
 	}
-	out, err := s.saved.Participants(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"], page, size)
+	out, err := s.svc.Cohorts.Participants(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"], page, size)
 	s.reply(w, r, http.StatusOK, out, err)
 }
 
 func (s *Server) savedSQL(w http.ResponseWriter, r *http.Request) {
-	q, err := s.saved.SQL(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
+	q, err := s.svc.Cohorts.SQL(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
 	s.reply(w, r, http.StatusOK, map[string]any{"sql": q.SQL, "args": q.Args}, err)
 }
 

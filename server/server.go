@@ -15,10 +15,10 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
-	"github.com/openworkbench/workbench/notebook"
 )
 
 // Defaults of a Config.
@@ -104,19 +104,12 @@ type Deps struct {
 
 // Server is the HTTP API. Its methods are safe for concurrent use.
 type Server struct {
-	cfg        Config
-	deps       Deps
-	log        *slog.Logger
-	limiter    *access.Limiter
-	gate       *gate
-	public     publicService
-	cohorts    cohortService
-	dict       dictionaryService
-	workspaces workspaceService
-	saved      savedService
-	admin      adminService
-	notebooks  notebookService
-	router     *mux.Router
+	cfg     Config
+	deps    Deps
+	log     *slog.Logger
+	limiter *access.Limiter
+	svc     *app.App
+	router  *mux.Router
 }
 
 // New returns a server of cfg over deps, after checking both.
@@ -149,29 +142,21 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, errors.New("server: negative MaxBody, MaxNotebookBody, Timeout, ExportTimeout or MaxDepth")
 	}
 	limiter := &access.Limiter{Rate: cfg.RateLimit.Rate, Burst: cfg.RateLimit.Burst, MaxClients: cfg.RateLimit.MaxClients}
-	for _, v := range []interface{ Validate() error }{cfg.Disclosure, cfg.PublicShape, cfg.Policy, limiter} {
-		if err := v.Validate(); err != nil {
-			return nil, fmt.Errorf("server: %w", err)
-		}
+	if err := limiter.Validate(); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
 	}
 	if deps.Engine == nil || deps.Store == nil || deps.Schema == nil {
 		return nil, errors.New("server: Deps needs Engine, Store and Schema")
 	}
-	g := &gate{store: deps.Store, policy: cfg.Policy, now: cfg.Now, log: cfg.Logger}
-	s := &Server{
-		cfg:        cfg,
-		deps:       deps,
-		log:        cfg.Logger,
-		limiter:    limiter,
-		gate:       g,
-		public:     publicService{gate: g, engine: deps.Engine, disclosure: cfg.Disclosure, shape: cfg.PublicShape},
-		cohorts:    cohortService{gate: g, engine: deps.Engine},
-		dict:       dictionaryService{gate: g, schema: deps.Schema},
-		workspaces: workspaceService{gate: g, store: deps.Store, notebooks: notebook.Files{Root: deps.NotebookDir}},
-		saved:      savedService{gate: g, store: deps.Store, engine: deps.Engine},
-		admin:      adminService{gate: g, store: deps.Store},
-		notebooks:  notebookService{gate: g, store: deps.Store, files: notebook.Files{Root: deps.NotebookDir}},
+	svc, err := app.New(app.Config{
+		Store: deps.Store, Engine: deps.Engine, Schema: deps.Schema, CDRVersion: deps.Index.VersionID, NotebookDir: deps.NotebookDir,
+		Policy: cfg.Policy, Disclosure: cfg.Disclosure, PublicShape: cfg.PublicShape, CloseRegistration: cfg.CloseRegistration,
+		Now: cfg.Now, Logger: cfg.Logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
 	}
+	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, limiter: limiter, svc: svc}
 	s.router = s.newRouter()
 	return s, nil
 }

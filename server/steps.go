@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -9,29 +8,9 @@ import (
 	"github.com/openworkbench/workbench/access"
 )
 
-// CompleteStep records that the user of ctx completed the self-service
-// step now: its expiry from the policy, and for the code of conduct the
-// policy's current version. It returns the user's status after.
-func (g *gate) CompleteStep(ctx context.Context, step access.Requirement) (access.Status, error) {
-	req, err := g.checkStep(ctx, step)
-	if err != nil {
-		return access.Status{}, err
-	}
-	rec := access.Record{UserID: req.User.ID, Kind: step, CompletedAt: req.Now, ExpiresAt: g.policy.Expiry(step, req.Now)}
-	if step == access.CodeOfConduct {
-		rec.Version = g.policy.ConductVersion()
-	}
-	rec, err = g.store.PutRecord(ctx, rec)
-	if err != nil {
-		return access.Status{}, err
-	}
-	g.audit(ctx, req, allowed, "", string(step), 1)
-	return g.policy.Status(req.User, append(req.Records, rec), req.Now), nil
-}
-
 // completeStep records a step of the current user and answers their
 // status.
 func (s *Server) completeStep(w http.ResponseWriter, r *http.Request) {
-	st, err := s.gate.CompleteStep(r.Context(), access.Requirement(mux.Vars(r)["step"]))
+	st, err := s.svc.Accounts.CompleteStep(r.Context(), access.Requirement(mux.Vars(r)["step"]))
 	s.reply(w, r, http.StatusOK, st, err)
 }

@@ -9,12 +9,24 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/internal/store"
 )
 
 // cliActor stands for the administrator at the command line (whoever can
 // open the data directory) in approval records and the audit log.
 const cliActor = "cli"
+
+// cliAdmin is the administration service over the store s, and ctx
+// carrying the administrator at the command line: the same decisions and
+// audit records as an administrator's over HTTP, under the name cliActor.
+func cliAdmin(ctx context.Context, s *store.Store) (app.Admin, context.Context, error) {
+	a, err := app.New(app.Config{Store: s})
+	if err != nil {
+		return app.Admin{}, nil, err
+	}
+	return a.Admin, workbench.NewContext(ctx, &access.User{ID: cliActor, Email: cliActor, Name: "command line", Admin: true}), nil
+}
 
 func userCommands() []command {
 	return []command{
@@ -228,31 +240,21 @@ func runUserApprove(ctx context.Context, e env, args []string) (err error) {
 		return err
 	}
 	defer closeStore(s, &err)
-	recs, err := s.Records(ctx, u.ID)
+	admin, actx, err := cliAdmin(ctx, s)
+	if err != nil {
+		return err
+	}
+	before, err := s.Records(ctx, u.ID)
 	if err != nil {
 		return err
 	}
 	var policy access.Policy
-	now := time.Now()
-	audit := access.AuditRecord{Time: now, UserID: cliActor, Action: access.ApproveUser, Object: u.ID, Allowed: true}
-	if refusal := policy.CheckApproval(&u, recs, now); refusal != nil {
-		audit.Allowed, audit.Reason = false, refusal.Error()
-		if err := s.AppendAudit(ctx, audit); err != nil {
-			return err
-		}
-		return fmt.Errorf("user approve: %w", refusal)
+	if policy.Status(&u, before, time.Now()).Done(access.Approval) {
+		fmt.Fprintf(e.stdout, "%s is already approved\n", u.Email)
+		return nil
 	}
-	for _, st := range policy.Status(&u, recs, now).Steps {
-		if st.Kind == access.Approval && st.State == access.StepDone {
-			fmt.Fprintf(e.stdout, "%s is already approved\n", u.Email)
-			return nil
-		}
-	}
-	if _, err := s.PutRecord(ctx, access.Record{UserID: u.ID, Kind: access.Approval, CompletedAt: now, By: cliActor}); err != nil {
-		return err
-	}
-	if err := s.AppendAudit(ctx, audit); err != nil {
-		return err
+	if _, err := admin.ApproveUser(actx, u.ID); err != nil {
+		return fmt.Errorf("user approve: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "%s approved\n", u.Email)
 	return nil
@@ -265,10 +267,11 @@ func runUserDisable(ctx context.Context, e env, args []string) (err error) {
 		return err
 	}
 	defer closeStore(s, &err)
-	if err := s.SetDisabled(ctx, u.ID, true); err != nil {
+	admin, actx, err := cliAdmin(ctx, s)
+	if err != nil {
 		return err
 	}
-	if err := s.AppendAudit(ctx, access.AuditRecord{Time: time.Now(), UserID: cliActor, Action: access.DisableUser, Object: u.ID, Allowed: true}); err != nil {
+	if err := admin.DisableUser(actx, u.ID); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s disabled\n", u.Email)

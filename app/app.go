@@ -1,0 +1,106 @@
+// Package app holds the application services of the workbench: every
+// action a user takes, whichever front end they take it through (the
+// HTTP API, the web pages, the command line). Each service method reads
+// the user from the context (workbench.UserFrom), asks access.Decide
+// through one gate, does the work on the state store and the cohort
+// engine, and writes the audit log; so a front end holds no policy and
+// no SQL, and the same action is decided and audited the same way from
+// everywhere.
+//
+// [New] builds an [App] of every service over a store and an engine.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/cdr"
+	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/notebook"
+)
+
+// Config is what the services are made of. Store is required; the
+// services that read the CDR need Engine and Schema, and are left nil
+// without them. The zero value of every other field works.
+type Config struct {
+	// Store holds users, tokens, workspaces, saved work and the audit
+	// log.
+	Store *store.Store
+	// Engine runs cohort and concept queries over the indexed CDR.
+	Engine *cohort.Engine
+	// Schema is the CDR's schema: the data dictionary.
+	Schema *cdr.Schema
+	// CDRVersion is the version id of the CDR's index; reviews record it.
+	CDRVersion string
+	// NotebookDir is the folder of the workspaces' notebooks, one folder
+	// per workspace; empty means this deployment keeps no notebooks.
+	NotebookDir string
+	// Policy is the access policy of the decisions.
+	Policy access.Policy
+	// Disclosure controls every public number; PublicShape restricts
+	// public cohort counts.
+	Disclosure  access.Disclosure
+	PublicShape access.PublicShape
+	// CloseRegistration refuses self-registration; users are then added
+	// by an administrator.
+	CloseRegistration bool
+	// Now is the clock of decisions and audit records; nil means
+	// time.Now.
+	Now func() time.Time
+	// Logger receives what the services cannot report to their caller (an
+	// audit record not written); nil discards.
+	Logger *slog.Logger
+}
+
+// App is every service of the workbench.
+type App struct {
+	Accounts    Accounts
+	Admin       Admin
+	Workspaces  Workspaces
+	Cohorts     Cohorts
+	Definitions Definitions
+	Concepts    Concepts
+	Datasets    Datasets
+	Reviews     Reviews
+	Notebooks   Notebooks
+	Dictionary  Dictionary
+	Public      Public
+}
+
+// New builds the services of cfg, after checking it.
+func New(cfg Config) (*App, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("app: Config needs a Store")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	for _, v := range []interface{ Validate() error }{cfg.Disclosure, cfg.PublicShape, cfg.Policy} {
+		if err := v.Validate(); err != nil {
+			return nil, fmt.Errorf("app: %w", err)
+		}
+	}
+	g := &gate{store: cfg.Store, policy: cfg.Policy, now: cfg.Now, log: cfg.Logger}
+	files := notebook.Files{Root: cfg.NotebookDir}
+	cohorts := Cohorts{gate: g, store: cfg.Store, engine: cfg.Engine}
+	return &App{
+		Accounts:    Accounts{gate: g, closed: cfg.CloseRegistration},
+		Admin:       Admin{gate: g, store: cfg.Store},
+		Workspaces:  Workspaces{gate: g, store: cfg.Store, notebooks: files},
+		Cohorts:     cohorts,
+		Definitions: Definitions{gate: g, engine: cfg.Engine},
+		Concepts:    Concepts{gate: g, engine: cfg.Engine},
+		Datasets:    Datasets{gate: g, store: cfg.Store, engine: cfg.Engine},
+		Reviews:     Reviews{saved: cohorts, version: cfg.CDRVersion},
+		Notebooks:   Notebooks{gate: g, store: cfg.Store, files: files},
+		Dictionary:  Dictionary{gate: g, schema: cfg.Schema},
+		Public:      Public{gate: g, engine: cfg.Engine, disclosure: cfg.Disclosure, shape: cfg.PublicShape},
+	}, nil
+}

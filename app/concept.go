@@ -1,0 +1,46 @@
+package app
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/cohort"
+)
+
+// Concepts is the Concept Set Selector of logged-in researchers:
+// the vocabulary with exact person counts, which the public tier sees
+// only released (Public), gated by the registered tier and
+// audited.
+type Concepts struct {
+	gate   *gate
+	engine *cohort.Engine
+}
+
+// Search runs the concept search s.
+func (sv Concepts) Search(ctx context.Context, s cohort.ConceptSearch) ([]cohort.Concept, error) {
+	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) ([]cohort.Concept, string, int64, error) {
+		out, err := sv.engine.SearchConcepts(ctx, s)
+		return nonNil(out), "", int64(len(out)), err
+	})
+}
+
+// Concept is the concept id with its counts.
+func (sv Concepts) Concept(ctx context.Context, id int64) (cohort.Concept, error) {
+	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) (cohort.Concept, string, int64, error) {
+		out, err := sv.engine.Concept(ctx, id)
+		return out, strconv.FormatInt(id, 10), 1, err
+	})
+}
+
+// Relatives is the direct parents (or children) of the concept id.
+func (sv Concepts) Relatives(ctx context.Context, id int64, parents bool) ([]cohort.Concept, error) {
+	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) ([]cohort.Concept, string, int64, error) {
+		find := sv.engine.Children
+		if parents {
+			find = sv.engine.Parents
+		}
+		out, err := find(ctx, id)
+		return nonNil(out), strconv.FormatInt(id, 10), int64(len(out)), err
+	})
+}

@@ -1,0 +1,64 @@
+package workbench
+
+import (
+	"context"
+	"time"
+
+	"github.com/openworkbench/workbench/access"
+)
+
+// The services every front end calls. Package app implements them over
+// the state store and the cohort engine, deciding and auditing each
+// call; notebook.Client implements them over HTTP. The user is the one
+// of the context (UserFrom).
+
+// AccountService is a user's own account: registration, access status
+// and the self-service steps.
+type AccountService interface {
+	// Register creates an account with no step done and its first bearer
+	// token, shown this once.
+	Register(ctx context.Context, r Registration) (Registered, error)
+	// Me is the user with their access status.
+	Me(ctx context.Context) (UserStatus, error)
+	// CompleteStep records a self-service step done now.
+	CompleteStep(ctx context.Context, step access.Requirement) (access.Status, error)
+}
+
+// AdminService is what administrators do: approve and disable users and
+// read the audit log.
+type AdminService interface {
+	Users(ctx context.Context) ([]UserStatus, error)
+	ApproveUser(ctx context.Context, id string) (UserStatus, error)
+	DisableUser(ctx context.Context, id string) error
+	// Audit is the audit log from since, of one user when userID is not
+	// empty.
+	Audit(ctx context.Context, since time.Time, userID string) ([]access.AuditRecord, error)
+}
+
+// DictionaryService is the data dictionary of the CDR.
+type DictionaryService interface {
+	Dictionary(ctx context.Context) (Dictionary, error)
+	DictionaryTable(ctx context.Context, name string) (Table, error)
+}
+
+// WorkspaceService is workspaces and their collaborators.
+type WorkspaceService interface {
+	// Workspaces is those where the user holds a role.
+	Workspaces(ctx context.Context) ([]Membership, error)
+	// CreateWorkspace creates w with the user as its OWNER.
+	CreateWorkspace(ctx context.Context, w Workspace) (Workspace, error)
+	GetWorkspace(ctx context.Context, id string) (Workspace, error)
+	// UpdateWorkspace changes the name, description and research purpose
+	// of w.ID.
+	UpdateWorkspace(ctx context.Context, w Workspace) (Workspace, error)
+	DeleteWorkspace(ctx context.Context, id string) error
+	Collaborators(ctx context.Context, ws string) ([]Collaborator, error)
+	// Share gives the user of email the role in the workspace.
+	Share(ctx context.Context, ws, email string, role access.Role) error
+	// Unshare takes the role of the user of email in the workspace; the
+	// last owner stays.
+	Unshare(ctx context.Context, ws, email string) error
+	// DuplicateWorkspace copies the workspace with everything in it, the
+	// user as the copy's only OWNER.
+	DuplicateWorkspace(ctx context.Context, ws, name string) (Workspace, error)
+}
