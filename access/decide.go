@@ -2,6 +2,8 @@ package access
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -73,6 +75,9 @@ func Decide(req Request) Decision {
 	}
 	switch r.scope {
 	case scopeStep:
+		if !slices.Contains(Requirements(), req.Step) {
+			return deny(fmt.Errorf("%w: no access step %q: the steps are %s", ErrNotFound, string(req.Step), stepNames()))
+		}
 		if !req.Step.SelfService() {
 			return deny(fmt.Errorf("%w: %s is not a step users complete themselves", ErrForbidden, req.Step))
 		}
@@ -103,4 +108,13 @@ func Decide(req Request) Decision {
 		return deny(fmt.Errorf("%w: %s needs role %s, have %s", ErrForbidden, req.Action, r.role, req.Role))
 	}
 	return allow()
+}
+
+// stepNames lists the requirements by name, for a message.
+func stepNames() string {
+	names := make([]string, 0, 5)
+	for _, r := range Requirements() {
+		names = append(names, string(r))
+	}
+	return strings.Join(names, ", ")
 }

@@ -234,8 +234,10 @@ func TestDecideCompleteStep(t *testing.T) {
 			assert.True(t, d.Allowed, "%s: %v", step, d)
 		}
 	}
-	d := access.Decide(access.Request{User: u, Action: access.CompleteStep, Now: now})
-	assert.ErrorIs(t, d.Reason, access.ErrForbidden, "no step named")
+	for _, step := range []access.Requirement{"", "bogus", "PROFILE"} {
+		d := access.Decide(access.Request{User: u, Action: access.CompleteStep, Step: step, Now: now})
+		assert.ErrorIs(t, d.Reason, access.ErrNotFound, "no step %q", step)
+	}
 }
 
 func TestDecideUnknownAction(t *testing.T) {

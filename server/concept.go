@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/openworkbench/workbench"
-	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/fault"
@@ -22,10 +21,10 @@ type conceptAPI struct {
 func (s *Server) conceptRoutes() []route {
 	a := conceptAPI{Server: s, concepts: s.svc.Concepts}
 	return []route{
-		{http.MethodGet, "/v1/concepts", access.BrowseConcepts, a.search},
-		{http.MethodGet, "/v1/concepts/{id}", access.BrowseConcepts, a.concept},
-		{http.MethodGet, "/v1/concepts/{id}/parents", access.BrowseConcepts, a.relatives(true)},
-		{http.MethodGet, "/v1/concepts/{id}/children", access.BrowseConcepts, a.relatives(false)},
+		{http.MethodGet, "/v1/concepts", login, a.search},
+		{http.MethodGet, "/v1/concepts/{id}", login, a.concept},
+		{http.MethodGet, "/v1/concepts/{id}/parents", login, a.relatives(true)},
+		{http.MethodGet, "/v1/concepts/{id}/children", login, a.relatives(false)},
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/openworkbench/workbench"
-	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/internal/export"
 )
@@ -36,13 +35,14 @@ type datasetHandlers struct {
 func (s *Server) datasetRoutes() []route {
 	h := datasetHandlers{Server: s, datasets: s.svc.Datasets}
 	return []route{
-		{http.MethodGet, "/v1/workspaces/{ws}/datasets", access.ViewWorkspace, h.list},
-		{http.MethodPost, "/v1/workspaces/{ws}/datasets", access.CreateDataset, h.save},
-		{http.MethodGet, "/v1/workspaces/{ws}/datasets/{id}", access.ViewWorkspace, h.get},
-		{http.MethodPut, "/v1/workspaces/{ws}/datasets/{id}", access.CreateDataset, h.save},
-		{http.MethodDelete, "/v1/workspaces/{ws}/datasets/{id}", access.CreateDataset, h.delete},
-		{http.MethodGet, "/v1/workspaces/{ws}/datasets/{id}/preview", access.PreviewDataset, h.preview},
-		{http.MethodGet, "/v1/workspaces/{ws}/datasets/{id}/export", access.ExportDataset, h.export},
+		{http.MethodGet, "/v1/workspaces/{ws}/datasets", login, h.list},
+		{http.MethodPost, "/v1/workspaces/{ws}/datasets", login, h.save},
+		{http.MethodGet, "/v1/workspaces/{ws}/datasets/{id}", login, h.get},
+		{http.MethodPut, "/v1/workspaces/{ws}/datasets/{id}", login, h.save},
+		{http.MethodDelete, "/v1/workspaces/{ws}/datasets/{id}", login, h.delete},
+		{http.MethodGet, "/v1/workspaces/{ws}/datasets/{id}/preview", login, h.preview},
+		// An export streams a table of any size: its own time bound.
+		{http.MethodGet, "/v1/workspaces/{ws}/datasets/{id}/export", rules{timeout: s.cfg.ExportTimeout}, h.export},
 	}
 }
 
@@ -120,7 +120,11 @@ func (h datasetHandlers) export(w http.ResponseWriter, r *http.Request) {
 	case !started:
 		h.fail(w, r, err)
 	default:
-		if status(err) >= 500 {
+		// A client that closes the download early is no fault of the
+		// server's: a line at info level, not an error.
+		if r.Context().Err() != nil {
+			h.log.InfoContext(r.Context(), "export stopped: the client went away", "path", r.URL.Path)
+		} else if status(err) >= 500 {
 			h.log.ErrorContext(r.Context(), "export cut short", "path", r.URL.Path, "err", err)
 		}
 		panic(http.ErrAbortHandler)

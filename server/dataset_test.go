@@ -8,11 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -268,7 +270,8 @@ func TestDatasets(t *testing.T) {
 // than the table's. The table (every drug exposure of GiBleed with every
 // column, tens of MB of JSON) is larger than what loopback buffers hold.
 func TestExportStopsWhenTheClientGoes(t *testing.T) {
-	f := newFixture(t, server.Config{})
+	var logs syncBuffer
+	f := newFixture(t, server.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	ctx := context.Background()
 	ws := "/v1/workspaces/" + f.ws
 	everyone := `{"includes": [], "excludes": [{"items": [{"type": "CONDITION", "searchParameters": [{"conceptId": 1}]}]}]}`
@@ -317,6 +320,26 @@ func TestExportStopsWhenTheClientGoes(t *testing.T) {
 		return false
 	}, time.Minute, 20*time.Millisecond, "the export ends and is audited")
 	assert.Less(t, rec.ResultSize, total)
+	assert.Contains(t, logs.String(), "level=INFO msg=\"export stopped: the client went away\"")
+	assert.NotContains(t, logs.String(), "level=ERROR", "a client that goes away is no error of the server's")
+}
+
+// syncBuffer is a buffer that a logger writes to from request goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 var (

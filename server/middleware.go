@@ -15,25 +15,25 @@ import (
 
 // wrap applies the middleware every route gets, outermost first: panic
 // recovery, the timeout, the body cap, the public rate limit,
-// authentication and the login check of the route's action.
-func (s *Server) wrap(action access.Action, timeout time.Duration, maxBody int64, h http.Handler) http.Handler {
-	return s.recoverPanic(s.timeout(timeout, s.capBody(maxBody, s.rateLimit(s.authenticate(s.requireLogin(action, h))))))
+// authentication and, on a route that is not open, the login check.
+func (s *Server) wrap(open bool, timeout time.Duration, maxBody int64, h http.Handler) http.Handler {
+	if !open {
+		h = s.requireLogin(h)
+	}
+	return s.recoverPanic(s.timeout(timeout, s.capBody(maxBody, s.rateLimit(s.authenticate(h)))))
 }
 
-// requireLogin refuses an anonymous request whose action access.Decide
-// refuses to anonymous visitors, before its body is read, so that a
-// protected route answers 401 whatever the body. The service's own
+// errSignIn refuses an anonymous request to a route that is not open.
+var errSignIn = fmt.Errorf("%w: sign in: send Authorization: Bearer <token>", access.ErrUnauthenticated)
+
+// requireLogin refuses an anonymous request before its body is read, so
+// that a route for users answers 401 whatever the body. The service's own
 // decision, with the user's records and role, comes later.
-func (s *Server) requireLogin(action access.Action, h http.Handler) http.Handler {
-	if action == "" {
-		return h
-	}
+func (s *Server) requireLogin(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if workbench.UserFrom(r.Context()) == nil {
-			if d := access.Decide(access.Request{Action: action, Now: s.cfg.Now(), Policy: s.cfg.Policy}); !d.Allowed {
-				s.fail(w, r, d.Reason)
-				return
-			}
+			s.fail(w, r, errSignIn)
+			return
 		}
 		h.ServeHTTP(w, r)
 	})

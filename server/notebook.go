@@ -7,20 +7,21 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/notebook"
 )
 
 func (s *Server) notebookRoutes() []route {
+	// A notebook carries its outputs: a body larger than any other.
+	notebookBody := rules{maxBody: s.cfg.MaxNotebookBody}
 	return []route{
-		{http.MethodGet, "/v1/workspaces/{ws}/notebooks", access.ViewWorkspace, s.listNotebooks},
-		{http.MethodPost, "/v1/workspaces/{ws}/notebooks", access.CreateNotebook, s.createNotebook},
-		{http.MethodGet, "/v1/workspaces/{ws}/notebooks/{name}", access.ViewWorkspace, s.getNotebook},
-		{http.MethodPut, "/v1/workspaces/{ws}/notebooks/{name}", access.EditNotebook, s.saveNotebook},
-		{http.MethodDelete, "/v1/workspaces/{ws}/notebooks/{name}", access.EditNotebook, s.deleteNotebook},
-		{http.MethodGet, "/v1/workspaces/{ws}/datasets/{id}/code", access.ViewWorkspace, s.datasetCode},
-		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/code", access.ViewWorkspace, s.cohortCode},
+		{http.MethodGet, "/v1/workspaces/{ws}/notebooks", notebookBody, s.listNotebooks},
+		{http.MethodPost, "/v1/workspaces/{ws}/notebooks", notebookBody, s.createNotebook},
+		{http.MethodGet, "/v1/workspaces/{ws}/notebooks/{name}", notebookBody, s.getNotebook},
+		{http.MethodPut, "/v1/workspaces/{ws}/notebooks/{name}", notebookBody, s.saveNotebook},
+		{http.MethodDelete, "/v1/workspaces/{ws}/notebooks/{name}", notebookBody, s.deleteNotebook},
+		{http.MethodGet, "/v1/workspaces/{ws}/datasets/{id}/code", login, s.datasetCode},
+		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/code", login, s.cohortCode},
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gorilla/mux"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -33,24 +32,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 	}
 
-	_, eng, info := openGiBleed(t)
-	srv, err := server.New(server.Config{}, server.Deps{Engine: eng, Store: f.store, Schema: gibleed.cdr.Schema(), Index: info})
-	require.NoError(t, err)
-	router, ok := srv.Handler().(*mux.Router)
-	require.True(t, ok, "Handler is the mux router")
-	var served []string
-	require.NoError(t, router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
-		path, err := route.GetPathTemplate()
-		if err != nil {
-			return err
-		}
-		methods, err := route.GetMethods()
-		require.NoError(t, err, "route %s has no method", path)
-		for _, m := range methods {
-			served = append(served, m+" "+path)
-		}
-		return nil
-	}))
+	served := servedRoutes(t, f)
 	require.NotEmpty(t, served)
 	sort.Strings(documented)
 	sort.Strings(served)

@@ -7,7 +7,6 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/openworkbench/workbench"
-	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/cohort"
 )
@@ -27,18 +26,18 @@ func (s *Server) reviewRoutes() []route {
 		personPath = reviewPath + "/participants/{person}"
 	)
 	return []route{
-		{http.MethodGet, cohortPath + "/reviews", access.ViewWorkspace, a.listReviews},
-		{http.MethodPost, cohortPath + "/reviews", access.CreateReview, a.createReview},
-		{http.MethodGet, cohortPath + "/annotation-fields", access.ViewWorkspace, a.fields},
-		{http.MethodPost, cohortPath + "/annotation-fields", access.UpdateCohort, a.createField},
-		{http.MethodDelete, cohortPath + "/annotation-fields/{field}", access.UpdateCohort, a.deleteField},
-		{http.MethodGet, reviewPath, access.ViewWorkspace, a.review},
-		{http.MethodDelete, reviewPath, access.DeleteReview, a.deleteReview},
-		{http.MethodGet, reviewPath + "/participants", access.ViewReview, a.participants},
-		{http.MethodGet, personPath, access.ViewReview, a.participant},
-		{http.MethodPut, personPath + "/status", access.SetReviewStatus, a.setStatus},
-		{http.MethodPut, personPath + "/annotations/{field}", access.Annotate, a.annotate},
-		{http.MethodGet, personPath + "/events", access.ViewReview, a.events},
+		{http.MethodGet, cohortPath + "/reviews", login, a.listReviews},
+		{http.MethodPost, cohortPath + "/reviews", login, a.createReview},
+		{http.MethodGet, cohortPath + "/annotation-fields", login, a.fields},
+		{http.MethodPost, cohortPath + "/annotation-fields", login, a.createField},
+		{http.MethodDelete, cohortPath + "/annotation-fields/{field}", login, a.deleteField},
+		{http.MethodGet, reviewPath, login, a.review},
+		{http.MethodDelete, reviewPath, login, a.deleteReview},
+		{http.MethodGet, reviewPath + "/participants", login, a.participants},
+		{http.MethodGet, personPath, login, a.participant},
+		{http.MethodPut, personPath + "/status", login, a.setStatus},
+		{http.MethodPut, personPath + "/annotations/{field}", login, a.annotate},
+		{http.MethodGet, personPath + "/events", login, a.events},
 	}
 }
 

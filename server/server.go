@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -192,13 +191,29 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	return nil
 }
 
-// route is one endpoint: what openapi.json must describe, and the action
-// it asks access for ("" for the server's own documents).
+// route is one endpoint: what openapi.json must describe, and how the
+// server treats its requests before the service decides them.
 type route struct {
 	method, path string
-	action       access.Action
+	rules        rules
 	handler      http.HandlerFunc
 }
+
+// rules are what the server itself applies to a route's requests: whether
+// an anonymous caller reaches the service at all (access.Decide, called by
+// the service, decides everything else), and the bounds of time and body,
+// where zero means the Config's.
+type rules struct {
+	open    bool
+	timeout time.Duration
+	maxBody int64
+}
+
+// The rules of most routes.
+var (
+	open  = rules{open: true}
+	login = rules{}
+)
 
 // routes lists every endpoint of the API: the ones below, then those of
 // each subject, listed in the subject's file.
@@ -208,49 +223,49 @@ func (s *Server) routes() []route {
 
 func (s *Server) coreRoutes() []route {
 	return []route{
-		{http.MethodGet, "/healthz", "", s.health},
-		{http.MethodGet, "/v1/openapi.json", "", s.openAPI},
-		{http.MethodGet, "/v1/dictionary", access.ViewDictionary, s.dictionary},
-		{http.MethodGet, "/v1/dictionary/{table}", access.ViewDictionary, s.dictionaryTable},
-		{http.MethodGet, "/v1/public/totals", access.BrowsePublic, s.publicTotals},
-		{http.MethodGet, "/v1/public/demographics", access.BrowsePublic, s.publicDemographics},
-		{http.MethodGet, "/v1/public/concepts", access.SearchConcepts, s.publicConcepts},
-		{http.MethodGet, "/v1/public/concepts/{id}", access.BrowsePublic, s.publicConcept},
-		{http.MethodGet, "/v1/public/surveys/{id}", access.BrowsePublic, s.publicSurvey},
-		{http.MethodPost, "/v1/public/cohorts/count", access.PublicCohortCount, s.publicCohortCount},
-		{http.MethodPost, registerPath, access.Register, s.register},
-		{http.MethodGet, "/v1/me", access.ViewStatus, s.me},
-		{http.MethodPost, "/v1/me/steps/{step}", access.CompleteStep, s.completeStep},
-		{http.MethodPost, "/v1/workspaces/{ws}/cohorts/count", access.CohortCount, s.cohortCount},
-		{http.MethodGet, "/v1/workspaces", access.ListWorkspaces, s.listWorkspaces},
-		{http.MethodPost, "/v1/workspaces", access.CreateWorkspace, s.createWorkspace},
-		{http.MethodGet, "/v1/workspaces/{ws}", access.ViewWorkspace, s.getWorkspace},
-		{http.MethodPatch, "/v1/workspaces/{ws}", access.UpdateWorkspace, s.updateWorkspace},
-		{http.MethodDelete, "/v1/workspaces/{ws}", access.DeleteWorkspace, s.deleteWorkspace},
-		{http.MethodGet, "/v1/workspaces/{ws}/collaborators", access.ViewWorkspace, s.collaborators},
-		{http.MethodPut, "/v1/workspaces/{ws}/collaborators/{email}", access.ShareWorkspace, s.share},
-		{http.MethodDelete, "/v1/workspaces/{ws}/collaborators/{email}", access.ShareWorkspace, s.unshare},
-		{http.MethodPost, "/v1/workspaces/{ws}/duplicate", access.DuplicateWorkspace, s.duplicateWorkspace},
-		{http.MethodGet, "/v1/workspaces/{ws}/cohorts", access.ViewWorkspace, s.listCohorts},
-		{http.MethodPost, "/v1/workspaces/{ws}/cohorts", access.CreateCohort, s.saveCohort},
-		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}", access.ViewWorkspace, s.getCohort},
-		{http.MethodPut, "/v1/workspaces/{ws}/cohorts/{id}", access.UpdateCohort, s.saveCohort},
-		{http.MethodDelete, "/v1/workspaces/{ws}/cohorts/{id}", access.DeleteCohort, s.deleteCohort},
-		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/count", access.CohortCount, s.savedCount},
-		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/demographics", access.CohortDemographics, s.savedDemographics},
-		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/top-concepts", access.CohortTopConcepts, s.savedTopConcepts},
-		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/participants", access.CohortParticipants, s.savedParticipants},
-		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/sql", access.ViewWorkspace, s.savedSQL},
-		{http.MethodGet, "/v1/workspaces/{ws}/concept-sets", access.ViewWorkspace, s.listConceptSets},
-		{http.MethodPost, "/v1/workspaces/{ws}/concept-sets", access.CreateConceptSet, s.saveConceptSet},
-		{http.MethodGet, "/v1/workspaces/{ws}/concept-sets/{id}", access.ViewWorkspace, s.getConceptSet},
-		{http.MethodPut, "/v1/workspaces/{ws}/concept-sets/{id}", access.UpdateConceptSet, s.saveConceptSet},
-		{http.MethodDelete, "/v1/workspaces/{ws}/concept-sets/{id}", access.DeleteConceptSet, s.deleteConceptSet},
-		{http.MethodGet, "/v1/workspaces/{ws}/concept-sets/{id}/concepts", access.ViewWorkspace, s.expandConceptSet},
-		{http.MethodGet, "/v1/admin/users", access.ListUsers, s.listUsers},
-		{http.MethodPost, "/v1/admin/users/{id}/approve", access.ApproveUser, s.approveUser},
-		{http.MethodPost, "/v1/admin/users/{id}/disable", access.DisableUser, s.disableUser},
-		{http.MethodGet, "/v1/admin/audit", access.ReadAuditLog, s.auditLog},
+		{http.MethodGet, "/healthz", open, s.health},
+		{http.MethodGet, "/v1/openapi.json", open, s.openAPI},
+		{http.MethodGet, "/v1/dictionary", open, s.dictionary},
+		{http.MethodGet, "/v1/dictionary/{table}", open, s.dictionaryTable},
+		{http.MethodGet, "/v1/public/totals", open, s.publicTotals},
+		{http.MethodGet, "/v1/public/demographics", open, s.publicDemographics},
+		{http.MethodGet, "/v1/public/concepts", open, s.publicConcepts},
+		{http.MethodGet, "/v1/public/concepts/{id}", open, s.publicConcept},
+		{http.MethodGet, "/v1/public/surveys/{id}", open, s.publicSurvey},
+		{http.MethodPost, "/v1/public/cohorts/count", open, s.publicCohortCount},
+		{http.MethodPost, registerPath, open, s.register},
+		{http.MethodGet, "/v1/me", login, s.me},
+		{http.MethodPost, "/v1/me/steps/{step}", login, s.completeStep},
+		{http.MethodPost, "/v1/workspaces/{ws}/cohorts/count", login, s.cohortCount},
+		{http.MethodGet, "/v1/workspaces", login, s.listWorkspaces},
+		{http.MethodPost, "/v1/workspaces", login, s.createWorkspace},
+		{http.MethodGet, "/v1/workspaces/{ws}", login, s.getWorkspace},
+		{http.MethodPatch, "/v1/workspaces/{ws}", login, s.updateWorkspace},
+		{http.MethodDelete, "/v1/workspaces/{ws}", login, s.deleteWorkspace},
+		{http.MethodGet, "/v1/workspaces/{ws}/collaborators", login, s.collaborators},
+		{http.MethodPut, "/v1/workspaces/{ws}/collaborators/{email}", login, s.share},
+		{http.MethodDelete, "/v1/workspaces/{ws}/collaborators/{email}", login, s.unshare},
+		{http.MethodPost, "/v1/workspaces/{ws}/duplicate", login, s.duplicateWorkspace},
+		{http.MethodGet, "/v1/workspaces/{ws}/cohorts", login, s.listCohorts},
+		{http.MethodPost, "/v1/workspaces/{ws}/cohorts", login, s.saveCohort},
+		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}", login, s.getCohort},
+		{http.MethodPut, "/v1/workspaces/{ws}/cohorts/{id}", login, s.saveCohort},
+		{http.MethodDelete, "/v1/workspaces/{ws}/cohorts/{id}", login, s.deleteCohort},
+		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/count", login, s.savedCount},
+		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/demographics", login, s.savedDemographics},
+		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/top-concepts", login, s.savedTopConcepts},
+		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/participants", login, s.savedParticipants},
+		{http.MethodGet, "/v1/workspaces/{ws}/cohorts/{id}/sql", login, s.savedSQL},
+		{http.MethodGet, "/v1/workspaces/{ws}/concept-sets", login, s.listConceptSets},
+		{http.MethodPost, "/v1/workspaces/{ws}/concept-sets", login, s.saveConceptSet},
+		{http.MethodGet, "/v1/workspaces/{ws}/concept-sets/{id}", login, s.getConceptSet},
+		{http.MethodPut, "/v1/workspaces/{ws}/concept-sets/{id}", login, s.saveConceptSet},
+		{http.MethodDelete, "/v1/workspaces/{ws}/concept-sets/{id}", login, s.deleteConceptSet},
+		{http.MethodGet, "/v1/workspaces/{ws}/concept-sets/{id}/concepts", login, s.expandConceptSet},
+		{http.MethodGet, "/v1/admin/users", login, s.listUsers},
+		{http.MethodPost, "/v1/admin/users/{id}/approve", login, s.approveUser},
+		{http.MethodPost, "/v1/admin/users/{id}/disable", login, s.disableUser},
+		{http.MethodGet, "/v1/admin/audit", login, s.auditLog},
 	}
 }
 
@@ -259,30 +274,27 @@ const publicPrefix = "/v1/public/"
 
 func (s *Server) newRouter() *mux.Router {
 	r := mux.NewRouter()
-	r.NotFoundHandler = s.wrap("", s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	r.NotFoundHandler = s.wrap(true, s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, workbench.ErrNotFound)
 	}))
-	r.MethodNotAllowedHandler = s.wrap("", s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	r.MethodNotAllowedHandler = s.wrap(true, s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, workbench.ErrMethod)
 	}))
 	for _, rt := range s.routes() {
-		timeout, maxBody := s.limits(rt)
-		r.Handle(rt.path, s.wrap(rt.action, timeout, maxBody, rt.handler)).Methods(rt.method)
+		timeout, maxBody := s.cfg.Timeout, s.cfg.MaxBody
+		if rt.rules.timeout > 0 {
+			timeout = rt.rules.timeout
+		}
+		if rt.rules.maxBody > 0 {
+			maxBody = rt.rules.maxBody
+		}
+		methods := []string{rt.method}
+		if rt.method == http.MethodGet {
+			methods = append(methods, http.MethodHead)
+		}
+		r.Handle(rt.path, s.wrap(rt.rules.open, timeout, maxBody, rt.handler)).Methods(methods...)
 	}
 	return r
-}
-
-// limits are the time and body bounds of a request to rt: an export
-// streams a table of any size, and a notebook carries its outputs.
-func (s *Server) limits(rt route) (timeout time.Duration, maxBody int64) {
-	timeout, maxBody = s.cfg.Timeout, s.cfg.MaxBody
-	switch {
-	case strings.HasSuffix(rt.path, "/export"):
-		timeout = s.cfg.ExportTimeout
-	case strings.HasPrefix(rt.path, "/v1/workspaces/{ws}/notebooks"):
-		maxBody = s.cfg.MaxNotebookBody
-	}
-	return timeout, maxBody
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {

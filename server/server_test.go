@@ -537,3 +537,27 @@ func TestRefusedTokens(t *testing.T) {
 	// silently served as anonymous.
 	requireProblem(t, f.do(t, "GET", "/v1/public/totals", expired, nil, ""), http.StatusUnauthorized)
 }
+
+// TestHeadAnswersAsGet: HEAD is served wherever GET is, with GET's status
+// and headers and no body; other methods on a GET-only path are refused.
+func TestHeadAnswersAsGet(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	for _, tc := range []struct{ path, token string }{
+		{"/healthz", ""},
+		{"/v1/public/totals", ""},
+		{"/v1/dictionary/person", ""},
+		{"/v1/workspaces", f.researcher},
+		{"/v1/workspaces/" + f.ws, f.researcher},
+		{"/v1/workspaces/" + f.otherWS, f.researcher},
+		{"/v1/workspaces", ""},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			get := f.do(t, http.MethodGet, tc.path, tc.token, nil, "")
+			head := f.do(t, http.MethodHead, tc.path, tc.token, nil, "")
+			assert.Equal(t, get.status, head.status)
+			assert.Equal(t, get.ctype, head.ctype)
+			assert.Empty(t, head.body)
+		})
+	}
+	assert.Equal(t, http.StatusMethodNotAllowed, f.do(t, http.MethodPatch, "/v1/public/totals", "", nil, "").status)
+}

@@ -53,7 +53,7 @@ func TestSteps(t *testing.T) {
 				assert.Equal(t, "missing", states["approval"])
 			}},
 		{name: "approval is not self-service", method: "POST", path: "/v1/me/steps/approval", token: token, want: 403},
-		{name: "unknown step", method: "POST", path: "/v1/me/steps/anything", token: token, want: 403},
+		{name: "an unknown step is not found", method: "POST", path: "/v1/me/steps/bogus", token: token, want: 404},
 	})
 	recs, err := f.store.Records(context.Background(), id)
 	require.NoError(t, err)
