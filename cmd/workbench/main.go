@@ -55,6 +55,7 @@ func commands() []command {
 		{"audit", "print the audit log", runAudit},
 		{"serve", "serve the HTTP API over an indexed CDR and a data directory", runServe},
 		{"notebook", "start Jupyter on a workspace's notebooks, with the environment of the notebook client", runNotebook},
+		{"version", "print the version of this build and of the files it reads", runVersion},
 	}
 }
 

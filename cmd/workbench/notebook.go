@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 
@@ -29,22 +30,39 @@ or
 type jupyterRunner struct {
 	lookPath func(file string) (string, error)
 	run      func(cmd *exec.Cmd) error
+	euid     func() int
 }
 
-var jupyter = jupyterRunner{lookPath: exec.LookPath, run: (*exec.Cmd).Run}
+var jupyter = jupyterRunner{lookPath: exec.LookPath, run: (*exec.Cmd).Run, euid: os.Geteuid}
+
+// splitArgs splits a command's arguments at the first "--": the command's
+// own before it, those passed on to another program after it.
+func splitArgs(args []string) (own, passed []string) {
+	if i := slices.Index(args, "--"); i >= 0 {
+		return args[:i], args[i+1:]
+	}
+	return args, nil
+}
 
 func runNotebook(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "notebook", "notebook --workspace W --data DIR [--url URL] [--token T]\n\n"+
+	fs := newFlags(e, "notebook", "notebook --workspace W --data DIR [--url URL] [--token T] [--port P] [--no-browser] [-- JUPYTER ARGS...]\n\n"+
 		"Starts Jupyter (jupyter-notebook, else jupyter-lab) on the workspace's notebooks,\n"+
 		"DIR/notebooks/W, the folder where the server keeps them, with WORKBENCH_URL,\n"+
 		"WORKBENCH_TOKEN and WORKBENCH_WORKSPACE set for the notebook client and generated code.\n"+
-		"The token is --token, else $WORKBENCH_TOKEN, else the demo researcher's of DIR/"+demoTokensFile+".")
+		"The token is --token, else $WORKBENCH_TOKEN, else the demo researcher's of DIR/"+demoTokensFile+".\n"+
+		"Arguments after -- go to Jupyter as they are. Run as root, Jupyter is given --allow-root.")
 	ws := fs.String("workspace", "", "id of the workspace (required)")
 	data := fs.String("data", "", "data directory of the server (required)")
 	url := fs.String("url", "http://"+server.DefaultAddr, "address of the workbench server")
 	token := fs.String("token", "", "bearer token")
+	port := fs.Int("port", 0, "port of Jupyter (0: Jupyter's own choice)")
+	noBrowser := fs.Bool("no-browser", false, "do not open a browser")
+	args, passed := splitArgs(args)
 	if _, err := parse(fs, args, 0, 0); err != nil {
 		return err
+	}
+	if *port < 0 || *port > 65535 {
+		return usagef("notebook: --port %d: want 0 to 65535", *port)
 	}
 	if *ws == "" || *data == "" {
 		return usagef("notebook: --workspace and --data are required")
@@ -82,7 +100,19 @@ func runNotebook(ctx context.Context, e env, args []string) error {
 	}
 	checkServer(ctx, e, *url, *token)
 
-	cmd := exec.CommandContext(ctx, path)
+	var jargs []string
+	if *port > 0 {
+		jargs = append(jargs, fmt.Sprintf("--port=%d", *port))
+	}
+	if *noBrowser {
+		jargs = append(jargs, "--no-browser")
+	}
+	// Jupyter refuses to run as root unless told so; a container's user
+	// often is root.
+	if jupyter.euid() == 0 {
+		jargs = append(jargs, "--allow-root")
+	}
+	cmd := exec.CommandContext(ctx, path, append(jargs, passed...)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), notebook.EnvURL+"="+*url, notebook.EnvToken+"="+*token, notebook.EnvWorkspace+"="+*ws)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = e.stdin, e.stdout, e.stderr

@@ -14,18 +14,19 @@ import (
 )
 
 // fakeJupyter makes lookPath find only the programs names, scripts that
-// write their name, folder, argument count and the workbench environment
+// write their name, folder, the workbench environment and their arguments
 // to a file, and returns that file.
 func fakeJupyter(t *testing.T, names ...string) string {
 	t.Helper()
 	bin := t.TempDir()
 	out := filepath.Join(bin, "ran")
 	for _, name := range names {
-		script := "#!/bin/sh\nprintf '%s\\n' " + name + " \"$PWD\" \"$WORKBENCH_URL\" \"$WORKBENCH_TOKEN\" \"$WORKBENCH_WORKSPACE\" \"$#\" > " + out + "\n"
+		script := "#!/bin/sh\nprintf '%s\\n' " + name + " \"$PWD\" \"$WORKBENCH_URL\" \"$WORKBENCH_TOKEN\" \"$WORKBENCH_WORKSPACE\" \"$*\" > " + out + "\n"
 		require.NoError(t, os.WriteFile(filepath.Join(bin, name), []byte(script), 0o755))
 	}
 	saved := jupyter
 	t.Cleanup(func() { jupyter = saved })
+	jupyter.euid = func() int { return 1000 }
 	jupyter.lookPath = func(file string) (string, error) {
 		if slices.Contains(names, file) {
 			return filepath.Join(bin, file), nil
@@ -45,16 +46,24 @@ func TestNotebookCommand(t *testing.T) {
 		// demo is the content of the data directory's demo token file.
 		demo      string
 		wantToken string
+		root      bool
+		wantArgs  string
 	}{
-		{"jupyter-notebook with --token", []string{"jupyter-notebook"}, []string{"--token", "wb_flag"}, "", "wb_flag"},
-		{"only jupyter-lab", []string{"jupyter-lab"}, []string{"--token", "wb_flag"}, "", "wb_flag"},
-		{"both: jupyter-notebook first", []string{"jupyter-lab", "jupyter-notebook"}, []string{"--token", "wb_flag"}, "", "wb_flag"},
-		{"token of the demo researcher", []string{"jupyter-notebook"}, nil, `{"admin": "wb_a", "researcher": "wb_r", "pending": "wb_p"}`, "wb_r"},
+		{"jupyter-notebook with --token", []string{"jupyter-notebook"}, []string{"--token", "wb_flag"}, "", "wb_flag", false, ""},
+		{"only jupyter-lab", []string{"jupyter-lab"}, []string{"--token", "wb_flag"}, "", "wb_flag", false, ""},
+		{"both: jupyter-notebook first", []string{"jupyter-lab", "jupyter-notebook"}, []string{"--token", "wb_flag"}, "", "wb_flag", false, ""},
+		{"token of the demo researcher", []string{"jupyter-notebook"}, nil, `{"admin": "wb_a", "researcher": "wb_r", "pending": "wb_p"}`, "wb_r", false, ""},
+		{"port, no browser and arguments after --, as root", []string{"jupyter-lab"},
+			[]string{"--token", "wb_flag", "--port", "8899", "--no-browser", "--", "--ServerApp.ip=127.0.0.1", "--debug"}, "", "wb_flag", true,
+			"--port=8899 --no-browser --allow-root --ServerApp.ip=127.0.0.1 --debug"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("WORKBENCH_TOKEN", "")
 			ran := fakeJupyter(t, tc.programs...)
+			if tc.root {
+				jupyter.euid = func() int { return 0 }
+			}
 			data := t.TempDir()
 			if tc.demo != "" {
 				require.NoError(t, os.WriteFile(filepath.Join(data, demoTokensFile), []byte(tc.demo), 0o600))
@@ -71,7 +80,7 @@ func TestNotebookCommand(t *testing.T) {
 			if !slices.Contains(tc.programs, wantProgram) {
 				wantProgram = "jupyter-lab"
 			}
-			assert.Equal(t, []string{wantProgram, dir, url, tc.wantToken, "w_ABC", "0"}, strings.Split(strings.TrimSpace(string(b)), "\n"))
+			assert.Equal(t, []string{wantProgram, dir, url, tc.wantToken, "w_ABC", tc.wantArgs}, strings.Split(strings.TrimSuffix(string(b), "\n"), "\n"))
 		})
 	}
 }
@@ -90,6 +99,7 @@ func TestNotebookCommandErrors(t *testing.T) {
 		{"workspace outside the folder", []string{"--workspace", "../w", "--data", data, "--token", "t"}, exitUsage, `"../w"`},
 		{"bad url", []string{"--workspace", "w", "--data", data, "--token", "t", "--url", "localhost:8080"}, exitUsage, "--url"},
 		{"no token", []string{"--workspace", "w", "--data", data}, exitUsage, "no token"},
+		{"bad port", []string{"--workspace", "w", "--data", data, "--token", "t", "--port", "70000"}, exitUsage, "--port 70000"},
 		{"not installed", []string{"--workspace", "w", "--data", data, "--token", "t"}, exitFailed,
 			"apt-get install jupyter-notebook python3-pandas python3-requests"},
 	}
