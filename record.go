@@ -11,10 +11,10 @@ import (
 // Workspace is a place of work: its cohorts, concept sets, datasets,
 // reviews, notebooks and the collaborators who hold a role in it.
 type Workspace struct {
-	ID              string `json:"id"`
-	Name            string `json:"name"`
-	Description     string `json:"description,omitempty"`
-	ResearchPurpose string `json:"research_purpose,omitempty"`
+	ID              string          `json:"id"`
+	Name            string          `json:"name"`
+	Description     string          `json:"description,omitempty"`
+	ResearchPurpose ResearchPurpose `json:"research_purpose"`
 	// Tier is the data tier of the workspace, at least access.Registered
 	// (every workspace holds row-level data); it does not change after
 	// creation.
@@ -23,6 +23,47 @@ type Workspace struct {
 	CreatedAt time.Time   `json:"created_at"`
 	UpdatedBy string      `json:"updated_by"`
 	UpdatedAt time.Time   `json:"updated_at"`
+}
+
+// WorkspaceFields are what a creator or owner chooses of a workspace: the
+// body of creating one (Tier only then) and of changing one.
+type WorkspaceFields struct {
+	Name            string          `json:"name"`
+	Description     string          `json:"description"`
+	ResearchPurpose ResearchPurpose `json:"research_purpose"`
+	Tier            access.Tier     `json:"tier,omitzero"`
+}
+
+// Fields are the fields of w a creator or owner chooses.
+func (w Workspace) Fields() WorkspaceFields {
+	return WorkspaceFields{Name: w.Name, Description: w.Description, ResearchPurpose: w.ResearchPurpose, Tier: w.Tier}
+}
+
+// Workspace is the workspace id of the fields f.
+func (f WorkspaceFields) Workspace(id string) Workspace {
+	return Workspace{ID: id, Name: f.Name, Description: f.Description, ResearchPurpose: f.ResearchPurpose, Tier: f.Tier}
+}
+
+// WorkspacePatch is a change of a workspace: the fields given change, the
+// others stay. The tier never changes.
+type WorkspacePatch struct {
+	Name            *string          `json:"name,omitempty"`
+	Description     *string          `json:"description,omitempty"`
+	ResearchPurpose *ResearchPurpose `json:"research_purpose,omitempty"`
+}
+
+// Apply is w with the fields of p.
+func (p WorkspacePatch) Apply(w Workspace) Workspace {
+	if p.Name != nil {
+		w.Name = *p.Name
+	}
+	if p.Description != nil {
+		w.Description = *p.Description
+	}
+	if p.ResearchPurpose != nil {
+		w.ResearchPurpose = *p.ResearchPurpose
+	}
+	return w
 }
 
 // Membership is a workspace as one user sees it in a list: with their

@@ -48,9 +48,8 @@ type WorkspaceService interface {
 	// CreateWorkspace creates w with the user as its OWNER.
 	CreateWorkspace(ctx context.Context, w Workspace) (Workspace, error)
 	GetWorkspace(ctx context.Context, id string) (Workspace, error)
-	// UpdateWorkspace changes the name, description and research purpose
-	// of w.ID.
-	UpdateWorkspace(ctx context.Context, w Workspace) (Workspace, error)
+	// UpdateWorkspace changes the fields p gives of the workspace id.
+	UpdateWorkspace(ctx context.Context, id string, p WorkspacePatch) (Workspace, error)
 	DeleteWorkspace(ctx context.Context, id string) error
 	Collaborators(ctx context.Context, ws string) ([]Collaborator, error)
 	// Share gives the user of email the role in the workspace.

@@ -65,17 +65,22 @@ func (ws Workspaces) GetWorkspace(ctx context.Context, id string) (workbench.Wor
 	return out, nil
 }
 
-// UpdateWorkspace changes the name, description and research purpose of w.ID.
-func (ws Workspaces) UpdateWorkspace(ctx context.Context, w workbench.Workspace) (workbench.Workspace, error) {
-	req, err := ws.gate.check(ctx, access.UpdateWorkspace, w.ID)
+// UpdateWorkspace changes the fields p gives of the workspace id: its
+// name, description, research purpose.
+func (ws Workspaces) UpdateWorkspace(ctx context.Context, id string, p workbench.WorkspacePatch) (workbench.Workspace, error) {
+	req, err := ws.gate.check(ctx, access.UpdateWorkspace, id)
 	if err != nil {
 		return workbench.Workspace{}, err
 	}
-	out, err := ws.store.UpdateWorkspace(ctx, req.User.ID, w)
+	w, err := ws.store.Workspace(ctx, id)
 	if err != nil {
 		return workbench.Workspace{}, err
 	}
-	ws.gate.audit(ctx, req, allowed, w.ID, w.ID, 1)
+	out, err := ws.store.UpdateWorkspace(ctx, req.User.ID, p.Apply(w))
+	if err != nil {
+		return workbench.Workspace{}, err
+	}
+	ws.gate.audit(ctx, req, allowed, id, id, 1)
 	return out, nil
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench/internal/testcdr"
+	"github.com/openworkbench/workbench/internal/testkit"
 )
 
 // binDir holds the programs built once for every test.
@@ -206,7 +207,7 @@ func startServer(t *testing.T) server {
 	go io.Copy(io.Discard, out)
 
 	var ws struct{ ID string }
-	s.post(t, "/v1/workspaces", `{"name": "Examples"}`, &ws)
+	s.post(t, "/v1/workspaces", `{"name": "Examples", "research_purpose": `+testkit.PurposeJSON+`}`, &ws)
 	def, err := os.ReadFile(filepath.Join(testcdr.Root, "cohort", "testdata", "examples", "wrist_fracture.json"))
 	require.NoError(t, err)
 	var c struct{ ID string }

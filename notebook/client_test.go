@@ -24,6 +24,7 @@ import (
 	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/internal/testcdr"
+	"github.com/openworkbench/workbench/internal/testkit"
 	"github.com/openworkbench/workbench/notebook"
 	"github.com/openworkbench/workbench/server"
 )
@@ -195,7 +196,7 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		assert.ErrorIs(t, err, workbench.ErrConflict)
 	})
 
-	w, err := r.CreateWorkspace(ctx, workbench.Workspace{Name: "Study", ResearchPurpose: "fractures"})
+	w, err := r.CreateWorkspace(ctx, workbench.Workspace{Name: "Study", ResearchPurpose: testkit.Purpose()})
 	require.NoError(t, err)
 	ws := w.ID
 	t.Run("workspaces", func(t *testing.T) {
@@ -205,15 +206,16 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		assert.Equal(t, access.Owner, list[0].Role)
 		got, err := r.GetWorkspace(ctx, ws)
 		require.NoError(t, err)
-		assert.Equal(t, "fractures", got.ResearchPurpose)
+		assert.Equal(t, testkit.Purpose(), got.ResearchPurpose)
 		_, err = l.other.GetWorkspace(ctx, ws)
 		assert.ErrorIs(t, err, access.ErrNotFound, "a workspace of others looks absent")
 		_, err = l.pending.Workspaces(ctx)
 		assert.ErrorIs(t, err, access.ErrForbidden)
-		w.Name = "Study 2"
-		got, err = r.UpdateWorkspace(ctx, w)
+		name := "Study 2"
+		got, err = r.UpdateWorkspace(ctx, ws, workbench.WorkspacePatch{Name: &name})
 		require.NoError(t, err)
 		assert.Equal(t, "Study 2", got.Name)
+		assert.Equal(t, testkit.Purpose(), got.ResearchPurpose, "what the patch does not give stays")
 		require.NoError(t, r.Share(ctx, ws, l.otherEmail, access.Reader))
 		collabs, err := r.Collaborators(ctx, ws)
 		require.NoError(t, err)
@@ -429,20 +431,13 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		assert.NotEmpty(t, log)
 	})
 
-	var served, missed []string
-	require.NoError(t, l.router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
-		tmpl, err := route.GetPathTemplate()
-		require.NoError(t, err)
-		methods, err := route.GetMethods()
-		require.NoError(t, err)
-		for _, m := range methods {
-			served = append(served, m+" "+tmpl)
-			if !l.hit[m+" "+tmpl] {
-				missed = append(missed, m+" "+tmpl)
-			}
+	var missed []string
+	served := testkit.Routes(t, l.router)
+	for _, rt := range served {
+		if !l.hit[rt] {
+			missed = append(missed, rt)
 		}
-		return nil
-	}))
+	}
 	sort.Strings(missed)
 	require.NotEmpty(t, served)
 	assert.Empty(t, missed, "routes no client call reached: give each a method of notebook.Client and call it here")

@@ -14,20 +14,12 @@ func (c *Client) Workspaces(ctx context.Context) ([]workbench.Membership, error)
 	return out, err
 }
 
-// workspaceBody is what a client chooses of a workspace.
-type workspaceBody struct {
-	Name            string      `json:"name"`
-	Description     string      `json:"description"`
-	ResearchPurpose string      `json:"research_purpose"`
-	Tier            access.Tier `json:"tier,omitempty"`
-}
-
 // CreateWorkspace creates a workspace of w's name, description, research
 // purpose and tier, owned by the current user.
 func (c *Client) CreateWorkspace(ctx context.Context, w workbench.Workspace) (workbench.Workspace, error) {
 	var out workbench.Workspace
 	err := c.do(ctx, call{method: "POST", path: []string{"workspaces"}, out: &out,
-		body: workspaceBody{Name: w.Name, Description: w.Description, ResearchPurpose: w.ResearchPurpose, Tier: w.Tier}})
+		body: w.Fields()})
 	return out, err
 }
 
@@ -38,12 +30,10 @@ func (c *Client) GetWorkspace(ctx context.Context, id string) (workbench.Workspa
 	return out, err
 }
 
-// UpdateWorkspace changes the name, description and research purpose of
-// the workspace w.ID.
-func (c *Client) UpdateWorkspace(ctx context.Context, w workbench.Workspace) (workbench.Workspace, error) {
+// UpdateWorkspace changes the fields p gives of the workspace id.
+func (c *Client) UpdateWorkspace(ctx context.Context, id string, p workbench.WorkspacePatch) (workbench.Workspace, error) {
 	var out workbench.Workspace
-	err := c.do(ctx, call{method: "PATCH", path: []string{"workspaces", w.ID}, out: &out,
-		body: workspaceBody{Name: w.Name, Description: w.Description, ResearchPurpose: w.ResearchPurpose}})
+	err := c.do(ctx, call{method: "PATCH", path: []string{"workspaces", id}, out: &out, body: p})
 	return out, err
 }
 

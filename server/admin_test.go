@@ -15,6 +15,7 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/internal/testkit"
 	"github.com/openworkbench/workbench/server"
 )
 
@@ -50,7 +51,7 @@ func TestJourney(t *testing.T) {
 	wsPath := func(p string) string { return "/v1/workspaces/" + ws + p }
 
 	f.run(t, []step{
-		{name: "not approved cannot create a workspace", method: "POST", path: "/v1/workspaces", token: token, body: `{"name": "W"}`, want: 403},
+		{name: "not approved cannot create a workspace", method: "POST", path: "/v1/workspaces", token: token, body: `{"name": "W", "research_purpose": ` + testkit.PurposeJSON + `}`, want: 403},
 		{name: "approval refused naming missing steps", method: "POST", path: "/v1/admin/users/" + id + "/approve", token: admin, want: 400,
 			check: func(t *testing.T, r response) {
 				assert.Contains(t, r.json(t)["detail"], "ethics training")
@@ -65,7 +66,7 @@ func TestJourney(t *testing.T) {
 				assert.Equal(t, "registered", r.json(t)["status"].(map[string]any)["tier"])
 			}},
 		{name: "approve nobody", method: "POST", path: "/v1/admin/users/u_nobody/approve", token: admin, want: 404},
-		{name: "create workspace", method: "POST", path: "/v1/workspaces", token: token, body: `{"name": "Wrists"}`, want: 201,
+		{name: "create workspace", method: "POST", path: "/v1/workspaces", token: token, body: `{"name": "Wrists", "research_purpose": ` + testkit.PurposeJSON + `}`, want: 201,
 			check: func(t *testing.T, r response) { ws = r.json(t)["id"].(string) }},
 	})
 	f.run(t, []step{

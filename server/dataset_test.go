@@ -33,6 +33,7 @@ import (
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/export"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testkit"
 	"github.com/openworkbench/workbench/server"
 )
 
@@ -390,7 +391,7 @@ func BenchmarkDatasetExport(b *testing.B) {
 	}
 	token, _, err := st.CreateToken(ctx, u.ID, 24*time.Hour, now)
 	require.NoError(b, err)
-	w, err := st.CreateWorkspace(ctx, u.ID, workbench.Workspace{Name: "Bench"})
+	w, err := st.CreateWorkspace(ctx, u.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "Bench"})
 	require.NoError(b, err)
 	// Everyone: no include group, and an exclude of a concept no one has.
 	everyone, err := cohort.Parse([]byte(`{"includes": [], "excludes": [{"items": [{"type": "CONDITION", "searchParameters": [{"conceptId": 1}]}]}]}`))

@@ -22,6 +22,7 @@ import (
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/internal/testcdr"
+	"github.com/openworkbench/workbench/internal/testkit"
 	"github.com/openworkbench/workbench/server"
 )
 
@@ -69,7 +70,7 @@ func newLoadTarget(b *testing.B) *loadTarget {
 	}
 	token, _, err := st.CreateToken(ctx, u.ID, 24*time.Hour, now)
 	require.NoError(b, err)
-	ws, err := st.CreateWorkspace(ctx, u.ID, workbench.Workspace{Name: "Load"})
+	ws, err := st.CreateWorkspace(ctx, u.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "Load"})
 	require.NoError(b, err)
 	return &loadTarget{url: hs.URL, token: token, ws: ws.ID, db: c}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/internal/testcdr"
+	"github.com/openworkbench/workbench/internal/testkit"
 	"github.com/openworkbench/workbench/server"
 )
 
@@ -120,7 +121,7 @@ func addUser(t *testing.T, st *store.Store, adminID, email string, approved bool
 	}
 	token, _, err = st.CreateToken(ctx, u.ID, time.Hour, now)
 	require.NoError(t, err)
-	w, err := st.CreateWorkspace(ctx, u.ID, workbench.Workspace{Name: "ws of " + email})
+	w, err := st.CreateWorkspace(ctx, u.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "ws of " + email})
 	require.NoError(t, err)
 	return token, u.ID, w.ID
 }

@@ -3,15 +3,14 @@ package server_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/gorilla/mux"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testkit"
 	"github.com/openworkbench/workbench/notebook"
 	"github.com/openworkbench/workbench/server"
 )
@@ -107,7 +107,7 @@ var matrixRoutes = map[string]matrixRoute{
 	"POST /v1/me/steps/{step}": {need: login},
 
 	"GET /v1/workspaces":  {need: registered},
-	"POST /v1/workspaces": {need: registered, body: body(`{"name": "Another"}`)},
+	"POST /v1/workspaces": {need: registered, body: body(`{"name": "Another", "research_purpose": ` + testkit.PurposeJSON + `}`)},
 
 	"GET /v1/concepts":               {need: registered, query: "q=fracture"},
 	"GET /v1/concepts/{id}":          {need: registered},
@@ -283,26 +283,7 @@ func servedRoutes(t *testing.T, f *fixture) []string {
 	_, eng, info := openGiBleed(t)
 	srv, err := server.New(server.Config{}, server.Deps{Engine: eng, Store: f.store, Schema: gibleed.cdr.Schema(), Index: info})
 	require.NoError(t, err)
-	router, isMux := srv.Handler().(*mux.Router)
-	require.True(t, isMux, "Handler is the mux router")
-	var served []string
-	require.NoError(t, router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
-		path, err := route.GetPathTemplate()
-		if err != nil {
-			return err
-		}
-		methods, err := route.GetMethods()
-		require.NoError(t, err, "route %s has no method", path)
-		for _, m := range methods {
-			// HEAD is served wherever GET is, and answers as GET does.
-			if m != http.MethodHead {
-				served = append(served, m+" "+path)
-			}
-		}
-		return nil
-	}))
-	sort.Strings(served)
-	return served
+	return testkit.Routes(t, srv.Handler())
 }
 
 // TestAuthorizationMatrix sends every route the router serves as every
@@ -437,6 +418,9 @@ func newMatrixUsers(t *testing.T, st *store.Store) *matrixUsers {
 	return u
 }
 
+// worlds numbers the worlds, whose workspaces need names of their own.
+var worlds atomic.Int64
+
 // newWorld makes a workspace owned by users.owner, with the roles of
 // matrixCallers, a saved cohort, concept set and notebook, and an
 // applicant.
@@ -445,7 +429,7 @@ func newWorld(t *testing.T, f *fixture, users *matrixUsers, wrist string) *world
 	st := f.store
 	ctx := context.Background()
 	w := &world{wrist: wrist, users: users}
-	ws, err := st.CreateWorkspace(ctx, users.owner, workbench.Workspace{Name: "Matrix"})
+	ws, err := st.CreateWorkspace(ctx, users.owner, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: fmt.Sprintf("Matrix %d", worlds.Add(1))})
 	require.NoError(t, err)
 	w.ws = ws.ID
 	for id, role := range map[string]access.Role{

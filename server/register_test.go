@@ -14,6 +14,7 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testkit"
 	"github.com/openworkbench/workbench/server"
 )
 
@@ -80,7 +81,7 @@ func TestRegisterJourney(t *testing.T) {
 			missing = append(missing, s.Kind)
 		}
 		assert.Equal(t, []access.Requirement{access.Profile, access.EthicsTraining, access.CodeOfConduct, access.Approval}, missing)
-		requireProblem(t, f.do(t, "POST", "/v1/workspaces", reg.Token, []byte(`{"name": "Too soon"}`), ""), http.StatusForbidden)
+		requireProblem(t, f.do(t, "POST", "/v1/workspaces", reg.Token, []byte(`{"name": "Too soon", "research_purpose": `+testkit.PurposeJSON+`}`), ""), http.StatusForbidden)
 	})
 
 	t.Run("steps, approval, then a workspace", func(t *testing.T) {
@@ -92,7 +93,7 @@ func TestRegisterJourney(t *testing.T) {
 		r := f.do(t, "POST", "/v1/admin/users/"+id+"/approve", adminToken, nil, "")
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 		assert.Equal(t, access.Registered, status(t).Tier)
-		r = f.do(t, "POST", "/v1/workspaces", reg.Token, []byte(`{"name": "First study"}`), "")
+		r = f.do(t, "POST", "/v1/workspaces", reg.Token, []byte(`{"name": "First study", "research_purpose": `+testkit.PurposeJSON+`}`), "")
 		require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
 	})
 

@@ -10,30 +10,18 @@ import (
 	"github.com/openworkbench/workbench/access"
 )
 
-// workspaceBody is what a client chooses of a workspace.
-type workspaceBody struct {
-	Name            string      `json:"name"`
-	Description     string      `json:"description"`
-	ResearchPurpose string      `json:"research_purpose"`
-	Tier            access.Tier `json:"tier"`
-}
-
-func (b workspaceBody) workspace(id string) workbench.Workspace {
-	return workbench.Workspace{ID: id, Name: b.Name, Description: b.Description, ResearchPurpose: b.ResearchPurpose, Tier: b.Tier}
-}
-
 func (s *Server) listWorkspaces(w http.ResponseWriter, r *http.Request) {
 	out, err := s.svc.Workspaces.Workspaces(r.Context())
 	s.reply(w, r, http.StatusOK, out, err)
 }
 
 func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request) {
-	var b workspaceBody
+	var b workbench.WorkspaceFields
 	if err := s.decode(r, &b); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out, err := s.svc.Workspaces.CreateWorkspace(r.Context(), b.workspace(""))
+	out, err := s.svc.Workspaces.CreateWorkspace(r.Context(), b.Workspace(""))
 	s.reply(w, r, http.StatusCreated, out, err)
 }
 
@@ -43,16 +31,12 @@ func (s *Server) getWorkspace(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateWorkspace(w http.ResponseWriter, r *http.Request) {
-	var b struct {
-		Name            string `json:"name"`
-		Description     string `json:"description"`
-		ResearchPurpose string `json:"research_purpose"`
-	}
+	var b workbench.WorkspacePatch
 	if err := s.decode(r, &b); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out, err := s.svc.Workspaces.UpdateWorkspace(r.Context(), workspaceBody{Name: b.Name, Description: b.Description, ResearchPurpose: b.ResearchPurpose}.workspace(mux.Vars(r)["ws"]))
+	out, err := s.svc.Workspaces.UpdateWorkspace(r.Context(), mux.Vars(r)["ws"], b)
 	s.reply(w, r, http.StatusOK, out, err)
 }
 

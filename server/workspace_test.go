@@ -1,11 +1,13 @@
 package server_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench/internal/testkit"
 	"github.com/openworkbench/workbench/server"
 )
 
@@ -47,18 +49,28 @@ func TestWorkspaces(t *testing.T) {
 	var id, copyID string
 	f.run(t, []step{
 		{name: "create", method: "POST", path: "/v1/workspaces", token: f.researcher,
-			body: `{"name": "Fractures", "research_purpose": "wrist fractures"}`, want: 201,
+			body: `{"name": "Fractures", "research_purpose": ` + testkit.PurposeJSON + `}`, want: 201,
 			check: func(t *testing.T, r response) {
 				v := r.json(t)
 				id = v["id"].(string)
 				assert.Equal(t, "Fractures", v["name"])
 				assert.Equal(t, "registered", v["tier"])
 			}},
-		{name: "create same name", method: "POST", path: "/v1/workspaces", token: f.researcher, body: `{"name": "Fractures"}`, want: 201},
-		{name: "create unknown field", method: "POST", path: "/v1/workspaces", token: f.researcher, body: `{"name": "x", "owner": "me"}`, want: 400},
-		{name: "create empty name", method: "POST", path: "/v1/workspaces", token: f.researcher, body: `{"name": " "}`, want: 400},
-		{name: "controlled tier needs its grant", method: "POST", path: "/v1/workspaces", token: f.researcher, body: `{"name": "C", "tier": "controlled"}`, want: 403},
-		{name: "pending may not create", method: "POST", path: "/v1/workspaces", token: f.pending, body: `{"name": "Mine"}`, want: 403},
+		{name: "names are unique per owner, in any case", method: "POST", path: "/v1/workspaces", token: f.researcher, body: `{"name": "FRACTURES", "research_purpose": ` + testkit.PurposeJSON + `}`, want: 409},
+		{name: "another owner may use the name", method: "POST", path: "/v1/workspaces", token: f.other, body: `{"name": "Fractures", "research_purpose": ` + testkit.PurposeJSON + `}`, want: 201},
+		{name: "no research purpose", method: "POST", path: "/v1/workspaces", token: f.researcher, body: `{"name": "No purpose"}`, want: 400,
+			check: func(t *testing.T, r response) {
+				assert.Equal(t, []string{"research_purpose.intended_study", "research_purpose.approach", "research_purpose.uses"}, problemPaths(t, r))
+			}},
+		{name: "a disease-focused use names its disease", method: "POST", path: "/v1/workspaces", token: f.researcher,
+			body: `{"name": "Disease", "research_purpose": {"intended_study": "q", "approach": "a", "uses": ["disease_focused", "bogus", "disease_focused"]}}`, want: 400,
+			check: func(t *testing.T, r response) {
+				assert.Equal(t, []string{"research_purpose.uses[1]", "research_purpose.uses[2]", "research_purpose.disease_of_focus"}, problemPaths(t, r))
+			}},
+		{name: "create unknown field", method: "POST", path: "/v1/workspaces", token: f.researcher, body: `{"name": "x", "research_purpose": ` + testkit.PurposeJSON + `, "owner": "me"}`, want: 400},
+		{name: "create empty name", method: "POST", path: "/v1/workspaces", token: f.researcher, body: `{"name": " ", "research_purpose": ` + testkit.PurposeJSON + `}`, want: 400},
+		{name: "controlled tier needs its grant", method: "POST", path: "/v1/workspaces", token: f.researcher, body: `{"name": "C", "research_purpose": ` + testkit.PurposeJSON + `, "tier": "controlled"}`, want: 403},
+		{name: "pending may not create", method: "POST", path: "/v1/workspaces", token: f.pending, body: `{"name": "Mine", "research_purpose": ` + testkit.PurposeJSON + `}`, want: 403},
 		{name: "anonymous", method: "GET", path: "/v1/workspaces", want: 401},
 		{name: "list", method: "GET", path: "/v1/workspaces", token: f.researcher, want: 200,
 			check: func(t *testing.T, r response) {
@@ -72,7 +84,16 @@ func TestWorkspaces(t *testing.T) {
 		{name: "no role is 404", method: "GET", path: ws, token: f.other, want: 404},
 		{name: "pending without a role is 404", method: "GET", path: ws, token: f.pending, want: 404},
 		{name: "rename", method: "PATCH", path: ws, token: f.researcher, body: `{"name": "Wrists"}`, want: 200,
-			check: func(t *testing.T, r response) { assert.Equal(t, "Wrists", r.json(t)["name"]) }},
+			check: func(t *testing.T, r response) {
+				v := r.json(t)
+				assert.Equal(t, "Wrists", v["name"])
+				assert.NotEmpty(t, v["research_purpose"].(map[string]any)["intended_study"], "what the patch does not give stays")
+			}},
+		{name: "the tier does not change", method: "PATCH", path: ws, token: f.researcher, body: `{"tier": "controlled"}`, want: 400},
+		{name: "an emptied purpose is refused", method: "PATCH", path: ws, token: f.researcher, body: `{"research_purpose": {"uses": ["other"]}}`, want: 400,
+			check: func(t *testing.T, r response) {
+				assert.Equal(t, []string{"research_purpose.intended_study", "research_purpose.approach", "research_purpose.other_purpose"}, problemPaths(t, r))
+			}},
 		{name: "share bad role", method: "PUT", path: ws + "/collaborators/o@example.org", token: f.researcher, body: `{"role": "ADMIN"}`, want: 400},
 		{name: "share no role", method: "PUT", path: ws + "/collaborators/o@example.org", token: f.researcher, body: `{"role": "NONE"}`, want: 400},
 		{name: "share with unknown user", method: "PUT", path: ws + "/collaborators/nobody@example.org", token: f.researcher, body: `{"role": "READER"}`, want: 404},
@@ -100,4 +121,20 @@ func TestWorkspaces(t *testing.T) {
 		{name: "delete", method: "DELETE", path: ws, token: f.researcher, want: 204},
 		{name: "deleted is 404", method: "GET", path: ws, token: f.researcher, want: 404},
 	})
+}
+
+// problemPaths is the paths of the problems of a problem answer.
+func problemPaths(t *testing.T, r response) []string {
+	t.Helper()
+	var p struct {
+		Errors []struct {
+			Path string `json:"path"`
+		} `json:"errors"`
+	}
+	require.NoError(t, json.Unmarshal(r.body, &p))
+	var out []string
+	for _, e := range p.Errors {
+		out = append(out, e.Path)
+	}
+	return out
 }

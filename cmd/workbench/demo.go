@@ -386,10 +386,14 @@ func demoWorkspaceOf(ctx context.Context, st *store.Store, researcher, reader ac
 		}
 	}
 	ws, err := st.CreateWorkspace(ctx, researcher.ID, workbench.Workspace{
-		Name:            demoWorkspace,
-		Description:     "The demo's example workspace over the synthetic CDR.",
-		ResearchPurpose: "Trying the workbench: cohorts, concept sets, datasets and notebooks over synthetic data.",
-		Tier:            access.Registered,
+		Name:        demoWorkspace,
+		Description: "The demo's example workspace over the synthetic CDR.",
+		ResearchPurpose: workbench.ResearchPurpose{
+			IntendedStudy: "How is diabetes mellitus distributed by age, sex and race in the synthetic population, and what else do those persons have?",
+			Approach:      "A cohort of the condition and its descendants, its demographics and top concepts, and a dataset of its conditions analysed in a notebook.",
+			Uses:          []workbench.Use{workbench.MethodsDevelopment, workbench.Educational},
+		},
+		Tier: access.Registered,
 	})
 	if err != nil {
 		return ws, err

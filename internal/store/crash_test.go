@@ -17,6 +17,7 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/internal/testkit"
 )
 
 // crashEnv names the data directory of the child process of TestCrash.
@@ -141,7 +142,7 @@ func crashChild(dir string) {
 	if err != nil {
 		fail(err)
 	}
-	w, err := s.CreateWorkspace(ctx, u.ID, workbench.Workspace{Name: "crash"})
+	w, err := s.CreateWorkspace(ctx, u.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "crash"})
 	if err != nil {
 		fail(err)
 	}

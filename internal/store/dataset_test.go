@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench"
+	"github.com/openworkbench/workbench/internal/testkit"
 )
 
 func TestDatasets(t *testing.T) {
@@ -71,7 +72,7 @@ func TestDatasetBadInput(t *testing.T) {
 	ok := workbench.Dataset{WorkspaceID: f.w.ID, Name: "D", CohortIDs: []string{f.cohort.ID}, Columns: map[string][]string{"person": {"person_id"}}}
 	d, err := s.CreateDataset(ctx, f.user.ID, ok)
 	require.NoError(t, err)
-	other, err := s.CreateWorkspace(ctx, f.user.ID, workbench.Workspace{Name: "other"})
+	other, err := s.CreateWorkspace(ctx, f.user.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "other"})
 	require.NoError(t, err)
 	foreign, err := s.CreateCohort(ctx, f.user.ID, workbench.Cohort{WorkspaceID: other.ID, Name: "F", Definition: json.RawMessage(`{}`)})
 	require.NoError(t, err)

@@ -32,6 +32,9 @@ func (s *Store) DuplicateWorkspace(ctx context.Context, by, srcID, name string) 
 		}
 		now := s.stamp()
 		w.ID, w.CreatedBy, w.CreatedAt, w.UpdatedBy, w.UpdatedAt = newID("w_"), by, now, by, now
+		if err := ownedNameFree(ctx, tx, w.ID, w.Name, by); err != nil {
+			return err
+		}
 		if err := insertWorkspace(ctx, tx, w); err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testkit"
 )
 
 func ExampleOpen() {
@@ -60,7 +61,7 @@ func ExampleStore_RoleOf() {
 			panic(err)
 		}
 	}
-	w, _ := s.CreateWorkspace(ctx, owner.ID, workbench.Workspace{Name: "GI bleeding"})
+	w, _ := s.CreateWorkspace(ctx, owner.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "GI bleeding"})
 	if err := s.SetRole(ctx, w.ID, reader.ID, access.Reader); err != nil {
 		panic(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/internal/testkit"
 )
 
 // TestMemoSeesEveryChange reads each memoized lookup, changes what it read
@@ -20,7 +21,7 @@ func TestMemoSeesEveryChange(t *testing.T) {
 	s, _ := newStore(t)
 	owner := addUser(t, s, "owner@example.org")
 	other := addUser(t, s, "other@example.org")
-	ws, err := s.CreateWorkspace(ctx, owner.ID, workbench.Workspace{Name: "W"})
+	ws, err := s.CreateWorkspace(ctx, owner.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "W"})
 	require.NoError(t, err)
 	token, tok, err := s.CreateToken(ctx, other.ID, time.Hour, t0)
 	require.NoError(t, err)
@@ -42,7 +43,7 @@ func TestMemoSeesEveryChange(t *testing.T) {
 			return s.RemoveCollaborator(ctx, ws.ID, other.ID)
 		}},
 		{"workspace after renaming", func() (any, error) { return s.Workspace(ctx, ws.ID) }, func() error {
-			_, err := s.UpdateWorkspace(ctx, owner.ID, workbench.Workspace{ID: ws.ID, Name: "Renamed"})
+			_, err := s.UpdateWorkspace(ctx, owner.ID, workbench.Workspace{ID: ws.ID, Name: "Renamed", ResearchPurpose: testkit.Purpose()})
 			return err
 		}},
 		{"token's user after becoming admin", func() (any, error) { return s.Authenticate(ctx, token, now) }, func() error {
@@ -104,7 +105,7 @@ func TestMemoConcurrent(t *testing.T) {
 	s, _ := newStore(t)
 	owner := addUser(t, s, "owner@example.org")
 	other := addUser(t, s, "other@example.org")
-	ws, err := s.CreateWorkspace(ctx, owner.ID, workbench.Workspace{Name: "W"})
+	ws, err := s.CreateWorkspace(ctx, owner.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "W"})
 	require.NoError(t, err)
 	var wg sync.WaitGroup
 	stop := make(chan struct{})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/internal/testkit"
 )
 
 // reviewFixture is a workspace with a cohort, a review of 4 participants
@@ -33,7 +34,7 @@ func newReviewFixture(t *testing.T) *reviewFixture {
 	f.s = openAt(t, f.dir, f.c)
 	f.user = addUser(t, f.s, "rev@example.org")
 	var err error
-	f.w, err = f.s.CreateWorkspace(ctx, f.user.ID, workbench.Workspace{Name: "W"})
+	f.w, err = f.s.CreateWorkspace(ctx, f.user.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "W"})
 	require.NoError(t, err)
 	f.cohort, err = f.s.CreateCohort(ctx, f.user.ID, workbench.Cohort{WorkspaceID: f.w.ID, Name: "C", Definition: json.RawMessage(`{}`)})
 	require.NoError(t, err)
@@ -186,7 +187,7 @@ func TestAnnotationBadValues(t *testing.T) {
 	require.NoError(t, err)
 	err = s.SetAnnotation(ctx, f.user.ID, f.w.ID, f.review.ID, 10, foreign.ID, json.RawMessage(`"x"`))
 	assert.ErrorIs(t, err, workbench.ErrNotFound)
-	w2, err := s.CreateWorkspace(ctx, f.user.ID, workbench.Workspace{Name: "W2"})
+	w2, err := s.CreateWorkspace(ctx, f.user.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "W2"})
 	require.NoError(t, err)
 	err = s.SetAnnotation(ctx, f.user.ID, w2.ID, f.review.ID, 10, f.fields[workbench.StringField].ID, json.RawMessage(`"x"`))
 	assert.ErrorIs(t, err, workbench.ErrNotFound)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/internal/testkit"
 )
 
 func TestCohorts(t *testing.T) {
@@ -18,9 +19,9 @@ func TestCohorts(t *testing.T) {
 	s, c := newStore(t)
 	alice := addUser(t, s, "alice@example.org")
 	bob := addUser(t, s, "bob@example.org")
-	w, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{Name: "W"})
+	w, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "W"})
 	require.NoError(t, err)
-	other, err := s.CreateWorkspace(ctx, bob.ID, workbench.Workspace{Name: "Other"})
+	other, err := s.CreateWorkspace(ctx, bob.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "Other"})
 	require.NoError(t, err)
 
 	a, err := s.CreateCohort(ctx, alice.ID, workbench.Cohort{WorkspaceID: w.ID, Name: "A", Definition: json.RawMessage("{\n  \"includes\": [ ]\n}")})
@@ -68,7 +69,7 @@ func TestSavedBadInput(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
 	alice := addUser(t, s, "alice@example.org")
-	w, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{Name: "W"})
+	w, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "W"})
 	require.NoError(t, err)
 	cs, err := s.CreateConceptSet(ctx, alice.ID, workbench.ConceptSet{WorkspaceID: w.ID, Name: "NSAIDs", Definition: json.RawMessage(`[1,2]`)})
 	require.NoError(t, err)
@@ -132,7 +133,7 @@ func TestDuplicateWorkspace(t *testing.T) {
 	s, c := newStore(t)
 	alice := addUser(t, s, "alice@example.org")
 	bob := addUser(t, s, "bob@example.org")
-	w, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{Name: "W", Description: "d", ResearchPurpose: "p", Tier: access.Controlled})
+	w, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{Name: "W", Description: "d", ResearchPurpose: testkit.Purpose(), Tier: access.Controlled})
 	require.NoError(t, err)
 	require.NoError(t, s.SetRole(ctx, w.ID, bob.ID, access.Reader))
 	co, err := s.CreateCohort(ctx, alice.ID, workbench.Cohort{WorkspaceID: w.ID, Name: "C", Description: "cd", Definition: json.RawMessage(`{"a":1}`)})
@@ -145,7 +146,7 @@ func TestDuplicateWorkspace(t *testing.T) {
 	require.NoError(t, err)
 	now := norm(c.now)
 	assert.NotEqual(t, w.ID, dup.ID)
-	assert.Equal(t, workbench.Workspace{ID: dup.ID, Name: "Copy of W", Description: "d", ResearchPurpose: "p", Tier: access.Controlled,
+	assert.Equal(t, workbench.Workspace{ID: dup.ID, Name: "Copy of W", Description: "d", ResearchPurpose: testkit.Purpose(), Tier: access.Controlled,
 		CreatedBy: bob.ID, CreatedAt: now, UpdatedBy: bob.ID, UpdatedAt: now}, dup)
 	collabs, err := s.Collaborators(ctx, dup.ID)
 	require.NoError(t, err)

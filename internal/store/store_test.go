@@ -14,6 +14,7 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/internal/testkit"
 )
 
 // t0 is the tests' clock.
@@ -124,7 +125,7 @@ func TestReopen(t *testing.T) {
 	require.NoError(t, err)
 	plain, tok, err := s.CreateToken(ctx, alice.ID, time.Hour, t0)
 	require.NoError(t, err)
-	w, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{Name: "Bleeding", Description: "d", ResearchPurpose: "p", Tier: access.Controlled})
+	w, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{Name: "Bleeding", Description: "d", ResearchPurpose: testkit.Purpose(), Tier: access.Controlled})
 	require.NoError(t, err)
 	require.NoError(t, s.SetRole(ctx, w.ID, bob.ID, access.Reader))
 	co, err := s.CreateCohort(ctx, alice.ID, workbench.Cohort{WorkspaceID: w.ID, Name: "GI bleed", Definition: []byte(`{"includes": []}`)})
@@ -173,7 +174,7 @@ func TestConcurrentWrites(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
 	u := addUser(t, s, "a@example.org")
-	w, err := s.CreateWorkspace(ctx, u.ID, workbench.Workspace{Name: "W"})
+	w, err := s.CreateWorkspace(ctx, u.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "W"})
 	require.NoError(t, err)
 	const workers, each = 8, 10
 	errs := make(chan error, workers*each*2)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -15,11 +16,14 @@ const workspaceColumns = "w.id, w.name, w.description, w.research_purpose, w.tie
 
 func scanWorkspace(row interface{ Scan(...any) error }, extra ...any) (workbench.Workspace, error) {
 	var w workbench.Workspace
-	var tier string
-	err := row.Scan(append([]any{&w.ID, &w.Name, &w.Description, &w.ResearchPurpose, &tier,
+	var tier, purpose string
+	err := row.Scan(append([]any{&w.ID, &w.Name, &w.Description, &purpose, &tier,
 		&w.CreatedBy, &w.CreatedAt, &w.UpdatedBy, &w.UpdatedAt}, extra...)...)
 	if err != nil {
 		return w, err
+	}
+	if err := json.Unmarshal([]byte(purpose), &w.ResearchPurpose); err != nil {
+		return w, fmt.Errorf("store: research purpose of workspace %s: %w", w.ID, err)
 	}
 	w.CreatedAt, w.UpdatedAt = w.CreatedAt.UTC(), w.UpdatedAt.UTC()
 	w.Tier, err = access.ParseTier(tier)
@@ -34,7 +38,40 @@ func cleanWorkspace(w *workbench.Workspace) error {
 	}
 	w.Name = name
 	w.Description = strings.TrimSpace(w.Description)
-	w.ResearchPurpose = strings.TrimSpace(w.ResearchPurpose)
+	return w.ResearchPurpose.Clean("research_purpose")
+}
+
+// purposeJSON is the research purpose as the state file keeps it.
+func purposeJSON(w workbench.Workspace) string {
+	b, _ := json.Marshal(w.ResearchPurpose) // of strings only: it cannot fail
+	return string(b)
+}
+
+// ownedNameFree is ErrConflict when a user among owners (or every owner
+// of the workspace id, when owners is empty) owns another workspace than
+// id named name, in any case: each owner's workspaces have names of their
+// own, so a list of them tells one from another.
+func ownedNameFree(ctx context.Context, tx *sql.Tx, id, name string, owners ...string) error {
+	if len(owners) == 0 {
+		rows, err := tx.QueryContext(ctx, "SELECT user_id FROM collaborators WHERE workspace_id = ? AND role = ?", id, access.Owner.String())
+		if err != nil {
+			return dbError(err)
+		}
+		if err := collect(rows, func(u string) { owners = append(owners, u) }); err != nil {
+			return err
+		}
+	}
+	for _, owner := range owners {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM workspaces w JOIN collaborators c ON c.workspace_id = w.id
+			WHERE c.user_id = ? AND c.role = ? AND w.id <> ? AND lower(w.name) = lower(?)`, owner, access.Owner.String(), id, name).Scan(&n)
+		if err != nil {
+			return dbError(err)
+		}
+		if n > 0 {
+			return fmt.Errorf("%w: user %s already owns a workspace named %q", workbench.ErrConflict, owner, name)
+		}
+	}
 	return nil
 }
 
@@ -55,6 +92,9 @@ func (s *Store) CreateWorkspace(ctx context.Context, creatorID string, w workben
 		if _, err := userWhere(ctx, tx, "id = ?", creatorID, "user "+creatorID); err != nil {
 			return err
 		}
+		if err := ownedNameFree(ctx, tx, w.ID, w.Name, creatorID); err != nil {
+			return err
+		}
 		return insertWorkspace(ctx, tx, w)
 	})
 	if err != nil {
@@ -67,7 +107,7 @@ func (s *Store) CreateWorkspace(ctx context.Context, creatorID string, w workben
 func insertWorkspace(ctx context.Context, tx *sql.Tx, w workbench.Workspace) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO workspaces (id, name, description, research_purpose, tier, created_by, created_at, updated_by, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		w.ID, w.Name, w.Description, w.ResearchPurpose, w.Tier.String(), w.CreatedBy, w.CreatedAt, w.UpdatedBy, w.UpdatedAt)
+		w.ID, w.Name, w.Description, purposeJSON(w), w.Tier.String(), w.CreatedBy, w.CreatedAt, w.UpdatedBy, w.UpdatedAt)
 	if err != nil {
 		return dbError(err)
 	}
@@ -126,8 +166,11 @@ func (s *Store) UpdateWorkspace(ctx context.Context, by string, w workbench.Work
 	}
 	var out workbench.Workspace
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := ownedNameFree(ctx, tx, w.ID, w.Name); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE workspaces SET name = ?, description = ?, research_purpose = ?, updated_by = ?, updated_at = ?
-			WHERE id = ?`, w.Name, w.Description, w.ResearchPurpose, by, s.stamp(), w.ID)
+			WHERE id = ?`, w.Name, w.Description, purposeJSON(w), by, s.stamp(), w.ID)
 		if err := mustAffect(res, err, "workspace "+w.ID); err != nil {
 			return err
 		}
@@ -169,6 +212,14 @@ func (s *Store) SetRole(ctx context.Context, workspaceID, userID string, role ac
 		}
 		if role != access.Owner {
 			if err := keepOwner(ctx, tx, workspaceID, userID); err != nil {
+				return err
+			}
+		} else {
+			w, err := workspaceByID(ctx, tx, workspaceID)
+			if err != nil {
+				return err
+			}
+			if err := ownedNameFree(ctx, tx, workspaceID, w.Name, userID); err != nil {
 				return err
 			}
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/internal/testkit"
 )
 
 func TestWorkspaces(t *testing.T) {
@@ -18,9 +19,9 @@ func TestWorkspaces(t *testing.T) {
 	alice := addUser(t, s, "alice@example.org")
 	bob := addUser(t, s, "bob@example.org")
 
-	w, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{Name: " Bleeding ", Description: "GI bleeds", ResearchPurpose: "drug safety"})
+	w, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{Name: " Bleeding ", Description: "GI bleeds", ResearchPurpose: testkit.Purpose()})
 	require.NoError(t, err)
-	assert.Equal(t, workbench.Workspace{ID: w.ID, Name: "Bleeding", Description: "GI bleeds", ResearchPurpose: "drug safety",
+	assert.Equal(t, workbench.Workspace{ID: w.ID, Name: "Bleeding", Description: "GI bleeds", ResearchPurpose: testkit.Purpose(),
 		Tier: access.Registered, CreatedBy: alice.ID, CreatedAt: norm(t0), UpdatedBy: alice.ID, UpdatedAt: norm(t0)}, w)
 	role, err := s.RoleOf(ctx, w.ID, alice.ID)
 	require.NoError(t, err)
@@ -28,7 +29,7 @@ func TestWorkspaces(t *testing.T) {
 
 	// Only workspaces where the user holds a role are listed.
 	c.Advance(time.Minute)
-	w2, err := s.CreateWorkspace(ctx, bob.ID, workbench.Workspace{Name: "Bob's", Tier: access.Controlled})
+	w2, err := s.CreateWorkspace(ctx, bob.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "Bob's", Tier: access.Controlled})
 	require.NoError(t, err)
 	assert.Equal(t, access.Controlled, w2.Tier)
 	list, err := s.ListWorkspaces(ctx, alice.ID)
@@ -45,10 +46,15 @@ func TestWorkspaces(t *testing.T) {
 	assert.Equal(t, []workbench.Membership{{Workspace: w2, Role: access.Owner}, {Workspace: w, Role: access.Writer}}, list, "most recently changed first")
 
 	c.Advance(time.Minute)
-	updated, err := s.UpdateWorkspace(ctx, bob.ID, workbench.Workspace{ID: w.ID, Name: "Bleeds", Description: "upper GI", Tier: access.Controlled})
+	_, err = s.UpdateWorkspace(ctx, bob.ID, workbench.Workspace{ID: w.ID, Name: "Bleeds", Description: "upper GI"})
+	require.ErrorIs(t, err, workbench.ErrInvalid, "a workspace keeps a research purpose")
+	purpose := testkit.Purpose()
+	purpose.AnticipatedFindings = " how often bleeds follow "
+	updated, err := s.UpdateWorkspace(ctx, bob.ID, workbench.Workspace{ID: w.ID, Name: "Bleeds", Description: "upper GI", ResearchPurpose: purpose, Tier: access.Controlled})
 	require.NoError(t, err)
 	want := w
-	want.Name, want.Description, want.ResearchPurpose, want.UpdatedBy, want.UpdatedAt = "Bleeds", "upper GI", "", bob.ID, norm(c.now)
+	want.Name, want.Description, want.UpdatedBy, want.UpdatedAt = "Bleeds", "upper GI", bob.ID, norm(c.now)
+	want.ResearchPurpose.AnticipatedFindings = "how often bleeds follow"
 	assert.Equal(t, want, updated, "the tier stays")
 	got, err := s.Workspace(ctx, w.ID)
 	require.NoError(t, err)
@@ -75,7 +81,7 @@ func TestWorkspaceOwners(t *testing.T) {
 	s, _ := newStore(t)
 	alice := addUser(t, s, "alice@example.org")
 	bob := addUser(t, s, "bob@example.org")
-	w, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{Name: "W"})
+	w, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "W"})
 	require.NoError(t, err)
 
 	assert.ErrorIs(t, s.SetRole(ctx, w.ID, alice.ID, access.Writer), workbench.ErrConflict, "demoting the last owner")
@@ -95,7 +101,7 @@ func TestWorkspaceBadInput(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
 	alice := addUser(t, s, "alice@example.org")
-	w, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{Name: "W"})
+	w, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "W"})
 	require.NoError(t, err)
 
 	tests := []struct {
@@ -103,15 +109,21 @@ func TestWorkspaceBadInput(t *testing.T) {
 		do   func() error
 		err  error
 	}{
-		{"empty name", func() error { _, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{Name: "  "}); return err }, workbench.ErrInvalid},
-		{"bad tier", func() error {
-			_, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{Name: "x", Tier: 7})
+		{"empty name", func() error {
+			_, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "  "})
 			return err
 		}, workbench.ErrInvalid},
-		{"unknown creator", func() error { _, err := s.CreateWorkspace(ctx, "u_nobody", workbench.Workspace{Name: "x"}); return err }, workbench.ErrNotFound},
+		{"bad tier", func() error {
+			_, err := s.CreateWorkspace(ctx, alice.ID, workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "x", Tier: 7})
+			return err
+		}, workbench.ErrInvalid},
+		{"unknown creator", func() error {
+			_, err := s.CreateWorkspace(ctx, "u_nobody", workbench.Workspace{ResearchPurpose: testkit.Purpose(), Name: "x"})
+			return err
+		}, workbench.ErrNotFound},
 		{"get unknown", func() error { _, err := s.Workspace(ctx, "w_nothing"); return err }, workbench.ErrNotFound},
 		{"update unknown", func() error {
-			_, err := s.UpdateWorkspace(ctx, alice.ID, workbench.Workspace{ID: "w_nothing", Name: "x"})
+			_, err := s.UpdateWorkspace(ctx, alice.ID, workbench.Workspace{ID: "w_nothing", Name: "x", ResearchPurpose: testkit.Purpose()})
 			return err
 		}, workbench.ErrNotFound},
 		{"update empty name", func() error { _, err := s.UpdateWorkspace(ctx, alice.ID, workbench.Workspace{ID: w.ID}); return err }, workbench.ErrInvalid},
