@@ -176,14 +176,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 }
 
 // Handler is the server's HTTP handler.
-func (s *Server) Handler() http.Handler { return s.router }
+func (s *Server) Handler() http.Handler { return s.rejectUnclean(s.router) }
 
 // Serve answers requests on l until ctx ends, then shuts down gracefully:
 // it stops accepting, waits up to DefaultShutdown for requests in flight,
 // and returns nil.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	hs := &http.Server{
-		Handler:           s.router,
+		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
@@ -272,7 +272,8 @@ func (s *Server) coreRoutes() []route {
 const publicPrefix = "/v1/public/"
 
 func (s *Server) newRouter() *mux.Router {
-	r := mux.NewRouter()
+	// rejectUnclean refuses unclean paths instead of mux's redirect.
+	r := mux.NewRouter().SkipClean(true)
 	r.NotFoundHandler = s.wrap("", s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNoRoute)
 	}))
