@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -63,6 +64,11 @@ type Config struct {
 	// RateLimit limits requests to /v1/public/ and /v1/register per
 	// client (IP address).
 	RateLimit RateLimit
+	// TrustedProxies are the operator's reverse proxies (see ParseProxies):
+	// a request from one of them is rate limited on the right-most address
+	// of X-Forwarded-For that is not one of them. Empty: the header is
+	// ignored and the limit keys on the connection's address.
+	TrustedProxies []netip.Prefix
 	// CloseRegistration refuses self-registration (POST /v1/register)
 	// with 403; users are then added by an administrator. The zero value
 	// leaves it open.
