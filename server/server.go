@@ -33,6 +33,9 @@ const (
 	// tables) make it larger than any other body.
 	DefaultMaxNotebookBody = 32 << 20
 	DefaultMaxDepth        = 32
+	// DefaultNotebookQuota bounds the notebooks of one workspace: 32
+	// notebooks of the largest size.
+	DefaultNotebookQuota = 1 << 30
 	// DefaultShutdown is how long Serve waits for requests in flight when
 	// its context ends.
 	DefaultShutdown = 10 * time.Second
@@ -55,6 +58,10 @@ type Config struct {
 	// MaxNotebookBody caps the body of a notebook instead of MaxBody; 0
 	// means DefaultMaxNotebookBody.
 	MaxNotebookBody int64
+	// NotebookQuota bounds the bytes of each workspace's folder of
+	// notebooks (see notebook.Files.Quota): a save past it is 413. 0 means
+	// DefaultNotebookQuota.
+	NotebookQuota int64
 	// MaxDepth bounds the nesting of a JSON body; 0 means DefaultMaxDepth.
 	MaxDepth int
 	// Disclosure controls every public number.
@@ -141,6 +148,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.MaxNotebookBody == 0 {
 		cfg.MaxNotebookBody = DefaultMaxNotebookBody
 	}
+	if cfg.NotebookQuota == 0 {
+		cfg.NotebookQuota = DefaultNotebookQuota
+	}
 	if cfg.MaxDepth == 0 {
 		cfg.MaxDepth = DefaultMaxDepth
 	}
@@ -150,8 +160,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.MaxBody < 0 || cfg.Timeout < 0 || cfg.ExportTimeout < 0 || cfg.MaxNotebookBody < 0 || cfg.MaxDepth < 0 {
-		return nil, errors.New("server: negative MaxBody, MaxNotebookBody, Timeout, ExportTimeout or MaxDepth")
+	if cfg.MaxBody < 0 || cfg.Timeout < 0 || cfg.ExportTimeout < 0 || cfg.MaxNotebookBody < 0 || cfg.MaxDepth < 0 || cfg.NotebookQuota < 0 {
+		return nil, errors.New("server: negative MaxBody, MaxNotebookBody, NotebookQuota, Timeout, ExportTimeout or MaxDepth")
 	}
 	limiter := &access.Limiter{Rate: cfg.RateLimit.Rate, Burst: cfg.RateLimit.Burst, MaxClients: cfg.RateLimit.MaxClients}
 	for _, v := range []interface{ Validate() error }{cfg.Disclosure, cfg.PublicShape, cfg.Policy, limiter} {
@@ -161,6 +171,13 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	if deps.Engine == nil || deps.Store == nil || deps.Schema == nil {
 		return nil, errors.New("server: Deps needs Engine, Store and Schema")
+	}
+	files := notebook.Files{Root: deps.NotebookDir, Quota: cfg.NotebookQuota}
+	// No save runs yet: a temporary file is what a killed save left.
+	if n, err := files.RemoveLeftovers(); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	} else if n > 0 {
+		cfg.Logger.Info("removed the temporary files of interrupted notebook saves", "files", n)
 	}
 	g := &gate{store: deps.Store, policy: cfg.Policy, now: cfg.Now, log: cfg.Logger}
 	s := &Server{
@@ -172,10 +189,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		public:     publicService{gate: g, engine: deps.Engine, disclosure: cfg.Disclosure, shape: cfg.PublicShape},
 		cohorts:    cohortService{gate: g, engine: deps.Engine},
 		dict:       dictionaryService{gate: g, schema: deps.Schema},
-		workspaces: workspaceService{gate: g, store: deps.Store, notebooks: notebook.Files{Root: deps.NotebookDir}},
+		workspaces: workspaceService{gate: g, store: deps.Store, notebooks: files},
 		saved:      savedService{gate: g, store: deps.Store, engine: deps.Engine},
 		admin:      adminService{gate: g, store: deps.Store},
-		notebooks:  notebookService{gate: g, store: deps.Store, files: notebook.Files{Root: deps.NotebookDir}},
+		notebooks:  notebookService{gate: g, store: deps.Store, files: files},
 	}
 	s.router = s.newRouter()
 	return s, nil
