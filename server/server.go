@@ -199,14 +199,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 }
 
 // Handler is the server's HTTP handler.
-func (s *Server) Handler() http.Handler { return s.rejectUnclean(s.router) }
+func (s *Server) Handler() http.Handler { return s.router }
 
 // Serve answers requests on l until ctx ends, then shuts down gracefully:
 // it stops accepting, waits up to DefaultShutdown for requests in flight,
 // and returns nil.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	hs := &http.Server{
-		Handler:           s.Handler(),
+		Handler:           s.router,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
@@ -297,12 +297,14 @@ const publicPrefix = "/v1/public/"
 func (s *Server) newRouter() *mux.Router {
 	// rejectUnclean refuses unclean paths instead of mux's redirect.
 	r := mux.NewRouter().SkipClean(true)
+	r.Use(s.rejectUnclean)
 	r.NotFoundHandler = s.wrap("", s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNoRoute)
 	}))
 	r.MethodNotAllowedHandler = s.wrap("", s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errMethod)
 	}))
+	r.MethodNotAllowedHandler = s.rejectUnclean(r.MethodNotAllowedHandler)
 	for _, rt := range s.routes() {
 		timeout, maxBody := s.limits(rt)
 		r.Handle(rt.path, s.wrap(rt.action, timeout, maxBody, rt.handler)).Methods(rt.method)
