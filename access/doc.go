@@ -65,6 +65,21 @@
 // [Policy.CheckApproval] says whether a user may be approved (every
 // self-service step done).
 //
+// # Duplicating a workspace
+//
+// A READER may duplicate a workspace ([DuplicateWorkspace]) and, as the
+// copy's only OWNER, export its datasets, which the READER may not do in
+// the source. This is intended, as in All of Us, where readers duplicate:
+// a READER already sees every definition in the workspace (cohorts,
+// concept sets, datasets) and, being in the registered tier, may build
+// the same ones in a workspace of their own and export them, so the copy
+// grants no data that the tier does not. What READER withholds is the
+// right to change or export inside the shared workspace, not the data.
+// The copy keeps the source's tier, so exporting from a controlled copy
+// still needs the controlled tier; its collaborators are not copied; and
+// the audit record of the duplication names the source (Workspace) and
+// the copy (Object), so an export from the copy traces back to it.
+//
 // A caller passes Role [None] both for a workspace the user has no role in
 // and for one that does not exist, so the two answers are the same
 // [ErrNotFound]. The role is checked before the tier, so that the answer

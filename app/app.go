@@ -39,6 +39,9 @@ type Config struct {
 	// NotebookDir is the folder of the workspaces' notebooks, one folder
 	// per workspace; empty means this deployment keeps no notebooks.
 	NotebookDir string
+	// NotebookQuota bounds the bytes of each workspace's notebooks; 0
+	// means no bound.
+	NotebookQuota int64
 	// Policy is the access policy of the decisions.
 	Policy access.Policy
 	// Disclosure controls every public number; PublicShape restricts
@@ -88,7 +91,7 @@ func New(cfg Config) (*App, error) {
 		}
 	}
 	g := &gate{store: cfg.Store, policy: cfg.Policy, now: cfg.Now, log: cfg.Logger}
-	files := notebook.Files{Root: cfg.NotebookDir}
+	files := notebook.Files{Root: cfg.NotebookDir, Quota: cfg.NotebookQuota}
 	cohorts := Cohorts{gate: g, store: cfg.Store, engine: cfg.Engine}
 	return &App{
 		Accounts:    Accounts{gate: g, closed: cfg.CloseRegistration},

@@ -22,6 +22,9 @@ const Ext = ".ipynb"
 // Jupyter saved there is listed like one saved through the API.
 type Files struct {
 	Root string
+	// Quota bounds the bytes of each workspace's folder (see Usage); a
+	// save past it is ErrQuota. 0 means no bound.
+	Quota int64
 }
 
 // Info describes a saved notebook.
@@ -168,12 +171,15 @@ func (f Files) write(workspace, name string, nb *Notebook, create bool) (Info, e
 		}
 	}
 	dir := filepath.Dir(p)
+	if err := f.checkQuota(dir, p, int64(len(b)+1)); err != nil {
+		return Info{}, err
+	}
 	// Outputs of notebooks can hold row-level data: the folders and files
 	// (CreateTemp's 0600) are the owner's only, like the state file.
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return Info{}, fmt.Errorf("notebook: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, ".saving-*")
+	tmp, err := os.CreateTemp(dir, savingPattern)
 	if err != nil {
 		return Info{}, fmt.Errorf("notebook: %w", err)
 	}

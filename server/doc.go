@@ -10,7 +10,8 @@
 // list per subject (concepts, reviews, datasets, notebooks in their own
 // files), and described by the parts in openapi/, merged and served at
 // /v1/openapi.json; a test keeps the two equal. A dataset export streams
-// and has its own time bound; a notebook body its own size cap.
+// and has its own time bound; a notebook body its own size cap, and the
+// notebooks of a workspace a quota (Config.NotebookQuota, 413 past it).
 //
 // Start with [New] and [Server.Serve].
 package server

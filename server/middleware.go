@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -72,26 +71,17 @@ func (s *Server) capBody(n int64, h http.Handler) http.Handler {
 }
 
 // rateLimit limits the public tier and registration per client IP
-// address, with one bucket per client for both.
+// address (see clientOf), with one bucket per client for both.
 func (s *Server) rateLimit(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limited := strings.HasPrefix(r.URL.Path, publicPrefix) || r.URL.Path == registerPath
-		if limited && !s.limiter.Allow(clientOf(r), s.cfg.Now()) {
+		if limited && !s.limiter.Allow(s.clientOf(r), s.cfg.Now()) {
 			w.Header().Set("Retry-After", "1")
 			s.fail(w, r, access.ErrRateLimited)
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
-}
-
-// clientOf is the address the request came from; proxies are not trusted.
-func clientOf(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // authenticate puts the user of the bearer token in the context. A request

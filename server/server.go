@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/notebook"
 )
 
 // Defaults of a Config.
@@ -32,6 +34,9 @@ const (
 	// tables) make it larger than any other body.
 	DefaultMaxNotebookBody = 32 << 20
 	DefaultMaxDepth        = 32
+	// DefaultNotebookQuota bounds the notebooks of one workspace: 32
+	// notebooks of the largest size.
+	DefaultNotebookQuota = 1 << 30
 	// DefaultShutdown is how long Serve waits for requests in flight when
 	// its context ends.
 	DefaultShutdown = 10 * time.Second
@@ -54,6 +59,10 @@ type Config struct {
 	// MaxNotebookBody caps the body of a notebook instead of MaxBody; 0
 	// means DefaultMaxNotebookBody.
 	MaxNotebookBody int64
+	// NotebookQuota bounds the bytes of each workspace's folder of
+	// notebooks (see notebook.Files.Quota): a save past it is 413. 0 means
+	// DefaultNotebookQuota.
+	NotebookQuota int64
 	// MaxDepth bounds the nesting of a JSON body; 0 means DefaultMaxDepth.
 	MaxDepth int
 	// Disclosure controls every public number.
@@ -63,6 +72,11 @@ type Config struct {
 	// RateLimit limits requests to /v1/public/ and /v1/register per
 	// client (IP address).
 	RateLimit RateLimit
+	// TrustedProxies are the operator's reverse proxies (see ParseProxies):
+	// a request from one of them is rate limited on the right-most address
+	// of X-Forwarded-For that is not one of them. Empty: the header is
+	// ignored and the limit keys on the connection's address.
+	TrustedProxies []netip.Prefix
 	// CloseRegistration refuses self-registration (POST /v1/register)
 	// with 403; users are then added by an administrator. The zero value
 	// leaves it open.
@@ -128,6 +142,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.MaxNotebookBody == 0 {
 		cfg.MaxNotebookBody = DefaultMaxNotebookBody
 	}
+	if cfg.NotebookQuota == 0 {
+		cfg.NotebookQuota = DefaultNotebookQuota
+	}
 	if cfg.MaxDepth == 0 {
 		cfg.MaxDepth = DefaultMaxDepth
 	}
@@ -137,8 +154,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.MaxBody < 0 || cfg.Timeout < 0 || cfg.ExportTimeout < 0 || cfg.MaxNotebookBody < 0 || cfg.MaxDepth < 0 {
-		return nil, errors.New("server: negative MaxBody, MaxNotebookBody, Timeout, ExportTimeout or MaxDepth")
+	if cfg.MaxBody < 0 || cfg.Timeout < 0 || cfg.ExportTimeout < 0 || cfg.MaxNotebookBody < 0 || cfg.MaxDepth < 0 || cfg.NotebookQuota < 0 {
+		return nil, errors.New("server: negative MaxBody, MaxNotebookBody, NotebookQuota, Timeout, ExportTimeout or MaxDepth")
 	}
 	limiter := &access.Limiter{Rate: cfg.RateLimit.Rate, Burst: cfg.RateLimit.Burst, MaxClients: cfg.RateLimit.MaxClients}
 	if err := limiter.Validate(); err != nil {
@@ -147,8 +164,15 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Engine == nil || deps.Store == nil || deps.Schema == nil {
 		return nil, errors.New("server: Deps needs Engine, Store and Schema")
 	}
+	// No save runs yet: a temporary file is what a killed save left.
+	if n, err := (notebook.Files{Root: deps.NotebookDir}).RemoveLeftovers(); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	} else if n > 0 {
+		cfg.Logger.Info("removed the temporary files of interrupted notebook saves", "files", n)
+	}
 	svc, err := app.New(app.Config{
-		Store: deps.Store, Engine: deps.Engine, Schema: deps.Schema, CDRVersion: deps.Index.VersionID, NotebookDir: deps.NotebookDir,
+		Store: deps.Store, Engine: deps.Engine, Schema: deps.Schema, CDRVersion: deps.Index.VersionID,
+		NotebookDir: deps.NotebookDir, NotebookQuota: cfg.NotebookQuota,
 		Policy: cfg.Policy, Disclosure: cfg.Disclosure, PublicShape: cfg.PublicShape, CloseRegistration: cfg.CloseRegistration,
 		Now: cfg.Now, Logger: cfg.Logger,
 	})
@@ -273,13 +297,16 @@ func (s *Server) coreRoutes() []route {
 const publicPrefix = "/v1/public/"
 
 func (s *Server) newRouter() *mux.Router {
-	r := mux.NewRouter()
+	// rejectUnclean refuses unclean paths instead of mux's redirect.
+	r := mux.NewRouter().SkipClean(true)
+	r.Use(s.rejectUnclean)
 	r.NotFoundHandler = s.wrap(true, s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, workbench.ErrNotFound)
 	}))
 	r.MethodNotAllowedHandler = s.wrap(true, s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, workbench.ErrMethod)
 	}))
+	r.MethodNotAllowedHandler = s.rejectUnclean(r.MethodNotAllowedHandler)
 	for _, rt := range s.routes() {
 		timeout, maxBody := s.cfg.Timeout, s.cfg.MaxBody
 		if rt.rules.timeout > 0 {

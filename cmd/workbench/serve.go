@@ -16,7 +16,7 @@ import (
 )
 
 func runServe(ctx context.Context, e env, args []string) (err error) {
-	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--close-registration]\n\n"+
+	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--close-registration] [--trusted-proxies CIDRS]\n\n"+
 		"Serves the HTTP API over the indexed CDR, with the users, workspaces and audit log of\n"+
 		"the data directory, until interrupted (SIGINT, SIGTERM), then shuts down gracefully.")
 	data := dataFlag(fs)
@@ -51,6 +51,7 @@ type serveFlags struct {
 	exportTimeout *time.Duration
 	memory        *string
 	closeReg      *bool
+	proxies       *string
 }
 
 func addServeFlags(fs *flag.FlagSet) serveFlags {
@@ -60,6 +61,7 @@ func addServeFlags(fs *flag.FlagSet) serveFlags {
 		exportTimeout: fs.Duration("export-timeout", server.DefaultExportTimeout, "longest a dataset export may take"),
 		memory:        fs.String("memory-limit", "", "DuckDB memory limit of the CDR (\"4GB\"); empty: DuckDB's default"),
 		closeReg:      fs.Bool("close-registration", false, "refuse self-registration (POST /v1/register); users are then added with 'workbench user add'"),
+		proxies:       fs.String("trusted-proxies", "", "comma-separated CIDRs of the reverse proxies in front of the server; rate limits then key on the right-most X-Forwarded-For address that is not one of them"),
 	}
 }
 
@@ -69,6 +71,9 @@ func (f serveFlags) check(cmd string) error {
 	}
 	if *f.exportTimeout <= 0 {
 		return usagef("%s: --export-timeout %s: want a positive duration", cmd, *f.exportTimeout)
+	}
+	if _, err := server.ParseProxies(*f.proxies); err != nil {
+		return usagef("%s: --trusted-proxies: %v", cmd, err)
 	}
 	return nil
 }
@@ -86,7 +91,11 @@ func notebookDir(data string) string { return filepath.Join(data, "notebooks") }
 func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *cohort.Engine, st *store.Store, ready func(url string)) error {
 	info, _ := c.Index()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	srv, err := server.New(server.Config{Addr: *f.addr, Timeout: *f.timeout, ExportTimeout: *f.exportTimeout, CloseRegistration: *f.closeReg, Logger: log},
+	proxies, err := server.ParseProxies(*f.proxies)
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(server.Config{Addr: *f.addr, Timeout: *f.timeout, ExportTimeout: *f.exportTimeout, CloseRegistration: *f.closeReg, TrustedProxies: proxies, Logger: log},
 		server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data)})
 	if err != nil {
 		return err

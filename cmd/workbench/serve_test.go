@@ -39,7 +39,7 @@ func TestServe(t *testing.T) {
 	var stdout, stderr syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--data", t.TempDir(), "--cdr", dir, "--addr", "127.0.0.1:0", "--close-registration"}, &stdout, &stderr)
+		done <- run(ctx, []string{"serve", "--data", t.TempDir(), "--cdr", dir, "--addr", "127.0.0.1:0", "--close-registration", "--trusted-proxies", "10.0.0.0/8"}, &stdout, &stderr)
 	}()
 
 	urlRE := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
@@ -70,4 +70,24 @@ func TestServeUsage(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	assert.Equal(t, exitUsage, run(context.Background(), []string{"serve", "--data", t.TempDir()}, &stdout, &stderr))
 	assert.Contains(t, stderr.String(), "--cdr is required")
+}
+
+func TestServeBadFlags(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"serve: proxy not a CIDR", []string{"serve", "--cdr", "x", "--trusted-proxies", "10.0.0.0/8,proxy.local"}, `--trusted-proxies: server: trusted proxy "proxy.local"`},
+		{"demo: proxy not a CIDR", []string{"demo", "--trusted-proxies", "10.0.0.0/33"}, `--trusted-proxies: server: trusted proxy "10.0.0.0/33"`},
+		{"serve: timeout", []string{"serve", "--cdr", "x", "--timeout", "0s"}, "--timeout 0s: want a positive duration"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			args := append(c.args, "--data", t.TempDir())
+			assert.Equal(t, exitUsage, run(context.Background(), args, &stdout, &stderr))
+			assert.Contains(t, stderr.String(), c.want)
+		})
+	}
 }
