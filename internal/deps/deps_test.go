@@ -43,9 +43,10 @@ func packages(t *testing.T) map[string]pkg {
 
 func TestDependencyDirection(t *testing.T) {
 	pkgs := packages(t)
-	// Packages a notebook user's Go program may import, and the exporter
-	// they share with the server: pure Go, no cgo.
-	for _, name := range []string{"cohort", "access", "notebook", "internal/export"} {
+	// Packages a notebook user's Go program may import, the exporter
+	// they share with the server, and the public release, which a public
+	// deployment serves without row-level data or DuckDB: pure Go, no cgo.
+	for _, name := range []string{"cohort", "access", "notebook", "internal/export", "public"} {
 		p, ok := pkgs[name]
 		if !ok {
 			continue
