@@ -100,6 +100,11 @@ func (d Disclosure) Release(count int64, canonicalQuery string) Released {
 	return Released{value: q * b}
 }
 
+// Small is the released form of a count from 0 to the threshold where 0
+// must not be told apart from 1 (inside a breakdown, or anywhere in a
+// release that lists a cell whatever its count): "<= threshold".
+func (d Disclosure) Small() Released { return Released{value: d.threshold(), atMost: true} }
+
 // offset is the keyed noise of a query: 0 without a key.
 func (d Disclosure) offset(canonicalQuery string) int64 {
 	if len(d.NoiseKey) == 0 || d.NoiseMax <= 0 {
@@ -181,6 +186,11 @@ func (r *Released) UnmarshalJSON(b []byte) error {
 	*r = v
 	return nil
 }
+
+// ParseReleased rebuilds a number that was released and stored, such as a
+// cell of the public release read back from its file, refusing what no
+// Disclosure could have released, as UnmarshalJSON does.
+func ParseReleased(count int64, atMost bool) (Released, error) { return checkReleased(count, atMost) }
 
 func checkReleased(count int64, atMost bool) (Released, error) {
 	if count < 0 || count > 0 && count < MinThreshold || count == 0 && atMost {

@@ -187,3 +187,49 @@ func TestBreakdown(t *testing.T) {
 	assert.Equal(t, b, back)
 	assert.Error(t, json.Unmarshal([]byte(`{"label":"x","count":3}`), &access.PublicCount{}))
 }
+
+func TestSmall(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		d    access.Disclosure
+		want string
+	}{
+		{"zero value", access.Disclosure{}, "<= 20"},
+		{"threshold 50", access.Disclosure{Threshold: 50}, "<= 50"},
+		{"below the floor", access.Disclosure{Threshold: 5}, "<= 20"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tc.d.Small()
+			assert.Equal(t, tc.want, s.String())
+			assert.True(t, s.AtMost())
+			assert.Equal(t, tc.d.Release(1, "q"), s, "the same as a released 1")
+		})
+	}
+}
+
+func TestParseReleased(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		count  int64
+		atMost bool
+		want   string
+		ok     bool
+	}{
+		{"zero", 0, false, "0", true},
+		{"at most", 20, true, "<= 20", true},
+		{"a bin", 60, false, "60", true},
+		{"a small count", 7, false, "", false},
+		{"negative", -20, false, "", false},
+		{"zero at most", 0, true, "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := access.ParseReleased(tc.count, tc.atMost)
+			if !tc.ok {
+				require.ErrorIs(t, err, access.ErrInvalid)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r.String())
+		})
+	}
+}

@@ -50,6 +50,7 @@ func commands() []command {
 		{"synth", "generate a synthetic CDR", runSynth},
 		{"cdr", "load, validate, index a CDR; print the data dictionary", runCDR},
 		{"concepts", "search the vocabulary of an indexed CDR; show a concept's parents and children", runConcepts},
+		{"public", "build the public release of a CDR: aggregates only, under disclosure control", runPublic},
 		{"cohort", "count a cohort, break it down, list its persons, print its SQL", runCohort},
 		{"user", "add, approve, disable users; record access steps; make tokens", runUser},
 		{"audit", "print the audit log", runAudit},

@@ -45,11 +45,12 @@ func packages(t *testing.T) map[string]pkg {
 
 func TestDependencyDirection(t *testing.T) {
 	pkgs := packages(t)
-	// Packages a notebook user's Go program may import, and the exporter
-	// they share with the server: pure Go, no cgo.
+	// Packages a notebook user's Go program may import, the exporter
+	// they share with the server, and the public release, which a public
+	// deployment serves without row-level data or DuckDB: pure Go, no cgo.
 	// The domain ("" is the module's root package) and its error
 	// vocabulary are the base of every front end: pure Go too.
-	for _, name := range []string{"", "fault", "cohort", "access", "notebook", "internal/export"} {
+	for _, name := range []string{"", "fault", "cohort", "access", "notebook", "internal/export", "public"} {
 		p, ok := pkgs[name]
 		if !ok {
 			continue
