@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/public"
 )
 
 // The services every front end calls. Package app implements them over
@@ -60,4 +61,21 @@ type WorkspaceService interface {
 	// DuplicateWorkspace copies the workspace with everything in it, the
 	// user as the copy's only OWNER.
 	DuplicateWorkspace(ctx context.Context, ws, name string) (Workspace, error)
+}
+
+// PublicService is the public tier: the answers of the public release,
+// open to anonymous callers. Nothing in it is computed from rows.
+type PublicService interface {
+	PublicManifest(ctx context.Context) (public.Manifest, error)
+	PublicTotals(ctx context.Context) (public.Totals, error)
+	// PublicDemographics is the breakdowns of a scope (public.Scopes).
+	PublicDemographics(ctx context.Context, scope string) (public.Demographics, error)
+	PublicSearch(ctx context.Context, q public.Query) (public.SearchResult, error)
+	PublicDomains(ctx context.Context, text string) ([]public.DomainResult, error)
+	PublicConcept(ctx context.Context, id int64) (public.ConceptPage, error)
+	PublicHistograms(ctx context.Context, id int64) ([]public.Histogram, error)
+	PublicTopConcepts(ctx context.Context, domain string, n int) ([]public.Concept, error)
+	PublicSurveys(ctx context.Context) ([]public.SurveySummary, error)
+	PublicSurvey(ctx context.Context, id int64) (public.Survey, error)
+	PublicQuestion(ctx context.Context, id int64) (public.Question, error)
 }

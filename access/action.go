@@ -9,9 +9,6 @@ const (
 	// BrowsePublic reads the Data Browser's aggregates: totals, breakdowns
 	// by demographics, a concept's counts, survey answer counts.
 	BrowsePublic Action = "public.browse"
-	// PublicCohortCount counts a cohort of restricted shape (see
-	// [PublicShape]) through disclosure control.
-	PublicCohortCount Action = "public.cohort_count"
 	// ViewDictionary reads the data dictionary of the CDR.
 	ViewDictionary Action = "dictionary.view"
 	// SearchConcepts searches the vocabulary, with released person counts.
@@ -104,11 +101,10 @@ type rule struct {
 
 // rules is the policy: one line per action. doc.go shows it as a table.
 var rules = map[Action]rule{
-	BrowsePublic:      {scope: scopePublic},
-	PublicCohortCount: {scope: scopePublic},
-	ViewDictionary:    {scope: scopePublic},
-	SearchConcepts:    {scope: scopePublic},
-	Register:          {scope: scopePublic},
+	BrowsePublic:   {scope: scopePublic},
+	ViewDictionary: {scope: scopePublic},
+	SearchConcepts: {scope: scopePublic},
+	Register:       {scope: scopePublic},
 
 	ViewStatus:      {scope: scopeSelf},
 	CompleteStep:    {scope: scopeStep},
@@ -155,7 +151,7 @@ var rules = map[Action]rule{
 
 // actions is every action in the order of the constants above.
 var actions = []Action{
-	BrowsePublic, PublicCohortCount, ViewDictionary, SearchConcepts, Register,
+	BrowsePublic, ViewDictionary, SearchConcepts, Register,
 	ViewStatus, CompleteStep, ListWorkspaces, CreateWorkspace, BrowseConcepts,
 	ViewWorkspace, UpdateWorkspace, DeleteWorkspace, ShareWorkspace, DuplicateWorkspace,
 	CohortCount, CohortDemographics, CohortTopConcepts, CohortParticipants,

@@ -31,9 +31,8 @@
 // then by kind of action:
 //
 //	action                                  needs                               refused with
-//	public.browse, public.cohort_count,     nothing (anonymous, disabled too)   -
-//	dictionary.view, concepts.search,
-//	account.register
+//	public.browse, dictionary.view,         nothing (anonymous, disabled too)   -
+//	concepts.search, account.register
 //	account.status                          a login                             Unauthenticated
 //	account.complete_step                   a login; a self-service Step        Forbidden
 //	                                        (profile, training, conduct)
@@ -93,9 +92,19 @@
 // same answer. The result is a [Released], which only Disclosure.Release
 // makes; [PublicCount] and [PublicBreakdown] hold nothing else, so no
 // number in a public result can be a raw count or a person id. Shares come from
-// released numbers only ([Share]). Public cohort counts accept only the
-// restricted [PublicShape] and are rate limited per client by a
-// [Limiter].
+// released numbers only ([Share]).
+//
+// The public tier answers from the public release alone (package public):
+// every aggregate is computed once per CDR version, each cell released
+// once, and the public server runs no query over rows at request time.
+// There is no anonymous cohort count, ad hoc or by combining released
+// cells: a count of any definition is a new cell about the rows, and a
+// tracker (a certified set of 20 persons OR a rare concept) made such
+// counts give away exact counts from 1 to 19 and the profile of a single
+// person. Combining released cells would only release what is already
+// released, and a sum of "<= 20" cells is no count. Registered users count
+// cohorts exactly, inside their workspaces, audited. Public requests are
+// rate limited per client by a [Limiter].
 //
 // Every data access is written to the audit log as an [AuditRecord]
 // ([Audit] starts one from a decision): who, when, what, where and how

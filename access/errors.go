@@ -19,7 +19,7 @@ var (
 	// ErrDisabled: an administrator disabled the user (403).
 	ErrDisabled = fault.New(fault.Forbidden, "access.disabled", "access: user disabled")
 
-	// ErrInvalid: a configuration ([Policy], [Disclosure], [PublicShape],
+	// ErrInvalid: a configuration ([Policy], [Disclosure],
 	// [Limiter]) or a request outside the decisions, such as approving a
 	// user whose steps are incomplete, is not acceptable as given (400).
 	ErrInvalid = fault.New(fault.Invalid, "access.invalid", "access: invalid")

@@ -97,15 +97,6 @@ func ExampleDisclosure_Breakdown() {
 	// Male        480 0.471
 }
 
-func ExamplePublicShape_Check() {
-	var shape access.PublicShape // at most 3 include items, no excludes, no temporal groups
-	fmt.Println(shape.Check(access.Shape{Items: 2}))
-	fmt.Println(shape.Check(access.Shape{Items: 4, Excludes: 1}))
-	// Output:
-	// <nil>
-	// access: forbidden: public cohort counts: 4 include items (at most 3); 1 exclude groups (none allowed)
-}
-
 func ExampleLimiter_Allow() {
 	l := &access.Limiter{Rate: 1, Burst: 2}
 	t0 := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)

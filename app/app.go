@@ -21,6 +21,7 @@ import (
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/notebook"
+	"github.com/openworkbench/workbench/public"
 )
 
 // Config is what the services are made of. Store is required; the
@@ -44,10 +45,9 @@ type Config struct {
 	NotebookQuota int64
 	// Policy is the access policy of the decisions.
 	Policy access.Policy
-	// Disclosure controls every public number; PublicShape restricts
-	// public cohort counts.
-	Disclosure  access.Disclosure
-	PublicShape access.PublicShape
+	// Release is the public release the public tier answers from; nil
+	// leaves the public tier unavailable.
+	Release *public.Release
 	// CloseRegistration refuses self-registration; users are then added
 	// by an administrator.
 	CloseRegistration bool
@@ -85,10 +85,8 @@ func New(cfg Config) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	for _, v := range []interface{ Validate() error }{cfg.Disclosure, cfg.PublicShape, cfg.Policy} {
-		if err := v.Validate(); err != nil {
-			return nil, fmt.Errorf("app: %w", err)
-		}
+	if err := cfg.Policy.Validate(); err != nil {
+		return nil, fmt.Errorf("app: %w", err)
 	}
 	g := &gate{store: cfg.Store, policy: cfg.Policy, now: cfg.Now, log: cfg.Logger}
 	files := notebook.Files{Root: cfg.NotebookDir, Quota: cfg.NotebookQuota}
@@ -104,6 +102,6 @@ func New(cfg Config) (*App, error) {
 		Reviews:     Reviews{saved: cohorts, version: cfg.CDRVersion},
 		Notebooks:   Notebooks{gate: g, store: cfg.Store, files: files},
 		Dictionary:  Dictionary{gate: g, schema: cfg.Schema},
-		Public:      Public{gate: g, engine: cfg.Engine, disclosure: cfg.Disclosure, shape: cfg.PublicShape},
+		Public:      Public{gate: g, release: cfg.Release},
 	}, nil
 }

@@ -164,3 +164,12 @@ func guarded[T any](ctx context.Context, g *gate, action access.Action, ws strin
 	g.audit(ctx, req, allowed, ws, object, size)
 	return out, nil
 }
+
+// nonNil is l, or an empty list for nil: a list answers [] in JSON, never
+// null.
+func nonNil[T any](l []T) []T {
+	if l == nil {
+		return []T{}
+	}
+	return l
+}

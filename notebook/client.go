@@ -16,6 +16,7 @@ import (
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/fault"
+	"github.com/openworkbench/workbench/public"
 )
 
 // The environment of notebooks and generated code.
@@ -101,7 +102,7 @@ func (e *Error) Unwrap() []error { return e.wraps }
 // known is every error value a server may answer with, by code.
 var known = func() map[string]*fault.Error {
 	m := map[string]*fault.Error{}
-	for _, list := range [][]*fault.Error{access.Errors, cohort.Errors, workbench.Errors, Errors} {
+	for _, list := range [][]*fault.Error{access.Errors, cohort.Errors, public.Errors, workbench.Errors, Errors} {
 		for _, e := range list {
 			m[e.Code()] = e
 		}
@@ -234,4 +235,5 @@ var (
 	_ workbench.AdminService      = (*Client)(nil)
 	_ workbench.DictionaryService = (*Client)(nil)
 	_ workbench.WorkspaceService  = (*Client)(nil)
+	_ workbench.PublicService     = (*Client)(nil)
 )

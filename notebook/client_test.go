@@ -26,6 +26,7 @@ import (
 	"github.com/openworkbench/workbench/internal/testcdr"
 	"github.com/openworkbench/workbench/internal/testkit"
 	"github.com/openworkbench/workbench/notebook"
+	"github.com/openworkbench/workbench/public"
 	"github.com/openworkbench/workbench/server"
 )
 
@@ -63,7 +64,7 @@ func newLive(t *testing.T) *live {
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	srv, err := server.New(server.Config{RateLimit: server.RateLimit{Rate: 1e6, Burst: 1 << 20}},
-		server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info, NotebookDir: t.TempDir()})
+		server.Deps{Engine: eng, Store: st, Release: testcdr.GiBleedRelease(t), Schema: c.Schema(), Index: info, NotebookDir: t.TempDir()})
 	require.NoError(t, err)
 	l := &live{store: st, router: srv.Handler().(*mux.Router), hit: map[string]bool{}}
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -155,22 +156,38 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		assert.Equal(t, "person", person.Name)
 		_, err = anon.DictionaryTable(ctx, "nope")
 		assert.ErrorIs(t, err, workbench.ErrNotFound)
+		manifest, err := anon.PublicManifest(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 20, manifest.Disclosure.Threshold)
 		totals, err := anon.PublicTotals(ctx)
 		require.NoError(t, err)
-		assert.Zero(t, totals.Count.Value()%20)
-		demo, err := anon.PublicDemographics(ctx)
+		assert.EqualValues(t, 2700, totals.Participants.Value(), "GiBleed's 2,694 persons, released as the next multiple of 20")
+		demo, err := anon.PublicDemographics(ctx, "")
 		require.NoError(t, err)
-		assert.NotEmpty(t, demo)
-		found, err := anon.PublicConcepts(ctx, cohort.ConceptSearch{Query: "fracture", Limit: 5})
+		assert.Equal(t, public.ScopeAll, demo.Scope)
+		_, err = anon.PublicDemographics(ctx, "everyone")
+		assert.ErrorIs(t, err, public.ErrInvalid)
+		found, err := anon.PublicSearch(ctx, public.Query{Text: "fracture", Limit: 5})
 		require.NoError(t, err)
-		assert.NotEmpty(t, found)
-		_, err = anon.PublicConcept(ctx, 4134304)
+		require.NotEmpty(t, found.Concepts)
+		domains, err := anon.PublicDomains(ctx, "fracture")
 		require.NoError(t, err)
+		assert.NotEmpty(t, domains)
+		page, err := anon.PublicConcept(ctx, 4134304)
+		require.NoError(t, err)
+		assert.EqualValues(t, 460, page.Count.Value(), "the 442 persons of wrist fracture, released as the next multiple of 20")
+		_, err = anon.PublicHistograms(ctx, 4134304)
+		require.NoError(t, err)
+		top, err := anon.PublicTopConcepts(ctx, public.DomainCondition, 3)
+		require.NoError(t, err)
+		assert.Len(t, top, 3)
+		surveys, err := anon.PublicSurveys(ctx)
+		require.NoError(t, err)
+		assert.Empty(t, surveys, "GiBleed has no survey")
 		_, err = anon.PublicSurvey(ctx, 4134304)
-		assert.ErrorIs(t, err, cohort.ErrInvalid, "GiBleed has no survey: the concept is not a question")
-		n, err := anon.PublicCohortCount(ctx, wrist)
-		require.NoError(t, err)
-		assert.EqualValues(t, 460, n.Count.Value(), "442 released as the next multiple of 20")
+		assert.ErrorIs(t, err, public.ErrNotFound)
+		_, err = anon.PublicQuestion(ctx, 4134304)
+		assert.ErrorIs(t, err, public.ErrNotFound)
 	})
 
 	t.Run("account", func(t *testing.T) {

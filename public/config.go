@@ -3,21 +3,21 @@ package public
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
 
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/fault"
 )
 
 // Errors of the package. Every error wraps one of them, so a caller (the
 // HTTP server) maps them to a status without reading messages.
 var (
 	// ErrInvalid is a configuration or a request the release cannot take.
-	ErrInvalid = errors.New("public: invalid")
+	ErrInvalid = fault.New(fault.Invalid, "public.invalid", "public: invalid")
 	// ErrNotFound is a concept, survey or question that is not released.
-	ErrNotFound = errors.New("public: not found")
+	ErrNotFound = fault.New(fault.NotFound, "public.not_found", "public: not found")
 )
 
 // Noise mechanisms of Config.Noise.Mechanism.
@@ -190,3 +190,7 @@ func (c Config) histogramBins() int {
 	}
 	return c.HistogramBins
 }
+
+// Errors lists the sentinels of this package, for a client that rebuilds
+// them from their codes.
+var Errors = []*fault.Error{ErrInvalid, ErrNotFound}

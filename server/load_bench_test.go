@@ -192,3 +192,14 @@ func (lt *loadTarget) concepts(b *testing.B, n int) []int64 {
 	require.Len(b, out, n)
 	return out
 }
+
+// conditionsCohort is the persons with every one of the conditions ids,
+// with their descendants.
+func conditionsCohort(ids ...int64) *cohort.Definition {
+	def := &cohort.Definition{}
+	for _, id := range ids {
+		def.Includes = append(def.Includes, cohort.Group{Items: []cohort.Item{{Type: cohort.DomainCondition,
+			Parameters: []cohort.Parameter{{ConceptID: id, Group: true, Standard: true}}}}})
+	}
+	return def
+}

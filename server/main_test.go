@@ -83,7 +83,7 @@ func newFixture(t *testing.T, cfg server.Config) *fixture {
 		cfg.RateLimit = server.RateLimit{Rate: 1e6, Burst: 1 << 20}
 	}
 	notebooks := t.TempDir()
-	srv, err := server.New(cfg, server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info, NotebookDir: notebooks})
+	srv, err := server.New(cfg, server.Deps{Engine: eng, Store: st, Release: testcdr.GiBleedRelease(t), Schema: c.Schema(), Index: info, NotebookDir: notebooks})
 	require.NoError(t, err)
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)

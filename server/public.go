@@ -3,84 +3,66 @@ package server
 import (
 	"net/http"
 
-	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/public"
 )
 
-func (s *Server) publicTotals(w http.ResponseWriter, r *http.Request) {
-	c, err := s.svc.Public.Totals(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
+// publicRoutes are the public tier: answers of the public release, open to
+// anonymous callers and rate limited per client.
+func (s *Server) publicRoutes() []route {
+	p := s.svc.Public
+	id := func(get func(*http.Request, int64) (any, error)) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			n, err := idVar(r, "id")
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			out, err := get(r, n)
+			s.reply(w, r, http.StatusOK, out, err)
+		}
 	}
-	s.encode(w, r, http.StatusOK, c)
-}
-
-func (s *Server) publicDemographics(w http.ResponseWriter, r *http.Request) {
-	d, err := s.svc.Public.Demographics(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	plain := func(get func(*http.Request) (any, error)) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			out, err := get(r)
+			s.reply(w, r, http.StatusOK, out, err)
+		}
 	}
-	s.encode(w, r, http.StatusOK, d)
-}
-
-func (s *Server) publicConcepts(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	search := cohort.ConceptSearch{Query: q.Get("q"), Domain: q.Get("domain"), Vocabulary: q.Get("vocabulary")}
-	var err error
-	if search.Limit, err = intQuery(r, "limit"); err == nil {
-		search.Offset, err = intQuery(r, "offset")
+	return []route{
+		{http.MethodGet, "/v1/public/manifest", open, plain(func(r *http.Request) (any, error) { return p.PublicManifest(r.Context()) })},
+		{http.MethodGet, "/v1/public/totals", open, plain(func(r *http.Request) (any, error) { return p.PublicTotals(r.Context()) })},
+		{http.MethodGet, "/v1/public/demographics", open, plain(func(r *http.Request) (any, error) {
+			scope := r.URL.Query().Get("scope")
+			if scope == "" {
+				scope = public.ScopeAll
+			}
+			return p.PublicDemographics(r.Context(), scope)
+		})},
+		{http.MethodGet, "/v1/public/concepts", open, plain(func(r *http.Request) (any, error) {
+			q := r.URL.Query()
+			search := public.Query{Text: q.Get("q"), Domain: q.Get("domain"), Sort: q.Get("sort")}
+			var err error
+			if search.Limit, err = intQuery(r, "limit"); err != nil {
+				return nil, err
+			}
+			if search.Offset, err = intQuery(r, "offset"); err != nil {
+				return nil, err
+			}
+			return p.PublicSearch(r.Context(), search)
+		})},
+		{http.MethodGet, "/v1/public/domains", open, plain(func(r *http.Request) (any, error) { return p.PublicDomains(r.Context(), r.URL.Query().Get("q")) })},
+		{http.MethodGet, "/v1/public/concepts/{id}", open, id(func(r *http.Request, n int64) (any, error) { return p.PublicConcept(r.Context(), n) })},
+		{http.MethodGet, "/v1/public/top-concepts", open, plain(func(r *http.Request) (any, error) {
+			n, err := intQuery(r, "limit")
+			if err != nil {
+				return nil, err
+			}
+			if n == 0 {
+				n = 10
+			}
+			return p.PublicTopConcepts(r.Context(), r.URL.Query().Get("domain"), n)
+		})},
+		{http.MethodGet, "/v1/public/surveys", open, plain(func(r *http.Request) (any, error) { return p.PublicSurveys(r.Context()) })},
+		{http.MethodGet, "/v1/public/surveys/{id}", open, id(func(r *http.Request, n int64) (any, error) { return p.PublicSurvey(r.Context(), n) })},
+		{http.MethodGet, "/v1/public/questions/{id}", open, id(func(r *http.Request, n int64) (any, error) { return p.PublicQuestion(r.Context(), n) })},
 	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	cs, err := s.svc.Public.SearchConcepts(r.Context(), search)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.encode(w, r, http.StatusOK, map[string]any{"concepts": cs})
-}
-
-func (s *Server) publicConcept(w http.ResponseWriter, r *http.Request) {
-	id, err := idVar(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	c, err := s.svc.Public.Concept(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.encode(w, r, http.StatusOK, c)
-}
-
-func (s *Server) publicSurvey(w http.ResponseWriter, r *http.Request) {
-	id, err := idVar(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sv, err := s.svc.Public.Survey(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.encode(w, r, http.StatusOK, sv)
-}
-
-func (s *Server) publicCohortCount(w http.ResponseWriter, r *http.Request) {
-	def, err := s.definition(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	c, err := s.svc.Public.CohortCount(r.Context(), def)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.encode(w, r, http.StatusOK, c)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/notebook"
+	"github.com/openworkbench/workbench/public"
 )
 
 // Defaults of a Config.
@@ -65,10 +66,6 @@ type Config struct {
 	NotebookQuota int64
 	// MaxDepth bounds the nesting of a JSON body; 0 means DefaultMaxDepth.
 	MaxDepth int
-	// Disclosure controls every public number.
-	Disclosure access.Disclosure
-	// PublicShape restricts public cohort counts.
-	PublicShape access.PublicShape
 	// RateLimit limits requests to /v1/public/ and /v1/register per
 	// client (IP address).
 	RateLimit RateLimit
@@ -98,12 +95,17 @@ type RateLimit struct {
 	MaxClients int
 }
 
-// Deps are the services the server calls.
+// Deps are what the server serves. A full server has an Engine and a
+// Store; a public one has neither, only a Release and a Schema, and
+// serves the public tier, the data dictionary and its own documents: a
+// public deployment holds no row-level data.
 type Deps struct {
 	// Engine runs cohort and concept queries over the indexed CDR.
 	Engine *cohort.Engine
 	// Store holds users, tokens, workspaces and the audit log.
 	Store *store.Store
+	// Release is the public release that the public tier answers from.
+	Release *public.Release
 	// Schema is the CDR's schema: the data dictionary.
 	Schema *cdr.Schema
 	// Index describes the CDR's index.
@@ -161,8 +163,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err := limiter.Validate(); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	if deps.Engine == nil || deps.Store == nil || deps.Schema == nil {
-		return nil, errors.New("server: Deps needs Engine, Store and Schema")
+	full := deps.Engine != nil && deps.Store != nil
+	switch {
+	case deps.Schema == nil:
+		return nil, errors.New("server: Deps needs a Schema")
+	case !full && (deps.Engine != nil || deps.Store != nil):
+		return nil, errors.New("server: Deps needs both Engine and Store, or neither for a public server")
+	case !full && deps.Release == nil:
+		return nil, errors.New("server: a public server (no Engine, no Store) needs a Release")
 	}
 	// No save runs yet: a temporary file is what a killed save left.
 	if n, err := (notebook.Files{Root: deps.NotebookDir}).RemoveLeftovers(); err != nil {
@@ -173,7 +181,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	svc, err := app.New(app.Config{
 		Store: deps.Store, Engine: deps.Engine, Schema: deps.Schema, CDRVersion: deps.Index.VersionID,
 		NotebookDir: deps.NotebookDir, NotebookQuota: cfg.NotebookQuota,
-		Policy: cfg.Policy, Disclosure: cfg.Disclosure, PublicShape: cfg.PublicShape, CloseRegistration: cfg.CloseRegistration,
+		Policy: cfg.Policy, Release: deps.Release, CloseRegistration: cfg.CloseRegistration,
 		Now: cfg.Now, Logger: cfg.Logger,
 	})
 	if err != nil {
@@ -242,7 +250,7 @@ var (
 // routes lists every endpoint of the API: the ones below, then those of
 // each subject, listed in the subject's file.
 func (s *Server) routes() []route {
-	return slices.Concat(s.coreRoutes(), s.conceptRoutes(), s.reviewRoutes(), s.datasetRoutes(), s.notebookRoutes())
+	return slices.Concat(s.coreRoutes(), s.publicRoutes(), s.conceptRoutes(), s.reviewRoutes(), s.datasetRoutes(), s.notebookRoutes())
 }
 
 func (s *Server) coreRoutes() []route {
@@ -251,12 +259,6 @@ func (s *Server) coreRoutes() []route {
 		{http.MethodGet, "/v1/openapi.json", open, s.openAPI},
 		{http.MethodGet, "/v1/dictionary", open, s.dictionary},
 		{http.MethodGet, "/v1/dictionary/{table}", open, s.dictionaryTable},
-		{http.MethodGet, "/v1/public/totals", open, s.publicTotals},
-		{http.MethodGet, "/v1/public/demographics", open, s.publicDemographics},
-		{http.MethodGet, "/v1/public/concepts", open, s.publicConcepts},
-		{http.MethodGet, "/v1/public/concepts/{id}", open, s.publicConcept},
-		{http.MethodGet, "/v1/public/surveys/{id}", open, s.publicSurvey},
-		{http.MethodPost, "/v1/public/cohorts/count", open, s.publicCohortCount},
 		{http.MethodPost, registerPath, open, s.register},
 		{http.MethodGet, "/v1/me", login, s.me},
 		{http.MethodPost, "/v1/me/steps/{step}", login, s.completeStep},
@@ -308,6 +310,9 @@ func (s *Server) newRouter() *mux.Router {
 	}))
 	r.MethodNotAllowedHandler = s.rejectUnclean(r.MethodNotAllowedHandler)
 	for _, rt := range s.routes() {
+		if !s.serves(rt) {
+			continue
+		}
 		timeout, maxBody := s.cfg.Timeout, s.cfg.MaxBody
 		if rt.rules.timeout > 0 {
 			timeout = rt.rules.timeout
@@ -324,6 +329,19 @@ func (s *Server) newRouter() *mux.Router {
 	return r
 }
 
+// serves reports whether this server serves rt: a public server serves
+// the public tier, the data dictionary and its own documents only.
+func (s *Server) serves(rt route) bool {
+	if s.deps.Store != nil {
+		return true
+	}
+	return rt.rules.open && rt.path != registerPath
+}
+
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	s.encode(w, r, http.StatusOK, map[string]string{"status": "ok", "cdr_version": s.deps.Index.VersionID})
+	version := s.deps.Index.VersionID
+	if version == "" && s.deps.Release != nil {
+		version = s.deps.Release.Manifest().CDRVersionID
+	}
+	s.encode(w, r, http.StatusOK, workbench.Health{Status: "ok", CDRVersion: version})
 }

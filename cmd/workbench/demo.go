@@ -130,7 +130,15 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	return serveAPI(ctx, e, sf, *data, dir, c, eng, st, func(url string) {
+	cfg, err := demoReleaseConfig(*data)
+	if err != nil {
+		return err
+	}
+	rel, err := ensureRelease(ctx, e, c, releaseDir(*data), cfg)
+	if err != nil {
+		return err
+	}
+	return serveAPI(ctx, e, sf, *data, dir, c, eng, st, rel, func(url string) {
 		if renewed {
 			fmt.Fprintf(e.stdout, "new tokens of the demo users (admin, researcher, pending) written to %s\n", tokensPath)
 		} else {

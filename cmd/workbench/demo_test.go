@@ -193,9 +193,17 @@ func TestDemo(t *testing.T) {
 	var notebooks []struct{ Name string }
 	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+wsPath+"/notebooks", toks.Researcher, &notebooks))
 	assert.Equal(t, []struct{ Name string }{{demoDataset}}, notebooks, "the dataset's starter notebook")
-	var totals struct{ Count int64 }
+	var totals struct {
+		Participants struct{ Count int64 }
+	}
 	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+"/v1/public/totals", "", &totals))
-	assert.Equal(t, int64(demoPersons), totals.Count)
+	// The demo's release has keyed noise of at most 3 before the rounding up to 20.
+	assert.Contains(t, []int64{demoPersons, demoPersons + 20}, totals.Participants.Count)
+	var manifest struct {
+		Disclosure struct{ Noise string }
+	}
+	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+"/v1/public/manifest", "", &manifest))
+	assert.Equal(t, "keyed", manifest.Disclosure.Noise, "the demo's release has noise on")
 
 	tests := []struct {
 		name, token, path string

@@ -12,24 +12,34 @@ import (
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/public"
 	"github.com/openworkbench/workbench/server"
 )
 
 func runServe(ctx context.Context, e env, args []string) (err error) {
-	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--close-registration] [--trusted-proxies CIDRS]\n\n"+
+	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--public PUBDIR] [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--close-registration] [--trusted-proxies CIDRS]\n"+
+		"       serve --public PUBDIR [--addr HOST:PORT] [--trusted-proxies CIDRS]\n\n"+
 		"Serves the HTTP API over the indexed CDR, with the users, workspaces and audit log of\n"+
-		"the data directory, until interrupted (SIGINT, SIGTERM), then shuts down gracefully.")
-	data := dataFlag(fs)
-	dir := fs.String("cdr", "", "folder of the indexed CDR (required)")
+		"the data directory, until interrupted (SIGINT, SIGTERM), then shuts down gracefully.\n"+
+		"The public tier answers from the public release PUBDIR ('workbench public build'); without\n"+
+		"--public, from DIR/public of the data directory, built there when missing or of another\n"+
+		"CDR version. With --public alone the server is a public one: the public tier and the\n"+
+		"data dictionary, with no row-level data on its machine.")
+	data := fs.String("data", "", "data directory: the state file and notebooks (required with --cdr)")
+	dir := fs.String("cdr", "", "folder of the indexed CDR (required unless --public alone)")
+	pub := fs.String("public", "", "folder of the public release to serve")
 	sf := addServeFlags(fs)
 	if _, err := parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	if *dir == "" {
-		return usagef("serve: --cdr is required")
-	}
 	if err := sf.check("serve"); err != nil {
 		return err
+	}
+	if *dir == "" && *data == "" && *pub != "" {
+		return servePublic(ctx, e, sf, *pub)
+	}
+	if *dir == "" || *data == "" {
+		return usagef("serve: --cdr and --data are required (or --public alone for a public server)")
 	}
 	st, err := openStore(ctx, "serve", *data)
 	if err != nil {
@@ -41,7 +51,34 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 		return err
 	}
 	defer c.Close()
-	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, nil)
+	var rel *public.Release
+	if *pub != "" {
+		rel, err = public.Open(*pub)
+	} else {
+		rel, err = ensureRelease(ctx, e, c, releaseDir(*data), public.Config{})
+	}
+	if err != nil {
+		return err
+	}
+	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, rel, nil)
+}
+
+// servePublic serves the public tier of the release dir alone.
+func servePublic(ctx context.Context, e env, f serveFlags, dir string) error {
+	rel, err := public.Open(dir)
+	if err != nil {
+		return err
+	}
+	schema, err := cdr.SchemaFor(cdr.V53)
+	if err != nil {
+		return err
+	}
+	srv, err := newServer(e, f, server.Deps{Release: rel, Schema: schema})
+	if err != nil {
+		return err
+	}
+	m := rel.Manifest()
+	return listen(ctx, e, f, srv, fmt.Sprintf("the public release %s (CDR %s)", dir, m.CDRVersionID), nil)
 }
 
 // serveFlags are the flags of serving the API, which serve and demo share.
@@ -88,24 +125,35 @@ func notebookDir(data string) string { return filepath.Join(data, "notebooks") }
 // of the data directory data until ctx ends. Once it listens it prints the
 // URL, from the listener so that port 0 shows the port taken, and calls
 // ready with it when not nil.
-func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *cohort.Engine, st *store.Store, ready func(url string)) error {
+func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *cohort.Engine, st *store.Store, rel *public.Release, ready func(url string)) error {
 	info, _ := c.Index()
-	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	srv, err := newServer(e, f, server.Deps{Engine: eng, Store: st, Release: rel, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data)})
+	if err != nil {
+		return err
+	}
+	return listen(ctx, e, f, srv, fmt.Sprintf("%s (CDR %s, %d persons)", dir, info.VersionID, info.Persons), ready)
+}
+
+// newServer is the server of the flags f over deps, logging to stderr.
+func newServer(e env, f serveFlags, deps server.Deps) (*server.Server, error) {
 	proxies, err := server.ParseProxies(*f.proxies)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	srv, err := server.New(server.Config{Addr: *f.addr, Timeout: *f.timeout, ExportTimeout: *f.exportTimeout, CloseRegistration: *f.closeReg, TrustedProxies: proxies, Logger: log},
-		server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data)})
-	if err != nil {
-		return err
-	}
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	return server.New(server.Config{Addr: *f.addr, Timeout: *f.timeout, ExportTimeout: *f.exportTimeout, CloseRegistration: *f.closeReg, TrustedProxies: proxies, Logger: log}, deps)
+}
+
+// listen serves srv on the address of f until ctx ends, printing what it
+// serves and its URL, from the listener so that port 0 shows the port
+// taken, and calling ready with it when not nil.
+func listen(ctx context.Context, e env, f serveFlags, srv *server.Server, what string, ready func(url string)) error {
 	l, err := net.Listen("tcp", *f.addr)
 	if err != nil {
 		return fmt.Errorf("%w (--addr chooses another address; port 0 picks a free one)", err)
 	}
 	url := "http://" + l.Addr().String()
-	fmt.Fprintf(e.stdout, "workbench: serving %s (CDR %s, %d persons) on %s\n", dir, info.VersionID, info.Persons, url)
+	fmt.Fprintf(e.stdout, "workbench: serving %s on %s\n", what, url)
 	if ready != nil {
 		ready(url)
 	}

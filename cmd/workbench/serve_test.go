@@ -69,7 +69,7 @@ func TestServe(t *testing.T) {
 func TestServeUsage(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	assert.Equal(t, exitUsage, run(context.Background(), []string{"serve", "--data", t.TempDir()}, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), "--cdr is required")
+	assert.Contains(t, stderr.String(), "--cdr and --data are required")
 }
 
 func TestServeBadFlags(t *testing.T) {

@@ -98,7 +98,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "public %s: %s\n", total.Label, total.Count)
+	fmt.Fprintf(w, "public participants: %s\n", total.Participants)
 	return nil
 }
 

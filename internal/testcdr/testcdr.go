@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/openworkbench/workbench/cdr"
+	"github.com/openworkbench/workbench/public"
 )
 
 // Root is the module's root folder, found from this file's location so
@@ -50,9 +51,42 @@ func GiBleed(t testing.TB) string {
 	return gibleed.dir
 }
 
+var release struct {
+	once sync.Once
+	r    *public.Release
+	err  error
+}
+
+// GiBleedRelease returns the public release of the indexed GiBleed,
+// built on first use beside it under the default rules (no noise).
+func GiBleedRelease(t testing.TB) *public.Release {
+	t.Helper()
+	dir := GiBleed(t)
+	release.once.Do(func() {
+		ctx := context.Background()
+		c, err := cdr.Open(ctx, dir, cdr.Options{Threads: 2})
+		if err != nil {
+			release.err = err
+			return
+		}
+		defer c.Close()
+		info, _ := c.Index()
+		out := dir + "-public"
+		if _, release.err = public.Build(ctx, public.Source{DB: c.DB(), VersionID: info.VersionID, ReferenceDate: info.ReferenceDate}, out, public.Config{}, nil); release.err != nil {
+			return
+		}
+		release.r, release.err = public.Open(out)
+	})
+	if release.err != nil {
+		t.Fatalf("testcdr: the public release of GiBleed: %v", release.err)
+	}
+	return release.r
+}
+
 // Cleanup removes what GiBleed made; call it from TestMain after m.Run.
 func Cleanup() {
 	if gibleed.dir != "" {
 		os.RemoveAll(gibleed.dir)
+		os.RemoveAll(gibleed.dir + "-public")
 	}
 }

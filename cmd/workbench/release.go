@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/openworkbench/workbench/cdr"
+	"github.com/openworkbench/workbench/public"
+)
+
+// releaseDir is the folder of the public release a full server builds of
+// its CDR in the data directory data, when --public names none.
+func releaseDir(data string) string { return filepath.Join(data, "public") }
+
+// ensureRelease opens the public release in dir when it was built of the
+// CDR c, and otherwise builds it there first under cfg: the public tier is
+// served from a release alone, never from the CDR's rows.
+func ensureRelease(ctx context.Context, e env, c *cdr.CDR, dir string, cfg public.Config) (*public.Release, error) {
+	info, ok := c.Index()
+	if !ok {
+		return nil, fmt.Errorf("%s is not indexed: run 'workbench cdr index %s' first", c.Dir(), c.Dir())
+	}
+	if r, err := public.Open(dir); err == nil && r.Manifest().CDRVersionID == info.VersionID {
+		return r, nil
+	}
+	fmt.Fprintf(e.stderr, "workbench: building the public release of CDR %s in %s\n", info.VersionID, dir)
+	bar := newProgress(e.stderr)
+	_, err := public.Build(ctx, public.Source{DB: c.DB(), VersionID: info.VersionID, ReferenceDate: info.ReferenceDate}, dir, cfg, bar.update)
+	bar.done()
+	if err != nil {
+		return nil, err
+	}
+	return public.Open(dir)
+}
+
+// demoReleaseConfig is the demo's release configuration: keyed noise on
+// every cell, with a key made once and kept (readable by its owner only)
+// in the data directory, so that a rebuild of the same CDR gives the same
+// release.
+func demoReleaseConfig(data string) (public.Config, error) {
+	keyFile := filepath.Join(data, "public-noise.key")
+	if _, err := os.Stat(keyFile); errors.Is(err, fs.ErrNotExist) {
+		key := make([]byte, 32)
+		rand.Read(key)
+		if err := os.WriteFile(keyFile, key, 0o600); err != nil {
+			return public.Config{}, err
+		}
+	}
+	path := filepath.Join(data, "public-config.json")
+	b, err := json.Marshal(public.Config{Noise: public.NoiseConfig{Mechanism: public.NoiseKeyed, KeyFile: keyFile, Max: 3}})
+	if err != nil {
+		return public.Config{}, err
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return public.Config{}, err
+	}
+	return public.LoadConfig(path)
+}
