@@ -417,9 +417,21 @@ func (r *Release) Histograms(id int64) []Histogram {
 	out := make([]Histogram, len(r.hists[id]))
 	for i, h := range r.hists[id] {
 		h.Bins = slices.Clone(h.Bins)
+		for j, b := range h.Bins {
+			h.Bins[j].Low, h.Bins[j].High = copyOf(b.Low), copyOf(b.High)
+		}
 		out[i] = h
 	}
 	return out
+}
+
+// copyOf returns a pointer to a copy of *p, or nil.
+func copyOf(p *float64) *float64 {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }
 
 // Surveys lists the surveys.
