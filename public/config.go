@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/openworkbench/workbench/access"
@@ -99,8 +100,8 @@ func LoadConfig(path string) (Config, error) {
 	}
 	if c.Noise.KeyFile != "" {
 		kf := c.Noise.KeyFile
-		if !strings.HasPrefix(kf, "/") {
-			kf = dirOf(path) + kf
+		if !filepath.IsAbs(kf) {
+			kf = filepath.Join(filepath.Dir(path), kf)
 		}
 		key, err := os.ReadFile(kf)
 		if err != nil {
@@ -109,13 +110,6 @@ func LoadConfig(path string) (Config, error) {
 		c.Noise.key = bytes.TrimSpace(key)
 	}
 	return c, c.Validate()
-}
-
-func dirOf(path string) string {
-	if i := strings.LastIndexByte(path, '/'); i >= 0 {
-		return path[:i+1]
-	}
-	return ""
 }
 
 // WithKey returns c with the noise key set, for callers that hold the key

@@ -52,6 +52,13 @@ func smallCDR(t testing.TB) *fixture {
 	if testing.Short() {
 		t.Skip("generates and indexes a synthetic CDR")
 	}
+	f, err := sharedFixture()
+	require.NoError(t, err)
+	return f
+}
+
+// sharedFixture makes the shared fixture once, for tests and examples.
+func sharedFixture() (*fixture, error) {
 	fixtureOnce.Do(func() {
 		sharedDir, sharedErr = os.MkdirTemp("", "public-test-")
 		if sharedErr != nil {
@@ -59,8 +66,7 @@ func smallCDR(t testing.TB) *fixture {
 		}
 		shared, sharedErr = newFixture(filepath.Join(sharedDir, "a"), 400, public.Config{})
 	})
-	require.NoError(t, sharedErr)
-	return shared
+	return shared, sharedErr
 }
 
 func newFixture(dir string, persons int, c public.Config) (*fixture, error) {

@@ -17,19 +17,23 @@ import (
 // pages, read from the release's files alone, with no row-level data and
 // no database. It is safe for concurrent use; its methods return copies.
 type Release struct {
-	manifest  Manifest
-	concepts  []Concept // by concept id
-	lower     []string  // lower-case names, by row of concepts
-	byID      map[int64]int
-	parents   map[int64][]int64
-	children  map[int64][]int64
-	sources   map[int64][]int64 // standard -> source concepts
-	mapsTo    map[int64][]int64 // source -> standard concepts
-	breakdown map[cellKey]*access.PublicBreakdown
-	cells     map[cellKey]access.Released // totals of participants, domains, answers
-	hists     map[int64][]Histogram
-	surveys   []Survey
-	questions map[int64]*Question
+	manifest Manifest
+	concepts []Concept // by concept id
+	lower    []string  // lower-case names, by row of concepts
+	byID     map[int64]int
+	// Rows of concepts in the orders of the lists, sorted once at Open so
+	// that a search only filters.
+	byCountOrder, byNameOrder []int
+	top                       map[string][]int // standard concepts with persons, per domain, by count
+	parents                   map[int64][]int64
+	children                  map[int64][]int64
+	sources                   map[int64][]int64 // standard -> source concepts
+	mapsTo                    map[int64][]int64 // source -> standard concepts
+	breakdown                 map[cellKey]*access.PublicBreakdown
+	cells                     map[cellKey]access.Released // totals of participants, domains, answers
+	hists                     map[int64][]Histogram
+	surveys                   []Survey
+	questions                 map[int64]*Question
 }
 
 // cellKey finds the breakdowns and cells of cells.parquet.
@@ -73,7 +77,29 @@ func Open(dir string) (*Release, error) {
 			return nil, fmt.Errorf("public: open: %s: %w", step.file, err)
 		}
 	}
+	r.sortLists()
 	return r, nil
+}
+
+func (r *Release) sortLists() {
+	rows := func(order func(a, b Concept) int) []int {
+		out := make([]int, len(r.concepts))
+		for i := range out {
+			out[i] = i
+		}
+		slices.SortFunc(out, func(a, b int) int { return order(r.concepts[a], r.concepts[b]) })
+		return out
+	}
+	r.byCountOrder, r.byNameOrder = rows(byCount), rows(byName)
+	top := rows(func(a, b Concept) int {
+		return cmp.Or(cmp.Compare(b.Count.Value(), a.Count.Value()), cmp.Compare(a.ID, b.ID))
+	})
+	r.top = map[string][]int{}
+	for _, i := range top {
+		if c := r.concepts[i]; c.Standard && c.Count.Value() > 0 {
+			r.top[c.Domain] = append(r.top[c.Domain], i)
+		}
+	}
 }
 
 // released rebuilds a stored number, refusing one no disclosure could
@@ -288,12 +314,13 @@ func byName(a, b Concept) int {
 	return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.ID, b.ID))
 }
 
-// match finds the rows of concepts that q's text matches: every word in
-// the name, or the text as a code or a concept id.
-func (r *Release) match(text, domain string, keep func(i int)) {
+// match finds, in the order of rows, the rows of concepts that text
+// matches: every word in the name, or the text as a code or a concept id.
+func (r *Release) match(text, domain string, rows []int, keep func(i int)) {
 	words := strings.Fields(strings.ToLower(text))
 	id, idErr := strconv.ParseInt(strings.TrimSpace(text), 10, 64)
-	for i, c := range r.concepts {
+	for _, i := range rows {
+		c := r.concepts[i]
 		if domain != "" && c.Domain != domain {
 			continue
 		}
@@ -322,11 +349,11 @@ func (r *Release) Search(q Query) (SearchResult, error) {
 	if err := checkDomain(q.Domain); err != nil {
 		return SearchResult{}, fmt.Errorf("public: search: %w", err)
 	}
-	order := byCount
+	order := r.byCountOrder
 	switch q.Sort {
 	case "", SortCount:
 	case SortName:
-		order = byName
+		order = r.byNameOrder
 	default:
 		return SearchResult{}, fmt.Errorf("%w: search: sort %q is not count or name", ErrInvalid, q.Sort)
 	}
@@ -334,11 +361,14 @@ func (r *Release) Search(q Query) (SearchResult, error) {
 		return SearchResult{}, fmt.Errorf("%w: search: offset %d, limit %d: want offset >= 0 and limit from 0 to 1000", ErrInvalid, q.Offset, q.Limit)
 	}
 	limit := cmp.Or(q.Limit, 50)
-	var found []Concept
-	r.match(q.Text, q.Domain, func(i int) { found = append(found, r.concepts[i]) })
-	slices.SortFunc(found, order)
-	page := found[min(q.Offset, len(found)):min(q.Offset+limit, len(found))]
-	return SearchResult{Total: len(found), Concepts: append([]Concept{}, page...)}, nil
+	res := SearchResult{Concepts: []Concept{}}
+	r.match(q.Text, q.Domain, order, func(i int) {
+		if res.Total >= q.Offset && res.Total < q.Offset+limit {
+			res.Concepts = append(res.Concepts, r.concepts[i])
+		}
+		res.Total++
+	})
+	return res, nil
 }
 
 // Domains returns, for every search domain in the order of Domains, the
@@ -346,7 +376,7 @@ func (r *Release) Search(q Query) (SearchResult, error) {
 // event of the domain.
 func (r *Release) Domains(text string) []DomainResult {
 	n := map[string]int{}
-	r.match(text, "", func(i int) { n[r.concepts[i].Domain]++ })
+	r.match(text, "", r.byCountOrder, func(i int) { n[r.concepts[i].Domain]++ })
 	out := make([]DomainResult, len(Domains))
 	for i, d := range Domains {
 		out[i] = DomainResult{Domain: d.ID, Label: d.Label, Concepts: n[d.ID], Participants: r.cells[cellKey{subjectDomain, 0, 0, d.ID, ""}]}
@@ -387,9 +417,21 @@ func (r *Release) Histograms(id int64) []Histogram {
 	out := make([]Histogram, len(r.hists[id]))
 	for i, h := range r.hists[id] {
 		h.Bins = slices.Clone(h.Bins)
+		for j, b := range h.Bins {
+			h.Bins[j].Low, h.Bins[j].High = copyOf(b.Low), copyOf(b.High)
+		}
 		out[i] = h
 	}
 	return out
+}
+
+// copyOf returns a pointer to a copy of *p, or nil.
+func copyOf(p *float64) *float64 {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }
 
 // Surveys lists the surveys.
@@ -443,14 +485,10 @@ func (r *Release) TopConcepts(domain string, n int) ([]Concept, error) {
 	if n < 1 || n > 100 {
 		return nil, fmt.Errorf("%w: top concepts: n %d is not from 1 to 100", ErrInvalid, n)
 	}
-	var out []Concept
-	for _, c := range r.concepts {
-		if c.Domain == domain && c.Standard && c.Count.Value() > 0 {
-			out = append(out, c)
-		}
+	rows := r.top[domain]
+	out := make([]Concept, 0, min(n, len(rows)))
+	for _, i := range rows[:min(n, len(rows))] {
+		out = append(out, r.concepts[i])
 	}
-	slices.SortFunc(out, func(a, b Concept) int {
-		return cmp.Or(cmp.Compare(b.Count.Value(), a.Count.Value()), cmp.Compare(a.ID, b.ID))
-	})
-	return append([]Concept{}, out[:min(n, len(out))]...), nil
+	return out, nil
 }
