@@ -196,7 +196,7 @@ func TestBadInput(t *testing.T) {
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 		requireProblem(t, f.do(t, "GET", "/v1/public/concepts/999999999999", "", nil, ""), 404)
 		requireProblem(t, f.do(t, "GET", "/v1/public/surveys/999999999999", "", nil, ""), 404)
-		requireProblem(t, f.do(t, "GET", "/v1/public/surveys/4134304", "", nil, ""), 400)
+		requireProblem(t, f.do(t, "GET", "/v1/public/surveys/4134304", "", nil, ""), 404)
 		requireProblem(t, f.do(t, "GET", "/v1/public/surveys/x", "", nil, ""), 400)
 	})
 	t.Run("every route", func(t *testing.T) { badInputEveryRoute(t, f, big, []byte(deep)) })
