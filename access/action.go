@@ -55,9 +55,13 @@ const (
 	UpdateConceptSet Action = "concept_set.update"
 	DeleteConceptSet Action = "concept_set.delete"
 
-	ViewReview      Action = "review.view"
-	CreateReview    Action = "review.create"
-	DeleteReview    Action = "review.delete"
+	ViewReview   Action = "review.view"
+	CreateReview Action = "review.create"
+	DeleteReview Action = "review.delete"
+	// ViewParticipant reads one person's row-level data (their events)
+	// through a review: only a participant of the review (see
+	// Request.Participant).
+	ViewParticipant Action = "review.participant"
 	SetReviewStatus Action = "review.set_status"
 	Annotate        Action = "review.annotate"
 
@@ -97,6 +101,9 @@ type rule struct {
 	// tier is enough).
 	tiered bool
 	rows   bool // the result holds rows of participants
+	// person: the action reads one person's data, who must be a
+	// participant of the review the request names.
+	person bool
 }
 
 // rules is the policy: one line per action. doc.go shows it as a table.
@@ -133,6 +140,7 @@ var rules = map[Action]rule{
 	ViewReview:      {scope: scopeWorkspace, tiered: true, role: Reader, rows: true},
 	CreateReview:    {scope: scopeWorkspace, tiered: true, role: Writer},
 	DeleteReview:    {scope: scopeWorkspace, tiered: true, role: Writer},
+	ViewParticipant: {scope: scopeWorkspace, tiered: true, role: Reader, rows: true, person: true},
 	SetReviewStatus: {scope: scopeWorkspace, tiered: true, role: Writer},
 	Annotate:        {scope: scopeWorkspace, tiered: true, role: Writer},
 
@@ -157,7 +165,7 @@ var actions = []Action{
 	CohortCount, CohortDemographics, CohortTopConcepts, CohortParticipants,
 	CreateCohort, UpdateCohort, DeleteCohort,
 	CreateConceptSet, UpdateConceptSet, DeleteConceptSet,
-	ViewReview, CreateReview, DeleteReview, SetReviewStatus, Annotate,
+	ViewReview, CreateReview, DeleteReview, ViewParticipant, SetReviewStatus, Annotate,
 	CreateDataset, PreviewDataset, ExportDataset,
 	CreateNotebook, EditNotebook,
 	ListUsers, ApproveUser, DisableUser, ReadAuditLog,

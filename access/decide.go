@@ -26,9 +26,14 @@ type Request struct {
 	WorkspaceTier Tier
 	Action        Action
 	// Step is the requirement a CompleteStep action records.
-	Step   Requirement
-	Now    time.Time
-	Policy Policy
+	Step Requirement
+	// Participant says, for an action on one person's data
+	// (ViewParticipant), whether that person is a participant of the
+	// review the request names: a person who is not looks absent, so
+	// that a review cannot open the rows of the whole CDR.
+	Participant bool
+	Now         time.Time
+	Policy      Policy
 }
 
 // Decision is the answer to a Request. Reason is nil when Allowed, and
@@ -106,6 +111,9 @@ func Decide(req Request) Decision {
 	}
 	if r.scope == scopeWorkspace && req.Role < r.role {
 		return deny(fmt.Errorf("%w: %s needs role %s, have %s", ErrForbidden, req.Action, r.role, req.Role))
+	}
+	if r.person && !req.Participant {
+		return deny(fmt.Errorf("%w: the person is no participant of the review", ErrNotFound))
 	}
 	return allow()
 }

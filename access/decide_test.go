@@ -162,7 +162,7 @@ func TestDecideMatrix(t *testing.T) {
 			for j, role := range roles {
 				d := access.Decide(access.Request{
 					User: st.user, Records: st.records, Role: role, WorkspaceTier: tier,
-					Action: action, Step: access.EthicsTraining, Now: now, Policy: policy,
+					Action: action, Step: access.EthicsTraining, Participant: true, Now: now, Policy: policy,
 				})
 				assert.Equalf(t, string(cell[j]), string(outcome(t, d)),
 					"line %d: %s tier, %s by %s with role %s: %v", line, tier, action, st.name, role, d)
@@ -303,7 +303,7 @@ func TestActions(t *testing.T) {
 			assert.Equal(t, access.None, a.Role(), "%s", a)
 		}
 	}
-	assert.ElementsMatch(t, []access.Action{access.CohortParticipants, access.ViewReview,
+	assert.ElementsMatch(t, []access.Action{access.CohortParticipants, access.ViewReview, access.ViewParticipant,
 		access.PreviewDataset, access.ExportDataset}, rows)
 	assert.True(t, access.BrowsePublic.Public())
 	assert.False(t, access.CohortCount.Public())
@@ -317,4 +317,16 @@ func TestAudit(t *testing.T) {
 		Reason: "access: not found"}, rec)
 	rec = access.Audit(access.Request{Action: access.BrowsePublic, Now: now}, access.Decision{Allowed: true})
 	assert.Equal(t, access.AuditRecord{Time: now, Action: access.BrowsePublic, Allowed: true}, rec)
+}
+
+// TestDecideParticipant: one person's data is read through a review only
+// for a participant of it; anyone else looks absent.
+func TestDecideParticipant(t *testing.T) {
+	u := user("u")
+	req := access.Request{User: u, Records: registered("u"), Role: access.Reader, Action: access.ViewParticipant, Participant: true, Now: now, Policy: policy}
+	assert.True(t, access.Decide(req).Allowed)
+	req.Participant = false
+	assert.ErrorIs(t, access.Decide(req).Reason, access.ErrNotFound)
+	req.Role = access.None
+	assert.ErrorIs(t, access.Decide(req).Reason, access.ErrNotFound, "no role: absent whatever the person")
 }

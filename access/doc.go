@@ -49,7 +49,8 @@
 //
 //	READER  workspace.view, workspace.duplicate,
 //	        cohort.count, cohort.demographics, cohort.top_concepts,
-//	        cohort.participants*, review.view*, dataset.preview*
+//	        cohort.participants*, review.view*, review.participant*,
+//	        dataset.preview*
 //	WRITER  cohort.create|update|delete, concept_set.create|update|delete,
 //	        review.create, review.delete, review.set_status, review.annotate,
 //	        dataset.create, dataset.export*, notebook.create, notebook.edit
@@ -57,6 +58,10 @@
 //
 // (* row-level: [Action.RowLevel].) Row-level data thus always needs the
 // registered tier (controlled in a controlled workspace) and a role.
+// review.participant reads one person's events, and only when the person
+// is a participant of the review ([Request.Participant]); any other
+// person is not found, so a review opens the rows of its sample and of no
+// one else.
 //
 // Administrators are users with a flag that lets them do the admin actions
 // and nothing more: an administrator still needs every access step and a

@@ -36,6 +36,17 @@ func (g *gate) checkTier(ctx context.Context, action access.Action, tier access.
 	return g.decide(ctx, access.Request{User: workbench.UserFrom(ctx), Action: action, Now: g.now(), Policy: g.policy, WorkspaceTier: tier}, "")
 }
 
+// checkParticipant decides whether the user of ctx may read the data of
+// the person through the review of the workspace: the store says whether
+// the person is one of its participants, access.Decide what follows.
+func (g *gate) checkParticipant(ctx context.Context, workspaceID, reviewID string, person int64) (access.Request, error) {
+	_, err := g.store.Participant(ctx, workspaceID, reviewID, person)
+	if err != nil && !errors.Is(err, workbench.ErrNotFound) {
+		return access.Request{}, err
+	}
+	return g.decide(ctx, access.Request{User: workbench.UserFrom(ctx), Action: access.ViewParticipant, Participant: err == nil, Now: g.now(), Policy: g.policy}, workspaceID)
+}
+
 // checkStep decides whether the user of ctx may record the step.
 func (g *gate) checkStep(ctx context.Context, step access.Requirement) (access.Request, error) {
 	return g.decide(ctx, access.Request{User: workbench.UserFrom(ctx), Action: access.CompleteStep, Step: step, Now: g.now(), Policy: g.policy}, "")

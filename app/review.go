@@ -135,13 +135,17 @@ func (sv Reviews) Events(ctx context.Context, ws, id string, person int64, domai
 	if err := pageOK(page, size, cohort.MaxPageSize); err != nil {
 		return workbench.EventPage{}, err
 	}
-	return guarded(ctx, sv.saved.gate, access.ViewReview, ws, func(access.Request) (workbench.EventPage, string, int64, error) {
-		if _, err := sv.saved.store.Participant(ctx, ws, id, person); err != nil {
-			return workbench.EventPage{}, "", 0, err
-		}
-		evs, total, err := sv.saved.engine.ParticipantEvents(ctx, person, domain, page, size)
-		return workbench.EventPage{Events: nonNil(evs), Total: total, Page: page, Size: size}, id, int64(len(evs)), err
-	})
+	g := sv.saved.gate
+	req, err := g.checkParticipant(ctx, ws, id, person)
+	if err != nil {
+		return workbench.EventPage{}, err
+	}
+	evs, total, err := sv.saved.engine.ParticipantEvents(ctx, person, domain, page, size)
+	if err != nil {
+		return workbench.EventPage{}, err
+	}
+	g.audit(ctx, req, allowed, ws, id, int64(len(evs)))
+	return workbench.EventPage{Events: nonNil(evs), Total: total, Page: page, Size: size}, nil
 }
 
 // Fields is the annotation fields of the saved cohort id.
