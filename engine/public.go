@@ -1,4 +1,4 @@
-package cohort
+package engine
 
 // The public tier (the Data Browser): aggregates that anyone may see. Each
 // is counted by one aggregate query, so that no row and no person id ever
@@ -8,18 +8,19 @@ package cohort
 // metadata and released numbers (public_test.go walks them to prove it).
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/internal/cdrindex"
+	"github.com/openworkbench/workbench/internal/sqlb"
 )
 
 // Labels of the age bins of the public breakdowns. A public age is
@@ -188,9 +189,8 @@ func (e *Engine) PublicConceptCounts(ctx context.Context, d access.Disclosure, i
 		return PublicConceptCounts{}, err
 	}
 	r, err := cached(e, op, strconv.FormatInt(id, 10)+"\x00"+disclosureKey(d), func() (PublicConceptCounts, error) {
-		cc := e.compiler()
-		where := "person_id IN (SELECT person_id FROM " + cc.table(tableEvents) +
-			" WHERE concept_id IN (SELECT descendant_id FROM " + cc.table(tableClosure) + " WHERE ancestor_id = ?::BIGINT))"
+		where := "person_id IN (SELECT person_id FROM " + e.tableName(cdrindex.SearchEvents) +
+			" WHERE concept_id IN (SELECT descendant_id FROM " + e.tableName(cdrindex.ConceptClosure) + " WHERE ancestor_id = ?::BIGINT))"
 		dims, err := e.publicAggregate(ctx, op, e.publicPersons(where, "sex_at_birth", "age"), []any{id})
 		if err != nil {
 			return PublicConceptCounts{}, err
@@ -225,12 +225,11 @@ func (e *Engine) PublicSurvey(ctx context.Context, d access.Disclosure, id int64
 		return PublicSurvey{}, invalidf("public survey: concept %d is a %q, not a survey question", id, c.ClassID)
 	}
 	r, err := cached(e, op, strconv.FormatInt(id, 10)+"\x00"+disclosureKey(d), func() (PublicSurvey, error) {
-		cc := e.compiler()
-		stmt := `WITH a AS (SELECT DISTINCT person_id, value_as_concept_id FROM ` + cc.table(tableEvents) + ` WHERE concept_id = ?::BIGINT)
+		stmt := `WITH a AS (SELECT DISTINCT person_id, value_as_concept_id FROM ` + e.tableName(cdrindex.SearchEvents) + ` WHERE concept_id = ?::BIGINT)
 SELECT 0, '', count(DISTINCT person_id) FROM a
 UNION ALL
 SELECT 1, COALESCE(c.concept_name, CAST(a.value_as_concept_id AS VARCHAR)), count(DISTINCT a.person_id)
-FROM a LEFT JOIN ` + cc.table(tableConcept) + ` c ON c.concept_id = a.value_as_concept_id
+FROM a LEFT JOIN ` + e.tableName(cdrindex.Concept) + ` c ON c.concept_id = a.value_as_concept_id
 WHERE a.value_as_concept_id IS NOT NULL GROUP BY 2`
 		dims, err := e.publicAggregate(ctx, op, stmt, []any{id})
 		if err != nil {
@@ -251,13 +250,13 @@ WHERE a.value_as_concept_id IS NOT NULL GROUP BY 2`
 // server's, not this method's. The noise is keyed by def without its names
 // and ids and with its groups, items and parameters in a canonical order,
 // so that renaming or reordering a definition does not draw fresh noise.
-func (e *Engine) PublicCohortCount(ctx context.Context, d access.Disclosure, shape access.PublicShape, def *Definition) (access.PublicCount, error) {
+func (e *Engine) PublicCohortCount(ctx context.Context, d access.Disclosure, shape access.PublicShape, def *cohort.Definition) (access.PublicCount, error) {
 	const op = "public_cohort_count"
 	if def == nil {
 		return access.PublicCount{}, invalidf("public cohort count: no definition")
 	}
 	if err := shape.Validate(); err != nil {
-		return access.PublicCount{}, fmt.Errorf("cohort: %s: %w", op, err)
+		return access.PublicCount{}, fmt.Errorf("engine: %s: %w", op, err)
 	}
 	s := access.Shape{Excludes: len(def.Excludes)}
 	for _, g := range def.Includes {
@@ -267,7 +266,7 @@ func (e *Engine) PublicCohortCount(ctx context.Context, d access.Disclosure, sha
 		}
 	}
 	if err := shape.Check(s); err != nil {
-		return access.PublicCount{}, fmt.Errorf("cohort: %s: %w", op, err)
+		return access.PublicCount{}, fmt.Errorf("engine: %s: %w", op, err)
 	}
 	if err := publicStart(ctx, op, d); err != nil {
 		return access.PublicCount{}, err
@@ -277,17 +276,17 @@ func (e *Engine) PublicCohortCount(ctx context.Context, d access.Disclosure, sha
 		if err != nil {
 			return access.PublicCount{}, err
 		}
-		return access.PublicCount{Label: "participants", Count: d.Release(n, e.publicQuery("cohort", noiseForm(def)))}, nil
+		return access.PublicCount{Label: "participants", Count: d.Release(n, e.publicQuery("cohort", def.NoiseForm()))}, nil
 	})
 }
 
 // publicStart checks what every public call needs before it runs.
 func publicStart(ctx context.Context, op string, d access.Disclosure) error {
 	if err := d.Validate(); err != nil {
-		return fmt.Errorf("cohort: %s: %w", op, err)
+		return fmt.Errorf("engine: %s: %w", op, err)
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("cohort: %s: %w", op, err)
+		return fmt.Errorf("engine: %s: %w", op, err)
 	}
 	return nil
 }
@@ -323,7 +322,7 @@ func (e *Engine) publicPersons(where string, dims ...string) string {
 		sets = append(sets, "("+d+")")
 	}
 	return "SELECT " + dim + ", " + label + ", count(*)\nFROM (" +
-		fmt.Sprintf(publicPersonsSQL, e.compiler().table(tablePerson), where) +
+		fmt.Sprintf(publicPersonsSQL, e.tableName(cdrindex.SearchPerson), where) +
 		")\nGROUP BY GROUPING SETS (" + strings.Join(sets, ", ") + ")"
 }
 
@@ -332,7 +331,7 @@ func (e *Engine) publicPersons(where string, dims ...string) string {
 // counts are raw: they only ever leave through a Disclosure.
 func (e *Engine) publicAggregate(ctx context.Context, op, stmt string, args []any) (map[int]map[string]int64, error) {
 	dims := map[int]map[string]int64{}
-	err := e.query(ctx, op, stmt, args, func(r *sql.Rows) error {
+	err := e.query(ctx, op, new(sqlb.Builder).AddQuery(stmt, args), func(r *sql.Rows) error {
 		var dim int
 		var label sql.NullString
 		var n int64
@@ -348,49 +347,8 @@ func (e *Engine) publicAggregate(ctx context.Context, op, stmt string, args []an
 	return dims, err
 }
 
-// noiseForm is def's canonical form without what does not change its
-// persons: names and ids, the order of include groups, of a group's items
-// and of an item's parameters, and repeats of any. Definitions of the
-// public shape have no temporal groups, for which order would matter.
-func noiseForm(def *Definition) string {
-	groups := canonicalGroups(def.Includes)
-	for gi := range groups {
-		g := &groups[gi]
-		g.ID, g.Name = "", ""
-		for ii := range g.Items {
-			it := &g.Items[ii]
-			it.ID, it.Name = "", ""
-			for pi := range it.SearchParameters {
-				it.SearchParameters[pi].ParameterID, it.SearchParameters[pi].Name = "", ""
-			}
-			it.SearchParameters = sortedUnique(it.SearchParameters)
-		}
-		g.Items = sortedUnique(g.Items)
-	}
-	b, _ := json.Marshal(jsonDefinition{
-		Includes:    sortedUnique(groups),
-		Excludes:    canonicalGroups(def.Excludes),
-		DataFilters: slices.Compact(slices.Sorted(slices.Values(def.DataFilters))),
-	})
-	return string(b)
-}
-
-// sortedUnique returns xs ordered by their JSON form, each form once.
-func sortedUnique[T any](xs []T) []T {
-	type keyed struct {
-		key string
-		x   T
-	}
-	ks := make([]keyed, len(xs))
-	for i, x := range xs {
-		b, _ := json.Marshal(x)
-		ks[i] = keyed{string(b), x}
-	}
-	slices.SortFunc(ks, func(a, b keyed) int { return cmp.Compare(a.key, b.key) })
-	ks = slices.CompactFunc(ks, func(a, b keyed) bool { return a.key == b.key })
-	out := make([]T, len(ks))
-	for i, k := range ks {
-		out[i] = k.x
-	}
-	return out
+// tableName is the quoted name of the table in the engine's schema, for
+// the SQL of this file, which builds its text by concatenation.
+func (e *Engine) tableName(name string) string {
+	return e.table(new(sqlb.Builder), name).String()
 }

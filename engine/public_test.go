@@ -1,6 +1,6 @@
 //go:build cgo
 
-package cohort_test
+package engine_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cdr/synth"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 // synthCDR generates a small synthetic CDR (300 persons, seed 7: many
@@ -39,7 +40,7 @@ func synthCDR(ctx context.Context, dir string) (*cdr.CDR, cdr.IndexInfo, error) 
 // stride-th concept with persons), every survey question, and cohorts of
 // three conditions (every stride-th) or a sex at birth. It returns the
 // results by call.
-func publicAll(t *testing.T, c *cdr.CDR, e *cohort.Engine, d access.Disclosure, stride int) map[string]any {
+func publicAll(t *testing.T, c *cdr.CDR, e *engine.Engine, d access.Disclosure, stride int) map[string]any {
 	t.Helper()
 	ctx := context.Background()
 	out := map[string]any{}
@@ -52,15 +53,15 @@ func publicAll(t *testing.T, c *cdr.CDR, e *cohort.Engine, d access.Disclosure, 
 	put("totals", tot, err)
 	dem, err := e.PublicDemographics(ctx, d)
 	put("demographics", dem, err)
-	for off := 0; ; off += cohort.MaxConceptLimit {
-		page, err := e.PublicConceptSearch(ctx, d, cohort.ConceptSearch{Limit: cohort.MaxConceptLimit, Offset: off})
+	for off := 0; ; off += engine.MaxConceptLimit {
+		page, err := e.PublicConceptSearch(ctx, d, engine.ConceptSearch{Limit: engine.MaxConceptLimit, Offset: off})
 		put(fmt.Sprint("search ", off), page, err)
-		if len(page) < cohort.MaxConceptLimit {
+		if len(page) < engine.MaxConceptLimit {
 			break
 		}
 	}
 	for _, w := range []string{"a", "pain", "blood pressure", "Yes"} {
-		found, err := e.PublicConceptSearch(ctx, d, cohort.ConceptSearch{Query: w})
+		found, err := e.PublicConceptSearch(ctx, d, engine.ConceptSearch{Query: w})
 		put("search "+w, found, err)
 	}
 	for i, id := range column(t, c, "SELECT concept_id FROM concept_counts WHERE rollup_person_count > 0") {
@@ -152,12 +153,12 @@ func TestPublic(t *testing.T) {
 	c, info, err := synthCDR(ctx, filepath.Join(t.TempDir(), "cdr"))
 	require.NoError(t, err)
 	defer c.Close()
-	engine := func() *cohort.Engine { // a fresh cache each time
-		e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	newEngine := func() *engine.Engine { // a fresh cache each time
+		e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 		require.NoError(t, err)
 		return e
 	}
-	e := engine()
+	e := newEngine()
 	noisy := access.Disclosure{NoiseKey: []byte("a secret"), NoiseMax: 15}
 
 	t.Run("small cells never show", func(t *testing.T) {
@@ -219,7 +220,7 @@ func TestPublic(t *testing.T) {
 		for _, g := range dem.Age.Groups {
 			ages = append(ages, g.Label)
 		}
-		assert.Subset(t, []string{cohort.AgeBin0To17, cohort.AgeBin18To44, cohort.AgeBin45To64, cohort.AgeBin65Up, cohort.AgeBinUnknown}, ages)
+		assert.Subset(t, []string{engine.AgeBin0To17, engine.AgeBin18To44, engine.AgeBin45To64, engine.AgeBin65Up, engine.AgeBinUnknown}, ages)
 
 		// A condition high in the hierarchy, and its persons by sex.
 		var id int64
@@ -252,12 +253,12 @@ func TestPublic(t *testing.T) {
 	})
 
 	t.Run("noise is deterministic per query and key", func(t *testing.T) {
-		a := publicAll(t, c, engine(), noisy, 25)
-		assert.Equal(t, a, publicAll(t, c, engine(), noisy, 25), "the same key")
+		a := publicAll(t, c, newEngine(), noisy, 25)
+		assert.Equal(t, a, publicAll(t, c, newEngine(), noisy, 25), "the same key")
 		other := noisy
 		other.NoiseKey = []byte("another secret")
-		assert.NotEqual(t, a, publicAll(t, c, engine(), other, 25), "another key")
-		assert.NotEqual(t, a, publicAll(t, c, engine(), access.Disclosure{}, 25), "no noise")
+		assert.NotEqual(t, a, publicAll(t, c, newEngine(), other, 25), "another key")
+		assert.NotEqual(t, a, publicAll(t, c, newEngine(), access.Disclosure{}, 25), "no noise")
 	})
 
 	t.Run("one number, one answer", func(t *testing.T) {
@@ -265,7 +266,7 @@ func TestPublic(t *testing.T) {
 		// a question's count is its answers' total; a cohort renamed or
 		// reordered is the same cohort.
 		for _, id := range column(t, c, "SELECT concept_id FROM concept_counts WHERE rollup_person_count > 0 ORDER BY concept_id LIMIT 40") {
-			found, err := e.PublicConceptSearch(ctx, noisy, cohort.ConceptSearch{Query: fmt.Sprint(id), Limit: 1})
+			found, err := e.PublicConceptSearch(ctx, noisy, engine.ConceptSearch{Query: fmt.Sprint(id), Limit: 1})
 			require.NoError(t, err)
 			require.Len(t, found, 1)
 			cc, err := e.PublicConceptCounts(ctx, noisy, id)
@@ -273,7 +274,7 @@ func TestPublic(t *testing.T) {
 			assert.Equal(t, found[0].RollupCount, cc.SexAtBirth.Total, "concept %d", id)
 		}
 		for _, id := range column(t, c, "SELECT concept_id FROM concept WHERE concept_class_id = 'Question' LIMIT 10") {
-			found, err := e.PublicConceptSearch(ctx, noisy, cohort.ConceptSearch{Query: fmt.Sprint(id), Limit: 1})
+			found, err := e.PublicConceptSearch(ctx, noisy, engine.ConceptSearch{Query: fmt.Sprint(id), Limit: 1})
 			require.NoError(t, err)
 			s, err := e.PublicSurvey(ctx, noisy, id)
 			require.NoError(t, err)
@@ -290,7 +291,7 @@ func TestPublic(t *testing.T) {
 				Parameters: []cohort.Parameter{{ConceptID: b, Group: true, Standard: true}, {ConceptID: a, Group: true, Standard: true}, {ConceptID: b, Group: true, Standard: true}}}}}}}
 			n1, err := e.PublicCohortCount(ctx, noisy, access.PublicShape{}, one)
 			require.NoError(t, err)
-			n2, err := engine().PublicCohortCount(ctx, noisy, access.PublicShape{}, other)
+			n2, err := newEngine().PublicCohortCount(ctx, noisy, access.PublicShape{}, other)
 			require.NoError(t, err)
 			assert.Equal(t, n1, n2, "%d %d %d", a, b, d)
 		}
@@ -309,13 +310,13 @@ func TestPublic(t *testing.T) {
 		_, err := e.PublicTotals(ctx, access.Disclosure{Threshold: 5})
 		assert.ErrorIs(t, err, access.ErrInvalid)
 		_, err = e.PublicConceptCounts(ctx, access.Disclosure{}, 999_999_999_999)
-		assert.ErrorIs(t, err, cohort.ErrNotFound)
+		assert.ErrorIs(t, err, engine.ErrNotFound)
 		_, err = e.PublicSurvey(ctx, access.Disclosure{}, 999_999_999_999)
-		assert.ErrorIs(t, err, cohort.ErrNotFound)
+		assert.ErrorIs(t, err, engine.ErrNotFound)
 		notQuestion := column(t, c, "SELECT concept_id FROM concept WHERE concept_class_id <> 'Question' LIMIT 1")[0]
 		_, err = e.PublicSurvey(ctx, access.Disclosure{}, notQuestion)
 		assert.ErrorIs(t, err, cohort.ErrInvalid)
-		_, err = e.PublicConceptSearch(ctx, access.Disclosure{}, cohort.ConceptSearch{Limit: -1})
+		_, err = e.PublicConceptSearch(ctx, access.Disclosure{}, engine.ConceptSearch{Limit: -1})
 		assert.ErrorIs(t, err, cohort.ErrInvalid)
 		_, err = e.PublicCohortCount(ctx, access.Disclosure{}, access.PublicShape{}, nil)
 		assert.ErrorIs(t, err, cohort.ErrInvalid)
@@ -335,7 +336,7 @@ func TestPublicCohortCountShape(t *testing.T) {
 	c, info, err := synthCDR(ctx, filepath.Join(t.TempDir(), "cdr"))
 	require.NoError(t, err)
 	require.NoError(t, c.Close())
-	e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	require.NoError(t, err)
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
@@ -401,7 +402,7 @@ func TestPublicTypes(t *testing.T) {
 		}
 	}
 	errType := reflect.TypeFor[error]()
-	et := reflect.TypeFor[*cohort.Engine]()
+	et := reflect.TypeFor[*engine.Engine]()
 	var n int
 	for i := range et.NumMethod() {
 		m := et.Method(i)
@@ -435,7 +436,7 @@ func ExampleEngine_PublicDemographics() {
 		return
 	}
 	defer c.Close()
-	e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return

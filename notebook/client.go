@@ -14,6 +14,7 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 // The environment of notebooks and generated code.
@@ -68,7 +69,7 @@ func FromEnv() (*Client, error) {
 // (errors.Is) the library's error values the server answers for: 401
 // access.ErrUnauthenticated; 403 access.ErrForbidden (and
 // access.ErrDisabled for a disabled user); 404 access.ErrNotFound,
-// cohort.ErrNotFound and ErrNotFound; 409 ErrExists; 429
+// engine.ErrNotFound and ErrNotFound; 409 ErrExists; 429
 // access.ErrRateLimited; 504 context.DeadlineExceeded; every 4xx of bad
 // input (400, 413, 415) ErrInvalid, and cohort.ErrInvalid or
 // access.ErrInvalid when those packages refused it. Validation problems
@@ -227,7 +228,7 @@ func sentinels(e *Error, nb bool) []error {
 			out = append(out, access.ErrDisabled)
 		}
 	case http.StatusNotFound:
-		out = append(out, access.ErrNotFound, cohort.ErrNotFound, ErrNotFound)
+		out = append(out, access.ErrNotFound, engine.ErrNotFound, ErrNotFound)
 	case http.StatusConflict:
 		out = append(out, ErrExists)
 	case http.StatusTooManyRequests:

@@ -10,7 +10,7 @@ import (
 	"text/template"
 	"unicode/utf8"
 
-	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 // Language is a language code is generated in.
@@ -56,7 +56,7 @@ func DatasetCode(lang Language, d Dataset) (string, error) {
 // environment of DatasetCode.
 func CohortCode(lang Language, c Cohort) (string, error) {
 	return generate(lang, "cohort", map[string]any{
-		"Name": c.Name, "ID": c.ID, "Workspace": c.WorkspaceID, "PageSize": cohort.MaxPageSize,
+		"Name": c.Name, "ID": c.ID, "Workspace": c.WorkspaceID, "PageSize": engine.MaxPageSize,
 	})
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/notebook"
 )
 
@@ -34,7 +35,7 @@ func TestErrorValues(t *testing.T) {
 		{"403 disabled", 403, "application/problem+json", `{"status": 403, "detail": "access: user disabled"}`,
 			[]error{access.ErrForbidden, access.ErrDisabled}, nil},
 		{"404", 404, "application/problem+json", `{"status": 404, "detail": "store: not found: cohort c_1"}`,
-			[]error{access.ErrNotFound, cohort.ErrNotFound, notebook.ErrNotFound}, []error{notebook.ErrInvalid}},
+			[]error{access.ErrNotFound, engine.ErrNotFound, notebook.ErrNotFound}, []error{notebook.ErrInvalid}},
 		{"409", 409, "application/problem+json", `{"status": 409, "detail": "store: conflict: name taken"}`,
 			[]error{notebook.ErrExists}, []error{notebook.ErrInvalid}},
 		{"400 of cohort", 400, "application/problem+json", `{"status": 400, "detail": "cohort: invalid definition: x"}`,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 // Health is the server's health and the version of its CDR.
@@ -47,37 +48,37 @@ func (c *Client) PublicTotals(ctx context.Context) (access.PublicCount, error) {
 
 // PublicDemographics is the CDR's demographic breakdown, as the public
 // sees it.
-func (c *Client) PublicDemographics(ctx context.Context) (cohort.PublicDemographics, error) {
-	var out cohort.PublicDemographics
+func (c *Client) PublicDemographics(ctx context.Context) (engine.PublicDemographics, error) {
+	var out engine.PublicDemographics
 	err := c.do(ctx, call{method: "GET", path: []string{"public", "demographics"}, out: &out})
 	return out, err
 }
 
 // PublicConcepts searches concepts with released person counts. The
 // search's Standard flag is not a parameter of the public search.
-func (c *Client) PublicConcepts(ctx context.Context, s cohort.ConceptSearch) ([]cohort.PublicConcept, error) {
+func (c *Client) PublicConcepts(ctx context.Context, s engine.ConceptSearch) ([]engine.PublicConcept, error) {
 	q := url.Values{"q": {s.Query}}
 	set(q, "domain", s.Domain)
 	set(q, "vocabulary", s.Vocabulary)
 	setInt(q, "limit", s.Limit)
 	setInt(q, "offset", s.Offset)
 	var out struct {
-		Concepts []cohort.PublicConcept `json:"concepts"`
+		Concepts []engine.PublicConcept `json:"concepts"`
 	}
 	err := c.do(ctx, call{method: "GET", path: []string{"public", "concepts"}, query: q, out: &out})
 	return out.Concepts, err
 }
 
 // PublicConcept is a concept's released person counts.
-func (c *Client) PublicConcept(ctx context.Context, id int64) (cohort.PublicConceptCounts, error) {
-	var out cohort.PublicConceptCounts
+func (c *Client) PublicConcept(ctx context.Context, id int64) (engine.PublicConceptCounts, error) {
+	var out engine.PublicConceptCounts
 	err := c.do(ctx, call{method: "GET", path: []string{"public", "concepts", strconv.FormatInt(id, 10)}, out: &out})
 	return out, err
 }
 
 // PublicSurvey is the released answer counts of a survey question.
-func (c *Client) PublicSurvey(ctx context.Context, id int64) (cohort.PublicSurvey, error) {
-	var out cohort.PublicSurvey
+func (c *Client) PublicSurvey(ctx context.Context, id int64) (engine.PublicSurvey, error) {
+	var out engine.PublicSurvey
 	err := c.do(ctx, call{method: "GET", path: []string{"public", "surveys", strconv.FormatInt(id, 10)}, out: &out})
 	return out, err
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 // conceptService is the Concept Set Selector of logged-in researchers:
@@ -17,28 +18,28 @@ import (
 // audited.
 type conceptService struct {
 	gate   *gate
-	engine *cohort.Engine
+	engine *engine.Engine
 }
 
 // Search runs the concept search s.
-func (sv conceptService) Search(ctx context.Context, s cohort.ConceptSearch) ([]cohort.Concept, error) {
-	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) ([]cohort.Concept, string, int64, error) {
+func (sv conceptService) Search(ctx context.Context, s engine.ConceptSearch) ([]engine.Concept, error) {
+	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) ([]engine.Concept, string, int64, error) {
 		out, err := sv.engine.SearchConcepts(ctx, s)
 		return nonNil(out), "", int64(len(out)), err
 	})
 }
 
 // Concept is the concept id with its counts.
-func (sv conceptService) Concept(ctx context.Context, id int64) (cohort.Concept, error) {
-	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) (cohort.Concept, string, int64, error) {
+func (sv conceptService) Concept(ctx context.Context, id int64) (engine.Concept, error) {
+	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) (engine.Concept, string, int64, error) {
 		out, err := sv.engine.Concept(ctx, id)
 		return out, strconv.FormatInt(id, 10), 1, err
 	})
 }
 
 // Relatives is the direct parents (or children) of the concept id.
-func (sv conceptService) Relatives(ctx context.Context, id int64, parents bool) ([]cohort.Concept, error) {
-	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) ([]cohort.Concept, string, int64, error) {
+func (sv conceptService) Relatives(ctx context.Context, id int64, parents bool) ([]engine.Concept, error) {
+	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) ([]engine.Concept, string, int64, error) {
 		find := sv.engine.Children
 		if parents {
 			find = sv.engine.Parents
@@ -67,9 +68,9 @@ func (s *Server) conceptRoutes() []route {
 
 // conceptSearch reads a concept search from the query parameters; each
 // problem names its parameter.
-func conceptSearch(r *http.Request) (cohort.ConceptSearch, error) {
+func conceptSearch(r *http.Request) (engine.ConceptSearch, error) {
 	q := r.URL.Query()
-	s := cohort.ConceptSearch{Query: q.Get("q"), Domain: q.Get("domain"), Vocabulary: q.Get("vocabulary")}
+	s := engine.ConceptSearch{Query: q.Get("q"), Domain: q.Get("domain"), Vocabulary: q.Get("vocabulary")}
 	if v := q.Get("standard"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {

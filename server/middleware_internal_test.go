@@ -15,6 +15,7 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 )
 
@@ -40,7 +41,7 @@ func TestStatus(t *testing.T) {
 		{"forbidden", fmt.Errorf("x: %w", access.ErrForbidden), 403},
 		{"disabled", access.ErrDisabled, 403},
 		{"access not found", access.ErrNotFound, 404},
-		{"cohort not found", cohort.ErrNotFound, 404},
+		{"cohort not found", engine.ErrNotFound, 404},
 		{"store not found", store.ErrNotFound, 404},
 		{"validation", cohort.ValidationErrors{{Path: "includes[0]", Msg: "bad"}}, 400},
 		{"access invalid", access.ErrInvalid, 400},

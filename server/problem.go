@@ -10,6 +10,7 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/notebook"
 )
@@ -71,7 +72,7 @@ func status(err error) int {
 		return http.StatusUnauthorized
 	case errors.Is(err, access.ErrForbidden), errors.Is(err, access.ErrDisabled):
 		return http.StatusForbidden
-	case errors.Is(err, access.ErrNotFound), errors.Is(err, cohort.ErrNotFound),
+	case errors.Is(err, access.ErrNotFound), errors.Is(err, engine.ErrNotFound),
 		errors.Is(err, store.ErrNotFound), errors.Is(err, notebook.ErrNotFound), errors.Is(err, errNotFound), errors.Is(err, errNoRoute):
 		return http.StatusNotFound
 	case errors.Is(err, errMethod):

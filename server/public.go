@@ -6,13 +6,14 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 // publicService is the public tier: aggregates through disclosure control,
 // never a row.
 type publicService struct {
 	gate       *gate
-	engine     *cohort.Engine
+	engine     *engine.Engine
 	disclosure access.Disclosure
 	shape      access.PublicShape
 }
@@ -24,30 +25,30 @@ func (p publicService) Totals(ctx context.Context) (access.PublicCount, error) {
 	return p.engine.PublicTotals(ctx, p.disclosure)
 }
 
-func (p publicService) Demographics(ctx context.Context) (cohort.PublicDemographics, error) {
+func (p publicService) Demographics(ctx context.Context) (engine.PublicDemographics, error) {
 	if _, err := p.gate.check(ctx, access.BrowsePublic, ""); err != nil {
-		return cohort.PublicDemographics{}, err
+		return engine.PublicDemographics{}, err
 	}
 	return p.engine.PublicDemographics(ctx, p.disclosure)
 }
 
-func (p publicService) SearchConcepts(ctx context.Context, s cohort.ConceptSearch) ([]cohort.PublicConcept, error) {
+func (p publicService) SearchConcepts(ctx context.Context, s engine.ConceptSearch) ([]engine.PublicConcept, error) {
 	if _, err := p.gate.check(ctx, access.SearchConcepts, ""); err != nil {
 		return nil, err
 	}
 	return p.engine.PublicConceptSearch(ctx, p.disclosure, s)
 }
 
-func (p publicService) Concept(ctx context.Context, id int64) (cohort.PublicConceptCounts, error) {
+func (p publicService) Concept(ctx context.Context, id int64) (engine.PublicConceptCounts, error) {
 	if _, err := p.gate.check(ctx, access.BrowsePublic, ""); err != nil {
-		return cohort.PublicConceptCounts{}, err
+		return engine.PublicConceptCounts{}, err
 	}
 	return p.engine.PublicConceptCounts(ctx, p.disclosure, id)
 }
 
-func (p publicService) Survey(ctx context.Context, id int64) (cohort.PublicSurvey, error) {
+func (p publicService) Survey(ctx context.Context, id int64) (engine.PublicSurvey, error) {
 	if _, err := p.gate.check(ctx, access.BrowsePublic, ""); err != nil {
-		return cohort.PublicSurvey{}, err
+		return engine.PublicSurvey{}, err
 	}
 	return p.engine.PublicSurvey(ctx, p.disclosure, id)
 }
@@ -79,7 +80,7 @@ func (s *Server) publicDemographics(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) publicConcepts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	search := cohort.ConceptSearch{Query: q.Get("q"), Domain: q.Get("domain"), Vocabulary: q.Get("vocabulary")}
+	search := engine.ConceptSearch{Query: q.Get("q"), Domain: q.Get("domain"), Vocabulary: q.Get("vocabulary")}
 	var err error
 	if search.Limit, err = intQuery(r, "limit"); err == nil {
 		search.Offset, err = intQuery(r, "offset")

@@ -18,6 +18,7 @@ import (
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cdr/synth"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/server"
 )
@@ -137,7 +138,7 @@ func TestPublicSmallCells(t *testing.T) {
 		{"keyed noise", access.Disclosure{NoiseKey: []byte("secret"), NoiseMax: 15}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			eng, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+			eng, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 			require.NoError(t, err)
 			srv, err := server.New(server.Config{Disclosure: tc.d, RateLimit: server.RateLimit{Rate: 1e6, Burst: 1 << 20}},
 				server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info})

@@ -14,6 +14,7 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 )
 
@@ -147,7 +148,7 @@ func (sv reviewService) Annotate(ctx context.Context, ws, id string, person int6
 
 // EventPage is one page of a participant's events.
 type EventPage struct {
-	Events []cohort.Event `json:"events"`
+	Events []engine.Event `json:"events"`
 	Total  int64          `json:"total"`
 	Page   int            `json:"page"`
 	Size   int            `json:"size"`
@@ -158,7 +159,7 @@ type EventPage struct {
 // person who is not in the review is not found, whether or not the CDR
 // has them.
 func (sv reviewService) Events(ctx context.Context, ws, id string, person int64, domain cohort.Domain, page, size int) (EventPage, error) {
-	if err := pageOK(page, size, cohort.MaxPageSize); err != nil {
+	if err := pageOK(page, size, engine.MaxPageSize); err != nil {
 		return EventPage{}, err
 	}
 	return guarded(ctx, sv.saved.gate, access.ViewReview, ws, func(access.Request) (EventPage, string, int64, error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 )
 
@@ -18,7 +19,7 @@ import (
 type savedService struct {
 	gate   *gate
 	store  *store.Store
-	engine *cohort.Engine
+	engine *engine.Engine
 }
 
 // Defaults of the query parameters of a saved cohort's analyses.
@@ -109,7 +110,7 @@ func (sv savedService) Count(ctx context.Context, ws, id string) (int64, error) 
 }
 
 // Demographics breaks the saved cohort id down.
-func (sv savedService) Demographics(ctx context.Context, ws, id string) (*cohort.Demographics, error) {
+func (sv savedService) Demographics(ctx context.Context, ws, id string) (*engine.Demographics, error) {
 	req, def, err := sv.definition(ctx, access.CohortDemographics, ws, id)
 	if err != nil {
 		return nil, err
@@ -124,7 +125,7 @@ func (sv savedService) Demographics(ctx context.Context, ws, id string) (*cohort
 
 // TopConcepts is the n concepts of the domain most persons of the saved
 // cohort id have.
-func (sv savedService) TopConcepts(ctx context.Context, ws, id string, domain cohort.Domain, n int) ([]cohort.ConceptCount, error) {
+func (sv savedService) TopConcepts(ctx context.Context, ws, id string, domain cohort.Domain, n int) ([]engine.ConceptCount, error) {
 	req, def, err := sv.definition(ctx, access.CohortTopConcepts, ws, id)
 	if err != nil {
 		return nil, err

@@ -15,7 +15,7 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
-	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/notebook"
 )
@@ -87,7 +87,7 @@ type RateLimit struct {
 // Deps are the services the server calls.
 type Deps struct {
 	// Engine runs cohort and concept queries over the indexed CDR.
-	Engine *cohort.Engine
+	Engine *engine.Engine
 	// Store holds users, tokens, workspaces and the audit log.
 	Store *store.Store
 	// Schema is the CDR's schema: the data dictionary.

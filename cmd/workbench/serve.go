@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/openworkbench/workbench/cdr"
-	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/server"
 )
@@ -83,7 +83,7 @@ func notebookDir(data string) string { return filepath.Join(data, "notebooks") }
 // of the data directory data until ctx ends. Once it listens it prints the
 // URL, from the listener so that port 0 shows the port taken, and calls
 // ready with it when not nil.
-func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *cohort.Engine, st *store.Store, ready func(url string)) error {
+func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *engine.Engine, st *store.Store, ready func(url string)) error {
 	info, _ := c.Index()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	srv, err := server.New(server.Config{Addr: *f.addr, Timeout: *f.timeout, ExportTimeout: *f.exportTimeout, CloseRegistration: *f.closeReg, Logger: log},
