@@ -1,7 +1,8 @@
-// Package cdrindex names the tables of a CDR's index, which package cdr
-// builds (cdr.Index) and packages cohort and engine read: the one place
-// these names are written. It needs no cgo, so the pure compiler can use
-// it without the DuckDB driver that package cdr brings.
+// Package cdrindex names the tables of a CDR's index and their columns,
+// which package cdr builds (cdr.Index) and packages cohort and engine
+// read: the one place these names are declared. It needs no cgo, so the
+// pure compiler can use it without the DuckDB driver that package cdr
+// brings.
 package cdrindex
 
 // The index tables, each written as index/<name>.parquet and opened as a
