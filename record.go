@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/openworkbench/workbench/access"
-	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 // Workspace is a place of work: its cohorts, concept sets, datasets,
@@ -273,7 +273,7 @@ type ParticipantPage struct {
 
 // EventPage is one page of a participant's events.
 type EventPage struct {
-	Events []cohort.Event `json:"events"`
+	Events []engine.Event `json:"events"`
 	Total  int64          `json:"total"`
 	Page   int            `json:"page"`
 	Size   int            `json:"size"`

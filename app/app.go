@@ -18,7 +18,7 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
-	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/notebook"
 	"github.com/openworkbench/workbench/public"
@@ -32,7 +32,7 @@ type Config struct {
 	// log.
 	Store *store.Store
 	// Engine runs cohort and concept queries over the indexed CDR.
-	Engine *cohort.Engine
+	Engine *engine.Engine
 	// Schema is the CDR's schema: the data dictionary.
 	Schema *cdr.Schema
 	// CDRVersion is the version id of the CDR's index; reviews record it.

@@ -5,12 +5,13 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 // Definitions is the cohort engine inside workspaces, gated and audited.
 type Definitions struct {
 	gate   *gate
-	engine *cohort.Engine
+	engine *engine.Engine
 }
 
 // Count counts the cohort def for the user of ctx in the workspace.

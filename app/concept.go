@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/openworkbench/workbench/access"
-	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 // Concepts is the Concept Set Selector of logged-in researchers:
@@ -14,28 +14,28 @@ import (
 // audited.
 type Concepts struct {
 	gate   *gate
-	engine *cohort.Engine
+	engine *engine.Engine
 }
 
 // Search runs the concept search s.
-func (sv Concepts) Search(ctx context.Context, s cohort.ConceptSearch) ([]cohort.Concept, error) {
-	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) ([]cohort.Concept, string, int64, error) {
+func (sv Concepts) Search(ctx context.Context, s engine.ConceptSearch) ([]engine.Concept, error) {
+	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) ([]engine.Concept, string, int64, error) {
 		out, err := sv.engine.SearchConcepts(ctx, s)
 		return nonNil(out), "", int64(len(out)), err
 	})
 }
 
 // Concept is the concept id with its counts.
-func (sv Concepts) Concept(ctx context.Context, id int64) (cohort.Concept, error) {
-	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) (cohort.Concept, string, int64, error) {
+func (sv Concepts) Concept(ctx context.Context, id int64) (engine.Concept, error) {
+	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) (engine.Concept, string, int64, error) {
 		out, err := sv.engine.Concept(ctx, id)
 		return out, strconv.FormatInt(id, 10), 1, err
 	})
 }
 
 // Relatives is the direct parents (or children) of the concept id.
-func (sv Concepts) Relatives(ctx context.Context, id int64, parents bool) ([]cohort.Concept, error) {
-	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) ([]cohort.Concept, string, int64, error) {
+func (sv Concepts) Relatives(ctx context.Context, id int64, parents bool) ([]engine.Concept, error) {
+	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) ([]engine.Concept, string, int64, error) {
 		find := sv.engine.Children
 		if parents {
 			find = sv.engine.Parents

@@ -9,6 +9,7 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/export"
 	"github.com/openworkbench/workbench/internal/store"
@@ -20,7 +21,7 @@ import (
 type Datasets struct {
 	gate   *gate
 	store  *store.Store
-	engine *cohort.Engine
+	engine *engine.Engine
 }
 
 // List is the datasets of the workspace.
@@ -110,8 +111,8 @@ func (sv Datasets) load(ctx context.Context, ws, id string) (*cohort.Dataset, er
 
 // Preview is the first limit rows of the domain's table of the dataset
 // id: row-level data.
-func (sv Datasets) Preview(ctx context.Context, ws, id, domain string, limit int) (*cohort.DatasetPreview, error) {
-	return guarded(ctx, sv.gate, access.PreviewDataset, ws, func(access.Request) (*cohort.DatasetPreview, string, int64, error) {
+func (sv Datasets) Preview(ctx context.Context, ws, id, domain string, limit int) (*engine.DatasetPreview, error) {
+	return guarded(ctx, sv.gate, access.PreviewDataset, ws, func(access.Request) (*engine.DatasetPreview, string, int64, error) {
 		d, err := sv.load(ctx, ws, id)
 		if err != nil {
 			return nil, "", 0, err

@@ -12,6 +12,7 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 )
 
@@ -132,7 +133,7 @@ func (sv Reviews) Annotate(ctx context.Context, ws, id string, person int64, fie
 // person who is not in the review is not found, whether or not the CDR
 // has them.
 func (sv Reviews) Events(ctx context.Context, ws, id string, person int64, domain cohort.Domain, page, size int) (workbench.EventPage, error) {
-	if err := pageOK(page, size, cohort.MaxPageSize); err != nil {
+	if err := pageOK(page, size, engine.MaxPageSize); err != nil {
 		return workbench.EventPage{}, err
 	}
 	g := sv.saved.gate

@@ -7,6 +7,7 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 )
 
@@ -15,7 +16,7 @@ import (
 type Cohorts struct {
 	gate   *gate
 	store  *store.Store
-	engine *cohort.Engine
+	engine *engine.Engine
 }
 
 // ListCohorts is the saved cohorts of the workspace.
@@ -100,7 +101,7 @@ func (sv Cohorts) Count(ctx context.Context, ws, id string) (int64, error) {
 }
 
 // Demographics breaks the saved cohort id down.
-func (sv Cohorts) Demographics(ctx context.Context, ws, id string) (*cohort.Demographics, error) {
+func (sv Cohorts) Demographics(ctx context.Context, ws, id string) (*engine.Demographics, error) {
 	req, def, err := sv.definition(ctx, access.CohortDemographics, ws, id)
 	if err != nil {
 		return nil, err
@@ -115,7 +116,7 @@ func (sv Cohorts) Demographics(ctx context.Context, ws, id string) (*cohort.Demo
 
 // TopConcepts is the n concepts of the domain most persons of the saved
 // cohort id have.
-func (sv Cohorts) TopConcepts(ctx context.Context, ws, id string, domain cohort.Domain, n int) ([]cohort.ConceptCount, error) {
+func (sv Cohorts) TopConcepts(ctx context.Context, ws, id string, domain cohort.Domain, n int) ([]engine.ConceptCount, error) {
 	req, def, err := sv.definition(ctx, access.CohortTopConcepts, ws, id)
 	if err != nil {
 		return nil, err

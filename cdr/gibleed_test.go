@@ -11,6 +11,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openworkbench/workbench/internal/cdrindex"
+	"github.com/openworkbench/workbench/internal/sqlname"
 )
 
 const gibleedParquet = "../testdata/gibleed/parquet"
@@ -145,6 +148,28 @@ func TestIndexSearchPerson(t *testing.T) {
   FROM (SELECT *, row_number() OVER () AS rn FROM search_events) WINDOW w AS (ORDER BY rn))
 WHERE pc > concept_id OR (pc = concept_id AND pp > person_id)`).Scan(&unsorted))
 	assert.Zero(t, unsorted)
+}
+
+// TestIndexColumns checks the index tables against internal/cdrindex,
+// which names their columns for the packages that read them.
+func TestIndexColumns(t *testing.T) {
+	ctx := context.Background()
+	c, err := Open(ctx, indexedGiBleed(t), Options{})
+	require.NoError(t, err)
+	defer c.Close()
+	for _, table := range cdrindex.Tables {
+		rows, err := c.DB().QueryContext(ctx, "SELECT column_name, column_type FROM (DESCRIBE "+sqlname.Quote(table)+")")
+		require.NoError(t, err)
+		var got []cdrindex.Column
+		for rows.Next() {
+			var col cdrindex.Column
+			require.NoError(t, rows.Scan(&col.Name, &col.Type))
+			got = append(got, col)
+		}
+		require.NoError(t, rows.Err())
+		rows.Close()
+		assert.Equal(t, cdrindex.Columns[table], got, table)
+	}
 }
 
 func TestIndexReplacesOldIndex(t *testing.T) {

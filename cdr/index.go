@@ -12,10 +12,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/openworkbench/workbench/fault"
+	"github.com/openworkbench/workbench/internal/cdrindex"
+	"github.com/openworkbench/workbench/internal/sqlb"
 	"github.com/openworkbench/workbench/internal/sqlname"
 )
 
@@ -25,31 +27,18 @@ const IndexDir = "index"
 const indexMetaFile = "meta.json"
 
 // The index tables, each written as index/<name>.parquet and opened as a
-// view of the same name.
+// view of the same name; package internal/cdrindex names them and says
+// what they hold.
 const (
-	// SearchPerson has one row per person: demographics, birth date, age at
-	// the reference date, age bin and demographic key (see PersonKeysSQL),
-	// which kinds of data the person has; sorted by demographics (see
-	// searchPersonOrder).
-	SearchPerson = "search_person"
-	// SearchEvents has one row per clinical event and concept (standard, and
-	// source when it differs), sorted by (concept_id, person_id).
-	SearchEvents = "search_events"
-	// ConceptClosure has (ancestor_id, descendant_id) pairs, self pairs
-	// included.
-	ConceptClosure = "concept_closure"
-	// ConceptPerson has the persons of each concept: one row per concept,
-	// person and standard flag, sorted by (concept_id, person_id), for the
-	// concept itself (direct, with the domain of those events) and for its
-	// ancestors (rolled); see ConceptPersonSQL.
-	ConceptPerson = "concept_person"
-	// ConceptCounts has per concept the number of distinct persons with an
-	// event of it, and of it or any descendant.
-	ConceptCounts = "concept_counts"
+	SearchPerson   = cdrindex.SearchPerson
+	SearchEvents   = cdrindex.SearchEvents
+	ConceptClosure = cdrindex.ConceptClosure
+	ConceptPerson  = cdrindex.ConceptPerson
+	ConceptCounts  = cdrindex.ConceptCounts
 )
 
 // IndexTables lists the index tables.
-var IndexTables = []string{SearchPerson, SearchEvents, ConceptClosure, ConceptPerson, ConceptCounts}
+var IndexTables = cdrindex.Tables
 
 // Domains of search_events. Survey answers are observations of PPI survey
 // questions; physical measurements are measurements in the PPI vocabulary.
@@ -214,7 +203,7 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 	}
 
 	info := IndexInfo{Layout: IndexLayout, ReferenceDate: ref.Format(time.DateOnly), CDMVersion: c.Version(), BuiltAt: time.Now().UTC().Format(time.RFC3339)}
-	if err := db.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM search_person), (SELECT count(*) FROM search_events)").Scan(&info.Persons, &info.Events); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM "+SearchPerson+"), (SELECT count(*) FROM "+SearchEvents+")").Scan(&info.Persons, &info.Events); err != nil {
 		return IndexInfo{}, fmt.Errorf("cdr: index: %w", cleanError(err))
 	}
 	if info.VersionID, err = c.fingerprint(info.ReferenceDate); err != nil {
@@ -248,14 +237,17 @@ func replaceDir(src, dst string) error {
 // referenceDate is cdm_source.source_release_date, else the latest event
 // date, else today.
 func (c *CDR) referenceDate(ctx context.Context) (time.Time, error) {
-	var parts []string
-	for _, s := range eventSources {
-		parts = append(parts, "SELECT max("+sqlname.Quote(s.date)+") AS d FROM "+sqlname.Quote(s.table))
+	var q sqlb.Builder
+	q.SQL("SELECT COALESCE((SELECT max(source_release_date) FROM cdm_source), (SELECT max(d) FROM (")
+	for i, s := range eventSources {
+		if i > 0 {
+			q.SQL(" UNION ALL ")
+		}
+		q.SQL("SELECT max(").Ident(s.date).SQL(") AS d FROM ").Ident(s.table)
 	}
-	q := "SELECT COALESCE((SELECT max(source_release_date) FROM cdm_source), (SELECT max(d) FROM (" +
-		strings.Join(parts, " UNION ALL ") + ")), current_date)"
+	q.SQL(")), current_date)")
 	var ref time.Time
-	if err := c.db.QueryRowContext(ctx, q).Scan(&ref); err != nil {
+	if err := c.db.QueryRowContext(ctx, q.String(), q.Args()...).Scan(&ref); err != nil {
 		return time.Time{}, fmt.Errorf("cdr: index: reference date: %w", cleanError(err))
 	}
 	return ref, nil
@@ -315,7 +307,7 @@ kinds AS (
     bool_or(domain NOT IN ('` + DomainSurvey + `', '` + DomainPhysicalMeasurement + `')) AS ehr,
     bool_or(domain = '` + DomainSurvey + `') AS survey,
     bool_or(domain = '` + DomainPhysicalMeasurement + `') AS pm
-  FROM search_events GROUP BY person_id
+  FROM ` + SearchEvents + ` GROUP BY person_id
 )
 SELECT p.person_id,
   p.gender_concept_id, COALESCE(g.concept_name, 'Unknown') AS gender,
@@ -355,8 +347,13 @@ const searchPersonRowGroup = 16384
 // rows whose concept is 0 or NULL: a person's EHR, survey and physical
 // measurement flags count indexed events only.
 func (c *CDR) searchEventsSQL() string {
-	var parts []string
-	for _, s := range eventSources {
+	var b sqlb.Builder
+	b.SQL(`SELECT e.person_id, e.entry_date, e.domain, e.concept_id, e.is_standard, e.event_id,
+  e.visit_occurrence_id, v.visit_concept_id,
+  CAST(` + ageSQL("p.birth_date", "e.entry_date") + ` AS INTEGER) AS age_at_event,
+  e.value_as_number, e.value_as_concept_id, e.unit_concept_id
+FROM (`)
+	for i, s := range eventSources {
 		values := "NULL::DOUBLE AS value_as_number, NULL::BIGINT AS value_as_concept_id, NULL::BIGINT AS unit_concept_id"
 		if s.values {
 			values = "t.value_as_number, t.value_as_concept_id, t.unit_concept_id"
@@ -368,27 +365,28 @@ func (c *CDR) searchEventsSQL() string {
 		case "measurement":
 			domain = "CASE WHEN ppi.concept_id IS NOT NULL THEN '" + DomainPhysicalMeasurement + "' ELSE '" + DomainMeasurement + "' END"
 		}
-		ppiJoin := ""
-		if s.table == "observation" || s.table == "measurement" {
-			ppiJoin = " LEFT JOIN " + ppiConcepts + " ppi ON ppi.concept_id = COALESCE(NULLIF(t." + sqlname.Quote(s.source) + ", 0), t." + sqlname.Quote(s.concept) + ")"
+		// Rows of the standard concept, then of the source concept where
+		// it differs.
+		for j, concept := range []string{s.concept, s.source} {
+			if i > 0 || j > 0 {
+				b.SQL("\nUNION ALL\n")
+			}
+			b.SQL("SELECT t.person_id, t.").Ident(s.date).SQL(" AS entry_date, ", domain, " AS domain, t.").Ident(concept).SQL(" AS concept_id, ")
+			b.SQL(strconv.FormatBool(j == 0), " AS is_standard, t.").Ident(s.id).SQL(" AS event_id, t.").Ident(s.visitID).SQL(" AS visit_occurrence_id, ", values)
+			b.SQL(" FROM ").Ident(s.table).SQL(" t")
+			if s.table == "observation" || s.table == "measurement" {
+				b.SQL(" LEFT JOIN ", ppiConcepts, " ppi ON ppi.concept_id = COALESCE(NULLIF(t.").Ident(s.source).SQL(", 0), t.").Ident(s.concept).SQL(")")
+			}
+			b.SQL(" WHERE t.").Ident(concept).SQL(" <> 0")
+			if j > 0 {
+				b.SQL(" AND t.").Ident(s.source).SQL(" IS DISTINCT FROM t.").Ident(s.concept)
+			}
 		}
-		from := " FROM " + sqlname.Quote(s.table) + " t" + ppiJoin
-		base := "SELECT t.person_id, t." + sqlname.Quote(s.date) + " AS entry_date, " + domain + " AS domain, %s AS concept_id, %s AS is_standard, " +
-			"t." + sqlname.Quote(s.id) + " AS event_id, t." + sqlname.Quote(s.visitID) + " AS visit_occurrence_id, " + values + from + " WHERE %s"
-		std := "t." + sqlname.Quote(s.concept)
-		src := "t." + sqlname.Quote(s.source)
-		parts = append(parts,
-			fmt.Sprintf(base, std, "true", std+" <> 0"),
-			fmt.Sprintf(base, src, "false", src+" <> 0 AND "+src+" IS DISTINCT FROM "+std))
 	}
-	return `SELECT e.person_id, e.entry_date, e.domain, e.concept_id, e.is_standard, e.event_id,
-  e.visit_occurrence_id, v.visit_concept_id,
-  CAST(` + ageSQL("p.birth_date", "e.entry_date") + ` AS INTEGER) AS age_at_event,
-  e.value_as_number, e.value_as_concept_id, e.unit_concept_id
-FROM (` + strings.Join(parts, "\nUNION ALL\n") + `) e
+	return b.SQL(`) e
 JOIN person_birth p ON p.person_id = e.person_id
 LEFT JOIN visit_occurrence v ON v.visit_occurrence_id = e.visit_occurrence_id
-ORDER BY e.concept_id, e.person_id, e.entry_date`
+ORDER BY e.concept_id, e.person_id, e.entry_date`).String()
 }
 
 const conceptClosureSQL = `SELECT ancestor_concept_id AS ancestor_id, descendant_concept_id AS descendant_id, min_levels_of_separation AS min_levels
@@ -431,7 +429,7 @@ ORDER BY concept_id, person_id`
 // domain) of search_events, about half its rows, with the person's
 // demo_key.
 const conceptPairsSQL = `SELECT p.*, s.demo_key
-FROM (SELECT DISTINCT concept_id, person_id, is_standard, domain FROM search_events) p JOIN search_person s USING (person_id)`
+FROM (SELECT DISTINCT concept_id, person_id, is_standard, domain FROM ` + SearchEvents + `) p JOIN ` + SearchPerson + ` s USING (person_id)`
 
 // conceptRollup is the temporary table of concept_person's rows before
 // they are sorted.
@@ -443,10 +441,10 @@ const conceptRollup = "concept_rollup"
 // included, direct), and for itself alone when concept_closure lacks it.
 func conceptRollupSQL(where string) string {
 	return `WITH expand AS (
-  SELECT descendant_id AS concept_id, ancestor_id, ancestor_id = descendant_id AS direct, true AS rolled FROM concept_closure
+  SELECT descendant_id AS concept_id, ancestor_id, ancestor_id = descendant_id AS direct, true AS rolled FROM ` + ConceptClosure + `
   UNION ALL
   SELECT concept_id, concept_id, true, false FROM (SELECT DISTINCT concept_id FROM concept_pairs) p
-  WHERE NOT EXISTS (SELECT 1 FROM concept_closure c WHERE c.ancestor_id = p.concept_id AND c.descendant_id = p.concept_id)
+  WHERE NOT EXISTS (SELECT 1 FROM ` + ConceptClosure + ` c WHERE c.ancestor_id = p.concept_id AND c.descendant_id = p.concept_id)
 )
 SELECT x.ancestor_id AS concept_id, p.person_id, p.is_standard, bool_or(x.direct) AS direct, bool_or(x.rolled) AS rolled,
   list(p.domain ORDER BY p.domain) FILTER (WHERE x.direct) AS domains, any_value(p.demo_key) AS demo_key
@@ -489,7 +487,7 @@ func buildRollup(ctx context.Context, db *sql.DB, dir string) (string, error) {
 const conceptCountsSQL = `SELECT concept_id,
   count(DISTINCT person_id) FILTER (WHERE direct) AS person_count,
   count(DISTINCT person_id) FILTER (WHERE rolled) AS rollup_person_count
-FROM concept_person GROUP BY concept_id HAVING bool_or(rolled)
+FROM ` + ConceptPerson + ` GROUP BY concept_id HAVING bool_or(rolled)
 ORDER BY concept_id`
 
 func (c *CDR) hasColumn(table, column string) bool {

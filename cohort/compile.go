@@ -1,21 +1,20 @@
 package cohort
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/openworkbench/workbench/internal/sqlname"
+	"github.com/openworkbench/workbench/internal/cdrindex"
+	"github.com/openworkbench/workbench/internal/sqlb"
 )
 
 // The index tables the compiled SQL reads, as package cdr builds them.
 const (
-	tablePerson        = "search_person"
-	tableEvents        = "search_events"
-	tableClosure       = "concept_closure"
-	tableConceptPerson = "concept_person"
+	tablePerson        = cdrindex.SearchPerson
+	tableEvents        = cdrindex.SearchEvents
+	tableClosure       = cdrindex.ConceptClosure
+	tableConceptPerson = cdrindex.ConceptPerson
 )
 
 // Options configure Compile. The zero value works.
@@ -49,11 +48,13 @@ func Compile(def *Definition, opt Options) (Query, error) {
 	return q, err
 }
 
-// compileKeyed compiles def to a query that selects each person's
-// demo_key along with person_id (search_person and concept_person have
-// it, search_events not), and reports whether it could: not when def needs
-// events.
-func compileKeyed(def *Definition, opt Options) (Query, bool, error) {
+// CompileKeyed compiles def like Compile to a query that selects each
+// person's demo_key (search_person's demographic key) along with
+// person_id, and reports whether it could: search_person and
+// concept_person have the key, search_events not, so not when def needs
+// events. Package engine counts demographics by key this way, without a
+// second look at search_person.
+func CompileKeyed(def *Definition, opt Options) (Query, bool, error) {
 	q, c, err := compile(def, opt, true)
 	if err != nil {
 		return Query{}, false, err
@@ -75,82 +76,80 @@ func compile(def *Definition, opt Options, keyed bool) (Query, *compiler, error)
 	// search_person whose conditions are ANDed: a set operation between
 	// sets of most persons costs more than the scan (three demographic
 	// groups on 1M persons: 100 ms).
-	var sets []string // what the chain selects person_id from
-	var unique []bool // whether each set has each person once
-	var persons frag
+	var sets []*sqlb.Builder // what the chain selects person_id from
+	var unique []bool        // whether each set has each person once
+	var persons sqlb.Builder
 	var personPaths []string
 	for i, g := range def.Includes {
 		if !g.Temporal && !slices.ContainsFunc(g.Items, func(it Item) bool { return it.Type != DomainPerson }) {
-			if !persons.empty() {
-				persons.w(" AND ")
+			if !persons.Empty() {
+				persons.SQL(" AND ")
 			}
-			persons.w("(")
+			persons.SQL("(")
 			personConditions(&persons, g.Items)
-			persons.w(")")
+			persons.SQL(")")
 			personPaths = append(personPaths, index("includes", i))
 			continue
 		}
 		name := "include" + strconv.Itoa(i)
-		sets = append(sets, name)
+		sets = append(sets, new(sqlb.Builder).SQL(name))
 		unique = append(unique, c.group(name, index("includes", i), g))
 	}
 	for _, f := range slices.Compact(slices.Sorted(slices.Values(def.DataFilters))) {
-		if !persons.empty() {
-			persons.w(" AND ")
+		if !persons.Empty() {
+			persons.SQL(" AND ")
 		}
-		persons.w(dataFilterColumns[f])
+		persons.SQL(dataFilterColumns[f])
 	}
 	if len(def.DataFilters) > 0 {
 		personPaths = append(personPaths, "dataFilters")
 	}
 	switch {
-	case !persons.empty():
-		var body frag
-		body.w("  SELECT ", c.who, " FROM ", c.table(tablePerson), " WHERE ")
-		body.add(&persons)
+	case !persons.Empty():
+		var body sqlb.Builder
+		body.SQL("  SELECT ", c.who, " FROM ")
+		c.table(&body, tablePerson).SQL(" WHERE ").Add(&persons)
 		c.addCTE("persons", strings.Join(personPaths, ", "), &body)
-		sets = append(sets, "persons")
+		sets = append(sets, new(sqlb.Builder).SQL("persons"))
 		unique = append(unique, true)
 	case len(def.Includes) == 0:
-		sets = append(sets, c.table(tablePerson))
+		sets = append(sets, c.table(new(sqlb.Builder), tablePerson))
 		unique = append(unique, true)
 	}
-	var final strings.Builder
+	var final sqlb.Builder
 	for i, s := range sets {
 		if i > 0 {
-			final.WriteString("\nINTERSECT\n")
+			final.SQL("\nINTERSECT\n")
 		}
 		// Set operations return each person once; a lone SELECT must
 		// ask, unless its set has each person once already: a DISTINCT
 		// of half a million persons costs more than reading them.
 		if len(sets) == 1 && len(def.Excludes) == 0 && !unique[i] {
-			final.WriteString("SELECT DISTINCT " + c.who + " FROM " + s)
+			final.SQL("SELECT DISTINCT ", c.who, " FROM ").Add(s)
 		} else {
-			final.WriteString("SELECT " + c.who + " FROM " + s)
+			final.SQL("SELECT ", c.who, " FROM ").Add(s)
 		}
 	}
 	for i, g := range def.Excludes {
 		name := "exclude" + strconv.Itoa(i)
 		c.group(name, index("excludes", i), g)
-		final.WriteString("\nEXCEPT\nSELECT " + c.who + " FROM " + name)
+		final.SQL("\nEXCEPT\nSELECT ", c.who, " FROM ", name)
 	}
 
-	var q frag
+	var q sqlb.Builder
 	for i, t := range c.ctes {
 		if i == 0 {
-			q.w("WITH ")
+			q.SQL("WITH ")
 		} else {
-			q.w(",\n")
+			q.SQL(",\n")
 		}
-		q.w(t.name, " AS ( -- ", t.path, "\n")
-		q.add(&t.body)
-		q.w("\n)")
+		q.SQL(t.name, " AS ( -- ", t.path, "\n").Add(&t.body).SQL("\n)")
 	}
 	if len(c.ctes) > 0 {
-		q.w("\n")
+		q.SQL("\n")
 	}
-	q.w(final.String())
-	return Query{SQL: q.b.String(), Args: q.args}, c, nil
+	q.Add(&final)
+	return Query{SQL: q.String(), Args: q.Args()}, c, nil
 }
 
 // dataFilterColumns maps each data filter to its search_person column.
@@ -168,60 +167,38 @@ var personColumns = map[CriteriaType]string{
 	TypeEthnicity: "ethnicity_concept_id",
 }
 
-// frag is SQL text with the arguments of its placeholders, in order, and
-// a label (the items it selects from) that union writes as a comment.
-// unique says that it selects each person at most once.
-type frag struct {
-	b      strings.Builder
-	args   []any
+// part is one SELECT of a union, with a label (the items it selects
+// from) that union writes as a comment. unique says that it selects each
+// person at most once.
+type part struct {
+	sqlb.Builder
 	label  string
 	unique bool
 }
 
-func (f *frag) w(s ...string) {
-	for _, s := range s {
-		f.b.WriteString(s)
-	}
-}
-
-// arg writes a placeholder with a cast to typ and records its value.
-func (f *frag) arg(v any, typ string) {
-	f.b.WriteString("?::" + typ)
-	f.args = append(f.args, v)
-}
-
-func (f *frag) add(g *frag) {
-	f.b.WriteString(g.b.String())
-	f.args = append(f.args, g.args...)
-}
-
-func (f *frag) empty() bool { return f.b.Len() == 0 }
-
 type cte struct {
 	name, path string
-	body       frag
+	body       sqlb.Builder
 }
 
 type compiler struct {
 	opt  Options
 	ctes []cte
 	// who is the columns that name a person in the sets: person_id, or
-	// person_id and demo_key for compileKeyed.
+	// person_id and demo_key for CompileKeyed.
 	who string
 	// events is set when some set reads search_events.
 	events bool
 }
 
-func (c *compiler) table(name string) string {
-	if c.opt.Schema == "" {
-		return sqlname.Quote(name)
-	}
-	return sqlname.Quote(c.opt.Schema) + "." + sqlname.Quote(name)
+// table writes the index table name, in the schema of the options.
+func (c *compiler) table(b *sqlb.Builder, name string) *sqlb.Builder {
+	return b.Table(c.opt.Schema, name)
 }
 
-func (c *compiler) addCTE(name, path string, body *frag) {
+func (c *compiler) addCTE(name, path string, body *sqlb.Builder) {
 	c.ctes = append(c.ctes, cte{name: name, path: path})
-	c.ctes[len(c.ctes)-1].body.add(body)
+	c.ctes[len(c.ctes)-1].body.Add(body)
 }
 
 // unit is one scan of search_events: events of one standard flag, with one reading (or several, all of one date and visit), each of
@@ -300,69 +277,64 @@ const (
 // scan writes one SELECT over search_events for u, with the modifiers
 // mods (other than occurrences) applied, selecting cols of the first
 // reading.
-func (c *compiler) scan(f *frag, u unit, mods []Modifier, cols string) {
+func (c *compiler) scan(f *sqlb.Builder, u unit, mods []Modifier, cols string) {
 	c.events = true
-	f.w("SELECT ")
+	f.SQL("SELECT ")
 	for i, col := range strings.Split(cols, ", ") {
 		if i > 0 {
-			f.w(", ")
+			f.SQL(", ")
 		}
-		f.w("e.", col)
+		f.SQL("e.", col)
 	}
-	f.w(" FROM ", c.table(tableEvents), " e")
+	c.table(f.SQL(" FROM "), tableEvents).SQL(" e")
 	// The readings after the first are filtered in derived tables: with
 	// their conditions in the outer WHERE, DuckDB joined the unfiltered
 	// events first (blood pressure on 1M persons: 2.7 s instead of 0.5 s).
 	for i := 1; i < len(u.readings); i++ {
 		a := "e" + strconv.Itoa(i)
-		f.w("\n  JOIN (SELECT * FROM ", c.table(tableEvents), " ", a, " WHERE ")
+		c.table(f.SQL("\n  JOIN (SELECT * FROM "), tableEvents).SQL(" ", a, " WHERE ")
 		c.reading(f, a, u.standard, u.readings[i])
-		f.w(") ", a, " ON ", a, ".person_id = e.person_id AND ", a, ".entry_date = e.entry_date AND ",
+		f.SQL(") ", a, " ON ", a, ".person_id = e.person_id AND ", a, ".entry_date = e.entry_date AND ",
 			a, ".visit_occurrence_id IS NOT DISTINCT FROM e.visit_occurrence_id")
 	}
-	f.w("\n  WHERE ")
+	f.SQL("\n  WHERE ")
 	c.reading(f, "e", u.standard, u.readings[0])
 	for _, m := range mods {
 		switch m.Name {
 		case AgeAtEvent:
-			f.w("\n    AND ")
-			compare(f, "e.age_at_event", m.Operator, m.Operands, kindWhole)
+			compare(f.SQL("\n    AND "), "e.age_at_event", m.Operator, m.Operands)
 		case EventDate:
-			f.w("\n    AND ")
-			compare(f, "e.entry_date", m.Operator, m.Operands, kindDate)
+			compare(f.SQL("\n    AND "), "e.entry_date", m.Operator, m.Operands)
 		case Encounters:
-			f.w("\n    AND e.visit_concept_id IN ")
-			idList(f, concepts(m.Operands))
+			idList(f.SQL("\n    AND e.visit_concept_id IN "), concepts(m.Operands))
 		}
 	}
 }
 
 // reading writes the conditions on the events a of one reading: concept,
 // standard flag, value attributes.
-func (c *compiler) reading(f *frag, a string, standard bool, r unitReading) {
+func (c *compiler) reading(f *sqlb.Builder, a string, standard bool, r unitReading) {
 	c.conceptIn(f, a+".concept_id", r.exact, r.desc)
 	if standard {
-		f.w(" AND ", a, ".is_standard")
+		f.SQL(" AND ", a, ".is_standard")
 	} else {
-		f.w(" AND NOT ", a, ".is_standard")
+		f.SQL(" AND NOT ", a, ".is_standard")
 	}
 	for _, at := range r.attrs {
 		switch at.Name {
 		case AttrNum:
-			f.w(" AND ")
-			compare(f, a+".value_as_number", at.Operator, at.Operands, kindNumber)
+			compare(f.SQL(" AND "), a+".value_as_number", at.Operator, at.Operands)
 		case AttrCat:
-			f.w(" AND ", a, ".value_as_concept_id IN ")
-			idList(f, concepts(at.Operands))
+			idList(f.SQL(" AND ", a, ".value_as_concept_id IN "), concepts(at.Operands))
 		}
 	}
 }
 
 // conceptIn writes "col IN (...)" for the concepts exact and the concepts
 // desc with all their descendants.
-func (c *compiler) conceptIn(f *frag, col string, exact, desc []int64) {
+func (c *compiler) conceptIn(f *sqlb.Builder, col string, exact, desc []int64) {
 	exact, desc = conceptLists(exact, desc)
-	f.w(col, " IN (")
+	f.SQL(col, " IN (")
 	if len(desc) == 0 {
 		// A placeholder per concept: DuckDB then plans the list as
 		// constants, pushed into the scan, with better row estimates
@@ -370,27 +342,23 @@ func (c *compiler) conceptIn(f *frag, col string, exact, desc []int64) {
 		// persons: 0.40 s instead of 0.54 s).
 		for i, id := range exact {
 			if i > 0 {
-				f.w(", ")
+				f.SQL(", ")
 			}
-			f.arg(id, "BIGINT")
+			f.Arg(id, "BIGINT")
 		}
-		f.w(")")
+		f.SQL(")")
 		return
 	}
 	if len(exact) > 0 {
-		f.w("SELECT unnest(")
-		f.arg(exact, "BIGINT[]")
-		f.w(")")
+		f.SQL("SELECT unnest(").Arg(exact, "BIGINT[]").SQL(")")
 	}
 	if len(exact) > 0 && len(desc) > 0 {
-		f.w(" UNION ALL ")
+		f.SQL(" UNION ALL ")
 	}
 	if len(desc) > 0 {
-		f.w("SELECT descendant_id FROM ", c.table(tableClosure), " WHERE ancestor_id IN (SELECT unnest(")
-		f.arg(desc, "BIGINT[]")
-		f.w("))")
+		c.table(f.SQL("SELECT descendant_id FROM "), tableClosure).SQL(" WHERE ancestor_id IN (SELECT unnest(").Arg(desc, "BIGINT[]").SQL("))")
 	}
-	f.w(")")
+	f.SQL(")")
 }
 
 // conceptLists returns the concepts alone exact and with descendants desc
@@ -409,46 +377,44 @@ func conceptLists(exact, desc []int64) ([]int64, []int64) {
 // its concepts with descendants. A list of constants is pushed into the
 // scan, which then reads only the row groups of those concepts. The rows
 // of one concept and flag have each person once.
-func (c *compiler) conceptPersons(f *frag, u unit) {
+func (c *compiler) conceptPersons(f *part, u unit) {
 	exact, desc := conceptLists(u.readings[0].exact, u.readings[0].desc)
 	f.unique = len(exact)+len(desc) == 1
 	standard := "is_standard"
 	if !u.standard {
 		standard = "NOT is_standard"
 	}
-	for i, part := range []struct {
+	for i, p := range []struct {
 		ids  []int64
 		flag string
 	}{{exact, "direct"}, {desc, "rolled"}} {
-		if len(part.ids) == 0 {
+		if len(p.ids) == 0 {
 			continue
 		}
 		if i > 0 && len(exact) > 0 {
-			f.w("\nUNION ALL\n")
+			f.SQL("\nUNION ALL\n")
 		}
-		f.w("SELECT ", c.who, " FROM ", c.table(tableConceptPerson), " WHERE concept_id IN (")
-		for j, id := range part.ids {
+		c.table(f.SQL("SELECT ", c.who, " FROM "), tableConceptPerson).SQL(" WHERE concept_id IN (")
+		for j, id := range p.ids {
 			if j > 0 {
-				f.w(", ")
+				f.SQL(", ")
 			}
-			f.arg(id, "BIGINT")
+			f.Arg(id, "BIGINT")
 		}
-		f.w(") AND ", standard, " AND ", part.flag)
+		f.SQL(") AND ", standard, " AND ", p.flag)
 	}
 }
 
 // idList writes "(SELECT unnest(?::BIGINT[]))" for ids.
-func idList(f *frag, ids []int64) {
-	f.w("(SELECT unnest(")
-	f.arg(slices.Compact(slices.Sorted(slices.Values(ids))), "BIGINT[]")
-	f.w("))")
+func idList(f *sqlb.Builder, ids []int64) {
+	f.SQL("(SELECT unnest(").Arg(slices.Compact(slices.Sorted(slices.Values(ids))), "BIGINT[]").SQL("))")
 }
 
-func concepts(operands []string) []int64 {
+// concepts returns the concept ids of operands, which Validate checked.
+func concepts(operands []Operand) []int64 {
 	ids := make([]int64, 0, len(operands))
-	for _, s := range operands {
-		v, _ := parseOperand(kindConcept, s)
-		ids = append(ids, v.(int64))
+	for _, o := range operands {
+		ids = append(ids, int64(o.(ConceptID)))
 	}
 	return ids
 }
@@ -457,27 +423,30 @@ var comparisonSQL = map[Operator]string{
 	Equal: "=", NotEqual: "<>", LessThan: "<", GreaterThan: ">", LessThanOrEqual: "<=", GreaterThanOrEqual: ">=",
 }
 
-// compare writes "expr <op> operand(s)" with the operands, validated to be
-// of kind k, as arguments.
-func compare(f *frag, expr string, op Operator, operands []string, k operandKind) {
-	typ := map[operandKind]string{kindNumber: "DOUBLE", kindWhole: "BIGINT", kindDate: "DATE"}[k]
-	val := func(s string) any {
-		v, _ := parseOperand(k, s)
-		if t, ok := v.(time.Time); ok {
-			return t.Format(time.DateOnly)
+// compare writes "expr <op> operand(s)" with the operands, which Validate
+// checked, as arguments: a Number as DOUBLE, a Whole as BIGINT, a Date as
+// DATE from its YYYY-MM-DD text.
+func compare(f *sqlb.Builder, expr string, op Operator, operands []Operand) {
+	arg := func(o Operand) {
+		switch o := o.(type) {
+		case Number:
+			f.Arg(float64(o), "DOUBLE")
+		case Whole:
+			f.Arg(int64(o), "BIGINT")
+		case Date:
+			f.Arg(o.String(), "DATE")
 		}
-		return v
 	}
-	f.w(expr)
+	f.SQL(expr)
 	if op == Between {
-		f.w(" BETWEEN ")
-		f.arg(val(operands[0]), typ)
-		f.w(" AND ")
-		f.arg(val(operands[1]), typ)
+		f.SQL(" BETWEEN ")
+		arg(operands[0])
+		f.SQL(" AND ")
+		arg(operands[1])
 		return
 	}
-	f.w(" ", comparisonSQL[op], " ")
-	f.arg(val(operands[0]), typ)
+	f.SQL(" ", comparisonSQL[op], " ")
+	arg(operands[0])
 }
 
 // occurrences returns the item's NUM_OF_OCCURRENCES modifier and the
@@ -496,33 +465,31 @@ func occurrences(it Item) (*Modifier, []Modifier) {
 }
 
 // having writes the occurrence condition on count(DISTINCT entry_date).
-func having(f *frag, occ *Modifier) {
-	f.w(" GROUP BY person_id HAVING ")
-	compare(f, "count(DISTINCT entry_date)", occ.Operator, occ.Operands, kindWhole)
+func having(f *sqlb.Builder, occ *Modifier) {
+	compare(f.SQL(" GROUP BY person_id HAVING "), "count(DISTINCT entry_date)", occ.Operator, occ.Operands)
 }
 
 // union writes the parts joined by UNION ALL, each line indented.
-func union(f *frag, parts []*frag, indent string) {
+func union(f *sqlb.Builder, parts []*part, indent string) {
 	for i, p := range parts {
 		if i > 0 {
-			f.w("\n", indent, "UNION ALL\n")
+			f.SQL("\n", indent, "UNION ALL\n")
 		}
 		if p.label != "" {
-			f.w(indent, "-- ", p.label, "\n")
+			f.SQL(indent, "-- ", p.label, "\n")
 		}
-		f.w(indent, strings.ReplaceAll(p.b.String(), "\n", "\n"+indent))
-		f.args = append(f.args, p.args...)
+		f.AddIndented(&p.Builder, indent)
 	}
 }
 
 // itemParts returns the SELECTs of an event item's events, selecting
 // cols, labelled label.
-func (c *compiler) itemParts(it Item, cols, label string) []*frag {
+func (c *compiler) itemParts(it Item, cols, label string) []*part {
 	_, mods := occurrences(it)
-	var parts []*frag
+	var parts []*part
 	for _, u := range units(it) {
-		f := &frag{label: label}
-		c.scan(f, u, mods, cols)
+		f := &part{label: label}
+		c.scan(&f.Builder, u, mods, cols)
 		parts = append(parts, f)
 	}
 	return parts
@@ -535,8 +502,8 @@ func (c *compiler) group(name, path string, g Group) bool {
 		c.temporal(name, path, g)
 		return true
 	}
-	var parts []*frag
-	var person frag
+	var parts []*part
+	var person sqlb.Builder
 	var personItems []string
 	var plain buckets
 	for i, it := range g.Items {
@@ -545,8 +512,8 @@ func (c *compiler) group(name, path string, g Group) bool {
 		switch {
 		case it.Type == DomainPerson:
 			personItems = append(personItems, label)
-			if !person.empty() {
-				person.w(" OR ")
+			if !person.Empty() {
+				person.SQL(" OR ")
 			}
 			personConditions(&person, []Item{it})
 		case len(it.Modifiers) == 0 && !slices.ContainsFunc(it.Parameters, func(p Parameter) bool { return !p.plain() }):
@@ -554,25 +521,24 @@ func (c *compiler) group(name, path string, g Group) bool {
 				plain.add(it.Type, p, label)
 			}
 		case occ != nil:
-			f := &frag{label: label, unique: true}
-			f.w("SELECT person_id FROM (\n")
-			union(f, c.itemParts(it, "person_id, entry_date", ""), "  ")
-			f.w("\n)")
-			having(f, occ)
+			f := &part{label: label, unique: true}
+			f.SQL("SELECT person_id FROM (\n")
+			union(&f.Builder, c.itemParts(it, "person_id, entry_date", ""), "  ")
+			f.SQL("\n)")
+			having(&f.Builder, occ)
 			parts = append(parts, f)
 		default:
 			parts = append(parts, c.itemParts(it, colsPerson, label)...)
 		}
 	}
-	var head []*frag
-	if !person.empty() {
-		f := &frag{label: strings.Join(personItems, ", "), unique: true}
-		f.w("SELECT ", c.who, " FROM ", c.table(tablePerson), " WHERE ")
-		f.add(&person)
+	var head []*part
+	if !person.Empty() {
+		f := &part{label: strings.Join(personItems, ", "), unique: true}
+		c.table(f.SQL("SELECT ", c.who, " FROM "), tablePerson).SQL(" WHERE ").Add(&person)
 		head = append(head, f)
 	}
 	for _, u := range plain {
-		f := &frag{label: strings.Join(u.items, ", ")}
+		f := &part{label: strings.Join(u.items, ", ")}
 		c.conceptPersons(f, u)
 		head = append(head, f)
 	}
@@ -580,7 +546,7 @@ func (c *compiler) group(name, path string, g Group) bool {
 	if len(g.Items) == 1 {
 		all[0].label = "" // the CTE's comment says it
 	}
-	var body frag
+	var body sqlb.Builder
 	union(&body, all, "  ")
 	c.addCTE(name, path, &body)
 	return len(all) == 1 && all[0].unique
@@ -588,11 +554,11 @@ func (c *compiler) group(name, path string, g Group) bool {
 
 // personConditions writes the search_person condition that any parameter
 // of the PERSON items holds.
-func personConditions(f *frag, items []Item) {
+func personConditions(f *sqlb.Builder, items []Item) {
 	for i, it := range items {
 		for j, p := range it.Parameters {
 			if i > 0 || j > 0 {
-				f.w(" OR ")
+				f.SQL(" OR ")
 			}
 			personCondition(f, p)
 		}
@@ -601,22 +567,21 @@ func personConditions(f *frag, items []Item) {
 
 // personCondition writes the search_person condition of a PERSON
 // parameter.
-func personCondition(f *frag, p Parameter) {
+func personCondition(f *sqlb.Builder, p Parameter) {
 	switch p.Type {
 	case TypeAge:
-		f.w("(")
+		f.SQL("(")
 		for i, a := range p.Attributes {
 			if i > 0 {
-				f.w(" AND ")
+				f.SQL(" AND ")
 			}
-			compare(f, "age_at_ref", a.Operator, a.Operands, kindWhole)
+			compare(f, "age_at_ref", a.Operator, a.Operands)
 		}
-		f.w(" AND NOT is_deceased)")
+		f.SQL(" AND NOT is_deceased)")
 	case TypeDeceased:
-		f.w("is_deceased")
+		f.SQL("is_deceased")
 	default:
-		f.w(personColumns[p.Type], " = ")
-		f.arg(p.ConceptID, "BIGINT")
+		f.SQL(personColumns[p.Type], " = ").Arg(p.ConceptID, "BIGINT")
 	}
 }
 
@@ -624,19 +589,19 @@ func personCondition(f *frag, p Parameter) {
 // modifier its events, per side the events kept by the mention, and the
 // group's persons as the pairs of side events in the relation.
 func (c *compiler) temporal(name, path string, g Group) {
-	var sides [2][]*frag
+	var sides [2][]*part
 	for i, it := range g.Items {
 		occ, _ := occurrences(it)
 		label := index("items", i)
 		if occ != nil {
 			itemName := name + "_item" + strconv.Itoa(i)
-			var body frag
+			var body sqlb.Builder
 			union(&body, c.itemParts(it, colsEvent, ""), "  ")
 			c.addCTE(itemName, index(field(path, "items"), i), &body)
-			f := &frag{label: label}
-			f.w("SELECT ", colsEvent, " FROM ", itemName, " WHERE person_id IN (SELECT person_id FROM ", itemName)
-			having(f, occ)
-			f.w(")")
+			f := &part{label: label}
+			f.SQL("SELECT ", colsEvent, " FROM ", itemName, " WHERE person_id IN (SELECT person_id FROM ", itemName)
+			having(&f.Builder, occ)
+			f.SQL(")")
 			sides[it.TemporalGroup] = append(sides[it.TemporalGroup], f)
 			continue
 		}
@@ -644,31 +609,28 @@ func (c *compiler) temporal(name, path string, g Group) {
 		sides[it.TemporalGroup] = append(sides[it.TemporalGroup], parts...)
 	}
 	for s, parts := range sides {
-		var body frag
+		var body sqlb.Builder
 		agg := map[Mention]string{FirstMention: "min", LastMention: "max"}[g.Mention]
 		if agg == "" {
 			union(&body, parts, "  ")
 		} else {
-			body.w("  SELECT ", colsEvent, " FROM (\n")
+			body.SQL("  SELECT ", colsEvent, " FROM (\n")
 			union(&body, parts, "    ")
-			body.w("\n  ) QUALIFY entry_date = ", agg, "(entry_date) OVER (PARTITION BY person_id)")
+			body.SQL("\n  ) QUALIFY entry_date = ", agg, "(entry_date) OVER (PARTITION BY person_id)")
 		}
-		c.addCTE(fmt.Sprintf("%s_side%d", name, s), path+" temporalGroup "+strconv.Itoa(s), &body)
+		c.addCTE(name+"_side"+strconv.Itoa(s), path+" temporalGroup "+strconv.Itoa(s), &body)
 	}
-	var body frag
-	body.w("  SELECT DISTINCT a.person_id FROM ", name, "_side0 a JOIN ", name, "_side1 b ON b.person_id = a.person_id AND ")
+	var body sqlb.Builder
+	body.SQL("  SELECT DISTINCT a.person_id FROM ", name, "_side0 a JOIN ", name, "_side1 b ON b.person_id = a.person_id AND ")
 	switch g.Time {
 	case SameEncounter:
-		body.w("a.visit_occurrence_id = b.visit_occurrence_id")
+		body.SQL("a.visit_occurrence_id = b.visit_occurrence_id")
 	case DaysBefore:
-		body.w("a.entry_date <= b.entry_date - ")
-		body.arg(g.TimeValue, "INTEGER")
+		body.SQL("a.entry_date <= b.entry_date - ").Arg(g.TimeValue, "INTEGER")
 	case DaysAfter:
-		body.w("a.entry_date >= b.entry_date + ")
-		body.arg(g.TimeValue, "INTEGER")
+		body.SQL("a.entry_date >= b.entry_date + ").Arg(g.TimeValue, "INTEGER")
 	case WithinDays:
-		body.w("abs(a.entry_date - b.entry_date) <= ")
-		body.arg(g.TimeValue, "INTEGER")
+		body.SQL("abs(a.entry_date - b.entry_date) <= ").Arg(g.TimeValue, "INTEGER")
 	}
 	c.addCTE(name, path, &body)
 }

@@ -4,21 +4,19 @@ package cohort
 // optionally the events of some concept sets, and the columns a researcher
 // chose per domain; each domain becomes one table, read from the OMOP
 // table of the CDR. Like definitions, a dataset is validated and compiled
-// to a Query by pure functions; the Engine runs it.
+// to a Query by pure functions; package engine runs it.
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/openworkbench/workbench/fault"
-	"github.com/openworkbench/workbench/internal/sqlname"
+	"github.com/openworkbench/workbench/internal/cdrindex"
+	"github.com/openworkbench/workbench/internal/sqlb"
 )
 
 // datasetTable is the OMOP table behind a dataset domain: its name, the
@@ -46,9 +44,6 @@ var datasetTables = map[string]datasetTable{
 
 // DatasetDomains lists the domains of a dataset in a fixed order.
 var DatasetDomains = []string{"person", "condition", "drug", "procedure", "measurement", "observation", "device", "visit", "death"}
-
-// MaxDatasetPreview is the most rows a preview returns.
-const MaxDatasetPreview = 1000
 
 // Dataset is what a dataset selects: the persons of any of Cohorts, and,
 // when ConceptSets is not empty, only the events whose domain concept is
@@ -81,8 +76,9 @@ type DatasetColumn struct {
 // (VARCHAR, the concept's name from the concept table; NULL when the
 // concept is not in the vocabulary). Column types outside DatasetColumn's
 // list are converted: smaller integers to INTEGER, other numbers to
-// DOUBLE, everything else to VARCHAR. Engine.DatasetCatalog reads it from
-// the database; a catalog is plain data, so validation against it is pure.
+// DOUBLE, everything else to VARCHAR. NewDatasetCatalog makes it from the
+// columns of the CDR's tables, which package engine reads from the
+// database; a catalog is plain data, so validation against it is pure.
 type DatasetCatalog map[string][]DatasetColumn
 
 // A derived column x_concept_name names the concept of x_concept_id.
@@ -209,8 +205,8 @@ func (l *errorList) addUnder(prefix string, err error) {
 // is in any of their expansions; ordered by person_id and the table's
 // key, so the same CDR always gives the same rows in the same order. It
 // returns the query and its columns. Every value is an argument; table
-// and column names come from datasetTables and cat, through
-// sqlname.Quote.
+// and column names come from datasetTables and cat, through one quoting
+// function.
 func CompileDataset(d *Dataset, domain string, cat DatasetCatalog, opt Options) (Query, []DatasetColumn, error) {
 	return (&compiler{opt: opt}).dataset(d, domain, cat)
 }
@@ -229,7 +225,7 @@ func (c *compiler) dataset(d *Dataset, domain string, cat DatasetCatalog) (Query
 		names = append([]string{"person_id"}, names...)
 	}
 	cols := make([]DatasetColumn, len(names))
-	var exprs, joins []string
+	var exprs, joins []*sqlb.Builder
 	for i, name := range names {
 		col := cat[domain][slices.IndexFunc(cat[domain], func(col DatasetColumn) bool { return col.Name == name })]
 		// A catalog may come from the caller: the type written into the
@@ -237,64 +233,87 @@ func (c *compiler) dataset(d *Dataset, domain string, cat DatasetCatalog) (Query
 		col.Type = datasetType(col.Type)
 		cols[i] = col
 		if col.Concept == "" {
-			exprs = append(exprs, "CAST(t."+sqlname.Quote(name)+" AS "+col.Type+")")
+			exprs = append(exprs, new(sqlb.Builder).SQL("CAST(t.").Ident(name).SQL(" AS ", col.Type, ")"))
 			continue
 		}
 		alias := "c" + strconv.Itoa(len(joins))
-		joins = append(joins, "LEFT JOIN "+c.table(tableConcept)+" "+alias+" ON "+alias+".concept_id = t."+sqlname.Quote(col.Concept))
-		exprs = append(exprs, alias+".concept_name")
+		join := c.table(new(sqlb.Builder).SQL("LEFT JOIN "), cdrindex.Concept)
+		joins = append(joins, join.SQL(" ", alias, " ON ", alias, ".concept_id = t.").Ident(col.Concept))
+		exprs = append(exprs, new(sqlb.Builder).SQL(alias, ".concept_name"))
 	}
 
-	var f frag
-	f.w("WITH dataset_persons AS (\n")
+	var f sqlb.Builder
+	f.SQL("WITH dataset_persons AS (\n")
 	for i, def := range d.Cohorts {
 		q, err := Compile(def, c.opt)
 		if err != nil {
 			return Query{}, nil, err
 		}
 		if i > 0 {
-			f.w("\nUNION\n")
+			f.SQL("\nUNION\n")
 		}
-		f.w("SELECT person_id FROM (\n", q.SQL, "\n)")
-		f.args = append(f.args, q.Args...)
+		f.SQL("SELECT person_id FROM (\n").AddQuery(q.SQL, q.Args).SQL("\n)")
 	}
-	f.w("\n)")
+	f.SQL("\n)")
 	filtered := tab.concept != "" && len(d.ConceptSets) > 0
 	if filtered {
-		f.w(", dataset_concepts AS (\n")
+		f.SQL(", dataset_concepts AS (\n")
 		for i, cs := range d.ConceptSets {
 			q, err := c.expand(cs)
 			if err != nil {
 				return Query{}, nil, err
 			}
 			if i > 0 {
-				f.w("\nUNION\n")
+				f.SQL("\nUNION\n")
 			}
-			f.w("SELECT concept_id FROM (\n", q.SQL, "\n)")
-			f.args = append(f.args, q.Args...)
+			f.SQL("SELECT concept_id FROM (\n").AddQuery(q.SQL, q.Args).SQL("\n)")
 		}
-		f.w("\n)")
+		f.SQL("\n)")
 	}
-	f.w("\nSELECT ")
+	f.SQL("\nSELECT ")
 	for i, col := range cols {
 		if i > 0 {
-			f.w(", ")
+			f.SQL(", ")
 		}
-		f.w(exprs[i], " AS ", sqlname.Quote(col.Name))
+		f.Add(exprs[i]).SQL(" AS ").Ident(col.Name)
 	}
-	f.w("\nFROM ", c.table(tab.table), " t")
+	c.table(f.SQL("\nFROM "), tab.table).SQL(" t")
 	for _, j := range joins {
-		f.w("\n", j)
+		f.SQL("\n").Add(j)
 	}
-	f.w("\nWHERE t.person_id IN (SELECT person_id FROM dataset_persons)")
+	f.SQL("\nWHERE t.person_id IN (SELECT person_id FROM dataset_persons)")
 	if filtered {
-		f.w("\n  AND t.", sqlname.Quote(tab.concept), " IN (SELECT concept_id FROM dataset_concepts)")
+		f.SQL("\n  AND t.").Ident(tab.concept).SQL(" IN (SELECT concept_id FROM dataset_concepts)")
 	}
-	f.w("\nORDER BY t.person_id")
+	f.SQL("\nORDER BY t.person_id")
 	for _, o := range tab.order {
-		f.w(", t.", sqlname.Quote(o))
+		f.SQL(", t.").Ident(o)
 	}
-	return Query{SQL: f.b.String(), Args: f.args}, cols, nil
+	return Query{SQL: f.String(), Args: f.Args()}, cols, nil
+}
+
+// NewDatasetCatalog returns the catalog of a CDR whose tables have the
+// given columns (by table name, in table order, with their DuckDB types,
+// as information_schema has them): the columns of the dataset domains'
+// tables with their dataset types, and the derived name columns.
+func NewDatasetCatalog(tables map[string][]DatasetColumn) DatasetCatalog {
+	cat := DatasetCatalog{}
+	for domain, t := range datasetTables {
+		cols, ok := tables[t.table]
+		if !ok {
+			continue
+		}
+		out := []DatasetColumn{}
+		for _, col := range cols {
+			out = append(out, DatasetColumn{Name: col.Name, Type: datasetType(col.Type)})
+			name, ok := strings.CutSuffix(col.Name, conceptIDSuffix)
+			if ok && !slices.ContainsFunc(cols, func(c DatasetColumn) bool { return c.Name == name+conceptNameSuffix }) {
+				out = append(out, DatasetColumn{Name: name + conceptNameSuffix, Type: "VARCHAR", Concept: col.Name})
+			}
+		}
+		cat[domain] = out
+	}
+	return cat
 }
 
 // How dates and timestamps of datasets are written as text: in previews
@@ -304,171 +323,3 @@ const (
 	DatasetDateLayout      = time.DateOnly
 	DatasetTimestampLayout = "2006-01-02T15:04:05.999999"
 )
-
-// catalogSQL lists the columns of the tables of the schema or attached
-// database given as argument, or of the connection's default schema when
-// the argument is empty.
-const catalogSQL = `SELECT table_name, column_name, data_type FROM information_schema.columns
-WHERE CASE WHEN ?::VARCHAR = '' THEN table_catalog = current_database() AND table_schema = current_schema()
-  ELSE ?::VARCHAR IN (table_schema, table_catalog) END
-ORDER BY table_name, ordinal_position`
-
-// DatasetCatalog reads the columns of the dataset domains' tables from the
-// database's information_schema, once per CDR version (see
-// DatasetCatalog). A domain whose table the database lacks is absent.
-func (e *Engine) DatasetCatalog(ctx context.Context) (DatasetCatalog, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("cohort: dataset catalog: %w", err)
-	}
-	cat, err := cached(e, "dataset_catalog", "", func() (DatasetCatalog, error) {
-		domainOf := map[string]string{}
-		for domain, t := range datasetTables {
-			domainOf[t.table] = domain
-		}
-		cat := DatasetCatalog{}
-		real := map[string]bool{} // table\x00column of the tables' own columns
-		schema := e.opt.Compile.Schema
-		err := e.query(ctx, "dataset_catalog", catalogSQL, []any{schema, schema}, func(r *sql.Rows) error {
-			var table, column, typ string
-			if err := r.Scan(&table, &column, &typ); err != nil {
-				return err
-			}
-			if domain, ok := domainOf[table]; ok {
-				cat[domain] = append(cat[domain], DatasetColumn{Name: column, Type: datasetType(typ)})
-				real[table+"\x00"+column] = true
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		for domain, cols := range cat {
-			var out []DatasetColumn
-			for _, col := range cols {
-				out = append(out, col)
-				name, ok := strings.CutSuffix(col.Name, conceptIDSuffix)
-				if ok && !real[datasetTables[domain].table+"\x00"+name+conceptNameSuffix] {
-					out = append(out, DatasetColumn{Name: name + conceptNameSuffix, Type: "VARCHAR", Concept: col.Name})
-				}
-			}
-			cat[domain] = out
-		}
-		return cat, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	// The caller's copy: the cached one stays as read.
-	out := make(DatasetCatalog, len(cat))
-	for domain, cols := range cat {
-		out[domain] = slices.Clone(cols)
-	}
-	return out, nil
-}
-
-// DatasetPreview is the first rows of one domain's table of a dataset.
-// Values are JSON-ready: numbers, strings, booleans, dates and timestamps
-// as text (DatasetDateLayout, DatasetTimestampLayout), nil for NULL and
-// for numbers that are not finite.
-type DatasetPreview struct {
-	Domain  string          `json:"domain"`
-	Columns []DatasetColumn `json:"columns"`
-	Rows    [][]any         `json:"rows"`
-}
-
-// PreviewDataset returns the first limit (1 to MaxDatasetPreview) rows of
-// the domain's table of d, in the order of CompileDataset. The rows are
-// row-level data: callers gate this method by tier.
-func (e *Engine) PreviewDataset(ctx context.Context, d *Dataset, domain string, limit int) (*DatasetPreview, error) {
-	if limit < 1 || limit > MaxDatasetPreview {
-		return nil, invalidAt("limit", "%d: want 1 to %d", limit, MaxDatasetPreview)
-	}
-	cat, err := e.DatasetCatalog(ctx)
-	if err != nil {
-		return nil, err
-	}
-	q, cols, err := e.compiler().dataset(d, domain, cat)
-	if err != nil {
-		return nil, err
-	}
-	p := &DatasetPreview{Domain: domain, Columns: cols, Rows: [][]any{}}
-	err = e.query(ctx, "dataset_preview", q.SQL+"\nLIMIT ?::BIGINT", append(slices.Clip(q.Args), int64(limit)), func(r *sql.Rows) error {
-		row := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range row {
-			ptrs[i] = &row[i]
-		}
-		if err := r.Scan(ptrs...); err != nil {
-			return err
-		}
-		for i, v := range row {
-			row[i] = previewValue(cols[i].Type, v)
-		}
-		p.Rows = append(p.Rows, row)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-// previewValue is v, a value of a column of type typ, as the preview's
-// JSON has it.
-func previewValue(typ string, v any) any {
-	switch v := v.(type) {
-	case time.Time:
-		if typ == "DATE" {
-			return v.Format(DatasetDateLayout)
-		}
-		return v.Format(DatasetTimestampLayout)
-	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil
-		}
-	}
-	return v
-}
-
-// DatasetRows runs the query of the domain's table of d (see
-// CompileDataset) and calls read once with its columns and rows, which
-// read iterates; the rows are closed when read returns. Nothing is held
-// in memory on the way: read sees the rows as DuckDB produces them. When
-// ctx ends before DatasetRows returns, the query stops and the error
-// matches ctx.Err(). The rows are row-level data: callers gate this method
-// by tier.
-func (e *Engine) DatasetRows(ctx context.Context, d *Dataset, domain string, read func(cols []DatasetColumn, rows *sql.Rows) error) error {
-	cat, err := e.DatasetCatalog(ctx)
-	if err != nil {
-		return err
-	}
-	q, cols, err := e.compiler().dataset(d, domain, cat)
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	err = func() error {
-		rows, err := e.db.QueryContext(ctx, q.SQL, q.Args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		if err := read(cols, rows); err != nil {
-			return err
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		// Rows already fetched may have been read after ctx ended: the
-		// caller cannot tell them from a complete table.
-		return ctx.Err()
-	}()
-	e.log.DebugContext(ctx, "cohort query", "op", "dataset_rows", "duration", time.Since(start))
-	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return fmt.Errorf("cohort: dataset rows: %w", ctxErr)
-		}
-		return fmt.Errorf("cohort: dataset rows: %w", err)
-	}
-	return nil
-}

@@ -1,18 +1,26 @@
-// Package cohort holds cohort definitions and compiles them to SQL. It is
-// a pure pipeline: [Parse] reads the All of Us Cohort Builder's JSON into
-// a [Definition]; [Definition.Validate] reports every problem at once as
-// a *fault.Fields, each with its JSON path; [Compile] turns a valid
-// definition into a [Query] of DuckDB SQL over the index tables of package
-// cdr (search_person, search_events, concept_closure, concept_person) whose values are
-// all arguments. [Definition.String] (= MarshalJSON) is the canonical form
-// and serves as a cache key. The pipeline does no I/O; the package needs
-// no cgo.
+// Package cohort is the definition language of the workbench and its
+// compiler. It is a pure pipeline: [Parse] reads the All of Us Cohort
+// Builder's JSON into a [Definition], whose modifier and attribute
+// operands are typed values ([Number], [Whole], [ConceptID], [Date])
+// read at parse time; [Definition.Validate] reports every problem at once
+// as a *fault.Fields, each with its JSON path (an operand that is not
+// a value of its kind, a [BadOperand], among them); [Compile] turns a
+// valid definition into a [Query] of DuckDB SQL over the index tables of
+// package cdr (search_person, search_events, concept_closure,
+// concept_person) whose values are all arguments, without reading an
+// operand's text again. [Definition.String] (= MarshalJSON) is the
+// canonical form and serves as a cache key. The package does no I/O and
+// has no context, no database/sql and no cgo: package engine runs the
+// queries.
 //
-// An [Engine] runs compiled queries through database/sql on a database
-// where the index tables are visible (package cdr opens one): [Engine.Count],
-// [Engine.Demographics], [Engine.TopConcepts], [Engine.Participants], and
-// concept search. Calls take a context that cancels the query, and results
-// are cached by CDR version, operation and canonical request in a [Cache].
+// Concept sets ([ConceptSet], [CompileExpand]) and datasets ([Dataset],
+// [DatasetCatalog], [CompileDataset]) are here too, because they are
+// part of the same language: a dataset is made of definitions and concept
+// sets, a researcher saves all three in a workspace and the notebook
+// client sends them, and each has a model, a validation that reports
+// paths and a pure compilation to a Query (definitions and concept sets a
+// canonical form too). What reads a database (a CDR's dataset catalog,
+// concept search) is in package engine.
 //
 // # Semantics
 //
@@ -24,7 +32,8 @@
 // satisfies the parameter's attributes and every modifier of the item.
 //
 // Where DESIGN.md is silent this package decides, and the oracle test
-// (internal/oracle) checks the SQL against the same decisions:
+// (package engine over internal/oracle) checks the SQL against the same
+// decisions:
 //
 //   - Descendants: a parameter stands for its concept and all descendants
 //     when group or ancestorData is true, and always in the DRUG domain
@@ -107,7 +116,8 @@
 // isRequested and status of a SearchGroupItem; value and variantId of a
 // SearchParameter. Any other unknown field is an error with its path, as
 // is a value of the wrong JSON type; null means absent. Operands are JSON
-// strings, as All of Us sends them. timeValue may be a number or a string
+// strings, as All of Us sends them, read as the values their attribute or
+// modifier name asks for. timeValue may be a number or a string
 // holding one, and is required for the X_DAYS relations of a temporal
 // group. Non-temporal groups may carry the UI's default mention and time;
 // they must be valid values and are otherwise ignored.

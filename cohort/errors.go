@@ -32,4 +32,4 @@ func invalidAt(path, format string, args ...any) error {
 
 // Errors lists the sentinels of this package, for a client that rebuilds
 // them from their codes.
-var Errors = []*fault.Error{ErrInvalid, ErrNotFound}
+var Errors = []*fault.Error{ErrInvalid}

@@ -53,27 +53,36 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// stringFields returns pointers to every string in v (a pointer), named
-// string types and string slices included.
-func stringFields(v reflect.Value) []reflect.Value {
+// setters returns a setter per string in v (a pointer), named string
+// types and string slices included, and per operand, which the setter
+// replaces by what Parse reads from the string for an operand of its kind.
+func setters(v reflect.Value) []func(string) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
 			return nil
 		}
-		return stringFields(v.Elem())
+		return setters(v.Elem())
 	case reflect.String:
-		return []reflect.Value{v}
+		return []func(string){v.SetString}
+	case reflect.Interface:
+		o, ok := v.Interface().(Operand)
+		if !ok {
+			return nil
+		}
+		kind := map[reflect.Type]operandKind{reflect.TypeFor[Number](): kindNumber, reflect.TypeFor[Whole](): kindWhole,
+			reflect.TypeFor[ConceptID](): kindConcept, reflect.TypeFor[Date](): kindDate}[reflect.TypeOf(o)]
+		return []func(string){func(s string) { v.Set(reflect.ValueOf(parseOperand(kind, s))) }}
 	case reflect.Struct:
-		var out []reflect.Value
+		var out []func(string)
 		for i := range v.NumField() {
-			out = append(out, stringFields(v.Field(i))...)
+			out = append(out, setters(v.Field(i))...)
 		}
 		return out
 	case reflect.Slice:
-		var out []reflect.Value
+		var out []func(string)
 		for i := range v.Len() {
-			out = append(out, stringFields(v.Index(i))...)
+			out = append(out, setters(v.Index(i))...)
 		}
 		return out
 	}
@@ -81,7 +90,7 @@ func stringFields(v reflect.Value) []reflect.Value {
 }
 
 // FuzzCompile puts a random string into one string field (a name, an id,
-// an operand, an enum...) of a seed definition. Either validation rejects
+// an enum...) or operand (read as Parse reads it) of a seed definition. Either validation rejects
 // it, or it compiles and the string shows in the SQL only where it
 // already did without it: values reach the query only as arguments.
 func FuzzCompile(f *testing.F) {
@@ -97,11 +106,11 @@ func FuzzCompile(f *testing.F) {
 		require.NoError(t, err)
 		before, err := Compile(def, Options{})
 		require.NoError(t, err)
-		fields := stringFields(reflect.ValueOf(def))
+		fields := setters(reflect.ValueOf(def))
 		if len(fields) == 0 || s == "" {
 			return
 		}
-		fields[int(field)%len(fields)].SetString(s)
+		fields[int(field)%len(fields)](s)
 		q, err := Compile(def, Options{})
 		if err != nil {
 			require.ErrorIs(t, err, ErrInvalid)

@@ -146,6 +146,22 @@ func (p *parser) strs(path string, v any) []string {
 	return out
 }
 
+// operands reads an array of operand strings as values of kind k.
+func (p *parser) operands(path string, v any, k operandKind) []Operand {
+	var out []Operand
+	for _, s := range p.strs(path, v) {
+		out = append(out, parseOperand(k, s))
+	}
+	return out
+}
+
+// asString is v when it is a string, else "" (the parser reports it where
+// the field itself is read).
+func asString(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
 func jsonType(v any) string {
 	switch v.(type) {
 	case nil:
@@ -248,7 +264,7 @@ func (p *parser) item(path string, v any) (Item, bool) {
 			par.Attributes = append(par.Attributes, Attribute{
 				Name:      AttrName(p.str(field(path, "name"), am["name"])),
 				Operator:  Operator(p.str(field(path, "operator"), am["operator"])),
-				Operands:  p.strs(field(path, "operands"), am["operands"]),
+				Operands:  p.operands(field(path, "operands"), am["operands"], attrKind(AttrName(asString(am["name"])))),
 				ConceptID: p.integer(field(path, "conceptId"), am["conceptId"], false),
 			})
 		}
@@ -264,7 +280,7 @@ func (p *parser) item(path string, v any) (Item, bool) {
 		it.Modifiers = append(it.Modifiers, Modifier{
 			Name:     ModifierName(p.str(field(path, "name"), mm["name"])),
 			Operator: Operator(p.str(field(path, "operator"), mm["operator"])),
-			Operands: p.strs(field(path, "operands"), mm["operands"]),
+			Operands: p.operands(field(path, "operands"), mm["operands"], modifierKind(ModifierName(asString(mm["name"])))),
 		})
 	}
 	return it, true
@@ -384,7 +400,7 @@ func canonicalGroups(gs []Group) []jsonGroup {
 					Attributes: []jsonAttribute{},
 				}
 				for _, a := range p.Attributes {
-					ja := jsonAttribute{Name: a.Name, Operator: a.Operator, Operands: normalize(attrKind(a.Name), a.Operands), ConceptID: a.ConceptID}
+					ja := jsonAttribute{Name: a.Name, Operator: a.Operator, Operands: canonicalOperands(a.Operands), ConceptID: a.ConceptID}
 					if a.Name == AttrAny {
 						ja.Operator = ""
 					}
@@ -393,7 +409,7 @@ func canonicalGroups(gs []Group) []jsonGroup {
 				ji.SearchParameters = append(ji.SearchParameters, jp)
 			}
 			for _, m := range it.Modifiers {
-				ji.Modifiers = append(ji.Modifiers, jsonModifier{Name: m.Name, Operator: m.Operator, Operands: normalize(modifierKind(m.Name), m.Operands)})
+				ji.Modifiers = append(ji.Modifiers, jsonModifier{Name: m.Name, Operator: m.Operator, Operands: canonicalOperands(m.Operands)})
 			}
 			jg.Items = append(jg.Items, ji)
 		}
@@ -440,47 +456,40 @@ func modifierKind(n ModifierName) operandKind {
 	return kindUnknown
 }
 
-// parseOperand reads one operand of kind k: an int64, a float64 or a
-// time.Time; ok is false when s is not of that kind.
-func parseOperand(k operandKind, s string) (v any, ok bool) {
+// parseOperand reads one operand of kind k: a Number, a Whole, a
+// ConceptID or a Date, or a BadOperand holding s when s is not one.
+func parseOperand(k operandKind, s string) Operand {
+	t := strings.TrimSpace(s)
 	switch k {
 	case kindNumber:
-		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-			return nil, false
+		f, err := strconv.ParseFloat(t, 64)
+		if err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			return Number(f)
 		}
-		return f, true
 	case kindWhole, kindConcept:
-		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-		if err != nil || n < 0 {
-			return nil, false
+		n, err := strconv.ParseInt(t, 10, 64)
+		if err == nil && n >= 0 {
+			if k == kindWhole {
+				return Whole(n)
+			}
+			return ConceptID(n)
 		}
-		return n, true
 	case kindDate:
-		t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
-		if err != nil {
-			return nil, false
+		if d, err := time.Parse(time.DateOnly, t); err == nil {
+			return Date(d)
 		}
-		return t, true
 	}
-	return nil, false
+	return BadOperand(s)
 }
 
-// normalize rewrites operands of kind k in their canonical spelling,
-// leaving those that do not parse as they are.
-func normalize(k operandKind, operands []string) []string {
+// canonicalOperands spells operands as the canonical form has them; a nil
+// operand (of a definition built in Go) as the empty string, which no
+// kind accepts.
+func canonicalOperands(operands []Operand) []string {
 	out := make([]string, len(operands))
-	for i, s := range operands {
-		out[i] = s
-		switch v, ok := parseOperand(k, s); v := v.(type) {
-		case float64:
-			if ok {
-				out[i] = strconv.FormatFloat(v, 'g', -1, 64)
-			}
-		case int64:
-			out[i] = strconv.FormatInt(v, 10)
-		case time.Time:
-			out[i] = v.Format(time.DateOnly)
+	for i, o := range operands {
+		if o != nil {
+			out[i] = o.String()
 		}
 	}
 	return out

@@ -1,6 +1,10 @@
 package cohort
 
-import "slices"
+import (
+	"slices"
+	"strconv"
+	"time"
+)
 
 // Definition is a cohort: the All of Us CohortDefinition. A person is in the
 // cohort when every include group matches, no exclude group matches and
@@ -73,7 +77,7 @@ type Parameter struct {
 type Attribute struct {
 	Name      AttrName
 	Operator  Operator
-	Operands  []string
+	Operands  []Operand
 	ConceptID int64
 }
 
@@ -82,8 +86,50 @@ type Attribute struct {
 type Modifier struct {
 	Name     ModifierName
 	Operator Operator
-	Operands []string
+	Operands []Operand
 }
+
+// Operand is one operand of an attribute or a modifier, read by Parse as
+// the kind of value its name asks for: a [Number] (NUM), a [Whole] (AGE,
+// AGE_AT_EVENT, NUM_OF_OCCURRENCES), a [ConceptID] (CAT, ENCOUNTERS) or a
+// [Date] (EVENT_DATE). Text that is not a value of that kind, or an
+// operand of an unknown name, is a [BadOperand], which Validate reports
+// with its path.
+type Operand interface {
+	// String is the operand's canonical spelling, as MarshalJSON writes
+	// it.
+	String() string
+	operand()
+}
+
+// Number is a NUM operand: a finite decimal number.
+type Number float64
+
+// Whole is an operand of AGE, AGE_AT_EVENT or NUM_OF_OCCURRENCES: a whole
+// number >= 0.
+type Whole int64
+
+// ConceptID is an operand of CAT or ENCOUNTERS: a concept id >= 0.
+type ConceptID int64
+
+// Date is an EVENT_DATE operand: a day, YYYY-MM-DD in JSON.
+type Date time.Time
+
+// BadOperand is an operand's text as given when it is not a value of its
+// kind: Validate reports it, MarshalJSON writes it back unchanged.
+type BadOperand string
+
+func (n Number) String() string     { return strconv.FormatFloat(float64(n), 'g', -1, 64) }
+func (n Whole) String() string      { return strconv.FormatInt(int64(n), 10) }
+func (c ConceptID) String() string  { return strconv.FormatInt(int64(c), 10) }
+func (d Date) String() string       { return time.Time(d).Format(time.DateOnly) }
+func (b BadOperand) String() string { return string(b) }
+
+func (Number) operand()     {}
+func (Whole) operand()      {}
+func (ConceptID) operand()  {}
+func (Date) operand()       {}
+func (BadOperand) operand() {}
 
 // Domain is the kind of criteria of an item: an event domain of the index,
 // or PERSON for demographics.

@@ -2,6 +2,7 @@ package cohort
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -200,7 +201,7 @@ func (v *errorList) person(path string, p Parameter) {
 
 // operands checks an operator against the allowed ones and its operands
 // against their kind and the operator's arity.
-func (v *errorList) operands(path string, op Operator, operands []string, k operandKind, allowed []Operator) {
+func (v *errorList) operands(path string, op Operator, operands []Operand, k operandKind, allowed []Operator) {
 	if !slices.Contains(allowed, op) {
 		v.add(field(path, "operator"), fmt.Sprintf("unknown or unusable operator %q (want %s)", op, oneOf(allowed)))
 		return
@@ -218,29 +219,42 @@ func (v *errorList) operands(path string, op Operator, operands []string, k oper
 		v.add(op2, fmt.Sprintf("want 1 operand for %s, a %s; got %d", op, what, len(operands)))
 		return
 	}
-	var vals []any
-	for i, s := range operands {
-		x, ok := parseOperand(k, s)
-		if !ok {
-			v.add(index(op2, i), fmt.Sprintf("want a %s, got %q", what, s))
-			continue
+	ok := true
+	for i, o := range operands {
+		if !ofKind(o, k) {
+			v.add(index(op2, i), fmt.Sprintf("want a %s, got %q", what, canonicalOperands(operands[i : i+1])[0]))
+			ok = false
 		}
-		vals = append(vals, x)
 	}
-	if op == Between && len(vals) == 2 && less(vals[1], vals[0]) {
+	if op == Between && ok && less(operands[1], operands[0]) {
 		v.add(op2, "want the low operand first (BETWEEN low AND high)")
 	}
 }
 
-// less orders two parsed operands of the same kind.
-func less(a, b any) bool {
+// ofKind reports whether o is a valid operand of kind k.
+func ofKind(o Operand, k operandKind) bool {
+	switch o := o.(type) {
+	case Number:
+		return k == kindNumber && !math.IsInf(float64(o), 0) && !math.IsNaN(float64(o))
+	case Whole:
+		return k == kindWhole && o >= 0
+	case ConceptID:
+		return k == kindConcept && o >= 0
+	case Date:
+		return k == kindDate
+	}
+	return false
+}
+
+// less orders two operands of the same kind.
+func less(a, b Operand) bool {
 	switch a := a.(type) {
-	case float64:
-		return a < b.(float64)
-	case int64:
-		return a < b.(int64)
-	case time.Time:
-		return a.Before(b.(time.Time))
+	case Number:
+		return a < b.(Number)
+	case Whole:
+		return a < b.(Whole)
+	case Date:
+		return time.Time(a).Before(time.Time(b.(Date)))
 	}
 	return false
 }

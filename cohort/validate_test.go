@@ -2,6 +2,7 @@ package cohort
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -231,4 +232,28 @@ func TestValidationErrorText(t *testing.T) {
 	require.NotEmpty(t, list, "%v", err)
 	assert.Equal(t, "includes[0].items[0].modifiers[0].operands", list[0].Path)
 	assert.Error(t, (*Definition)(nil).Validate())
+}
+
+// TestTypedOperands checks that Parse reads operands as the values their
+// name asks for, that Validate reports one of the wrong kind (built in
+// Go) or text that is none (parsed) with its path, and that the canonical
+// form spells them as before.
+func TestTypedOperands(t *testing.T) {
+	def, err := Parse([]byte(withModifier(`{"name":"EVENT_DATE","operator":"BETWEEN","operands":[" 2020-01-02","2021-02-03"]}`)))
+	require.NoError(t, err)
+	m := def.Includes[0].Items[0].Modifiers[0]
+	assert.Equal(t, []Operand{Date(time.Date(2020, 1, 2, 0, 0, 0, 0, time.UTC)), Date(time.Date(2021, 2, 3, 0, 0, 0, 0, time.UTC))}, m.Operands)
+	assert.Contains(t, def.String(), `"operands":["2020-01-02","2021-02-03"]`)
+
+	def, err = Parse([]byte(withModifier(`{"name":"AGE_AT_EVENT","operator":"EQUAL","operands":["x1"]}`)))
+	require.NoError(t, err, "an operand's text is Validate's to refuse")
+	assert.Equal(t, []Operand{BadOperand("x1")}, def.Includes[0].Items[0].Modifiers[0].Operands)
+	checkProblems(t, def.Validate(), []problem{{"includes[0].items[0].modifiers[0].operands[0]", `want a whole number >= 0, got "x1"`}})
+
+	def.Includes[0].Items[0].Modifiers[0] = Modifier{Name: EventDate, Operator: LessThan, Operands: []Operand{Whole(3)}}
+	checkProblems(t, def.Validate(), []problem{{"includes[0].items[0].modifiers[0].operands[0]", `want a date (YYYY-MM-DD), got "3"`}})
+	def.Includes[0].Items[0].Modifiers[0] = Modifier{Name: AgeAtEvent, Operator: Between, Operands: []Operand{Whole(65), Whole(18)}}
+	checkProblems(t, def.Validate(), []problem{{"includes[0].items[0].modifiers[0].operands", "want the low operand first"}})
+	def.Includes[0].Items[0].Modifiers[0].Operands = []Operand{Whole(18), nil}
+	checkProblems(t, def.Validate(), []problem{{"includes[0].items[0].modifiers[0].operands[1]", `want a whole number >= 0, got ""`}})
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/internal/testcdr"
@@ -58,7 +59,7 @@ func newLive(t *testing.T) *live {
 	t.Cleanup(func() { c.Close() })
 	info, ok := c.Index()
 	require.True(t, ok)
-	eng, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	eng, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	require.NoError(t, err)
 	st, err := store.Open(ctx, t.TempDir(), store.Options{})
 	require.NoError(t, err)
@@ -307,7 +308,7 @@ func TestClientCallsEveryRoute(t *testing.T) {
 	})
 
 	t.Run("concepts", func(t *testing.T) {
-		found, err := r.SearchConcepts(ctx, cohort.ConceptSearch{Query: "fracture", Limit: 3})
+		found, err := r.SearchConcepts(ctx, engine.ConceptSearch{Query: "fracture", Limit: 3})
 		require.NoError(t, err)
 		assert.NotEmpty(t, found)
 		c, err := r.Concept(ctx, 4134304)
@@ -319,7 +320,7 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		_, err = r.Children(ctx, 4134304)
 		require.NoError(t, err)
 		_, err = r.Concept(ctx, 1)
-		assert.ErrorIs(t, err, cohort.ErrNotFound)
+		assert.ErrorIs(t, err, engine.ErrNotFound)
 	})
 
 	var datasetID string

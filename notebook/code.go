@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/openworkbench/workbench"
-	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 // Language is a language code is generated in.
@@ -57,7 +57,7 @@ func DatasetCode(lang Language, d workbench.Dataset) (string, error) {
 // environment of DatasetCode.
 func CohortCode(lang Language, c workbench.Cohort) (string, error) {
 	return generate(lang, "cohort", map[string]any{
-		"Name": c.Name, "ID": c.ID, "Workspace": c.WorkspaceID, "PageSize": cohort.MaxPageSize,
+		"Name": c.Name, "ID": c.ID, "Workspace": c.WorkspaceID, "PageSize": engine.MaxPageSize,
 	})
 }
 

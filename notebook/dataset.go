@@ -6,7 +6,7 @@ import (
 	"net/url"
 
 	"github.com/openworkbench/workbench"
-	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 // Datasets is the datasets of the workspace.
@@ -59,10 +59,10 @@ func (c *Client) DeleteDataset(ctx context.Context, ws, id string) error {
 
 // PreviewDataset is the first limit rows (0: the server's default) of the
 // domain's table of the dataset id.
-func (c *Client) PreviewDataset(ctx context.Context, ws, id, domain string, limit int) (*cohort.DatasetPreview, error) {
+func (c *Client) PreviewDataset(ctx context.Context, ws, id, domain string, limit int) (*engine.DatasetPreview, error) {
 	q := url.Values{"domain": {domain}}
 	setInt(q, "limit", limit)
-	var out cohort.DatasetPreview
+	var out engine.DatasetPreview
 	if err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "datasets", id, "preview"}, query: q, out: &out}); err != nil {
 		return nil, err
 	}

@@ -4,7 +4,7 @@
 // 4, validated by [Parse] with JSON paths) kept as .ipynb files per
 // workspace ([Files]).
 //
-// The client answers the library's own types (cohort.Demographics,
+// The client answers the library's own types (engine.Demographics,
 // access.Status, ...) and errors that match the library's error values with
 // errors.Is: see [Error]. Where the server answers a record of its state
 // store, the client has a matching struct ([Workspace], [Cohort],

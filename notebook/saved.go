@@ -7,6 +7,7 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 // Count counts the cohort def in the workspace, without saving it.
@@ -72,8 +73,8 @@ func (c *Client) CohortCount(ctx context.Context, ws, id string) (int64, error) 
 
 // Demographics breaks the saved cohort id down by sex at birth, gender,
 // race and ethnicity, each by age bin.
-func (c *Client) Demographics(ctx context.Context, ws, id string) (*cohort.Demographics, error) {
-	var out cohort.Demographics
+func (c *Client) Demographics(ctx context.Context, ws, id string) (*engine.Demographics, error) {
+	var out engine.Demographics
 	if err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "cohorts", id, "demographics"}, out: &out}); err != nil {
 		return nil, err
 	}
@@ -82,10 +83,10 @@ func (c *Client) Demographics(ctx context.Context, ws, id string) (*cohort.Demog
 
 // TopConcepts is the n concepts of the domain that most persons of the
 // saved cohort id have; n = 0 takes the server's default.
-func (c *Client) TopConcepts(ctx context.Context, ws, id string, domain cohort.Domain, n int) ([]cohort.ConceptCount, error) {
+func (c *Client) TopConcepts(ctx context.Context, ws, id string, domain cohort.Domain, n int) ([]engine.ConceptCount, error) {
 	q := url.Values{"domain": {string(domain)}}
 	setInt(q, "n", n)
-	var out []cohort.ConceptCount
+	var out []engine.ConceptCount
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "cohorts", id, "top-concepts"}, query: q, out: &out})
 	return out, err
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/app"
-	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
 )
 
@@ -30,9 +30,9 @@ func (s *Server) conceptRoutes() []route {
 
 // conceptSearch reads a concept search from the query parameters; each
 // problem names its parameter.
-func conceptSearch(r *http.Request) (cohort.ConceptSearch, error) {
+func conceptSearch(r *http.Request) (engine.ConceptSearch, error) {
 	q := r.URL.Query()
-	s := cohort.ConceptSearch{Query: q.Get("q"), Domain: q.Get("domain"), Vocabulary: q.Get("vocabulary")}
+	s := engine.ConceptSearch{Query: q.Get("q"), Domain: q.Get("domain"), Vocabulary: q.Get("vocabulary")}
 	if v := q.Get("standard"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {

@@ -10,23 +10,23 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench/access"
-	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/server"
 )
 
 // concepts decodes a {concepts: [...]} body.
-func concepts(t *testing.T, r response) []cohort.Concept {
+func concepts(t *testing.T, r response) []engine.Concept {
 	t.Helper()
 	var v struct {
-		Concepts []cohort.Concept `json:"concepts"`
+		Concepts []engine.Concept `json:"concepts"`
 	}
 	require.NoError(t, json.Unmarshal(r.body, &v), "body: %s", r.body)
 	require.NotNil(t, v.Concepts, "an empty list is [], not null")
 	return v.Concepts
 }
 
-func conceptIDs(cs []cohort.Concept) []int64 {
+func conceptIDs(cs []engine.Concept) []int64 {
 	out := make([]int64, len(cs))
 	for i, c := range cs {
 		out[i] = c.ID
@@ -41,7 +41,7 @@ func TestConcepts(t *testing.T) {
 			check: func(t *testing.T, r response) {
 				cs := concepts(t, r)
 				require.Len(t, cs, 1)
-				assert.Equal(t, cohort.Concept{ID: 4134304, Name: "Fracture subluxation of wrist", DomainID: "Condition", VocabularyID: "SNOMED",
+				assert.Equal(t, engine.Concept{ID: 4134304, Name: "Fracture subluxation of wrist", DomainID: "Condition", VocabularyID: "SNOMED",
 					ClassID: "Clinical Finding", StandardConcept: "S", Code: "263102004", PersonCount: 442, RollupPersonCount: 442}, cs[0],
 					"442 persons, as published for GiBleed")
 			}},
@@ -66,7 +66,7 @@ func TestConcepts(t *testing.T) {
 			check: func(t *testing.T, r response) { assert.Empty(t, concepts(t, r)) }},
 		{name: "one concept", method: "GET", path: "/v1/concepts/40480160", token: f.researcher, want: 200,
 			check: func(t *testing.T, r response) {
-				var c cohort.Concept
+				var c engine.Concept
 				require.NoError(t, json.Unmarshal(r.body, &c))
 				assert.Equal(t, "Pathological fracture due to osteoporosis", c.Name)
 				assert.Equal(t, int64(56), c.RollupPersonCount, "56 persons, as published for GiBleed")

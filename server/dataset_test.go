@@ -31,6 +31,7 @@ import (
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/export"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/internal/testkit"
@@ -366,7 +367,7 @@ func BenchmarkDatasetExport(b *testing.B) {
 	b.Cleanup(func() { c.Close() })
 	info, ok := c.Index()
 	require.True(b, ok, "%s is not indexed", *datasetCDR)
-	eng, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	eng, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	require.NoError(b, err)
 	st, err := store.Open(ctx, b.TempDir(), store.Options{})
 	require.NoError(b, err)

@@ -20,6 +20,7 @@ import (
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/internal/testcdr"
 	"github.com/openworkbench/workbench/internal/testkit"
@@ -47,7 +48,7 @@ func newLoadTarget(b *testing.B) *loadTarget {
 	b.Cleanup(func() { c.Close() })
 	info, ok := c.Index()
 	require.True(b, ok, "%s is not indexed", dir)
-	eng, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	eng, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	require.NoError(b, err)
 	st, err := store.Open(ctx, b.TempDir(), store.Options{})
 	require.NoError(b, err)

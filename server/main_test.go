@@ -17,7 +17,7 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
-	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/internal/testcdr"
 	"github.com/openworkbench/workbench/internal/testkit"
@@ -37,18 +37,18 @@ func TestMain(m *testing.M) {
 var gibleed struct {
 	once   sync.Once
 	cdr    *cdr.CDR
-	engine *cohort.Engine
+	engine *engine.Engine
 	info   cdr.IndexInfo
 }
 
-func openGiBleed(t *testing.T) (*cdr.CDR, *cohort.Engine, cdr.IndexInfo) {
+func openGiBleed(t *testing.T) (*cdr.CDR, *engine.Engine, cdr.IndexInfo) {
 	t.Helper()
 	gibleed.once.Do(func() {
 		c, err := cdr.Open(context.Background(), testcdr.GiBleed(t), cdr.Options{Threads: 2})
 		require.NoError(t, err)
 		info, ok := c.Index()
 		require.True(t, ok)
-		eng, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+		eng, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 		require.NoError(t, err)
 		gibleed.cdr, gibleed.engine, gibleed.info = c, eng, info
 	})

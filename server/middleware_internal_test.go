@@ -16,6 +16,7 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/store"
 )
@@ -42,7 +43,7 @@ func TestStatus(t *testing.T) {
 		{"forbidden", fmt.Errorf("x: %w", access.ErrForbidden), 403},
 		{"disabled", access.ErrDisabled, 403},
 		{"access not found", access.ErrNotFound, 404},
-		{"cohort not found", cohort.ErrNotFound, 404},
+		{"engine not found", engine.ErrNotFound, 404},
 		{"store not found", workbench.ErrNotFound, 404},
 		{"validation", fault.At(cohort.ErrInvalid, "includes[0]", "bad"), 400},
 		{"access invalid", access.ErrInvalid, 400},

@@ -13,6 +13,7 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/server"
 )
@@ -52,7 +53,7 @@ func TestReviews(t *testing.T) {
 	wrist := example(t, "wrist_fracture.json")
 	def, err := cohort.Parse(wrist)
 	require.NoError(t, err)
-	cohortPersons, _, err := eng.Participants(ctx, def, 0, cohort.MaxPageSize)
+	cohortPersons, _, err := eng.Participants(ctx, def, 0, engine.MaxPageSize)
 	require.NoError(t, err)
 	require.Len(t, cohortPersons, 442)
 

@@ -21,7 +21,7 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
-	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/internal/testcdr"
 	"github.com/openworkbench/workbench/server"
@@ -449,7 +449,7 @@ func endlessFixture(t *testing.T, cfg server.Config) (f *fixture, db *sql.DB) {
 	}
 	info, ok := c.Index()
 	require.True(t, ok)
-	eng, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	eng, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	require.NoError(t, err)
 	st, err := store.Open(ctx, t.TempDir(), store.Options{})
 	require.NoError(t, err)

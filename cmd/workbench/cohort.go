@@ -10,6 +10,7 @@ import (
 
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
 )
 
@@ -93,7 +94,7 @@ func newCohortFlags(e env, name, synopsis string) (*cohortFlags, *flag.FlagSet) 
 
 // open reads the definition in file and opens the engine; the caller
 // closes the CDR.
-func (f *cohortFlags) open(ctx context.Context, e env, cmd, file string) (*cohort.Definition, *cdr.CDR, *cohort.Engine, error) {
+func (f *cohortFlags) open(ctx context.Context, e env, cmd, file string) (*cohort.Definition, *cdr.CDR, *engine.Engine, error) {
 	if *f.dir == "" {
 		return nil, nil, nil, usagef("%s: --cdr is required", cmd)
 	}
@@ -188,7 +189,7 @@ func runCohortDemographics(ctx context.Context, e env, args []string) error {
 	fmt.Fprintf(e.stdout, "%d persons\n", d.Count)
 	for _, b := range []struct {
 		title string
-		rows  []cohort.DemographicCount
+		rows  []engine.DemographicCount
 	}{{"SEX AT BIRTH", d.SexAtBirth}, {"GENDER", d.Gender}, {"RACE", d.Race}, {"ETHNICITY", d.Ethnicity}} {
 		fmt.Fprintln(e.stdout)
 		printDemographics(e.stdout, b.title, b.rows)
@@ -198,7 +199,7 @@ func runCohortDemographics(ctx context.Context, e env, args []string) error {
 
 // printDemographics writes one breakdown as a table: names left-aligned,
 // numbers right-aligned.
-func printDemographics(w io.Writer, title string, rows []cohort.DemographicCount) {
+func printDemographics(w io.Writer, title string, rows []engine.DemographicCount) {
 	width := len(title)
 	for _, r := range rows {
 		width = max(width, len(r.Name))
@@ -214,7 +215,7 @@ func printDemographics(w io.Writer, title string, rows []cohort.DemographicCount
 func runCohortParticipants(ctx context.Context, e env, args []string) error {
 	f, fs := newCohortFlags(e, "cohort participants", "cohort participants --cdr DIR FILE.json [--page P] [--size S] [--json]\n\nPrints page P (from 0) of the cohort's person ids in ascending order, one per line;\nthe range and total go to stderr.")
 	page := fs.Int("page", 0, "page number, from 0")
-	size := fs.Int("size", 1000, fmt.Sprintf("person ids per page, 1 to %d", cohort.MaxPageSize))
+	size := fs.Int("size", 1000, fmt.Sprintf("person ids per page, 1 to %d", engine.MaxPageSize))
 	pos, err := parse(fs, args, 1, 1)
 	if err != nil {
 		return err
@@ -222,8 +223,8 @@ func runCohortParticipants(ctx context.Context, e env, args []string) error {
 	if *page < 0 {
 		return usagef("cohort participants: --page %d: want 0 or more", *page)
 	}
-	if *size < 1 || *size > cohort.MaxPageSize {
-		return usagef("cohort participants: --size %d: want 1 to %d", *size, cohort.MaxPageSize)
+	if *size < 1 || *size > engine.MaxPageSize {
+		return usagef("cohort participants: --size %d: want 1 to %d", *size, engine.MaxPageSize)
 	}
 	def, c, eng, err := f.open(ctx, e, fs.Name(), pos[0])
 	if err != nil {

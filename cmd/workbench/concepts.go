@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/openworkbench/workbench/cdr"
-	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
 )
 
@@ -38,7 +38,7 @@ func runConcepts(ctx context.Context, e env, args []string) error {
 
 // openEngine opens the CDR in dir, which must be indexed, and a cohort
 // engine over it. The caller closes the CDR.
-func openEngine(ctx context.Context, dir string, opt cdr.Options) (*cdr.CDR, *cohort.Engine, error) {
+func openEngine(ctx context.Context, dir string, opt cdr.Options) (*cdr.CDR, *engine.Engine, error) {
 	c, err := cdr.Open(ctx, dir, opt)
 	if err != nil {
 		return nil, nil, err
@@ -48,7 +48,7 @@ func openEngine(ctx context.Context, dir string, opt cdr.Options) (*cdr.CDR, *co
 		c.Close()
 		return nil, nil, fmt.Errorf("%s is not indexed: run 'workbench cdr index %s' first", dir, dir)
 	}
-	eng, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	eng, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	if err != nil {
 		c.Close()
 		return nil, nil, err
@@ -82,7 +82,7 @@ with an event of the concept or any descendant.`)
 	domain := fs.String("domain", "", "only concepts of this domain_id, any case (Condition, Drug, Measurement...)")
 	vocabulary := fs.String("vocabulary", "", "only concepts of this vocabulary_id, any case (SNOMED, RxNorm, LOINC...)")
 	standard := fs.Bool("standard", false, "only standard concepts")
-	limit := fs.Int("limit", cohort.DefaultConceptLimit, fmt.Sprintf("most concepts to print, 1 to %d", cohort.MaxConceptLimit))
+	limit := fs.Int("limit", engine.DefaultConceptLimit, fmt.Sprintf("most concepts to print, 1 to %d", engine.MaxConceptLimit))
 	offset := fs.Int("offset", 0, "concepts to skip, for the next page")
 	asJSON := fs.Bool("json", false, "print as JSON")
 	engineFlags(&opt, fs)
@@ -94,9 +94,9 @@ with an event of the concept or any descendant.`)
 		return usagef("concepts search: --cdr is required")
 	}
 	if *limit < 1 {
-		return usagef("concepts search: --limit %d: want 1 to %d", *limit, cohort.MaxConceptLimit)
+		return usagef("concepts search: --limit %d: want 1 to %d", *limit, engine.MaxConceptLimit)
 	}
-	s := cohort.ConceptSearch{Query: strings.Join(words, " "), Domain: *domain, Vocabulary: *vocabulary, Limit: *limit, Offset: *offset}
+	s := engine.ConceptSearch{Query: strings.Join(words, " "), Domain: *domain, Vocabulary: *vocabulary, Limit: *limit, Offset: *offset}
 	if *standard {
 		s.Standard = standard
 	}
@@ -123,7 +123,7 @@ with an event of the concept or any descendant.`)
 }
 
 // printConcepts writes concepts as an aligned table.
-func printConcepts(w io.Writer, cs []cohort.Concept) error {
+func printConcepts(w io.Writer, cs []engine.Concept) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tDOMAIN\tVOCABULARY\tCODE\tPERSONS")
 	for _, c := range cs {
@@ -134,9 +134,9 @@ func printConcepts(w io.Writer, cs []cohort.Concept) error {
 
 // conceptView is a concept with its direct parents and children.
 type conceptView struct {
-	Concept  cohort.Concept   `json:"concept"`
-	Parents  []cohort.Concept `json:"parents"`
-	Children []cohort.Concept `json:"children"`
+	Concept  engine.Concept   `json:"concept"`
+	Parents  []engine.Concept `json:"parents"`
+	Children []engine.Concept `json:"children"`
 }
 
 func runConceptShow(ctx context.Context, e env, args []string) error {
@@ -186,7 +186,7 @@ func runConceptShow(ctx context.Context, e env, args []string) error {
 	tw.Flush()
 	for _, rel := range []struct {
 		title string
-		cs    []cohort.Concept
+		cs    []engine.Concept
 	}{{"Parents", v.Parents}, {"Children", v.Children}} {
 		fmt.Fprintf(e.stdout, "\n%s (%d)\n", rel.title, len(rel.cs))
 		if len(rel.cs) > 0 {

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 func TestConceptsUsage(t *testing.T) {
@@ -59,7 +59,7 @@ func TestConceptsSearch(t *testing.T) {
 
 	code, out, stderr = runCLI(t, "concepts", "search", "--cdr", dir, "wrist", "FRACTURE", "--domain", "condition", "--standard", "--json")
 	require.Equal(t, exitOK, code, stderr)
-	var found []cohort.Concept
+	var found []engine.Concept
 	require.NoError(t, json.Unmarshal([]byte(out), &found), out)
 	require.Len(t, found, 1)
 	assert.Equal(t, int64(4134304), found[0].ID)
@@ -94,9 +94,9 @@ func TestConceptsShow(t *testing.T) {
 	code, out, stderr = runCLI(t, "concepts", "show", "--json", "--cdr", dir, "80502")
 	require.Equal(t, exitOK, code, stderr)
 	var v struct {
-		Concept  cohort.Concept   `json:"concept"`
-		Parents  []cohort.Concept `json:"parents"`
-		Children []cohort.Concept `json:"children"`
+		Concept  engine.Concept   `json:"concept"`
+		Parents  []engine.Concept `json:"parents"`
+		Children []engine.Concept `json:"children"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &v), out)
 	assert.Equal(t, "Osteoporosis", v.Concept.Name)
@@ -105,10 +105,10 @@ func TestConceptsShow(t *testing.T) {
 
 	code, _, stderr = runCLI(t, "concepts", "show", "--cdr", dir, "999999999")
 	assert.Equal(t, exitFailed, code)
-	assert.Contains(t, stderr, "workbench: cohort: not found: concept 999999999")
+	assert.Contains(t, stderr, "workbench: engine: not found: concept 999999999")
 }
 
-func ids(cs []cohort.Concept) []int64 {
+func ids(cs []engine.Concept) []int64 {
 	out := make([]int64, len(cs))
 	for i, c := range cs {
 		out[i] = c.ID

@@ -17,6 +17,7 @@ import (
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cdr/synth"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/notebook"
 )
@@ -219,7 +220,7 @@ func demoSummary(ctx context.Context, w io.Writer, dir string) error {
 // workspace's notebooks. Steps that are missing or expired at now are
 // recorded again, so a demo started a year later still has an approved
 // researcher.
-func makeDemoState(ctx context.Context, st *store.Store, eng *cohort.Engine, notebooks notebook.Files, now time.Time) (demoState, error) {
+func makeDemoState(ctx context.Context, st *store.Store, eng *engine.Engine, notebooks notebook.Files, now time.Time) (demoState, error) {
 	var ds demoState
 	var err error
 	for _, u := range []struct {
@@ -286,7 +287,7 @@ func makeDemoState(ctx context.Context, st *store.Store, eng *cohort.Engine, not
 
 // demoCohort is the example cohort of the demo workspace: the persons with
 // the concept or a descendant. It is saved when absent.
-func demoCohort(ctx context.Context, st *store.Store, ds demoState, concept cohort.Concept) (workbench.Cohort, error) {
+func demoCohort(ctx context.Context, st *store.Store, ds demoState, concept engine.Concept) (workbench.Cohort, error) {
 	cohorts, err := st.ListCohorts(ctx, ds.workspace.ID)
 	if err != nil {
 		return workbench.Cohort{}, err
@@ -320,7 +321,7 @@ func demoCohort(ctx context.Context, st *store.Store, ds demoState, concept coho
 
 // demoConceptSet is the example concept set of the demo workspace: the
 // concept and its descendants. It is saved when absent.
-func demoConceptSet(ctx context.Context, st *store.Store, ds demoState, concept cohort.Concept) (workbench.ConceptSet, error) {
+func demoConceptSet(ctx context.Context, st *store.Store, ds demoState, concept engine.Concept) (workbench.ConceptSet, error) {
 	sets, err := st.ListConceptSets(ctx, ds.workspace.ID)
 	if err != nil {
 		return workbench.ConceptSet{}, err
@@ -412,18 +413,18 @@ func demoWorkspaceOf(ctx context.Context, st *store.Store, researcher, reader ac
 // demoConcept finds the standard condition concept named demoCondition in
 // the CDR's vocabulary: by name rather than id, so that the demo says what
 // it means and fails clearly on a vocabulary without it.
-func demoConcept(ctx context.Context, eng *cohort.Engine) (cohort.Concept, error) {
+func demoConcept(ctx context.Context, eng *engine.Engine) (engine.Concept, error) {
 	standard := true
-	found, err := eng.SearchConcepts(ctx, cohort.ConceptSearch{Query: demoCondition, Domain: "Condition", Standard: &standard})
+	found, err := eng.SearchConcepts(ctx, engine.ConceptSearch{Query: demoCondition, Domain: "Condition", Standard: &standard})
 	if err != nil {
-		return cohort.Concept{}, err
+		return engine.Concept{}, err
 	}
 	for _, c := range found {
 		if c.Name == demoCondition {
 			return c, nil
 		}
 	}
-	return cohort.Concept{}, fmt.Errorf("demo: the CDR has no standard condition concept named %q", demoCondition)
+	return engine.Concept{}, fmt.Errorf("demo: the CDR has no standard condition concept named %q", demoCondition)
 }
 
 // demoTokenFile makes sure the file at path holds a token of each demo

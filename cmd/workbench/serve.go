@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/openworkbench/workbench/cdr"
-	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/public"
 	"github.com/openworkbench/workbench/server"
@@ -125,7 +125,7 @@ func notebookDir(data string) string { return filepath.Join(data, "notebooks") }
 // of the data directory data until ctx ends. Once it listens it prints the
 // URL, from the listener so that port 0 shows the port taken, and calls
 // ready with it when not nil.
-func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *cohort.Engine, st *store.Store, rel *public.Release, ready func(url string)) error {
+func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *engine.Engine, st *store.Store, rel *public.Release, ready func(url string)) error {
 	info, _ := c.Index()
 	srv, err := newServer(e, f, server.Deps{Engine: eng, Store: st, Release: rel, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data)})
 	if err != nil {

@@ -16,11 +16,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
 	"text/tabwriter"
 
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 func main() {
@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	if !ok {
 		return fmt.Errorf("%s is not indexed", *dir)
 	}
-	engine, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	engine, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 		item.Modifiers = append(item.Modifiers, cohort.Modifier{
 			Name:     cohort.AgeAtEvent,
 			Operator: cohort.GreaterThanOrEqual,
-			Operands: []string{strconv.Itoa(*minAge)},
+			Operands: []cohort.Operand{cohort.Whole(*minAge)},
 		})
 	}
 	def := &cohort.Definition{Includes: []cohort.Group{{Items: []cohort.Item{item}}}}

@@ -45,14 +45,15 @@ func packages(t *testing.T) map[string]pkg {
 
 func TestDependencyDirection(t *testing.T) {
 	pkgs := packages(t)
-	// Packages a notebook user's Go program may import, the exporter
-	// they share with the server, and the public release, which a public
-	// deployment serves without row-level data or DuckDB: pure Go, no cgo.
-	// The domain ("" is the module's root package) and its error
-	// vocabulary are the base of every front end: pure Go too.
-	for _, name := range []string{"", "fault", "cohort", "access", "notebook", "internal/export", "public"} {
+	// Packages a notebook user's Go program may import, the engine (which
+	// runs queries through database/sql on the database it is given), the
+	// packages they share with the server and cdr, and the public release,
+	// which a public deployment serves without row-level data or DuckDB:
+	// pure Go, no cgo. The domain ("" is the module's root package) and
+	// its error vocabulary are the base of every front end: pure Go too.
+	for _, name := range []string{"", "fault", "cohort", "access", "notebook", "engine", "public", "internal/export", "internal/sqlb", "internal/cdrindex"} {
 		p, ok := pkgs[name]
-		if !ok {
+		if !assert.True(t, ok, "package %s is gone: update this test", name) {
 			continue
 		}
 		assert.NotContains(t, p.Deps, driver, "%s must build without cgo: it may not depend on the DuckDB driver", name)
@@ -60,6 +61,8 @@ func TestDependencyDirection(t *testing.T) {
 			assert.NotContains(t, p.Deps, "net/http", "%s must not depend on net/http", name)
 		}
 	}
+	// The compiler is pure: no database, no I/O of queries.
+	assert.NotContains(t, pkgs["cohort"].Deps, "database/sql", "cohort compiles queries; package engine runs them")
 	// Only cdr and the state store talk to DuckDB directly.
 	for name, p := range pkgs {
 		if slices.Contains(p.Imports, driver) {

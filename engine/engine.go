@@ -1,4 +1,4 @@
-package cohort
+package engine
 
 import (
 	"cmp"
@@ -14,17 +14,22 @@ import (
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/fault"
+	"github.com/openworkbench/workbench/internal/cdrindex"
+	"github.com/openworkbench/workbench/internal/sqlb"
 )
 
-// EngineOptions configure an Engine. The zero value works.
-type EngineOptions struct {
+// Options configure an Engine. The zero value works.
+type Options struct {
 	// CacheSize is how many results the engine keeps; 0 means 4096.
 	CacheSize int
 	// Cache, when set, is shared with other engines (of other CDRs or
 	// versions) instead of a cache of CacheSize of the engine's own.
 	Cache *Cache
 	// Compile options for every query.
-	Compile Options
+	Compile cohort.Options
 	// Logger receives one debug line per query run (never values or ids of
 	// participants); nil means discard.
 	Logger *slog.Logger
@@ -36,7 +41,7 @@ type EngineOptions struct {
 type Engine struct {
 	db      *sql.DB
 	version string
-	opt     EngineOptions
+	opt     Options
 	cache   *Cache
 	log     *slog.Logger
 }
@@ -57,16 +62,21 @@ func NewCache(size int) *Cache {
 	return &Cache{lru: c}
 }
 
-// NewEngine returns an engine over db, a database in which the index
-// tables are visible (package cdr's CDR.DB). version identifies the CDR's
-// content (cdr.IndexInfo.VersionID); results cached under one version are
-// never served for another.
-func NewEngine(db *sql.DB, version string, opt EngineOptions) (*Engine, error) {
+// ErrNotIndexed is matched (errors.Is) by the error of New for a CDR
+// without a version id: one whose index was never built.
+var ErrNotIndexed = fault.New(fault.Unavailable, "engine.not_indexed", "engine: the CDR has no index (no version id): run `workbench cdr index DIR` to build it")
+
+// New returns an engine over db, a database in which the index tables are
+// visible (package cdr's CDR.DB). version identifies the CDR's content
+// (cdr.IndexInfo.VersionID, written by `workbench cdr index`); results
+// cached under one version are never served for another. An empty
+// version is ErrNotIndexed.
+func New(db *sql.DB, version string, opt Options) (*Engine, error) {
 	if db == nil {
-		return nil, errors.New("cohort: engine: no database")
+		return nil, errors.New("engine: no database")
 	}
 	if version == "" {
-		return nil, errors.New("cohort: engine: empty CDR version id")
+		return nil, ErrNotIndexed
 	}
 	cache := opt.Cache
 	if cache == nil {
@@ -98,7 +108,7 @@ func cached[T any](e *Engine, op, key string, compute func() (T, error)) (T, err
 func (e *Engine) cacheKey(op, key string) string { return e.version + "\x00" + op + "\x00" + key }
 
 // runKey is the key that run caches op's result under for params and def.
-func runKey(params string, def *Definition) string { return params + "\x00" + def.String() }
+func runKey(params string, def *cohort.Definition) string { return params + "\x00" + def.String() }
 
 // Limits of the paging and ranking parameters.
 const (
@@ -107,10 +117,12 @@ const (
 )
 
 // Count returns the number of persons in the cohort def.
-func (e *Engine) Count(ctx context.Context, def *Definition) (int64, error) {
-	return run(ctx, e, def, "count", "", func(q Query) (int64, error) {
+func (e *Engine) Count(ctx context.Context, def *cohort.Definition) (int64, error) {
+	return run(ctx, e, def, "count", "", func(q cohort.Query) (int64, error) {
 		var n int64
-		err := e.query(ctx, "count", "SELECT count(*) FROM (\n"+q.SQL+"\n)", q.Args, func(r *sql.Rows) error { return r.Scan(&n) })
+		var b sqlb.Builder
+		b.SQL("SELECT count(*) FROM (\n").AddQuery(q.SQL, q.Args).SQL("\n)")
+		err := e.query(ctx, "count", &b, func(r *sql.Rows) error { return r.Scan(&n) })
 		return n, err
 	})
 }
@@ -171,44 +183,49 @@ type Demographics struct {
 	Ethnicity  []DemographicCount `json:"ethnicity"`
 }
 
-// demographicsSQL counts the persons selected by %[2]s by demo_key, in
-// one aggregate over search_person (%[1]s); the key stands for the
-// person's demographic concept ids and age bin (demographicKeysSQL). The
-// cohort is a semi-join whose hash table should hold the cohort, a subset
-// of search_person. DuckDB, though, builds it on the side it estimates
+// demographicsSQL counts the persons of the cohort q by demo_key, in one
+// aggregate over search_person; the key stands for the person's
+// demographic concept ids and age bin (demographicKeysSQL). The cohort is
+// a semi-join whose hash table should hold the cohort, a subset of
+// search_person. DuckDB, though, builds it on the side it estimates
 // smaller, and takes a filter of concept_person (142M rows at 1,000,000
 // persons) for larger than search_person: it would build on all of
 // search_person even for a cohort of 2,000 persons (110 ms instead of 35).
-// The LIMIT, search_person's size (the last argument), never cuts, but
-// caps that estimate.
-const demographicsSQL = `SELECT demo_key, count(*) AS persons
-FROM %[1]s WHERE person_id IN (
-  SELECT person_id FROM (
-%[2]s
-  ) LIMIT ?::BIGINT
-)
-GROUP BY demo_key`
+// The LIMIT, search_person's size (persons), never cuts, but caps that
+// estimate.
+func (e *Engine) demographicsSQL(q cohort.Query, persons int64) *sqlb.Builder {
+	b := e.table(new(sqlb.Builder).SQL("SELECT demo_key, count(*) AS persons\nFROM "), cdrindex.SearchPerson)
+	b.SQL(" WHERE person_id IN (\n  SELECT person_id FROM (\n").AddQuery(q.SQL, q.Args)
+	return b.SQL("\n  ) LIMIT ").Arg(persons, "BIGINT").SQL("\n)\nGROUP BY demo_key")
+}
 
 // keyedDemographicsSQL counts the persons of a cohort compiled by
-// compileKeyed (%[1]s), which selects their demo_key: no second look at
+// cohort.CompileKeyed (q), which selects their demo_key: no second look at
 // search_person.
-const keyedDemographicsSQL = `SELECT demo_key, count(*) AS persons FROM (
-%[1]s
-) GROUP BY demo_key`
+func keyedDemographicsSQL(q cohort.Query) *sqlb.Builder {
+	return new(sqlb.Builder).SQL("SELECT demo_key, count(*) AS persons FROM (\n").AddQuery(q.SQL, q.Args).SQL("\n) GROUP BY demo_key")
+}
 
-// demographicKeysSQL lists what each demo_key of search_person (%[1]s)
-// stands for.
-const demographicKeysSQL = `SELECT demo_key, sex_at_birth_concept_id, gender_concept_id, race_concept_id, ethnicity_concept_id, age_bin
-FROM %[1]s GROUP BY ALL`
+// demographicKeysSQL lists what each demo_key of search_person stands for.
+func (e *Engine) demographicKeysSQL() *sqlb.Builder {
+	b := new(sqlb.Builder).SQL("SELECT demo_key, sex_at_birth_concept_id, gender_concept_id, race_concept_id, ethnicity_concept_id, age_bin\nFROM ")
+	return e.table(b, cdrindex.SearchPerson).SQL(" GROUP BY ALL")
+}
 
 // demographicNamesSQL lists the name of every demographic concept id of
-// search_person (%[1]s), by breakdown (0 sex at birth, 1 gender, 2 race,
-// 3 ethnicity), and the number of persons (breakdown 4).
-const demographicNamesSQL = `SELECT 0, sex_at_birth_concept_id, any_value(sex_at_birth) FROM %[1]s GROUP BY 2
-UNION ALL SELECT 1, gender_concept_id, any_value(gender) FROM %[1]s GROUP BY 2
-UNION ALL SELECT 2, race_concept_id, any_value(race) FROM %[1]s GROUP BY 2
-UNION ALL SELECT 3, ethnicity_concept_id, any_value(ethnicity) FROM %[1]s GROUP BY 2
-UNION ALL SELECT 4, count(*), NULL FROM %[1]s`
+// search_person, by breakdown (0 sex at birth, 1 gender, 2 race, 3
+// ethnicity), and the number of persons (breakdown 4).
+func (e *Engine) demographicNamesSQL() *sqlb.Builder {
+	var b sqlb.Builder
+	for i, col := range []string{"sex_at_birth", "gender", "race", "ethnicity"} {
+		if i > 0 {
+			b.SQL("\nUNION ALL ")
+		}
+		b.SQL("SELECT ", strconv.Itoa(i), ", ", col, "_concept_id, any_value(", col, ") FROM ")
+		e.table(&b, cdrindex.SearchPerson).SQL(" GROUP BY 2")
+	}
+	return e.table(b.SQL("\nUNION ALL SELECT 4, count(*), NULL FROM "), cdrindex.SearchPerson)
+}
 
 // Demographics breaks the cohort def down by sex at birth, gender, race and
 // ethnicity, each crossed with age bins, in one aggregate query, and caches
@@ -217,28 +234,27 @@ UNION ALL SELECT 4, count(*), NULL FROM %[1]s`
 // in search_person. What each key stands for, the concept names and
 // search_person's size come from queries run once per CDR version and
 // cached. A missing concept id counts as 0.
-func (e *Engine) Demographics(ctx context.Context, def *Definition) (*Demographics, error) {
+func (e *Engine) Demographics(ctx context.Context, def *cohort.Definition) (*Demographics, error) {
 	p, err := e.demographicNames(ctx)
 	if err != nil {
 		return nil, err
 	}
 	names := p.names
-	d, err := run(ctx, e, def, "demographics", "", func(q Query) (*Demographics, error) {
+	d, err := run(ctx, e, def, "demographics", "", func(q cohort.Query) (*Demographics, error) {
 		var rows [4]map[int64]*DemographicCount
 		for i := range rows {
 			rows[i] = map[int64]*DemographicCount{}
 		}
 		d := &Demographics{}
-		stmt := fmt.Sprintf(demographicsSQL, e.compiler().table(tablePerson), q.SQL)
-		args := append(slices.Clip(q.Args), p.persons)
-		kq, keyed, err := compileKeyed(def, e.opt.Compile)
+		stmt := e.demographicsSQL(q, p.persons)
+		kq, keyed, err := cohort.CompileKeyed(def, e.opt.Compile)
 		if err != nil {
 			return nil, err
 		}
 		if keyed {
-			stmt, args = fmt.Sprintf(keyedDemographicsSQL, kq.SQL), kq.Args
+			stmt = keyedDemographicsSQL(kq)
 		}
-		err = e.query(ctx, "demographics", stmt, args, func(r *sql.Rows) error {
+		err = e.query(ctx, "demographics", stmt, func(r *sql.Rows) error {
 			var key, n int64
 			if err := r.Scan(&key, &n); err != nil {
 				return err
@@ -303,15 +319,14 @@ type demographicKey struct {
 // meaning of the keys and the number of persons of search_person.
 func (e *Engine) demographicNames(ctx context.Context) (demographicPersons, error) {
 	if err := ctx.Err(); err != nil {
-		return demographicPersons{}, fmt.Errorf("cohort: demographics: %w", err)
+		return demographicPersons{}, fmt.Errorf("engine: demographics: %w", err)
 	}
 	return cached(e, "demographic_names", "", func() (demographicPersons, error) {
 		var p demographicPersons
 		for i := range p.names {
 			p.names[i] = map[int64]string{}
 		}
-		stmt := fmt.Sprintf(demographicNamesSQL, e.compiler().table(tablePerson))
-		err := e.query(ctx, "demographic_names", stmt, nil, func(r *sql.Rows) error {
+		err := e.query(ctx, "demographic_names", e.demographicNamesSQL(), func(r *sql.Rows) error {
 			var b int
 			var id sql.NullInt64
 			var name sql.NullString
@@ -329,8 +344,7 @@ func (e *Engine) demographicNames(ctx context.Context) (demographicPersons, erro
 			return p, err
 		}
 		p.keys = map[int64]demographicKey{}
-		stmt = fmt.Sprintf(demographicKeysSQL, e.compiler().table(tablePerson))
-		err = e.query(ctx, "demographic_names", stmt, nil, func(r *sql.Rows) error {
+		err = e.query(ctx, "demographic_names", e.demographicKeysSQL(), func(r *sql.Rows) error {
 			var key int64
 			var ids [4]sql.NullInt64
 			var k demographicKey
@@ -371,31 +385,25 @@ type ConceptCount struct {
 // (ties by concept id), with their names from the concept table. Events
 // count under the domain search_events files them in, exact concepts only
 // (no roll-up to ancestors).
-func (e *Engine) TopConcepts(ctx context.Context, def *Definition, d Domain, n int) ([]ConceptCount, error) {
-	if !d.Valid() || d == DomainPerson {
+func (e *Engine) TopConcepts(ctx context.Context, def *cohort.Definition, d cohort.Domain, n int) ([]ConceptCount, error) {
+	if !d.Valid() || d == cohort.DomainPerson {
 		return nil, invalidf("top concepts: domain %q: want an event domain", d)
 	}
 	if n < 1 || n > MaxTopConcepts {
 		return nil, invalidf("top concepts: n = %d: want 1 to %d", n, MaxTopConcepts)
 	}
 	params := string(d) + "\x00" + strconv.Itoa(n)
-	top, err := run(ctx, e, def, "top_concepts", params, func(q Query) ([]ConceptCount, error) {
-		c := e.compiler()
+	top, err := run(ctx, e, def, "top_concepts", params, func(q cohort.Query) ([]ConceptCount, error) {
 		// concept_person has a person once per concept, standard flag
 		// and domain of the direct events: counting its rows of the
 		// domain counts distinct persons.
-		stmt := `SELECT t.concept_id, COALESCE(c.concept_name, '') AS name, t.persons FROM (
-  SELECT concept_id, count(*) AS persons FROM ` + c.table(tableConceptPerson) + `
-  WHERE domain = ?::VARCHAR AND is_standard AND person_id IN (
-` + q.SQL + `
-  )
-  GROUP BY concept_id ORDER BY persons DESC, concept_id LIMIT ?::BIGINT
-) t LEFT JOIN ` + c.table(tableConcept) + ` c ON c.concept_id = t.concept_id
-ORDER BY t.persons DESC, t.concept_id`
-		args := append([]any{string(d)}, q.Args...)
-		args = append(args, int64(n))
+		var b sqlb.Builder
+		b.SQL("SELECT t.concept_id, COALESCE(c.concept_name, '') AS name, t.persons FROM (\n  SELECT concept_id, count(*) AS persons FROM ")
+		e.table(&b, cdrindex.ConceptPerson).SQL("\n  WHERE domain = ").Arg(string(d), "VARCHAR").SQL(" AND is_standard AND person_id IN (\n")
+		b.AddQuery(q.SQL, q.Args).SQL("\n  )\n  GROUP BY concept_id ORDER BY persons DESC, concept_id LIMIT ").Arg(int64(n), "BIGINT")
+		e.table(b.SQL("\n) t LEFT JOIN "), cdrindex.Concept).SQL(" c ON c.concept_id = t.concept_id\nORDER BY t.persons DESC, t.concept_id")
 		out := []ConceptCount{}
-		err := e.query(ctx, "top_concepts", stmt, args, func(r *sql.Rows) error {
+		err := e.query(ctx, "top_concepts", &b, func(r *sql.Rows) error {
 			var cc ConceptCount
 			if err := r.Scan(&cc.ConceptID, &cc.Name, &cc.Count); err != nil {
 				return err
@@ -418,7 +426,7 @@ type participantPage struct {
 // of the cohort's person ids in ascending order, and the cohort's size. A
 // page past the end is empty. Person ids are row-level data: callers gate
 // this method by tier.
-func (e *Engine) Participants(ctx context.Context, def *Definition, page, size int) (ids []int64, total int64, err error) {
+func (e *Engine) Participants(ctx context.Context, def *cohort.Definition, page, size int) (ids []int64, total int64, err error) {
 	if page < 0 {
 		return nil, 0, invalidf("participants: page %d: want 0 or more", page)
 	}
@@ -433,15 +441,15 @@ func (e *Engine) Participants(ctx context.Context, def *Definition, page, size i
 		return nil, 0, err
 	}
 	params := strconv.Itoa(page) + "\x00" + strconv.Itoa(size)
-	p, err := run(ctx, e, def, "participants", params, func(q Query) (participantPage, error) {
+	p, err := run(ctx, e, def, "participants", params, func(q cohort.Query) (participantPage, error) {
 		p := participantPage{ids: []int64{}, total: total}
 		offset := int64(page) * int64(size)
 		if offset >= total {
 			return p, nil
 		}
-		stmt := "SELECT person_id FROM (\n" + q.SQL + "\n) ORDER BY person_id LIMIT ?::BIGINT OFFSET ?::BIGINT"
-		args := append(slices.Clip(q.Args), int64(size), offset)
-		err := e.query(ctx, "participants", stmt, args, func(r *sql.Rows) error {
+		var b sqlb.Builder
+		b.SQL("SELECT person_id FROM (\n").AddQuery(q.SQL, q.Args).SQL("\n) ORDER BY person_id LIMIT ").Arg(int64(size), "BIGINT").SQL(" OFFSET ").Arg(offset, "BIGINT")
+		err := e.query(ctx, "participants", &b, func(r *sql.Rows) error {
 			var id int64
 			if err := r.Scan(&id); err != nil {
 				return err
@@ -457,29 +465,33 @@ func (e *Engine) Participants(ctx context.Context, def *Definition, page, size i
 	return slices.Clone(p.ids), p.total, nil
 }
 
-// SQL returns the query the engine runs for def's persons: Compile with
-// the engine's options.
-func (e *Engine) SQL(def *Definition) (Query, error) {
+// SQL returns the query the engine runs for def's persons: cohort.Compile
+// with the engine's options.
+func (e *Engine) SQL(def *cohort.Definition) (cohort.Query, error) {
 	if def == nil {
-		return Query{}, invalidf("no definition")
+		return cohort.Query{}, invalidf("no definition")
 	}
-	return Compile(def, e.opt.Compile)
+	return cohort.Compile(def, e.opt.Compile)
 }
 
-func (e *Engine) compiler() *compiler { return &compiler{opt: e.opt.Compile} }
+// table writes the name of the table, an index table or the vocabulary's
+// concept, in the schema of the engine's compile options.
+func (e *Engine) table(b *sqlb.Builder, name string) *sqlb.Builder {
+	return b.Table(e.opt.Compile.Schema, name)
+}
 
 // run compiles def and computes op's result with compute, unless the
 // cache has it under (version, op, params, canonical def).
-func run[T any](ctx context.Context, e *Engine, def *Definition, op, params string, compute func(Query) (T, error)) (T, error) {
+func run[T any](ctx context.Context, e *Engine, def *cohort.Definition, op, params string, compute func(cohort.Query) (T, error)) (T, error) {
 	var zero T
 	if def == nil {
 		return zero, invalidf("%s: no definition", strings.ReplaceAll(op, "_", " "))
 	}
 	if err := ctx.Err(); err != nil {
-		return zero, fmt.Errorf("cohort: %s: %w", op, err)
+		return zero, fmt.Errorf("engine: %s: %w", op, err)
 	}
 	return cached(e, op, runKey(params, def), func() (T, error) {
-		q, err := Compile(def, e.opt.Compile)
+		q, err := cohort.Compile(def, e.opt.Compile)
 		if err != nil {
 			return zero, err
 		}
@@ -489,10 +501,10 @@ func run[T any](ctx context.Context, e *Engine, def *Definition, op, params stri
 
 // query runs q and calls scan for each row, logging op and how long it
 // took. When ctx ends during the query the error matches ctx.Err().
-func (e *Engine) query(ctx context.Context, op, q string, args []any, scan func(*sql.Rows) error) error {
+func (e *Engine) query(ctx context.Context, op string, q *sqlb.Builder, scan func(*sql.Rows) error) error {
 	start := time.Now()
 	err := func() error {
-		rows, err := e.db.QueryContext(ctx, q, args...)
+		rows, err := e.db.QueryContext(ctx, q.String(), q.Args()...)
 		if err != nil {
 			return err
 		}
@@ -504,18 +516,18 @@ func (e *Engine) query(ctx context.Context, op, q string, args []any, scan func(
 		}
 		return rows.Err()
 	}()
-	e.log.DebugContext(ctx, "cohort query", "op", op, "duration", time.Since(start))
+	e.log.DebugContext(ctx, "engine query", "op", op, "duration", time.Since(start))
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return fmt.Errorf("cohort: %s: %w", op, ctxErr)
+			return fmt.Errorf("engine: %s: %w", op, ctxErr)
 		}
-		return fmt.Errorf("cohort: %s: %w", op, err)
+		return fmt.Errorf("engine: %s: %w", op, err)
 	}
 	return nil
 }
 
-// invalidf returns an error for a bad argument of an engine call; it
-// matches ErrInvalid.
+// invalidf returns an error for a bad argument of an engine call: it
+// matches cohort.ErrInvalid like the problems of a definition.
 func invalidf(format string, args ...any) error {
-	return invalidAt("", format, args...)
+	return fault.At(cohort.ErrInvalid, "", format, args...)
 }

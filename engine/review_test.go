@@ -1,4 +1,4 @@
-package cohort_test
+package engine_test
 
 import (
 	"context"
@@ -13,19 +13,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 func TestReviewSample(t *testing.T) {
 	ctx := context.Background()
 	c := indexedGiBleed(t)
 	info, _ := c.Index()
-	e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	require.NoError(t, err)
-	data, err := os.ReadFile("testdata/examples/wrist_fracture.json") // 442 persons
+	data, err := os.ReadFile("../cohort/testdata/examples/wrist_fracture.json") // 442 persons
 	require.NoError(t, err)
 	def, err := cohort.Parse(data)
 	require.NoError(t, err)
-	all, _, err := e.Participants(ctx, def, 0, cohort.MaxPageSize)
+	all, _, err := e.Participants(ctx, def, 0, engine.MaxPageSize)
 	require.NoError(t, err)
 
 	a, err := e.ReviewSample(ctx, def, 7, 100)
@@ -37,7 +38,7 @@ func TestReviewSample(t *testing.T) {
 		assert.Contains(t, all, id, "the sample is drawn from the cohort")
 	}
 
-	fresh, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	fresh, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	require.NoError(t, err)
 	again, err := fresh.ReviewSample(ctx, def, 7, 100)
 	require.NoError(t, err)
@@ -47,11 +48,11 @@ func TestReviewSample(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEqual(t, a, other, "another seed, another sample")
 
-	whole, err := e.ReviewSample(ctx, def, 7, cohort.MaxReviewSize)
+	whole, err := e.ReviewSample(ctx, def, 7, engine.MaxReviewSize)
 	require.NoError(t, err)
 	assert.Equal(t, all, whole, "a sample larger than the cohort is the cohort")
 
-	for _, size := range []int{0, -1, cohort.MaxReviewSize + 1} {
+	for _, size := range []int{0, -1, engine.MaxReviewSize + 1} {
 		_, err := e.ReviewSample(ctx, def, 7, size)
 		assert.True(t, errors.Is(err, cohort.ErrInvalid), "size %d: %v", size, err)
 	}
@@ -61,7 +62,7 @@ func TestParticipantEvents(t *testing.T) {
 	ctx := context.Background()
 	c := indexedGiBleed(t)
 	info, _ := c.Index()
-	e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	require.NoError(t, err)
 	// Person 648 has conditions recorded with a source concept that
 	// differs from the standard one, such as condition_occurrence 10968.
@@ -77,12 +78,12 @@ func TestParticipantEvents(t *testing.T) {
 		FROM condition_occurrence o JOIN concept c ON c.concept_id = o.condition_concept_id WHERE o.condition_occurrence_id = 10968`).Scan(&stdID, &srcID, &stdName, &date))
 	require.NotEqual(t, stdID, srcID)
 
-	all, total, err := e.ParticipantEvents(ctx, person, cohort.DomainCondition, 0, cohort.MaxPageSize)
+	all, total, err := e.ParticipantEvents(ctx, person, cohort.DomainCondition, 0, engine.MaxPageSize)
 	require.NoError(t, err)
 	assert.EqualValues(t, conditions, total, "one event per condition_occurrence row, source rows joined to theirs")
 	assert.Len(t, all, int(total))
-	assert.True(t, slices.IsSortedFunc(all, func(a, b cohort.Event) int { return strings.Compare(a.Date, b.Date) }), "by date")
-	i := slices.IndexFunc(all, func(ev cohort.Event) bool { return ev.EventID == 10968 })
+	assert.True(t, slices.IsSortedFunc(all, func(a, b engine.Event) int { return strings.Compare(a.Date, b.Date) }), "by date")
+	i := slices.IndexFunc(all, func(ev engine.Event) bool { return ev.EventID == 10968 })
 	require.GreaterOrEqual(t, i, 0)
 	ev := all[i]
 	assert.Equal(t, stdID, ev.ConceptID)
@@ -97,7 +98,7 @@ func TestParticipantEvents(t *testing.T) {
 	}
 
 	t.Run("pages make the whole", func(t *testing.T) {
-		var paged []cohort.Event
+		var paged []engine.Event
 		for page := 0; ; page++ {
 			evs, n, err := e.ParticipantEvents(ctx, person, cohort.DomainCondition, page, 7)
 			require.NoError(t, err)
@@ -116,7 +117,7 @@ func TestParticipantEvents(t *testing.T) {
 			require.NoError(t, err)
 			sum += n
 		}
-		evs, n, err := e.ParticipantEvents(ctx, person, "", 0, cohort.MaxPageSize)
+		evs, n, err := e.ParticipantEvents(ctx, person, "", 0, engine.MaxPageSize)
 		require.NoError(t, err)
 		assert.Equal(t, sum, n)
 		assert.Len(t, evs, int(n))
@@ -136,7 +137,7 @@ func TestParticipantEvents(t *testing.T) {
 		{"unknown domain", "NOPE", 0, 10},
 		{"negative page", cohort.DomainCondition, -1, 10},
 		{"no size", cohort.DomainCondition, 0, 0},
-		{"size too large", cohort.DomainCondition, 0, cohort.MaxPageSize + 1},
+		{"size too large", cohort.DomainCondition, 0, engine.MaxPageSize + 1},
 		{"page too large", cohort.DomainCondition, math.MaxInt / 2, 10},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,6 @@
 //go:build cgo
 
-package cohort_test
+package engine_test
 
 import (
 	"context"
@@ -19,6 +19,7 @@ import (
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cdr/synth"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 var benchCDR = flag.String("bench.cdr", "", "indexed synthetic CDR folder of BenchmarkEngine (skipped when empty)")
@@ -65,7 +66,7 @@ func TestBenchSuite(t *testing.T) {
 	c, err := cdr.Open(ctx, dir, cdr.Options{Threads: 2})
 	require.NoError(t, err)
 	defer c.Close()
-	e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	require.NoError(t, err)
 	for _, bc := range benchSuite(t) {
 		t.Run(bc.name, func(t *testing.T) {
@@ -79,7 +80,7 @@ func TestBenchSuite(t *testing.T) {
 			// Demographics, counted by the keys that concept_person
 			// carries or by looking the persons up, is the breakdown of
 			// the participants' rows of search_person.
-			ids, _, err := e.Participants(ctx, bc.def, 0, cohort.MaxPageSize)
+			ids, _, err := e.Participants(ctx, bc.def, 0, engine.MaxPageSize)
 			require.NoError(t, err)
 			require.Len(t, ids, int(n))
 			want := [4]map[int64][5]int64{{}, {}, {}, {}}
@@ -100,7 +101,7 @@ FROM search_person WHERE person_id IN (SELECT unnest(?::BIGINT[]))`, ids)
 			d, err := e.Demographics(ctx, bc.def)
 			require.NoError(t, err)
 			got := [4]map[int64][5]int64{{}, {}, {}, {}}
-			for i, breakdown := range [][]cohort.DemographicCount{d.SexAtBirth, d.Gender, d.Race, d.Ethnicity} {
+			for i, breakdown := range [][]engine.DemographicCount{d.SexAtBirth, d.Gender, d.Race, d.Ethnicity} {
 				for _, r := range breakdown {
 					got[i][r.ConceptID] = [5]int64{r.Ages.Age0To17, r.Ages.Age18To44, r.Ages.Age45To64, r.Ages.Age65Up, r.Ages.Unknown}
 				}
@@ -133,12 +134,12 @@ func openBenchCDR(b *testing.B) (*cdr.CDR, cdr.IndexInfo) {
 // same; raw/ours is the ratio of the raw SQL's median to the uncached
 // count's. For example:
 //
-//	go test ./cohort -run '^$' -bench Engine -benchtime 10x -bench.cdr /tmp/bench/100k
+//	go test ./engine -run '^$' -bench Engine -benchtime 10x -bench.cdr /tmp/bench/100k
 func BenchmarkEngine(b *testing.B) {
 	ctx := context.Background()
 	c, info := openBenchCDR(b)
-	engine := func() *cohort.Engine {
-		e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	newEngine := func() *engine.Engine {
+		e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 		require.NoError(b, err)
 		return e
 	}
@@ -148,7 +149,7 @@ func BenchmarkEngine(b *testing.B) {
 		b.Run(bc.name+"/count", func(b *testing.B) {
 			var ds durations
 			for b.Loop() {
-				e := engine() // a fresh cache: every count runs the query
+				e := newEngine() // a fresh cache: every count runs the query
 				start := time.Now()
 				n, err := e.Count(ctx, bc.def)
 				ds = append(ds, time.Since(start))
@@ -159,7 +160,7 @@ func BenchmarkEngine(b *testing.B) {
 			b.ReportMetric(float64(count), "persons")
 		})
 		b.Run(bc.name+"/cached", func(b *testing.B) {
-			e := engine()
+			e := newEngine()
 			_, err := e.Count(ctx, bc.def)
 			require.NoError(b, err)
 			var ds durations
@@ -175,7 +176,7 @@ func BenchmarkEngine(b *testing.B) {
 			// Concept names are looked up once per CDR version: a first
 			// call caches them. Each iteration then renames the first
 			// group, which makes another cache key but the same query.
-			e := engine()
+			e := newEngine()
 			_, err := e.Demographics(ctx, bc.def)
 			require.NoError(b, err)
 			var ds durations
@@ -219,7 +220,7 @@ func BenchmarkTopConcepts(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			var ds durations
 			for b.Loop() {
-				e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+				e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 				require.NoError(b, err)
 				start := time.Now()
 				top, err := e.TopConcepts(ctx, bc.def, cohort.DomainCondition, 10)

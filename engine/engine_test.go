@@ -1,6 +1,6 @@
 //go:build cgo
 
-package cohort_test
+package engine_test
 
 import (
 	"context"
@@ -21,8 +21,9 @@ import (
 
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
-	"github.com/openworkbench/workbench/cohort/internal/oracle"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
+	"github.com/openworkbench/workbench/internal/oracle"
 )
 
 // queryLog is a slog handler that counts the engine's query lines by op
@@ -59,7 +60,7 @@ func (h *queryLog) count(op string) int {
 }
 
 // examples are the shared example definitions with their GiBleed counts
-// (testdata/examples/NOTICE).
+// (cohort/testdata/examples/NOTICE).
 var examples = map[string]int64{
 	"osteoporotic_fracture.json":    56,
 	"wrist_fracture.json":           442,
@@ -70,7 +71,7 @@ var examples = map[string]int64{
 
 func readExample(t *testing.T, name string) *cohort.Definition {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata/examples", name))
+	data, err := os.ReadFile(filepath.Join("../cohort/testdata/examples", name))
 	require.NoError(t, err)
 	def, err := cohort.Parse(data)
 	require.NoError(t, err)
@@ -85,7 +86,7 @@ func TestEngineGiBleed(t *testing.T) {
 	require.True(t, ok)
 	ctx := context.Background()
 	log := newQueryLog()
-	e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{Logger: slog.New(log)})
+	e, err := engine.New(c.DB(), info.VersionID, engine.Options{Logger: slog.New(log)})
 	require.NoError(t, err)
 
 	t.Run("count", func(t *testing.T) {
@@ -102,7 +103,7 @@ func TestEngineGiBleed(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, want, d.Count, name)
 			assert.Equal(t, want, d.Ages.Total(), name)
-			for breakdown, rows := range map[string][]cohort.DemographicCount{
+			for breakdown, rows := range map[string][]engine.DemographicCount{
 				"sex at birth": d.SexAtBirth, "gender": d.Gender, "race": d.Race, "ethnicity": d.Ethnicity,
 			} {
 				var sum int64
@@ -112,19 +113,19 @@ func TestEngineGiBleed(t *testing.T) {
 					sum += r.Count
 				}
 				assert.Equal(t, want, sum, "%s: %s", name, breakdown)
-				assert.True(t, slices.IsSortedFunc(rows, func(a, b cohort.DemographicCount) int { return int(b.Count - a.Count) }))
+				assert.True(t, slices.IsSortedFunc(rows, func(a, b engine.DemographicCount) int { return int(b.Count - a.Count) }))
 			}
 		}
 		d, err := e.Demographics(ctx, readExample(t, "wrist_fracture_female.json"))
 		require.NoError(t, err)
-		assert.Equal(t, []cohort.DemographicCount{{ConceptID: 8532, Name: "FEMALE", Count: 243, Ages: d.Ages}}, d.Gender)
+		assert.Equal(t, []engine.DemographicCount{{ConceptID: 8532, Name: "FEMALE", Count: 243, Ages: d.Ages}}, d.Gender)
 
 		// The bins agree with search_person's ages of the participants
 		// (GiBleed has no deaths).
 		def := readExample(t, "celecoxib_users.json")
-		ids, _, err := e.Participants(ctx, def, 0, cohort.MaxPageSize)
+		ids, _, err := e.Participants(ctx, def, 0, engine.MaxPageSize)
 		require.NoError(t, err)
-		var want cohort.AgeCounts
+		var want engine.AgeCounts
 		rows, err := c.DB().QueryContext(ctx, "SELECT age_at_ref FROM search_person WHERE person_id IN (SELECT unnest(?::BIGINT[]))", ids)
 		require.NoError(t, err)
 		for rows.Next() {
@@ -164,7 +165,7 @@ func TestEngineGiBleed(t *testing.T) {
 		top, err := e.TopConcepts(ctx, def, cohort.DomainCondition, 10)
 		require.NoError(t, err)
 		require.Len(t, top, 10)
-		assert.Equal(t, cohort.ConceptCount{ConceptID: 30753, Name: "Esophagitis", Count: n}, top[0])
+		assert.Equal(t, engine.ConceptCount{ConceptID: 30753, Name: "Esophagitis", Count: n}, top[0])
 		for i := 1; i < len(top); i++ {
 			assert.GreaterOrEqual(t, top[i-1].Count, top[i].Count)
 		}
@@ -213,21 +214,21 @@ func TestEngineGiBleed(t *testing.T) {
 		assert.Equal(t, before, log.count("count"))
 
 		// Another version sharing a cache runs its own queries.
-		shared := cohort.NewCache(16)
-		engine := func(version string) *cohort.Engine {
-			e, err := cohort.NewEngine(c.DB(), version, cohort.EngineOptions{Cache: shared, Logger: slog.New(log)})
+		shared := engine.NewCache(16)
+		newEngine := func(version string) *engine.Engine {
+			e, err := engine.New(c.DB(), version, engine.Options{Cache: shared, Logger: slog.New(log)})
 			require.NoError(t, err)
 			return e
 		}
 		before = log.count("count")
 		for _, version := range []string{"v1", "v1", "v2", "v2"} {
-			_, err := engine(version).Count(ctx, def)
+			_, err := newEngine(version).Count(ctx, def)
 			require.NoError(t, err)
 		}
 		assert.Equal(t, before+2, log.count("count"), "one query per version")
 
 		// Demographics caches the count along with the breakdown.
-		fresh, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{Logger: slog.New(log)})
+		fresh, err := engine.New(c.DB(), info.VersionID, engine.Options{Logger: slog.New(log)})
 		require.NoError(t, err)
 		d, err := fresh.Demographics(ctx, def)
 		require.NoError(t, err)
@@ -252,7 +253,7 @@ func TestEngineGiBleed(t *testing.T) {
 		assert.ErrorIs(t, err, context.Canceled)
 
 		// A fresh engine, so the query itself starts and is cancelled.
-		fresh, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+		fresh, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 		require.NoError(t, err)
 		timeout, cancel := context.WithTimeout(ctx, time.Nanosecond)
 		defer cancel()
@@ -286,7 +287,7 @@ func TestEngineGiBleed(t *testing.T) {
 		for name, call := range map[string]func() error{
 			"page -1":        func() error { _, _, err := e.Participants(ctx, ok, -1, 10); return err },
 			"size 0":         func() error { _, _, err := e.Participants(ctx, ok, 0, 0); return err },
-			"size too large": func() error { _, _, err := e.Participants(ctx, ok, 0, cohort.MaxPageSize+1); return err },
+			"size too large": func() error { _, _, err := e.Participants(ctx, ok, 0, engine.MaxPageSize+1); return err },
 			"person domain":  func() error { _, err := e.TopConcepts(ctx, ok, cohort.DomainPerson, 5); return err },
 			"n 0":            func() error { _, err := e.TopConcepts(ctx, ok, cohort.DomainDrug, 0); return err },
 			"nil definition": func() error { _, err := e.Count(ctx, nil); return err },
@@ -327,15 +328,15 @@ func TestDemographicsAgeAtDeath(t *testing.T) {
 		person(3, "2010-01-01", 15, nil),
 		person(4, "1960-01-01", 65, nil),
 	}})
-	e, err := cohort.NewEngine(db, "test", cohort.EngineOptions{})
+	e, err := engine.New(db, "test", engine.Options{})
 	require.NoError(t, err)
 	women := &cohort.Definition{Includes: []cohort.Group{{Items: []cohort.Item{{
 		Type: cohort.DomainPerson, Parameters: []cohort.Parameter{{Type: cohort.TypeGender, ConceptID: 8532}},
 	}}}}}
 	d, err := e.Demographics(context.Background(), women)
 	require.NoError(t, err)
-	assert.Equal(t, cohort.AgeCounts{Age0To17: 1, Age18To44: 1, Age45To64: 1, Age65Up: 1}, d.Ages)
-	assert.Equal(t, []cohort.DemographicCount{{ConceptID: 38003564, Name: "Not Hispanic or Latino", Count: 4, Ages: d.Ages}}, d.Ethnicity)
+	assert.Equal(t, engine.AgeCounts{Age0To17: 1, Age18To44: 1, Age45To64: 1, Age65Up: 1}, d.Ages)
+	assert.Equal(t, []engine.DemographicCount{{ConceptID: 38003564, Name: "Not Hispanic or Latino", Count: 4, Ages: d.Ages}}, d.Ethnicity)
 }
 
 // TestConceptInTwoDomains: a concept whose events of one person fall in
@@ -364,7 +365,7 @@ func TestConceptInTwoDomains(t *testing.T) {
 	})
 	_, err = db.Exec("CREATE TABLE concept AS SELECT 100::BIGINT AS concept_id, 'Weight' AS concept_name")
 	require.NoError(t, err)
-	e, err := cohort.NewEngine(db, "test", cohort.EngineOptions{})
+	e, err := engine.New(db, "test", engine.Options{})
 	require.NoError(t, err)
 	ctx := context.Background()
 	for _, group := range []bool{false, true} {
@@ -380,12 +381,40 @@ func TestConceptInTwoDomains(t *testing.T) {
 	for domain, want := range map[cohort.Domain]int64{cohort.DomainMeasurement: 2, cohort.DomainPhysicalMeasurement: 1} {
 		top, err := e.TopConcepts(ctx, women, domain, 5)
 		require.NoError(t, err)
-		assert.Equal(t, []cohort.ConceptCount{{ConceptID: 100, Name: "Weight", Count: want}}, top, domain)
+		assert.Equal(t, []engine.ConceptCount{{ConceptID: 100, Name: "Weight", Count: want}}, top, domain)
 	}
 	top, err := e.TopConcepts(ctx, women, cohort.DomainCondition, 5)
 	require.NoError(t, err)
 	assert.Empty(t, top)
 }
+
+// TestNewNotIndexed checks that an engine over a CDR without an index
+// (no version id) is refused with an error that says how to build one.
+func TestNewNotIndexed(t *testing.T) {
+	db, err := sql.Open("duckdb", "")
+	require.NoError(t, err)
+	defer db.Close()
+	_, err = engine.New(db, "", engine.Options{})
+	require.ErrorIs(t, err, engine.ErrNotIndexed)
+	assert.Contains(t, err.Error(), "run `workbench cdr index DIR`")
+	_, err = engine.New(nil, "v1", engine.Options{})
+	assert.Error(t, err)
+}
+
+// Women with a condition of the wrist fracture hierarchy on at least two
+// dates, as the All of Us Cohort Builder would send it.
+const wristFractures = `{
+  "includes": [
+    {"items": [{"type": "CONDITION", "searchParameters": [
+      {"parameterId": "p4134304", "name": "Fracture of wrist", "domain": "CONDITION", "type": "SNOMED",
+       "group": true, "ancestorData": false, "standard": true, "conceptId": 4134304, "attributes": []}],
+      "modifiers": [{"name": "NUM_OF_OCCURRENCES", "operator": "GREATER_THAN_OR_EQUAL_TO", "operands": ["2"]}]}]},
+    {"items": [{"type": "PERSON", "searchParameters": [
+      {"parameterId": "g8532", "name": "Female", "domain": "PERSON", "type": "GENDER", "conceptId": 8532}]}]}
+  ],
+  "excludes": [],
+  "dataFilters": ["HAS_EHR_DATA"]
+}`
 
 // An engine over an indexed CDR counts a cohort and breaks it down.
 func ExampleEngine() {
@@ -407,7 +436,7 @@ func ExampleEngine() {
 		return
 	}
 	defer c.Close()
-	e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return

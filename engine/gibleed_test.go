@@ -1,6 +1,6 @@
 //go:build cgo
 
-package cohort_test
+package engine_test
 
 import (
 	"context"
@@ -27,7 +27,7 @@ func conceptCohort(d cohort.Domain, c int64) *cohort.Definition {
 
 // TestGiBleed runs compiled definitions on the indexed Eunomia GiBleed CDR
 // and compares the counts with published OHDSI results (GROUND_TRUTH.md)
-// and with the expected counts of the shared examples (testdata/examples).
+// and with the expected counts of the shared examples (cohort/testdata/examples).
 func TestGiBleed(t *testing.T) {
 	if testing.Short() {
 		t.Skip("indexes GiBleed")
@@ -73,7 +73,7 @@ func TestGiBleed(t *testing.T) {
 	}
 	for name, want := range examples {
 		t.Run(name, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join("testdata/examples", name))
+			data, err := os.ReadFile(filepath.Join("../cohort/testdata/examples", name))
 			require.NoError(t, err)
 			def, err := cohort.Parse(data)
 			require.NoError(t, err)

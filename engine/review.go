@@ -1,13 +1,16 @@
-package cohort
+package engine
 
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/internal/cdrindex"
+	"github.com/openworkbench/workbench/internal/sqlb"
 )
 
 // MaxReviewSize is the most participants a cohort review holds.
@@ -18,17 +21,18 @@ const MaxReviewSize = 10000
 // order is md5 of the person id and the seed, so the same definition, seed
 // and CDR always give the same sample, whichever DuckDB version computes
 // it, and a new seed gives an independent one.
-func (e *Engine) ReviewSample(ctx context.Context, def *Definition, seed int64, size int) ([]int64, error) {
+func (e *Engine) ReviewSample(ctx context.Context, def *cohort.Definition, seed int64, size int) ([]int64, error) {
 	if size < 1 || size > MaxReviewSize {
 		return nil, invalidf("review sample: size %d: want 1 to %d", size, MaxReviewSize)
 	}
 	params := strconv.FormatInt(seed, 10) + "\x00" + strconv.Itoa(size)
-	ids, err := run(ctx, e, def, "review sample", params, func(q Query) ([]int64, error) {
-		stmt := "SELECT person_id FROM (SELECT person_id FROM (\n" + q.SQL +
-			"\n) ORDER BY md5(CAST(person_id AS VARCHAR) || ':' || ?::VARCHAR), person_id LIMIT ?::BIGINT) ORDER BY person_id"
-		args := append(slices.Clip(q.Args), strconv.FormatInt(seed, 10), int64(size))
+	ids, err := run(ctx, e, def, "review sample", params, func(q cohort.Query) ([]int64, error) {
+		var b sqlb.Builder
+		b.SQL("SELECT person_id FROM (SELECT person_id FROM (\n").AddQuery(q.SQL, q.Args)
+		b.SQL("\n) ORDER BY md5(CAST(person_id AS VARCHAR) || ':' || ").Arg(strconv.FormatInt(seed, 10), "VARCHAR")
+		b.SQL("), person_id LIMIT ").Arg(int64(size), "BIGINT").SQL(") ORDER BY person_id")
 		ids := []int64{}
-		err := e.query(ctx, "review sample", stmt, args, func(r *sql.Rows) error {
+		err := e.query(ctx, "review sample", &b, func(r *sql.Rows) error {
 			var id int64
 			if err := r.Scan(&id); err != nil {
 				return err
@@ -50,41 +54,44 @@ func (e *Engine) ReviewSample(ctx context.Context, def *Definition, seed int64, 
 // Names come from the concept table; an unknown concept has an empty
 // name. An event without a standard concept has ConceptID 0.
 type Event struct {
-	Date               string   `json:"date"`
-	Domain             Domain   `json:"domain"`
-	EventID            int64    `json:"event_id"`
-	ConceptID          int64    `json:"concept_id"`
-	ConceptName        string   `json:"concept_name"`
-	ConceptCode        string   `json:"concept_code"`
-	Vocabulary         string   `json:"vocabulary_id"`
-	SourceConceptID    int64    `json:"source_concept_id,omitempty"`
-	SourceConceptName  string   `json:"source_concept_name,omitempty"`
-	SourceConceptCode  string   `json:"source_concept_code,omitempty"`
-	SourceVocabulary   string   `json:"source_vocabulary_id,omitempty"`
-	VisitOccurrenceID  *int64   `json:"visit_occurrence_id,omitempty"`
-	VisitConceptID     int64    `json:"visit_concept_id,omitempty"`
-	VisitName          string   `json:"visit_name,omitempty"`
-	AgeAtEvent         *int64   `json:"age_at_event,omitempty"`
-	ValueAsNumber      *float64 `json:"value_as_number,omitempty"`
-	ValueAsConceptID   int64    `json:"value_as_concept_id,omitempty"`
-	ValueAsConceptName string   `json:"value_as_concept_name,omitempty"`
-	UnitConceptID      int64    `json:"unit_concept_id,omitempty"`
-	UnitConceptName    string   `json:"unit_concept_name,omitempty"`
+	Date               string        `json:"date"`
+	Domain             cohort.Domain `json:"domain"`
+	EventID            int64         `json:"event_id"`
+	ConceptID          int64         `json:"concept_id"`
+	ConceptName        string        `json:"concept_name"`
+	ConceptCode        string        `json:"concept_code"`
+	Vocabulary         string        `json:"vocabulary_id"`
+	SourceConceptID    int64         `json:"source_concept_id,omitempty"`
+	SourceConceptName  string        `json:"source_concept_name,omitempty"`
+	SourceConceptCode  string        `json:"source_concept_code,omitempty"`
+	SourceVocabulary   string        `json:"source_vocabulary_id,omitempty"`
+	VisitOccurrenceID  *int64        `json:"visit_occurrence_id,omitempty"`
+	VisitConceptID     int64         `json:"visit_concept_id,omitempty"`
+	VisitName          string        `json:"visit_name,omitempty"`
+	AgeAtEvent         *int64        `json:"age_at_event,omitempty"`
+	ValueAsNumber      *float64      `json:"value_as_number,omitempty"`
+	ValueAsConceptID   int64         `json:"value_as_concept_id,omitempty"`
+	ValueAsConceptName string        `json:"value_as_concept_name,omitempty"`
+	UnitConceptID      int64         `json:"unit_concept_id,omitempty"`
+	UnitConceptName    string        `json:"unit_concept_name,omitempty"`
 }
 
-// personEventsSQL selects a page of a person's events with the number of
-// all of them. search_events has a row for an event's standard concept
-// and another for its source concept when it differs: the source row is
+// personEventsSQL selects a page (limit and offset) of the events of the
+// person, in the domain d unless it is empty, with the number of all of
+// them. search_events has a row for an event's standard concept and
+// another for its source concept when it differs: the source row is
 // joined to the standard one by domain, event id and date, and stands
 // alone when the event has no standard concept. (Two events of one person
 // that share an id and a date, which Validate reports, may show either
-// one's source concept.) %[1]s is search_events, %[2]s the concept table,
-// %[3]s the domain condition; the arguments are the person id, the
-// domain's when there is one, then the limit and the offset. The total
-// comes from a one-row side joined to the page, so that a page past the
-// end still tells it.
-const personEventsSQL = `WITH ev AS MATERIALIZED (
-  SELECT * FROM %[1]s WHERE person_id = ?::BIGINT%[3]s
+// one's source concept.) The total comes from a one-row side joined to
+// the page, so that a page past the end still tells it.
+func (e *Engine) personEventsSQL(person int64, d cohort.Domain, limit, offset int64) *sqlb.Builder {
+	var b sqlb.Builder
+	e.table(b.SQL("WITH ev AS MATERIALIZED (\n  SELECT * FROM "), cdrindex.SearchEvents).SQL(" WHERE person_id = ").Arg(person, "BIGINT")
+	if d != "" {
+		b.SQL(" AND domain = ").Arg(string(d), "VARCHAR")
+	}
+	b.SQL(`
 ), src AS (
   SELECT domain, event_id, entry_date, any_value(concept_id) AS concept_id FROM ev WHERE NOT is_standard GROUP BY ALL
 ), events AS (
@@ -99,7 +106,8 @@ const personEventsSQL = `WITH ev AS MATERIALIZED (
   WHERE NOT s.is_standard AND NOT EXISTS (
     SELECT 1 FROM ev t WHERE t.is_standard AND t.domain = s.domain AND t.event_id = s.event_id AND t.entry_date IS NOT DISTINCT FROM s.entry_date)
 ), page AS (
-  SELECT * FROM events ORDER BY entry_date, domain, event_id, concept_id, source_concept_id LIMIT ?::BIGINT OFFSET ?::BIGINT
+  SELECT * FROM events ORDER BY entry_date, domain, event_id, concept_id, source_concept_id LIMIT `).Arg(limit, "BIGINT").SQL(" OFFSET ").Arg(offset, "BIGINT")
+	b.SQL(`
 )
 SELECT n.total, p.entry_date, p.domain, p.event_id, p.concept_id, COALESCE(c.concept_name, ''), COALESCE(c.concept_code, ''), COALESCE(c.vocabulary_id, ''),
   COALESCE(p.source_concept_id, 0), COALESCE(sc.concept_name, ''), COALESCE(sc.concept_code, ''), COALESCE(sc.vocabulary_id, ''),
@@ -107,12 +115,12 @@ SELECT n.total, p.entry_date, p.domain, p.event_id, p.concept_id, COALESCE(c.con
   COALESCE(p.value_as_concept_id, 0), COALESCE(ac.concept_name, ''), COALESCE(p.unit_concept_id, 0), COALESCE(uc.concept_name, '')
 FROM (SELECT count(*) AS total FROM events) n
 LEFT JOIN page p ON true
-LEFT JOIN %[2]s c ON c.concept_id = p.concept_id
-LEFT JOIN %[2]s sc ON sc.concept_id = p.source_concept_id
-LEFT JOIN %[2]s vc ON vc.concept_id = p.visit_concept_id
-LEFT JOIN %[2]s ac ON ac.concept_id = p.value_as_concept_id
-LEFT JOIN %[2]s uc ON uc.concept_id = p.unit_concept_id
-ORDER BY p.entry_date, p.domain, p.event_id, p.concept_id, p.source_concept_id`
+`)
+	for _, j := range []struct{ alias, id string }{{"c", "concept_id"}, {"sc", "source_concept_id"}, {"vc", "visit_concept_id"}, {"ac", "value_as_concept_id"}, {"uc", "unit_concept_id"}} {
+		e.table(b.SQL("LEFT JOIN "), cdrindex.Concept).SQL(" ", j.alias, " ON ", j.alias, ".concept_id = p.", j.id, "\n")
+	}
+	return b.SQL("ORDER BY p.entry_date, p.domain, p.event_id, p.concept_id, p.source_concept_id")
+}
 
 // ParticipantEvents returns page page (from 0) of size size (1 to
 // MaxPageSize) of the events of the person in the event domain d (every
@@ -121,8 +129,8 @@ ORDER BY p.entry_date, p.domain, p.event_id, p.concept_id, p.source_concept_id`
 // data: callers gate this method by tier and check that the person is one
 // they may see (a participant of a review). Results are not cached: a
 // reviewer reads each participant's pages once.
-func (e *Engine) ParticipantEvents(ctx context.Context, personID int64, d Domain, page, size int) (events []Event, total int64, err error) {
-	if d != "" && (!d.Valid() || d == DomainPerson) {
+func (e *Engine) ParticipantEvents(ctx context.Context, personID int64, d cohort.Domain, page, size int) (events []Event, total int64, err error) {
+	if d != "" && (!d.Valid() || d == cohort.DomainPerson) {
 		return nil, 0, invalidf("participant events: domain %q: want an event domain", d)
 	}
 	if page < 0 {
@@ -134,17 +142,8 @@ func (e *Engine) ParticipantEvents(ctx context.Context, personID int64, d Domain
 	if page > math.MaxInt64/size {
 		return nil, 0, invalidf("participant events: page %d is too large", page)
 	}
-	c := e.compiler()
-	args := []any{personID}
-	cond := ""
-	if d != "" {
-		cond = " AND domain = ?::VARCHAR"
-		args = append(args, string(d))
-	}
-	args = append(args, int64(size), int64(page)*int64(size))
-	stmt := fmt.Sprintf(personEventsSQL, c.table(tableEvents), c.table(tableConcept), cond)
 	events = []Event{}
-	err = e.query(ctx, "participant_events", stmt, args, func(r *sql.Rows) error {
+	err = e.query(ctx, "participant_events", e.personEventsSQL(personID, d, int64(size), int64(page)*int64(size)), func(r *sql.Rows) error {
 		var ev Event
 		var date sql.NullTime
 		var domain sql.NullString
@@ -161,7 +160,7 @@ func (e *Engine) ParticipantEvents(ctx context.Context, personID int64, d Domain
 		if date.Valid {
 			ev.Date = date.Time.Format(time.DateOnly)
 		}
-		ev.Domain, ev.EventID, ev.ConceptID = Domain(domain.String), eventID.Int64, conceptID.Int64
+		ev.Domain, ev.EventID, ev.ConceptID = cohort.Domain(domain.String), eventID.Int64, conceptID.Int64
 		events = append(events, ev)
 		return nil
 	})

@@ -1,4 +1,4 @@
-package cohort_test
+package oracle_test
 
 import (
 	"fmt"
@@ -11,86 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench/cohort"
-	"github.com/openworkbench/workbench/cohort/internal/oracle"
+	"github.com/openworkbench/workbench/internal/oracle"
 )
-
-// coverage counts what random definitions used, so a test can insist that
-// every domain, modifier, attribute, operator, mention and relation came up.
-type coverage map[string]int
-
-func (c coverage) add(def *cohort.Definition) {
-	for _, f := range def.DataFilters {
-		c["filter "+string(f)]++
-	}
-	for _, g := range append(slices.Clone(def.Includes), def.Excludes...) {
-		if g.Temporal {
-			c["mention "+string(g.Mention)]++
-			c["time "+string(g.Time)]++
-		}
-		for _, it := range g.Items {
-			c["domain "+string(it.Type)]++
-			for _, m := range it.Modifiers {
-				c["modifier "+string(m.Name)]++
-				c["operator "+string(m.Operator)]++
-			}
-			for _, p := range it.Parameters {
-				if it.Type == cohort.DomainPerson {
-					c["person "+string(p.Type)]++
-				}
-				if !p.Standard {
-					c["source concepts"]++
-				}
-				if p.ConceptID == 0 && len(p.Attributes) > 1 {
-					c["blood pressure"]++
-				}
-				for _, a := range p.Attributes {
-					c["attribute "+string(a.Name)]++
-					if a.Operator != "" {
-						c["operator "+string(a.Operator)]++
-					}
-				}
-			}
-		}
-	}
-	if len(def.Excludes) > 0 {
-		c["excludes"]++
-	}
-	if len(def.Includes) == 0 {
-		c["no includes"]++
-	}
-}
-
-func (c coverage) check(t *testing.T) {
-	t.Helper()
-	want := []string{"excludes", "no includes", "source concepts", "blood pressure"}
-	for _, d := range cohort.Domains {
-		want = append(want, "domain "+string(d))
-	}
-	for _, m := range cohort.ModifierNames {
-		want = append(want, "modifier "+string(m))
-	}
-	for _, a := range cohort.AttrNames {
-		want = append(want, "attribute "+string(a))
-	}
-	for _, o := range cohort.Operators {
-		want = append(want, "operator "+string(o))
-	}
-	for _, m := range cohort.Mentions {
-		want = append(want, "mention "+string(m))
-	}
-	for _, r := range cohort.TimeRelations {
-		want = append(want, "time "+string(r))
-	}
-	for _, p := range cohort.PersonTypes {
-		want = append(want, "person "+string(p))
-	}
-	for _, f := range cohort.DataFilters {
-		want = append(want, "filter "+string(f))
-	}
-	for _, w := range want {
-		assert.Positive(t, c[w], "random definitions never used %s", w)
-	}
-}
 
 // TestRandomDefinitions checks that the generator makes valid definitions
 // that cover the whole model, and that the oracle runs on them.
@@ -98,14 +20,14 @@ func TestRandomDefinitions(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	r := rand.New(rand.NewPCG(seed, 0))
 	data := oracle.RandomData(r)
-	cov := coverage{}
+	cov := oracle.Coverage{}
 	for i := range 400 {
 		def := oracle.RandomDefinition(r)
-		cov.add(def)
+		cov.Add(def)
 		require.NoError(t, def.Validate(), "seed %d definition %d: %s", seed, i, def)
 		oracle.Eval(def, data)
 	}
-	cov.check(t)
+	assert.Empty(t, cov.Missing(), "random definitions never used these")
 }
 
 func closure(pairs ...[2]int64) []oracle.Closure {
@@ -151,8 +73,8 @@ func TestOracle(t *testing.T) {
 		return &cohort.Definition{Includes: []cohort.Group{{Items: items}}}
 	}
 	bp := cohort.Parameter{Standard: true, Attributes: []cohort.Attribute{
-		{Name: cohort.AttrNum, Operator: cohort.GreaterThanOrEqual, Operands: []string{"140"}, ConceptID: oracle.Systolic},
-		{Name: cohort.AttrNum, Operator: cohort.GreaterThanOrEqual, Operands: []string{"90"}, ConceptID: oracle.Diastolic},
+		{Name: cohort.AttrNum, Operator: cohort.GreaterThanOrEqual, Operands: []cohort.Operand{cohort.Number(140)}, ConceptID: oracle.Systolic},
+		{Name: cohort.AttrNum, Operator: cohort.GreaterThanOrEqual, Operands: []cohort.Operand{cohort.Number(90)}, ConceptID: oracle.Diastolic},
 	}}
 	source := param(11, false)
 	source.Standard = false
@@ -169,7 +91,7 @@ func TestOracle(t *testing.T) {
 		{"blood pressure same date and visit", one(item(cohort.DomainPhysicalMeasurement, 0, bp)), []int64{2}},
 		{"gender", one(item(cohort.DomainPerson, 0, cohort.Parameter{Type: cohort.TypeGender, ConceptID: 8532})), []int64{1, 3}},
 		{"age of the living", one(item(cohort.DomainPerson, 0, cohort.Parameter{Type: cohort.TypeAge, Attributes: []cohort.Attribute{
-			{Name: cohort.AttrAge, Operator: cohort.Between, Operands: []string{"40", "80"}}}})), []int64{2}},
+			{Name: cohort.AttrAge, Operator: cohort.Between, Operands: []cohort.Operand{cohort.Whole(40), cohort.Whole(80)}}}})), []int64{2}},
 		{"deceased", one(item(cohort.DomainPerson, 0, cohort.Parameter{Type: cohort.TypeDeceased})), []int64{3}},
 		{"exclude only", &cohort.Definition{Excludes: []cohort.Group{{Items: []cohort.Item{item(cohort.DomainCondition, 0, param(11, false))}}}}, []int64{2, 3}},
 		{"data filter", &cohort.Definition{Excludes: []cohort.Group{{Items: []cohort.Item{item(cohort.DomainCondition, 0, param(10, false))}}},

@@ -2,7 +2,6 @@ package oracle
 
 import (
 	"math/rand/v2"
-	"strconv"
 	"time"
 
 	"github.com/openworkbench/workbench/cohort"
@@ -255,17 +254,17 @@ func randomItem(r *rand.Rand, d cohort.Domain) cohort.Item {
 		mod := cohort.Modifier{Name: m}
 		switch m {
 		case cohort.AgeAtEvent:
-			mod.Operator, mod.Operands = randomComparison(r, func() string { return strconv.Itoa(r.IntN(90)) })
+			mod.Operator, mod.Operands = randomComparison(r, func() cohort.Operand { return cohort.Whole(r.IntN(90)) })
 		case cohort.NumOfOccurrences:
-			mod.Operator, mod.Operands = randomComparison(r, func() string { return strconv.Itoa(1 + r.IntN(3)) })
+			mod.Operator, mod.Operands = randomComparison(r, func() cohort.Operand { return cohort.Whole(1 + r.IntN(3)) })
 		case cohort.EventDate:
-			mod.Operator, mod.Operands = randomComparison(r, func() string {
-				return time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(40)*7).Format(time.DateOnly)
+			mod.Operator, mod.Operands = randomComparison(r, func() cohort.Operand {
+				return cohort.Date(time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(40)*7))
 			})
 		case cohort.Encounters:
 			mod.Operator = cohort.In
 			for range 1 + r.IntN(2) {
-				mod.Operands = append(mod.Operands, strconv.FormatInt(pick(r, VisitTypes), 10))
+				mod.Operands = append(mod.Operands, cohort.ConceptID(pick(r, VisitTypes)))
 			}
 		}
 		it.Modifiers = append(it.Modifiers, mod)
@@ -275,28 +274,30 @@ func randomItem(r *rand.Rand, d cohort.Domain) cohort.Item {
 
 // randomComparison returns a comparison operator and its operands drawn
 // from val, in order for BETWEEN.
-func randomComparison(r *rand.Rand, val func() string) (cohort.Operator, []string) {
+func randomComparison(r *rand.Rand, val func() cohort.Operand) (cohort.Operator, []cohort.Operand) {
 	ops := []cohort.Operator{cohort.Equal, cohort.NotEqual, cohort.LessThan, cohort.GreaterThan,
 		cohort.LessThanOrEqual, cohort.GreaterThanOrEqual, cohort.Between, cohort.Between}
 	op := pick(r, ops)
 	if op != cohort.Between {
-		return op, []string{val()}
+		return op, []cohort.Operand{val()}
 	}
 	a, b := val(), val()
 	if less(b, a) {
 		a, b = b, a
 	}
-	return op, []string{a, b}
+	return op, []cohort.Operand{a, b}
 }
 
-// less orders operands: numbers by value, dates as strings.
-func less(a, b string) bool {
-	x, errA := strconv.ParseFloat(a, 64)
-	y, errB := strconv.ParseFloat(b, 64)
-	if errA == nil && errB == nil {
-		return x < y
+// less orders operands of one kind: numbers by value, dates by their
+// YYYY-MM-DD text.
+func less(a, b cohort.Operand) bool {
+	switch a := a.(type) {
+	case cohort.Number:
+		return a < b.(cohort.Number)
+	case cohort.Whole:
+		return a < b.(cohort.Whole)
 	}
-	return a < b
+	return a.String() < b.String()
 }
 
 func randomParameter(r *rand.Rand, d cohort.Domain) cohort.Parameter {
@@ -322,7 +323,7 @@ func randomParameter(r *rand.Rand, d cohort.Domain) cohort.Parameter {
 		// Blood pressure: both readings, each with its own condition.
 		p.ConceptID, p.Group, p.AncestorData = 0, false, false
 		for _, c := range []int64{Systolic, Diastolic} {
-			op, operands := randomComparison(r, func() string { return strconv.Itoa(50 + r.IntN(130)) })
+			op, operands := randomComparison(r, func() cohort.Operand { return cohort.Number(50 + r.IntN(130)) })
 			p.Attributes = append(p.Attributes, cohort.Attribute{Name: cohort.AttrNum, Operator: op, Operands: operands, ConceptID: c})
 		}
 		return p
@@ -339,7 +340,7 @@ func randomParameter(r *rand.Rand, d cohort.Domain) cohort.Parameter {
 		}
 		switch a.Name {
 		case cohort.AttrNum:
-			a.Operator, a.Operands = randomComparison(r, func() string { return strconv.FormatFloat(float64(r.IntN(200))/2, 'g', -1, 64) })
+			a.Operator, a.Operands = randomComparison(r, func() cohort.Operand { return cohort.Number(float64(r.IntN(200)) / 2) })
 		case cohort.AttrCat:
 			a.Operator = pick(r, []cohort.Operator{cohort.In, cohort.Equal})
 			n := 1
@@ -347,7 +348,7 @@ func randomParameter(r *rand.Rand, d cohort.Domain) cohort.Parameter {
 				n += r.IntN(2)
 			}
 			for range n {
-				a.Operands = append(a.Operands, strconv.FormatInt(pick(r, ValueCats), 10))
+				a.Operands = append(a.Operands, cohort.ConceptID(pick(r, ValueCats)))
 			}
 		}
 		p.Attributes = append(p.Attributes, a)
@@ -359,7 +360,7 @@ func randomPerson(r *rand.Rand) cohort.Parameter {
 	p := cohort.Parameter{Domain: cohort.DomainPerson, Type: pick(r, cohort.PersonTypes), Standard: true, Name: "person"}
 	switch p.Type {
 	case cohort.TypeAge:
-		op, operands := randomComparison(r, func() string { return strconv.Itoa(r.IntN(95)) })
+		op, operands := randomComparison(r, func() cohort.Operand { return cohort.Whole(r.IntN(95)) })
 		p.Attributes = []cohort.Attribute{{Name: cohort.AttrAge, Operator: op, Operands: operands}}
 	case cohort.TypeGender:
 		p.ConceptID = pick(r, Genders)

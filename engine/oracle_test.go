@@ -1,6 +1,6 @@
 //go:build cgo
 
-package cohort_test
+package engine_test
 
 import (
 	"database/sql"
@@ -18,7 +18,9 @@ import (
 
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
-	"github.com/openworkbench/workbench/cohort/internal/oracle"
+	"github.com/openworkbench/workbench/internal/cdrindex"
+	"github.com/openworkbench/workbench/internal/oracle"
+	"github.com/openworkbench/workbench/internal/sqlb"
 )
 
 var (
@@ -26,22 +28,33 @@ var (
 	oracleRuns = flag.Int("oracle.defs", 400, "random definitions of TestOracleDuckDB")
 )
 
-const indexDDL = `
-CREATE OR REPLACE TABLE search_person (person_id BIGINT, gender_concept_id BIGINT, gender VARCHAR,
-  sex_at_birth_concept_id BIGINT, sex_at_birth VARCHAR, race_concept_id BIGINT, race VARCHAR,
-  ethnicity_concept_id BIGINT, ethnicity VARCHAR, birth_date DATE, age_at_ref INTEGER, death_date DATE,
-  is_deceased BOOLEAN, has_ehr_data BOOLEAN, has_survey_data BOOLEAN, has_physical_measurement_data BOOLEAN);
-CREATE OR REPLACE TABLE search_events (person_id BIGINT, entry_date DATE, domain VARCHAR, concept_id BIGINT,
-  is_standard BOOLEAN, event_id BIGINT, visit_occurrence_id BIGINT, visit_concept_id BIGINT, age_at_event INTEGER,
-  value_as_number DOUBLE, value_as_concept_id BIGINT, unit_concept_id BIGINT);
-CREATE OR REPLACE TABLE concept_closure (ancestor_id BIGINT, descendant_id BIGINT, min_levels INTEGER);`
+// indexDDL creates the index tables that the oracle's data fills, with
+// the columns of internal/cdrindex: search_person without the ones that
+// cdr.PersonKeysSQL adds, search_events and concept_closure.
+func indexDDL() string {
+	var b sqlb.Builder
+	for _, table := range []string{cdrindex.SearchPerson, cdrindex.SearchEvents, cdrindex.ConceptClosure} {
+		b.SQL("CREATE OR REPLACE TABLE ").Ident(table).SQL(" (")
+		cols := slices.DeleteFunc(slices.Clone(cdrindex.Columns[table]), func(c cdrindex.Column) bool {
+			return table == cdrindex.SearchPerson && (c.Name == "age_bin" || c.Name == "demo_key")
+		})
+		for i, c := range cols {
+			if i > 0 {
+				b.SQL(", ")
+			}
+			b.Ident(c.Name).SQL(" ", c.Type)
+		}
+		b.SQL(");\n")
+	}
+	return b.String()
+}
 
 // loadIndex replaces the index tables of db with data; search_person's
 // age_bin and demo_key, and concept_person, are derived from the others as
 // package cdr builds them.
 func loadIndex(t *testing.T, db *sql.DB, data oracle.Data) {
 	t.Helper()
-	_, err := db.Exec(indexDDL)
+	_, err := db.Exec(indexDDL())
 	require.NoError(t, err)
 	tx, err := db.Begin()
 	require.NoError(t, err)
@@ -112,7 +125,7 @@ func TestOracleDuckDB(t *testing.T) {
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())
 	}
-	t.Logf("seed %d (replay: go test ./cohort -run TestOracleDuckDB -oracle.seed %d)", seed, seed)
+	t.Logf("seed %d (replay: go test ./engine -run TestOracleDuckDB -oracle.seed %d)", seed, seed)
 	db, err := sql.Open("duckdb", "")
 	require.NoError(t, err)
 	defer db.Close()
@@ -120,14 +133,14 @@ func TestOracleDuckDB(t *testing.T) {
 
 	const datasets = 8
 	perSet := max(*oracleRuns/datasets, 1)
-	cov := coverage{}
+	cov := oracle.Coverage{}
 	for ds := range datasets {
 		r := rand.New(rand.NewPCG(seed, uint64(ds)))
 		data := oracle.RandomData(r)
 		loadIndex(t, db, data)
 		for n := range perSet {
 			def := oracle.RandomDefinition(r)
-			cov.add(def)
+			cov.Add(def)
 			q, err := cohort.Compile(def, cohort.Options{})
 			require.NoError(t, err, "seed %d dataset %d definition %d: %s", seed, ds, n, def)
 			want := sortedKeys(oracle.Eval(def, data))
@@ -135,7 +148,7 @@ func TestOracleDuckDB(t *testing.T) {
 			require.Equal(t, want, got, "seed %d dataset %d definition %d\n%s\n%s\n%v", seed, ds, n, def, q.SQL, q.Args)
 		}
 	}
-	cov.check(t)
+	assert.Empty(t, cov.Missing(), "random definitions never used these")
 }
 
 // TestGoldenOnDuckDB runs the golden and example definitions on random
@@ -147,8 +160,11 @@ func TestGoldenOnDuckDB(t *testing.T) {
 	db.SetMaxOpenConns(1)
 	data := oracle.RandomData(rand.New(rand.NewPCG(1, 1)))
 	loadIndex(t, db, data)
-	files, err := filepath.Glob("testdata/*/*.json")
+	files, err := filepath.Glob("../cohort/testdata/*/*.json")
 	require.NoError(t, err)
+	bench, err := filepath.Glob("testdata/bench/*.json")
+	require.NoError(t, err)
+	files = append(files, bench...)
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		require.NoError(t, err)

@@ -1,8 +1,9 @@
 // Package oracle is a plain-Go evaluator of cohort definitions over rows
 // held in memory, written independently of the SQL compiler so the two can
 // be compared: the same definition must give the same persons through
-// cohort.Compile on DuckDB and through Eval. It also generates random index
-// rows and random definitions from a seed.
+// cohort.Compile on DuckDB (the tests of package engine) and through Eval.
+// It also generates random index rows and random definitions from a seed,
+// and counts what random definitions cover (Coverage).
 //
 // Eval follows the semantics of DESIGN.md "Cohort definitions" and the
 // decisions documented in package cohort. It assumes a valid definition.
@@ -10,7 +11,6 @@ package oracle
 
 import (
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/openworkbench/workbench/cohort"
@@ -360,38 +360,43 @@ func sameVisit(a, b Event) bool {
 	return *a.VisitOccurrenceID == *b.VisitOccurrenceID
 }
 
-func ints(ss []string) []int64 {
+// ints, floats and dates return the values of operands of one kind,
+// which a valid definition has.
+func ints(os []cohort.Operand) []int64 {
 	var out []int64
-	for _, s := range ss {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			panic("oracle: bad integer operand " + s)
+	for _, o := range os {
+		switch o := o.(type) {
+		case cohort.Whole:
+			out = append(out, int64(o))
+		case cohort.ConceptID:
+			out = append(out, int64(o))
+		default:
+			panic("oracle: bad integer operand " + o.String())
 		}
-		out = append(out, n)
 	}
 	return out
 }
 
-func floats(ss []string) []float64 {
+func floats(os []cohort.Operand) []float64 {
 	var out []float64
-	for _, s := range ss {
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			panic("oracle: bad number operand " + s)
+	for _, o := range os {
+		f, ok := o.(cohort.Number)
+		if !ok {
+			panic("oracle: bad number operand " + o.String())
 		}
-		out = append(out, f)
+		out = append(out, float64(f))
 	}
 	return out
 }
 
-func dates(ss []string) []time.Time {
+func dates(os []cohort.Operand) []time.Time {
 	var out []time.Time
-	for _, s := range ss {
-		t, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			panic("oracle: bad date operand " + s)
+	for _, o := range os {
+		d, ok := o.(cohort.Date)
+		if !ok {
+			panic("oracle: bad date operand " + o.String())
 		}
-		out = append(out, t)
+		out = append(out, time.Time(d))
 	}
 	return out
 }
@@ -428,17 +433,17 @@ func three[T int64 | float64](x, y T) int {
 	return 0
 }
 
-func compareInt(x int64, op cohort.Operator, operands []string) bool {
+func compareInt(x int64, op cohort.Operator, operands []cohort.Operand) bool {
 	v := ints(operands)
 	return holds(op, func(i int) int { return three(x, v[i]) })
 }
 
-func compareFloat(x float64, op cohort.Operator, operands []string) bool {
+func compareFloat(x float64, op cohort.Operator, operands []cohort.Operand) bool {
 	v := floats(operands)
 	return holds(op, func(i int) int { return three(x, v[i]) })
 }
 
-func compareDate(x time.Time, op cohort.Operator, operands []string) bool {
+func compareDate(x time.Time, op cohort.Operator, operands []cohort.Operand) bool {
 	v := dates(operands)
 	return holds(op, func(i int) int { return x.Compare(v[i]) })
 }

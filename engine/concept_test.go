@@ -1,6 +1,6 @@
 //go:build cgo
 
-package cohort_test
+package engine_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/testcdr"
 )
 
@@ -31,7 +32,7 @@ func indexedGiBleed(t testing.TB) *cdr.CDR {
 }
 
 // ids returns the concept ids of cs, in order.
-func ids(cs []cohort.Concept) []int64 {
+func ids(cs []engine.Concept) []int64 {
 	out := make([]int64, len(cs))
 	for i, c := range cs {
 		out[i] = c.ID
@@ -65,10 +66,10 @@ func TestConceptsGiBleed(t *testing.T) {
 	c := indexedGiBleed(t)
 	info, ok := c.Index()
 	require.True(t, ok)
-	e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{})
+	e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	require.NoError(t, err)
 
-	search := func(t *testing.T, s cohort.ConceptSearch) []cohort.Concept {
+	search := func(t *testing.T, s engine.ConceptSearch) []engine.Concept {
 		t.Helper()
 		cs, err := e.SearchConcepts(ctx, s)
 		require.NoError(t, err)
@@ -79,61 +80,61 @@ func TestConceptsGiBleed(t *testing.T) {
 	fractures := []int64{4278672, 4237458, 4134304, 4059173, 4142905, 4048695, 4066995, 4230399, 40480160}
 
 	t.Run("words", func(t *testing.T) {
-		got := search(t, cohort.ConceptSearch{Query: "fracture"})
+		got := search(t, engine.ConceptSearch{Query: "fracture"})
 		assert.Equal(t, fractures, ids(got))
-		i := slices.IndexFunc(got, func(c cohort.Concept) bool { return c.ID == 4134304 })
+		i := slices.IndexFunc(got, func(c engine.Concept) bool { return c.ID == 4134304 })
 		require.GreaterOrEqual(t, i, 0)
-		assert.Equal(t, cohort.Concept{
+		assert.Equal(t, engine.Concept{
 			ID: 4134304, Name: "Fracture subluxation of wrist", DomainID: "Condition", VocabularyID: "SNOMED",
 			ClassID: "Clinical Finding", StandardConcept: "S", Code: "263102004", PersonCount: 442, RollupPersonCount: 442,
 		}, got[i])
 		assert.Equal(t, int64(56), got[len(got)-1].RollupPersonCount, "40480160 as published")
 
-		assert.Equal(t, []int64{4134304}, ids(search(t, cohort.ConceptSearch{Query: "  WRIST   fracture "})), "every word, any order, any case")
-		assert.Empty(t, search(t, cohort.ConceptSearch{Query: "wrist ankle"}))
+		assert.Equal(t, []int64{4134304}, ids(search(t, engine.ConceptSearch{Query: "  WRIST   fracture "})), "every word, any order, any case")
+		assert.Empty(t, search(t, engine.ConceptSearch{Query: "wrist ankle"}))
 	})
 	t.Run("code and id", func(t *testing.T) {
-		assert.Equal(t, []int64{4230399}, ids(search(t, cohort.ConceptSearch{Query: "359817006"})), "Closed fracture of hip by its SNOMED code")
-		got := search(t, cohort.ConceptSearch{Query: "4134304"})
+		assert.Equal(t, []int64{4230399}, ids(search(t, engine.ConceptSearch{Query: "359817006"})), "Closed fracture of hip by its SNOMED code")
+		got := search(t, engine.ConceptSearch{Query: "4134304"})
 		require.NotEmpty(t, got)
 		assert.Equal(t, int64(4134304), got[0].ID)
-		assert.Empty(t, search(t, cohort.ConceptSearch{Query: "35981700"}), "a code matches exactly")
+		assert.Empty(t, search(t, engine.ConceptSearch{Query: "35981700"}), "a code matches exactly")
 	})
 	t.Run("wildcards are literal", func(t *testing.T) {
-		all := search(t, cohort.ConceptSearch{Limit: 5})
+		all := search(t, engine.ConceptSearch{Limit: 5})
 		require.Len(t, all, 5)
 		for _, q := range []string{"%", "_", `\`, "fract%", "fr_cture"} {
-			for _, c := range search(t, cohort.ConceptSearch{Query: q}) {
+			for _, c := range search(t, engine.ConceptSearch{Query: q}) {
 				assert.Contains(t, strings.ToLower(c.Name+" "+c.Code), strings.ToLower(q), q)
 			}
 		}
 	})
 	t.Run("filters", func(t *testing.T) {
-		assert.Equal(t, fractures, ids(search(t, cohort.ConceptSearch{Query: "fracture", Domain: "CONDITION", Vocabulary: "snomed"})))
-		assert.Empty(t, search(t, cohort.ConceptSearch{Query: "fracture", Domain: "Drug"}))
-		assert.Empty(t, search(t, cohort.ConceptSearch{Query: "fracture", Vocabulary: "RxNorm"}))
-		drugs := search(t, cohort.ConceptSearch{Domain: "drug", Limit: 1000})
+		assert.Equal(t, fractures, ids(search(t, engine.ConceptSearch{Query: "fracture", Domain: "CONDITION", Vocabulary: "snomed"})))
+		assert.Empty(t, search(t, engine.ConceptSearch{Query: "fracture", Domain: "Drug"}))
+		assert.Empty(t, search(t, engine.ConceptSearch{Query: "fracture", Vocabulary: "RxNorm"}))
+		drugs := search(t, engine.ConceptSearch{Domain: "drug", Limit: 1000})
 		require.NotEmpty(t, drugs)
 		for _, d := range drugs {
 			assert.Equal(t, "Drug", d.DomainID)
 		}
 		std, nonStd := true, false
-		celecoxib := search(t, cohort.ConceptSearch{Query: "celecoxib", Standard: &std})
+		celecoxib := search(t, engine.ConceptSearch{Query: "celecoxib", Standard: &std})
 		assert.Contains(t, ids(celecoxib), int64(1118084))
 		assert.Equal(t, int64(1844), celecoxib[0].RollupPersonCount, "the ingredient, with every drug containing it, as published")
 		for _, c := range celecoxib {
 			assert.Equal(t, "S", c.StandardConcept)
 		}
-		for _, c := range search(t, cohort.ConceptSearch{Standard: &nonStd, Limit: 1000}) {
+		for _, c := range search(t, engine.ConceptSearch{Standard: &nonStd, Limit: 1000}) {
 			assert.NotEqual(t, "S", c.StandardConcept)
 		}
 	})
 	t.Run("paging", func(t *testing.T) {
-		assert.Equal(t, fractures[3:6], ids(search(t, cohort.ConceptSearch{Query: "fracture", Limit: 3, Offset: 3})))
-		assert.Empty(t, search(t, cohort.ConceptSearch{Query: "fracture", Offset: 100}))
+		assert.Equal(t, fractures[3:6], ids(search(t, engine.ConceptSearch{Query: "fracture", Limit: 3, Offset: 3})))
+		assert.Empty(t, search(t, engine.ConceptSearch{Query: "fracture", Offset: 100}))
 	})
 	t.Run("invalid", func(t *testing.T) {
-		_, err := e.SearchConcepts(ctx, cohort.ConceptSearch{Query: "fracture", Limit: 5000})
+		_, err := e.SearchConcepts(ctx, engine.ConceptSearch{Query: "fracture", Limit: 5000})
 		assert.ErrorIs(t, err, cohort.ErrInvalid)
 	})
 	t.Run("parents and children", func(t *testing.T) {
@@ -189,17 +190,17 @@ func TestConceptsGiBleed(t *testing.T) {
 	})
 	t.Run("not found", func(t *testing.T) {
 		_, err := e.Concept(ctx, 999999999)
-		assert.ErrorIs(t, err, cohort.ErrNotFound)
-		assert.EqualError(t, err, "cohort: not found: concept 999999999")
+		assert.ErrorIs(t, err, engine.ErrNotFound)
+		assert.EqualError(t, err, "engine: not found: concept 999999999")
 		_, err = e.Parents(ctx, 999999999)
-		assert.ErrorIs(t, err, cohort.ErrNotFound)
+		assert.ErrorIs(t, err, engine.ErrNotFound)
 		_, err = e.Children(ctx, 999999999)
-		assert.ErrorIs(t, err, cohort.ErrNotFound)
+		assert.ErrorIs(t, err, engine.ErrNotFound)
 	})
 	t.Run("cancelled", func(t *testing.T) {
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
-		_, err := e.SearchConcepts(cctx, cohort.ConceptSearch{Query: "never run before"})
+		_, err := e.SearchConcepts(cctx, engine.ConceptSearch{Query: "never run before"})
 		assert.ErrorIs(t, err, context.Canceled)
 	})
 }
@@ -214,29 +215,29 @@ func sorted(s []int64) []int64 {
 // the CDR of -bench.cdr, each on a fresh cache, and reports their median
 // time (p50-ms). For example:
 //
-//	go test ./cohort -run '^$' -bench SearchConcepts -benchtime 50x -bench.cdr /tmp/bench/100k
+//	go test ./engine -run '^$' -bench SearchConcepts -benchtime 50x -bench.cdr /tmp/bench/100k
 func BenchmarkSearchConcepts(b *testing.B) {
 	ctx := context.Background()
 	c, info := openBenchCDR(b)
 	std := true
 	searches := []struct {
 		name string
-		s    cohort.ConceptSearch
+		s    engine.ConceptSearch
 	}{
-		{"word", cohort.ConceptSearch{Query: "fracture"}},
-		{"two words", cohort.ConceptSearch{Query: "mellitus diabetes"}},
-		{"prefix of a word", cohort.ConceptSearch{Query: "hypert"}},
-		{"code", cohort.ConceptSearch{Query: "E11.1"}},
-		{"id", cohort.ConceptSearch{Query: "2000100188"}},
-		{"filtered", cohort.ConceptSearch{Query: "disorder", Domain: "condition", Vocabulary: "snomed", Standard: &std}},
-		{"domain by count", cohort.ConceptSearch{Domain: "Condition", Limit: 100}},
+		{"word", engine.ConceptSearch{Query: "fracture"}},
+		{"two words", engine.ConceptSearch{Query: "mellitus diabetes"}},
+		{"prefix of a word", engine.ConceptSearch{Query: "hypert"}},
+		{"code", engine.ConceptSearch{Query: "E11.1"}},
+		{"id", engine.ConceptSearch{Query: "2000100188"}},
+		{"filtered", engine.ConceptSearch{Query: "disorder", Domain: "condition", Vocabulary: "snomed", Standard: &std}},
+		{"domain by count", engine.ConceptSearch{Domain: "Condition", Limit: 100}},
 	}
 	for _, bs := range searches {
 		b.Run(bs.name, func(b *testing.B) {
 			var ds durations
 			var n int
 			for b.Loop() {
-				e, err := cohort.NewEngine(c.DB(), info.VersionID, cohort.EngineOptions{}) // a fresh cache
+				e, err := engine.New(c.DB(), info.VersionID, engine.Options{}) // a fresh cache
 				require.NoError(b, err)
 				start := time.Now()
 				found, err := e.SearchConcepts(ctx, bs.s)

@@ -1,4 +1,4 @@
-package cohort_test
+package engine_test
 
 import (
 	"os"

@@ -1,0 +1,70 @@
+// Package cdrindex names the tables of a CDR's index and their columns,
+// which package cdr builds (cdr.Index) and packages cohort and engine
+// read: the one place these names are declared. It needs no cgo, so the
+// pure compiler can use it without the DuckDB driver that package cdr
+// brings.
+package cdrindex
+
+// The index tables, each written as index/<name>.parquet and opened as a
+// view of the same name.
+const (
+	// SearchPerson has one row per person: demographics, birth date, age at
+	// the reference date, age bin and demographic key (see
+	// cdr.PersonKeysSQL), which kinds of data the person has; sorted by
+	// demographics.
+	SearchPerson = "search_person"
+	// SearchEvents has one row per clinical event and concept (standard, and
+	// source when it differs), sorted by (concept_id, person_id).
+	SearchEvents = "search_events"
+	// ConceptClosure has (ancestor_id, descendant_id) pairs, self pairs
+	// included.
+	ConceptClosure = "concept_closure"
+	// ConceptPerson has the persons of each concept: one row per concept,
+	// person and standard flag, sorted by (concept_id, person_id), for the
+	// concept itself (direct, with the domain of those events) and for its
+	// ancestors (rolled); see cdr.ConceptPersonSQL.
+	ConceptPerson = "concept_person"
+	// ConceptCounts has per concept the number of distinct persons with an
+	// event of it, and of it or any descendant.
+	ConceptCounts = "concept_counts"
+)
+
+// Tables lists the index tables.
+var Tables = []string{SearchPerson, SearchEvents, ConceptClosure, ConceptPerson, ConceptCounts}
+
+// Concept is the OMOP vocabulary table that readers of the index join for
+// concept names; package cdr opens it beside the index tables.
+const Concept = "concept"
+
+// Column is a column of an index table with its DuckDB type as cdr writes
+// it from a CDR of typed OMOP Parquet.
+type Column struct {
+	Name string
+	Type string
+}
+
+// Columns lists the columns of each index table, in table order. A test
+// of package cdr checks them against the tables Index builds; the oracle
+// test of package engine makes its tables from them.
+var Columns = map[string][]Column{
+	SearchPerson: {
+		{"person_id", "BIGINT"}, {"gender_concept_id", "BIGINT"}, {"gender", "VARCHAR"},
+		{"sex_at_birth_concept_id", "BIGINT"}, {"sex_at_birth", "VARCHAR"}, {"race_concept_id", "BIGINT"}, {"race", "VARCHAR"},
+		{"ethnicity_concept_id", "BIGINT"}, {"ethnicity", "VARCHAR"}, {"birth_date", "DATE"}, {"age_at_ref", "INTEGER"},
+		{"death_date", "DATE"}, {"is_deceased", "BOOLEAN"}, {"has_ehr_data", "BOOLEAN"}, {"has_survey_data", "BOOLEAN"},
+		{"has_physical_measurement_data", "BOOLEAN"},
+		// Derived from the others by cdr.PersonKeysSQL.
+		{"age_bin", "UTINYINT"}, {"demo_key", "INTEGER"},
+	},
+	SearchEvents: {
+		{"person_id", "BIGINT"}, {"entry_date", "DATE"}, {"domain", "VARCHAR"}, {"concept_id", "BIGINT"},
+		{"is_standard", "BOOLEAN"}, {"event_id", "BIGINT"}, {"visit_occurrence_id", "BIGINT"}, {"visit_concept_id", "BIGINT"},
+		{"age_at_event", "INTEGER"}, {"value_as_number", "DOUBLE"}, {"value_as_concept_id", "BIGINT"}, {"unit_concept_id", "BIGINT"},
+	},
+	ConceptClosure: {{"ancestor_id", "BIGINT"}, {"descendant_id", "BIGINT"}, {"min_levels", "BIGINT"}},
+	ConceptPerson: {
+		{"concept_id", "BIGINT"}, {"person_id", "BIGINT"}, {"is_standard", "BOOLEAN"}, {"direct", "BOOLEAN"},
+		{"rolled", "BOOLEAN"}, {"domain", "VARCHAR"}, {"demo_key", "INTEGER"},
+	},
+	ConceptCounts: {{"concept_id", "BIGINT"}, {"person_count", "BIGINT"}, {"rollup_person_count", "BIGINT"}},
+}
