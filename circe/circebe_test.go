@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -133,7 +134,7 @@ func TestCirceBE(t *testing.T) {
 	for _, tc := range circeBECases {
 		t.Run(tc.name, func(t *testing.T) {
 			db := loadCDR(t, filepath.Join(circeBE, "datasets/vocabulary.json"), filepath.Join(circeBE, "cohortgeneration", tc.prep))
-			want := verifyRows(t, filepath.Join(circeBE, "cohortgeneration", tc.verify))
+			want, wantIncl, wantLost := verifyRows(t, filepath.Join(circeBE, "cohortgeneration", tc.verify))
 			for _, cc := range tc.cohorts {
 				data := []byte(cc.json)
 				if cc.file != "" {
@@ -164,6 +165,21 @@ func TestCirceBE(t *testing.T) {
 					wantRows = []string{}
 				}
 				assert.Equal(t, wantRows, got, "cohort %d", cc.id)
+				if w, ok := wantIncl[cc.id]; ok {
+					incl, err := circe.InclusionStats(ctx, db, p)
+					require.NoError(t, err)
+					got := []string{}
+					for _, r := range incl.Results {
+						got = append(got, fmt.Sprint(r.Mode, r.Mask, r.Count))
+					}
+					slices.Sort(got)
+					assert.Equal(t, w, got, "cohort %d inclusion results", cc.id)
+				}
+				if w, ok := wantLost[cc.id]; ok {
+					lost, err := circe.Censored(ctx, db, p)
+					require.NoError(t, err)
+					assert.Equal(t, w, lost, "cohort %d censored persons", cc.id)
+				}
 			}
 		})
 	}
@@ -185,15 +201,31 @@ func readFile(t *testing.T, path string) []byte {
 	return data
 }
 
-// verifyRows reads the expected cohort table of a VERIFY file, by cohort
-// id, each row as "subject start end" in the order of subject and start.
-func verifyRows(t *testing.T, path string) map[int][]string {
+// verifyRows reads the expected tables of a VERIFY file, by cohort id: the
+// cohort rows, each as "subject start end" in the order of subject and
+// start; the inclusion results, each as "mode mask count", sorted; the
+// censored persons.
+func verifyRows(t *testing.T, path string) (cohort, inclusion map[int][]string, lost map[int]int64) {
 	t.Helper()
 	var tables map[string][]map[string]any
 	require.NoError(t, json.Unmarshal(readFile(t, path), &tables))
 	out := map[int][]string{}
+	inclusion = map[int][]string{}
+	lost = map[int]int64{}
 	for name, rows := range tables {
-		if !strings.HasSuffix(name, ".cohort") {
+		switch {
+		case strings.HasSuffix(name, ".cohort_inclusion_result"):
+			for _, r := range rows {
+				id := int(r["cohort_definition_id"].(float64))
+				inclusion[id] = append(inclusion[id], fmt.Sprint(r["mode_id"], r["inclusion_rule_mask"], r["person_count"]))
+			}
+			continue
+		case strings.HasSuffix(name, ".cohort_censor_stats"):
+			for _, r := range rows {
+				lost[int(r["cohort_definition_id"].(float64))] = int64(r["lost_count"].(float64))
+			}
+			continue
+		case !strings.HasSuffix(name, ".cohort"):
 			continue
 		}
 		for _, r := range rows {
@@ -208,7 +240,24 @@ func verifyRows(t *testing.T, path string) map[int][]string {
 	for id := range out {
 		slices.Sort(out[id])
 	}
-	return out
+	for id := range inclusion {
+		slices.Sort(inclusion[id])
+	}
+	return out, inclusion, lost
+}
+
+// TestConceptSetCirceBE is circe-be's concept set test: 3,999 items, the
+// odd ones included and the even ones excluded, all with descendants, over
+// its test vocabulary (1 is the parent of 2 and 3), give 1 and 3.
+func TestConceptSetCirceBE(t *testing.T) {
+	db := loadCDR(t, filepath.Join(circeBE, "datasets/vocabulary.json"))
+	cs := &circe.ConceptSetExpression{}
+	for i := int64(1); i < 4000; i++ {
+		cs.Items = append(cs.Items, circe.ConceptSetItem{ConceptID: i, IncludeDescendants: true, IsExcluded: i%2 == 0})
+	}
+	ids, err := circe.ExpandConceptSet(context.Background(), db, cs)
+	require.NoError(t, err)
+	assert.Equal(t, []int64{1, 3}, ids)
 }
 
 // loadCDR writes the tables of DbUnit JSON data sets ("cdm.person": [rows])
@@ -250,6 +299,9 @@ func loadCDR(t *testing.T, files ...string) *sql.DB {
 					cols = append(cols, k)
 				}
 			}
+		}
+		if len(cols) == 0 {
+			cols = []string{table.Columns[0].Name} // the writer wants one
 		}
 		err := w.Write(ctx, filepath.Join(dir, name+".parquet"), name, cols, len(rows), func(i int, vals []any) {
 			for j, col := range cols {

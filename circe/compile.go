@@ -25,6 +25,9 @@ type Program struct {
 	// in cohort_inclusion_result: mode_id (0 events, 1 best event per
 	// person), inclusion_rule_mask (bit i set when rule i holds) and count.
 	Inclusion Query
+	// Censored returns one number: the persons of the cohort before the
+	// censor window less those after it.
+	Censored Query
 	// Rules are the names of the inclusion rules, in order.
 	Rules []string
 }
@@ -135,6 +138,9 @@ GROUP BY I.person_id, I.event_id, I.start_date`))
 	count := &sqlText{}
 	count.w("SELECT count(*) AS entries, count(DISTINCT subject_id) AS subjects FROM (\n").add(cohort).w("\n)")
 	p.Count = count.query()
+	lost := c.with(len(c.ctes)).w("SELECT (SELECT count(DISTINCT person_id) FROM final_cohort) - (SELECT count(DISTINCT subject_id) FROM (\n").
+		add(c.finalSelect()).w("\n))")
+	p.Censored = lost.query()
 	incl := c.with(statsAt).add(inclusionStats())
 	p.Inclusion = incl.query()
 	for _, r := range e.InclusionRules {

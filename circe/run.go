@@ -50,6 +50,16 @@ func Count(ctx context.Context, db *sql.DB, p *Program) (Counts, error) {
 	return c, nil
 }
 
+// Censored returns how many persons the censor window removed entirely
+// (Circe's cohort_censor_stats.lost_count); 0 without a censor window.
+func Censored(ctx context.Context, db *sql.DB, p *Program) (int64, error) {
+	var n int64
+	if err := db.QueryRowContext(ctx, p.Censored.SQL, p.Censored.Args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("circe: censored persons: %w", err)
+	}
+	return n, nil
+}
+
 // RuleStat is one inclusion rule's line of an attrition table.
 type RuleStat struct {
 	Index int    `json:"index"`
@@ -79,6 +89,18 @@ type Attrition struct {
 type Inclusion struct {
 	Events  Attrition `json:"events"`
 	Persons Attrition `json:"persons"`
+	// Results are the counts by mode and mask that the figures above
+	// derive from, as Circe writes them to cohort_inclusion_result.
+	Results []MaskCount `json:"results"`
+}
+
+// MaskCount is one row of cohort_inclusion_result: Count events (Mode 0) or
+// persons by their best event (Mode 1) whose passed rules are the bits of
+// Mask.
+type MaskCount struct {
+	Mode  int64 `json:"mode_id"`
+	Mask  int64 `json:"inclusion_rule_mask"`
+	Count int64 `json:"count"`
 }
 
 // InclusionStats runs the inclusion query of p on db.
@@ -89,17 +111,19 @@ func InclusionStats(ctx context.Context, db *sql.DB, p *Program) (*Inclusion, er
 	}
 	defer rows.Close()
 	masks := [2]map[int64]int64{{}, {}}
+	results := []MaskCount{}
 	for rows.Next() {
-		var mode, mask, n int64
-		if err := rows.Scan(&mode, &mask, &n); err != nil {
+		var m MaskCount
+		if err := rows.Scan(&m.Mode, &m.Mask, &m.Count); err != nil {
 			return nil, fmt.Errorf("circe: inclusion statistics: %w", err)
 		}
-		masks[mode][mask] += n
+		masks[m.Mode][m.Mask] += m.Count
+		results = append(results, m)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("circe: inclusion statistics: %w", err)
 	}
-	return &Inclusion{Events: attrition(p.Rules, masks[0]), Persons: attrition(p.Rules, masks[1])}, nil
+	return &Inclusion{Events: attrition(p.Rules, masks[0]), Persons: attrition(p.Rules, masks[1]), Results: results}, nil
 }
 
 // attrition derives the per-rule figures from the counts by mask.
