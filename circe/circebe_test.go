@@ -194,7 +194,7 @@ func jsonNumber(n int64) string {
 	return string(b)
 }
 
-func readFile(t *testing.T, path string) []byte {
+func readFile(t testing.TB, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)

@@ -392,6 +392,23 @@ func date(o *obj, key string) string {
 	return s
 }
 
+// requiredNumber is number for a number that must be there.
+func requiredNumber(o *obj, key string) float64 {
+	if o.m[key] == nil {
+		o.errs.add(o.at(key), "want a number")
+	}
+	f, _ := o.number(key)
+	return f
+}
+
+// requiredDate is date for a date that must be there.
+func requiredDate(o *obj, key string) string {
+	if o.m[key] == nil {
+		o.errs.add(o.at(key), "want a date YYYY-MM-DD")
+	}
+	return date(o, key)
+}
+
 func parseConceptSetExpression(o *obj) *ConceptSetExpression {
 	cs := &ConceptSetExpression{}
 	items, paths := o.list("items")
@@ -432,7 +449,7 @@ func parsePrimary(o *obj) Primary {
 			p.Criteria = append(p.Criteria, c)
 		}
 	}
-	if len(p.Criteria) == 0 {
+	if len(items) == 0 {
 		o.errs.add(o.at("CriteriaList"), "want at least one criterion")
 	}
 	if w := o.sub("ObservationWindow"); w != nil {
@@ -680,16 +697,13 @@ func numRange(o *obj, key string) *NumRange {
 		if _, present := r.m["Op"]; !present {
 			o.errs.add(r.at("Op"), "want one of "+strings.Join(rangeOps, ", "))
 		}
+		r.ignore("Value", "Extent")
 		return nil
 	}
 	n := &NumRange{Op: op}
-	if n.Value, ok = r.number("Value"); !ok {
-		o.errs.add(r.at("Value"), "want a number")
-	}
+	n.Value = requiredNumber(r, "Value")
 	if strings.HasSuffix(op, "bt") {
-		if n.Extent, ok = r.number("Extent"); !ok {
-			o.errs.add(r.at("Extent"), "want a number")
-		}
+		n.Extent = requiredNumber(r, "Extent")
 	} else {
 		r.ignore("Extent")
 	}
@@ -707,16 +721,12 @@ func dateRange(o *obj, key string) *DateRange {
 		if _, present := r.m["Op"]; !present {
 			o.errs.add(r.at("Op"), "want one of "+strings.Join(rangeOps, ", "))
 		}
+		r.ignore("Value", "Extent")
 		return nil
 	}
-	d := &DateRange{Op: op, Value: date(r, "Value")}
-	if d.Value == "" {
-		o.errs.add(r.at("Value"), "want a date YYYY-MM-DD")
-	}
+	d := &DateRange{Op: op, Value: requiredDate(r, "Value")}
 	if strings.HasSuffix(op, "bt") {
-		if d.Extent = date(r, "Extent"); d.Extent == "" {
-			o.errs.add(r.at("Extent"), "want a date YYYY-MM-DD")
-		}
+		d.Extent = requiredDate(r, "Extent")
 	} else {
 		r.ignore("Extent")
 	}
