@@ -45,13 +45,13 @@ func TestDependencyDirection(t *testing.T) {
 	pkgs := packages(t)
 	// Packages a notebook user's Go program may import, and the exporter
 	// they share with the server: pure Go, no cgo.
-	for _, name := range []string{"cohort", "access", "notebook", "internal/export"} {
+	for _, name := range []string{"cohort", "circe", "access", "notebook", "internal/export"} {
 		p, ok := pkgs[name]
 		if !ok {
 			continue
 		}
 		assert.NotContains(t, p.Deps, driver, "%s must build without cgo: it may not depend on the DuckDB driver", name)
-		if name == "cohort" || name == "access" {
+		if name == "cohort" || name == "circe" || name == "access" {
 			assert.NotContains(t, p.Deps, "net/http", "%s must not depend on net/http", name)
 		}
 	}
