@@ -47,6 +47,12 @@ func (c *compiler) criteria(cr *Criteria) *sqlText {
 	if len(cr.VisitType) > 0 && cr.Domain != "VisitOccurrence" {
 		t.w("\nJOIN ", q("visit_occurrence"), " V ON C.visit_occurrence_id = V.visit_occurrence_id AND C.person_id = V.person_id")
 	}
+	if len(cr.Provider) > 0 {
+		t.w("\nLEFT JOIN ", q("provider"), " PR ON C.provider_id = PR.provider_id")
+	}
+	if len(cr.PlaceOfService) > 0 {
+		t.w("\nJOIN ", q("care_site"), " CS ON C.care_site_id = CS.care_site_id")
+	}
 	var where []*sqlText
 	add := func(s *sqlText) { where = append(where, s) }
 	if cr.First {
@@ -56,7 +62,37 @@ func (c *compiler) criteria(cr *Criteria) *sqlText {
 		add(dateClause("C.start_date", cr.StartDate))
 	}
 	if cr.EndDate != nil {
-		add(dateClause("C.end_date", cr.EndDate))
+		// circe-be compares a drug exposure's OccurrenceEndDate with its
+		// start date; the same cohort as OHDSI's tools needs the same.
+		col := "C.end_date"
+		if cr.Domain == "DrugExposure" {
+			col = "C.start_date"
+		}
+		add(dateClause(col, cr.EndDate))
+	}
+	if len(cr.Provider) > 0 {
+		add(inIDs("PR.specialty_concept_id", cr.Provider))
+	}
+	if len(cr.PlaceOfService) > 0 {
+		add(inIDs("CS.place_of_service_concept_id", cr.PlaceOfService))
+	}
+	for _, cc := range cr.Concepts {
+		add(inIDs("C."+q(cc.Column), cc.IDs))
+	}
+	for _, tc := range cr.Texts {
+		add(textClause("C."+q(tc.Column), &tc.Filter))
+	}
+	if cr.RangeLowRatio != nil {
+		add(numClause("(C.value_as_number / NULLIF(C.range_low, 0))", cr.RangeLowRatio, false))
+	}
+	if cr.RangeHighRatio != nil {
+		add(numClause("(C.value_as_number / NULLIF(C.range_high, 0))", cr.RangeHighRatio, false))
+	}
+	if cr.Abnormal {
+		// Abnormal is Circe's rule: outside the reference range, or one of
+		// the two SNOMED abnormal values (4155142 Abnormally high, 4155143
+		// Abnormally low).
+		add((&sqlText{}).w("(C.value_as_number < C.range_low OR C.value_as_number > C.range_high OR C.value_as_concept_id IN ").ids([]int64{4155142, 4155143}).w(")"))
 	}
 	if len(cr.Types) > 0 {
 		s := &sqlText{}

@@ -36,7 +36,10 @@
 // and AgeAtEnd use the start and end years. Date ranges compare the start
 // or end date; numeric ranges take lt, lte, eq, !eq, gt, gte, bt and !bt
 // (both bounds included), and ages, day counts and other counts compare
-// with the whole part of the range's numbers.
+// with the whole part of the range's numbers. ProviderSpecialty reads the
+// event's provider, PlaceOfService the visit's care site, VisitType the
+// event's visit; Abnormal means outside the reference range or valued
+// 4155142 or 4155143 (abnormally high or low).
 //
 // Entry events. The primary criteria's events of all types, each with the
 // observation period that contains its start, kept when the period began
@@ -91,11 +94,11 @@
 // # Not supported
 //
 // The criteria type LocationRegion, the *CS forms of concept attributes
-// (GenderCS, ...), and these attributes: ProviderSpecialty, PlaceOfService,
-// UserDefinedPeriod, DateAdjustment, Measurement Abnormal, Operator,
-// RangeLowRatio and RangeHighRatio, Observation ValueAsString and
-// Qualifier, DrugExposure RouteConcept, EffectiveDrugDose, DoseUnit and
-// LotNumber, DeviceExposure UniqueDeviceId, ProcedureOccurrence Modifier,
-// Specimen AnatomicSite, DiseaseStatus and SourceId. Each is refused with
-// its path.
+// (GenderCS, ...), DateAdjustment, ObservationPeriod's UserDefinedPeriod,
+// and DrugExposure's DoseUnit and EffectiveDrugDose (columns of CDM v5.4
+// only). Each is refused with its path. A text filter needs its Text.
+//
+// One circe-be quirk is kept on purpose: a DrugExposure's
+// OccurrenceEndDate is compared with the exposure's start date, as
+// circe-be does, so that cohorts match OHDSI's.
 package circe

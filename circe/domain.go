@@ -47,6 +47,15 @@ const (
 	attrAgeAtEnd        = "AgeAtEnd"
 	attrVisitLength     = "VisitLength"
 	attrPeriodLength    = "PeriodLength"
+	attrProvider        = "ProviderSpecialty"
+	attrPlaceOfService  = "PlaceOfService"
+	attrAbnormal        = "Abnormal"
+	attrRangeLowRatio   = "RangeLowRatio"
+	attrRangeHighRatio  = "RangeHighRatio"
+	// attrConcepts and attrText prefix a column name: a list of concepts
+	// that the column must hold, or a text filter on the column.
+	attrConcepts = "concepts:"
+	attrText     = "text:"
 )
 
 // event returns the keys every event table with a visit accepts: its own
@@ -63,10 +72,18 @@ func event(prefix string, extra map[string]string) map[string]string {
 		prefix + "TypeExclude":   attrTypeExclude,
 		prefix + "SourceConcept": attrSource,
 		"VisitType":              attrVisitType,
+		"ProviderSpecialty":      attrProvider,
 	}
 	for k, v := range extra {
 		m[k] = v
 	}
+	return m
+}
+
+// noEnd removes OccurrenceEndDate from the keys of a table whose events
+// last a day: Circe has no such attribute there.
+func noEnd(m map[string]string) map[string]string {
+	delete(m, "OccurrenceEndDate")
 	return m
 }
 
@@ -106,38 +123,45 @@ var domains = map[string]*domain{
 		start: "t.drug_exposure_start_date",
 		end:   "COALESCE(t.drug_exposure_end_date, t.drug_exposure_start_date + CAST(t.days_supply AS INTEGER), t.drug_exposure_start_date + 1)",
 		visit: true, typ: "drug_type_concept_id",
-		keys: event("Drug", map[string]string{"Quantity": attrQuantity, "DaysSupply": attrDaysSupply, "Refills": attrRefills, "StopReason": attrStopReason}),
+		keys: event("Drug", map[string]string{
+			"Quantity": attrQuantity, "DaysSupply": attrDaysSupply, "Refills": attrRefills, "StopReason": attrStopReason,
+			"RouteConcept": attrConcepts + "route_concept_id", "LotNumber": attrText + "lot_number",
+		}),
 	},
 	"ProcedureOccurrence": {
 		table: "procedure_occurrence", id: "procedure_occurrence_id",
 		concept: "procedure_concept_id", source: "procedure_source_concept_id",
 		start: "t.procedure_date", end: "t.procedure_date + 1",
 		visit: true, typ: "procedure_type_concept_id",
-		keys: event("Procedure", map[string]string{"Quantity": attrQuantity}),
+		keys: noEnd(event("Procedure", map[string]string{"Quantity": attrQuantity, "Modifier": attrConcepts + "modifier_concept_id"})),
 	},
 	"Measurement": {
 		table: "measurement", id: "measurement_id",
 		concept: "measurement_concept_id", source: "measurement_source_concept_id",
 		start: "t.measurement_date", end: "t.measurement_date + 1",
 		visit: true, typ: "measurement_type_concept_id",
-		keys: event("Measurement", map[string]string{
+		keys: noEnd(event("Measurement", map[string]string{
 			"ValueAsNumber": attrValueAsNumber, "ValueAsConcept": attrValueAsConcept, "Unit": attrUnit,
-			"RangeLow": attrRangeLow, "RangeHigh": attrRangeHigh,
-		}),
+			"RangeLow": attrRangeLow, "RangeHigh": attrRangeHigh, "RangeLowRatio": attrRangeLowRatio,
+			"RangeHighRatio": attrRangeHighRatio, "Abnormal": attrAbnormal, "Operator": attrConcepts + "operator_concept_id",
+		})),
 	},
 	"Observation": {
 		table: "observation", id: "observation_id",
 		concept: "observation_concept_id", source: "observation_source_concept_id",
 		start: "t.observation_date", end: "t.observation_date + 1",
 		visit: true, typ: "observation_type_concept_id",
-		keys: event("Observation", map[string]string{"ValueAsNumber": attrValueAsNumber, "ValueAsConcept": attrValueAsConcept, "Unit": attrUnit}),
+		keys: noEnd(event("Observation", map[string]string{
+			"ValueAsNumber": attrValueAsNumber, "ValueAsConcept": attrValueAsConcept, "Unit": attrUnit,
+			"Qualifier": attrConcepts + "qualifier_concept_id", "ValueAsString": attrText + "value_as_string",
+		})),
 	},
 	"DeviceExposure": {
 		table: "device_exposure", id: "device_exposure_id",
 		concept: "device_concept_id", source: "device_source_concept_id",
 		start: "t.device_exposure_start_date", end: "COALESCE(t.device_exposure_end_date, t.device_exposure_start_date + 1)",
 		visit: true, typ: "device_type_concept_id",
-		keys: event("Device", map[string]string{"Quantity": attrQuantity}),
+		keys: event("Device", map[string]string{"Quantity": attrQuantity, "UniqueDeviceId": attrText + "unique_device_id"}),
 	},
 	"VisitOccurrence": {
 		table: "visit_occurrence", id: "visit_occurrence_id",
@@ -148,7 +172,7 @@ var domains = map[string]*domain{
 			"CodesetId": attrCodeset, "First": attrFirst, "OccurrenceStartDate": attrStartDate,
 			"OccurrenceEndDate": attrEndDate, "Age": attrAge, "Gender": attrGender,
 			"VisitType": attrType, "VisitTypeExclude": attrTypeExclude, "VisitSourceConcept": attrSource,
-			"VisitLength": attrVisitLength,
+			"VisitLength": attrVisitLength, "ProviderSpecialty": attrProvider, "PlaceOfService": attrPlaceOfService,
 		},
 	},
 	"VisitDetail": {
@@ -159,7 +183,7 @@ var domains = map[string]*domain{
 		keys: map[string]string{
 			"CodesetId": attrCodeset, "First": attrFirst, "VisitDetailStartDate": attrStartDate,
 			"VisitDetailEndDate": attrEndDate, "Age": attrAge, "Gender": attrGender,
-			"VisitDetailSourceConcept": attrSource, "VisitDetailLength": attrVisitLength,
+			"VisitDetailSourceConcept": attrSource, "VisitDetailLength": attrVisitLength, "ProviderSpecialty": attrProvider,
 		},
 	},
 	"ConditionEra": {
@@ -201,7 +225,8 @@ var domains = map[string]*domain{
 		keys: map[string]string{
 			"CodesetId": attrCodeset, "First": attrFirst, "OccurrenceStartDate": attrStartDate,
 			"Age": attrAge, "Gender": attrGender, "SpecimenType": attrType, "SpecimenTypeExclude": attrTypeExclude,
-			"Quantity": attrQuantity, "Unit": attrUnit,
+			"Quantity": attrQuantity, "Unit": attrUnit, "AnatomicSite": attrConcepts + "anatomic_site_concept_id",
+			"DiseaseStatus": attrConcepts + "disease_status_concept_id", "SourceId": attrText + "specimen_source_id",
 		},
 	},
 	"PayerPlanPeriod": {

@@ -217,5 +217,25 @@ type Criteria struct {
 	AgeAtEnd        *NumRange
 	VisitLength     *NumRange
 	PeriodLength    *NumRange
+	RangeLowRatio   *NumRange
+	RangeHighRatio  *NumRange
+	Abnormal        bool
+	Provider        []int64 // specialty_concept_id of the event's provider
+	PlaceOfService  []int64 // place_of_service_concept_id of the visit's care site
+	Concepts        []ColumnConcepts
+	Texts           []ColumnText
 	Correlated      *Group // CorrelatedCriteria, nil when absent or empty
+}
+
+// ColumnConcepts asks a concept column of the event's table to hold one of
+// the concepts.
+type ColumnConcepts struct {
+	Column string
+	IDs    []int64
+}
+
+// ColumnText asks a text column of the event's table to match a filter.
+type ColumnText struct {
+	Column string
+	Filter TextFilter
 }

@@ -629,16 +629,30 @@ func parseCriteria(errs *errorList, path string, v any) *Criteria {
 		case attrUnit:
 			c.Unit = concepts(a, key)
 		case attrStopReason:
-			if t := a.sub(key); t != nil {
-				op, _ := t.oneOf("Op", "startsWith", "!startsWith", "contains", "!contains", "endsWith", "!endsWith")
-				text, ok := t.str("Text")
-				if !ok {
-					errs.add(t.at("Text"), "want a string")
-				}
-				c.StopReason = &TextFilter{Op: op, Text: text}
-				t.done()
-			}
+			c.StopReason = textFilter(a, key)
+		case attrProvider:
+			c.Provider = concepts(a, key)
+		case attrPlaceOfService:
+			c.PlaceOfService = concepts(a, key)
+		case attrAbnormal:
+			c.Abnormal = a.boolean(key)
+		case attrRangeLowRatio:
+			c.RangeLowRatio = numRange(a, key)
+		case attrRangeHighRatio:
+			c.RangeHighRatio = numRange(a, key)
 		default:
+			if col, ok := strings.CutPrefix(kind, attrConcepts); ok {
+				if ids := concepts(a, key); len(ids) > 0 {
+					c.Concepts = append(c.Concepts, ColumnConcepts{Column: col, IDs: ids})
+				}
+				continue
+			}
+			if col, ok := strings.CutPrefix(kind, attrText); ok {
+				if f := textFilter(a, key); f != nil {
+					c.Texts = append(c.Texts, ColumnText{Column: col, Filter: *f})
+				}
+				continue
+			}
 			*numField(c, kind) = numRange(a, key)
 		}
 	}
@@ -651,6 +665,20 @@ func parseCriteria(errs *errorList, path string, v any) *Criteria {
 	}
 	a.done()
 	return c
+}
+
+func textFilter(o *obj, key string) *TextFilter {
+	t := o.sub(key)
+	if t == nil {
+		return nil
+	}
+	defer t.done()
+	op, _ := t.oneOf("Op", "startsWith", "!startsWith", "contains", "!contains", "endsWith", "!endsWith")
+	text, ok := t.str("Text")
+	if !ok {
+		o.errs.add(t.at("Text"), "want a string")
+	}
+	return &TextFilter{Op: op, Text: text}
 }
 
 // numField is the Criteria field that a numeric-range attribute fills.
