@@ -254,20 +254,22 @@ WHERE OP.observation_period_start_date + `).days(p.PriorDays).w(" <= E.start_dat
 
 func (c *compiler) qualifiedEvents() *sqlText {
 	t := &sqlText{}
-	t.w(`SELECT event_id, person_id, start_date, end_date, op_start_date, op_end_date, visit_occurrence_id
-FROM (
-SELECT pe.*, row_number() OVER (PARTITION BY pe.person_id ORDER BY pe.start_date `, sortDir(c.e.QualifiedLimit), `, pe.event_id) AS ordinal
-FROM primary_events pe`)
+	// Circe applies the qualified limit only when there are additional
+	// criteria; without a limit the numbering (a sort of every event) is
+	// left out.
+	limited := c.e.Additional != nil && c.e.QualifiedLimit != LimitAll
+	t.w("SELECT pe.event_id, pe.person_id, pe.start_date, pe.end_date, pe.op_start_date, pe.op_end_date, pe.visit_occurrence_id")
+	if limited {
+		t.w(", row_number() OVER (PARTITION BY pe.person_id ORDER BY pe.start_date ", sortDir(c.e.QualifiedLimit), ", pe.event_id) AS ordinal")
+	}
+	t.w("\nFROM primary_events pe")
 	if c.e.Additional != nil {
 		t.w("\nJOIN (\n").add(c.group(c.e.Additional, "primary_events")).w("\n) AC ON AC.person_id = pe.person_id AND AC.event_id = pe.event_id")
 	}
-	t.w("\n) QE")
-	// Circe applies the qualified limit only when there are additional
-	// criteria.
-	if c.e.Additional != nil && c.e.QualifiedLimit != LimitAll {
-		t.w("\nWHERE QE.ordinal = 1")
+	if !limited {
+		return t
 	}
-	return t
+	return (&sqlText{}).w("SELECT event_id, person_id, start_date, end_date, op_start_date, op_end_date, visit_occurrence_id\nFROM (\n").add(t).w("\n) QE\nWHERE QE.ordinal = 1")
 }
 
 func (c *compiler) inclusionEvents() *sqlText {
@@ -294,19 +296,20 @@ GROUP BY Q.person_id, Q.event_id, Q.start_date, Q.end_date, Q.op_start_date, Q.o
 func (c *compiler) includedEvents() *sqlText {
 	t := &sqlText{}
 	n := len(c.e.InclusionRules)
-	t.w(`SELECT event_id, person_id, start_date, end_date, op_start_date, op_end_date
-FROM (
-SELECT MG.*, row_number() OVER (PARTITION BY MG.person_id ORDER BY MG.start_date `, sortDir(c.e.ExpressionLimit), `, MG.event_id) AS ordinal
-FROM (
-`, maskSQL, "\n) MG")
+	cols := "event_id, person_id, start_date, end_date, op_start_date, op_end_date"
+	// Without rules every qualifying event passes, and without a limit
+	// none is numbered: both steps cost a pass over every event.
+	from := &sqlText{}
 	if n > 0 {
-		t.w(fmt.Sprintf("\nWHERE MG.inclusion_rule_mask = %d", uint64(1)<<n-1))
+		from.w("SELECT * FROM (\n", maskSQL, fmt.Sprintf("\n) MG\nWHERE MG.inclusion_rule_mask = %d", uint64(1)<<n-1))
+	} else {
+		from.w("SELECT ", cols, " FROM qualified_events")
 	}
-	t.w("\n) R")
-	if c.e.ExpressionLimit != LimitAll {
-		t.w("\nWHERE R.ordinal = 1")
+	if c.e.ExpressionLimit == LimitAll {
+		return t.w("SELECT ", cols, " FROM (\n").add(from).w("\n) MG")
 	}
-	return t
+	return t.w("SELECT ", cols, "\nFROM (\nSELECT MG.*, row_number() OVER (PARTITION BY MG.person_id ORDER BY MG.start_date ", sortDir(c.e.ExpressionLimit), ", MG.event_id) AS ordinal\nFROM (\n").
+		add(from).w("\n) MG\n) R\nWHERE R.ordinal = 1")
 }
 
 // inclusionStats counts events (mode 0) and persons by their best event

@@ -48,9 +48,7 @@ WHERE OP.observation_period_start_date + CAST(? AS INTEGER) <= E.start_date AND 
 ),
 -- AdditionalCriteria, QualifiedLimit
 qualified_events AS (
-SELECT event_id, person_id, start_date, end_date, op_start_date, op_end_date, visit_occurrence_id
-FROM (
-SELECT pe.*, row_number() OVER (PARTITION BY pe.person_id ORDER BY pe.start_date ASC, pe.event_id) AS ordinal
+SELECT pe.event_id, pe.person_id, pe.start_date, pe.end_date, pe.op_start_date, pe.op_end_date, pe.visit_occurrence_id
 FROM primary_events pe
 JOIN (
 -- AdditionalCriteria
@@ -78,7 +76,6 @@ HAVING count(cc.counted) >= ?
 GROUP BY E.person_id, E.event_id
 HAVING count(CQ.index_id) > 0
 ) AC ON AC.person_id = pe.person_id AND AC.event_id = pe.event_id
-) QE
 ),
 -- InclusionRules
 inclusion_events AS (
@@ -86,17 +83,9 @@ SELECT CAST(NULL AS INTEGER) AS inclusion_rule_id, CAST(NULL AS BIGINT) AS perso
 ),
 -- ExpressionLimit
 included_events AS (
-SELECT event_id, person_id, start_date, end_date, op_start_date, op_end_date
-FROM (
-SELECT MG.*, row_number() OVER (PARTITION BY MG.person_id ORDER BY MG.start_date ASC, MG.event_id) AS ordinal
-FROM (
-SELECT Q.person_id, Q.event_id, Q.start_date, Q.end_date, Q.op_start_date, Q.op_end_date,
-  CAST(COALESCE(SUM(CAST(1 AS BIGINT) << I.inclusion_rule_id), 0) AS BIGINT) AS inclusion_rule_mask
-FROM qualified_events Q
-LEFT JOIN inclusion_events I ON I.person_id = Q.person_id AND I.event_id = Q.event_id
-GROUP BY Q.person_id, Q.event_id, Q.start_date, Q.end_date, Q.op_start_date, Q.op_end_date
+SELECT event_id, person_id, start_date, end_date, op_start_date, op_end_date FROM (
+SELECT event_id, person_id, start_date, end_date, op_start_date, op_end_date FROM qualified_events
 ) MG
-) R
 ),
 -- EndStrategy.DateOffset
 strategy_ends AS (

@@ -42,11 +42,8 @@ WHERE P.ordinal = 1
 ),
 -- AdditionalCriteria, QualifiedLimit
 qualified_events AS (
-SELECT event_id, person_id, start_date, end_date, op_start_date, op_end_date, visit_occurrence_id
-FROM (
-SELECT pe.*, row_number() OVER (PARTITION BY pe.person_id ORDER BY pe.start_date ASC, pe.event_id) AS ordinal
+SELECT pe.event_id, pe.person_id, pe.start_date, pe.end_date, pe.op_start_date, pe.op_end_date, pe.visit_occurrence_id
 FROM primary_events pe
-) QE
 ),
 -- InclusionRules
 inclusion_events AS (
@@ -83,6 +80,7 @@ SELECT event_id, person_id, start_date, end_date, op_start_date, op_end_date
 FROM (
 SELECT MG.*, row_number() OVER (PARTITION BY MG.person_id ORDER BY MG.start_date ASC, MG.event_id) AS ordinal
 FROM (
+SELECT * FROM (
 SELECT Q.person_id, Q.event_id, Q.start_date, Q.end_date, Q.op_start_date, Q.op_end_date,
   CAST(COALESCE(SUM(CAST(1 AS BIGINT) << I.inclusion_rule_id), 0) AS BIGINT) AS inclusion_rule_mask
 FROM qualified_events Q
@@ -90,6 +88,7 @@ LEFT JOIN inclusion_events I ON I.person_id = Q.person_id AND I.event_id = Q.eve
 GROUP BY Q.person_id, Q.event_id, Q.start_date, Q.end_date, Q.op_start_date, Q.op_end_date
 ) MG
 WHERE MG.inclusion_rule_mask = 1
+) MG
 ) R
 WHERE R.ordinal = 1
 ),
