@@ -11,7 +11,18 @@ import (
 func (c *compiler) criteria(cr *Criteria) *sqlText {
 	d := domains[cr.Domain]
 	inner := &sqlText{}
-	inner.w("SELECT t.*, t.", q(d.id), " AS event_id, ", d.start, " AS start_date, ", d.end, " AS end_date")
+	inner.w("SELECT t.*, t.", q(d.id), " AS event_id, ")
+	if a := cr.DateAdjustment; a != nil {
+		pick := func(with string) string {
+			if with == "END_DATE" {
+				return d.end
+			}
+			return d.start
+		}
+		inner.w(pick(a.StartWith), " + ").days(a.StartOffset).w(" AS start_date, ", pick(a.EndWith), " + ").days(a.EndOffset).w(" AS end_date")
+	} else {
+		inner.w(d.start, " AS start_date, ", d.end, " AS end_date")
+	}
 	if d.concept != "" {
 		inner.w(", t.", q(d.concept), " AS domain_concept_id")
 	} else {
@@ -55,6 +66,9 @@ func (c *compiler) criteria(cr *Criteria) *sqlText {
 	}
 	var where []*sqlText
 	add := func(s *sqlText) { where = append(where, s) }
+	if cr.DateAdjustment != nil {
+		add((&sqlText{}).w("C.end_date >= C.start_date"))
+	}
 	if cr.First {
 		add((&sqlText{}).w("C.ordinal = 1"))
 	}

@@ -38,7 +38,9 @@
 // (both bounds included), and ages, day counts and other counts compare
 // with the whole part of the range's numbers. ProviderSpecialty reads the
 // event's provider, PlaceOfService the visit's care site, VisitType the
-// event's visit; Abnormal means outside the reference range or valued
+// event's visit; DateAdjustment moves the event's start and end to its start
+// or end plus a number of days, and drops it when the end comes first;
+// Abnormal means outside the reference range or valued
 // 4155142 or 4155143 (abnormally high or low).
 //
 // Entry events. The primary criteria's events of all types, each with the
@@ -94,7 +96,7 @@
 // # Not supported
 //
 // The criteria type LocationRegion, the *CS forms of concept attributes
-// (GenderCS, ...), DateAdjustment, ObservationPeriod's UserDefinedPeriod,
+// (GenderCS, ...), ObservationPeriod's UserDefinedPeriod,
 // and DrugExposure's DoseUnit and EffectiveDrugDose (columns of CDM v5.4
 // only). Each is refused with its path. A text filter needs its Text.
 //

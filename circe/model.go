@@ -224,7 +224,18 @@ type Criteria struct {
 	PlaceOfService  []int64 // place_of_service_concept_id of the visit's care site
 	Concepts        []ColumnConcepts
 	Texts           []ColumnText
+	DateAdjustment  *DateAdjustment
 	Correlated      *Group // CorrelatedCriteria, nil when absent or empty
+}
+
+// DateAdjustment moves an event's dates: its start becomes its start
+// (StartWith START_DATE) or end (END_DATE) plus StartOffset days, and its
+// end likewise; events whose end falls before their start are dropped.
+type DateAdjustment struct {
+	StartWith   string
+	StartOffset int64
+	EndWith     string
+	EndOffset   int64
 }
 
 // ColumnConcepts asks a concept column of the event's table to hold one of

@@ -656,6 +656,19 @@ func parseCriteria(errs *errorList, path string, v any) *Criteria {
 			*numField(c, kind) = numRange(a, key)
 		}
 	}
+	if d := a.sub("DateAdjustment"); d != nil {
+		adj := &DateAdjustment{StartWith: "START_DATE", EndWith: "END_DATE"}
+		if w, ok := d.oneOf("StartWith", "START_DATE", "END_DATE"); ok {
+			adj.StartWith = w
+		}
+		if w, ok := d.oneOf("EndWith", "START_DATE", "END_DATE"); ok {
+			adj.EndWith = w
+		}
+		adj.StartOffset, _ = d.integer("StartOffset")
+		adj.EndOffset, _ = d.integer("EndOffset")
+		d.done()
+		c.DateAdjustment = adj
+	}
 	if g := a.sub("CorrelatedCriteria"); g != nil {
 		grp := parseGroup(g)
 		g.done()
