@@ -124,19 +124,26 @@ func Compile(e *Expression) (*Program, error) {
 	c.cte("inclusion_events", "InclusionRules", c.inclusionEvents())
 	statsAt := len(c.ctes)
 	c.cte("included_events", "ExpressionLimit", c.includedEvents())
-	c.endStrategy()
-	c.cte("cohort_ends", "the end candidates: the earliest one on or after the start wins", c.cohortEnds())
-	c.cte("cohort_rows", "", (&sqlText{}).w(`SELECT I.person_id, I.start_date, min(CE.end_date) AS end_date
+	if len(e.Censoring) == 0 && e.End.CustomEra == nil {
+		// One end per event: no candidates to join and reduce, which took
+		// half the time of Phenotype Library 503 on 100,000 persons (3 s of
+		// 6 s in DuckDB's profile).
+		c.cte("cohort_rows", "the one end of each event, kept when not before its start", c.singleEnd())
+	} else {
+		c.endStrategy()
+		c.cte("cohort_ends", "the end candidates: the earliest one on or after the start wins", c.cohortEnds())
+		c.cte("cohort_rows", "", (&sqlText{}).w(`SELECT I.person_id, I.start_date, min(CE.end_date) AS end_date
 FROM included_events I
 JOIN cohort_ends CE ON I.event_id = CE.event_id AND I.person_id = CE.person_id AND CE.end_date >= I.start_date
 GROUP BY I.person_id, I.event_id, I.start_date`))
+	}
 	pad := &sqlText{}
 	pad.days(e.EraPad)
 	c.cte("final_cohort", "CollapseSettings", eras("cohort_rows", pad, pad))
-	cohort := c.with(len(c.ctes)).add(c.finalSelect())
+	cohort := c.with(len(c.ctes)).add(c.finalSelect()).w("\nORDER BY subject_id, cohort_start_date")
 	p := &Program{Cohort: cohort.query()}
-	count := &sqlText{}
-	count.w("SELECT count(*) AS entries, count(DISTINCT subject_id) AS subjects FROM (\n").add(cohort).w("\n)")
+	count := c.with(len(c.ctes))
+	count.w("SELECT count(*) AS entries, count(DISTINCT subject_id) AS subjects FROM (\n").add(c.finalSelect()).w("\n)")
 	p.Count = count.query()
 	lost := c.with(len(c.ctes)).w("SELECT (SELECT count(DISTINCT person_id) FROM final_cohort) - (SELECT count(DISTINCT subject_id) FROM (\n").
 		add(c.finalSelect()).w("\n))")
@@ -383,6 +390,22 @@ JOIN drug_eras ERAS ON ERAS.person_id = et.person_id AND et.start_date BETWEEN E
 	}
 }
 
+// singleEnd is the cohort rows when each event has one end: the end of its
+// observation period, or the DateOffset end (capped at it).
+func (c *compiler) singleEnd() *sqlText {
+	t := &sqlText{}
+	d := c.e.End.DateOffset
+	if d == nil {
+		return t.w("SELECT person_id, start_date, op_end_date AS end_date FROM included_events WHERE op_end_date >= start_date")
+	}
+	field := "start_date"
+	if d.DateField == "EndDate" {
+		field = "end_date"
+	}
+	return t.w("SELECT person_id, start_date, end_date FROM (\nSELECT person_id, start_date, CASE WHEN ", field, " + ").days(d.Offset).
+		w(" > op_end_date THEN op_end_date ELSE ", field, " + ").days(d.Offset).w(" END AS end_date\nFROM included_events\n) WHERE end_date >= start_date")
+}
+
 func (c *compiler) cohortEnds() *sqlText {
 	var parts []string
 	// A DateOffset end is already capped at the observation period's end;
@@ -434,6 +457,5 @@ func (c *compiler) finalSelect() *sqlText {
 	if c.e.CensorStart != "" || c.e.CensorEnd != "" {
 		t.w("\nWHERE ").add(start).w(" <= ").add(end)
 	}
-	t.w("\nORDER BY subject_id, cohort_start_date")
 	return t
 }

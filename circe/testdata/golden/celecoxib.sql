@@ -48,15 +48,9 @@ SELECT event_id, person_id, start_date, end_date, op_start_date, op_end_date FRO
 ) R
 WHERE R.ordinal = 1
 ),
--- the end candidates: the earliest one on or after the start wins
-cohort_ends AS (
-SELECT event_id, person_id, op_end_date AS end_date FROM included_events
-),
+-- the one end of each event, kept when not before its start
 cohort_rows AS (
-SELECT I.person_id, I.start_date, min(CE.end_date) AS end_date
-FROM included_events I
-JOIN cohort_ends CE ON I.event_id = CE.event_id AND I.person_id = CE.person_id AND CE.end_date >= I.start_date
-GROUP BY I.person_id, I.event_id, I.start_date
+SELECT person_id, start_date, op_end_date AS end_date FROM included_events WHERE op_end_date >= start_date
 ),
 -- CollapseSettings
 final_cohort AS (

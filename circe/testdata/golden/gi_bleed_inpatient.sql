@@ -87,20 +87,12 @@ SELECT event_id, person_id, start_date, end_date, op_start_date, op_end_date FRO
 SELECT event_id, person_id, start_date, end_date, op_start_date, op_end_date FROM qualified_events
 ) MG
 ),
--- EndStrategy.DateOffset
-strategy_ends AS (
-SELECT event_id, person_id, CASE WHEN end_date + CAST(? AS INTEGER) > op_end_date THEN op_end_date ELSE end_date + CAST(? AS INTEGER) END AS end_date
-FROM included_events
-),
--- the end candidates: the earliest one on or after the start wins
-cohort_ends AS (
-SELECT event_id, person_id, end_date FROM strategy_ends
-),
+-- the one end of each event, kept when not before its start
 cohort_rows AS (
-SELECT I.person_id, I.start_date, min(CE.end_date) AS end_date
-FROM included_events I
-JOIN cohort_ends CE ON I.event_id = CE.event_id AND I.person_id = CE.person_id AND CE.end_date >= I.start_date
-GROUP BY I.person_id, I.event_id, I.start_date
+SELECT person_id, start_date, end_date FROM (
+SELECT person_id, start_date, CASE WHEN end_date + CAST(? AS INTEGER) > op_end_date THEN op_end_date ELSE end_date + CAST(? AS INTEGER) END AS end_date
+FROM included_events
+) WHERE end_date >= start_date
 ),
 -- CollapseSettings
 final_cohort AS (
