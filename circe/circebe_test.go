@@ -112,6 +112,9 @@ var circeBECases = []struct {
 		{id: 1, json: strings.Replace(conditionStatusBase, "%s", `{}`, 1)},
 		{id: 2, json: strings.Replace(conditionStatusBase, "%s", `{"ConditionStatus": []}`, 1)},
 		{id: 3, json: strings.Replace(conditionStatusBase, "%s", `{"ConditionStatus": [{"CONCEPT_ID": 1}]}`, 1)},
+		// Not in circe-be: the concept set form of cohort 3 gives its rows.
+		{id: 3, json: strings.Replace(strings.Replace(conditionStatusBase, "%s", `{"ConditionStatusCS": {"CodesetId": 0}}`, 1),
+			`"ConceptSets": []`, `"ConceptSets": [{"id": 0, "expression": {"items": [{"concept": {"CONCEPT_ID": 1}}]}}]`, 1)},
 	}},
 	{"inclusionRules", "inclusionRules/simpleInclusionRule_PREP.json", "inclusionRules/simpleInclusionRule_VERIFY.json", []cohortCase{{id: 1, file: "inclusionRules/simpleInclusionRule.json"}}},
 	{"exits/continuousExposure", "exits/continuousExposure_PREP.json", "exits/continuousExposure_VERIFY.json", []cohortCase{

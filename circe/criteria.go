@@ -51,17 +51,21 @@ func (c *compiler) criteria(cr *Criteria) *sqlText {
 	t := &sqlText{}
 	t.w("-- ", cr.Path, "\nSELECT C.person_id, C.event_id, C.start_date, C.end_date, C.visit_occurrence_id, C.start_date AS sort_date, C.domain_concept_id\nFROM (\n").
 		add(inner).w("\n) C")
-	needPerson := cr.Age != nil || len(cr.Gender) > 0 || cr.AgeAtStart != nil || cr.AgeAtEnd != nil
+	selects := map[string]bool{}
+	for _, s := range cr.Selections {
+		selects[s.Kind] = true
+	}
+	needPerson := cr.Age != nil || len(cr.Gender) > 0 || cr.AgeAtStart != nil || cr.AgeAtEnd != nil || selects[attrGender]
 	if needPerson {
 		t.w("\nJOIN ", q("person"), " P ON C.person_id = P.person_id")
 	}
-	if len(cr.VisitType) > 0 && cr.Domain != "VisitOccurrence" {
+	if (len(cr.VisitType) > 0 || selects[attrVisitType]) && cr.Domain != "VisitOccurrence" {
 		t.w("\nJOIN ", q("visit_occurrence"), " V ON C.visit_occurrence_id = V.visit_occurrence_id AND C.person_id = V.person_id")
 	}
-	if len(cr.Provider) > 0 {
+	if len(cr.Provider) > 0 || selects[attrProvider] {
 		t.w("\nLEFT JOIN ", q("provider"), " PR ON C.provider_id = PR.provider_id")
 	}
-	if len(cr.PlaceOfService) > 0 {
+	if len(cr.PlaceOfService) > 0 || selects[attrPlaceOfService] {
 		t.w("\nJOIN ", q("care_site"), " CS ON C.care_site_id = CS.care_site_id")
 	}
 	var where []*sqlText
@@ -95,6 +99,9 @@ func (c *compiler) criteria(cr *Criteria) *sqlText {
 	}
 	for _, tc := range cr.Texts {
 		add(textClause("C."+q(tc.Column), &tc.Filter))
+	}
+	for _, s := range cr.Selections {
+		add(selectionClause(selectionColumn(d, s.Kind), s))
 	}
 	if cr.RangeLowRatio != nil {
 		add(numClause("(C.value_as_number / NULLIF(C.range_low, 0))", cr.RangeLowRatio, false))
@@ -188,6 +195,44 @@ func (c *compiler) criteria(cr *Criteria) *sqlText {
 	out.w("SELECT PE.person_id, PE.event_id, PE.start_date, PE.end_date, PE.visit_occurrence_id, PE.sort_date, PE.domain_concept_id\nFROM ", name, " PE\nJOIN (\n").
 		add(c.group(cr.Correlated, name)).w("\n) AC ON AC.person_id = PE.person_id AND AC.event_id = PE.event_id")
 	return out
+}
+
+// selectionColumn is the column a concept attribute of kind reads.
+func selectionColumn(d *domain, kind string) string {
+	switch kind {
+	case attrGender:
+		return "P.gender_concept_id"
+	case attrType:
+		return "C." + q(d.typ)
+	case attrVisitType:
+		return "V.visit_concept_id"
+	case attrProvider:
+		return "PR.specialty_concept_id"
+	case attrPlaceOfService:
+		return "CS.place_of_service_concept_id"
+	case attrConditionStatus:
+		return "C.condition_status_concept_id"
+	case attrUnit:
+		return "C.unit_concept_id"
+	case attrValueAsConcept:
+		return "C.value_as_concept_id"
+	}
+	return "C." + q(strings.TrimPrefix(kind, attrConcepts))
+}
+
+func selectionClause(col string, s Selection) *sqlText {
+	t := &sqlText{}
+	if s.CodesetID == nil {
+		if s.IsExclusion {
+			return t.w(col, " IS NULL")
+		}
+		return t.w(col, " IS NOT NULL")
+	}
+	t.w(col)
+	if s.IsExclusion {
+		t.w(" NOT")
+	}
+	return t.w(" IN (SELECT concept_id FROM codesets WHERE codeset_id = ").arg(*s.CodesetID).w(")")
 }
 
 func inCodeset(col string, id int64) *sqlText {

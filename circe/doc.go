@@ -38,7 +38,10 @@
 // (both bounds included), and ages, day counts and other counts compare
 // with the whole part of the range's numbers. ProviderSpecialty reads the
 // event's provider, PlaceOfService the visit's care site, VisitType the
-// event's visit; DateAdjustment moves the event's start and end to its start
+// event's visit. A *CS form of a concept attribute (GenderCS,
+// ConditionTypeCS, ...) names a concept set, which the column must hold a
+// concept of (none of, with IsExclusion), or without a concept set, must be
+// non-null (null). DateAdjustment moves the event's start and end to its start
 // or end plus a number of days, and drops it when the end comes first;
 // Abnormal means outside the reference range or valued
 // 4155142 or 4155143 (abnormally high or low).
@@ -95,12 +98,13 @@
 //
 // # Not supported
 //
-// The criteria type LocationRegion, the *CS forms of concept attributes
-// (GenderCS, ...), ObservationPeriod's UserDefinedPeriod,
+// The criteria type LocationRegion (it reads location_history, which the
+// CDR schema lacks), ObservationPeriod's UserDefinedPeriod,
 // and DrugExposure's DoseUnit and EffectiveDrugDose (columns of CDM v5.4
 // only). Each is refused with its path. A text filter needs its Text.
 //
-// One circe-be quirk is kept on purpose: a DrugExposure's
-// OccurrenceEndDate is compared with the exposure's start date, as
-// circe-be does, so that cohorts match OHDSI's.
+// Two circe-be quirks are kept on purpose, so that cohorts match OHDSI's: a
+// DrugExposure's OccurrenceEndDate is compared with the exposure's start
+// date, and a demographic criterion's RaceCS and EthnicityCS, like its
+// GenderCS, test the person's gender_concept_id.
 package circe

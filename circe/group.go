@@ -145,6 +145,11 @@ func demographic(d *Demographic, et string, index int) *sqlText {
 	if len(d.Ethnicity) > 0 {
 		where = append(where, inIDs("P.ethnicity_concept_id", d.Ethnicity))
 	}
+	for _, s := range d.Selections {
+		// circe-be reads gender_concept_id for all three; the same cohort
+		// as OHDSI's tools needs the same.
+		where = append(where, selectionClause("P.gender_concept_id", s))
+	}
 	if d.StartDate != nil {
 		where = append(where, dateClause("E.start_date", d.StartDate))
 	}

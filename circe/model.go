@@ -161,6 +161,9 @@ type Demographic struct {
 	Ethnicity []int64
 	StartDate *DateRange
 	EndDate   *DateRange
+	// Selections are GenderCS, RaceCS and EthnicityCS (Kind Gender, Race,
+	// Ethnicity).
+	Selections []Selection
 }
 
 // NumRange is a NumericRange: Op one of lt, lte, eq, !eq, gt, gte, bt, !bt;
@@ -225,7 +228,22 @@ type Criteria struct {
 	Concepts        []ColumnConcepts
 	Texts           []ColumnText
 	DateAdjustment  *DateAdjustment
-	Correlated      *Group // CorrelatedCriteria, nil when absent or empty
+	// Selections are the *CS forms of concept attributes (GenderCS,
+	// ConditionTypeCS, ...): a concept set instead of a list of concepts.
+	Selections []Selection
+	Correlated *Group // CorrelatedCriteria, nil when absent or empty
+}
+
+// Selection is a ConceptSetSelection: the attribute named by Kind (as a
+// key of a criteria type's attributes, e.g. Gender or ConditionType) must
+// hold a concept of the concept set CodesetID, or none of it with
+// IsExclusion. Without a concept set it must be non-null (null with
+// IsExclusion).
+type Selection struct {
+	Path        string
+	Kind        string
+	CodesetID   *int64
+	IsExclusion bool
 }
 
 // DateAdjustment moves an event's dates: its start becomes its start

@@ -487,6 +487,13 @@ func parseGroup(o *obj) *Group {
 		dem.Gender = concepts(d, "Gender")
 		dem.Race = concepts(d, "Race")
 		dem.Ethnicity = concepts(d, "Ethnicity")
+		for _, key := range []string{"GenderCS", "RaceCS", "EthnicityCS"} {
+			if sel := d.sub(key); sel != nil {
+				dem.Selections = append(dem.Selections, Selection{Path: sel.path, Kind: strings.TrimSuffix(key, "CS"),
+					CodesetID: sel.intPtr("CodesetId"), IsExclusion: sel.boolean("IsExclusion")})
+				sel.done()
+			}
+		}
 		dem.StartDate = dateRange(d, "OccurrenceStartDate")
 		dem.EndDate = dateRange(d, "OccurrenceEndDate")
 		d.done()
@@ -599,7 +606,18 @@ func parseCriteria(errs *errorList, path string, v any) *Criteria {
 	if a == nil {
 		return c
 	}
-	for key, kind := range d.keys {
+	keys := make([]string, 0, len(d.keys))
+	for key := range d.keys {
+		keys = append(keys, key)
+	}
+	slices.Sort(keys)
+	for _, key := range keys {
+		kind := d.keys[key]
+		if sel := a.sub(key + "CS"); sel != nil && selectable(kind) {
+			s := Selection{Path: sel.path, Kind: kind, CodesetID: sel.intPtr("CodesetId"), IsExclusion: sel.boolean("IsExclusion")}
+			sel.done()
+			c.Selections = append(c.Selections, s)
+		}
 		if _, present := a.m[key]; !present {
 			continue
 		}
@@ -678,6 +696,17 @@ func parseCriteria(errs *errorList, path string, v any) *Criteria {
 	}
 	a.done()
 	return c
+}
+
+// selectable tells whether an attribute kind is a list of concepts, which
+// has a *CS form.
+func selectable(kind string) bool {
+	switch kind {
+	case attrGender, attrType, attrVisitType, attrProvider, attrPlaceOfService,
+		attrConditionStatus, attrUnit, attrValueAsConcept:
+		return true
+	}
+	return strings.HasPrefix(kind, attrConcepts)
 }
 
 func textFilter(o *obj, key string) *TextFilter {

@@ -35,6 +35,9 @@ func (e *Expression) Validate() error {
 				}
 			}
 		}
+		for _, s := range c.Selections {
+			codeset(s.Path+".CodesetId", s.CodesetID)
+		}
 		if c.Correlated != nil {
 			group(c.Correlated)
 		}
@@ -48,6 +51,11 @@ func (e *Expression) Validate() error {
 		}
 		for _, cc := range g.Correlated {
 			criteria(cc.Criteria)
+		}
+		for _, d := range g.Demographics {
+			for _, s := range d.Selections {
+				codeset(s.Path+".CodesetId", s.CodesetID)
+			}
 		}
 		for _, sub := range g.Groups {
 			group(sub)
