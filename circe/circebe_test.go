@@ -65,10 +65,10 @@ func firstOf(domain string) edit {
 
 const conditionStatusBase = `{"ConceptSets": [], "PrimaryCriteria": {"CriteriaList": [{"ConditionOccurrence": %s}], "ObservationWindow": {"PriorDays": 0, "PostDays": 0}}}`
 
-// circeBECases are circe-be's CohortGeneration tests whose data are in
-// testdata, with the changes its Java test makes (see SOURCE notes in
-// testdata/NOTICE's origin): prep and verify files and the cohorts of
-// each.
+// circeBECases are circe-be's cohort generation tests whose data are in
+// testdata: prep and verify files and the cohorts of each, made as its Java
+// tests (CohortGeneration_5_0_0_Test, CohortGeneration_5_2_0_Test) make
+// them, by changing the expression of the file before each cohort.
 var circeBECases = []struct {
 	name    string
 	prep    string

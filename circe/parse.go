@@ -261,7 +261,7 @@ func (o *obj) oneOf(key string, choices ...string) (string, bool) {
 }
 
 func parseExpression(o *obj) *Expression {
-	e := &Expression{QualifiedLimit: LimitFirst, ExpressionLimit: LimitAll}
+	e := &Expression{}
 	o.ignore("Title", "cdmVersionRange")
 	items, paths := o.list("ConceptSets")
 	ids := map[int64]bool{}
