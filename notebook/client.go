@@ -15,6 +15,7 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/public"
 )
@@ -102,7 +103,7 @@ func (e *Error) Unwrap() []error { return e.wraps }
 // known is every error value a server may answer with, by code.
 var known = func() map[string]*fault.Error {
 	m := map[string]*fault.Error{}
-	for _, list := range [][]*fault.Error{access.Errors, cohort.Errors, public.Errors, workbench.Errors, Errors} {
+	for _, list := range [][]*fault.Error{access.Errors, cohort.Errors, engine.Errors, public.Errors, workbench.Errors, Errors} {
 		for _, e := range list {
 			m[e.Code()] = e
 		}

@@ -52,6 +52,7 @@ func commands() []command {
 		{"concepts", "search the vocabulary of an indexed CDR; show a concept's parents and children", runConcepts},
 		{"public", "build the public release of a CDR: aggregates only, under disclosure control", runPublic},
 		{"cohort", "count a cohort, break it down, list its persons, print its SQL", runCohort},
+		{"circe", "run an OHDSI Circe cohort definition: count, rows, attrition, SQL", runCirce},
 		{"user", "add, approve, disable users; record access steps; make tokens", runUser},
 		{"audit", "print the audit log", runAudit},
 		{"serve", "serve the HTTP API over an indexed CDR and a data directory", runServe},

@@ -51,13 +51,13 @@ func TestDependencyDirection(t *testing.T) {
 	// which a public deployment serves without row-level data or DuckDB:
 	// pure Go, no cgo. The domain ("" is the module's root package) and
 	// its error vocabulary are the base of every front end: pure Go too.
-	for _, name := range []string{"", "fault", "cohort", "access", "notebook", "engine", "public", "internal/export", "internal/sqlb", "internal/cdrindex"} {
+	for _, name := range []string{"", "fault", "cohort", "circe", "access", "notebook", "engine", "public", "internal/export", "internal/sqlb", "internal/cdrindex"} {
 		p, ok := pkgs[name]
 		if !assert.True(t, ok, "package %s is gone: update this test", name) {
 			continue
 		}
 		assert.NotContains(t, p.Deps, driver, "%s must build without cgo: it may not depend on the DuckDB driver", name)
-		if name == "" || name == "fault" || name == "cohort" || name == "access" {
+		if name == "" || name == "fault" || name == "cohort" || name == "circe" || name == "access" {
 			assert.NotContains(t, p.Deps, "net/http", "%s must not depend on net/http", name)
 		}
 	}
