@@ -227,7 +227,7 @@ func BenchmarkSearchConcepts(b *testing.B) {
 		{"two words", cohort.ConceptSearch{Query: "mellitus diabetes"}},
 		{"prefix of a word", cohort.ConceptSearch{Query: "hypert"}},
 		{"code", cohort.ConceptSearch{Query: "E11.1"}},
-		{"id", cohort.ConceptSearch{Query: "2000100188"}},
+		{"id", cohort.ConceptSearch{Query: "201826"}},
 		{"filtered", cohort.ConceptSearch{Query: "disorder", Domain: "condition", Vocabulary: "snomed", Standard: &std}},
 		{"domain by count", cohort.ConceptSearch{Domain: "Condition", Limit: 100}},
 	}

@@ -33,14 +33,14 @@ const (
 // always recorded together: same person, visit, date and time.
 const (
 	SystolicBP       int64 = 3004249
-	DiastolicBP            = 3012888
-	HeartRate              = 3027018
-	BodyHeight             = 3036277
-	BodyWeight             = 3025315
-	BodyMassIndex          = 3038553
-	BodyTemperature        = 3020891
-	RespiratoryRate        = 3024171
-	OxygenSaturation       = 40762499
+	DiastolicBP      int64 = 3012888
+	HeartRate        int64 = 3027018
+	BodyHeight       int64 = 3036277
+	BodyWeight       int64 = 3025315
+	BodyMassIndex    int64 = 3038553
+	BodyTemperature  int64 = 3020891
+	RespiratoryRate  int64 = 3024171
+	OxygenSaturation int64 = 40762499
 )
 
 // Concept ids of the physical measurements taken at enrollment (vocabulary
