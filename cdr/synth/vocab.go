@@ -599,24 +599,33 @@ func (v *vocabulary) tree(block int64, domain, class, rootName string, cats []st
 	return out
 }
 
-// realItems lists the real SNOMED concepts of a domain that the samples
-// have events of, the most frequent first, leaving out those the trees
-// use. (The samples' LOINC observations are social history answers that
-// mean little without their values.)
-func (v *vocabulary) realItems(domain string) []item {
+// commonRows is how many event rows of a concept the samples must have for
+// its count to rank it above the invented items.
+const commonRows = 100
+
+// withReal ranks a domain's items for a Zipf draw: the real SNOMED
+// concepts that the samples have commonly, the most frequent first, then
+// the tree's items, then the real concepts the samples have a few events
+// of, leaving out those the tree uses. (The samples' LOINC observations
+// are social history answers that mean little without their values.)
+func (v *vocabulary) withReal(domain string, tree []item) []item {
 	used := map[int64]bool{}
 	for _, e := range v.isA {
 		if e.to >= idsMeta {
 			used[e.from] = true // placed below an invented grouping concept
 		}
 	}
-	var out []item
+	var common, rare []item
 	for _, c := range reals().ranked(domain, func(c *realConcept) bool {
 		return c.rows > 0 && c.vocabulary == "SNOMED" && !used[c.id]
 	}) {
-		out = append(out, item{id: c.id, code: c.code})
+		if c.rows >= commonRows {
+			common = append(common, item{id: c.id, code: c.code})
+		} else {
+			rare = append(rare, item{id: c.id, code: c.code})
+		}
 	}
-	return out
+	return slices.Concat(common, tree, rare)
 }
 
 func interleave(groups [][]item) []item {
@@ -682,7 +691,7 @@ func (v *vocabulary) buildProcedures() {
 			groups = append(groups, g)
 		}
 	}
-	v.procedures = append(v.realItems("Procedure"), interleave(groups)...)
+	v.procedures = v.withReal("Procedure", interleave(groups))
 	v.procPick = zipf(len(v.procedures), 1.0)
 }
 
@@ -706,7 +715,7 @@ func (v *vocabulary) buildObservations() {
 			v.smoking = groups[ci][0]
 		}
 	}
-	v.observations = append(v.realItems("Observation"), interleave(groups)...)
+	v.observations = v.withReal("Observation", interleave(groups))
 	v.obsPick = zipf(len(v.observations), 1.0)
 }
 
@@ -716,7 +725,7 @@ func (v *vocabulary) buildDevices() {
 		cats[i] = c.category
 	}
 	groups := v.tree(idsDevice, "Device", "Physical Object", "Device", cats, func(c int) []string { return deviceTree[c].items })
-	v.devices = append(v.realItems("Device"), interleave(groups)...)
+	v.devices = v.withReal("Device", interleave(groups))
 	v.devicePick = zipf(len(v.devices), 1.0)
 }
 

@@ -35,7 +35,7 @@ const (
 	// demoCondition names the standard condition concept of the example
 	// cohort and concept set, a real SNOMED concept of the synthetic
 	// vocabulary: with its descendants, about one synthetic person in
-	// fourteen has it.
+	// thirteen has it.
 	demoCondition = "Type 2 diabetes mellitus"
 	// demoDataset names the example dataset and its starter notebook.
 	demoDataset = "Type 2 diabetes mellitus conditions"
