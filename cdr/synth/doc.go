@@ -16,7 +16,7 @@
 // same bytes on every run.
 //
 // The vocabulary is fixed and, wherever the OHDSI Eunomia samples GiBleed
-// and Synthea27Nj have the concepts, real: about 1,200 real OMOP concepts
+// and Synthea27Nj have the concepts, real: 1,162 real OMOP concepts
 // with their real ids, names and codes (SNOMED conditions, procedures,
 // observations and devices; RxNorm ingredients and clinical drugs; LOINC
 // labs and vital signs such as [SystolicBP]; ICD10CM codes), their "Is a"
