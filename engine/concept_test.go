@@ -228,7 +228,7 @@ func BenchmarkSearchConcepts(b *testing.B) {
 		{"two words", engine.ConceptSearch{Query: "mellitus diabetes"}},
 		{"prefix of a word", engine.ConceptSearch{Query: "hypert"}},
 		{"code", engine.ConceptSearch{Query: "E11.1"}},
-		{"id", engine.ConceptSearch{Query: "2000100188"}},
+		{"id", engine.ConceptSearch{Query: "201826"}},
 		{"filtered", engine.ConceptSearch{Query: "disorder", Domain: "condition", Vocabulary: "snomed", Standard: &std}},
 		{"domain by count", engine.ConceptSearch{Domain: "Condition", Limit: 100}},
 	}

@@ -15,24 +15,34 @@
 // stream), so persons are generated in parallel and the files are the
 // same bytes on every run.
 //
-// The vocabulary is fixed. A few concepts are real OMOP concepts with
-// their real ids (gender, race, ethnicity, visit, type and unit concepts,
-// Positive/Negative); the rest are invented, with ids from 2,000,000,001
-// up in blocks of 100,000 per kind:
+// The vocabulary is fixed and, wherever the OHDSI Eunomia samples GiBleed
+// and Synthea27Nj have the concepts, real: 1,162 real OMOP concepts
+// with their real ids, names and codes (SNOMED conditions, procedures,
+// observations and devices; RxNorm ingredients and clinical drugs; LOINC
+// labs and vital signs such as [SystolicBP]; ICD10CM codes), their "Is a"
+// hierarchy and "Maps to" mappings, extracted once by internal/vocabgen
+// into realvocab.go (see NOTICE); and the well-known gender, race,
+// ethnicity, visit, type and unit concepts. Real conditions join the
+// generator's condition categories by keywords in their names; real
+// ingredients join their ATC classes by name. The rest is invented, with
+// ids from 2,000,000,001 up in blocks of 100,000 per kind:
 //
 //	2000000001+  concept classes, relationships, local units, value answers
-//	2000100001+  conditions (SNOMED-like, "Clinical Finding", 6 levels deep)
+//	2000100001+  conditions: grouping concepts the samples lack, and a
+//	             category's conditions when the samples have none for it
 //	2000200001+  ICD10CM-like source codes, "Maps to" the conditions
-//	2000300001+  ATC-like classes, 1st..4th level (standard_concept 'C')
-//	2000400001+  RxNorm-like ingredients, below the ATC 4th level
-//	2000500001+  RxNorm-like clinical drugs, below the ingredients
-//	2000600001+  LOINC-like labs and vital signs ([SystolicBP], [DiastolicBP], ...)
+//	2000300001+  ATC classes, 1st..4th level (standard_concept 'C')
+//	2000400001+  ingredients of ATC classes the samples have none of
+//	2000500001+  their clinical drugs
+//	2000600001+  LOINC-like grouping concepts and labs the samples lack
 //	2000700001+  procedures
 //	2000800001+  observations
 //	2000900001+  devices
 //	2001000001+  PPI surveys: modules ("Module") above questions ("Question"),
 //	             answers ("Answer") linked by "Has answer (PPI)"
 //	2001100001+  PPI physical measurements ([PhysicalMeasurements], [PMSystolicBP], ...)
+//
+// The generator never reads the samples: realvocab.go is compiled in.
 //
 // Surveys are observations: observation_concept_id and
 // observation_source_concept_id are the question, value_as_concept_id the

@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -27,19 +28,19 @@ const (
 	idsPhysical    int64 = 2_001_100_000 // PPI physical measurements
 )
 
-// Concept ids of the vital signs in EHR measurements (LOINC-like,
-// domain Measurement). Systolic and diastolic blood pressure are always
-// recorded together: same person, visit, date and time.
+// Concept ids of the vital signs in EHR measurements: the real LOINC
+// concepts (domain Measurement). Systolic and diastolic blood pressure are
+// always recorded together: same person, visit, date and time.
 const (
-	SystolicBP       = idsMeasurement + 1
-	DiastolicBP      = idsMeasurement + 2
-	HeartRate        = idsMeasurement + 3
-	BodyHeight       = idsMeasurement + 4
-	BodyWeight       = idsMeasurement + 5
-	BodyMassIndex    = idsMeasurement + 6
-	BodyTemperature  = idsMeasurement + 7
-	RespiratoryRate  = idsMeasurement + 8
-	OxygenSaturation = idsMeasurement + 9
+	SystolicBP       int64 = 3004249
+	DiastolicBP      int64 = 3012888
+	HeartRate        int64 = 3027018
+	BodyHeight       int64 = 3036277
+	BodyWeight       int64 = 3025315
+	BodyMassIndex    int64 = 3038553
+	BodyTemperature  int64 = 3020891
+	RespiratoryRate  int64 = 3024171
+	OxygenSaturation int64 = 40762499
 )
 
 // Concept ids of the physical measurements taken at enrollment (vocabulary
@@ -172,13 +173,21 @@ func buildVocabulary() *vocabulary {
 		classIDs: map[string]int64{},
 		effects:  map[string]int{},
 		vitals:   map[int64]labTest{},
-		// The first ids of these blocks are fixed: local units, vital
-		// signs, physical measurements.
-		nextID:    map[int64]int64{idsMeta: 1000, idsMeasurement: 100, idsPhysical: 100},
+		// The first ids of these blocks are fixed: local units, physical
+		// measurements.
+		nextID:    map[int64]int64{idsMeta: 1000, idsPhysical: 100},
 		names:     map[string]bool{},
 		answerIDs: map[string]int64{},
 		relIDs:    map[string]int64{},
 	}
+	// Every real concept of the samples is in the vocabulary, with the
+	// hierarchy and the mappings the samples give, used by events or not,
+	// so that a search finds the real terms.
+	for _, c := range realConcepts {
+		v.concepts = append(v.concepts, concept{c.id, c.name, c.domain, c.vocabulary, c.class, c.std, c.code})
+	}
+	v.isA = slices.Clone(realIsA)
+	v.mapsTo = slices.Clone(realMapsTo)
 	for _, c := range fixedConcepts {
 		v.concepts = append(v.concepts, concept{c.id, c.name, c.domain, c.vocab, c.class, c.std, c.code})
 	}
@@ -194,6 +203,12 @@ func buildVocabulary() *vocabulary {
 	v.buildSurveys()
 	v.buildPhysical()
 	v.buildMetadata()
+	// Grouping concepts tie real concepts into the tree that the samples
+	// already relate: an edge may come twice.
+	slices.SortFunc(v.isA, func(x, y edge) int { return cmp.Or(cmp.Compare(x.from, y.from), cmp.Compare(x.to, y.to)) })
+	v.isA = slices.Compact(v.isA)
+	slices.SortFunc(v.mapsTo, func(x, y edge) int { return cmp.Or(cmp.Compare(x.from, y.from), cmp.Compare(x.to, y.to)) })
+	v.mapsTo = slices.Compact(v.mapsTo)
 	return v
 }
 
@@ -228,32 +243,72 @@ func (v *vocabulary) answer(name string) int64 {
 
 func (v *vocabulary) buildConditions() {
 	const d, voc, class = "Condition", "SNOMED", "Clinical Finding"
-	root := v.add(idsCondition, "Clinical finding", d, voc, class, "S", v.snomedCode())
+	x := reals()
+	root, _ := v.concept(idsCondition, "Clinical finding", d, voc, class, "S", v.snomedCode())
 	var systems []int64
 	var secondParents []int64 // level-4 concepts that also sit under another body system
 	byCat := map[string]int{}
+	claimed := map[int64]bool{} // real conditions that have a category
 	for si, sys := range conditionSystems {
-		sid := v.add(idsCondition, sys.name, d, voc, class, "S", v.snomedCode())
+		sid, _ := v.concept(idsCondition, sys.name, d, voc, class, "S", v.snomedCode())
 		systems = append(systems, sid)
 		v.isA = append(v.isA, edge{sid, root})
 		for ci, catName := range sys.categories {
-			cid := v.add(idsCondition, catName, d, voc, class, "S", v.snomedCode())
+			cid, _ := v.concept(idsCondition, catName, d, voc, class, "S", v.snomedCode())
 			v.isA = append(v.isA, edge{cid, sid})
 			icdCode := fmt.Sprintf("%s%02d", sys.letter, sys.base+ci)
 			icd := v.add(idsICD, catName, d, "ICD10CM", "3-char nonbill code", "", icdCode)
 			v.mapsTo = append(v.mapsTo, edge{icd, cid})
 			cat := category{name: catName, acute: acuteCategories[catName]}
 			byCat[catName] = len(v.categories)
-			// add makes a standard condition concept below parent.
-			add := func(name string, parent, src int64, srcCode string) int64 {
-				code := v.snomedCode()
-				id := v.add(idsCondition, name, d, voc, class, "S", code)
-				v.isA = append(v.isA, edge{id, parent})
+			// add makes id a condition of the category that persons can have.
+			add := func(id int64, code string, src int64, srcCode string) {
 				if src != 0 {
 					v.mapsTo = append(v.mapsTo, edge{src, id})
 				}
 				cat.conds = append(cat.conds, len(v.conditions))
 				v.conditions = append(v.conditions, condition{id: id, code: code, src: src, srcCode: srcCode, cat: len(v.categories)})
+			}
+			// The real conditions whose names the category's keywords
+			// match; the category's own concept when it is real.
+			keywords := conditionKeywords[catName]
+			if keywords == nil {
+				keywords = []string{strings.ToLower(catName)}
+			}
+			members := x.ranked(d, func(c *realConcept) bool {
+				if claimed[c.id] || x.up[cid][c.id] {
+					return false // taken, or an ancestor of the category
+				}
+				name := strings.ToLower(c.name)
+				return slices.ContainsFunc(keywords, func(k string) bool { return strings.Contains(name, k) })
+			})
+			for i, c := range members {
+				claimed[c.id] = true
+				if c.id != cid {
+					v.isA = append(v.isA, edge{c.id, cid})
+				}
+				// Billing codes: the real ICD10CM code when the samples
+				// have one, else an ICD-like one below the category's.
+				src, srcCode := x.source[c.id], ""
+				if src != 0 {
+					srcCode = x.byID[src].code
+				} else {
+					srcCode = fmt.Sprintf("%s.%d", icdCode, i+1)
+					src = v.add(idsICD, c.name, d, "ICD10CM", "4-char billing code", "", srcCode)
+				}
+				add(c.id, c.code, src, srcCode)
+			}
+			if len(members) > 0 {
+				cat.pick = zipf(len(cat.conds), 1.1)
+				v.categories = append(v.categories, cat)
+				continue
+			}
+			// No real condition: invented ones, three levels deep.
+			addNew := func(name string, parent, src int64, srcCode string) int64 {
+				code := v.snomedCode()
+				id := v.add(idsCondition, name, d, voc, class, "S", code)
+				v.isA = append(v.isA, edge{id, parent})
+				add(id, code, src, srcCode)
 				return id
 			}
 			for q := range 3 {
@@ -261,18 +316,18 @@ func (v *vocabulary) buildConditions() {
 				l3name := qual + " " + lowerFirst(catName)
 				l3src := fmt.Sprintf("%s.%d", icdCode, q+1)
 				src3 := v.add(idsICD, catName+", "+strings.ToLower(qual), d, "ICD10CM", "4-char billing code", "", l3src)
-				l3 := add(l3name, cid, src3, l3src)
+				l3 := addNew(l3name, cid, src3, l3src)
 				for s, sev := range conditionSeverities {
 					l4name := l3name + ", " + sev
 					l4src := fmt.Sprintf("%s%d", l3src, s+1)
 					src4 := v.add(idsICD, catName+", "+strings.ToLower(qual)+", "+sev, d, "ICD10CM", "5-char billing code", "", l4src)
-					l4 := add(l4name, l3, src4, l4src)
+					l4 := addNew(l4name, l3, src4, l4src)
 					if (q+s+ci)%7 == 3 {
 						secondParents = append(secondParents, l4)
 					}
 					if (q+s)%2 == 0 {
 						for _, course := range conditionCourses {
-							add(l4name+", "+course, l4, 0, "")
+							addNew(l4name+", "+course, l4, 0, "")
 						}
 					}
 				}
@@ -346,13 +401,46 @@ func (v *vocabulary) buildDrugs() {
 		if level > 1 {
 			v.isA = append(v.isA, edge{id, parents[a.code[:codeLen[level-1]]]})
 		}
-		if a.stem == "" {
+		if a.stem == "" && a.ingredients == nil && a.drugs == nil {
 			continue
 		}
 		ci := len(v.classes)
 		classByCode[a.code] = ci
 		cls := drugClass{acute: a.acute}
-		for k := range 5 {
+		// use makes a real drug one that persons of the class get.
+		use := func(c *realConcept) {
+			if !slices.ContainsFunc(cls.drugs, func(i int) bool { return v.drugs[i].id == c.id }) {
+				cls.drugs = append(cls.drugs, len(v.drugs))
+				v.drugs = append(v.drugs, drug{id: c.id, code: c.code, class: ci})
+			}
+		}
+		x := reals()
+		for _, name := range a.ingredients {
+			ing := x.named("Drug", name)
+			if ing == nil || ing.class != "Ingredient" {
+				panic("synth: no real ingredient " + name)
+			}
+			v.isA = append(v.isA, edge{ing.id, id})
+			for _, c := range x.ranked("Drug", func(c *realConcept) bool {
+				return c.class != "Ingredient" && slices.Contains(x.children[ing.id], c.id)
+			}) {
+				use(c)
+			}
+		}
+		for _, name := range a.drugs {
+			c := x.named("Drug", name)
+			if c == nil {
+				panic("synth: no real drug " + name)
+			}
+			v.isA = append(v.isA, edge{c.id, id})
+			use(c)
+		}
+		// Invented ingredients only for a class the samples have none of.
+		invented := 0
+		if a.stem != "" {
+			invented = 5
+		}
+		for k := range invented {
 			name := v.ingredientName(ai, k, a.stem)
 			ing := v.add(idsIngredient, name, "Drug", "RxNorm", "Ingredient", "S", strconv.Itoa(100000+int(v.nextID[idsIngredient])*37))
 			v.isA = append(v.isA, edge{ing, id})
@@ -443,8 +531,7 @@ func (v *vocabulary) buildMeasurements() {
 		v.isA = append(v.isA, edge{group, cat})
 		var panel []int
 		for _, t := range p.tests {
-			t.code = loincCode(90000 + len(v.labs)*13)
-			t.id = v.add(idsMeasurement, t.name, d, voc, "Lab Test", "S", t.code)
+			t.id, t.code = v.concept(idsMeasurement, t.name, d, voc, "Lab Test", "S", loincCode(90000+len(v.labs)*13))
 			v.isA = append(v.isA, edge{t.id, group})
 			t.unitCode = v.unitCode(t.unit)
 			for _, a := range t.answers {
@@ -465,10 +552,9 @@ func (v *vocabulary) buildMeasurements() {
 	bp := v.add(idsMeasurement, "Blood pressure", d, voc, "LOINC Group", "C", "LG50041-6")
 	body := v.add(idsMeasurement, "Body measures", d, voc, "LOINC Group", "C", "LG50042-4")
 	v.isA = append(v.isA, edge{bp, signs}, edge{body, signs})
-	for i, t := range vitalSigns {
-		t.code = loincCode(80000 + i*17)
+	for _, t := range vitalSigns {
+		t.code = reals().byID[t.id].code
 		t.unitCode = v.unitCode(t.unit)
-		v.concepts = append(v.concepts, concept{t.id, t.name, d, voc, "Clinical Observation", "S", t.code})
 		parent := signs
 		switch t.id {
 		case SystolicBP, DiastolicBP:
@@ -499,19 +585,47 @@ func (v *vocabulary) unitCode(id int64) string {
 // returns the items ranked for a Zipf draw: the first item of every
 // category, then the second, and so on.
 func (v *vocabulary) tree(block int64, domain, class, rootName string, cats []string, items func(c int) []string) [][]item {
-	root := v.add(block, rootName, domain, "SNOMED", class, "S", v.snomedCode())
+	root, _ := v.concept(block, rootName, domain, "SNOMED", class, "S", v.snomedCode())
 	out := make([][]item, len(cats))
 	for ci, name := range cats {
-		cid := v.add(block, name, domain, "SNOMED", class, "S", v.snomedCode())
+		cid, _ := v.concept(block, name, domain, "SNOMED", class, "S", v.snomedCode())
 		v.isA = append(v.isA, edge{cid, root})
 		for _, it := range items(ci) {
-			code := v.snomedCode()
-			id := v.add(block, it, domain, "SNOMED", class, "S", code)
+			id, code := v.concept(block, it, domain, "SNOMED", class, "S", v.snomedCode())
 			v.isA = append(v.isA, edge{id, cid})
 			out[ci] = append(out[ci], item{id: id, code: code})
 		}
 	}
 	return out
+}
+
+// commonRows is how many event rows of a concept the samples must have for
+// its count to rank it above the invented items.
+const commonRows = 100
+
+// withReal ranks a domain's items for a Zipf draw: the real SNOMED
+// concepts that the samples have commonly, the most frequent first, then
+// the tree's items, then the real concepts the samples have a few events
+// of, leaving out those the tree uses. (The samples' LOINC observations
+// are social history answers that mean little without their values.)
+func (v *vocabulary) withReal(domain string, tree []item) []item {
+	used := map[int64]bool{}
+	for _, e := range v.isA {
+		if e.to >= idsMeta {
+			used[e.from] = true // placed below an invented grouping concept
+		}
+	}
+	var common, rare []item
+	for _, c := range reals().ranked(domain, func(c *realConcept) bool {
+		return c.rows > 0 && c.vocabulary == "SNOMED" && !used[c.id]
+	}) {
+		if c.rows >= commonRows {
+			common = append(common, item{id: c.id, code: c.code})
+		} else {
+			rare = append(rare, item{id: c.id, code: c.code})
+		}
+	}
+	return slices.Concat(common, tree, rare)
 }
 
 func interleave(groups [][]item) []item {
@@ -540,12 +654,11 @@ func (v *vocabulary) buildProcedures() {
 	var groups [][]item
 	v.evaluation = map[int64]item{}
 	for _, c := range procedureTree {
-		cid := v.add(idsProcedure, c.category, "Procedure", "SNOMED", "Procedure", "S", v.snomedCode())
+		cid, _ := v.concept(idsProcedure, c.category, "Procedure", "SNOMED", "Procedure", "S", v.snomedCode())
 		v.isA = append(v.isA, edge{cid, root})
 		var g []item
 		for ki, kind := range c.kinds {
-			code := v.snomedCode()
-			kid := v.add(idsProcedure, kind, "Procedure", "SNOMED", "Procedure", "S", code)
+			kid, code := v.concept(idsProcedure, kind, "Procedure", "SNOMED", "Procedure", "S", v.snomedCode())
 			v.isA = append(v.isA, edge{kid, cid})
 			kindItem := item{id: kid, code: code}
 			switch kind {
@@ -567,8 +680,7 @@ func (v *vocabulary) buildProcedures() {
 				if c.category == "Imaging" || c.category == "Surgical procedure" {
 					name = kind + " of " + site
 				}
-				code := v.snomedCode()
-				id := v.add(idsProcedure, name, "Procedure", "SNOMED", "Procedure", "S", code)
+				id, code := v.concept(idsProcedure, name, "Procedure", "SNOMED", "Procedure", "S", v.snomedCode())
 				v.isA = append(v.isA, edge{id, kid})
 				if c.category != "Evaluation and management procedure" {
 					g = append(g, item{id: id, code: code})
@@ -579,7 +691,7 @@ func (v *vocabulary) buildProcedures() {
 			groups = append(groups, g)
 		}
 	}
-	v.procedures = interleave(groups)
+	v.procedures = v.withReal("Procedure", interleave(groups))
 	v.procPick = zipf(len(v.procedures), 1.0)
 }
 
@@ -603,7 +715,7 @@ func (v *vocabulary) buildObservations() {
 			v.smoking = groups[ci][0]
 		}
 	}
-	v.observations = interleave(groups)
+	v.observations = v.withReal("Observation", interleave(groups))
 	v.obsPick = zipf(len(v.observations), 1.0)
 }
 
@@ -613,7 +725,7 @@ func (v *vocabulary) buildDevices() {
 		cats[i] = c.category
 	}
 	groups := v.tree(idsDevice, "Device", "Physical Object", "Device", cats, func(c int) []string { return deviceTree[c].items })
-	v.devices = interleave(groups)
+	v.devices = v.withReal("Device", interleave(groups))
 	v.devicePick = zipf(len(v.devices), 1.0)
 }
 

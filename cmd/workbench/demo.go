@@ -34,11 +34,12 @@ const (
 	demoTokenMargin = 24 * time.Hour
 	demoWorkspace   = "Demo workspace"
 	// demoCondition names the standard condition concept of the example
-	// cohort and concept set: with its descendants, about one synthetic
-	// person in eight has it.
-	demoCondition = "Diabetes mellitus"
+	// cohort and concept set, a real SNOMED concept of the synthetic
+	// vocabulary: with its descendants, about one synthetic person in
+	// thirteen has it.
+	demoCondition = "Type 2 diabetes mellitus"
 	// demoDataset names the example dataset and its starter notebook.
-	demoDataset = "Diabetes mellitus conditions"
+	demoDataset = "Type 2 diabetes mellitus conditions"
 )
 
 // demoUsers are the users the demo makes: an administrator, a researcher

@@ -1,6 +1,6 @@
 SELECT count(*) FROM (
   SELECT co.person_id FROM condition_occurrence co
-  JOIN (SELECT descendant_concept_id AS concept_id FROM concept_ancestor WHERE ancestor_concept_id = 2000100165 UNION SELECT 2000100165) d ON d.concept_id = co.condition_concept_id
+  JOIN (SELECT descendant_concept_id AS concept_id FROM concept_ancestor WHERE ancestor_concept_id = 432867 UNION SELECT 432867) d ON d.concept_id = co.condition_concept_id
   GROUP BY co.person_id
   HAVING count(DISTINCT co.condition_start_date) >= 3
 )
