@@ -99,6 +99,9 @@ type Deps struct {
 	// commands use DATA/notebooks. Empty: the notebook routes answer 404,
 	// saying that this server keeps no notebooks.
 	NotebookDir string
+	// Site is the web pages (package web), served for every path that is
+	// not the API's (/v1/..., /healthz); nil serves none.
+	Site http.Handler
 }
 
 // Server is the HTTP API. Its methods are safe for concurrent use.
@@ -276,6 +279,18 @@ func (s *Server) newRouter() *mux.Router {
 	r.NotFoundHandler = s.wrap("", s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNoRoute)
 	}))
+	if s.deps.Site != nil {
+		// The site takes what no API route matches, outside the API's
+		// paths: an unknown /v1 path stays a problem+json 404.
+		api := r.NotFoundHandler
+		r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if p := req.URL.Path; p == "/v1" || strings.HasPrefix(p, "/v1/") || p == "/healthz" {
+				api.ServeHTTP(w, req)
+				return
+			}
+			s.deps.Site.ServeHTTP(w, req)
+		})
+	}
 	r.MethodNotAllowedHandler = s.wrap("", s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errMethod)
 	}))

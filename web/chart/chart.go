@@ -43,7 +43,7 @@ func Bars(id, title string, bars []Bar) template.HTML {
 	}
 	h := len(bars)*rowHeight + 2*pad
 	var s strings.Builder
-	fmt.Fprintf(&s, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="%s" xmlns="http://www.w3.org/2000/svg">`, width, h, esc(id))
+	fmt.Fprintf(&s, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="%s">`, width, h, esc(id))
 	fmt.Fprintf(&s, `<title id="%s">%s</title>`, esc(id), esc(title))
 	span := float64(width - labelWidth - textWidth)
 	for i, b := range bars {
