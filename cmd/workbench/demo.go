@@ -87,7 +87,8 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 		"administrator, an approved researcher who owns a workspace holding an example cohort,\n"+
 		"concept set, dataset and notebook, and a researcher who has not finished the access\n"+
 		"steps, a reader of that workspace. Their bearer tokens are in DIR/"+demoTokensFile+".\n"+
-		"The first run generates and indexes the CDR (DIR/cdr) and makes the state\n"+
+		"The first run generates and indexes the CDR (DIR/cdr), builds its public release with\n"+
+		"keyed noise (DIR/"+demoPublicDir+", served as the web pages at /) and makes the state\n"+
 		"(DIR/"+store.FileName+", DIR/notebooks); later runs reuse them, and the tokens while they\n"+
 		"are valid. Serves until interrupted (SIGINT, SIGTERM), then shuts down gracefully.")
 	data := fs.String("data", "", "the demo's data directory (default: workbench/demo in the user cache folder)")
@@ -129,7 +130,18 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	return serveAPI(ctx, e, sf, *data, dir, c, eng, st, func(url string) {
+	bar := newProgress(e.stderr)
+	pub, err := demoRelease(ctx, e.stdout, *data, c, bar.update)
+	bar.done()
+	if err != nil {
+		return err
+	}
+	site, err := openSite(pub, st)
+	if err != nil {
+		return err
+	}
+	return serveAPI(ctx, e, sf, *data, dir, c, eng, st, site, func(url string) {
+		fmt.Fprintf(e.stdout, "the public pages (Data Browser, Survey Explorer): %s/\n", url)
 		if renewed {
 			fmt.Fprintf(e.stdout, "new tokens of the demo users (admin, researcher, pending) written to %s\n", tokensPath)
 		} else {

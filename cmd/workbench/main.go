@@ -54,6 +54,7 @@ func commands() []command {
 		{"cohort", "count a cohort, break it down, list its persons, print its SQL", runCohort},
 		{"user", "add, approve, disable users; record access steps; make tokens", runUser},
 		{"audit", "print the audit log", runAudit},
+		{"help-requests", "list and close the requests of the public pages' help form", runHelpRequests},
 		{"serve", "serve the HTTP API over an indexed CDR and a data directory", runServe},
 		{"notebook", "start Jupyter on a workspace's notebooks, with the environment of the notebook client", runNotebook},
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"path/filepath"
 	"time"
 
@@ -16,11 +17,13 @@ import (
 )
 
 func runServe(ctx context.Context, e env, args []string) (err error) {
-	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--close-registration]\n\n"+
+	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--public PUBDIR] [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--close-registration]\n\n"+
 		"Serves the HTTP API over the indexed CDR, with the users, workspaces and audit log of\n"+
-		"the data directory, until interrupted (SIGINT, SIGTERM), then shuts down gracefully.")
+		"the data directory, until interrupted (SIGINT, SIGTERM), then shuts down gracefully.\n"+
+		"With --public, also the public web pages at / from the release in PUBDIR ('workbench public build').")
 	data := dataFlag(fs)
 	dir := fs.String("cdr", "", "folder of the indexed CDR (required)")
+	pub := fs.String("public", "", "folder of the public release whose web pages to serve at /")
 	sf := addServeFlags(fs)
 	if _, err := parse(fs, args, 0, 0); err != nil {
 		return err
@@ -41,7 +44,13 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 		return err
 	}
 	defer c.Close()
-	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, nil)
+	var site http.Handler
+	if *pub != "" {
+		if site, err = openSite(*pub, st); err != nil {
+			return err
+		}
+	}
+	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, site, nil)
 }
 
 // serveFlags are the flags of serving the API, which serve and demo share.
@@ -82,12 +91,12 @@ func notebookDir(data string) string { return filepath.Join(data, "notebooks") }
 // serveAPI serves the HTTP API over the open CDR dir and the state store
 // of the data directory data until ctx ends. Once it listens it prints the
 // URL, from the listener so that port 0 shows the port taken, and calls
-// ready with it when not nil.
-func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *cohort.Engine, st *store.Store, ready func(url string)) error {
+// ready with it when not nil. A site not nil is served at /.
+func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *cohort.Engine, st *store.Store, site http.Handler, ready func(url string)) error {
 	info, _ := c.Index()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	srv, err := server.New(server.Config{Addr: *f.addr, Timeout: *f.timeout, ExportTimeout: *f.exportTimeout, CloseRegistration: *f.closeReg, Logger: log},
-		server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data)})
+		server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data), Site: site})
 	if err != nil {
 		return err
 	}
