@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -195,6 +196,14 @@ func TestDemo(t *testing.T) {
 	var totals struct{ Count int64 }
 	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+"/v1/public/totals", "", &totals))
 	assert.Equal(t, int64(demoPersons), totals.Count)
+	assert.Contains(t, out, "built "+filepath.Join(data, demoPublicDir), "the first run builds the public release")
+	assert.Contains(t, out, "keyed, at most 15", "with noise")
+	res, err := http.Get(url + "/")
+	require.NoError(t, err)
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Contains(t, string(page), "Data Snapshots", "the public pages at /")
 
 	tests := []struct {
 		name, token, path string
@@ -218,6 +227,7 @@ func TestDemo(t *testing.T) {
 	out = stdout.String()
 	assert.NotContains(t, out, "generating", "the second run reuses the CDR")
 	assert.NotContains(t, out, "indexed "+data, "and its index")
+	assert.NotContains(t, out, "built "+filepath.Join(data, demoPublicDir), "and its public release")
 	assert.Contains(t, out, "tokens of the demo users (admin, researcher, pending): "+tokensPath)
 	again, err := os.ReadFile(tokensPath)
 	require.NoError(t, err)
