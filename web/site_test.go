@@ -18,7 +18,7 @@ import (
 )
 
 // pagesOf lists a path of every kind of page of the fixture's release.
-func pagesOf(t *testing.T, rel *public.Release) map[string]string {
+func pagesOf(t testing.TB, rel *public.Release) map[string]string {
 	t.Helper()
 	top, err := rel.TopConcepts(public.DomainCondition, 1)
 	require.NoError(t, err)
