@@ -54,9 +54,11 @@ func released(s string, m public.Parameters) bool {
 	return err == nil && n > 0 && n%m.Bin == 0
 }
 
+// click clicks the link or button sel and waits for the page it leads
+// to.
 func (v *visitor) click(sel string) {
 	v.t.Helper()
-	v.b.Do(chromedp.Click(chromedp.CSS(sel)), chromedp.WaitReady("footer.site"))
+	v.b.Follow(sel)
 }
 
 func (v *visitor) text(sel string) string {
@@ -83,7 +85,8 @@ func TestVisitorJourney(t *testing.T) {
 	top, err := f.release.TopConcepts(public.DomainCondition, 1)
 	require.NoError(t, err)
 	word := strings.Fields(top[0].Name)[0]
-	v.b.Do(chromedp.SendKeys(chromedp.CSS("#q"), word), chromedp.Submit(chromedp.CSS("form.search")), chromedp.WaitReady("table.domains"))
+	v.b.Do(chromedp.SendKeys(chromedp.CSS("#q"), word))
+	v.click("form.search button")
 	v.check("search")
 
 	// The first concept found among conditions.
@@ -119,7 +122,8 @@ func TestVisitorJourney(t *testing.T) {
 
 	// Conditions, sorted by name with the form.
 	v.b.Do(chromedp.Navigate(v.base + "/browse/" + public.DomainCondition))
-	v.b.Do(chromedp.SetValue(chromedp.CSS("#sort"), "name"), chromedp.Click(chromedp.CSS("form.inline button")), chromedp.WaitReady("table.concepts"))
+	v.b.Do(chromedp.SetValue(chromedp.CSS("#sort"), "name"))
+	v.click("form.inline button")
 	names := webtest.Eval[[]string](v.b, `[...document.querySelectorAll("table.concepts tbody th")].map(e => e.textContent.trim())`)
 	res, err := f.release.Search(public.Query{Domain: public.DomainCondition, Sort: public.SortName})
 	require.NoError(t, err)
@@ -144,13 +148,15 @@ func TestVisitorJourney(t *testing.T) {
 	v.checkNoCounts("about")
 
 	v.click(`nav[aria-label="Main"] a[href="/help"]`)
-	v.b.Do(chromedp.SendKeys(chromedp.CSS("#email"), "not an address"), chromedp.Click(chromedp.CSS("form.help button")), chromedp.WaitReady("#form-errors"))
+	v.b.Do(chromedp.SendKeys(chromedp.CSS("#email"), "not an address"))
+	v.click("form.help button")
 	assert.Equal(t, "form-errors", webtest.Eval[string](v.b, `document.activeElement.id`), "the errors take the focus")
 	v.checkNoCounts("help-errors")
 	v.b.Do(chromedp.SetValue(chromedp.CSS("#email"), "visitor@example.org"),
 		chromedp.SetValue(chromedp.CSS("#topic"), "A question about the data"),
-		chromedp.SendKeys(chromedp.CSS("#message"), "Where do the survey answers come from?"),
-		chromedp.Click(chromedp.CSS("form.help button")), chromedp.WaitReady(".success"))
+		chromedp.SendKeys(chromedp.CSS("#message"), "Where do the survey answers come from?"))
+	v.click("form.help button")
+	v.b.Do(chromedp.WaitReady(".success"))
 	v.checkNoCounts("help-sent")
 
 	// Every request went to this server, for a public page, a static file

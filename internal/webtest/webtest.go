@@ -236,3 +236,24 @@ func (b *Browser) RunAxe(axe string) []Violation {
 	return out
 }
 
+
+// Follow clicks the link or button sel and waits until a new document has
+// replaced the page and finished loading: the old document is marked
+// first, so a form posted back to its own URL counts too.
+func (b *Browser) Follow(sel string) {
+	b.t.Helper()
+	Eval[bool](b, `window.webtestOld = true`)
+	b.Do(chromedp.Click(chromedp.CSS(sel)))
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.Ctx, 5*time.Second)
+		// Errors are expected while the old document goes away.
+		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.webtestOld !== true && document.readyState === "complete"`))
+		cancel()
+		if err == nil && loaded {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.t.Fatalf("webtest: clicking %s led to no new page", sel)
+}
