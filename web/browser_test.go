@@ -34,9 +34,7 @@ func (v *visitor) check(name string) {
 	v.b.Do(chromedp.WaitReady("body"))
 	v.shot++
 	v.b.Screenshots(fmt.Sprintf("%02d-%s", v.shot, name))
-	for _, viol := range v.b.RunAxe(v.axe) {
-		v.t.Errorf("%s: axe: %s", name, viol)
-	}
+	v.axeBothWidths(name)
 	counts := webtest.Eval[[]string](v.b, `[...document.querySelectorAll(".count, svg.chart text.value")].map(e => e.textContent.trim())`)
 	require.NotEmpty(v.t, counts, "%s shows counts", name)
 	m := v.rel.Manifest().Disclosure
@@ -181,7 +179,17 @@ func (v *visitor) checkNoCounts(name string) {
 	v.t.Helper()
 	v.shot++
 	v.b.Screenshots(fmt.Sprintf("%02d-%s", v.shot, name))
-	for _, viol := range v.b.RunAxe(v.axe) {
-		v.t.Errorf("%s: axe: %s", name, viol)
+	v.axeBothWidths(name)
+}
+
+// axeBothWidths runs axe-core on the page at phone and desktop widths
+// (tables that scroll sideways exist only at the first).
+func (v *visitor) axeBothWidths(name string) {
+	v.t.Helper()
+	for _, phone := range []bool{true, false} {
+		v.b.Phone(phone)
+		for _, viol := range v.b.RunAxe(v.axe) {
+			v.t.Errorf("%s (phone %v): axe: %s", name, phone, viol)
+		}
 	}
 }

@@ -257,3 +257,13 @@ func (b *Browser) Follow(sel string) {
 	}
 	b.t.Fatalf("webtest: clicking %s led to no new page", sel)
 }
+
+// Phone shows the page at phone width (true) or desktop width (false).
+func (b *Browser) Phone(on bool) {
+	b.t.Helper()
+	if on {
+		b.Do(chromedp.EmulateViewport(PhoneWidth, 900, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+		return
+	}
+	b.Do(chromedp.EmulateViewport(DesktopWidth, 900))
+}

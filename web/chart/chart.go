@@ -24,7 +24,7 @@ type Bar struct {
 // Geometry of a chart, in the units of its viewBox.
 const (
 	width      = 480
-	labelWidth = 180
+	labelWidth = 190
 	textWidth  = 64
 	rowHeight  = 26
 	barHeight  = 18
@@ -53,7 +53,7 @@ func Bars(id, title string, bars []Bar) template.HTML {
 			w = b.Value / most * span
 		}
 		fmt.Fprintf(&s, `<g class="bar"><title>%s: %s</title>`, esc(b.Label), esc(b.Text))
-		fmt.Fprintf(&s, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, labelWidth-8, y+barHeight-4, esc(cut(b.Label, 22)))
+		fmt.Fprintf(&s, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, labelWidth-8, y+barHeight-4, esc(cut(b.Label, 20)))
 		fmt.Fprintf(&s, `<rect x="%d" y="%d" width="%.1f" height="%d"/>`, labelWidth, y, w, barHeight)
 		fmt.Fprintf(&s, `<text class="value" x="%.1f" y="%d">%s</text>`, float64(labelWidth)+w+6, y+barHeight-4, esc(b.Text))
 		s.WriteString(`</g>`)

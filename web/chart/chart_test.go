@@ -41,5 +41,5 @@ func ExampleBars() {
 	svg := chart.Bars("age", "Participants by age", []chart.Bar{{Label: "18-44", Value: 40, Text: "40"}})
 	fmt.Println(svg)
 	// Output:
-	// <svg class="chart" viewBox="0 0 480 34" role="img" aria-labelledby="age"><title id="age">Participants by age</title><g class="bar"><title>18-44: 40</title><text class="label" x="172" y="18" text-anchor="end">18-44</text><rect x="180" y="4" width="236.0" height="18"/><text class="value" x="422.0" y="18">40</text></g></svg>
+	// <svg class="chart" viewBox="0 0 480 34" role="img" aria-labelledby="age"><title id="age">Participants by age</title><g class="bar"><title>18-44: 40</title><text class="label" x="182" y="18" text-anchor="end">18-44</text><rect x="190" y="4" width="226.0" height="18"/><text class="value" x="422.0" y="18">40</text></g></svg>
 }
