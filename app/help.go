@@ -65,7 +65,9 @@ func (e FieldErrors) Of(field string) string {
 func (f *HelpForm) Validate() error {
 	f.Name, f.Email, f.Topic, f.Message = strings.TrimSpace(f.Name), strings.TrimSpace(f.Email), strings.TrimSpace(f.Topic), strings.TrimSpace(f.Message)
 	var errs FieldErrors
-	add := func(field, format string, args ...any) { errs = append(errs, FieldError{field, fmt.Sprintf(format, args...)}) }
+	add := func(field, format string, args ...any) {
+		errs = append(errs, FieldError{field, fmt.Sprintf(format, args...)})
+	}
 	if utf8.RuneCountInString(f.Name) > MaxHelpName {
 		add("name", "Write your name in at most %d characters.", MaxHelpName)
 	}

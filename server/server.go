@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
@@ -117,6 +118,7 @@ type Server struct {
 	workspaces workspaceService
 	saved      savedService
 	admin      adminService
+	help       helpService
 	notebooks  notebookService
 	router     *mux.Router
 }
@@ -172,6 +174,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		workspaces: workspaceService{gate: g, store: deps.Store, notebooks: notebook.Files{Root: deps.NotebookDir}},
 		saved:      savedService{gate: g, store: deps.Store, engine: deps.Engine},
 		admin:      adminService{gate: g, store: deps.Store},
+		help:       helpService{gate: g, desk: app.HelpDesk{Store: deps.Store}},
 		notebooks:  notebookService{gate: g, store: deps.Store, files: notebook.Files{Root: deps.NotebookDir}},
 	}
 	s.router = s.newRouter()
@@ -220,7 +223,7 @@ type route struct {
 // routes lists every endpoint of the API: the ones below, then those of
 // each subject, listed in the subject's file.
 func (s *Server) routes() []route {
-	return slices.Concat(s.coreRoutes(), s.conceptRoutes(), s.reviewRoutes(), s.datasetRoutes(), s.notebookRoutes())
+	return slices.Concat(s.coreRoutes(), s.conceptRoutes(), s.reviewRoutes(), s.datasetRoutes(), s.notebookRoutes(), s.helpRoutes())
 }
 
 func (s *Server) coreRoutes() []route {

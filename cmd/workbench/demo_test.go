@@ -1,10 +1,10 @@
 package main
 
 import (
-	"io"
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"os"

@@ -95,13 +95,10 @@ func runHelpClose(ctx context.Context, e env, args []string) (err error) {
 		if err != nil {
 			return err
 		}
-		if err := s.AppendAudit(ctx, access.AuditRecord{Time: time.Now(), UserID: cliActor, Action: helpCloseAction, Object: h.ID, Allowed: true}); err != nil {
+		if err := s.AppendAudit(ctx, access.AuditRecord{Time: time.Now(), UserID: cliActor, Action: access.CloseHelpRequest, Object: h.ID, Allowed: true}); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "closed %s (%s, %s)\n", h.ID, h.Email, h.Topic)
 	}
 	return nil
 }
-
-// helpCloseAction names the closing of a help request in the audit log.
-const helpCloseAction access.Action = "admin.close_help_request"

@@ -236,7 +236,6 @@ func (b *Browser) RunAxe(axe string) []Violation {
 	return out
 }
 
-
 // Follow clicks the link or button sel and waits until a new document has
 // replaced the page and finished loading: the old document is marked
 // first, so a form posted back to its own URL counts too.
