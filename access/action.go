@@ -79,6 +79,10 @@ const (
 	ApproveUser  Action = "admin.approve_user"
 	DisableUser  Action = "admin.disable_user"
 	ReadAuditLog Action = "admin.audit_log"
+	// ReadHelpRequests and CloseHelpRequest are the help desk of the
+	// public pages' help form.
+	ReadHelpRequests Action = "admin.help_requests"
+	CloseHelpRequest Action = "admin.close_help_request"
 )
 
 // scope is the kind of rule an action follows.
@@ -155,6 +159,9 @@ var rules = map[Action]rule{
 	ApproveUser:  {scope: scopeAdmin},
 	DisableUser:  {scope: scopeAdmin},
 	ReadAuditLog: {scope: scopeAdmin},
+
+	ReadHelpRequests: {scope: scopeAdmin},
+	CloseHelpRequest: {scope: scopeAdmin},
 }
 
 // actions is every action in the order of the constants above.
@@ -169,6 +176,7 @@ var actions = []Action{
 	CreateDataset, PreviewDataset, ExportDataset,
 	CreateNotebook, EditNotebook,
 	ListUsers, ApproveUser, DisableUser, ReadAuditLog,
+	ReadHelpRequests, CloseHelpRequest,
 }
 
 // Actions lists every action of the product.

@@ -39,7 +39,9 @@
 //	workspace.list, workspace.create,       registered tier (create: the new    Forbidden, naming the steps
 //	concepts.browse                         workspace's tier)
 //	admin.list_users, admin.approve_user,   the Admin flag                      Forbidden
-//	admin.disable_user, admin.audit_log
+//	admin.disable_user, admin.audit_log,
+//	admin.help_requests,
+//	admin.close_help_request
 //	workspace actions                       1. a role in the workspace          NotFound (the workspace looks absent)
 //	                                        2. the workspace's tier             Forbidden, naming the steps
 //	                                           (at least registered)

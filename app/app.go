@@ -72,6 +72,7 @@ type App struct {
 	Notebooks   Notebooks
 	Dictionary  Dictionary
 	Public      Public
+	Help        Help
 }
 
 // New builds the services of cfg, after checking it.
@@ -103,5 +104,6 @@ func New(cfg Config) (*App, error) {
 		Notebooks:   Notebooks{gate: g, store: cfg.Store, files: files},
 		Dictionary:  Dictionary{gate: g, schema: cfg.Schema},
 		Public:      Public{gate: g, release: cfg.Release},
+		Help:        Help{gate: g, desk: HelpDesk{Store: cfg.Store}},
 	}, nil
 }

@@ -160,6 +160,20 @@ func At(of *Error, path, format string, args ...any) error {
 	return f
 }
 
+// At is the message of the first problem at path, or "" (also for a nil
+// f): what a form shows beside its field.
+func (f *Fields) At(path string) string {
+	if f == nil {
+		return ""
+	}
+	for _, e := range f.List {
+		if e.Path == path {
+			return e.Message
+		}
+	}
+	return ""
+}
+
 // FieldsOf is the problems err carries at their paths, or nil.
 func FieldsOf(err error) []Field {
 	if f, ok := errors.AsType[*Fields](err); ok {

@@ -184,6 +184,9 @@ var matrixRoutes = map[string]matrixRoute{
 	"POST /v1/admin/users/{id}/approve": {need: admin},
 	"POST /v1/admin/users/{id}/disable": {need: admin},
 	"GET /v1/admin/audit":               {need: admin},
+
+	"GET /v1/admin/help-requests":             {need: admin},
+	"POST /v1/admin/help-requests/{id}/close": {need: admin},
 }
 
 // matrixNotebook is a valid .ipynb document.
@@ -215,6 +218,8 @@ type world struct {
 	// review is a review of cohort with the one participant person, and
 	// field an annotation field of cohort.
 	review, person, field string
+	// helpRequest is a request of the public pages' help form.
+	helpRequest string
 }
 
 // param is the value of the path parameter name that follows the segment
@@ -233,6 +238,8 @@ func (w *world) param(method, prev, name string) (string, bool) {
 		return w.notebook, true
 	case "users/id":
 		return w.applicant, true
+	case "help-requests/id":
+		return w.helpRequest, true
 	case "collaborators/email":
 		// Sharing goes to a user without a role; unsharing takes one.
 		if method == "PUT" {
@@ -481,5 +488,8 @@ func newWorld(t *testing.T, f *fixture, users *matrixUsers, wrist string) *world
 		require.NoError(t, err)
 	}
 	w.applicant = a.ID
+	h, err := st.AddHelpRequest(ctx, store.HelpRequest{Email: "visitor@example.org", Topic: "Something else", Message: "Hello"})
+	require.NoError(t, err)
+	w.helpRequest = h.ID
 	return w
 }

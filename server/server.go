@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -115,6 +116,9 @@ type Deps struct {
 	// commands use DATA/notebooks. Empty: the notebook routes answer 404,
 	// saying that this server keeps no notebooks.
 	NotebookDir string
+	// Site is the web pages (package web), served for every path that is
+	// not the API's (/v1/..., /healthz); nil serves none.
+	Site http.Handler
 }
 
 // Server is the HTTP API. Its methods are safe for concurrent use.
@@ -250,7 +254,7 @@ var (
 // routes lists every endpoint of the API: the ones below, then those of
 // each subject, listed in the subject's file.
 func (s *Server) routes() []route {
-	return slices.Concat(s.coreRoutes(), s.publicRoutes(), s.conceptRoutes(), s.reviewRoutes(), s.datasetRoutes(), s.notebookRoutes())
+	return slices.Concat(s.coreRoutes(), s.publicRoutes(), s.conceptRoutes(), s.reviewRoutes(), s.datasetRoutes(), s.notebookRoutes(), s.helpRoutes())
 }
 
 func (s *Server) coreRoutes() []route {
@@ -305,6 +309,18 @@ func (s *Server) newRouter() *mux.Router {
 	r.NotFoundHandler = s.wrap(true, s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, workbench.ErrNotFound)
 	}))
+	if s.deps.Site != nil {
+		// The site takes what no API route matches, outside the API's
+		// paths: an unknown /v1 path stays a problem+json 404.
+		api := r.NotFoundHandler
+		r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if p := req.URL.Path; p == "/v1" || strings.HasPrefix(p, "/v1/") || p == "/healthz" {
+				api.ServeHTTP(w, req)
+				return
+			}
+			s.deps.Site.ServeHTTP(w, req)
+		})
+	}
 	r.MethodNotAllowedHandler = s.wrap(true, s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, workbench.ErrMethod)
 	}))

@@ -20,6 +20,7 @@ import (
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/notebook"
+	"github.com/openworkbench/workbench/public"
 )
 
 const (
@@ -90,7 +91,8 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 		"administrator, an approved researcher who owns a workspace holding an example cohort,\n"+
 		"concept set, dataset and notebook, and a researcher who has not finished the access\n"+
 		"steps, a reader of that workspace. Their bearer tokens are in DIR/"+demoTokensFile+".\n"+
-		"The first run generates and indexes the CDR (DIR/cdr) and makes the state\n"+
+		"The first run generates and indexes the CDR (DIR/cdr), builds its public release with\n"+
+		"keyed noise (DIR/"+demoPublicDir+", served as the web pages at /) and makes the state\n"+
 		"(DIR/"+store.FileName+", DIR/notebooks); later runs reuse them, and the tokens while they\n"+
 		"are valid. Serves until interrupted (SIGINT, SIGTERM), then shuts down gracefully.")
 	data := fs.String("data", "", "the demo's data directory (default: workbench/demo in the user cache folder)")
@@ -132,15 +134,22 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	cfg, err := demoReleaseConfig(*data)
+	bar := newProgress(e.stderr)
+	pub, err := demoRelease(ctx, e.stdout, *data, c, bar.update)
+	bar.done()
 	if err != nil {
 		return err
 	}
-	rel, err := ensureRelease(ctx, e, c, releaseDir(*data), cfg)
+	rel, err := public.Open(pub)
 	if err != nil {
 		return err
 	}
-	return serveAPI(ctx, e, sf, *data, dir, c, eng, st, rel, func(url string) {
+	site, err := openSite(rel, st)
+	if err != nil {
+		return err
+	}
+	return serveAPI(ctx, e, sf, *data, dir, c, eng, st, rel, site, func(url string) {
+		fmt.Fprintf(e.stdout, "the public pages (Data Browser, Survey Explorer): %s/\n", url)
 		if renewed {
 			fmt.Fprintf(e.stdout, "new tokens of the demo users (admin, researcher, pending) written to %s\n", tokensPath)
 		} else {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -197,13 +198,21 @@ func TestDemo(t *testing.T) {
 		Participants struct{ Count int64 }
 	}
 	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+"/v1/public/totals", "", &totals))
-	// The demo's release has keyed noise of at most 3 before the rounding up to 20.
-	assert.Contains(t, []int64{demoPersons, demoPersons + 20}, totals.Participants.Count)
+	// The demo's release has keyed noise of at most 15 before the rounding up to 20.
+	assert.Contains(t, []int64{demoPersons - 20, demoPersons, demoPersons + 20}, totals.Participants.Count)
 	var manifest struct {
 		Disclosure struct{ Noise string }
 	}
 	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+"/v1/public/manifest", "", &manifest))
 	assert.Equal(t, "keyed", manifest.Disclosure.Noise, "the demo's release has noise on")
+	assert.Contains(t, out, "built "+filepath.Join(data, demoPublicDir), "the first run builds the public release")
+	assert.Contains(t, out, "keyed, at most 15", "with noise")
+	res, err := http.Get(url + "/")
+	require.NoError(t, err)
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Contains(t, string(page), "Data Snapshots", "the public pages at /")
 
 	tests := []struct {
 		name, token, path string
@@ -227,6 +236,7 @@ func TestDemo(t *testing.T) {
 	out = stdout.String()
 	assert.NotContains(t, out, "generating", "the second run reuses the CDR")
 	assert.NotContains(t, out, "indexed "+data, "and its index")
+	assert.NotContains(t, out, "built "+filepath.Join(data, demoPublicDir), "and its public release")
 	assert.Contains(t, out, "tokens of the demo users (admin, researcher, pending): "+tokensPath)
 	again, err := os.ReadFile(tokensPath)
 	require.NoError(t, err)

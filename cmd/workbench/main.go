@@ -55,6 +55,7 @@ func commands() []command {
 		{"circe", "run an OHDSI Circe cohort definition: count, rows, attrition, SQL", runCirce},
 		{"user", "add, approve, disable users; record access steps; make tokens", runUser},
 		{"audit", "print the audit log", runAudit},
+		{"help-requests", "list and close the requests of the public pages' help form", runHelpRequests},
 		{"serve", "serve the HTTP API over an indexed CDR and a data directory", runServe},
 		{"notebook", "start Jupyter on a workspace's notebooks, with the environment of the notebook client", runNotebook},
 		{"version", "print the version of this build and of the files it reads", runVersion},

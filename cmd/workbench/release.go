@@ -2,12 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/openworkbench/workbench/cdr"
@@ -37,28 +32,4 @@ func ensureRelease(ctx context.Context, e env, c *cdr.CDR, dir string, cfg publi
 		return nil, err
 	}
 	return public.Open(dir)
-}
-
-// demoReleaseConfig is the demo's release configuration: keyed noise on
-// every cell, with a key made once and kept (readable by its owner only)
-// in the data directory, so that a rebuild of the same CDR gives the same
-// release.
-func demoReleaseConfig(data string) (public.Config, error) {
-	keyFile := filepath.Join(data, "public-noise.key")
-	if _, err := os.Stat(keyFile); errors.Is(err, fs.ErrNotExist) {
-		key := make([]byte, 32)
-		rand.Read(key)
-		if err := os.WriteFile(keyFile, key, 0o600); err != nil {
-			return public.Config{}, err
-		}
-	}
-	path := filepath.Join(data, "public-config.json")
-	b, err := json.Marshal(public.Config{Noise: public.NoiseConfig{Mechanism: public.NoiseKeyed, KeyFile: keyFile, Max: 3}})
-	if err != nil {
-		return public.Config{}, err
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		return public.Config{}, err
-	}
-	return public.LoadConfig(path)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"path/filepath"
 	"time"
 
@@ -24,7 +25,8 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 		"The public tier answers from the public release PUBDIR ('workbench public build'); without\n"+
 		"--public, from DIR/public of the data directory, built there when missing or of another\n"+
 		"CDR version. With --public alone the server is a public one: the public tier and the\n"+
-		"data dictionary, with no row-level data on its machine.")
+		"data dictionary, with no row-level data on its machine. The public web pages (Data\n"+
+		"Browser, Survey Explorer) are served at / from the same release.")
 	data := fs.String("data", "", "data directory: the state file and notebooks (required with --cdr)")
 	dir := fs.String("cdr", "", "folder of the indexed CDR (required unless --public alone)")
 	pub := fs.String("public", "", "folder of the public release to serve")
@@ -60,10 +62,15 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, rel, nil)
+	site, err := openSite(rel, st)
+	if err != nil {
+		return err
+	}
+	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, rel, site, nil)
 }
 
-// servePublic serves the public tier of the release dir alone.
+// servePublic serves the public tier and the public pages of the release
+// dir alone.
 func servePublic(ctx context.Context, e env, f serveFlags, dir string) error {
 	rel, err := public.Open(dir)
 	if err != nil {
@@ -73,7 +80,11 @@ func servePublic(ctx context.Context, e env, f serveFlags, dir string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := newServer(e, f, server.Deps{Release: rel, Schema: schema})
+	site, err := openSite(rel, nil)
+	if err != nil {
+		return err
+	}
+	srv, err := newServer(e, f, server.Deps{Release: rel, Schema: schema, Site: site})
 	if err != nil {
 		return err
 	}
@@ -124,10 +135,10 @@ func notebookDir(data string) string { return filepath.Join(data, "notebooks") }
 // serveAPI serves the HTTP API over the open CDR dir and the state store
 // of the data directory data until ctx ends. Once it listens it prints the
 // URL, from the listener so that port 0 shows the port taken, and calls
-// ready with it when not nil.
-func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *engine.Engine, st *store.Store, rel *public.Release, ready func(url string)) error {
+// ready with it when not nil. A site not nil is served at /.
+func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *engine.Engine, st *store.Store, rel *public.Release, site http.Handler, ready func(url string)) error {
 	info, _ := c.Index()
-	srv, err := newServer(e, f, server.Deps{Engine: eng, Store: st, Release: rel, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data)})
+	srv, err := newServer(e, f, server.Deps{Engine: eng, Store: st, Release: rel, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data), Site: site})
 	if err != nil {
 		return err
 	}

@@ -17,15 +17,15 @@ import (
 // open the data directory) in approval records and the audit log.
 const cliActor = "cli"
 
-// cliAdmin is the administration service over the store s, and ctx
-// carrying the administrator at the command line: the same decisions and
-// audit records as an administrator's over HTTP, under the name cliActor.
-func cliAdmin(ctx context.Context, s *store.Store) (app.Admin, context.Context, error) {
+// cliApp is the services over the store s, and ctx carrying the
+// administrator at the command line: the same decisions and audit records
+// as an administrator's over HTTP, under the name cliActor.
+func cliApp(ctx context.Context, s *store.Store) (*app.App, context.Context, error) {
 	a, err := app.New(app.Config{Store: s})
 	if err != nil {
-		return app.Admin{}, nil, err
+		return nil, nil, err
 	}
-	return a.Admin, workbench.NewContext(ctx, &access.User{ID: cliActor, Email: cliActor, Name: "command line", Admin: true}), nil
+	return a, workbench.NewContext(ctx, &access.User{ID: cliActor, Email: cliActor, Name: "command line", Admin: true}), nil
 }
 
 func userCommands() []command {
@@ -240,7 +240,7 @@ func runUserApprove(ctx context.Context, e env, args []string) (err error) {
 		return err
 	}
 	defer closeStore(s, &err)
-	admin, actx, err := cliAdmin(ctx, s)
+	a, actx, err := cliApp(ctx, s)
 	if err != nil {
 		return err
 	}
@@ -253,7 +253,7 @@ func runUserApprove(ctx context.Context, e env, args []string) (err error) {
 		fmt.Fprintf(e.stdout, "%s is already approved\n", u.Email)
 		return nil
 	}
-	if _, err := admin.ApproveUser(actx, u.ID); err != nil {
+	if _, err := a.Admin.ApproveUser(actx, u.ID); err != nil {
 		return fmt.Errorf("user approve: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "%s approved\n", u.Email)
@@ -267,11 +267,11 @@ func runUserDisable(ctx context.Context, e env, args []string) (err error) {
 		return err
 	}
 	defer closeStore(s, &err)
-	admin, actx, err := cliAdmin(ctx, s)
+	a, actx, err := cliApp(ctx, s)
 	if err != nil {
 		return err
 	}
-	if err := admin.DisableUser(actx, u.ID); err != nil {
+	if err := a.Admin.DisableUser(actx, u.ID); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s disabled\n", u.Email)

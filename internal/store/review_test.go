@@ -281,7 +281,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 	ctx := context.Background()
 	f := newReviewFixture(t)
 	_, err := f.s.db.ExecContext(ctx, `DROP TABLE reviews; DROP TABLE review_participants; DROP TABLE annotation_fields;
-		DROP TABLE annotation_values; DROP TABLE datasets; DELETE FROM schema_version WHERE version > 1`)
+		DROP TABLE annotation_values; DROP TABLE datasets; DROP TABLE help_requests; DELETE FROM schema_version WHERE version > 1`)
 	require.NoError(t, err)
 	require.NoError(t, f.s.Close())
 	s := openAt(t, f.dir, f.c)

@@ -1,0 +1,134 @@
+package web_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/openworkbench/workbench/app"
+	"github.com/openworkbench/workbench/cdr"
+	"github.com/openworkbench/workbench/cdr/synth"
+	"github.com/openworkbench/workbench/engine"
+	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/public"
+	"github.com/openworkbench/workbench/server"
+	"github.com/openworkbench/workbench/web"
+)
+
+// fixturePersons keeps the synthetic CDR small, so the tests are quick,
+// and large enough that some breakdowns are released.
+const fixturePersons = 1500
+
+// fixture is a synthetic CDR, indexed, with its public release and a
+// state store.
+type fixture struct {
+	dir     string
+	cdr     *cdr.CDR
+	info    cdr.IndexInfo
+	release *public.Release
+	store   *store.Store
+}
+
+var (
+	fixtureOnce sync.Once
+	shared      *fixture
+	sharedErr   error
+	sharedDir   string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared != nil {
+		shared.cdr.Close()
+		shared.store.Close()
+	}
+	if sharedDir != "" {
+		os.RemoveAll(sharedDir)
+	}
+	os.Exit(code)
+}
+
+// newFixture returns the shared fixture, made on first use.
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("generates, indexes and releases a synthetic CDR")
+	}
+	fixtureOnce.Do(func() {
+		if sharedDir, sharedErr = os.MkdirTemp("", "web-test-"); sharedErr != nil {
+			return
+		}
+		shared, sharedErr = makeFixture(sharedDir, fixturePersons)
+	})
+	require.NoError(t, sharedErr)
+	return shared
+}
+
+func makeFixture(root string, persons int) (*fixture, error) {
+	ctx := context.Background()
+	f := &fixture{dir: filepath.Join(root, "cdr")}
+	if _, err := synth.Generate(ctx, f.dir, synth.Options{Persons: persons, Seed: 3}); err != nil {
+		return nil, err
+	}
+	var err error
+	if f.info, err = cdr.Index(ctx, f.dir, cdr.IndexOptions{Options: cdr.Options{Threads: 2}}); err != nil {
+		return nil, err
+	}
+	if f.cdr, err = cdr.Open(ctx, f.dir, cdr.Options{Threads: 2}); err != nil {
+		return nil, err
+	}
+	pub := filepath.Join(root, "public")
+	if _, err := public.Build(ctx, public.Source{DB: f.cdr.DB(), VersionID: f.info.VersionID, ReferenceDate: f.info.ReferenceDate}, pub, public.Config{}, nil); err != nil {
+		return nil, err
+	}
+	if f.release, err = public.Open(pub); err != nil {
+		return nil, err
+	}
+	if f.store, err = store.Open(ctx, filepath.Join(root, "data"), store.Options{}); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// site is the fixture's web pages with the help desk of its store.
+func (f *fixture) site(t testing.TB, cfg web.Config) *web.Site {
+	t.Helper()
+	s, err := web.New(cfg, web.Deps{Release: f.release, Help: app.HelpDesk{Store: f.store}})
+	require.NoError(t, err)
+	return s
+}
+
+// serve starts the real server, API and pages, on 127.0.0.1:0 and returns
+// its URL.
+func (f *fixture) serve(t testing.TB) string {
+	t.Helper()
+	eng, err := engine.New(f.cdr.DB(), f.info.VersionID, engine.Options{})
+	require.NoError(t, err)
+	srv, err := server.New(server.Config{}, server.Deps{Engine: eng, Store: f.store, Release: f.release, Schema: f.cdr.Schema(), Index: f.info, Site: f.site(t, web.Config{})})
+	require.NoError(t, err)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, l) }()
+	t.Cleanup(func() {
+		cancel()
+		require.NoError(t, <-done)
+	})
+	return "http://" + l.Addr().String()
+}
+
+// get fetches path from the server at url.
+func get(t testing.TB, url string) *http.Response {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}

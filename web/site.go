@@ -1,0 +1,224 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/app"
+	"github.com/openworkbench/workbench/public"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// HelpDesk takes the help requests of the help form: app.HelpDesk.
+type HelpDesk interface {
+	Submit(ctx context.Context, f app.HelpForm) error
+}
+
+// Config configures a Site. The zero value works.
+type Config struct {
+	// RateLimit limits the help form's POSTs per client (IP address), as
+	// the server limits its public tier; zero fields take the limiter's
+	// defaults.
+	RateLimit struct {
+		Rate       float64
+		Burst      int
+		MaxClients int
+	}
+	// CSRFKey signs the forms' tokens; empty means a random key made by
+	// New.
+	CSRFKey []byte
+	// Secure marks cookies Secure, for a site served over TLS.
+	Secure bool
+	// Now is the clock of the rate limiter; nil means time.Now.
+	Now func() time.Time
+	// Logger receives pages that failed on the server's side; nil
+	// discards.
+	Logger *slog.Logger
+}
+
+// Deps are what the pages read and write.
+type Deps struct {
+	// Release is the public release every public number comes from.
+	Release *public.Release
+	// Help stores the help form's requests; nil answers the form with a
+	// page saying the help desk is not set up.
+	Help HelpDesk
+}
+
+// Site is the web pages as an http.Handler.
+type Site struct {
+	cfg     Config
+	deps    Deps
+	log     *slog.Logger
+	csrf    CSRF
+	limiter *access.Limiter
+	pages   map[string]*template.Template
+	mux     *http.ServeMux
+}
+
+// New returns the site of cfg over deps.
+func New(cfg Config, deps Deps) (*Site, error) {
+	if deps.Release == nil {
+		return nil, errors.New("web: Deps needs a Release")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if len(cfg.CSRFKey) == 0 {
+		cfg.CSRFKey = make([]byte, 32)
+		rand.Read(cfg.CSRFKey)
+	}
+	if len(cfg.CSRFKey) < 32 {
+		return nil, errors.New("web: CSRFKey needs at least 32 bytes")
+	}
+	limiter := &access.Limiter{Rate: cfg.RateLimit.Rate, Burst: cfg.RateLimit.Burst, MaxClients: cfg.RateLimit.MaxClients}
+	if err := limiter.Validate(); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Site{cfg: cfg, deps: deps, log: cfg.Logger, csrf: CSRF{Key: cfg.CSRFKey, Secure: cfg.Secure}, limiter: limiter, pages: pages}
+	s.mux = s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves the pages with the security headers.
+func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) { Headers(s.mux).ServeHTTP(w, r) }
+
+func (s *Site) routes() *http.ServeMux {
+	m := http.NewServeMux()
+	static, _ := fs.Sub(staticFS, "static")
+	m.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	m.HandleFunc("GET /{$}", s.home)
+	m.HandleFunc("GET /search", s.search)
+	m.HandleFunc("GET /browse/{domain}", s.domain)
+	m.HandleFunc("GET /concepts/{id}", s.concept)
+	m.HandleFunc("GET /surveys", s.surveys)
+	m.HandleFunc("GET /surveys/{id}", s.survey)
+	m.HandleFunc("GET /questions/{id}", s.question)
+	m.HandleFunc("GET /about", s.about)
+	m.HandleFunc("GET /help", s.helpForm)
+	m.HandleFunc("POST /help", s.helpSubmit)
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errNotFound) })
+	return m
+}
+
+func cacheStatic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// pageFiles are the templates of each page besides the layout and the
+// partials.
+var pageFiles = []string{"home", "search", "domain", "concept", "surveys", "survey", "question", "about", "help", "error"}
+
+func parsePages() (map[string]*template.Template, error) {
+	pages := map[string]*template.Template{}
+	for _, p := range pageFiles {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+p+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: templates: %w", err)
+		}
+		pages[p] = t
+	}
+	return pages, nil
+}
+
+// page is what the layout needs besides the page's own data.
+type page struct {
+	Title    string
+	Nav      string // the nav entry of the page, marked current
+	Manifest public.Manifest
+	Data     any
+}
+
+// render writes the page name with data, buffered so that a failing
+// template gives an error page rather than half a page.
+func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name, title, nav string, data any) {
+	var b bytes.Buffer
+	err := s.pages[name].Execute(&b, page{Title: title, Nav: nav, Manifest: s.deps.Release.Manifest(), Data: data})
+	if err != nil {
+		s.log.Error("web: render", "page", name, "path", r.URL.Path, "err", err)
+		http.Error(w, "the page could not be shown", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(b.Bytes())
+}
+
+// Errors of the pages, shown on the error page.
+var (
+	errNotFound = errors.New("there is no such page")
+	errLimited  = errors.New("too many requests from your address: wait a minute and try again")
+)
+
+// fail shows the error page of err: 404 for what the release does not
+// hold, 400 for a request it cannot take.
+func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := http.StatusInternalServerError, "something went wrong on our side"
+	switch {
+	case errors.Is(err, errNotFound), errors.Is(err, public.ErrNotFound):
+		status, msg = http.StatusNotFound, "There is no such page: the address may be mistyped, or the release does not hold this item."
+	case errors.Is(err, public.ErrInvalid):
+		status, msg = http.StatusBadRequest, "The address asks for something the pages cannot show."
+	case errors.Is(err, errLimited):
+		status, msg = http.StatusTooManyRequests, "Too many requests from your address: wait a minute and try again."
+	case errors.Is(err, ErrCSRF):
+		status, msg = http.StatusForbidden, "The form's security token is missing or out of date. Go back, reload the page and send the form again."
+	default:
+		s.log.Error("web: page failed", "path", r.URL.Path, "err", err)
+	}
+	s.render(w, r, status, "error", http.StatusText(status), "", msg)
+}
+
+// clientOf is the address the rate limiter counts requests by.
+func clientOf(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// funcs are the template functions.
+var funcs = template.FuncMap{
+	"lower":  strings.ToLower,
+	"base":   path.Base,
+	"domain": domainLabel,
+	"add":    func(a, b int) int { return a + b },
+}
+
+func domainLabel(id string) string {
+	for _, d := range public.Domains {
+		if d.ID == id {
+			return d.Label
+		}
+	}
+	return id
+}
