@@ -314,3 +314,17 @@ type ForeignKey struct {
 	Table  string `json:"table"`
 	Column string `json:"column"`
 }
+
+// HelpRequest is a request sent with the public pages' help form, kept
+// for administrators until one closes it.
+type HelpRequest struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Email     string    `json:"email"`
+	Topic     string    `json:"topic"`
+	Message   string    `json:"message"`
+	CreatedAt time.Time `json:"created_at"`
+	// ClosedAt is zero while the request is open.
+	ClosedAt time.Time `json:"closed_at,omitzero"`
+	ClosedBy string    `json:"closed_by,omitempty"`
+}

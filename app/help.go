@@ -76,23 +76,23 @@ func (h HelpDesk) Submit(ctx context.Context, f HelpForm) error {
 }
 
 // Add is Submit returning the stored request.
-func (h HelpDesk) Add(ctx context.Context, f HelpForm) (store.HelpRequest, error) {
+func (h HelpDesk) Add(ctx context.Context, f HelpForm) (workbench.HelpRequest, error) {
 	if err := f.Validate(); err != nil {
-		return store.HelpRequest{}, err
+		return workbench.HelpRequest{}, err
 	}
 	if h.Store == nil {
-		return store.HelpRequest{}, errors.New("app: help desk without a store")
+		return workbench.HelpRequest{}, errors.New("app: help desk without a store")
 	}
-	return h.Store.AddHelpRequest(ctx, store.HelpRequest{Name: f.Name, Email: f.Email, Topic: f.Topic, Message: f.Message})
+	return h.Store.AddHelpRequest(ctx, workbench.HelpRequest{Name: f.Name, Email: f.Email, Topic: f.Topic, Message: f.Message})
 }
 
 // List returns the open requests, or every request when all.
-func (h HelpDesk) List(ctx context.Context, all bool) ([]store.HelpRequest, error) {
+func (h HelpDesk) List(ctx context.Context, all bool) ([]workbench.HelpRequest, error) {
 	return h.Store.HelpRequests(ctx, all)
 }
 
 // Close closes the request id on behalf of the user by.
-func (h HelpDesk) Close(ctx context.Context, id, by string) (store.HelpRequest, error) {
+func (h HelpDesk) Close(ctx context.Context, id, by string) (workbench.HelpRequest, error) {
 	return h.Store.CloseHelpRequest(ctx, id, by)
 }
 
@@ -103,7 +103,7 @@ type Help struct {
 }
 
 // HelpRequests is the open help requests, or every one when all.
-func (h Help) HelpRequests(ctx context.Context, all bool) ([]store.HelpRequest, error) {
+func (h Help) HelpRequests(ctx context.Context, all bool) ([]workbench.HelpRequest, error) {
 	req, err := h.gate.check(ctx, access.ReadHelpRequests, "")
 	if err != nil {
 		return nil, err
@@ -118,14 +118,14 @@ func (h Help) HelpRequests(ctx context.Context, all bool) ([]store.HelpRequest, 
 
 // CloseHelpRequest closes the request id on behalf of the administrator
 // of ctx.
-func (h Help) CloseHelpRequest(ctx context.Context, id string) (store.HelpRequest, error) {
+func (h Help) CloseHelpRequest(ctx context.Context, id string) (workbench.HelpRequest, error) {
 	req, err := h.gate.check(ctx, access.CloseHelpRequest, "")
 	if err != nil {
-		return store.HelpRequest{}, err
+		return workbench.HelpRequest{}, err
 	}
 	out, err := h.desk.Close(ctx, id, req.User.ID)
 	if err != nil {
-		return store.HelpRequest{}, err
+		return workbench.HelpRequest{}, err
 	}
 	h.gate.audit(ctx, req, allowed, "", id, 1)
 	return out, nil

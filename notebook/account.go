@@ -2,6 +2,7 @@ package notebook
 
 import (
 	"context"
+	"net/url"
 	"time"
 
 	"github.com/openworkbench/workbench"
@@ -62,5 +63,24 @@ func (c *Client) Audit(ctx context.Context, since time.Time, userID string) ([]a
 	set(q, "user", userID)
 	var out []access.AuditRecord
 	err := c.do(ctx, call{method: "GET", path: []string{"admin", "audit"}, query: q, out: &out})
+	return out, err
+}
+
+// HelpRequests is the open requests of the public pages' help form, or
+// every one when all (administrators).
+func (c *Client) HelpRequests(ctx context.Context, all bool) ([]workbench.HelpRequest, error) {
+	var q url.Values
+	if all {
+		q = url.Values{"all": {"true"}}
+	}
+	var out []workbench.HelpRequest
+	err := c.do(ctx, call{method: "GET", path: []string{"admin", "help-requests"}, query: q, out: &out})
+	return out, err
+}
+
+// CloseHelpRequest closes the help request id (administrators).
+func (c *Client) CloseHelpRequest(ctx context.Context, id string) (workbench.HelpRequest, error) {
+	var out workbench.HelpRequest
+	err := c.do(ctx, call{method: "POST", path: []string{"admin", "help-requests", id, "close"}, out: &out})
 	return out, err
 }

@@ -495,12 +495,25 @@ const measurementValues = `SELECT concept_id, COALESCE(unit_concept_id, 0) AS un
 WHERE domain IN ('` + DomainMeasurement + `', '` + DomainPhysicalMeasurement + `') AND is_standard AND value_as_number IS NOT NULL
   AND isfinite(value_as_number)`
 
-// histogramStatsSQL gives the persons of each measurement and unit and the
-// 5th and 95th percentiles of the values, from which the bin edges are
-// chosen: the extremes, which are single persons' values, never are.
-const histogramStatsSQL = `SELECT concept_id, unit_concept_id, count(DISTINCT person_id),
-  quantile_cont(value_as_number, 0.05), quantile_cont(value_as_number, 0.95)
-FROM (` + measurementValues + `) GROUP BY ALL ORDER BY 1, 2`
+// histogramStatsSQL gives the persons of each measurement and unit and,
+// over one value per person (their median, so that one person weighs as
+// much as any other however many values they have), the values two ranks
+// below, at and two ranks above the 5th and the 95th percentile ranks,
+// from which the bin edges are chosen (see stableEdges). The extremes,
+// which are single persons' values, never are.
+const histogramStatsSQL = `WITH p AS (
+  SELECT concept_id, unit_concept_id, person_id, median(value_as_number) AS v
+  FROM (` + measurementValues + `) GROUP BY ALL
+), r AS (
+  SELECT concept_id, unit_concept_id, v,
+    row_number() OVER (PARTITION BY concept_id, unit_concept_id ORDER BY v) AS rk,
+    count(*) OVER (PARTITION BY concept_id, unit_concept_id) AS n
+  FROM p
+)
+SELECT concept_id, unit_concept_id, any_value(n),
+  max(v) FILTER (WHERE rk = greatest(ceil(0.05 * n) - 2, 1)), max(v) FILTER (WHERE rk = ceil(0.05 * n)), max(v) FILTER (WHERE rk = ceil(0.05 * n) + 2),
+  max(v) FILTER (WHERE rk = ceil(0.95 * n) - 2), max(v) FILTER (WHERE rk = ceil(0.95 * n)), max(v) FILTER (WHERE rk = least(ceil(0.95 * n) + 2, n))
+FROM r GROUP BY ALL ORDER BY 1, 2`
 
 // histogramSQL counts the persons by measurement, unit, sex at birth and
 // bin (0 under the edges, 1 .. bins between them, bins+1 above), and by
@@ -528,16 +541,24 @@ func (b *builder) histograms(ctx context.Context) error {
 	err := b.query(ctx, histogramStatsSQL, nil, func(r *sql.Rows) error {
 		var k histKey
 		var persons int64
-		var p5, p95 sql.NullFloat64
-		if err := r.Scan(&k.concept, &k.unit, &persons, &p5, &p95); err != nil {
+		var q [6]sql.NullFloat64
+		if err := r.Scan(&k.concept, &k.unit, &persons, &q[0], &q[1], &q[2], &q[3], &q[4], &q[5]); err != nil {
 			return err
 		}
 		// The edges are released only with a histogram of enough persons.
-		if _, ok := b.index[k.concept]; !ok || !p5.Valid || b.rel.release(persons, cellName("histogram_edges", k.concept, k.unit, "", "", "")).Value() < b.min {
+		if _, ok := b.index[k.concept]; !ok || !q[0].Valid || persons < minHistogramPersons || b.rel.release(persons, cellName("histogram_edges", k.concept, k.unit, "", "", "")).Value() < b.min {
+			return nil
+		}
+		var v [6]float64
+		for i := range q {
+			v[i] = q[i].Float64
+		}
+		e, ok := stableEdges(v, bins)
+		if !ok {
 			return nil
 		}
 		keys = append(keys, k)
-		chosen[k] = niceEdges(p5.Float64, p95.Float64, bins)
+		chosen[k] = e
 		return nil
 	})
 	if err != nil {
@@ -624,6 +645,27 @@ func (b *builder) names(ctx context.Context) (map[int64]string, error) {
 		return nil
 	})
 	return out, err
+}
+
+// minHistogramPersons is the fewest persons of a histogram, so that the
+// ranks two below and two above its percentile ranks exist.
+const minHistogramPersons = 60
+
+// stableEdges chooses the edges of a histogram from its persons' values q
+// at the 5th percentile rank r (ceil(0.05 n)) minus two, at r and at r plus
+// two, and the same at the 95th, and reports whether one person more or
+// fewer could have changed them. With one person more or fewer, the value
+// at the percentile rank is one of the values between those two ranks
+// away; the edges (niceEdges) are monotone in both percentiles, so when
+// those of the narrowest and of the widest choice agree, so do those of
+// any choice between. A histogram whose edges could move with one person
+// is not released: such edges would tell about that person's value.
+func stableEdges(q [6]float64, bins int) (edges, bool) {
+	e := niceEdges(q[1], q[4], bins)
+	narrow, wide := niceEdges(q[2], q[3], bins), niceEdges(q[0], q[5], bins)
+	stable := narrow.step == e.step && wide.step == e.step &&
+		math.Floor(q[0]/e.step) == math.Floor(q[2]/e.step)
+	return e, stable
 }
 
 // niceEdges chooses bins equal bins from about p5 to p95: the step is 1, 2

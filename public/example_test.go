@@ -24,6 +24,10 @@ func Example() {
 	for _, c := range found.Concepts {
 		page, _ := r.Concept(c.ID)
 		fmt.Printf("%s (%s %s): %s persons, %d histograms\n", c.Name, c.Vocabulary, c.Code, c.Count, len(page.Histograms))
+		if page.SexAtBirth == nil {
+			fmt.Println("  by sex at birth: not released")
+			continue
+		}
 		for _, g := range page.SexAtBirth.Groups {
 			fmt.Printf("  %s: %s\n", g.Label, g.Count)
 		}
@@ -32,9 +36,11 @@ func Example() {
 	fmt.Printf("%s: %s answered, %d answers\n", q.Text, q.Participants, len(q.Answers))
 	// Output:
 	// participants: 400
-	// Systolic blood pressure (LOINC 80000-3): 300 persons, 2 histograms
+	// Systolic blood pressure (LOINC 8480-6): 300 persons, 0 histograms
 	//   FEMALE: 160
 	//   MALE: 160
 	//   Unknown: <= 20
+	// Blood pressure systolic and diastolic (LOINC 55284-4): <= 20 persons, 0 histograms
+	//   by sex at birth: not released
 	// Birthplace: Birthplace: 360 answered, 2 answers
 }

@@ -93,3 +93,18 @@ func TestNiceEdges(t *testing.T) {
 		})
 	}
 }
+
+func TestStableEdges(t *testing.T) {
+	// Quantiles far from any edge: the edges hold for one person more or
+	// fewer.
+	e, ok := stableEdges([6]float64{101, 102, 103, 187, 188, 189}, 10)
+	require.True(t, ok)
+	assert.Equal(t, edges{lo: 100, step: 10}, e)
+	// The 5th percentile on a multiple of the step: one person could move
+	// the first edge, so the histogram is withheld.
+	_, ok = stableEdges([6]float64{99.5, 100, 100.5, 187, 188, 189}, 10)
+	assert.False(t, ok)
+	// A width on the border of two steps: withheld too.
+	_, ok = stableEdges([6]float64{0, 0, 0, 99, 100, 101}, 10)
+	assert.False(t, ok)
+}

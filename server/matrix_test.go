@@ -488,7 +488,7 @@ func newWorld(t *testing.T, f *fixture, users *matrixUsers, wrist string) *world
 		require.NoError(t, err)
 	}
 	w.applicant = a.ID
-	h, err := st.AddHelpRequest(ctx, store.HelpRequest{Email: "visitor@example.org", Topic: "Something else", Message: "Hello"})
+	h, err := st.AddHelpRequest(ctx, workbench.HelpRequest{Email: "visitor@example.org", Topic: "Something else", Message: "Hello"})
 	require.NoError(t, err)
 	w.helpRequest = h.ID
 	return w

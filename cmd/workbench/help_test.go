@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/internal/store"
 )
@@ -36,7 +37,7 @@ func TestHelpRequests(t *testing.T) {
 
 	code, out, _ = runCLI(t, "help-requests", "list", "--data", data, "--all", "--json")
 	require.Equal(t, exitOK, code)
-	var all []store.HelpRequest
+	var all []workbench.HelpRequest
 	require.NoError(t, json.Unmarshal([]byte(out), &all))
 	require.Len(t, all, 1)
 	assert.Equal(t, cliActor, all[0].ClosedBy)

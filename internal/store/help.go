@@ -10,28 +10,14 @@ import (
 	"github.com/openworkbench/workbench"
 )
 
-// HelpRequest is a request sent with the public pages' help form, kept
-// for administrators until one closes it.
-type HelpRequest struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Email     string    `json:"email"`
-	Topic     string    `json:"topic"`
-	Message   string    `json:"message"`
-	CreatedAt time.Time `json:"created_at"`
-	// ClosedAt is zero while the request is open.
-	ClosedAt time.Time `json:"closed_at,omitzero"`
-	ClosedBy string    `json:"closed_by,omitempty"`
-}
-
 // helpPrefix begins the ids of help requests.
 const helpPrefix = "h_"
 
 // AddHelpRequest stores a new open request, giving it an id and the time;
 // the caller validated its fields (app.HelpForm).
-func (s *Store) AddHelpRequest(ctx context.Context, h HelpRequest) (HelpRequest, error) {
+func (s *Store) AddHelpRequest(ctx context.Context, h workbench.HelpRequest) (workbench.HelpRequest, error) {
 	if h.Email == "" || h.Message == "" {
-		return HelpRequest{}, fmt.Errorf("%w: help request without an email or a message", workbench.ErrInvalid)
+		return workbench.HelpRequest{}, fmt.Errorf("%w: help request without an email or a message", workbench.ErrInvalid)
 	}
 	h.ID, h.CreatedAt, h.ClosedAt, h.ClosedBy = newID(helpPrefix), s.stamp(), time.Time{}, ""
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -40,15 +26,15 @@ func (s *Store) AddHelpRequest(ctx context.Context, h HelpRequest) (HelpRequest,
 		return dbErrorOrNil(err)
 	})
 	if err != nil {
-		return HelpRequest{}, err
+		return workbench.HelpRequest{}, err
 	}
 	return h, nil
 }
 
 const helpColumns = "id, name, email, topic, message, created_at, closed_at, closed_by"
 
-func scanHelp(row interface{ Scan(...any) error }) (HelpRequest, error) {
-	var h HelpRequest
+func scanHelp(row interface{ Scan(...any) error }) (workbench.HelpRequest, error) {
+	var h workbench.HelpRequest
 	var closed sql.NullTime
 	if err := row.Scan(&h.ID, &h.Name, &h.Email, &h.Topic, &h.Message, &h.CreatedAt, &closed, &h.ClosedBy); err != nil {
 		return h, err
@@ -59,7 +45,7 @@ func scanHelp(row interface{ Scan(...any) error }) (HelpRequest, error) {
 
 // HelpRequests returns the requests, oldest first: only the open ones
 // unless all.
-func (s *Store) HelpRequests(ctx context.Context, all bool) ([]HelpRequest, error) {
+func (s *Store) HelpRequests(ctx context.Context, all bool) ([]workbench.HelpRequest, error) {
 	q := "SELECT " + helpColumns + " FROM help_requests"
 	if !all {
 		q += " WHERE closed_at IS NULL"
@@ -69,7 +55,7 @@ func (s *Store) HelpRequests(ctx context.Context, all bool) ([]HelpRequest, erro
 		return nil, dbError(err)
 	}
 	defer rows.Close()
-	out := []HelpRequest{}
+	out := []workbench.HelpRequest{}
 	for rows.Next() {
 		h, err := scanHelp(rows)
 		if err != nil {
@@ -83,8 +69,8 @@ func (s *Store) HelpRequests(ctx context.Context, all bool) ([]HelpRequest, erro
 // CloseHelpRequest closes the request id, recording who closed it and
 // when: workbench.ErrNotFound for an unknown id; closing a closed request keeps its
 // first closing.
-func (s *Store) CloseHelpRequest(ctx context.Context, id, by string) (HelpRequest, error) {
-	var h HelpRequest
+func (s *Store) CloseHelpRequest(ctx context.Context, id, by string) (workbench.HelpRequest, error) {
+	var h workbench.HelpRequest
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE help_requests SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL`,
 			s.stamp(), by, id); err != nil {

@@ -16,18 +16,18 @@ func TestHelpRequests(t *testing.T) {
 	defer s.Close()
 	ctx := t.Context()
 
-	_, err = s.AddHelpRequest(ctx, store.HelpRequest{Email: "a@example.org"})
+	_, err = s.AddHelpRequest(ctx, workbench.HelpRequest{Email: "a@example.org"})
 	require.ErrorIs(t, err, workbench.ErrInvalid, "no message")
-	a, err := s.AddHelpRequest(ctx, store.HelpRequest{Name: "A", Email: "a@example.org", Topic: "T", Message: "first"})
+	a, err := s.AddHelpRequest(ctx, workbench.HelpRequest{Name: "A", Email: "a@example.org", Topic: "T", Message: "first"})
 	require.NoError(t, err)
 	assert.NotEmpty(t, a.ID)
 	assert.False(t, a.CreatedAt.IsZero())
-	b, err := s.AddHelpRequest(ctx, store.HelpRequest{Email: "b@example.org", Topic: "T", Message: "second"})
+	b, err := s.AddHelpRequest(ctx, workbench.HelpRequest{Email: "b@example.org", Topic: "T", Message: "second"})
 	require.NoError(t, err)
 
 	open, err := s.HelpRequests(ctx, false)
 	require.NoError(t, err)
-	assert.Equal(t, []store.HelpRequest{a, b}, open, "what Add returned is what is read back, oldest first")
+	assert.Equal(t, []workbench.HelpRequest{a, b}, open, "what Add returned is what is read back, oldest first")
 
 	closed, err := s.CloseHelpRequest(ctx, a.ID, "u_admin")
 	require.NoError(t, err)
@@ -41,8 +41,8 @@ func TestHelpRequests(t *testing.T) {
 
 	open, err = s.HelpRequests(ctx, false)
 	require.NoError(t, err)
-	assert.Equal(t, []store.HelpRequest{b}, open)
+	assert.Equal(t, []workbench.HelpRequest{b}, open)
 	all, err := s.HelpRequests(ctx, true)
 	require.NoError(t, err)
-	assert.Equal(t, []store.HelpRequest{closed, b}, all)
+	assert.Equal(t, []workbench.HelpRequest{closed, b}, all)
 }
