@@ -36,6 +36,10 @@ const (
 	// DefaultNotebookQuota bounds the notebooks of one workspace: 32
 	// notebooks of the largest size.
 	DefaultNotebookQuota = 1 << 30
+	// DefaultRegistrationRate and DefaultRegistrationBurst bound the
+	// self-registrations of all clients: 10 at once, then one a minute.
+	DefaultRegistrationRate  = 1.0 / 60
+	DefaultRegistrationBurst = 10
 	// DefaultShutdown is how long Serve waits for requests in flight when
 	// its context ends.
 	DefaultShutdown = 10 * time.Second
@@ -71,6 +75,12 @@ type Config struct {
 	// RateLimit limits requests to /v1/public/ and /v1/register per
 	// client (IP address).
 	RateLimit RateLimit
+	// RegistrationLimit limits self-registrations of all clients
+	// together, on top of the per-client RateLimit, so that many addresses
+	// cannot register many accounts: Rate per second, Burst at once (its
+	// MaxClients is unused). Zero fields take DefaultRegistrationRate and
+	// DefaultRegistrationBurst.
+	RegistrationLimit RateLimit
 	// TrustedProxies are the operator's reverse proxies (see ParseProxies):
 	// a request from one of them is rate limited on the right-most address
 	// of X-Forwarded-For that is not one of them. Empty: the header is
@@ -112,6 +122,10 @@ type Deps struct {
 	// commands use DATA/notebooks. Empty: the notebook routes answer 404,
 	// saying that this server keeps no notebooks.
 	NotebookDir string
+	// Outbox delivers the messages of registration, the first token
+	// among them (see Outbox). Nil: self-registration answers 403, and
+	// users are added by an administrator.
+	Outbox Outbox
 }
 
 // Server is the HTTP API. Its methods are safe for concurrent use.
@@ -129,6 +143,9 @@ type Server struct {
 	admin      adminService
 	notebooks  notebookService
 	router     *mux.Router
+
+	// registrations is the global limit of self-registration.
+	registrations *access.Limiter
 }
 
 // New returns a server of cfg over deps, after checking both.
@@ -164,7 +181,15 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, errors.New("server: negative MaxBody, MaxNotebookBody, NotebookQuota, Timeout, ExportTimeout or MaxDepth")
 	}
 	limiter := &access.Limiter{Rate: cfg.RateLimit.Rate, Burst: cfg.RateLimit.Burst, MaxClients: cfg.RateLimit.MaxClients}
-	for _, v := range []interface{ Validate() error }{cfg.Disclosure, cfg.PublicShape, cfg.Policy, limiter} {
+	if cfg.RegistrationLimit.Rate == 0 {
+		cfg.RegistrationLimit.Rate = DefaultRegistrationRate
+	}
+	if cfg.RegistrationLimit.Burst == 0 {
+		cfg.RegistrationLimit.Burst = DefaultRegistrationBurst
+	}
+	// One client, everyone: the limit is global.
+	registrations := &access.Limiter{Rate: cfg.RegistrationLimit.Rate, Burst: cfg.RegistrationLimit.Burst, MaxClients: 1}
+	for _, v := range []interface{ Validate() error }{cfg.Disclosure, cfg.PublicShape, cfg.Policy, limiter, registrations} {
 		if err := v.Validate(); err != nil {
 			return nil, fmt.Errorf("server: %w", err)
 		}
@@ -194,6 +219,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		admin:      adminService{gate: g, store: deps.Store},
 		notebooks:  notebookService{gate: g, store: deps.Store, files: files},
 	}
+	s.registrations = registrations
 	s.router = s.newRouter()
 	return s, nil
 }

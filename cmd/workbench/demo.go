@@ -18,6 +18,7 @@ import (
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/notebook"
+	"github.com/openworkbench/workbench/server"
 )
 
 const (
@@ -129,7 +130,8 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	return serveAPI(ctx, e, sf, *data, dir, c, eng, st, func(url string) {
+	// The demo shows on its terminal what registration sends.
+	return serveAPI(ctx, e, sf, *data, dir, c, eng, st, &server.WriterOutbox{W: e.stdout}, func(url string) {
 		if renewed {
 			fmt.Fprintf(e.stdout, "new tokens of the demo users (admin, researcher, pending) written to %s\n", tokensPath)
 		} else {

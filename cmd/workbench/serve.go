@@ -41,7 +41,9 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 		return err
 	}
 	defer c.Close()
-	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, nil)
+	// An operator forwards what registration sends, or has a mail system
+	// pick it up.
+	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, server.FileOutbox{Dir: outboxDir(*data)}, nil)
 }
 
 // serveFlags are the flags of serving the API, which serve and demo share.
@@ -84,11 +86,16 @@ func (f serveFlags) cdrOptions() cdr.Options { return cdr.Options{MemoryLimit: *
 // directory data.
 func notebookDir(data string) string { return filepath.Join(data, "notebooks") }
 
+// outboxDir is the folder of the messages registration sends (see
+// server.FileOutbox) in the data directory data.
+func outboxDir(data string) string { return filepath.Join(data, "outbox") }
+
 // serveAPI serves the HTTP API over the open CDR dir and the state store
-// of the data directory data until ctx ends. Once it listens it prints the
+// of the data directory data, sending registration's messages to outbox,
+// until ctx ends. Once it listens it prints the
 // URL, from the listener so that port 0 shows the port taken, and calls
 // ready with it when not nil.
-func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *cohort.Engine, st *store.Store, ready func(url string)) error {
+func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *cohort.Engine, st *store.Store, outbox server.Outbox, ready func(url string)) error {
 	info, _ := c.Index()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	proxies, err := server.ParseProxies(*f.proxies)
@@ -96,7 +103,7 @@ func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr
 		return err
 	}
 	srv, err := server.New(server.Config{Addr: *f.addr, Timeout: *f.timeout, ExportTimeout: *f.exportTimeout, CloseRegistration: *f.closeReg, TrustedProxies: proxies, Logger: log},
-		server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data)})
+		server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data), Outbox: outbox})
 	if err != nil {
 		return err
 	}
