@@ -246,14 +246,6 @@ type Registration struct {
 	Name  string `json:"name"`
 }
 
-// Registered is a new account with its first bearer token, shown this
-// once.
-type Registered struct {
-	User      access.User `json:"user"`
-	Token     string      `json:"token"`
-	ExpiresAt time.Time   `json:"expires_at"`
-}
-
 // Page is one page of a cohort's person ids: row-level data.
 type Page struct {
 	PersonIDs []int64 `json:"person_ids"`

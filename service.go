@@ -16,9 +16,10 @@ import (
 // AccountService is a user's own account: registration, access status
 // and the self-service steps.
 type AccountService interface {
-	// Register creates an account with no step done and its first bearer
-	// token, shown this once.
-	Register(ctx context.Context, r Registration) (Registered, error)
+	// Register asks for an account with no step done: its first bearer
+	// token goes to the address only, and the answer is the same whether
+	// the address had an account or not.
+	Register(ctx context.Context, r Registration) error
 	// Me is the user with their access status.
 	Me(ctx context.Context) (UserStatus, error)
 	// CompleteStep records a self-service step done now.

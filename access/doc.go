@@ -71,6 +71,20 @@
 // [Policy.CheckApproval] says whether a user may be approved (every
 // self-service step done).
 //
+// # Registration
+//
+// Anyone may ask for an account ([Register]); an account has no access
+// until its steps are done and an administrator approves it. The address
+// is the account's identity, so [NormalizeEmail] gives it one spelling
+// (NFKC, a lower-case domain) and refuses addresses that print like
+// another (invisible characters, letters of mixed scripts). The server
+// answers every well-formed registration with the same 202 and body and
+// tells the outcome only to the address, through its outbox: the first
+// bearer token of a new account, or a notice that the address already has
+// one (no token is made then). So the answer does not reveal who has an
+// account, and an account's token reaches only the owner of its address.
+// Registration is rate limited per client and for all clients together.
+//
 // # Duplicating a workspace
 //
 // A READER may duplicate a workspace ([DuplicateWorkspace]) and, as the

@@ -51,6 +51,9 @@ type Config struct {
 	// CloseRegistration refuses self-registration; users are then added
 	// by an administrator.
 	CloseRegistration bool
+	// Outbox delivers the messages of registration, the first token among
+	// them; nil refuses self-registration.
+	Outbox Outbox
 	// Now is the clock of decisions and audit records; nil means
 	// time.Now.
 	Now func() time.Time
@@ -93,7 +96,7 @@ func New(cfg Config) (*App, error) {
 	files := notebook.Files{Root: cfg.NotebookDir, Quota: cfg.NotebookQuota}
 	cohorts := Cohorts{gate: g, store: cfg.Store, engine: cfg.Engine}
 	return &App{
-		Accounts:    Accounts{gate: g, closed: cfg.CloseRegistration},
+		Accounts:    Accounts{gate: g, closed: cfg.CloseRegistration, outbox: cfg.Outbox},
 		Admin:       Admin{gate: g, store: cfg.Store},
 		Workspaces:  Workspaces{gate: g, store: cfg.Store, notebooks: files},
 		Cohorts:     cohorts,

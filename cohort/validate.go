@@ -19,6 +19,7 @@ func (d *Definition) Validate() error {
 	if len(d.Includes) == 0 && len(d.Excludes) == 0 {
 		v.add("includes", "empty cohort: want at least one include or exclude group")
 	}
+	v.limits(d)
 	for i, g := range d.Includes {
 		v.group(index("includes", i), g)
 	}

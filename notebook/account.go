@@ -9,13 +9,14 @@ import (
 	"github.com/openworkbench/workbench/access"
 )
 
-// Register creates an account with no access step done; a client made
-// with its Token then completes the steps. An email already registered is
-// ErrExists, a server that closed registration access.ErrForbidden.
-func (c *Client) Register(ctx context.Context, r workbench.Registration) (workbench.Registered, error) {
-	var out workbench.Registered
-	err := c.do(ctx, call{method: "POST", path: []string{"register"}, body: r, out: &out})
-	return out, err
+// Register asks for an account with no access step done. The server
+// answers every well-formed registration alike and sends the first bearer
+// token to the address (or, when the address already has an account, a
+// notice), so a nil error says only that the request was accepted; a
+// client made with the token then completes the steps. A server that
+// closed registration is access.ErrForbidden.
+func (c *Client) Register(ctx context.Context, r workbench.Registration) error {
+	return c.do(ctx, call{method: "POST", path: []string{"register"}, body: r})
 }
 
 // Me is the current user and their access status.

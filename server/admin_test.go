@@ -36,15 +36,7 @@ func (f *fixture) adminToken(t *testing.T) string {
 func TestJourney(t *testing.T) {
 	f := newFixture(t, server.Config{})
 	admin := f.adminToken(t)
-	var token, id string
-	f.run(t, []step{
-		{name: "register", method: "POST", path: "/v1/register", body: `{"email": "journey@example.org", "name": "Journey"}`, want: 201,
-			check: func(t *testing.T, r response) {
-				v := r.json(t)
-				token = v["token"].(string)
-				id = v["user"].(map[string]any)["id"].(string)
-			}},
-	})
+	token, id := f.register(t, "journey@example.org", "Journey")
 	start := time.Now().UTC().Add(-time.Second)
 	wrist := string(example(t, "wrist_fracture.json"))
 	var ws, cohortID string

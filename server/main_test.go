@@ -63,6 +63,8 @@ type fixture struct {
 	store *store.Store
 	// notebooks is the server's folder of notebooks.
 	notebooks string
+	// outbox holds what the server sent.
+	outbox *outbox
 	// Tokens: an approved researcher owning workspace ws, a user who did
 	// only the profile step owning workspace pendingWS, and another
 	// approved researcher owning otherWS.
@@ -82,13 +84,17 @@ func newFixture(t *testing.T, cfg server.Config) *fixture {
 	if cfg.RateLimit == (server.RateLimit{}) {
 		cfg.RateLimit = server.RateLimit{Rate: 1e6, Burst: 1 << 20}
 	}
+	if cfg.RegistrationLimit == (server.RateLimit{}) {
+		cfg.RegistrationLimit = server.RateLimit{Rate: 1e6, Burst: 1 << 20}
+	}
 	notebooks := t.TempDir()
-	srv, err := server.New(cfg, server.Deps{Engine: eng, Store: st, Release: testcdr.GiBleedRelease(t), Schema: c.Schema(), Index: info, NotebookDir: notebooks})
+	out := &outbox{}
+	srv, err := server.New(cfg, server.Deps{Engine: eng, Store: st, Release: testcdr.GiBleedRelease(t), Schema: c.Schema(), Index: info, NotebookDir: notebooks, Outbox: out})
 	require.NoError(t, err)
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 
-	f := &fixture{url: hs.URL, store: st, notebooks: notebooks}
+	f := &fixture{url: hs.URL, store: st, notebooks: notebooks, outbox: out}
 	admin, err := st.AddUser(ctx, access.User{Email: "admin@example.org", Name: "Admin", Admin: true})
 	require.NoError(t, err)
 	var researcherID string

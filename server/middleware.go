@@ -80,6 +80,13 @@ func (s *Server) rateLimit(h http.Handler) http.Handler {
 			s.fail(w, r, access.ErrRateLimited)
 			return
 		}
+		// The global limit takes only registrations that the client's own
+		// limit let through, so that one client cannot spend it alone.
+		if r.URL.Path == registerPath && r.Method == http.MethodPost && !s.registrations.Allow("", s.cfg.Now()) {
+			w.Header().Set("Retry-After", "60")
+			s.fail(w, r, fmt.Errorf("%w: registrations of all clients are limited: try again later", access.ErrRateLimited))
+			return
+		}
 		h.ServeHTTP(w, r)
 	})
 }

@@ -1,9 +1,14 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -36,26 +41,24 @@ func TestRegisterJourney(t *testing.T) {
 	adminToken, _, err := f.store.CreateToken(ctx, admin.ID, time.Hour, time.Now())
 	require.NoError(t, err)
 
-	res := f.do(t, "POST", "/v1/register", "", registerBody(t, " ada@example.org ", " Ada Lovelace "), "")
-	require.Equal(t, http.StatusCreated, res.status, "%s", res.body)
-	var reg struct {
-		User      access.User `json:"user"`
-		Token     string      `json:"token"`
-		ExpiresAt time.Time   `json:"expires_at"`
-	}
-	require.NoError(t, json.Unmarshal(res.body, &reg))
-	assert.Equal(t, "ada@example.org", reg.User.Email)
-	assert.Equal(t, "Ada Lovelace", reg.User.Name)
-	assert.False(t, reg.User.Admin)
-	require.True(t, strings.HasPrefix(reg.Token, store.TokenPrefix), reg.Token)
-	id := reg.User.ID
+	token, id := f.register(t, " ada@Example.ORG ", " Ada Lovelace ")
+	reg := struct{ Token string }{token}
+	u, err := f.store.UserByID(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, "ada@example.org", u.Email, "trimmed, the domain lower-cased")
+	assert.Equal(t, "Ada Lovelace", u.Name)
+	assert.False(t, u.Admin)
+	require.True(t, strings.HasPrefix(token, store.TokenPrefix), token)
 
 	t.Run("the token is the store's, with its usual lifetime", func(t *testing.T) {
 		toks, err := f.store.ListTokens(ctx, id)
 		require.NoError(t, err)
 		require.Len(t, toks, 1)
 		assert.Equal(t, store.DefaultTokenTTL, toks[0].ExpiresAt.Sub(toks[0].CreatedAt))
-		assert.True(t, reg.ExpiresAt.Equal(toks[0].ExpiresAt), "answered %s, stored %s", reg.ExpiresAt, toks[0].ExpiresAt)
+		msgs := f.outbox.to("ada@example.org")
+		require.Len(t, msgs, 1)
+		assert.Contains(t, msgs[0].Body, toks[0].ExpiresAt.UTC().Format(time.RFC3339), "the message says until when")
+		assert.NotContains(t, msgs[0].Body, "Ada Lovelace", "nothing the visitor wrote travels in the message")
 		u, err := f.store.Authenticate(ctx, reg.Token, time.Now())
 		require.NoError(t, err)
 		assert.Equal(t, id, u.ID)
@@ -129,8 +132,10 @@ func TestRegisterRefusals(t *testing.T) {
 		status int
 		paths  []string
 	}{
-		{"email taken", `{"email": "r@example.org", "name": "Someone"}`, "", 409, nil},
-		{"email taken in another case", `{"email": "R@Example.ORG", "name": "Someone"}`, "", 409, nil},
+		{"Cyrillic letter", `{"email": "r\u0430@example.org", "name": "X"}`, "", 400, []string{"email"}},
+		{"zero-width space", `{"email": "r\u200b@example.org", "name": "X"}`, "", 400, []string{"email"}},
+		{"right-to-left override", `{"email": "\u202egro.elpmaxe@r", "name": "X"}`, "", 400, []string{"email"}},
+		{"lookalike and no name", `{"email": "r\u200b@example.org"}`, "", 400, []string{"email", "name"}},
 		{"empty name", `{"email": "x@example.org", "name": "  "}`, "", 400, []string{"name"}},
 		{"no name", `{"email": "x@example.org"}`, "", 400, []string{"name"}},
 		{"malformed email", `{"email": "not an address", "name": "X"}`, "", 400, []string{"email"}},
@@ -154,12 +159,86 @@ func TestRegisterRefusals(t *testing.T) {
 				}
 			}
 			assert.Equal(t, c.paths, paths)
-			assert.NotContains(t, p["detail"], existing.ID, "a conflict names no account")
+			assert.NotContains(t, p["detail"], existing.ID, "a refusal names no account")
 		})
 	}
 	after, err := f.store.ListUsers(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, before, after, "no refused registration made a user")
+	f.outbox.mu.Lock()
+	defer f.outbox.mu.Unlock()
+	assert.Empty(t, f.outbox.sent, "nor sent a message")
+}
+
+// TestRegisterTellsNoOneButTheAddress registers new addresses and
+// addresses that have an account, spelled as given and as lookalikes that
+// normalise to them: every answer is the same 202 and body, and only the
+// message to the address says which it was.
+func TestRegisterTellsNoOneButTheAddress(t *testing.T) {
+	f := newFixture(t, server.Config{})
+	ctx := context.Background()
+	existing, err := f.store.UserByEmail(ctx, "r@example.org")
+	require.NoError(t, err)
+	cases := []struct {
+		name, email string
+		// to is where the message goes; taken when it has an account.
+		to    string
+		taken bool
+	}{
+		{"new address", "new@example.org", "new@example.org", false},
+		{"taken address", "r@example.org", "r@example.org", true},
+		{"taken in another case", "R@Example.ORG", "r@example.org", true},
+		{"taken in fullwidth letters", "ｒ@ｅｘａｍｐｌｅ.ｏｒｇ", "r@example.org", true},
+		{"new in fullwidth letters", "ｎｅｗ２@example.org", "new2@example.org", false},
+		{"registered twice", "new@example.org", "new@example.org", true},
+	}
+	var first []byte
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := len(f.outbox.to(c.to))
+			res := f.do(t, "POST", "/v1/register", "", registerBody(t, c.email, "Someone"), "")
+			require.Equal(t, http.StatusAccepted, res.status, "%s", res.body)
+			require.Equal(t, "application/json", res.ctype)
+			if first == nil {
+				first = res.body
+			}
+			assert.Equal(t, string(first), string(res.body), "every answer is the same")
+			assert.NotContains(t, string(res.body), store.TokenPrefix)
+
+			msgs := f.outbox.to(c.to)
+			require.Len(t, msgs, before+1, "one message to the address")
+			m := msgs[len(msgs)-1]
+			assert.Equal(t, "Your research workbench account", m.Subject, "the subject tells nothing either")
+			if c.taken {
+				assert.Contains(t, m.Body, "already has an account")
+				assert.NotContains(t, m.Body, store.TokenPrefix, "no token for someone else's account")
+			} else {
+				assert.Contains(t, m.Body, store.TokenPrefix)
+			}
+		})
+	}
+	toks, err := f.store.ListTokens(ctx, existing.ID)
+	require.NoError(t, err)
+	assert.Len(t, toks, 1, "registering a taken address makes no token")
+	users, err := f.store.ListUsers(ctx)
+	require.NoError(t, err)
+	assert.Len(t, users, 6, "the fixture's four, and two new")
+}
+
+func TestRegisterWithoutOutbox(t *testing.T) {
+	c, eng, info := openGiBleed(t)
+	st, err := store.Open(context.Background(), t.TempDir(), store.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	srv, err := server.New(server.Config{}, server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info})
+	require.NoError(t, err)
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	f := &fixture{url: hs.URL}
+	p := requireProblem(t, f.do(t, "POST", "/v1/register", "", registerBody(t, "ada@example.org", "Ada"), ""), http.StatusForbidden)
+	assert.Contains(t, p["detail"], "cannot deliver the token")
+	_, err = st.UserByEmail(context.Background(), "ada@example.org")
+	assert.ErrorIs(t, err, workbench.ErrNotFound)
 }
 
 func TestRegisterClosed(t *testing.T) {
@@ -177,9 +256,42 @@ func TestRegisterRateLimit(t *testing.T) {
 	require.Equal(t, http.StatusOK, f.do(t, "GET", "/v1/public/totals", "", nil, "").status)
 	for _, email := range []string{"a@example.org", "b@example.org"} {
 		r := f.do(t, "POST", "/v1/register", "", registerBody(t, email, "A"), "")
-		require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+		require.Equal(t, http.StatusAccepted, r.status, "%s", r.body)
 	}
 	requireProblem(t, f.do(t, "POST", "/v1/register", "", registerBody(t, "c@example.org", "C"), ""), http.StatusTooManyRequests)
 	_, err := f.store.UserByEmail(context.Background(), "c@example.org")
 	assert.ErrorIs(t, err, workbench.ErrNotFound, "a limited registration makes no user")
+}
+
+// TestRegisterGlobalLimit registers from many clients (behind a trusted
+// proxy): the global limit stops them together where each client's own
+// limit would not.
+func TestRegisterGlobalLimit(t *testing.T) {
+	f := newFixture(t, server.Config{
+		RegistrationLimit: server.RateLimit{Rate: 0.001, Burst: 3},
+		TrustedProxies:    []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")},
+	})
+	send := func(i int) response {
+		req, err := http.NewRequest("POST", f.url+"/v1/register", bytes.NewReader(registerBody(t, fmt.Sprintf("u%d@example.org", i), "U")))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		return response{status: res.StatusCode, ctype: res.Header.Get("Content-Type"), body: b}
+	}
+	for range 5 {
+		requireProblem(t, f.do(t, "GET", "/v1/register", "", nil, ""), http.StatusMethodNotAllowed)
+	}
+	for i := range 3 {
+		require.Equal(t, http.StatusAccepted, send(i).status, "other methods spent nothing")
+	}
+	p := requireProblem(t, send(3), http.StatusTooManyRequests)
+	assert.Contains(t, p["detail"], "registrations of all clients")
+	_, err := f.store.UserByEmail(context.Background(), "u3@example.org")
+	assert.ErrorIs(t, err, workbench.ErrNotFound)
+	require.Equal(t, http.StatusOK, f.do(t, "GET", "/v1/public/totals", "", nil, "").status, "the public tier has its own limits")
 }

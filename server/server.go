@@ -39,6 +39,10 @@ const (
 	// DefaultNotebookQuota bounds the notebooks of one workspace: 32
 	// notebooks of the largest size.
 	DefaultNotebookQuota = 1 << 30
+	// DefaultRegistrationRate and DefaultRegistrationBurst bound the
+	// self-registrations of all clients: 10 at once, then one a minute.
+	DefaultRegistrationRate  = 1.0 / 60
+	DefaultRegistrationBurst = 10
 	// DefaultShutdown is how long Serve waits for requests in flight when
 	// its context ends.
 	DefaultShutdown = 10 * time.Second
@@ -70,6 +74,12 @@ type Config struct {
 	// RateLimit limits requests to /v1/public/ and /v1/register per
 	// client (IP address).
 	RateLimit RateLimit
+	// RegistrationLimit limits self-registrations of all clients
+	// together, on top of the per-client RateLimit, so that many addresses
+	// cannot register many accounts: Rate per second, Burst at once (its
+	// MaxClients is unused). Zero fields take DefaultRegistrationRate and
+	// DefaultRegistrationBurst.
+	RegistrationLimit RateLimit
 	// TrustedProxies are the operator's reverse proxies (see ParseProxies):
 	// a request from one of them is rate limited on the right-most address
 	// of X-Forwarded-For that is not one of them. Empty: the header is
@@ -119,6 +129,10 @@ type Deps struct {
 	// Site is the web pages (package web), served for every path that is
 	// not the API's (/v1/..., /healthz); nil serves none.
 	Site http.Handler
+	// Outbox delivers the messages of registration, the first token
+	// among them (see Outbox). Nil: self-registration answers 403, and
+	// users are added by an administrator.
+	Outbox app.Outbox
 }
 
 // Server is the HTTP API. Its methods are safe for concurrent use.
@@ -129,6 +143,9 @@ type Server struct {
 	limiter *access.Limiter
 	svc     *app.App
 	router  *mux.Router
+
+	// registrations is the global limit of self-registration.
+	registrations *access.Limiter
 }
 
 // New returns a server of cfg over deps, after checking both.
@@ -164,8 +181,18 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, errors.New("server: negative MaxBody, MaxNotebookBody, NotebookQuota, Timeout, ExportTimeout or MaxDepth")
 	}
 	limiter := &access.Limiter{Rate: cfg.RateLimit.Rate, Burst: cfg.RateLimit.Burst, MaxClients: cfg.RateLimit.MaxClients}
-	if err := limiter.Validate(); err != nil {
-		return nil, fmt.Errorf("server: %w", err)
+	if cfg.RegistrationLimit.Rate == 0 {
+		cfg.RegistrationLimit.Rate = DefaultRegistrationRate
+	}
+	if cfg.RegistrationLimit.Burst == 0 {
+		cfg.RegistrationLimit.Burst = DefaultRegistrationBurst
+	}
+	// One client, everyone: the limit is global.
+	registrations := &access.Limiter{Rate: cfg.RegistrationLimit.Rate, Burst: cfg.RegistrationLimit.Burst, MaxClients: 1}
+	for _, v := range []interface{ Validate() error }{limiter, registrations} {
+		if err := v.Validate(); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
 	}
 	full := deps.Engine != nil && deps.Store != nil
 	switch {
@@ -185,13 +212,13 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	svc, err := app.New(app.Config{
 		Store: deps.Store, Engine: deps.Engine, Schema: deps.Schema, CDRVersion: deps.Index.VersionID,
 		NotebookDir: deps.NotebookDir, NotebookQuota: cfg.NotebookQuota,
-		Policy: cfg.Policy, Release: deps.Release, CloseRegistration: cfg.CloseRegistration,
+		Policy: cfg.Policy, Release: deps.Release, CloseRegistration: cfg.CloseRegistration, Outbox: deps.Outbox,
 		Now: cfg.Now, Logger: cfg.Logger,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, limiter: limiter, svc: svc}
+	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, limiter: limiter, svc: svc, registrations: registrations}
 	s.router = s.newRouter()
 	return s, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cdr/synth"
 	"github.com/openworkbench/workbench/cohort"
@@ -148,7 +149,8 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	return serveAPI(ctx, e, sf, *data, dir, c, eng, st, rel, site, func(url string) {
+	// The demo shows on its terminal what registration sends.
+	return serveAPI(ctx, e, sf, *data, dir, c, eng, st, rel, site, &app.WriterOutbox{W: e.stdout}, func(url string) {
 		fmt.Fprintf(e.stdout, "the public pages (Data Browser, Survey Explorer): %s/\n", url)
 		if renewed {
 			fmt.Fprintf(e.stdout, "new tokens of the demo users (admin, researcher, pending) written to %s\n", tokensPath)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
@@ -66,7 +67,9 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, rel, site, nil)
+	// An operator forwards what registration sends, or has a mail system
+	// pick it up.
+	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, rel, site, app.FileOutbox{Dir: outboxDir(*data)}, nil)
 }
 
 // servePublic serves the public tier and the public pages of the release
@@ -132,13 +135,18 @@ func (f serveFlags) cdrOptions() cdr.Options { return cdr.Options{MemoryLimit: *
 // directory data.
 func notebookDir(data string) string { return filepath.Join(data, "notebooks") }
 
+// outboxDir is the folder of the messages registration sends (see
+// server.FileOutbox) in the data directory data.
+func outboxDir(data string) string { return filepath.Join(data, "outbox") }
+
 // serveAPI serves the HTTP API over the open CDR dir and the state store
-// of the data directory data until ctx ends. Once it listens it prints the
+// of the data directory data, sending registration's messages to outbox,
+// until ctx ends. Once it listens it prints the
 // URL, from the listener so that port 0 shows the port taken, and calls
 // ready with it when not nil. A site not nil is served at /.
-func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *engine.Engine, st *store.Store, rel *public.Release, site http.Handler, ready func(url string)) error {
+func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *engine.Engine, st *store.Store, rel *public.Release, site http.Handler, outbox app.Outbox, ready func(url string)) error {
 	info, _ := c.Index()
-	srv, err := newServer(e, f, server.Deps{Engine: eng, Store: st, Release: rel, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data), Site: site})
+	srv, err := newServer(e, f, server.Deps{Engine: eng, Store: st, Release: rel, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data), Site: site, Outbox: outbox})
 	if err != nil {
 		return err
 	}

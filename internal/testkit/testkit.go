@@ -7,10 +7,12 @@ import (
 	"net/http"
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/gorilla/mux"
 
 	"github.com/openworkbench/workbench"
+	"github.com/openworkbench/workbench/cohort"
 )
 
 // Purpose is a research purpose that passes every check.
@@ -56,4 +58,54 @@ func Routes(t testing.TB, h http.Handler) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// LargestDefinition is a definition at every size limit at once: MaxGroups groups
+// (half include, half exclude) of MaxItems items in all, each item with
+// the modifiers of four operands, MaxParameters parameters, and
+// MaxAttributes attributes of two operands on measurement parameters,
+// which makes MaxOperands operands.
+func LargestDefinition() *cohort.Definition {
+	d := &cohort.Definition{}
+	perGroup := cohort.MaxItems / cohort.MaxGroups
+	perItem := cohort.MaxParameters / cohort.MaxItems
+	attrsLeft := cohort.MaxAttributes
+	for g := range cohort.MaxGroups {
+		var group cohort.Group
+		for i := range perGroup {
+			it := cohort.Item{Type: cohort.DomainCondition, Modifiers: []cohort.Modifier{
+				{Name: cohort.AgeAtEvent, Operator: cohort.GreaterThanOrEqual, Operands: []cohort.Operand{cohort.Whole(0)}},
+				{Name: cohort.NumOfOccurrences, Operator: cohort.GreaterThanOrEqual, Operands: []cohort.Operand{cohort.Whole(1)}},
+				{Name: cohort.EventDate, Operator: cohort.Between, Operands: []cohort.Operand{date(1900), date(2100)}},
+			}}
+			if attrsLeft > 0 && i == 0 {
+				it.Type = cohort.DomainMeasurement
+			}
+			for p := range perItem {
+				param := cohort.Parameter{ConceptID: int64(4134304 + g*1000 + i*100 + p), Standard: true, Group: p%2 == 0}
+				if it.Type == cohort.DomainMeasurement && p == 0 {
+					for range 10 {
+						param.Attributes = append(param.Attributes, cohort.Attribute{Name: cohort.AttrNum, Operator: cohort.Between, Operands: []cohort.Operand{cohort.Number(0), cohort.Number(1000)}})
+						attrsLeft--
+					}
+				}
+				it.Parameters = append(it.Parameters, param)
+			}
+			group.Items = append(group.Items, it)
+		}
+		if g%2 == 0 {
+			d.Includes = append(d.Includes, group)
+		} else {
+			d.Excludes = append(d.Excludes, group)
+		}
+	}
+	for range cohort.MaxDataFilters {
+		d.DataFilters = append(d.DataFilters, cohort.HasEHRData)
+	}
+	return d
+}
+
+// date is January 1st of the year.
+func date(year int) cohort.Date {
+	return cohort.Date(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC))
 }
