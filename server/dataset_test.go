@@ -322,7 +322,10 @@ func TestExportStopsWhenTheClientGoes(t *testing.T) {
 		return false
 	}, time.Minute, 20*time.Millisecond, "the export ends and is audited")
 	assert.Less(t, rec.ResultSize, total)
-	assert.Contains(t, logs.String(), "level=INFO msg=\"export stopped: the client went away\"")
+	// The handler logs after the service, which audits, returns.
+	assert.Eventually(t, func() bool {
+		return strings.Contains(logs.String(), "level=INFO msg=\"export stopped: the client went away\"")
+	}, 10*time.Second, 10*time.Millisecond, "%s", logs.String())
 	assert.NotContains(t, logs.String(), "level=ERROR", "a client that goes away is no error of the server's")
 }
 
