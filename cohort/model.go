@@ -3,6 +3,7 @@ package cohort
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -157,6 +158,22 @@ var Domains = []Domain{
 
 // Valid reports whether d is one of Domains.
 func (d Domain) Valid() bool { return slices.Contains(Domains, d) }
+
+// ParseDomain is the domain named s in any case ("condition", "Condition",
+// "CONDITION"); anything else is an error at the path "domain" that lists
+// the domains.
+func ParseDomain(s string) (Domain, error) {
+	for _, d := range Domains {
+		if strings.EqualFold(string(d), s) {
+			return d, nil
+		}
+	}
+	names := make([]string, len(Domains))
+	for i, d := range Domains {
+		names[i] = string(d)
+	}
+	return "", invalidAt("domain", "%q: want one of %s (in any case)", s, strings.Join(names, ", "))
+}
 
 // CriteriaType is a parameter's type. Only the demographic types of PERSON
 // parameters are interpreted.

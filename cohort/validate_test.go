@@ -257,3 +257,15 @@ func TestTypedOperands(t *testing.T) {
 	def.Includes[0].Items[0].Modifiers[0].Operands = []Operand{Whole(18), nil}
 	checkProblems(t, def.Validate(), []problem{{"includes[0].items[0].modifiers[0].operands[1]", `want a whole number >= 0, got ""`}})
 }
+
+func TestParseDomain(t *testing.T) {
+	for _, s := range []string{"CONDITION", "condition", "Condition", "physical_measurement"} {
+		d, err := ParseDomain(s)
+		require.NoError(t, err, s)
+		assert.True(t, d.Valid(), s)
+	}
+	_, err := ParseDomain("conditions")
+	require.ErrorIs(t, err, ErrInvalid)
+	assert.Equal(t, "domain", fault.FieldsOf(err)[0].Path)
+	assert.Contains(t, fault.FieldsOf(err)[0].Message, "CONDITION, DRUG, PROCEDURE")
+}

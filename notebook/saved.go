@@ -85,7 +85,7 @@ func (c *Client) Demographics(ctx context.Context, ws, id string) (*engine.Demog
 // saved cohort id have; n = 0 takes the server's default.
 func (c *Client) TopConcepts(ctx context.Context, ws, id string, domain cohort.Domain, n int) ([]engine.ConceptCount, error) {
 	q := url.Values{"domain": {string(domain)}}
-	setInt(q, "n", n)
+	setInt(q, "limit", n)
 	var out []engine.ConceptCount
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "cohorts", id, "top-concepts"}, query: q, out: &out})
 	return out, err

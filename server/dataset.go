@@ -88,7 +88,7 @@ func (h datasetHandlers) preview(w http.ResponseWriter, r *http.Request) {
 		limit = defaultPreview
 	}
 	v := mux.Vars(r)
-	out, err := h.datasets.Preview(r.Context(), v["ws"], v["id"], r.URL.Query().Get("domain"), limit)
+	out, err := h.datasets.Preview(r.Context(), v["ws"], v["id"], strings.ToLower(r.URL.Query().Get("domain")), limit)
 	h.reply(w, r, http.StatusOK, out, err)
 }
 
@@ -103,7 +103,7 @@ func (h datasetHandlers) export(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := mux.Vars(r)
-	domain := r.URL.Query().Get("domain")
+	domain := strings.ToLower(r.URL.Query().Get("domain"))
 	started := false
 	err = h.datasets.Export(r.Context(), v["ws"], v["id"], domain, func(cols []export.Column, rows export.Rows) (int64, error) {
 		w.Header().Set("Content-Type", f.ContentType())

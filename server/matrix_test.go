@@ -136,7 +136,7 @@ var matrixRoutes = map[string]matrixRoute{
 	"DELETE /v1/workspaces/{ws}/cohorts/{id}":           {need: writer},
 	"GET /v1/workspaces/{ws}/cohorts/{id}/count":        {need: reader},
 	"GET /v1/workspaces/{ws}/cohorts/{id}/demographics": {need: reader},
-	"GET /v1/workspaces/{ws}/cohorts/{id}/top-concepts": {need: reader, query: "domain=CONDITION&n=3"},
+	"GET /v1/workspaces/{ws}/cohorts/{id}/top-concepts": {need: reader, query: "domain=CONDITION&limit=3"},
 	"GET /v1/workspaces/{ws}/cohorts/{id}/participants": {need: reader, query: "size=5"},
 	"GET /v1/workspaces/{ws}/cohorts/{id}/sql":          {need: reader},
 

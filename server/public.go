@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/openworkbench/workbench/public"
 )
@@ -39,7 +40,7 @@ func (s *Server) publicRoutes() []route {
 		})},
 		{http.MethodGet, "/v1/public/concepts", open, plain(func(r *http.Request) (any, error) {
 			q := r.URL.Query()
-			search := public.Query{Text: q.Get("q"), Domain: q.Get("domain"), Sort: q.Get("sort")}
+			search := public.Query{Text: q.Get("q"), Domain: strings.ToUpper(q.Get("domain")), Sort: q.Get("sort")}
 			var err error
 			if search.Limit, err = intQuery(r, "limit"); err != nil {
 				return nil, err
@@ -59,7 +60,7 @@ func (s *Server) publicRoutes() []route {
 			if n == 0 {
 				n = 10
 			}
-			return p.PublicTopConcepts(r.Context(), r.URL.Query().Get("domain"), n)
+			return p.PublicTopConcepts(r.Context(), strings.ToUpper(r.URL.Query().Get("domain")), n)
 		})},
 		{http.MethodGet, "/v1/public/surveys", open, plain(func(r *http.Request) (any, error) { return p.PublicSurveys(r.Context()) })},
 		{http.MethodGet, "/v1/public/surveys/{id}", open, id(func(r *http.Request, n int64) (any, error) { return p.PublicSurvey(r.Context(), n) })},

@@ -160,7 +160,14 @@ func (a reviewAPI) events(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := mux.Vars(r)
-	out, err := a.reviews.Events(r.Context(), v["ws"], v["review"], person, cohort.Domain(r.URL.Query().Get("domain")), page, size)
+	var domain cohort.Domain
+	if d := r.URL.Query().Get("domain"); d != "" {
+		if domain, err = cohort.ParseDomain(d); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+	}
+	out, err := a.reviews.Events(r.Context(), v["ws"], v["review"], person, domain, page, size)
 	a.reply(w, r, http.StatusOK, out, err)
 }
 

@@ -87,7 +87,7 @@ func (s *Server) savedDemographics(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) savedTopConcepts(w http.ResponseWriter, r *http.Request) {
-	n, err := intQuery(r, "n")
+	n, err := intQuery(r, "limit")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -95,7 +95,12 @@ func (s *Server) savedTopConcepts(w http.ResponseWriter, r *http.Request) {
 	if n == 0 {
 		n = defaultTopConcepts
 	}
-	out, err := s.svc.Cohorts.TopConcepts(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"], cohort.Domain(r.URL.Query().Get("domain")), n)
+	domain, err := cohort.ParseDomain(r.URL.Query().Get("domain"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out, err := s.svc.Cohorts.TopConcepts(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"], domain, n)
 	s.reply(w, r, http.StatusOK, out, err)
 }
 

@@ -70,13 +70,18 @@ func TestSavedCohorts(t *testing.T) {
 					assert.EqualValues(t, 442, sum, name)
 				}
 			}},
-		{name: "top concepts", method: "GET", path: c("/top-concepts?domain=CONDITION&n=3"), token: f.researcher, want: 200,
+		{name: "top concepts, the domain in any case", method: "GET", path: c("/top-concepts?domain=condition&limit=3"), token: f.researcher, want: 200,
 			check: func(t *testing.T, r response) {
 				var top []map[string]any
 				require.NoError(t, json.Unmarshal(r.body, &top))
 				assert.Len(t, top, 3)
 			}},
 		{name: "top concepts of no domain", method: "GET", path: c("/top-concepts"), token: f.researcher, want: 400},
+		{name: "top concepts of an unknown domain name the domains", method: "GET", path: c("/top-concepts?domain=conditions"), token: f.researcher, want: 400,
+			check: func(t *testing.T, r response) {
+				assert.Contains(t, string(r.body), `"path":"domain"`)
+				assert.Contains(t, string(r.body), "CONDITION, DRUG")
+			}},
 		{name: "participants page", method: "GET", path: c("/participants?page=1&size=50"), token: f.researcher, want: 200,
 			check: func(t *testing.T, r response) {
 				var p workbench.Page
