@@ -191,6 +191,10 @@ type Participant struct {
 	// UpdatedBy and UpdatedAt are the last status change; empty before one.
 	UpdatedBy string    `json:"updated_by,omitempty"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
+	// Person is the participant's demographics (sex at birth, gender, race,
+	// ethnicity, age, deceased), from the CDR; nil when the CDR no longer
+	// holds the person.
+	Person *engine.Person `json:"person,omitempty"`
 }
 
 // FieldType is the type of an annotation field's values. The values are

@@ -92,6 +92,9 @@ func (sv Reviews) Participants(ctx context.Context, ws, id string, status workbe
 			return workbench.ParticipantPage{}, "", 0, at("status", err)
 		}
 		ps, err := sv.saved.store.Participants(ctx, ws, id, store.ParticipantQuery{Status: status, Offset: page * size, Limit: size})
+		if err == nil {
+			err = sv.withPersons(ctx, ps)
+		}
 		return workbench.ParticipantPage{Participants: nonNil(ps), Total: total, Page: page, Size: size}, id, int64(len(ps)), err
 	})
 }
@@ -100,6 +103,11 @@ func (sv Reviews) Participants(ctx context.Context, ws, id string, status workbe
 func (sv Reviews) Participant(ctx context.Context, ws, id string, person int64) (workbench.Participant, error) {
 	return guarded(ctx, sv.saved.gate, access.ViewReview, ws, func(access.Request) (workbench.Participant, string, int64, error) {
 		out, err := sv.saved.store.Participant(ctx, ws, id, person)
+		if err == nil {
+			one := []workbench.Participant{out}
+			err = sv.withPersons(ctx, one)
+			out = one[0]
+		}
 		return out, id, 1, err
 	})
 }
@@ -194,6 +202,24 @@ func pageOK(page, size, max int) error {
 	}
 	if page > math.MaxInt/size {
 		return workbench.InvalidAt("page", "%d is too large", page)
+	}
+	return nil
+}
+
+// withPersons adds their demographics to the participants ps.
+func (sv Reviews) withPersons(ctx context.Context, ps []workbench.Participant) error {
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.PersonID
+	}
+	persons, err := sv.saved.engine.Persons(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range ps {
+		if p, ok := persons[ps[i].PersonID]; ok {
+			ps[i].Person = &p
+		}
 	}
 	return nil
 }

@@ -169,3 +169,47 @@ func (e *Engine) ParticipantEvents(ctx context.Context, personID int64, d cohort
 	}
 	return events, total, nil
 }
+
+// Person is the demographics of one person as a review shows them next to
+// the person's status: row-level data, served to the review's readers.
+type Person struct {
+	SexAtBirth string `json:"sex_at_birth"`
+	Gender     string `json:"gender"`
+	Race       string `json:"race"`
+	Ethnicity  string `json:"ethnicity"`
+	// Age is in completed years at the CDR's reference date, or at death
+	// for the deceased; nil when the birth date is unknown.
+	Age      *int64 `json:"age,omitempty"`
+	Deceased bool   `json:"deceased"`
+}
+
+// Persons is the demographics of the persons ids that the CDR holds, by
+// person id; an id it does not hold is absent.
+func (e *Engine) Persons(ctx context.Context, ids []int64) (map[int64]Person, error) {
+	out := make(map[int64]Person, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q := new(sqlb.Builder).SQL("SELECT person_id, sex_at_birth, gender, race, ethnicity, age_at_ref, is_deceased\nFROM ").
+		Table(e.opt.Compile.Schema, cdrindex.SearchPerson).SQL("\nWHERE person_id IN (SELECT unnest(").Arg(ids, "BIGINT[]").SQL("))")
+	err := e.query(ctx, "persons", q, func(r *sql.Rows) error {
+		var id int64
+		var p Person
+		var sex, gender, race, ethnicity sql.NullString
+		var age sql.NullInt64
+		var deceased sql.NullBool
+		if err := r.Scan(&id, &sex, &gender, &race, &ethnicity, &age, &deceased); err != nil {
+			return err
+		}
+		p.SexAtBirth, p.Gender, p.Race, p.Ethnicity, p.Deceased = sex.String, gender.String, race.String, ethnicity.String, deceased.Bool
+		if age.Valid {
+			p.Age = &age.Int64
+		}
+		out[id] = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -115,6 +115,12 @@ func TestReviews(t *testing.T) {
 				for _, pt := range p.Participants {
 					assert.Equal(t, workbench.NotReviewed, pt.Status)
 					assert.Contains(t, cohortPersons, pt.PersonID, "drawn from the cohort")
+					require.NotNil(t, pt.Person, "a participant comes with their demographics")
+					assert.Contains(t, []string{"FEMALE", "MALE"}, pt.Person.SexAtBirth)
+					assert.Equal(t, pt.Person.SexAtBirth, pt.Person.Gender, "GiBleed records one of each")
+					assert.NotEmpty(t, pt.Person.Race)
+					require.NotNil(t, pt.Person.Age)
+					assert.Positive(t, *pt.Person.Age)
 					sample = append(sample, pt.PersonID)
 				}
 				assert.True(t, slices.IsSorted(sample))
