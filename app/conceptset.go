@@ -8,6 +8,8 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
+	"github.com/openworkbench/workbench/fault"
 )
 
 // ListConceptSets is the saved concept sets of the workspace.
@@ -34,6 +36,9 @@ func (sv Cohorts) SaveConceptSet(ctx context.Context, c workbench.ConceptSet, cs
 		action = access.UpdateConceptSet
 	}
 	return guarded(ctx, sv.gate, action, c.WorkspaceID, func(req access.Request) (workbench.ConceptSet, string, int64, error) {
+		if err := sv.knownConcepts(ctx, cs); err != nil {
+			return workbench.ConceptSet{}, "", 0, err
+		}
 		var err error
 		if c.Definition, err = cs.MarshalJSON(); err != nil {
 			return workbench.ConceptSet{}, "", 0, err
@@ -76,4 +81,38 @@ func (sv Cohorts) Expand(ctx context.Context, ws, id string) ([]int64, error) {
 	}
 	sv.gate.audit(ctx, req, allowed, ws, id, int64(len(ids)))
 	return nonNil(ids), nil
+}
+
+// knownConcepts refuses a concept set with a concept the CDR's vocabulary
+// does not hold, at the path of each such item.
+func (sv Cohorts) knownConcepts(ctx context.Context, cs *cohort.ConceptSet) error {
+	ids := make([]int64, len(cs.Items))
+	for i, it := range cs.Items {
+		ids[i] = it.ConceptID
+	}
+	found, err := sv.engine.Concepts(ctx, ids)
+	if err != nil {
+		return err
+	}
+	known := map[int64]bool{}
+	for _, c := range found {
+		known[c.ID] = true
+	}
+	problems := fault.Fields{Of: cohort.ErrInvalid}
+	for i, it := range cs.Items {
+		if !known[it.ConceptID] {
+			problems.Add(fmt.Sprintf("items[%d].concept_id", i), "concept %d is not in the CDR's vocabulary", it.ConceptID)
+		}
+	}
+	return problems.Err()
+}
+
+// ExpandedConcepts is the concepts of the expansion of the saved concept
+// set id, with their names and person counts.
+func (sv Cohorts) ExpandedConcepts(ctx context.Context, ws, id string) ([]engine.Concept, error) {
+	ids, err := sv.Expand(ctx, ws, id)
+	if err != nil {
+		return nil, err
+	}
+	return sv.engine.Concepts(ctx, ids)
 }

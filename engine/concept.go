@@ -213,6 +213,16 @@ func (e *Engine) conceptSQL(id int64) *sqlb.Builder {
 	return selectConcepts(new(sqlb.Builder), e.opt.Compile.Schema).SQL("\nWHERE c.concept_id = ").Arg(id, "BIGINT")
 }
 
+// Concepts is the concepts of the ids that the vocabulary holds, in the
+// order of their ids; an id it does not hold is absent.
+func (e *Engine) Concepts(ctx context.Context, ids []int64) ([]Concept, error) {
+	if len(ids) == 0 {
+		return []Concept{}, nil
+	}
+	q := selectConcepts(new(sqlb.Builder), e.opt.Compile.Schema).SQL("\nWHERE c.concept_id IN (SELECT unnest(").Arg(ids, "BIGINT[]").SQL("))\nORDER BY c.concept_id")
+	return e.concepts(ctx, "concepts", q)
+}
+
 // relativesSQL selects the direct parents (or children) of concept id: the
 // concepts one level above (below) it in concept_closure, ranked by rollup
 // person count, name and id.

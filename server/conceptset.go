@@ -58,7 +58,7 @@ func (s *Server) saveConceptSet(w http.ResponseWriter, r *http.Request) {
 		code = http.StatusCreated
 	}
 	out, err := s.svc.Cohorts.SaveConceptSet(r.Context(), c, cs)
-	s.reply(w, r, code, out, err)
+	s.reply(w, r, code, out, under("definition", err))
 }
 
 func (s *Server) deleteConceptSet(w http.ResponseWriter, r *http.Request) {
@@ -67,6 +67,10 @@ func (s *Server) deleteConceptSet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) expandConceptSet(w http.ResponseWriter, r *http.Request) {
-	ids, err := s.svc.Cohorts.Expand(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
-	s.reply(w, r, http.StatusOK, map[string]any{"concept_ids": ids}, err)
+	concepts, err := s.svc.Cohorts.ExpandedConcepts(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
+	ids := make([]int64, len(concepts))
+	for i, c := range concepts {
+		ids[i] = c.ID
+	}
+	s.reply(w, r, http.StatusOK, map[string]any{"concept_ids": ids, "concepts": concepts}, err)
 }

@@ -135,6 +135,11 @@ func TestSavedConceptSets(t *testing.T) {
 		{name: "no items", method: "POST", path: ws, token: f.researcher, want: 400, body: `{"name": "none", "definition": {"items": []}}`,
 			check: func(t *testing.T, r response) { assert.Contains(t, string(r.body), `"path":"definition`) }},
 		{name: "unknown field", method: "POST", path: ws, token: f.researcher, want: 400, body: `{"name": "x", "definition": {"items": [], "sql": "1"}}`},
+		{name: "unknown concepts are refused at their paths", method: "POST", path: ws, token: f.researcher, want: 400,
+			body: `{"name": "Unknown", "definition": {"items": [{"concept_id": 4134304}, {"concept_id": 999999999}, {"concept_id": 888888888, "exclude": true}]}}`,
+			check: func(t *testing.T, r response) {
+				assert.Equal(t, []string{"definition.items[1].concept_id", "definition.items[2].concept_id"}, problemPaths(t, r))
+			}},
 		{name: "no role is 404", method: "GET", path: ws, token: f.other, want: 404},
 	})
 	f.run(t, []step{
@@ -145,9 +150,21 @@ func TestSavedConceptSets(t *testing.T) {
 			check: func(t *testing.T, r response) {
 				var v struct {
 					ConceptIDs []int64 `json:"concept_ids"`
+					Concepts   []struct {
+						ID          int64  `json:"concept_id"`
+						Name        string `json:"name"`
+						PersonCount int64  `json:"person_count"`
+					} `json:"concepts"`
 				}
 				require.NoError(t, json.Unmarshal(r.body, &v))
 				assert.Contains(t, v.ConceptIDs, int64(4134304))
+				require.Len(t, v.Concepts, len(v.ConceptIDs), "each concept with its name and count")
+				for _, c := range v.Concepts {
+					if c.ID == 4134304 {
+						assert.Equal(t, "Fracture subluxation of wrist", c.Name)
+						assert.Positive(t, c.PersonCount)
+					}
+				}
 			}},
 		{name: "change", method: "PUT", path: cs(""), token: f.researcher, want: 200,
 			body: `{"name": "Fracture", "definition": {"items": [{"concept_id": 4134304}]}}`},
