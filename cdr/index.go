@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/openworkbench/workbench/fault"
+	"github.com/openworkbench/workbench/internal/atomicdir"
 	"github.com/openworkbench/workbench/internal/cdrindex"
 	"github.com/openworkbench/workbench/internal/sqlb"
 	"github.com/openworkbench/workbench/internal/sqlname"
@@ -213,25 +213,10 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 	if err := os.WriteFile(filepath.Join(tmp, indexMetaFile), append(meta, '\n'), 0o644); err != nil {
 		return IndexInfo{}, fmt.Errorf("cdr: index: %w", err)
 	}
-	if err := replaceDir(tmp, filepath.Join(c.dir, IndexDir)); err != nil {
+	if err := atomicdir.Replace(tmp, filepath.Join(c.dir, IndexDir)); err != nil {
 		return IndexInfo{}, fmt.Errorf("cdr: index: %w", err)
 	}
 	return info, nil
-}
-
-// replaceDir puts the folder src in place of dst, removing an old dst only
-// after src is in place under a temporary name.
-func replaceDir(src, dst string) error {
-	old := dst + ".old"
-	os.RemoveAll(old)
-	if err := os.Rename(dst, old); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	if err := os.Rename(src, dst); err != nil {
-		os.Rename(old, dst)
-		return err
-	}
-	return os.RemoveAll(old)
 }
 
 // referenceDate is cdm_source.source_release_date, else the latest event

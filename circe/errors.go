@@ -1,65 +1,30 @@
 package circe
 
-import (
-	"errors"
-	"strings"
-)
+import "github.com/openworkbench/workbench/fault"
 
 // ErrInvalid is matched (errors.Is) by every error that Parse, Validate and
-// Compile return for an expression that cannot be run as given.
-var ErrInvalid = errors.New("circe: invalid expression")
+// Compile return for an expression that cannot be run as given. Such an
+// error is a *fault.Fields: every problem at its path in the JSON
+// (`PrimaryCriteria.CriteriaList[0].ConditionOccurrence.Age.Op`; empty for
+// the whole document), in document order.
+var ErrInvalid = fault.New(fault.Invalid, "circe.invalid", "circe: invalid expression")
 
-// ValidationError is one problem of an expression: Path locates it in the
-// JSON (`PrimaryCriteria.CriteriaList[0].ConditionOccurrence.Age.Op`; empty
-// for the whole document) and Msg says what is wrong.
-type ValidationError struct {
-	Path string
-	Msg  string
-}
+// Errors lists the sentinels of this package, for a client that rebuilds
+// them from their codes.
+var Errors = []*fault.Error{ErrInvalid}
 
-func (e *ValidationError) Error() string {
-	if e.Path == "" {
-		return "circe: " + e.Msg
-	}
-	return "circe: " + e.Path + ": " + e.Msg
-}
-
-// Is makes a *ValidationError match ErrInvalid.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
-
-// ValidationErrors is every problem found in an expression, in document
-// order.
-type ValidationErrors []*ValidationError
-
-func (l ValidationErrors) Error() string {
-	var b strings.Builder
-	b.WriteString("circe: invalid expression: ")
-	for i, e := range l {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		if e.Path != "" {
-			b.WriteString(e.Path + ": ")
-		}
-		b.WriteString(e.Msg)
-	}
-	return b.String()
-}
-
-// Is makes ValidationErrors match ErrInvalid.
-func (l ValidationErrors) Is(target error) bool { return target == ErrInvalid }
-
-// errorList collects validation errors.
-type errorList struct{ errs ValidationErrors }
+// errorList collects the problems of an expression.
+type errorList struct{ f fault.Fields }
 
 func (l *errorList) add(path, msg string) {
-	l.errs = append(l.errs, &ValidationError{Path: path, Msg: msg})
+	l.f.Of = ErrInvalid
+	l.f.List = append(l.f.List, fault.Field{Path: path, Message: msg})
 }
 
-// err returns the collected errors, or nil when there are none.
+// err returns the collected problems, or nil when there are none.
 func (l *errorList) err() error {
-	if len(l.errs) == 0 {
+	if len(l.f.List) == 0 {
 		return nil
 	}
-	return l.errs
+	return &l.f
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/openworkbench/workbench/fault"
 )
 
 // Parse reads a Circe cohort expression as ATLAS exports it. Every problem
@@ -57,10 +59,10 @@ func decode(data []byte) (any, error) {
 	d.UseNumber()
 	var v any
 	if err := d.Decode(&v); err != nil {
-		return nil, &ValidationError{Msg: "not JSON: " + err.Error()}
+		return nil, fault.At(ErrInvalid, "", "not JSON: %v", err)
 	}
 	if d.More() {
-		return nil, &ValidationError{Msg: "not JSON: more than one value"}
+		return nil, fault.At(ErrInvalid, "", "not JSON: more than one value")
 	}
 	return v, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench/circe"
+	"github.com/openworkbench/workbench/fault"
 )
 
 // minimal wraps criteria JSON into an expression with one concept set (id
@@ -69,24 +70,19 @@ func TestParseErrors(t *testing.T) {
 			}
 			require.ErrorIs(t, err, circe.ErrInvalid)
 			var got []string
-			switch err := err.(type) {
-			case circe.ValidationErrors:
-				for _, e := range err {
-					got = append(got, pathMsg(e))
-				}
-			case *circe.ValidationError:
-				got = []string{pathMsg(err)}
+			for _, e := range fault.FieldsOf(err) {
+				got = append(got, pathMsg(e))
 			}
 			assert.Equal(t, tc.want, got)
 		})
 	}
 }
 
-func pathMsg(e *circe.ValidationError) string {
+func pathMsg(e fault.Field) string {
 	if e.Path == "" {
-		return e.Msg
+		return e.Message
 	}
-	return e.Path + ": " + e.Msg
+	return e.Path + ": " + e.Message
 }
 
 // TestAllCriteria: circe-be's expression that uses every criteria type
@@ -95,8 +91,8 @@ func pathMsg(e *circe.ValidationError) string {
 func TestAllCriteria(t *testing.T) {
 	data := readFile(t, filepath.Join(circeBE, "cohortgeneration/allCriteria/allCriteriaExpression.json"))
 	_, err := circe.Parse(data)
-	var errs circe.ValidationErrors
-	require.ErrorAs(t, err, &errs)
+	errs := fault.FieldsOf(err)
+	require.NotEmpty(t, errs, "%v", err)
 	var got []string
 	for _, e := range errs {
 		got = append(got, pathMsg(e))

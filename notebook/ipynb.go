@@ -88,7 +88,7 @@ var (
 )
 
 // Parse reads an nbformat 4 document. Every problem is reported at once,
-// as ValidationErrors with JSON paths.
+// as a *fault.Fields with JSON paths.
 func Parse(b []byte) (*Notebook, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(b, &top); err != nil {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/internal/atomicdir"
 )
 
 // Source is the CDR a release is built from: the database of an opened,
@@ -104,7 +105,7 @@ func Build(ctx context.Context, src Source, out string, c Config, progress Progr
 	if err := os.WriteFile(filepath.Join(tmp, manifestFile), append(mb, '\n'), 0o644); err != nil {
 		return Manifest{}, fmt.Errorf("public: build: %w", err)
 	}
-	if err := replaceDir(tmp, out); err != nil {
+	if err := atomicdir.Replace(tmp, out); err != nil {
 		return Manifest{}, fmt.Errorf("public: build: %w", err)
 	}
 	return m, nil
@@ -124,21 +125,6 @@ func checkOut(out string) error {
 		return fmt.Errorf("%w: build: %s is not empty and holds no release", ErrInvalid, out)
 	}
 	return nil
-}
-
-// replaceDir puts src in place of dst, removing an old dst only once src
-// is in place.
-func replaceDir(src, dst string) error {
-	old := dst + ".old"
-	os.RemoveAll(old)
-	if err := os.Rename(dst, old); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	if err := os.Rename(src, dst); err != nil {
-		os.Rename(old, dst)
-		return err
-	}
-	return os.RemoveAll(old)
 }
 
 // builder accumulates the release's tables. Raw counts live only in its

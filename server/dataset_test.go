@@ -14,7 +14,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -272,7 +271,7 @@ func TestDatasets(t *testing.T) {
 // than the table's. The table (every drug exposure of GiBleed with every
 // column, tens of MB of JSON) is larger than what loopback buffers hold.
 func TestExportStopsWhenTheClientGoes(t *testing.T) {
-	var logs syncBuffer
+	var logs testkit.SyncBuffer
 	f := newFixture(t, server.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	ctx := context.Background()
 	ws := "/v1/workspaces/" + f.ws
@@ -327,24 +326,6 @@ func TestExportStopsWhenTheClientGoes(t *testing.T) {
 		return strings.Contains(logs.String(), "level=INFO msg=\"export stopped: the client went away\"")
 	}, 10*time.Second, 10*time.Millisecond, "%s", logs.String())
 	assert.NotContains(t, logs.String(), "level=ERROR", "a client that goes away is no error of the server's")
-}
-
-// syncBuffer is a buffer that a logger writes to from request goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 var (

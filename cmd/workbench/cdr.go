@@ -22,19 +22,7 @@ func cdrCommands() []command {
 }
 
 func runCDR(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		usage(e.stderr, "workbench cdr", "Work with a CDR folder: one Parquet file per OMOP table, plus index/.", cdrCommands())
-		if len(args) == 0 {
-			return usagef("cdr: a command is required")
-		}
-		return nil
-	}
-	for _, c := range cdrCommands() {
-		if c.name == args[0] {
-			return c.run(ctx, e, args[1:])
-		}
-	}
-	return usagef("cdr: unknown command %q (see 'workbench cdr -h')", args[0])
+	return dispatch(ctx, e, "cdr", "Work with a CDR folder: one Parquet file per OMOP table, plus index/.", cdrCommands(), args)
 }
 
 // engineFlags adds the DuckDB options every data command takes.

@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 	"time"
 
 	"github.com/openworkbench/workbench/cdr"
@@ -23,54 +20,23 @@ func circeCommands() []command {
 }
 
 func runCirce(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		usage(e.stderr, "workbench circe", "Run an OHDSI Circe cohort definition (the JSON ATLAS exports; FILE - reads stdin)\nwith Circe's semantics, over the OMOP tables of a CDR.", circeCommands())
-		if len(args) == 0 {
-			return usagef("circe: a command is required")
-		}
-		return nil
-	}
-	for _, c := range circeCommands() {
-		if c.name == args[0] {
-			return c.run(ctx, e, args[1:])
-		}
-	}
-	return usagef("circe: unknown command %q (see 'workbench circe -h')", args[0])
+	return dispatch(ctx, e, "circe", "Run an OHDSI Circe cohort definition (the JSON ATLAS exports; FILE - reads stdin)\nwith Circe's semantics, over the OMOP tables of a CDR.", circeCommands(), args)
 }
 
 // readCirce reads and compiles the Circe expression in file (- is stdin).
 // An invalid one has every problem printed with its path, and the error is
 // errFailed.
 func readCirce(e env, cmd, file string) (*circe.Program, error) {
-	var data []byte
-	var err error
-	if file == "-" {
-		data, err = io.ReadAll(e.stdin)
-	} else {
-		data, err = os.ReadFile(file)
-	}
+	data, err := readInput(e, cmd, file)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", cmd, err)
+		return nil, err
 	}
 	var p *circe.Program
 	x, err := circe.Parse(data)
 	if err == nil {
 		p, err = circe.Compile(x)
 	}
-	var errs circe.ValidationErrors
-	var one *circe.ValidationError
-	if errors.As(err, &one) {
-		errs = circe.ValidationErrors{one}
-	}
-	if errors.As(err, &errs) {
-		fmt.Fprintf(e.stderr, "workbench: %s: %s is not a Circe expression this workbench runs:\n", cmd, file)
-		for _, v := range errs {
-			if v.Path == "" {
-				fmt.Fprintf(e.stderr, "  %s\n", v.Msg)
-			} else {
-				fmt.Fprintf(e.stderr, "  %s: %s\n", v.Path, v.Msg)
-			}
-		}
+	if printProblems(e, err, "workbench: %s: %s is not a Circe expression this workbench runs:", cmd, file) {
 		return nil, errFailed
 	}
 	if err != nil {

@@ -24,25 +24,11 @@ func cohortCommands() []command {
 }
 
 func runCohort(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		usage(e.stderr, "workbench cohort", "Run a cohort definition (All of Us CohortDefinition JSON; FILE - reads stdin).", cohortCommands())
-		if len(args) == 0 {
-			return usagef("cohort: a command is required")
-		}
-		return nil
-	}
-	for _, c := range cohortCommands() {
-		if c.name == args[0] {
-			return c.run(ctx, e, args[1:])
-		}
-	}
-	return usagef("cohort: unknown command %q (see 'workbench cohort -h')", args[0])
+	return dispatch(ctx, e, "cohort", "Run a cohort definition (All of Us CohortDefinition JSON; FILE - reads stdin).", cohortCommands(), args)
 }
 
-// readDefinition reads and validates the definition in file (- is stdin).
-// An invalid one has every problem printed with its path, and the error
-// is errFailed.
-func readDefinition(e env, cmd, file string) (*cohort.Definition, error) {
+// readInput is the content of file, or of stdin for "-".
+func readInput(e env, cmd, file string) ([]byte, error) {
 	var data []byte
 	var err error
 	if file == "-" {
@@ -53,19 +39,40 @@ func readDefinition(e env, cmd, file string) (*cohort.Definition, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cmd, err)
 	}
+	return data, nil
+}
+
+// printProblems prints the heading and every problem of err at its path,
+// and reports whether err had any.
+func printProblems(e env, err error, heading string, args ...any) bool {
+	problems := fault.FieldsOf(err)
+	if problems == nil {
+		return false
+	}
+	fmt.Fprintf(e.stderr, heading+"\n", args...)
+	for _, p := range problems {
+		if p.Path == "" {
+			fmt.Fprintf(e.stderr, "  %s\n", p.Message)
+		} else {
+			fmt.Fprintf(e.stderr, "  %s: %s\n", p.Path, p.Message)
+		}
+	}
+	return true
+}
+
+// readDefinition reads and validates the definition in file (- is stdin).
+// An invalid one has every problem printed with its path, and the error
+// is errFailed.
+func readDefinition(e env, cmd, file string) (*cohort.Definition, error) {
+	data, err := readInput(e, cmd, file)
+	if err != nil {
+		return nil, err
+	}
 	def, err := cohort.Parse(data)
 	if err == nil {
 		err = def.Validate()
 	}
-	if errs := fault.FieldsOf(err); errs != nil {
-		fmt.Fprintf(e.stderr, "workbench: %s: %s is not a valid cohort definition:\n", cmd, file)
-		for _, v := range errs {
-			if v.Path == "" {
-				fmt.Fprintf(e.stderr, "  %s\n", v.Message)
-			} else {
-				fmt.Fprintf(e.stderr, "  %s: %s\n", v.Path, v.Message)
-			}
-		}
+	if printProblems(e, err, "workbench: %s: %s is not a valid cohort definition:", cmd, file) {
 		return nil, errFailed
 	}
 	if err != nil {

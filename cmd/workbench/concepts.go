@@ -21,19 +21,7 @@ func conceptsCommands() []command {
 }
 
 func runConcepts(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		usage(e.stderr, "workbench concepts", "Search the vocabulary of an indexed CDR (the Concept Set Selector).", conceptsCommands())
-		if len(args) == 0 {
-			return usagef("concepts: a command is required")
-		}
-		return nil
-	}
-	for _, c := range conceptsCommands() {
-		if c.name == args[0] {
-			return c.run(ctx, e, args[1:])
-		}
-	}
-	return usagef("concepts: unknown command %q (see 'workbench concepts -h')", args[0])
+	return dispatch(ctx, e, "concepts", "Search the vocabulary of an indexed CDR (the Concept Set Selector).", conceptsCommands(), args)
 }
 
 // openEngine opens the CDR in dir, which must be indexed, and a cohort

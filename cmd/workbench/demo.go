@@ -21,7 +21,6 @@ import (
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/notebook"
-	"github.com/openworkbench/workbench/public"
 )
 
 const (
@@ -93,7 +92,7 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 		"concept set, dataset and notebook, and a researcher who has not finished the access\n"+
 		"steps, a reader of that workspace. Their bearer tokens are in DIR/"+demoTokensFile+".\n"+
 		"The first run generates and indexes the CDR (DIR/cdr), builds its public release with\n"+
-		"keyed noise (DIR/"+demoPublicDir+", served as the web pages at /) and makes the state\n"+
+		"keyed noise (DIR/public, served as the web pages at /) and makes the state\n"+
 		"(DIR/"+store.FileName+", DIR/notebooks); later runs reuse them, and the tokens while they\n"+
 		"are valid. Serves until interrupted (SIGINT, SIGTERM), then shuts down gracefully.")
 	data := fs.String("data", "", "the demo's data directory (default: workbench/demo in the user cache folder)")
@@ -135,13 +134,11 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	bar := newProgress(e.stderr)
-	pub, err := demoRelease(ctx, e.stdout, *data, c, bar.update)
-	bar.done()
+	cfg, err := demoReleaseConfig(*data)
 	if err != nil {
 		return err
 	}
-	rel, err := public.Open(pub)
+	rel, err := ensureRelease(ctx, e, c, releaseDir(*data), cfg)
 	if err != nil {
 		return err
 	}

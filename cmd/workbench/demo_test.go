@@ -20,16 +20,17 @@ import (
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testkit"
 )
 
 // startDemo runs 'workbench demo' on the data directory, on a free port,
 // until the test calls stop, which returns its exit status. It returns
 // once the demo serves, with its URL and output.
-func startDemo(t *testing.T, data string) (url string, stdout *syncBuffer, stop func() int) {
+func startDemo(t *testing.T, data string) (url string, stdout *testkit.SyncBuffer, stop func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout = &syncBuffer{}
-	var stderr syncBuffer
+	stdout = &testkit.SyncBuffer{}
+	var stderr testkit.SyncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"demo", "--data", data, "--addr", "127.0.0.1:0"}, stdout, &stderr)
@@ -205,7 +206,7 @@ func TestDemo(t *testing.T) {
 	}
 	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+"/v1/public/manifest", "", &manifest))
 	assert.Equal(t, "keyed", manifest.Disclosure.Noise, "the demo's release has noise on")
-	assert.Contains(t, out, "built "+filepath.Join(data, demoPublicDir), "the first run builds the public release")
+	assert.Contains(t, out, "built "+releaseDir(data), "the first run builds the public release")
 	assert.Contains(t, out, "keyed, at most 15", "with noise")
 	res, err := http.Get(url + "/")
 	require.NoError(t, err)
@@ -236,7 +237,7 @@ func TestDemo(t *testing.T) {
 	out = stdout.String()
 	assert.NotContains(t, out, "generating", "the second run reuses the CDR")
 	assert.NotContains(t, out, "indexed "+data, "and its index")
-	assert.NotContains(t, out, "built "+filepath.Join(data, demoPublicDir), "and its public release")
+	assert.NotContains(t, out, "built "+releaseDir(data), "and its public release")
 	assert.Contains(t, out, "tokens of the demo users (admin, researcher, pending): "+tokensPath)
 	again, err := os.ReadFile(tokensPath)
 	require.NoError(t, err)

@@ -16,19 +16,7 @@ func helpRequestCommands() []command {
 }
 
 func runHelpRequests(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		usage(e.stderr, "workbench help-requests", "Read and close the requests of the public pages' help form.", helpRequestCommands())
-		if len(args) == 0 {
-			return usagef("help-requests: a command is required")
-		}
-		return nil
-	}
-	for _, c := range helpRequestCommands() {
-		if c.name == args[0] {
-			return c.run(ctx, e, args[1:])
-		}
-	}
-	return usagef("help-requests: unknown command %q (see 'workbench help-requests -h')", args[0])
+	return dispatch(ctx, e, "help-requests", "Read and close the requests of the public pages' help form.", helpRequestCommands(), args)
 }
 
 func runHelpList(ctx context.Context, e env, args []string) (err error) {

@@ -81,6 +81,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
+// dispatch runs the subcommand of a command name (workbench NAME SUB ...)
+// that args name, or prints the usage of name's subcommands, cmds.
+func dispatch(ctx context.Context, e env, name, about string, cmds []command, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		usage(e.stderr, "workbench "+name, about, cmds)
+		if len(args) == 0 {
+			return usagef("%s: a command is required", name)
+		}
+		return nil
+	}
+	for _, c := range cmds {
+		if c.name == args[0] {
+			return c.run(ctx, e, args[1:])
+		}
+	}
+	return usagef("%s: unknown command %q (see 'workbench %s -h')", name, args[0], name)
+}
+
 func usage(w io.Writer, prog, about string, cmds []command) {
 	if about != "" {
 		fmt.Fprintln(w, about)

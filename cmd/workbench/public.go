@@ -17,19 +17,7 @@ func publicCommands() []command {
 }
 
 func runPublic(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		usage(e.stderr, "workbench public", "Build the Public Tier CDR: the aggregate-only release that the public pages and /v1/public/* serve.", publicCommands())
-		if len(args) == 0 {
-			return usagef("public: a command is required")
-		}
-		return nil
-	}
-	for _, c := range publicCommands() {
-		if c.name == args[0] {
-			return c.run(ctx, e, args[1:])
-		}
-	}
-	return usagef("public: unknown command %q (see 'workbench public -h')", args[0])
+	return dispatch(ctx, e, "public", "Build the Public Tier CDR: the aggregate-only release that the public pages and /v1/public/* serve.", publicCommands(), args)
 }
 
 func runPublicBuild(ctx context.Context, e env, args []string) error {

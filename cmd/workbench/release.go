@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/public"
@@ -26,10 +27,12 @@ func ensureRelease(ctx context.Context, e env, c *cdr.CDR, dir string, cfg publi
 	}
 	fmt.Fprintf(e.stderr, "workbench: building the public release of CDR %s in %s\n", info.VersionID, dir)
 	bar := newProgress(e.stderr)
-	_, err := public.Build(ctx, public.Source{DB: c.DB(), VersionID: info.VersionID, ReferenceDate: info.ReferenceDate}, dir, cfg, bar.update)
+	start := time.Now()
+	m, err := public.Build(ctx, public.Source{DB: c.DB(), VersionID: info.VersionID, ReferenceDate: info.ReferenceDate}, dir, cfg, bar.update)
 	bar.done()
 	if err != nil {
 		return nil, err
 	}
+	printManifest(e.stdout, dir, m, time.Since(start))
 	return public.Open(dir)
 }

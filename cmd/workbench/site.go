@@ -1,18 +1,13 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/openworkbench/workbench/app"
-	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/public"
 	"github.com/openworkbench/workbench/web"
@@ -29,38 +24,22 @@ func openSite(rel *public.Release, st *store.Store) (*web.Site, error) {
 	return web.New(web.Config{}, deps)
 }
 
-// The demo's release: in DIR/public, with keyed noise of at most
-// demoNoiseMax drawn with the key in DIR/public-noise.key, made on the
-// first run.
+// The demo's release: in DIR/public (releaseDir), with keyed noise of at
+// most demoNoiseMax drawn with the key in DIR/public-noise.key, made on
+// the first run.
 const (
-	demoPublicDir = "public"
-	demoNoiseKey  = "public-noise.key"
-	demoNoiseMax  = 15
+	demoNoiseKey = "public-noise.key"
+	demoNoiseMax = 15
 )
 
-// demoRelease builds the demo's public release from the open CDR c unless
-// the one in data is of c's version, and returns its folder.
-func demoRelease(ctx context.Context, w io.Writer, data string, c *cdr.CDR, progress func(string, int, int)) (string, error) {
-	info, _ := c.Index()
-	out := filepath.Join(data, demoPublicDir)
-	if b, err := os.ReadFile(filepath.Join(out, "manifest.json")); err == nil {
-		var m public.Manifest
-		if json.Unmarshal(b, &m) == nil && m.CDRVersionID == info.VersionID && m.Format == public.Format {
-			return out, nil
-		}
-	}
+// demoReleaseConfig is the configuration of the demo's release in the data
+// directory data.
+func demoReleaseConfig(data string) (public.Config, error) {
 	key, err := demoKey(filepath.Join(data, demoNoiseKey))
 	if err != nil {
-		return "", err
+		return public.Config{}, err
 	}
-	cfg := public.Config{Noise: public.NoiseConfig{Mechanism: public.NoiseKeyed, Max: demoNoiseMax}}.WithKey(key)
-	start := time.Now()
-	m, err := public.Build(ctx, public.Source{DB: c.DB(), VersionID: info.VersionID, ReferenceDate: info.ReferenceDate}, out, cfg, progress)
-	if err != nil {
-		return "", err
-	}
-	printManifest(w, out, m, time.Since(start))
-	return out, nil
+	return public.Config{Noise: public.NoiseConfig{Mechanism: public.NoiseKeyed, Max: demoNoiseMax}}.WithKey(key), nil
 }
 
 // demoKey reads the noise key at path, or makes one there (readable by

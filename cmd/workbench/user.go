@@ -42,19 +42,7 @@ func userCommands() []command {
 }
 
 func runUser(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		usage(e.stderr, "workbench user", "Manage the users of a data directory (--data DIR, created if absent).", userCommands())
-		if len(args) == 0 {
-			return usagef("user: a command is required")
-		}
-		return nil
-	}
-	for _, c := range userCommands() {
-		if c.name == args[0] {
-			return c.run(ctx, e, args[1:])
-		}
-	}
-	return usagef("user: unknown command %q (see 'workbench user -h')", args[0])
+	return dispatch(ctx, e, "user", "Manage the users of a data directory (--data DIR, created if absent).", userCommands(), args)
 }
 
 // dataFlag adds --data, which every state command takes.

@@ -3,9 +3,11 @@
 package testkit
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -108,4 +110,23 @@ func LargestDefinition() *cohort.Definition {
 // date is January 1st of the year.
 func date(year int) cohort.Date {
 	return cohort.Date(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC))
+}
+
+// SyncBuffer is a buffer that a server or command writes from its own
+// goroutines while a test reads it.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
