@@ -2,9 +2,12 @@ package workbench
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/public"
 )
 
@@ -12,6 +15,13 @@ import (
 // the state store and the cohort engine, deciding and auditing each
 // call; notebook.Client implements them over HTTP. The user is the one
 // of the context (UserFrom).
+
+// Authenticator knows the users of bearer tokens.
+type Authenticator interface {
+	// Authenticate is the user of token; access.ErrUnauthenticated when
+	// the token is unknown, revoked or expired.
+	Authenticate(ctx context.Context, token string) (access.User, error)
+}
 
 // AccountService is a user's own account: registration, access status
 // and the self-service steps.
@@ -79,4 +89,95 @@ type PublicService interface {
 	PublicSurveys(ctx context.Context) ([]public.SurveySummary, error)
 	PublicSurvey(ctx context.Context, id int64) (public.Survey, error)
 	PublicQuestion(ctx context.Context, id int64) (public.Question, error)
+}
+
+// HelpService is the help requests of the public pages, read and closed
+// by administrators.
+type HelpService interface {
+	// HelpRequests is the open requests, or every request when all.
+	HelpRequests(ctx context.Context, all bool) ([]HelpRequest, error)
+	CloseHelpRequest(ctx context.Context, id string) (HelpRequest, error)
+}
+
+// CohortService is the cohorts of a workspace: definitions counted as
+// they are built, saved ones, and what the engine answers of a saved one.
+type CohortService interface {
+	// Count is the number of persons of def, saved or not.
+	Count(ctx context.Context, ws string, def *cohort.Definition) (int64, error)
+	Cohorts(ctx context.Context, ws string) ([]Cohort, error)
+	Cohort(ctx context.Context, ws, id string) (Cohort, error)
+	// SaveCohort creates c (ID empty) in the workspace c.WorkspaceID, or
+	// changes the cohort c.ID, with the definition def.
+	SaveCohort(ctx context.Context, c Cohort, def *cohort.Definition) (Cohort, error)
+	DeleteCohort(ctx context.Context, ws, id string) error
+	CohortCount(ctx context.Context, ws, id string) (int64, error)
+	Demographics(ctx context.Context, ws, id string) (*engine.Demographics, error)
+	// TopConcepts is the n concepts of a domain most persons of the
+	// cohort have.
+	TopConcepts(ctx context.Context, ws, id string, domain cohort.Domain, n int) ([]engine.ConceptCount, error)
+	// Participants is a page (from 0) of the cohort's person ids.
+	Participants(ctx context.Context, ws, id string, page, size int) (Page, error)
+	// SQL is the compiled query of the cohort, with its arguments.
+	SQL(ctx context.Context, ws, id string) (cohort.Query, error)
+}
+
+// ConceptService is the CDR's vocabulary with exact person counts: the
+// Concept Set Selector's search and hierarchy.
+type ConceptService interface {
+	SearchConcepts(ctx context.Context, s engine.ConceptSearch) ([]engine.Concept, error)
+	Concept(ctx context.Context, id int64) (engine.Concept, error)
+	// Parents and Children are the direct neighbours of a concept in the
+	// hierarchy.
+	Parents(ctx context.Context, id int64) ([]engine.Concept, error)
+	Children(ctx context.Context, id int64) ([]engine.Concept, error)
+}
+
+// ConceptSetService is the saved concept sets of a workspace.
+type ConceptSetService interface {
+	ConceptSets(ctx context.Context, ws string) ([]ConceptSet, error)
+	ConceptSet(ctx context.Context, ws, id string) (ConceptSet, error)
+	// SaveConceptSet creates c (ID empty) in the workspace c.WorkspaceID,
+	// or changes the concept set c.ID, with the items of cs, named c.Name.
+	SaveConceptSet(ctx context.Context, c ConceptSet, cs *cohort.ConceptSet) (ConceptSet, error)
+	DeleteConceptSet(ctx context.Context, ws, id string) error
+	// ExpandConceptSet is the concepts the set selects (descendants
+	// included, exclusions removed), with names and person counts.
+	ExpandConceptSet(ctx context.Context, ws, id string) ([]engine.Concept, error)
+}
+
+// DatasetService is the saved datasets of a workspace and their previews.
+// Exports stream in a wire format, so each front end has its own.
+type DatasetService interface {
+	Datasets(ctx context.Context, ws string) ([]Dataset, error)
+	Dataset(ctx context.Context, ws, id string) (Dataset, error)
+	// SaveDataset creates d (ID empty) in the workspace d.WorkspaceID, or
+	// changes the dataset d.ID.
+	SaveDataset(ctx context.Context, d Dataset) (Dataset, error)
+	DeleteDataset(ctx context.Context, ws, id string) error
+	// PreviewDataset is the first rows (at most limit) of a domain of the
+	// dataset.
+	PreviewDataset(ctx context.Context, ws, id, domain string, limit int) (*engine.DatasetPreview, error)
+}
+
+// ReviewService is cohort review: samples of a saved cohort's
+// participants, their statuses, annotations and events.
+type ReviewService interface {
+	Reviews(ctx context.Context, ws, cohortID string) ([]Review, error)
+	CreateReview(ctx context.Context, ws, cohortID string, n NewReview) (Review, error)
+	Review(ctx context.Context, ws, id string) (Review, error)
+	DeleteReview(ctx context.Context, ws, id string) error
+	// ReviewParticipants is a page (from 0) of the review's participants,
+	// of one status unless status is empty.
+	ReviewParticipants(ctx context.Context, ws, id string, status ReviewStatus, page, size int) (ParticipantPage, error)
+	ReviewParticipant(ctx context.Context, ws, id string, person int64) (Participant, error)
+	SetReviewStatus(ctx context.Context, ws, id string, person int64, status ReviewStatus) (Participant, error)
+	// Annotate sets the participant's value of an annotation field; a
+	// JSON null clears it.
+	Annotate(ctx context.Context, ws, id string, person int64, field string, value json.RawMessage) (Participant, error)
+	// ParticipantEvents is a page (from 0) of the participant's events of
+	// a domain, of every domain when domain is empty.
+	ParticipantEvents(ctx context.Context, ws, id string, person int64, domain cohort.Domain, page, size int) (EventPage, error)
+	AnnotationFields(ctx context.Context, ws, cohortID string) ([]AnnotationField, error)
+	CreateAnnotationField(ctx context.Context, ws string, f AnnotationField) (AnnotationField, error)
+	DeleteAnnotationField(ctx context.Context, ws, cohortID, field string) error
 }

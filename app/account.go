@@ -142,3 +142,14 @@ func checkRegistration(r workbench.Registration) (workbench.Registration, error)
 	}
 	return workbench.Registration{Email: email, Name: name}, nil
 }
+
+// Auth authenticates bearer tokens against the store.
+type Auth struct {
+	store *store.Store
+	now   func() time.Time
+}
+
+// Authenticate is the user of token.
+func (a Auth) Authenticate(ctx context.Context, token string) (access.User, error) {
+	return a.store.Authenticate(ctx, token, a.now())
+}

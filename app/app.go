@@ -11,14 +11,17 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/engine"
+	"github.com/openworkbench/workbench/internal/export"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/notebook"
 	"github.com/openworkbench/workbench/public"
@@ -62,20 +65,31 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// App is every service of the workbench.
+// App is every service of the workbench, as the interfaces of the domain
+// that the front ends call; a test of a front end may fill it with fakes.
 type App struct {
-	Accounts    Accounts
-	Admin       Admin
-	Workspaces  Workspaces
-	Cohorts     Cohorts
-	Definitions Definitions
-	Concepts    Concepts
-	Datasets    Datasets
-	Reviews     Reviews
-	Notebooks   Notebooks
-	Dictionary  Dictionary
-	Public      Public
-	Help        Help
+	Auth        workbench.Authenticator
+	Accounts    workbench.AccountService
+	Admin       workbench.AdminService
+	Workspaces  workbench.WorkspaceService
+	Cohorts     workbench.CohortService
+	ConceptSets workbench.ConceptSetService
+	Concepts    workbench.ConceptService
+	Datasets    workbench.DatasetService
+	// Exports streams datasets in a wire format; nil in a test of pages
+	// that export nothing.
+	Exports    Exporter
+	Reviews    workbench.ReviewService
+	Notebooks  notebook.Service
+	Dictionary workbench.DictionaryService
+	Public     workbench.PublicService
+	Help       workbench.HelpService
+}
+
+// Exporter streams a domain of a saved dataset: write receives its
+// columns and rows and answers how many rows it wrote.
+type Exporter interface {
+	Export(ctx context.Context, ws, id, domain string, write func([]export.Column, export.Rows) (int64, error)) error
 }
 
 // New builds the services of cfg, after checking it.
@@ -95,14 +109,17 @@ func New(cfg Config) (*App, error) {
 	g := &gate{store: cfg.Store, policy: cfg.Policy, now: cfg.Now, log: cfg.Logger}
 	files := notebook.Files{Root: cfg.NotebookDir, Quota: cfg.NotebookQuota}
 	cohorts := Cohorts{gate: g, store: cfg.Store, engine: cfg.Engine}
+	datasets := Datasets{gate: g, store: cfg.Store, engine: cfg.Engine}
 	return &App{
+		Auth:        Auth{store: cfg.Store, now: cfg.Now},
 		Accounts:    Accounts{gate: g, closed: cfg.CloseRegistration, outbox: cfg.Outbox},
 		Admin:       Admin{gate: g, store: cfg.Store},
 		Workspaces:  Workspaces{gate: g, store: cfg.Store, notebooks: files},
 		Cohorts:     cohorts,
-		Definitions: Definitions{gate: g, engine: cfg.Engine},
+		ConceptSets: cohorts,
 		Concepts:    Concepts{gate: g, engine: cfg.Engine},
-		Datasets:    Datasets{gate: g, store: cfg.Store, engine: cfg.Engine},
+		Datasets:    datasets,
+		Exports:     datasets,
 		Reviews:     Reviews{saved: cohorts, version: cfg.CDRVersion},
 		Notebooks:   Notebooks{gate: g, store: cfg.Store, files: files},
 		Dictionary:  Dictionary{gate: g, schema: cfg.Schema},

@@ -17,8 +17,8 @@ type Concepts struct {
 	engine *engine.Engine
 }
 
-// Search runs the concept search s.
-func (sv Concepts) Search(ctx context.Context, s engine.ConceptSearch) ([]engine.Concept, error) {
+// SearchConcepts runs the concept search s.
+func (sv Concepts) SearchConcepts(ctx context.Context, s engine.ConceptSearch) ([]engine.Concept, error) {
 	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) ([]engine.Concept, string, int64, error) {
 		out, err := sv.engine.SearchConcepts(ctx, s)
 		return nonNil(out), "", int64(len(out)), err
@@ -33,13 +33,18 @@ func (sv Concepts) Concept(ctx context.Context, id int64) (engine.Concept, error
 	})
 }
 
-// Relatives is the direct parents (or children) of the concept id.
-func (sv Concepts) Relatives(ctx context.Context, id int64, parents bool) ([]engine.Concept, error) {
+// Parents is the direct parents of the concept id.
+func (sv Concepts) Parents(ctx context.Context, id int64) ([]engine.Concept, error) {
+	return sv.relatives(ctx, id, sv.engine.Parents)
+}
+
+// Children is the direct children of the concept id.
+func (sv Concepts) Children(ctx context.Context, id int64) ([]engine.Concept, error) {
+	return sv.relatives(ctx, id, sv.engine.Children)
+}
+
+func (sv Concepts) relatives(ctx context.Context, id int64, find func(context.Context, int64) ([]engine.Concept, error)) ([]engine.Concept, error) {
 	return guarded(ctx, sv.gate, access.BrowseConcepts, "", func(access.Request) ([]engine.Concept, string, int64, error) {
-		find := sv.engine.Children
-		if parents {
-			find = sv.engine.Parents
-		}
 		out, err := find(ctx, id)
 		return nonNil(out), strconv.FormatInt(id, 10), int64(len(out)), err
 	})

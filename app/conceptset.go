@@ -12,8 +12,8 @@ import (
 	"github.com/openworkbench/workbench/fault"
 )
 
-// ListConceptSets is the saved concept sets of the workspace.
-func (sv Cohorts) ListConceptSets(ctx context.Context, ws string) ([]workbench.ConceptSet, error) {
+// ConceptSets is the saved concept sets of the workspace.
+func (sv Cohorts) ConceptSets(ctx context.Context, ws string) ([]workbench.ConceptSet, error) {
 	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) ([]workbench.ConceptSet, string, int64, error) {
 		out, err := sv.store.ListConceptSets(ctx, ws)
 		return nonNil(out), "", int64(len(out)), err
@@ -61,8 +61,8 @@ func (sv Cohorts) DeleteConceptSet(ctx context.Context, ws, id string) error {
 	return err
 }
 
-// Expand is the concept ids of the saved concept set id, ascending.
-func (sv Cohorts) Expand(ctx context.Context, ws, id string) ([]int64, error) {
+// expandIDs is the concept ids of the saved concept set id, ascending.
+func (sv Cohorts) expandIDs(ctx context.Context, ws, id string) ([]int64, error) {
 	req, err := sv.gate.check(ctx, access.ViewWorkspace, ws)
 	if err != nil {
 		return nil, err
@@ -107,10 +107,10 @@ func (sv Cohorts) knownConcepts(ctx context.Context, cs *cohort.ConceptSet) erro
 	return problems.Err()
 }
 
-// ExpandedConcepts is the concepts of the expansion of the saved concept
+// ExpandConceptSet is the concepts of the expansion of the saved concept
 // set id, with their names and person counts.
-func (sv Cohorts) ExpandedConcepts(ctx context.Context, ws, id string) ([]engine.Concept, error) {
-	ids, err := sv.Expand(ctx, ws, id)
+func (sv Cohorts) ExpandConceptSet(ctx context.Context, ws, id string) ([]engine.Concept, error) {
+	ids, err := sv.expandIDs(ctx, ws, id)
 	if err != nil {
 		return nil, err
 	}

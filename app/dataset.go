@@ -24,26 +24,26 @@ type Datasets struct {
 	engine *engine.Engine
 }
 
-// List is the datasets of the workspace.
-func (sv Datasets) List(ctx context.Context, ws string) ([]workbench.Dataset, error) {
+// Datasets is the datasets of the workspace.
+func (sv Datasets) Datasets(ctx context.Context, ws string) ([]workbench.Dataset, error) {
 	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) ([]workbench.Dataset, string, int64, error) {
 		out, err := sv.store.ListDatasets(ctx, ws)
 		return nonNil(out), "", int64(len(out)), err
 	})
 }
 
-// Get is the dataset id of the workspace.
-func (sv Datasets) Get(ctx context.Context, ws, id string) (workbench.Dataset, error) {
+// Dataset is the dataset id of the workspace.
+func (sv Datasets) Dataset(ctx context.Context, ws, id string) (workbench.Dataset, error) {
 	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) (workbench.Dataset, string, int64, error) {
 		out, err := sv.store.Dataset(ctx, ws, id)
 		return out, id, 1, err
 	})
 }
 
-// Save creates d in its workspace when d.ID is empty, and changes it
+// SaveDataset creates d in its workspace when d.ID is empty, and changes it
 // otherwise, after checking its columns against the CDR's catalog: every
 // problem comes back with its path (`columns.condition[2]`).
-func (sv Datasets) Save(ctx context.Context, d workbench.Dataset) (workbench.Dataset, error) {
+func (sv Datasets) SaveDataset(ctx context.Context, d workbench.Dataset) (workbench.Dataset, error) {
 	return guarded(ctx, sv.gate, access.CreateDataset, d.WorkspaceID, func(req access.Request) (workbench.Dataset, string, int64, error) {
 		cat, err := sv.engine.DatasetCatalog(ctx)
 		if err != nil {
@@ -67,8 +67,8 @@ func (sv Datasets) Save(ctx context.Context, d workbench.Dataset) (workbench.Dat
 	})
 }
 
-// Delete deletes the dataset id of the workspace.
-func (sv Datasets) Delete(ctx context.Context, ws, id string) error {
+// DeleteDataset deletes the dataset id of the workspace.
+func (sv Datasets) DeleteDataset(ctx context.Context, ws, id string) error {
 	_, err := guarded(ctx, sv.gate, access.CreateDataset, ws, func(access.Request) (struct{}, string, int64, error) {
 		return struct{}{}, id, 1, sv.store.DeleteDataset(ctx, ws, id)
 	})
@@ -109,9 +109,9 @@ func (sv Datasets) load(ctx context.Context, ws, id string) (*cohort.Dataset, er
 	return d, nil
 }
 
-// Preview is the first limit rows of the domain's table of the dataset
+// PreviewDataset is the first limit rows of the domain's table of the dataset
 // id: row-level data.
-func (sv Datasets) Preview(ctx context.Context, ws, id, domain string, limit int) (*engine.DatasetPreview, error) {
+func (sv Datasets) PreviewDataset(ctx context.Context, ws, id, domain string, limit int) (*engine.DatasetPreview, error) {
 	return guarded(ctx, sv.gate, access.PreviewDataset, ws, func(access.Request) (*engine.DatasetPreview, string, int64, error) {
 		d, err := sv.load(ctx, ws, id)
 		if err != nil {

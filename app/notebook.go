@@ -30,8 +30,8 @@ func (sv Notebooks) folder() (notebook.Files, error) {
 	return sv.files, nil
 }
 
-// List is the notebooks of the workspace.
-func (sv Notebooks) List(ctx context.Context, ws string) ([]notebook.Info, error) {
+// Notebooks is the notebooks of the workspace.
+func (sv Notebooks) Notebooks(ctx context.Context, ws string) ([]notebook.Info, error) {
 	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) ([]notebook.Info, string, int64, error) {
 		f, err := sv.folder()
 		if err != nil {
@@ -54,8 +54,8 @@ func (sv Notebooks) Notebook(ctx context.Context, ws, name string) (*notebook.No
 	})
 }
 
-// Create saves nb as the new notebook name of the workspace.
-func (sv Notebooks) Create(ctx context.Context, ws, name string, nb *notebook.Notebook) (notebook.Info, error) {
+// CreateNotebook saves nb as the new notebook name of the workspace.
+func (sv Notebooks) CreateNotebook(ctx context.Context, ws, name string, nb *notebook.Notebook) (notebook.Info, error) {
 	return guarded(ctx, sv.gate, access.CreateNotebook, ws, func(access.Request) (notebook.Info, string, int64, error) {
 		f, err := sv.folder()
 		if err != nil {
@@ -66,9 +66,9 @@ func (sv Notebooks) Create(ctx context.Context, ws, name string, nb *notebook.No
 	})
 }
 
-// CreateStarter saves the starter notebook of the dataset id of the
+// CreateStarterNotebook saves the starter notebook of the dataset id of the
 // workspace as its new notebook name.
-func (sv Notebooks) CreateStarter(ctx context.Context, ws, name, datasetID string) (notebook.Info, error) {
+func (sv Notebooks) CreateStarterNotebook(ctx context.Context, ws, name, datasetID string) (notebook.Info, error) {
 	return guarded(ctx, sv.gate, access.CreateNotebook, ws, func(access.Request) (notebook.Info, string, int64, error) {
 		f, err := sv.folder()
 		if err != nil {
@@ -87,8 +87,8 @@ func (sv Notebooks) CreateStarter(ctx context.Context, ws, name, datasetID strin
 	})
 }
 
-// Replace saves nb over the notebook name of the workspace.
-func (sv Notebooks) Replace(ctx context.Context, ws, name string, nb *notebook.Notebook) (notebook.Info, error) {
+// SaveNotebook saves nb over the notebook name of the workspace.
+func (sv Notebooks) SaveNotebook(ctx context.Context, ws, name string, nb *notebook.Notebook) (notebook.Info, error) {
 	return guarded(ctx, sv.gate, access.EditNotebook, ws, func(access.Request) (notebook.Info, string, int64, error) {
 		f, err := sv.folder()
 		if err != nil {
@@ -99,8 +99,8 @@ func (sv Notebooks) Replace(ctx context.Context, ws, name string, nb *notebook.N
 	})
 }
 
-// Delete deletes the notebook name of the workspace.
-func (sv Notebooks) Delete(ctx context.Context, ws, name string) error {
+// DeleteNotebook deletes the notebook name of the workspace.
+func (sv Notebooks) DeleteNotebook(ctx context.Context, ws, name string) error {
 	_, err := guarded(ctx, sv.gate, access.EditNotebook, ws, func(access.Request) (struct{}, string, int64, error) {
 		f, err := sv.folder()
 		if err != nil {
@@ -111,9 +111,9 @@ func (sv Notebooks) Delete(ctx context.Context, ws, name string) error {
 	return err
 }
 
-// Code is a program in lang that pulls the dataset id of the workspace
+// DatasetCode is a program in lang that pulls the dataset id of the workspace
 // into data frames over this API: notebook.DatasetCode.
-func (sv Notebooks) Code(ctx context.Context, ws, id string, lang notebook.Language) (string, error) {
+func (sv Notebooks) DatasetCode(ctx context.Context, ws, id string, lang notebook.Language) (string, error) {
 	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) (string, string, int64, error) {
 		d, err := sv.store.Dataset(ctx, ws, id)
 		if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/public"
@@ -104,5 +103,3 @@ func (p Public) PublicSurvey(ctx context.Context, id int64) (public.Survey, erro
 func (p Public) PublicQuestion(ctx context.Context, id int64) (public.Question, error) {
 	return answer(ctx, p, func(r *public.Release) (public.Question, error) { return r.Question(id) })
 }
-
-var _ workbench.PublicService = Public{}

@@ -56,8 +56,8 @@ func (sv Reviews) CreateReview(ctx context.Context, ws, cohortID string, n workb
 	return r, nil
 }
 
-// ListReviews is the reviews of the saved cohort id, oldest first.
-func (sv Reviews) ListReviews(ctx context.Context, ws, cohortID string) ([]workbench.Review, error) {
+// Reviews is the reviews of the saved cohort id, oldest first.
+func (sv Reviews) Reviews(ctx context.Context, ws, cohortID string) ([]workbench.Review, error) {
 	return guarded(ctx, sv.saved.gate, access.ViewWorkspace, ws, func(access.Request) ([]workbench.Review, string, int64, error) {
 		out, err := sv.saved.store.ListReviews(ctx, ws, cohortID)
 		return nonNil(out), cohortID, int64(len(out)), err
@@ -80,9 +80,9 @@ func (sv Reviews) DeleteReview(ctx context.Context, ws, id string) error {
 	return err
 }
 
-// Participants is page page (from 0) of size size of the participants of
+// ReviewParticipants is page page (from 0) of size size of the participants of
 // the review, of one status when status is not empty, by person id.
-func (sv Reviews) Participants(ctx context.Context, ws, id string, status workbench.ReviewStatus, page, size int) (workbench.ParticipantPage, error) {
+func (sv Reviews) ReviewParticipants(ctx context.Context, ws, id string, status workbench.ReviewStatus, page, size int) (workbench.ParticipantPage, error) {
 	if err := pageOK(page, size, workbench.MaxReviewSize); err != nil {
 		return workbench.ParticipantPage{}, err
 	}
@@ -99,8 +99,8 @@ func (sv Reviews) Participants(ctx context.Context, ws, id string, status workbe
 	})
 }
 
-// Participant is the participant person of the review.
-func (sv Reviews) Participant(ctx context.Context, ws, id string, person int64) (workbench.Participant, error) {
+// ReviewParticipant is the participant person of the review.
+func (sv Reviews) ReviewParticipant(ctx context.Context, ws, id string, person int64) (workbench.Participant, error) {
 	return guarded(ctx, sv.saved.gate, access.ViewReview, ws, func(access.Request) (workbench.Participant, string, int64, error) {
 		out, err := sv.saved.store.Participant(ctx, ws, id, person)
 		if err == nil {
@@ -112,9 +112,9 @@ func (sv Reviews) Participant(ctx context.Context, ws, id string, person int64) 
 	})
 }
 
-// SetStatus sets the review status of the participant person and returns
+// SetReviewStatus sets the review status of the participant person and returns
 // the participant.
-func (sv Reviews) SetStatus(ctx context.Context, ws, id string, person int64, status workbench.ReviewStatus) (workbench.Participant, error) {
+func (sv Reviews) SetReviewStatus(ctx context.Context, ws, id string, person int64, status workbench.ReviewStatus) (workbench.Participant, error) {
 	return guarded(ctx, sv.saved.gate, access.SetReviewStatus, ws, func(req access.Request) (workbench.Participant, string, int64, error) {
 		if err := sv.saved.store.SetStatus(ctx, req.User.ID, ws, id, person, status); err != nil {
 			return workbench.Participant{}, "", 0, at("status", err)
@@ -136,11 +136,11 @@ func (sv Reviews) Annotate(ctx context.Context, ws, id string, person int64, fie
 	})
 }
 
-// Events is page page (from 0) of size size of the events of the domain
+// ParticipantEvents is page page (from 0) of size size of the events of the domain
 // (every domain when empty) of the participant person of the review. A
 // person who is not in the review is not found, whether or not the CDR
 // has them.
-func (sv Reviews) Events(ctx context.Context, ws, id string, person int64, domain cohort.Domain, page, size int) (workbench.EventPage, error) {
+func (sv Reviews) ParticipantEvents(ctx context.Context, ws, id string, person int64, domain cohort.Domain, page, size int) (workbench.EventPage, error) {
 	if err := pageOK(page, size, engine.MaxPageSize); err != nil {
 		return workbench.EventPage{}, err
 	}
@@ -157,26 +157,26 @@ func (sv Reviews) Events(ctx context.Context, ws, id string, person int64, domai
 	return workbench.EventPage{Events: nonNil(evs), Total: total, Page: page, Size: size}, nil
 }
 
-// Fields is the annotation fields of the saved cohort id.
-func (sv Reviews) Fields(ctx context.Context, ws, cohortID string) ([]workbench.AnnotationField, error) {
+// AnnotationFields is the annotation fields of the saved cohort id.
+func (sv Reviews) AnnotationFields(ctx context.Context, ws, cohortID string) ([]workbench.AnnotationField, error) {
 	return guarded(ctx, sv.saved.gate, access.ViewWorkspace, ws, func(access.Request) ([]workbench.AnnotationField, string, int64, error) {
 		out, err := sv.saved.store.AnnotationFields(ctx, ws, cohortID)
 		return nonNil(out), cohortID, int64(len(out)), err
 	})
 }
 
-// CreateField adds the annotation field f to its saved cohort: a change of
+// CreateAnnotationField adds the annotation field f to its saved cohort: a change of
 // the cohort, which every review of it then asks.
-func (sv Reviews) CreateField(ctx context.Context, ws string, f workbench.AnnotationField) (workbench.AnnotationField, error) {
+func (sv Reviews) CreateAnnotationField(ctx context.Context, ws string, f workbench.AnnotationField) (workbench.AnnotationField, error) {
 	return guarded(ctx, sv.saved.gate, access.UpdateCohort, ws, func(access.Request) (workbench.AnnotationField, string, int64, error) {
 		out, err := sv.saved.store.CreateAnnotationField(ctx, ws, f)
 		return out, out.ID, 1, err
 	})
 }
 
-// DeleteField deletes the annotation field of the saved cohort with its
+// DeleteAnnotationField deletes the annotation field of the saved cohort with its
 // values in every review.
-func (sv Reviews) DeleteField(ctx context.Context, ws, cohortID, field string) error {
+func (sv Reviews) DeleteAnnotationField(ctx context.Context, ws, cohortID, field string) error {
 	_, err := guarded(ctx, sv.saved.gate, access.UpdateCohort, ws, func(access.Request) (struct{}, string, int64, error) {
 		return struct{}{}, field, 1, sv.saved.store.DeleteAnnotationField(ctx, ws, cohortID, field)
 	})

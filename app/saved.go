@@ -19,8 +19,8 @@ type Cohorts struct {
 	engine *engine.Engine
 }
 
-// ListCohorts is the saved cohorts of the workspace.
-func (sv Cohorts) ListCohorts(ctx context.Context, ws string) ([]workbench.Cohort, error) {
+// Cohorts is the saved cohorts of the workspace.
+func (sv Cohorts) Cohorts(ctx context.Context, ws string) ([]workbench.Cohort, error) {
 	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) ([]workbench.Cohort, string, int64, error) {
 		out, err := sv.store.ListCohorts(ctx, ws)
 		return nonNil(out), "", int64(len(out)), err
@@ -86,8 +86,8 @@ func (sv Cohorts) definition(ctx context.Context, action access.Action, ws, id s
 	return req, def, nil
 }
 
-// Count is the size of the saved cohort id.
-func (sv Cohorts) Count(ctx context.Context, ws, id string) (int64, error) {
+// CohortCount is the size of the saved cohort id.
+func (sv Cohorts) CohortCount(ctx context.Context, ws, id string) (int64, error) {
 	req, def, err := sv.definition(ctx, access.CohortCount, ws, id)
 	if err != nil {
 		return 0, err

@@ -161,10 +161,3 @@ func (ws Workspaces) DuplicateWorkspace(ctx context.Context, id, name string) (w
 	ws.gate.audit(ctx, req, allowed, id, out.ID, 1)
 	return out, nil
 }
-
-var (
-	_ workbench.AccountService    = Accounts{}
-	_ workbench.AdminService      = Admin{}
-	_ workbench.DictionaryService = Dictionary{}
-	_ workbench.WorkspaceService  = Workspaces{}
-)

@@ -286,12 +286,12 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		n, err := r.Count(ctx, ws, wrist)
 		require.NoError(t, err)
 		assert.EqualValues(t, 442, n)
-		c, err := r.CreateCohort(ctx, ws, "Wrists", "", wrist)
+		c, err := r.SaveCohort(ctx, workbench.Cohort{WorkspaceID: ws, Name: "Wrists"}, wrist)
 		require.NoError(t, err)
 		cohortID = c.ID
-		_, err = r.CreateCohort(ctx, ws, "Wrists", "", wrist)
+		_, err = r.SaveCohort(ctx, workbench.Cohort{WorkspaceID: ws, Name: "Wrists"}, wrist)
 		assert.ErrorIs(t, err, workbench.ErrConflict)
-		_, err = r.CreateCohort(ctx, ws, "Empty", "", &cohort.Definition{})
+		_, err = r.SaveCohort(ctx, workbench.Cohort{WorkspaceID: ws, Name: "Empty"}, &cohort.Definition{})
 		assert.ErrorIs(t, err, cohort.ErrInvalid)
 		paths := fault.FieldsOf(err)
 		require.NotEmpty(t, paths, "%v", err)
@@ -304,7 +304,7 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		def, err := cohort.Parse(got.Definition)
 		require.NoError(t, err)
 		assert.Equal(t, wrist.String(), def.String())
-		_, err = r.UpdateCohort(ctx, ws, cohortID, "Wrist fractures", "all of them", wrist)
+		_, err = r.SaveCohort(ctx, workbench.Cohort{ID: cohortID, WorkspaceID: ws, Name: "Wrist fractures", Description: "all of them"}, wrist)
 		require.NoError(t, err)
 		n, err = r.CohortCount(ctx, ws, cohortID)
 		require.NoError(t, err)
@@ -327,7 +327,7 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		assert.Contains(t, q.SQL, "SELECT")
 		assert.NotEmpty(t, q.Args)
 
-		cs, err := r.CreateConceptSet(ctx, ws, "", &cohort.ConceptSet{Name: "Fractures", Items: []cohort.ConceptSetItem{{ConceptID: 4134304, IncludeDescendants: true}}})
+		cs, err := r.SaveConceptSet(ctx, workbench.ConceptSet{WorkspaceID: ws}, &cohort.ConceptSet{Name: "Fractures", Items: []cohort.ConceptSetItem{{ConceptID: 4134304, IncludeDescendants: true}}})
 		require.NoError(t, err)
 		setID = cs.ID
 		sets, err := r.ConceptSets(ctx, ws)
@@ -335,10 +335,15 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		assert.Len(t, sets, 1)
 		_, err = r.ConceptSet(ctx, ws, setID)
 		require.NoError(t, err)
-		_, err = r.UpdateConceptSet(ctx, ws, setID, "wrists", &cohort.ConceptSet{Name: "Fractures", Items: []cohort.ConceptSetItem{{ConceptID: 4134304, IncludeDescendants: true}}})
+		_, err = r.SaveConceptSet(ctx, workbench.ConceptSet{ID: setID, WorkspaceID: ws, Description: "wrists"}, &cohort.ConceptSet{Name: "Fractures", Items: []cohort.ConceptSetItem{{ConceptID: 4134304, IncludeDescendants: true}}})
 		require.NoError(t, err)
-		ids, err := r.ExpandConceptSet(ctx, ws, setID)
+		concepts, err := r.ExpandConceptSet(ctx, ws, setID)
 		require.NoError(t, err)
+		ids := make([]int64, len(concepts))
+		for i, c := range concepts {
+			ids[i] = c.ID
+			assert.NotEmpty(t, c.Name, "concept %d", c.ID)
+		}
 		assert.Contains(t, ids, int64(4134304))
 	})
 
@@ -360,11 +365,11 @@ func TestClientCallsEveryRoute(t *testing.T) {
 
 	var datasetID string
 	t.Run("datasets", func(t *testing.T) {
-		d, err := r.CreateDataset(ctx, ws, workbench.Dataset{Name: "Wrist data", CohortIDs: []string{cohortID}, ConceptSetIDs: []string{setID},
+		d, err := r.SaveDataset(ctx, workbench.Dataset{WorkspaceID: ws, Name: "Wrist data", CohortIDs: []string{cohortID}, ConceptSetIDs: []string{setID},
 			Columns: map[string][]string{"person": {"person_id", "year_of_birth"}, "condition": {"person_id", "condition_concept_id"}}})
 		require.NoError(t, err)
 		datasetID = d.ID
-		_, err = r.CreateDataset(ctx, ws, workbench.Dataset{Name: "Bad", CohortIDs: []string{cohortID}, Columns: map[string][]string{"person": {"no_such_column"}}})
+		_, err = r.SaveDataset(ctx, workbench.Dataset{WorkspaceID: ws, Name: "Bad", CohortIDs: []string{cohortID}, Columns: map[string][]string{"person": {"no_such_column"}}})
 		paths := fault.FieldsOf(err)
 		require.NotEmpty(t, paths, "%v", err)
 		list, err := r.Datasets(ctx, ws)
@@ -373,7 +378,7 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		got, err := r.Dataset(ctx, ws, datasetID)
 		require.NoError(t, err)
 		got.Description = "wrists"
-		_, err = r.UpdateDataset(ctx, ws, got)
+		_, err = r.SaveDataset(ctx, got)
 		require.NoError(t, err)
 		prev, err := r.PreviewDataset(ctx, ws, datasetID, "person", 5)
 		require.NoError(t, err)
@@ -432,7 +437,7 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		require.NoError(t, err)
 		assert.Len(t, fields, 1)
 		seed := int64(7)
-		rv, err := r.CreateReview(ctx, ws, cohortID, "Sample", 10, &seed)
+		rv, err := r.CreateReview(ctx, ws, cohortID, workbench.NewReview{Name: "Sample", Size: 10, Seed: &seed})
 		require.NoError(t, err)
 		assert.Equal(t, 10, rv.Size)
 		reviews, err := r.Reviews(ctx, ws, cohortID)

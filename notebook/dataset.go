@@ -29,12 +29,13 @@ func bodyOf(d workbench.Dataset) datasetBody {
 	return datasetBody{Name: d.Name, Description: d.Description, CohortIDs: d.CohortIDs, ConceptSetIDs: d.ConceptSetIDs, Columns: d.Columns}
 }
 
-// CreateDataset saves d's name, description, cohorts, concept sets and
-// columns as a new dataset of the workspace; the server checks the columns
-// against the CDR, each problem with its path.
-func (c *Client) CreateDataset(ctx context.Context, ws string, d workbench.Dataset) (workbench.Dataset, error) {
+// SaveDataset saves d's name, description, cohorts, concept sets and
+// columns as a new dataset of the workspace d.WorkspaceID when d.ID is
+// empty, else as the dataset d.ID; the server checks the columns against
+// the CDR, each problem with its path.
+func (c *Client) SaveDataset(ctx context.Context, d workbench.Dataset) (workbench.Dataset, error) {
 	var out workbench.Dataset
-	err := c.do(ctx, call{method: "POST", path: []string{"workspaces", ws, "datasets"}, out: &out, body: bodyOf(d)})
+	err := c.do(ctx, call{method: saveMethod(d.ID), path: savePath(d.WorkspaceID, "datasets", d.ID), out: &out, body: bodyOf(d)})
 	return out, err
 }
 
@@ -42,13 +43,6 @@ func (c *Client) CreateDataset(ctx context.Context, ws string, d workbench.Datas
 func (c *Client) Dataset(ctx context.Context, ws, id string) (workbench.Dataset, error) {
 	var out workbench.Dataset
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "datasets", id}, out: &out})
-	return out, err
-}
-
-// UpdateDataset changes the dataset d.ID of the workspace to d.
-func (c *Client) UpdateDataset(ctx context.Context, ws string, d workbench.Dataset) (workbench.Dataset, error) {
-	var out workbench.Dataset
-	err := c.do(ctx, call{method: "PUT", path: []string{"workspaces", ws, "datasets", d.ID}, out: &out, body: bodyOf(d)})
 	return out, err
 }
 

@@ -17,13 +17,12 @@ func (c *Client) Reviews(ctx context.Context, ws, cohortID string) ([]workbench.
 	return out, err
 }
 
-// CreateReview draws a sample of size participants of the saved cohort,
-// with seed when not nil, and saves it as a review named name (a name is
-// made when empty).
-func (c *Client) CreateReview(ctx context.Context, ws, cohortID, name string, size int, seed *int64) (workbench.Review, error) {
+// CreateReview draws a sample of n.Size participants of the saved cohort,
+// with n.Seed when not nil, and saves it as a review named n.Name (a name
+// is made when empty).
+func (c *Client) CreateReview(ctx context.Context, ws, cohortID string, n workbench.NewReview) (workbench.Review, error) {
 	var out workbench.Review
-	err := c.do(ctx, call{method: "POST", path: []string{"workspaces", ws, "cohorts", cohortID, "reviews"}, out: &out,
-		body: map[string]any{"name": name, "size": size, "seed": seed}})
+	err := c.do(ctx, call{method: "POST", path: []string{"workspaces", ws, "cohorts", cohortID, "reviews"}, out: &out, body: n})
 	return out, err
 }
 

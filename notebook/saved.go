@@ -33,27 +33,37 @@ func (c *Client) Cohorts(ctx context.Context, ws string) ([]workbench.Cohort, er
 	return out, err
 }
 
-// CreateCohort saves the definition as a new cohort of the workspace.
-func (c *Client) CreateCohort(ctx context.Context, ws, name, description string, def *cohort.Definition) (workbench.Cohort, error) {
+// SaveCohort saves def as a new cohort of the workspace c.WorkspaceID
+// when c.ID is empty, else as the cohort c.ID, with c's name and
+// description.
+func (c *Client) SaveCohort(ctx context.Context, co workbench.Cohort, def *cohort.Definition) (workbench.Cohort, error) {
 	var out workbench.Cohort
-	err := c.do(ctx, call{method: "POST", path: []string{"workspaces", ws, "cohorts"}, out: &out,
-		body: savedBody{Name: name, Description: description, Definition: def}})
+	err := c.do(ctx, call{method: saveMethod(co.ID), path: savePath(co.WorkspaceID, "cohorts", co.ID), out: &out,
+		body: savedBody{Name: co.Name, Description: co.Description, Definition: def}})
 	return out, err
+}
+
+// saveMethod and savePath are the request that saves a thing of a
+// workspace's kind: a POST to the collection creates one, a PUT to its
+// path changes the thing id.
+func saveMethod(id string) string {
+	if id == "" {
+		return "POST"
+	}
+	return "PUT"
+}
+
+func savePath(ws, kind, id string) []string {
+	if id == "" {
+		return []string{"workspaces", ws, kind}
+	}
+	return []string{"workspaces", ws, kind, id}
 }
 
 // Cohort is the saved cohort id of the workspace.
 func (c *Client) Cohort(ctx context.Context, ws, id string) (workbench.Cohort, error) {
 	var out workbench.Cohort
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "cohorts", id}, out: &out})
-	return out, err
-}
-
-// UpdateCohort changes the name, description and definition of the saved
-// cohort id.
-func (c *Client) UpdateCohort(ctx context.Context, ws, id, name, description string, def *cohort.Definition) (workbench.Cohort, error) {
-	var out workbench.Cohort
-	err := c.do(ctx, call{method: "PUT", path: []string{"workspaces", ws, "cohorts", id}, out: &out,
-		body: savedBody{Name: name, Description: description, Definition: def}})
 	return out, err
 }
 
@@ -123,12 +133,17 @@ type conceptSetDefinition struct {
 	Items []cohort.ConceptSetItem `json:"items"`
 }
 
-// CreateConceptSet saves cs, named cs.Name, as a new concept set of the
-// workspace.
-func (c *Client) CreateConceptSet(ctx context.Context, ws, description string, cs *cohort.ConceptSet) (workbench.ConceptSet, error) {
+// SaveConceptSet saves cs as a new concept set of the workspace
+// c.WorkspaceID when c.ID is empty, else as the concept set c.ID; it is
+// named c.Name, or cs.Name when c has none.
+func (c *Client) SaveConceptSet(ctx context.Context, set workbench.ConceptSet, cs *cohort.ConceptSet) (workbench.ConceptSet, error) {
+	name := set.Name
+	if name == "" {
+		name = cs.Name
+	}
 	var out workbench.ConceptSet
-	err := c.do(ctx, call{method: "POST", path: []string{"workspaces", ws, "concept-sets"}, out: &out,
-		body: savedBody{Name: cs.Name, Description: description, Definition: conceptSetDefinition{Items: cs.Items}}})
+	err := c.do(ctx, call{method: saveMethod(set.ID), path: savePath(set.WorkspaceID, "concept-sets", set.ID), out: &out,
+		body: savedBody{Name: name, Description: set.Description, Definition: conceptSetDefinition{Items: cs.Items}}})
 	return out, err
 }
 
@@ -139,25 +154,17 @@ func (c *Client) ConceptSet(ctx context.Context, ws, id string) (workbench.Conce
 	return out, err
 }
 
-// UpdateConceptSet changes the saved concept set id to cs.
-func (c *Client) UpdateConceptSet(ctx context.Context, ws, id, description string, cs *cohort.ConceptSet) (workbench.ConceptSet, error) {
-	var out workbench.ConceptSet
-	err := c.do(ctx, call{method: "PUT", path: []string{"workspaces", ws, "concept-sets", id}, out: &out,
-		body: savedBody{Name: cs.Name, Description: description, Definition: conceptSetDefinition{Items: cs.Items}}})
-	return out, err
-}
-
 // DeleteConceptSet deletes the saved concept set id.
 func (c *Client) DeleteConceptSet(ctx context.Context, ws, id string) error {
 	return c.do(ctx, call{method: "DELETE", path: []string{"workspaces", ws, "concept-sets", id}})
 }
 
-// ExpandConceptSet is the concept ids of the saved concept set id,
-// ascending.
-func (c *Client) ExpandConceptSet(ctx context.Context, ws, id string) ([]int64, error) {
+// ExpandConceptSet is the concepts the saved concept set id selects, with
+// their names and person counts, by ascending id.
+func (c *Client) ExpandConceptSet(ctx context.Context, ws, id string) ([]engine.Concept, error) {
 	var out struct {
-		ConceptIDs []int64 `json:"concept_ids"`
+		Concepts []engine.Concept `json:"concepts"`
 	}
 	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "concept-sets", id, "concepts"}, out: &out})
-	return out.ConceptIDs, err
+	return out.Concepts, err
 }

@@ -12,7 +12,7 @@ func (s *Server) cohortCount(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	n, err := s.svc.Definitions.Count(r.Context(), mux.Vars(r)["ws"], def)
+	n, err := s.svc.Cohorts.Count(r.Context(), mux.Vars(r)["ws"], def)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/openworkbench/workbench"
-	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
 )
@@ -15,7 +14,7 @@ import (
 // subject is this file and its OpenAPI part.
 type conceptAPI struct {
 	*Server
-	concepts app.Concepts
+	concepts workbench.ConceptService
 }
 
 func (s *Server) conceptRoutes() []route {
@@ -65,7 +64,7 @@ func (a conceptAPI) search(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	out, err := a.concepts.Search(r.Context(), s)
+	out, err := a.concepts.SearchConcepts(r.Context(), s)
 	a.reply(w, r, http.StatusOK, map[string]any{"concepts": out}, err)
 }
 
@@ -86,7 +85,11 @@ func (a conceptAPI) relatives(parents bool) http.HandlerFunc {
 			a.fail(w, r, err)
 			return
 		}
-		out, err := a.concepts.Relatives(r.Context(), id, parents)
+		find := a.concepts.Children
+		if parents {
+			find = a.concepts.Parents
+		}
+		out, err := find(r.Context(), id)
 		a.reply(w, r, http.StatusOK, map[string]any{"concepts": out}, err)
 	}
 }

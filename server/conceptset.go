@@ -38,12 +38,12 @@ func (s *Server) savedConceptSet(r *http.Request) (workbench.ConceptSet, *cohort
 }
 
 func (s *Server) listConceptSets(w http.ResponseWriter, r *http.Request) {
-	out, err := s.svc.Cohorts.ListConceptSets(r.Context(), mux.Vars(r)["ws"])
+	out, err := s.svc.ConceptSets.ConceptSets(r.Context(), mux.Vars(r)["ws"])
 	s.reply(w, r, http.StatusOK, out, err)
 }
 
 func (s *Server) getConceptSet(w http.ResponseWriter, r *http.Request) {
-	out, err := s.svc.Cohorts.ConceptSet(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
+	out, err := s.svc.ConceptSets.ConceptSet(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
 	s.reply(w, r, http.StatusOK, out, err)
 }
 
@@ -57,17 +57,17 @@ func (s *Server) saveConceptSet(w http.ResponseWriter, r *http.Request) {
 	if c.ID == "" {
 		code = http.StatusCreated
 	}
-	out, err := s.svc.Cohorts.SaveConceptSet(r.Context(), c, cs)
+	out, err := s.svc.ConceptSets.SaveConceptSet(r.Context(), c, cs)
 	s.reply(w, r, code, out, under("definition", err))
 }
 
 func (s *Server) deleteConceptSet(w http.ResponseWriter, r *http.Request) {
-	err := s.svc.Cohorts.DeleteConceptSet(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
+	err := s.svc.ConceptSets.DeleteConceptSet(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
 	s.reply(w, r, http.StatusNoContent, nil, err)
 }
 
 func (s *Server) expandConceptSet(w http.ResponseWriter, r *http.Request) {
-	concepts, err := s.svc.Cohorts.ExpandedConcepts(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
+	concepts, err := s.svc.ConceptSets.ExpandConceptSet(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
 	ids := make([]int64, len(concepts))
 	for i, c := range concepts {
 		ids[i] = c.ID

@@ -29,11 +29,12 @@ type datasetBody struct {
 // datasetHandlers are the handlers of the dataset routes.
 type datasetHandlers struct {
 	*Server
-	datasets app.Datasets
+	datasets workbench.DatasetService
+	exports  app.Exporter
 }
 
 func (s *Server) datasetRoutes() []route {
-	h := datasetHandlers{Server: s, datasets: s.svc.Datasets}
+	h := datasetHandlers{Server: s, datasets: s.svc.Datasets, exports: s.svc.Exports}
 	return []route{
 		{http.MethodGet, "/v1/workspaces/{ws}/datasets", login, h.list},
 		{http.MethodPost, "/v1/workspaces/{ws}/datasets", login, h.save},
@@ -47,12 +48,12 @@ func (s *Server) datasetRoutes() []route {
 }
 
 func (h datasetHandlers) list(w http.ResponseWriter, r *http.Request) {
-	out, err := h.datasets.List(r.Context(), mux.Vars(r)["ws"])
+	out, err := h.datasets.Datasets(r.Context(), mux.Vars(r)["ws"])
 	h.reply(w, r, http.StatusOK, out, err)
 }
 
 func (h datasetHandlers) get(w http.ResponseWriter, r *http.Request) {
-	out, err := h.datasets.Get(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
+	out, err := h.datasets.Dataset(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
 	h.reply(w, r, http.StatusOK, out, err)
 }
 
@@ -69,12 +70,12 @@ func (h datasetHandlers) save(w http.ResponseWriter, r *http.Request) {
 	if d.ID == "" {
 		code = http.StatusCreated
 	}
-	out, err := h.datasets.Save(r.Context(), d)
+	out, err := h.datasets.SaveDataset(r.Context(), d)
 	h.reply(w, r, code, out, err)
 }
 
 func (h datasetHandlers) delete(w http.ResponseWriter, r *http.Request) {
-	err := h.datasets.Delete(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
+	err := h.datasets.DeleteDataset(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
 	h.reply(w, r, http.StatusNoContent, nil, err)
 }
 
@@ -88,7 +89,7 @@ func (h datasetHandlers) preview(w http.ResponseWriter, r *http.Request) {
 		limit = defaultPreview
 	}
 	v := mux.Vars(r)
-	out, err := h.datasets.Preview(r.Context(), v["ws"], v["id"], strings.ToLower(r.URL.Query().Get("domain")), limit)
+	out, err := h.datasets.PreviewDataset(r.Context(), v["ws"], v["id"], strings.ToLower(r.URL.Query().Get("domain")), limit)
 	h.reply(w, r, http.StatusOK, out, err)
 }
 
@@ -105,7 +106,7 @@ func (h datasetHandlers) export(w http.ResponseWriter, r *http.Request) {
 	v := mux.Vars(r)
 	domain := strings.ToLower(r.URL.Query().Get("domain"))
 	started := false
-	err = h.datasets.Export(r.Context(), v["ws"], v["id"], domain, func(cols []export.Column, rows export.Rows) (int64, error) {
+	err = h.exports.Export(r.Context(), v["ws"], v["id"], domain, func(cols []export.Column, rows export.Rows) (int64, error) {
 		w.Header().Set("Content-Type", f.ContentType())
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		if cd := mime.FormatMediaType("attachment", map[string]string{"filename": v["id"] + "-" + domain + "." + f.Extension()}); cd != "" {

@@ -54,14 +54,18 @@ func (s *Server) decode(r *http.Request, v any) error {
 	return nil
 }
 
-// definition reads a cohort definition body; cohort.Parse reports every
-// problem with its path.
+// definition reads a cohort definition body; Parse and Validate report
+// every problem with its path, before any service runs.
 func (s *Server) definition(r *http.Request) (*cohort.Definition, error) {
 	b, err := s.body(r)
 	if err != nil {
 		return nil, err
 	}
-	return cohort.Parse(b)
+	def, err := cohort.Parse(b)
+	if err != nil {
+		return nil, err
+	}
+	return def, def.Validate()
 }
 
 // checkDepth refuses JSON nested deeper than max, before a decoder

@@ -106,7 +106,7 @@ func (s *Server) authenticate(h http.Handler) http.Handler {
 			s.fail(w, r, fmt.Errorf("server: Authorization wants \"Bearer <token>\": %w", access.ErrUnauthenticated))
 			return
 		}
-		u, err := s.deps.Store.Authenticate(r.Context(), strings.TrimSpace(token), s.cfg.Now())
+		u, err := s.svc.Auth.Authenticate(r.Context(), strings.TrimSpace(token))
 		if err != nil {
 			s.fail(w, r, err)
 			return

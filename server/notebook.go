@@ -26,7 +26,7 @@ func (s *Server) notebookRoutes() []route {
 }
 
 func (s *Server) listNotebooks(w http.ResponseWriter, r *http.Request) {
-	out, err := s.svc.Notebooks.List(r.Context(), mux.Vars(r)["ws"])
+	out, err := s.svc.Notebooks.Notebooks(r.Context(), mux.Vars(r)["ws"])
 	s.reply(w, r, http.StatusOK, out, err)
 }
 
@@ -49,14 +49,14 @@ func (s *Server) createNotebook(w http.ResponseWriter, r *http.Request) {
 	case (len(b.Notebook) == 0) == (b.DatasetID == ""):
 		err = fault.At(notebook.ErrInvalid, "notebook", "give either a notebook or a dataset_id to start one from")
 	case b.DatasetID != "":
-		out, err = s.svc.Notebooks.CreateStarter(r.Context(), ws, b.Name, b.DatasetID)
+		out, err = s.svc.Notebooks.CreateStarterNotebook(r.Context(), ws, b.Name, b.DatasetID)
 	default:
 		var nb *notebook.Notebook
 		if nb, err = notebook.Parse(b.Notebook); err != nil {
 			err = under("notebook", err)
 			break
 		}
-		out, err = s.svc.Notebooks.Create(r.Context(), ws, b.Name, nb)
+		out, err = s.svc.Notebooks.CreateNotebook(r.Context(), ws, b.Name, nb)
 	}
 	s.reply(w, r, http.StatusCreated, out, err)
 }
@@ -78,17 +78,17 @@ func (s *Server) saveNotebook(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out, err := s.svc.Notebooks.Replace(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["name"], nb)
+	out, err := s.svc.Notebooks.SaveNotebook(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["name"], nb)
 	s.reply(w, r, http.StatusOK, out, err)
 }
 
 func (s *Server) deleteNotebook(w http.ResponseWriter, r *http.Request) {
-	err := s.svc.Notebooks.Delete(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["name"])
+	err := s.svc.Notebooks.DeleteNotebook(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["name"])
 	s.reply(w, r, http.StatusNoContent, nil, err)
 }
 
 func (s *Server) datasetCode(w http.ResponseWriter, r *http.Request) {
-	s.code(w, r, s.svc.Notebooks.Code)
+	s.code(w, r, s.svc.Notebooks.DatasetCode)
 }
 
 func (s *Server) cohortCode(w http.ResponseWriter, r *http.Request) {

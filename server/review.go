@@ -7,7 +7,6 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/openworkbench/workbench"
-	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/cohort"
 )
 
@@ -15,7 +14,7 @@ import (
 // subject is this file and its OpenAPI part.
 type reviewAPI struct {
 	*Server
-	reviews app.Reviews
+	reviews workbench.ReviewService
 }
 
 func (s *Server) reviewRoutes() []route {
@@ -43,7 +42,7 @@ func (s *Server) reviewRoutes() []route {
 
 func (a reviewAPI) listReviews(w http.ResponseWriter, r *http.Request) {
 	v := mux.Vars(r)
-	out, err := a.reviews.ListReviews(r.Context(), v["ws"], v["id"])
+	out, err := a.reviews.Reviews(r.Context(), v["ws"], v["id"])
 	a.reply(w, r, http.StatusOK, out, err)
 }
 
@@ -93,7 +92,7 @@ func (a reviewAPI) participants(w http.ResponseWriter, r *http.Request) {
 	}
 	v := mux.Vars(r)
 	status := workbench.ReviewStatus(r.URL.Query().Get("status"))
-	out, err := a.reviews.Participants(r.Context(), v["ws"], v["review"], status, page, size)
+	out, err := a.reviews.ReviewParticipants(r.Context(), v["ws"], v["review"], status, page, size)
 	a.reply(w, r, http.StatusOK, out, err)
 }
 
@@ -104,7 +103,7 @@ func (a reviewAPI) participant(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := mux.Vars(r)
-	out, err := a.reviews.Participant(r.Context(), v["ws"], v["review"], person)
+	out, err := a.reviews.ReviewParticipant(r.Context(), v["ws"], v["review"], person)
 	a.reply(w, r, http.StatusOK, out, err)
 }
 
@@ -122,7 +121,7 @@ func (a reviewAPI) setStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := mux.Vars(r)
-	out, err := a.reviews.SetStatus(r.Context(), v["ws"], v["review"], person, b.Status)
+	out, err := a.reviews.SetReviewStatus(r.Context(), v["ws"], v["review"], person, b.Status)
 	a.reply(w, r, http.StatusOK, out, err)
 }
 
@@ -167,13 +166,13 @@ func (a reviewAPI) events(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	out, err := a.reviews.Events(r.Context(), v["ws"], v["review"], person, domain, page, size)
+	out, err := a.reviews.ParticipantEvents(r.Context(), v["ws"], v["review"], person, domain, page, size)
 	a.reply(w, r, http.StatusOK, out, err)
 }
 
 func (a reviewAPI) fields(w http.ResponseWriter, r *http.Request) {
 	v := mux.Vars(r)
-	out, err := a.reviews.Fields(r.Context(), v["ws"], v["id"])
+	out, err := a.reviews.AnnotationFields(r.Context(), v["ws"], v["id"])
 	a.reply(w, r, http.StatusOK, out, err)
 }
 
@@ -189,12 +188,12 @@ func (a reviewAPI) createField(w http.ResponseWriter, r *http.Request) {
 	}
 	v := mux.Vars(r)
 	f := workbench.AnnotationField{CohortID: v["id"], Name: b.Name, Type: b.Type, EnumValues: b.EnumValues}
-	out, err := a.reviews.CreateField(r.Context(), v["ws"], f)
+	out, err := a.reviews.CreateAnnotationField(r.Context(), v["ws"], f)
 	a.reply(w, r, http.StatusCreated, out, err)
 }
 
 func (a reviewAPI) deleteField(w http.ResponseWriter, r *http.Request) {
 	v := mux.Vars(r)
-	err := a.reviews.DeleteField(r.Context(), v["ws"], v["id"], v["field"])
+	err := a.reviews.DeleteAnnotationField(r.Context(), v["ws"], v["id"], v["field"])
 	a.reply(w, r, http.StatusNoContent, nil, err)
 }

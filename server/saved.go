@@ -48,7 +48,7 @@ func (s *Server) savedCohort(r *http.Request) (workbench.Cohort, *cohort.Definit
 }
 
 func (s *Server) listCohorts(w http.ResponseWriter, r *http.Request) {
-	out, err := s.svc.Cohorts.ListCohorts(r.Context(), mux.Vars(r)["ws"])
+	out, err := s.svc.Cohorts.Cohorts(r.Context(), mux.Vars(r)["ws"])
 	s.reply(w, r, http.StatusOK, out, err)
 }
 
@@ -77,7 +77,7 @@ func (s *Server) deleteCohort(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) savedCount(w http.ResponseWriter, r *http.Request) {
-	n, err := s.svc.Cohorts.Count(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
+	n, err := s.svc.Cohorts.CohortCount(r.Context(), mux.Vars(r)["ws"], mux.Vars(r)["id"])
 	s.reply(w, r, http.StatusOK, map[string]int64{"count": n}, err)
 }
 

@@ -133,6 +133,10 @@ type Deps struct {
 	// among them (see Outbox). Nil: self-registration answers 403, and
 	// users are added by an administrator.
 	Outbox app.Outbox
+	// Services, when not nil, are the services the handlers call instead
+	// of those built over Store and Engine: a test of the handlers gives
+	// fakes here, and needs no CDR.
+	Services *app.App
 }
 
 // Server is the HTTP API. Its methods are safe for concurrent use.
@@ -146,6 +150,9 @@ type Server struct {
 
 	// registrations is the global limit of self-registration.
 	registrations *access.Limiter
+	// full is a server of every route; otherwise it serves the public
+	// tier only.
+	full bool
 }
 
 // New returns a server of cfg over deps, after checking both.
@@ -194,11 +201,11 @@ func New(cfg Config, deps Deps) (*Server, error) {
 			return nil, fmt.Errorf("server: %w", err)
 		}
 	}
-	full := deps.Engine != nil && deps.Store != nil
+	full := deps.Services != nil || deps.Engine != nil && deps.Store != nil
 	switch {
-	case deps.Schema == nil:
+	case deps.Schema == nil && deps.Services == nil:
 		return nil, errors.New("server: Deps needs a Schema")
-	case !full && (deps.Engine != nil || deps.Store != nil):
+	case deps.Services == nil && !full && (deps.Engine != nil || deps.Store != nil):
 		return nil, errors.New("server: Deps needs both Engine and Store, or neither for a public server")
 	case !full && deps.Release == nil:
 		return nil, errors.New("server: a public server (no Engine, no Store) needs a Release")
@@ -209,16 +216,20 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	} else if n > 0 {
 		cfg.Logger.Info("removed the temporary files of interrupted notebook saves", "files", n)
 	}
-	svc, err := app.New(app.Config{
-		Store: deps.Store, Engine: deps.Engine, Schema: deps.Schema, CDRVersion: deps.Index.VersionID,
-		NotebookDir: deps.NotebookDir, NotebookQuota: cfg.NotebookQuota,
-		Policy: cfg.Policy, Release: deps.Release, CloseRegistration: cfg.CloseRegistration, Outbox: deps.Outbox,
-		Now: cfg.Now, Logger: cfg.Logger,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("server: %w", err)
+	svc := deps.Services
+	if svc == nil {
+		var err error
+		svc, err = app.New(app.Config{
+			Store: deps.Store, Engine: deps.Engine, Schema: deps.Schema, CDRVersion: deps.Index.VersionID,
+			NotebookDir: deps.NotebookDir, NotebookQuota: cfg.NotebookQuota,
+			Policy: cfg.Policy, Release: deps.Release, CloseRegistration: cfg.CloseRegistration, Outbox: deps.Outbox,
+			Now: cfg.Now, Logger: cfg.Logger,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
 	}
-	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, limiter: limiter, svc: svc, registrations: registrations}
+	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, limiter: limiter, svc: svc, registrations: registrations, full: full}
 	s.router = s.newRouter()
 	return s, nil
 }
@@ -375,7 +386,7 @@ func (s *Server) newRouter() *mux.Router {
 // serves reports whether this server serves rt: a public server serves
 // the public tier, the data dictionary and its own documents only.
 func (s *Server) serves(rt route) bool {
-	if s.deps.Store != nil {
+	if s.full {
 		return true
 	}
 	return rt.rules.open && rt.path != registerPath

@@ -78,7 +78,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "count: %d\n", n)
 
-	saved, err := c.CreateCohort(ctx, ws.ID, *name, fmt.Sprintf("Condition %d or a descendant", *condition), def)
+	saved, err := c.SaveCohort(ctx, workbench.Cohort{WorkspaceID: ws.ID, Name: *name, Description: fmt.Sprintf("Condition %d or a descendant", *condition)}, def)
 	if errors.Is(err, workbench.ErrConflict) {
 		saved, err = cohortNamed(ctx, c, ws.ID, *name)
 	}
