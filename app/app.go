@@ -84,6 +84,8 @@ type App struct {
 	Dictionary workbench.DictionaryService
 	Public     workbench.PublicService
 	Help       workbench.HelpService
+	// Sessions signs users in and out of the web pages.
+	Sessions Sessions
 }
 
 // Exporter streams a domain of a saved dataset: write receives its
@@ -125,5 +127,6 @@ func New(cfg Config) (*App, error) {
 		Dictionary:  Dictionary{gate: g, schema: cfg.Schema},
 		Public:      Public{gate: g, release: cfg.Release},
 		Help:        Help{gate: g, desk: HelpDesk{Store: cfg.Store}},
+		Sessions:    Sessions{gate: g, closed: cfg.CloseRegistration, outbox: cfg.Outbox},
 	}, nil
 }
