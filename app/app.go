@@ -12,7 +12,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -94,11 +93,10 @@ type Exporter interface {
 	Export(ctx context.Context, ws, id, domain string, write func([]export.Column, export.Rows) (int64, error)) error
 }
 
-// New builds the services of cfg, after checking it.
+// New builds the services of cfg, after checking it. Without a Store it
+// builds those of a public server only: Public and Dictionary, which
+// answer anonymous callers and keep no audit log.
 func New(cfg Config) (*App, error) {
-	if cfg.Store == nil {
-		return nil, errors.New("app: Config needs a Store")
-	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -109,6 +107,9 @@ func New(cfg Config) (*App, error) {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	g := &gate{store: cfg.Store, policy: cfg.Policy, now: cfg.Now, log: cfg.Logger}
+	if cfg.Store == nil {
+		return &App{Dictionary: Dictionary{gate: g, schema: cfg.Schema}, Public: Public{gate: g, release: cfg.Release}}, nil
+	}
 	files := notebook.Files{Root: cfg.NotebookDir, Quota: cfg.NotebookQuota}
 	cohorts := Cohorts{gate: g, store: cfg.Store, engine: cfg.Engine}
 	datasets := Datasets{gate: g, store: cfg.Store, engine: cfg.Engine}

@@ -91,6 +91,9 @@ func (g *gate) decide(ctx context.Context, req access.Request, workspaceID strin
 // audit writes one record of the audit log. A failure to write is logged:
 // the data already went out.
 func (g *gate) audit(ctx context.Context, req access.Request, d access.Decision, workspaceID, object string, size int64) {
+	if g.store == nil {
+		return // a public server: anonymous answers of aggregates only
+	}
 	rec := access.Audit(req, d)
 	rec.Workspace, rec.Object, rec.ResultSize = workspaceID, object, size
 	// The record is written even when the request's context has ended.

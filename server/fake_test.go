@@ -13,6 +13,7 @@ import (
 	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/fault"
+	"github.com/openworkbench/workbench/internal/testcdr"
 	"github.com/openworkbench/workbench/server"
 )
 
@@ -139,4 +140,21 @@ func TestHandlersOverFakes(t *testing.T) {
 		assert.EqualValues(t, 42, r.json(t)["count"])
 		require.Len(t, cohorts.counted, 1)
 	})
+}
+
+// A public server has a release and a schema, no store and no engine: the
+// public tier, the dictionary and its documents, nothing else.
+func TestPublicServer(t *testing.T) {
+	c, _, _ := openGiBleed(t)
+	srv, err := server.New(server.Config{}, server.Deps{Release: testcdr.GiBleedRelease(t), Schema: c.Schema()})
+	require.NoError(t, err)
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	f := &fixture{url: hs.URL}
+	for _, path := range []string{"/v1/public/totals", "/v1/dictionary", "/v1/openapi.json", "/healthz"} {
+		r := f.do(t, "GET", path, "", nil, "")
+		assert.Equal(t, 200, r.status, "%s: %s", path, r.body)
+	}
+	requireProblem(t, f.do(t, "GET", "/v1/workspaces", "", nil, ""), 404)
+	requireProblem(t, f.do(t, "POST", "/v1/register", "", []byte(`{}`), ""), 404)
 }
