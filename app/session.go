@@ -61,6 +61,9 @@ type SignUp struct {
 	Email    string
 	Name     string
 	Password string
+	// Reset asks for a new password only: no name, and no account is
+	// made for an address that has none.
+	Reset bool
 }
 
 // SignUp sends the address a link that sets the password and signs in: to
@@ -79,7 +82,11 @@ func (s Sessions) SignUp(ctx context.Context, f SignUp, link func(secret string)
 	if err != nil {
 		return err
 	}
-	reg, err := checkRegistration(workbench.Registration{Email: f.Email, Name: f.Name})
+	name := f.Name
+	if f.Reset {
+		name = "-" // not asked, not used
+	}
+	reg, err := checkRegistration(workbench.Registration{Email: f.Email, Name: name})
 	problems := fault.Fields{Of: workbench.ErrInvalid}
 	if ff, ok := errors.AsType[*fault.Fields](err); ok {
 		problems = *ff
@@ -93,10 +100,18 @@ func (s Sessions) SignUp(ctx context.Context, f SignUp, link func(secret string)
 		return err
 	}
 	hash := hashPassword(f.Password)
-	u, err := g.store.AddUser(ctx, access.User{Email: reg.Email, Name: reg.Name})
-	known := errors.Is(err, workbench.ErrConflict)
-	if known {
+	var u access.User
+	known := true
+	if f.Reset {
 		u, err = g.store.UserByEmail(ctx, reg.Email)
+		if errors.Is(err, workbench.ErrNotFound) {
+			return nil // the same answer as for an address with an account
+		}
+	} else {
+		u, err = g.store.AddUser(ctx, access.User{Email: reg.Email, Name: reg.Name})
+		if known = errors.Is(err, workbench.ErrConflict); known {
+			u, err = g.store.UserByEmail(ctx, reg.Email)
+		}
 	}
 	if err != nil {
 		return err

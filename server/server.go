@@ -126,9 +126,10 @@ type Deps struct {
 	// commands use DATA/notebooks. Empty: the notebook routes answer 404,
 	// saying that this server keeps no notebooks.
 	NotebookDir string
-	// Site is the web pages (package web), served for every path that is
-	// not the API's (/v1/..., /healthz); nil serves none.
-	Site http.Handler
+	// Site makes the web pages (package web) over the services, served
+	// for every path that is not the API's (/v1/..., /healthz); nil serves
+	// none.
+	Site func(*app.App) (http.Handler, error)
 	// Outbox delivers the messages of registration, the first token
 	// among them (see Outbox). Nil: self-registration answers 403, and
 	// users are added by an administrator.
@@ -150,6 +151,8 @@ type Server struct {
 
 	// registrations is the global limit of self-registration.
 	registrations *access.Limiter
+	// site is the web pages, or nil.
+	site http.Handler
 	// full is a server of every route; otherwise it serves the public
 	// tier only.
 	full bool
@@ -230,6 +233,13 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		}
 	}
 	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, limiter: limiter, svc: svc, registrations: registrations, full: full}
+	if deps.Site != nil {
+		site, err := deps.Site(svc)
+		if err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+		s.site = site
+	}
 	s.router = s.newRouter()
 	return s, nil
 }
@@ -347,7 +357,7 @@ func (s *Server) newRouter() *mux.Router {
 	r.NotFoundHandler = s.wrap(true, s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, workbench.ErrNotFound)
 	}))
-	if s.deps.Site != nil {
+	if s.site != nil {
 		// The site takes what no API route matches, outside the API's
 		// paths: an unknown /v1 path stays a problem+json 404.
 		api := r.NotFoundHandler
@@ -356,7 +366,7 @@ func (s *Server) newRouter() *mux.Router {
 				api.ServeHTTP(w, req)
 				return
 			}
-			s.deps.Site.ServeHTTP(w, req)
+			s.site.ServeHTTP(w, req)
 		})
 	}
 	r.MethodNotAllowedHandler = s.wrap(true, s.cfg.Timeout, s.cfg.MaxBody, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -33,6 +33,7 @@ type fixture struct {
 	info    cdr.IndexInfo
 	release *public.Release
 	store   *store.Store
+	outbox  outbox
 }
 
 var (
@@ -68,6 +69,31 @@ func newFixture(t testing.TB) *fixture {
 	})
 	require.NoError(t, sharedErr)
 	return shared
+}
+
+// outbox keeps the messages the server sends.
+type outbox struct {
+	mu   sync.Mutex
+	sent []app.Message
+}
+
+func (o *outbox) Send(_ context.Context, m app.Message) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.sent = append(o.sent, m)
+	return nil
+}
+
+// last is the last message sent to the address.
+func (o *outbox) last(to string) (app.Message, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for i := len(o.sent) - 1; i >= 0; i-- {
+		if o.sent[i].To == to {
+			return o.sent[i], true
+		}
+	}
+	return app.Message{}, false
 }
 
 func makeFixture(root string, persons int) (*fixture, error) {
@@ -110,7 +136,10 @@ func (f *fixture) serve(t testing.TB) string {
 	t.Helper()
 	eng, err := engine.New(f.cdr.DB(), f.info.VersionID, engine.Options{})
 	require.NoError(t, err)
-	srv, err := server.New(server.Config{}, server.Deps{Engine: eng, Store: f.store, Release: f.release, Schema: f.cdr.Schema(), Index: f.info, Site: f.site(t, web.Config{})})
+	site := func(a *app.App) (http.Handler, error) {
+		return web.New(web.Config{}, web.Deps{Release: f.release, Help: app.HelpDesk{Store: f.store}, App: a})
+	}
+	srv, err := server.New(server.Config{}, server.Deps{Engine: eng, Store: f.store, Release: f.release, Schema: f.cdr.Schema(), Index: f.info, Site: site, Outbox: &f.outbox})
 	require.NoError(t, err)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)

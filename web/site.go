@@ -18,6 +18,7 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/app"
+	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/public"
 )
 
@@ -47,6 +48,10 @@ type Config struct {
 	CSRFKey []byte
 	// Secure marks cookies Secure, for a site served over TLS.
 	Secure bool
+	// BaseURL is the site's address as its users reach it
+	// ("https://workbench.example.org"), for the links sent by e-mail;
+	// empty: the scheme and host of the request.
+	BaseURL string
 	// Now is the clock of the rate limiter; nil means time.Now.
 	Now func() time.Time
 	// Logger receives pages that failed on the server's side; nil
@@ -61,6 +66,9 @@ type Deps struct {
 	// Help stores the help form's requests; nil answers the form with a
 	// page saying the help desk is not set up.
 	Help HelpDesk
+	// App is the services of the registered pages (the Researcher
+	// Workbench); nil serves the public pages only.
+	App *app.App
 }
 
 // Site is the web pages as an http.Handler.
@@ -122,6 +130,14 @@ func (s *Site) routes() *http.ServeMux {
 	m.HandleFunc("GET /about", s.about)
 	m.HandleFunc("GET /help", s.helpForm)
 	m.HandleFunc("POST /help", s.helpSubmit)
+	m.HandleFunc("GET /signin", s.signInForm)
+	m.HandleFunc("POST /signin", s.signIn)
+	m.HandleFunc("GET /signup", s.signUpForm)
+	m.HandleFunc("POST /signup", s.signUp)
+	m.HandleFunc("GET /signin/link/{secret}", s.linkPage)
+	m.HandleFunc("POST /signin/link", s.useLink)
+	m.HandleFunc("POST /signout", s.signedIn(s.signOut))
+	m.HandleFunc("GET /workspaces", s.signedIn(s.workspaces))
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errNotFound) })
 	return m
 }
@@ -135,7 +151,8 @@ func cacheStatic(h http.Handler) http.Handler {
 
 // pageFiles are the templates of each page besides the layout and the
 // partials.
-var pageFiles = []string{"home", "search", "domain", "concept", "surveys", "survey", "question", "about", "help", "error"}
+var pageFiles = []string{"home", "search", "domain", "concept", "surveys", "survey", "question", "about", "help", "error",
+	"signin", "signup", "link", "workspaces"}
 
 func parsePages() (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
@@ -154,14 +171,25 @@ type page struct {
 	Title    string
 	Nav      string // the nav entry of the page, marked current
 	Manifest public.Manifest
-	Data     any
+	// Visit is the signed-in user of a registered page, nil on the
+	// public ones.
+	Visit *visit
+	// Registered says that this site serves the registered pages.
+	Registered bool
+	Data       any
 }
 
-// render writes the page name with data, buffered so that a failing
-// template gives an error page rather than half a page.
+// render writes the public page name with data.
 func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name, title, nav string, data any) {
+	s.show(w, r, nil, status, name, title, nav, data)
+}
+
+// show writes the page name with data for the visit (nil on a public
+// page), buffered so that a failing template gives an error page rather
+// than half a page.
+func (s *Site) show(w http.ResponseWriter, r *http.Request, v *visit, status int, name, title, nav string, data any) {
 	var b bytes.Buffer
-	err := s.pages[name].Execute(&b, page{Title: title, Nav: nav, Manifest: s.deps.Release.Manifest(), Data: data})
+	err := s.pages[name].Execute(&b, page{Title: title, Nav: nav, Manifest: s.deps.Release.Manifest(), Visit: v, Registered: s.deps.App != nil, Data: data})
 	if err != nil {
 		s.log.Error("web: render", "page", name, "path", r.URL.Path, "err", err)
 		http.Error(w, "the page could not be shown", http.StatusInternalServerError)
@@ -191,6 +219,16 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status, msg = http.StatusTooManyRequests, "Too many requests from your address: wait a minute and try again."
 	case errors.Is(err, ErrCSRF):
 		status, msg = http.StatusForbidden, "The form's security token is missing or out of date. Go back, reload the page and send the form again."
+	case errors.Is(err, errSignedOut):
+		status, msg = http.StatusUnauthorized, "Your session ended. Sign in again, then send the form again."
+	case fault.KindOf(err) == fault.NotFound:
+		status, msg = http.StatusNotFound, "There is no such page, or it is not yours to see."
+	case fault.KindOf(err) == fault.Forbidden:
+		status, msg = http.StatusForbidden, "You may not do this: "+err.Error()
+	case fault.KindOf(err) == fault.Unauthenticated:
+		status, msg = http.StatusUnauthorized, "This link or session is not valid any more: it was used, it expired, or it was mistyped. Sign in, or ask for a new link."
+	case fault.KindOf(err) == fault.Invalid, fault.KindOf(err) == fault.Conflict:
+		status, msg = http.StatusBadRequest, err.Error()
 	default:
 		s.log.Error("web: page failed", "path", r.URL.Path, "err", err)
 	}

@@ -142,10 +142,7 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	site, err := openSite(rel, st)
-	if err != nil {
-		return err
-	}
+	site := siteOf(rel, st)
 	// The demo shows on its terminal what registration sends.
 	return serveAPI(ctx, e, sf, *data, dir, c, eng, st, rel, site, &app.WriterOutbox{W: e.stdout}, func(url string) {
 		fmt.Fprintf(e.stdout, "the public pages (Data Browser, Survey Explorer): %s/\n", url)

@@ -63,10 +63,7 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	site, err := openSite(rel, st)
-	if err != nil {
-		return err
-	}
+	site := siteOf(rel, st)
 	// An operator forwards what registration sends, or has a mail system
 	// pick it up.
 	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, rel, site, app.FileOutbox{Dir: outboxDir(*data)}, nil)
@@ -83,10 +80,7 @@ func servePublic(ctx context.Context, e env, f serveFlags, dir string) error {
 	if err != nil {
 		return err
 	}
-	site, err := openSite(rel, nil)
-	if err != nil {
-		return err
-	}
+	site := siteOf(rel, nil)
 	srv, err := newServer(e, f, server.Deps{Release: rel, Schema: schema, Site: site})
 	if err != nil {
 		return err
@@ -144,7 +138,7 @@ func outboxDir(data string) string { return filepath.Join(data, "outbox") }
 // until ctx ends. Once it listens it prints the
 // URL, from the listener so that port 0 shows the port taken, and calls
 // ready with it when not nil. A site not nil is served at /.
-func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *engine.Engine, st *store.Store, rel *public.Release, site http.Handler, outbox app.Outbox, ready func(url string)) error {
+func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *engine.Engine, st *store.Store, rel *public.Release, site func(*app.App) (http.Handler, error), outbox app.Outbox, ready func(url string)) error {
 	info, _ := c.Index()
 	srv, err := newServer(e, f, server.Deps{Engine: eng, Store: st, Release: rel, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data), Site: site, Outbox: outbox})
 	if err != nil {

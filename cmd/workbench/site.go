@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 
@@ -13,15 +14,17 @@ import (
 	"github.com/openworkbench/workbench/web"
 )
 
-// openSite returns the web pages over the public release rel, whose help
-// form writes to st; without a store (a public server) the form is
-// shown and nothing is kept.
-func openSite(rel *public.Release, st *store.Store) (*web.Site, error) {
-	deps := web.Deps{Release: rel}
-	if st != nil {
-		deps.Help = app.HelpDesk{Store: st}
+// siteOf makes the web pages over the public release rel and the
+// services the server gives: the public pages with their help form, and
+// the registered pages when the server has a store (not a public server).
+func siteOf(rel *public.Release, st *store.Store) func(*app.App) (http.Handler, error) {
+	return func(a *app.App) (http.Handler, error) {
+		deps := web.Deps{Release: rel}
+		if st != nil {
+			deps.Help, deps.App = app.HelpDesk{Store: st}, a
+		}
+		return web.New(web.Config{}, deps)
 	}
-	return web.New(web.Config{}, deps)
 }
 
 // The demo's release: in DIR/public (releaseDir), with keyed noise of at
