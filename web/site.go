@@ -149,14 +149,19 @@ func cacheStatic(h http.Handler) http.Handler {
 	})
 }
 
-// pageFiles are the templates of each page besides the layout and the
-// partials.
-var pageFiles = []string{"home", "search", "domain", "concept", "surveys", "survey", "question", "about", "help", "error",
-	"signin", "signup", "link", "workspaces"}
-
+// parsePages parses each page of templates/ (every file but the layout
+// and the partials) with the layout and the partials.
 func parsePages() (map[string]*template.Template, error) {
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
 	pages := map[string]*template.Template{}
-	for _, p := range pageFiles {
+	for _, f := range files {
+		p := strings.TrimSuffix(path.Base(f), ".html")
+		if p == "layout" || p == "partials" {
+			continue
+		}
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+p+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: templates: %w", err)
