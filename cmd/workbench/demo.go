@@ -146,6 +146,16 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 	// The demo shows on its terminal what registration sends.
 	return serveAPI(ctx, e, sf, *data, dir, c, eng, st, rel, site, &app.WriterOutbox{W: e.stdout}, func(url string) {
 		fmt.Fprintf(e.stdout, "the public pages (Data Browser, Survey Explorer): %s/\n", url)
+		// One-time links, new at each start: the demo's users have no
+		// password until they choose one.
+		for _, u := range []struct {
+			who  string
+			user access.User
+		}{{"the researcher", ds.researcher}, {"the administrator", ds.admin}} {
+			if link, err := signInLink(ctx, st, u.user.ID, url); err == nil {
+				fmt.Fprintf(e.stdout, "the Researcher Workbench as %s (%s), a one-time sign-in link: %s\n", u.who, u.user.Email, link)
+			}
+		}
 		if renewed {
 			fmt.Fprintf(e.stdout, "new tokens of the demo users (admin, researcher, pending) written to %s\n", tokensPath)
 		} else {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,7 +38,8 @@ func startDemo(t *testing.T, data string) (url string, stdout *testkit.SyncBuffe
 	}()
 	urlRE := regexp.MustCompile(`serving .* on (http://127\.0\.0\.1:\d+)`)
 	require.Eventually(t, func() bool {
-		if m := urlRE.FindStringSubmatch(stdout.String()); m != nil {
+		// The last line the demo prints once it serves.
+		if m := urlRE.FindStringSubmatch(stdout.String()); m != nil && strings.Contains(stdout.String(), "the workspace's notebooks in Jupyter") {
 			url = m[1]
 			return true
 		}
@@ -214,6 +216,14 @@ func TestDemo(t *testing.T) {
 	res.Body.Close()
 	assert.Equal(t, http.StatusOK, res.StatusCode)
 	assert.Contains(t, string(page), "Data Snapshots", "the public pages at /")
+	link := regexp.MustCompile(`as the researcher \(\S+\), a one-time sign-in link: (\S+)`).FindStringSubmatch(out)
+	require.NotNil(t, link, "the demo prints the researcher's sign-in link: %s", out)
+	res, err = http.Get(link[1])
+	require.NoError(t, err)
+	page, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Contains(t, string(page), "Confirm and sign in")
 
 	tests := []struct {
 		name, token, path string

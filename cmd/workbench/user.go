@@ -11,6 +11,7 @@ import (
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/server"
 )
 
 // cliActor stands for the administrator at the command line (whoever can
@@ -36,6 +37,7 @@ func userCommands() []command {
 		{"approve", "approve a user whose profile, training and code of conduct are complete", runUserApprove},
 		{"disable", "disable a user: every request of theirs is refused", runUserDisable},
 		{"token", "print a new bearer token of a user", runUserToken},
+		{"link", "print a one-time link that signs a user in to the web pages", runUserLink},
 		{"tokens", "list a user's tokens (never their secrets)", runUserTokens},
 		{"revoke", "revoke one token of a user, or all of them", runUserRevoke},
 	}
@@ -287,6 +289,37 @@ func runUserToken(ctx context.Context, e env, args []string) (err error) {
 	}
 	fmt.Fprintln(e.stdout, plain)
 	return nil
+}
+
+func runUserLink(ctx context.Context, e env, args []string) (err error) {
+	var base *string
+	s, u, err := userCommand(ctx, e, "user link",
+		"user link --data DIR --email E [--url URL]\n\nPrints a link that signs the user in to the web pages once, within a day: how the\nfirst administrator of an install signs in, or a user who lost their password.",
+		args, func(fs flagSet) {
+			base = fs.String("url", "http://"+server.DefaultAddr, "the address the pages are served at")
+		})
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	if u.Disabled {
+		return fmt.Errorf("user link: %s is disabled", u.Email)
+	}
+	link, err := signInLink(ctx, s, u.ID, *base)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, link)
+	return nil
+}
+
+// signInLink is a new one-time sign-in link of the user at the site base.
+func signInLink(ctx context.Context, s *store.Store, userID, base string) (string, error) {
+	secret, err := s.CreateSignInLink(ctx, userID, "", app.LinkTTL, time.Now())
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRight(base, "/") + "/signin/link/" + secret, nil
 }
 
 func runUserTokens(ctx context.Context, e env, args []string) (err error) {
