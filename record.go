@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/circe"
 	"github.com/openworkbench/workbench/engine"
 )
 
@@ -90,6 +91,29 @@ type Cohort struct {
 	// Definition is the definition's canonical JSON (cohort.Parse reads
 	// it). Kept as bytes, a definition saved by an older model can still
 	// be read and shown.
+	Definition json.RawMessage `json:"definition"`
+	CreatedBy  string          `json:"created_by"`
+	CreatedAt  time.Time       `json:"created_at"`
+	UpdatedBy  string          `json:"updated_by"`
+	UpdatedAt  time.Time       `json:"updated_at"`
+}
+
+// CircePrefix starts the id of every Circe cohort.
+const CircePrefix = "cc_"
+
+// CirceCohort is a saved OHDSI Circe cohort definition of a workspace, as
+// ATLAS exports it: kept beside the All of Us cohorts, with its own name
+// space, and usable as a dataset's cohort (its persons are the cohort's
+// subjects).
+type CirceCohort struct {
+	// ID starts with CircePrefix, which tells it from an All of Us
+	// cohort's among a dataset's cohorts.
+	ID          string `json:"id"`
+	WorkspaceID string `json:"workspace_id"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	// Definition is the Circe expression JSON as saved (circe.Parse reads
+	// it).
 	Definition json.RawMessage `json:"definition"`
 	CreatedBy  string          `json:"created_by"`
 	CreatedAt  time.Time       `json:"created_at"`
@@ -256,6 +280,15 @@ type Page struct {
 	Total     int64   `json:"total"`
 	Page      int     `json:"page"`
 	Size      int     `json:"size"`
+}
+
+// CircePage is one page of the rows of a Circe cohort; Total counts its
+// entries.
+type CircePage struct {
+	Rows  []circe.Row `json:"rows"`
+	Total int64       `json:"total"`
+	Page  int         `json:"page"`
+	Size  int         `json:"size"`
 }
 
 // ParticipantPage is one page of the participants of a review; Total

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/circe"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/public"
@@ -180,4 +181,22 @@ type ReviewService interface {
 	AnnotationFields(ctx context.Context, ws, cohortID string) ([]AnnotationField, error)
 	CreateAnnotationField(ctx context.Context, ws string, f AnnotationField) (AnnotationField, error)
 	DeleteAnnotationField(ctx context.Context, ws, cohortID, field string) error
+}
+
+// CirceService is the OHDSI Circe cohorts of a workspace (as ATLAS exports
+// them), run with Circe's semantics.
+type CirceService interface {
+	CirceCohorts(ctx context.Context, ws string) ([]CirceCohort, error)
+	CirceCohort(ctx context.Context, ws, id string) (CirceCohort, error)
+	// SaveCirceCohort creates c (ID empty) in the workspace c.WorkspaceID,
+	// or changes the cohort c.ID; c.Definition must compile.
+	SaveCirceCohort(ctx context.Context, c CirceCohort) (CirceCohort, error)
+	DeleteCirceCohort(ctx context.Context, ws, id string) error
+	// CirceCount is the cohort's entries and distinct persons.
+	CirceCount(ctx context.Context, ws, id string) (circe.Counts, error)
+	// CirceAttrition is the events and persons passing each inclusion
+	// rule.
+	CirceAttrition(ctx context.Context, ws, id string) (*circe.Inclusion, error)
+	// CirceRows is a page (from 0) of the cohort's rows.
+	CirceRows(ctx context.Context, ws, id string, page, size int) (CircePage, error)
 }

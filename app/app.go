@@ -72,6 +72,7 @@ type App struct {
 	Admin       workbench.AdminService
 	Workspaces  workbench.WorkspaceService
 	Cohorts     workbench.CohortService
+	Circe       workbench.CirceService
 	ConceptSets workbench.ConceptSetService
 	Concepts    workbench.ConceptService
 	Datasets    workbench.DatasetService
@@ -120,6 +121,7 @@ func New(cfg Config) (*App, error) {
 		Workspaces:  Workspaces{gate: g, store: cfg.Store, notebooks: files},
 		Cohorts:     cohorts,
 		ConceptSets: cohorts,
+		Circe:       Circe{gate: g, store: cfg.Store, engine: cfg.Engine},
 		Concepts:    Concepts{gate: g, engine: cfg.Engine},
 		Datasets:    datasets,
 		Exports:     datasets,

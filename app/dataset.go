@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
@@ -84,6 +85,18 @@ func (sv Datasets) load(ctx context.Context, ws, id string) (*cohort.Dataset, er
 	}
 	d := &cohort.Dataset{Columns: saved.Columns}
 	for _, cid := range saved.CohortIDs {
+		if strings.HasPrefix(cid, workbench.CircePrefix) {
+			c, err := sv.store.CirceCohort(ctx, ws, cid)
+			if err != nil {
+				return nil, err
+			}
+			p, err := program(c.Definition)
+			if err != nil {
+				return nil, fmt.Errorf("app: saved Circe cohort %s no longer compiles: %w", cid, err)
+			}
+			d.Persons = append(d.Persons, cohort.Query{SQL: p.Persons.SQL, Args: p.Persons.Args})
+			continue
+		}
 		c, err := sv.store.Cohort(ctx, ws, cid)
 		if err != nil {
 			return nil, err

@@ -28,6 +28,9 @@ type Program struct {
 	// Censored returns one number: the persons of the cohort before the
 	// censor window less those after it.
 	Censored Query
+	// Persons returns the cohort's subjects, each once, in one column
+	// person_id: the cohort as a dataset's cohort.
+	Persons Query
 	// Rules are the names of the inclusion rules, in order.
 	Rules []string
 }
@@ -145,6 +148,8 @@ GROUP BY I.person_id, I.event_id, I.start_date`))
 	count := c.with(len(c.ctes))
 	count.w("SELECT count(*) AS entries, count(DISTINCT subject_id) AS subjects FROM (\n").add(c.finalSelect()).w("\n)")
 	p.Count = count.query()
+	persons := c.with(len(c.ctes)).w("SELECT DISTINCT subject_id AS person_id FROM (\n").add(c.finalSelect()).w("\n)")
+	p.Persons = persons.query()
 	lost := c.with(len(c.ctes)).w("SELECT (SELECT count(DISTINCT person_id) FROM final_cohort) - (SELECT count(DISTINCT subject_id) FROM (\n").
 		add(c.finalSelect()).w("\n))")
 	p.Censored = lost.query()

@@ -41,6 +41,29 @@ func Rows(ctx context.Context, db *sql.DB, p *Program) ([]Row, error) {
 	return out, nil
 }
 
+// RowsPage is the rows of p from offset, at most limit of them, in the
+// order of Rows.
+func RowsPage(ctx context.Context, db *sql.DB, p *Program, offset, limit int) ([]Row, error) {
+	q := "SELECT subject_id, cohort_start_date, cohort_end_date FROM (\n" + p.Cohort.SQL + "\n) ORDER BY subject_id, cohort_start_date, cohort_end_date LIMIT ? OFFSET ?"
+	rows, err := db.QueryContext(ctx, q, append(append([]any{}, p.Cohort.Args...), int64(limit), int64(offset))...)
+	if err != nil {
+		return nil, fmt.Errorf("circe: cohort rows: %w", err)
+	}
+	defer rows.Close()
+	out := []Row{}
+	for rows.Next() {
+		var r Row
+		if err := rows.Scan(&r.SubjectID, &r.Start, &r.End); err != nil {
+			return nil, fmt.Errorf("circe: cohort rows: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("circe: cohort rows: %w", err)
+	}
+	return out, nil
+}
+
 // Count runs the count query of p on db.
 func Count(ctx context.Context, db *sql.DB, p *Program) (Counts, error) {
 	var c Counts

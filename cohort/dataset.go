@@ -45,7 +45,8 @@ var datasetTables = map[string]datasetTable{
 // DatasetDomains lists the domains of a dataset in a fixed order.
 var DatasetDomains = []string{"person", "condition", "drug", "procedure", "measurement", "observation", "device", "visit", "death"}
 
-// Dataset is what a dataset selects: the persons of any of Cohorts, and,
+// Dataset is what a dataset selects: the persons of any of Cohorts (and
+// of Persons), and,
 // when ConceptSets is not empty, only the events whose domain concept is
 // in the expansion of any of them; of those, the Columns chosen per domain
 // (a key of DatasetDomains).
@@ -56,7 +57,10 @@ var DatasetDomains = []string{"person", "condition", "drug", "procedure", "measu
 // the same dataset empty. The person and death domains have one row per
 // person and are not filtered by concept sets.
 type Dataset struct {
-	Cohorts     []*Definition
+	Cohorts []*Definition
+	// Persons are cohorts compiled elsewhere (a Circe cohort's subjects):
+	// each a query of one column, person_id, over the same database.
+	Persons     []Query
 	ConceptSets []*ConceptSet
 	Columns     map[string][]string
 }
@@ -157,7 +161,7 @@ func (d *Dataset) Validate(cat DatasetCatalog) error {
 		v.add("", "no dataset")
 		return v.err()
 	}
-	if len(d.Cohorts) == 0 {
+	if len(d.Cohorts)+len(d.Persons) == 0 {
 		v.add("cohorts", "empty: a dataset needs at least one cohort")
 	}
 	for i, def := range d.Cohorts {
@@ -250,6 +254,12 @@ func (c *compiler) dataset(d *Dataset, domain string, cat DatasetCatalog) (Query
 			return Query{}, nil, err
 		}
 		if i > 0 {
+			f.SQL("\nUNION\n")
+		}
+		f.SQL("SELECT person_id FROM (\n").AddQuery(q.SQL, q.Args).SQL("\n)")
+	}
+	for i, q := range d.Persons {
+		if i > 0 || len(d.Cohorts) > 0 {
 			f.SQL("\nUNION\n")
 		}
 		f.SQL("SELECT person_id FROM (\n").AddQuery(q.SQL, q.Args).SQL("\n)")

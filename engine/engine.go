@@ -46,6 +46,10 @@ type Engine struct {
 	log     *slog.Logger
 }
 
+// DB is the database the engine runs on: the opened CDR, for queries
+// compiled elsewhere (Circe cohorts) over the same tables.
+func (e *Engine) DB() *sql.DB { return e.db }
+
 // Cache keeps engine results by CDR version, operation and canonical
 // request, least recently used out first. Engines may share one: entries
 // of different versions never mix. It is safe for concurrent use.

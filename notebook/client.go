@@ -14,6 +14,7 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/circe"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
@@ -103,7 +104,7 @@ func (e *Error) Unwrap() []error { return e.wraps }
 // known is every error value a server may answer with, by code.
 var known = func() map[string]*fault.Error {
 	m := map[string]*fault.Error{}
-	for _, list := range [][]*fault.Error{access.Errors, cohort.Errors, engine.Errors, public.Errors, workbench.Errors, Errors} {
+	for _, list := range [][]*fault.Error{access.Errors, cohort.Errors, circe.Errors, engine.Errors, public.Errors, workbench.Errors, Errors} {
 		for _, e := range list {
 			m[e.Code()] = e
 		}
@@ -243,4 +244,5 @@ var (
 	_ workbench.ConceptSetService = (*Client)(nil)
 	_ workbench.DatasetService    = (*Client)(nil)
 	_ workbench.ReviewService     = (*Client)(nil)
+	_ workbench.CirceService      = (*Client)(nil)
 )

@@ -22,6 +22,7 @@ import (
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/cdr"
+	"github.com/openworkbench/workbench/circe"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
@@ -345,6 +346,35 @@ func TestClientCallsEveryRoute(t *testing.T) {
 			assert.NotEmpty(t, c.Name, "concept %d", c.ID)
 		}
 		assert.Contains(t, ids, int64(4134304))
+	})
+
+	t.Run("Circe cohorts", func(t *testing.T) {
+		def, err := os.ReadFile(filepath.Join(testcdr.Root, "circe", "testdata", "eunomia", "celecoxib.json"))
+		require.NoError(t, err)
+		cc, err := r.SaveCirceCohort(ctx, workbench.CirceCohort{WorkspaceID: ws, Name: "Celecoxib", Definition: def})
+		require.NoError(t, err)
+		n, err := r.CirceCount(ctx, ws, cc.ID)
+		require.NoError(t, err)
+		assert.Equal(t, circe.Counts{Entries: 1800, Subjects: 1800}, n)
+		page, err := r.CirceRows(ctx, ws, cc.ID, 0, 2)
+		require.NoError(t, err)
+		assert.Len(t, page.Rows, 2)
+		attrition, err := r.CirceAttrition(ctx, ws, cc.ID)
+		require.NoError(t, err)
+		assert.NotEmpty(t, attrition.Results)
+		cc.Description = "OHDSI's celecoxib new users"
+		_, err = r.SaveCirceCohort(ctx, cc)
+		require.NoError(t, err)
+		got, err := r.CirceCohort(ctx, ws, cc.ID)
+		require.NoError(t, err)
+		assert.Equal(t, cc.Description, got.Description)
+		list, err := r.CirceCohorts(ctx, ws)
+		require.NoError(t, err)
+		assert.Len(t, list, 1)
+		_, err = r.SaveCirceCohort(ctx, workbench.CirceCohort{WorkspaceID: ws, Name: "Bad", Definition: []byte(`{"PrimaryCriteria": {"CriteriaList": [{"LocationRegion": {}}]}}`)})
+		assert.ErrorIs(t, err, circe.ErrInvalid)
+		require.NotEmpty(t, fault.FieldsOf(err))
+		require.NoError(t, r.DeleteCirceCohort(ctx, ws, cc.ID))
 	})
 
 	t.Run("concepts", func(t *testing.T) {

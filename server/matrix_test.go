@@ -2,7 +2,10 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -18,6 +21,7 @@ import (
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testcdr"
 	"github.com/openworkbench/workbench/internal/testkit"
 	"github.com/openworkbench/workbench/notebook"
 	"github.com/openworkbench/workbench/server"
@@ -153,6 +157,19 @@ var matrixRoutes = map[string]matrixRoute{
 	"PUT /v1/workspaces/{ws}/reviews/{review}/participants/{person}/annotations/{field}": {need: writer, body: body(`{"value": "seen"}`)},
 	"GET /v1/workspaces/{ws}/reviews/{review}/participants/{person}/events":              {need: reader, query: "domain=CONDITION&size=5"},
 
+	"GET /v1/workspaces/{ws}/circe-cohorts": {need: reader},
+	"POST /v1/workspaces/{ws}/circe-cohorts": {need: writer, body: func(w *world) string {
+		return fmt.Sprintf(`{"name": "New", "definition": %s}`, celecoxib)
+	}},
+	"GET /v1/workspaces/{ws}/circe-cohorts/{id}": {need: reader},
+	"PUT /v1/workspaces/{ws}/circe-cohorts/{id}": {need: writer, body: func(w *world) string {
+		return fmt.Sprintf(`{"name": "Renamed", "definition": %s}`, celecoxib)
+	}},
+	"DELETE /v1/workspaces/{ws}/circe-cohorts/{id}":        {need: writer},
+	"GET /v1/workspaces/{ws}/circe-cohorts/{id}/count":     {need: reader},
+	"GET /v1/workspaces/{ws}/circe-cohorts/{id}/attrition": {need: reader},
+	"GET /v1/workspaces/{ws}/circe-cohorts/{id}/rows":      {need: reader, query: "size=5"},
+
 	"GET /v1/workspaces/{ws}/concept-sets":               {need: reader},
 	"POST /v1/workspaces/{ws}/concept-sets":              {need: writer, body: body(`{"name": "New", "definition": {"items": [{"concept_id": 4134304}]}}`)},
 	"GET /v1/workspaces/{ws}/concept-sets/{id}":          {need: reader},
@@ -209,6 +226,7 @@ type world struct {
 	ws         string
 	cohort     string
 	conceptSet string
+	circe      string
 	dataset    string
 	notebook   string
 	// applicant is a user with every self-service step, whom an
@@ -232,6 +250,8 @@ func (w *world) param(method, prev, name string) (string, bool) {
 		return w.cohort, true
 	case "concept-sets/id":
 		return w.conceptSet, true
+	case "circe-cohorts/id":
+		return w.circe, true
 	case "datasets/id":
 		return w.dataset, true
 	case "notebooks/name":
@@ -427,6 +447,20 @@ func newMatrixUsers(t *testing.T, st *store.Store) *matrixUsers {
 	return u
 }
 
+// celecoxib is OHDSI's celecoxib cohort (Circe JSON), which GiBleed holds.
+var celecoxib = func() string {
+	b, err := os.ReadFile(filepath.Join(testcdr.Root, "circe", "testdata", "eunomia", "celecoxib.json"))
+	if err != nil {
+		panic(err)
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		panic(err)
+	}
+	compact, _ := json.Marshal(v)
+	return string(compact)
+}()
+
 // worlds numbers the worlds, whose workspaces need names of their own.
 var worlds atomic.Int64
 
@@ -465,6 +499,9 @@ func newWorld(t *testing.T, f *fixture, users *matrixUsers, wrist string) *world
 	cs, err := st.CreateConceptSet(ctx, users.owner, workbench.ConceptSet{WorkspaceID: w.ws, Name: "Fractures", Definition: set})
 	require.NoError(t, err)
 	w.conceptSet = cs.ID
+	cc, err := st.CreateCirceCohort(ctx, users.owner, workbench.CirceCohort{WorkspaceID: w.ws, Name: "Celecoxib", Definition: json.RawMessage(celecoxib)})
+	require.NoError(t, err)
+	w.circe = cc.ID
 	// The dataset has a cohort of its own: a cohort in a dataset cannot
 	// be deleted, and the matrix deletes w.cohort.
 	dc, err := st.CreateCohort(ctx, users.owner, workbench.Cohort{WorkspaceID: w.ws, Name: "Dataset cohort", Definition: canonical})

@@ -302,7 +302,7 @@ var (
 // routes lists every endpoint of the API: the ones below, then those of
 // each subject, listed in the subject's file.
 func (s *Server) routes() []route {
-	return slices.Concat(s.coreRoutes(), s.publicRoutes(), s.conceptRoutes(), s.reviewRoutes(), s.datasetRoutes(), s.notebookRoutes(), s.helpRoutes())
+	return slices.Concat(s.coreRoutes(), s.publicRoutes(), s.conceptRoutes(), s.reviewRoutes(), s.datasetRoutes(), s.notebookRoutes(), s.helpRoutes(), s.circeRoutes())
 }
 
 func (s *Server) coreRoutes() []route {

@@ -57,10 +57,15 @@ func hasDuplicate(ss []string) bool {
 }
 
 // checkDatasetRefs is ErrNotFound when a cohort or concept set of d is not one of
-// d's workspace.
+// d's workspace. A cohort id is of an All of Us cohort or, by its prefix, of
+// a Circe cohort.
 func checkDatasetRefs(ctx context.Context, tx *sql.Tx, d *workbench.Dataset) error {
 	for _, id := range d.CohortIDs {
-		if _, err := getSaved(ctx, tx, cohortKind, d.WorkspaceID, id); err != nil {
+		k := cohortKind
+		if strings.HasPrefix(id, workbench.CircePrefix) {
+			k = circeKind
+		}
+		if _, err := getSaved(ctx, tx, k, d.WorkspaceID, id); err != nil {
 			return err
 		}
 	}

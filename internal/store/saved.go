@@ -40,7 +40,8 @@ type kind struct{ table, noun, prefix string }
 var (
 	cohortKind     = kind{table: "cohorts", noun: "cohort", prefix: "c_"}
 	conceptSetKind = kind{table: "concept_sets", noun: "concept set", prefix: "cs_"}
-	savedKinds     = []kind{cohortKind, conceptSetKind}
+	circeKind      = kind{table: "circe_cohorts", noun: "Circe cohort", prefix: workbench.CircePrefix}
+	savedKinds     = []kind{cohortKind, conceptSetKind, circeKind}
 )
 
 const savedColumns = "id, workspace_id, name, description, definition, created_by, created_at, updated_by, updated_at"
@@ -82,6 +83,41 @@ func (s *Store) UpdateCohort(ctx context.Context, by string, c workbench.Cohort)
 // and annotation fields. A cohort that a dataset uses is ErrConflict.
 func (s *Store) DeleteCohort(ctx context.Context, workspaceID, id string) error {
 	return s.delete(ctx, cohortKind, workspaceID, id)
+}
+
+// CreateCirceCohort saves c, a Circe cohort definition, as CreateCohort
+// does.
+func (s *Store) CreateCirceCohort(ctx context.Context, by string, c workbench.CirceCohort) (workbench.CirceCohort, error) {
+	v, err := s.create(ctx, circeKind, by, saved(c))
+	return workbench.CirceCohort(v), err
+}
+
+// CirceCohort returns the Circe cohort id of the workspace.
+func (s *Store) CirceCohort(ctx context.Context, workspaceID, id string) (workbench.CirceCohort, error) {
+	v, err := getSaved(ctx, s.db, circeKind, workspaceID, id)
+	return workbench.CirceCohort(v), err
+}
+
+// ListCirceCohorts returns the Circe cohorts of the workspace by name.
+func (s *Store) ListCirceCohorts(ctx context.Context, workspaceID string) ([]workbench.CirceCohort, error) {
+	vs, err := s.list(ctx, circeKind, workspaceID)
+	out := make([]workbench.CirceCohort, len(vs))
+	for i, v := range vs {
+		out[i] = workbench.CirceCohort(v)
+	}
+	return out, err
+}
+
+// UpdateCirceCohort changes the Circe cohort c.ID as UpdateCohort does.
+func (s *Store) UpdateCirceCohort(ctx context.Context, by string, c workbench.CirceCohort) (workbench.CirceCohort, error) {
+	v, err := s.update(ctx, circeKind, by, saved(c))
+	return workbench.CirceCohort(v), err
+}
+
+// DeleteCirceCohort deletes the Circe cohort id of the workspace; one that
+// a dataset uses is ErrConflict.
+func (s *Store) DeleteCirceCohort(ctx context.Context, workspaceID, id string) error {
+	return s.delete(ctx, circeKind, workspaceID, id)
 }
 
 // CreateConceptSet saves cs in the workspace cs.WorkspaceID, created by

@@ -186,7 +186,7 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
 		if err := deleteCohortDependents(ctx, tx, "workspace_id = ?", id); err != nil {
 			return err
 		}
-		for _, table := range []string{"collaborators", "datasets", "cohorts", "concept_sets"} {
+		for _, table := range []string{"collaborators", "datasets", "cohorts", "concept_sets", "circe_cohorts"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE workspace_id = ?", id); err != nil {
 				return dbError(err)
 			}
