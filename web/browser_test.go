@@ -78,23 +78,22 @@ func TestVisitorJourney(t *testing.T) {
 	assert.Equal(t, f.release.Totals().Participants.String(), v.text(".lead .count"), "the home page's total is the release's")
 	v.check("home")
 
-	// The search word comes from the release: the first word of the most
-	// common condition's name.
-	top, err := f.release.TopConcepts(public.DomainCondition, 1)
-	require.NoError(t, err)
-	word := strings.Fields(top[0].Name)[0]
+	// The synthetic CDR has real diabetes concepts with persons enough to
+	// be released.
+	const word = "diabetes"
 	v.b.Do(chromedp.SendKeys(chromedp.CSS("#q"), word))
 	v.click("form.search button")
 	v.check("search")
 
-	// The first concept found among conditions.
-	v.click("#res-CONDITION + .scroll a")
+	// Among the conditions found, the real SNOMED concept 201826.
+	v.click(`#res-CONDITION + .scroll a[href="/concepts/201826"]`)
 	href := webtest.Eval[string](v.b, `location.pathname`)
 	id, err := strconv.ParseInt(strings.TrimPrefix(href, "/concepts/"), 10, 64)
 	require.NoError(t, err, href)
 	c, err := f.release.Concept(id)
 	require.NoError(t, err)
-	assert.Contains(t, strings.ToLower(c.Name), strings.ToLower(word))
+	assert.Equal(t, "Type 2 diabetes mellitus", c.Name)
+	assert.Greater(t, c.Count.Value(), int64(f.release.Manifest().Disclosure.Threshold), "more persons than the threshold")
 	assert.Equal(t, []string{c.Count.String(), c.CountWithDescendants.String()}, webtest.Eval[[]string](v.b, `[...document.querySelectorAll(".facts .count")].map(e => e.textContent)`))
 	if c.SexAtBirth != nil {
 		var want []string
