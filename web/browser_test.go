@@ -121,7 +121,7 @@ func TestVisitorJourney(t *testing.T) {
 	v.b.Do(chromedp.Navigate(v.base + "/browse/" + public.DomainCondition))
 	v.b.Do(chromedp.SetValue(chromedp.CSS("#sort"), "name"))
 	v.click("form.inline button")
-	names := webtest.Eval[[]string](v.b, `[...document.querySelectorAll("table.concepts tbody th")].map(e => e.textContent.trim())`)
+	names := webtest.Eval[[]string](v.b, `[...document.querySelectorAll("table.concepts tbody th a")].map(e => e.textContent.trim())`)
 	res, err := f.release.Search(public.Query{Domain: public.DomainCondition, Sort: public.SortName})
 	require.NoError(t, err)
 	require.Len(t, names, len(res.Concepts))
@@ -182,13 +182,19 @@ func (v *visitor) checkNoCounts(name string) {
 }
 
 // axeBothWidths runs axe-core on the page at phone and desktop widths
-// (tables that scroll sideways exist only at the first).
+// (tables that scroll sideways exist only at the first), and checks that
+// at phone width no table of concepts hides a column past the screen's
+// edge.
 func (v *visitor) axeBothWidths(name string) {
 	v.t.Helper()
 	for _, phone := range []bool{true, false} {
 		v.b.Phone(phone)
 		for _, viol := range v.b.RunAxe(v.axe) {
 			v.t.Errorf("%s (phone %v): axe: %s", name, phone, viol)
+		}
+		if phone {
+			wide := webtest.Eval[[]string](v.b, `[...document.querySelectorAll("table.concepts")].filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth).map(t => t.parentElement.previousElementSibling?.textContent ?? "")`)
+			assert.Empty(v.t, wide, "%s: tables of concepts wider than a phone's screen", name)
 		}
 	}
 }
