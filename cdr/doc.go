@@ -7,7 +7,20 @@
 //
 // A CDR folder holds one Parquet file per table (person.parquet) or a
 // folder of Parquet files per table (measurement/part-00000.parquet), and
-// index/ once indexed. This is the only package, with the state store,
+// index/ once indexed.
+//
+// Hierarchies: a concept stands for its descendants by the index's
+// concept_closure, which holds OMOP's concept_ancestor (standard and
+// classification concepts) and the hierarchies of source concepts that
+// concept_ancestor leaves out, so that a source code's parent selects its
+// children as the All of Us criteria tree has it (ICD10CM K92 selects the
+// persons of K92.2). A source concept's parents are the source concepts of
+// its own vocabulary that it "Is a" (or that "Subsumes" it) by
+// concept_relationship; an ICD9CM or ICD10CM code without one gets the
+// longest shorter code of its vocabulary that is a prefix of it, a
+// trailing dot left out (K92.2 is a child of K92).
+//
+// This is the only package, with the state store,
 // that imports the DuckDB driver: everything else reaches data through
 // the *sql.DB of an opened CDR.
 package cdr

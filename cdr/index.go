@@ -56,7 +56,7 @@ const (
 
 // IndexLayout is the layout of the index this version builds and reads.
 // It changes whenever an index table or column changes.
-const IndexLayout = 6
+const IndexLayout = 7
 
 // ErrIndexStale is returned by Open for an index built with another
 // layout: run Index again.
@@ -374,11 +374,67 @@ LEFT JOIN visit_occurrence v ON v.visit_occurrence_id = e.visit_occurrence_id
 ORDER BY e.concept_id, e.person_id, e.entry_date`).String()
 }
 
+// conceptClosureSQL selects concept_closure: the pairs of
+// concept_ancestor, those of the source hierarchy (sourceClosureSQL), and
+// a self pair for every concept of the vocabulary.
 const conceptClosureSQL = `SELECT ancestor_concept_id AS ancestor_id, descendant_concept_id AS descendant_id, min_levels_of_separation AS min_levels
 FROM concept_ancestor WHERE ancestor_concept_id <> descendant_concept_id
 UNION ALL
+SELECT * FROM (` + sourceClosureSQL + `)
+UNION ALL
 SELECT concept_id, concept_id, 0 FROM concept
 ORDER BY ancestor_id, descendant_id`
+
+// sourceClosureSQL selects the ancestor/descendant pairs of the
+// hierarchies of source concepts, which concept_ancestor leaves out: it
+// relates standard and classification concepts only, so that ICD10CM K92
+// would not stand for K92.2, as the All of Us criteria tree has it. A
+// source concept is one that is neither standard nor classification
+// (standard_concept other than 'S' and 'C'). Its parents are, first, the
+// source concepts of its own vocabulary that concept_relationship says it
+// "Is a" (or that "Subsumes" it), by valid relationships; an ICD9CM or
+// ICD10CM code without such a parent gets the longest shorter code of its
+// vocabulary that is a prefix of it, a trailing dot left out (K92.2 is a
+// child of K92, S72.001A of S72.001, E11.65 of E11 when E11.6 is absent).
+// The pairs are the transitive closure of the parents, with the fewest
+// levels between; a cycle, which a vocabulary should not have, stops at
+// sourceMaxLevels.
+const sourceClosureSQL = `WITH RECURSIVE source AS (
+  SELECT concept_id, vocabulary_id, concept_code FROM concept
+  WHERE standard_concept IS NULL OR standard_concept NOT IN ('S', 'C')
+),
+related AS (
+  SELECT DISTINCT p.concept_id AS parent_id, c.concept_id AS child_id
+  FROM concept_relationship r
+  JOIN source p ON p.concept_id = CASE r.relationship_id WHEN 'Subsumes' THEN r.concept_id_1 ELSE r.concept_id_2 END
+  JOIN source c ON c.concept_id = CASE r.relationship_id WHEN 'Subsumes' THEN r.concept_id_2 ELSE r.concept_id_1 END
+  WHERE r.relationship_id IN ('Subsumes', 'Is a') AND r.invalid_reason IS NULL
+    AND p.vocabulary_id = c.vocabulary_id AND p.concept_id <> c.concept_id
+),
+coded AS (SELECT * FROM source WHERE vocabulary_id IN ('ICD9CM', 'ICD10CM')),
+prefixed AS (
+  SELECT DISTINCT p.concept_id AS parent_id, c.concept_id AS child_id
+  FROM (
+    SELECT *, unnest(range(1, length(concept_code))) AS n FROM coded
+    WHERE concept_id NOT IN (SELECT child_id FROM related)
+  ) c
+  JOIN coded p ON p.vocabulary_id = c.vocabulary_id AND p.concept_code = rtrim(left(c.concept_code, c.n), '.') AND p.concept_id <> c.concept_id
+  QUALIFY length(p.concept_code) = max(length(p.concept_code)) OVER (PARTITION BY c.concept_id)
+),
+edges AS (SELECT * FROM related UNION SELECT * FROM prefixed),
+walk(ancestor_id, descendant_id, levels) AS (
+  SELECT parent_id, child_id, 1 FROM edges
+  UNION
+  SELECT w.ancestor_id, e.child_id, w.levels + 1 FROM walk w JOIN edges e ON e.parent_id = w.descendant_id
+  WHERE w.levels < ` + sourceMaxLevels + `
+)
+SELECT ancestor_id, descendant_id, CAST(min(levels) AS BIGINT) AS min_levels FROM walk
+WHERE ancestor_id <> descendant_id GROUP BY ancestor_id, descendant_id`
+
+// sourceMaxLevels bounds the depth of the source hierarchy, far below
+// which the coding systems stay (ICD10CM: a category, then up to four
+// more characters).
+const sourceMaxLevels = "32"
 
 // ConceptPersonSQL selects the rows of concept_person from the tables
 // search_events and search_person (for demo_key) and concept_closure. A

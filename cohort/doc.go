@@ -51,7 +51,9 @@
 //     Us searches one table of all events: a source code whose event was
 //     filed as an observation is found by a CONDITION item of that code. A
 //     parameter's domain, when given, must equal the item's type.
-//   - Hierarchies are those of concept_closure (OMOP concept_ancestor).
+//   - Hierarchies are those of concept_closure: OMOP concept_ancestor,
+//     and for source concepts (ICD10CM K92 > K92.2) the hierarchy that
+//     package cdr builds from concept_relationship and code prefixes.
 //     The All of Us survey tree (survey > question > answer) is not in it,
 //     so a survey or question stands for itself only.
 //   - Attributes: NUM compares value_as_number, CAT wants value_as_concept_id

@@ -264,14 +264,14 @@ func (e *Engine) Concept(ctx context.Context, id int64) (Concept, error) {
 }
 
 // Parents returns the direct parents of concept id (one level up in
-// concept_ancestor) with their counts, most persons first. An unknown id
+// concept_closure, which has the hierarchies of source concepts too) with their counts, most persons first. An unknown id
 // is ErrNotFound.
 func (e *Engine) Parents(ctx context.Context, id int64) ([]Concept, error) {
 	return e.relatives(ctx, id, true)
 }
 
 // Children returns the direct children of concept id (one level down in
-// concept_ancestor) with their counts, most persons first. An unknown id
+// concept_closure) with their counts, most persons first. An unknown id
 // is ErrNotFound.
 func (e *Engine) Children(ctx context.Context, id int64) ([]Concept, error) {
 	return e.relatives(ctx, id, false)

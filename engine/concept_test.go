@@ -158,6 +158,27 @@ func TestConceptsGiBleed(t *testing.T) {
 		assert.Equal(t, "Osteoporosis", parents[0].Name)
 		assert.GreaterOrEqual(t, parents[0].RollupPersonCount, int64(56))
 	})
+	t.Run("source hierarchy", func(t *testing.T) {
+		// ICD10CM K92 subsumes K92.2, which concept_ancestor leaves out.
+		parents, err := e.Parents(ctx, 35208414)
+		require.NoError(t, err)
+		assert.Equal(t, []int64{1569708}, ids(parents))
+		children, err := e.Children(ctx, 1569708)
+		require.NoError(t, err)
+		assert.Equal(t, []int64{35208414}, ids(children))
+		assert.Equal(t, int64(479), children[0].PersonCount)
+
+		k92 := search(t, engine.ConceptSearch{Query: "K92", Vocabulary: "ICD10CM"})
+		require.Len(t, k92, 1)
+		assert.Equal(t, engine.Concept{
+			ID: 1569708, Name: "Other diseases of digestive system", DomainID: "Condition", VocabularyID: "ICD10CM",
+			ClassID: "3-char nonbill code", Code: "K92", PersonCount: 0, RollupPersonCount: 479,
+		}, k92[0])
+
+		got, err := e.ExpandConceptSet(ctx, &cohort.ConceptSet{Name: "K92", Items: []cohort.ConceptSetItem{{ConceptID: 1569708, IncludeDescendants: true}}})
+		require.NoError(t, err)
+		assert.Equal(t, []int64{1569708, 35208414}, got)
+	})
 	t.Run("expand", func(t *testing.T) {
 		desc := func(id int64) []int64 {
 			return column(t, c, "SELECT descendant_concept_id FROM concept_ancestor WHERE ancestor_concept_id = ? UNION SELECT concept_id FROM concept WHERE concept_id = ?", id, id)

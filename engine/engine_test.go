@@ -175,6 +175,36 @@ func TestEngineGiBleed(t *testing.T) {
 		assert.NotEqual(t, top[0].ConceptID, drugs[0].ConceptID)
 	})
 
+	t.Run("source hierarchy", func(t *testing.T) {
+		// ICD10CM K92 (1569708) subsumes K92.2 (35208414), the source code
+		// of GiBleed's 479 persons with gastrointestinal hemorrhage; no
+		// event has K92 itself.
+		source := func(concept int64, descendants bool) *cohort.Definition {
+			return &cohort.Definition{Includes: []cohort.Group{{Items: []cohort.Item{{
+				Type:       cohort.DomainCondition,
+				Parameters: []cohort.Parameter{{ConceptID: concept, Group: descendants, Standard: false}},
+			}}}}}
+		}
+		for _, tc := range []struct {
+			name        string
+			concept     int64
+			descendants bool
+			want        int64
+		}{
+			{"K92 with descendants", 1569708, true, 479},
+			{"K92 alone", 1569708, false, 0},
+			{"K92.2", 35208414, false, 479},
+			{"K92.2 with descendants", 35208414, true, 479},
+		} {
+			n, err := e.Count(ctx, source(tc.concept, tc.descendants))
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, n, tc.name)
+		}
+		ids, _, err := e.Participants(ctx, source(1569708, true), 0, engine.MaxPageSize)
+		require.NoError(t, err)
+		assert.Equal(t, persons(t, c.DB(), cohort.Query{SQL: "SELECT DISTINCT person_id FROM condition_occurrence WHERE condition_source_concept_id = 35208414"}), ids)
+	})
+
 	t.Run("participants", func(t *testing.T) {
 		def := readExample(t, "wrist_fracture.json")
 		var all []int64

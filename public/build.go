@@ -476,9 +476,13 @@ func (b *builder) hierarchy(ctx context.Context) error {
 }
 
 // measurementValues selects the numeric values of measurements (labs and
-// physical measurements) with their unit (0 for none).
+// physical measurements) with their unit (0 for none): those of standard
+// concepts, and of the PPI concepts of physical measurements, which All
+// of Us records as the source concepts of LOINC ones (a blood pressure
+// reading is the values of both).
 const measurementValues = `SELECT concept_id, COALESCE(unit_concept_id, 0) AS unit_concept_id, person_id, value_as_number FROM search_events
-WHERE domain IN ('` + DomainMeasurement + `', '` + DomainPhysicalMeasurement + `') AND is_standard AND value_as_number IS NOT NULL
+WHERE domain IN ('` + DomainMeasurement + `', '` + DomainPhysicalMeasurement + `') AND value_as_number IS NOT NULL
+  AND (is_standard OR (domain = '` + DomainPhysicalMeasurement + `' AND concept_id IN (SELECT concept_id FROM concept WHERE vocabulary_id = 'PPI')))
   AND isfinite(value_as_number)`
 
 // histogramStatsSQL gives the persons of each measurement and unit and,

@@ -36,9 +36,9 @@ func Example() {
 	fmt.Printf("%s: %s answered, %d answers\n", q.Text, q.Participants, len(q.Answers))
 	// Output:
 	// participants: 400
-	// Systolic blood pressure (LOINC 8480-6): 300 persons, 0 histograms
-	//   FEMALE: 160
-	//   MALE: 160
+	// Systolic blood pressure (LOINC 8480-6): 380 persons, 0 histograms
+	//   FEMALE: 200
+	//   MALE: 200
 	//   Unknown: <= 20
 	// Blood pressure systolic and diastolic (LOINC 55284-4): <= 20 persons, 0 histograms
 	//   by sex at birth: not released

@@ -78,23 +78,22 @@ func TestVisitorJourney(t *testing.T) {
 	assert.Equal(t, f.release.Totals().Participants.String(), v.text(".lead .count"), "the home page's total is the release's")
 	v.check("home")
 
-	// The search word comes from the release: the first word of the most
-	// common condition's name.
-	top, err := f.release.TopConcepts(public.DomainCondition, 1)
-	require.NoError(t, err)
-	word := strings.Fields(top[0].Name)[0]
+	// The synthetic CDR has real diabetes concepts with persons enough to
+	// be released.
+	const word = "diabetes"
 	v.b.Do(chromedp.SendKeys(chromedp.CSS("#q"), word))
 	v.click("form.search button")
 	v.check("search")
 
-	// The first concept found among conditions.
-	v.click("#res-CONDITION + .scroll a")
+	// Among the conditions found, the real SNOMED concept 201826.
+	v.click(`#res-CONDITION + .scroll a[href="/concepts/201826"]`)
 	href := webtest.Eval[string](v.b, `location.pathname`)
 	id, err := strconv.ParseInt(strings.TrimPrefix(href, "/concepts/"), 10, 64)
 	require.NoError(t, err, href)
 	c, err := f.release.Concept(id)
 	require.NoError(t, err)
-	assert.Contains(t, strings.ToLower(c.Name), strings.ToLower(word))
+	assert.Equal(t, "Type 2 diabetes mellitus", c.Name)
+	assert.Greater(t, c.Count.Value(), int64(f.release.Manifest().Disclosure.Threshold), "more persons than the threshold")
 	assert.Equal(t, []string{c.Count.String(), c.CountWithDescendants.String()}, webtest.Eval[[]string](v.b, `[...document.querySelectorAll(".facts .count")].map(e => e.textContent)`))
 	if c.SexAtBirth != nil {
 		var want []string
@@ -122,7 +121,7 @@ func TestVisitorJourney(t *testing.T) {
 	v.b.Do(chromedp.Navigate(v.base + "/browse/" + public.DomainCondition))
 	v.b.Do(chromedp.SetValue(chromedp.CSS("#sort"), "name"))
 	v.click("form.inline button")
-	names := webtest.Eval[[]string](v.b, `[...document.querySelectorAll("table.concepts tbody th")].map(e => e.textContent.trim())`)
+	names := webtest.Eval[[]string](v.b, `[...document.querySelectorAll("table.concepts tbody th a")].map(e => e.textContent.trim())`)
 	res, err := f.release.Search(public.Query{Domain: public.DomainCondition, Sort: public.SortName})
 	require.NoError(t, err)
 	require.Len(t, names, len(res.Concepts))
@@ -183,13 +182,19 @@ func (v *visitor) checkNoCounts(name string) {
 }
 
 // axeBothWidths runs axe-core on the page at phone and desktop widths
-// (tables that scroll sideways exist only at the first).
+// (tables that scroll sideways exist only at the first), and checks that
+// at phone width no table of concepts hides a column past the screen's
+// edge.
 func (v *visitor) axeBothWidths(name string) {
 	v.t.Helper()
 	for _, phone := range []bool{true, false} {
 		v.b.Phone(phone)
 		for _, viol := range v.b.RunAxe(v.axe) {
 			v.t.Errorf("%s (phone %v): axe: %s", name, phone, viol)
+		}
+		if phone {
+			wide := webtest.Eval[[]string](v.b, `[...document.querySelectorAll("table.concepts")].filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth).map(t => t.parentElement.previousElementSibling?.textContent ?? "")`)
+			assert.Empty(v.t, wide, "%s: tables of concepts wider than a phone's screen", name)
 		}
 	}
 }

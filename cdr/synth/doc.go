@@ -44,8 +44,17 @@
 //
 // The generator never reads the samples: realvocab.go is compiled in.
 //
-// Surveys are observations: observation_concept_id and
-// observation_source_concept_id are the question, value_as_concept_id the
-// answer (or value_as_number). The reference date, cdm_source's
+// The All of Us survey and physical measurement concepts are of the PPI
+// vocabulary, which neither sample has, so theirs are invented ids with
+// the program's names and codes. Surveys are observations:
+// observation_concept_id and observation_source_concept_id are the
+// question, value_as_concept_id the answer (or value_as_number); the
+// samples' LOINC questions (PRAPARE, PHQ-9) belong to no All of Us survey,
+// so none stands in for a PPI question. Physical measurements, as in All
+// of Us, have the PPI concept as measurement_source_concept_id and the
+// real LOINC concept it maps to as measurement_concept_id (systolic and
+// diastolic blood pressure, height, weight, BMI, heart rate); waist and
+// hip circumference, whose LOINC concepts the samples lack, keep the PPI
+// concept in both. The reference date, cdm_source's
 // source_release_date, is 2025-07-01; no event is later.
 package synth

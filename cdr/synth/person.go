@@ -67,6 +67,7 @@ type procedureRow struct {
 // measurementRow: value is NaN and valueConcept, unit are -1 when absent.
 type measurementRow struct {
 	id, person, concept, visit, typ int64
+	source                          int64 // the source concept; 0 when it is concept
 	valueConcept, unit              int64
 	date                            day
 	sec                             int32
@@ -826,16 +827,18 @@ func (p *person) physical() {
 			return
 		}
 		at := visitCtx{day: d, sec: int32(r.between(8*3600, 18*3600))}
-		pm := func(concept int64, value float64) {
-			var unit int64
-			var unitCode, code string
+		pm := func(ppi int64, value float64) {
+			row := measurementRow{concept: ppi, typ: physicalExam, date: at.day, sec: at.sec,
+				valueConcept: -1, value: value, low: math.NaN(), high: math.NaN()}
 			for _, m := range physicalMeasurements {
-				if m.id == concept {
-					unit, unitCode, code = m.unit, p.v.unitCode(m.unit), m.code
+				if m.id == ppi {
+					row.unit, row.unitCode, row.code = m.unit, p.v.unitCode(m.unit), m.code
+					if m.standard != 0 {
+						row.concept, row.source = m.standard, ppi
+					}
 				}
 			}
-			p.measurement(measurementRow{concept: concept, typ: physicalExam, date: at.day, sec: at.sec,
-				valueConcept: -1, unit: unit, unitCode: unitCode, value: value, low: math.NaN(), high: math.NaN(), code: code})
+			p.measurement(row)
 		}
 		sys, dia := p.bloodPressure(&r)
 		pm(PMSystolicBP, sys)

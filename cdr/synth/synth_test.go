@@ -158,7 +158,7 @@ func TestRowCounts(t *testing.T) {
 	assert.InDelta(t, 0.03, deaths, 0.025, "share of persons who died")
 	surveyed := float64(count(t, db, "SELECT count(DISTINCT person_id) FROM observation WHERE observation_type_concept_id = 45905771")) / testPersons
 	assert.InDelta(t, 0.8, surveyed, 0.15, "share of persons with survey answers")
-	measured := float64(count(t, db, "SELECT count(DISTINCT person_id) FROM measurement WHERE measurement_concept_id = ?", synth.PMHeight)) / testPersons
+	measured := float64(count(t, db, "SELECT count(DISTINCT person_id) FROM measurement WHERE measurement_source_concept_id = ?", synth.PMHeight)) / testPersons
 	assert.InDelta(t, 0.65, measured, 0.2, "share of persons with physical measurements")
 	assert.EqualValues(t, 1, count(t, db, "SELECT count(*) FROM cdm_source WHERE cdm_version = 'v5.3' AND source_release_date = DATE '2025-07-01'"))
 }
@@ -312,6 +312,27 @@ func TestRealVocabulary(t *testing.T) {
 		assert.Positive(t, count(t, db, fmt.Sprintf(`SELECT count(DISTINCT person_id) FROM %s JOIN concept ON concept_id = %s
 			WHERE concept_id < 2000000001 AND concept_name ILIKE '%%' || ? || '%%'`, table, column), term), term)
 	}
+	// Type 2 diabetes is common enough that the demo's public release
+	// shows it (a count over 20) from a few hundred persons up, so that a
+	// visitor's search for "diabetes" finds persons.
+	diabetes := float64(count(t, db, "SELECT count(DISTINCT person_id) FROM condition_occurrence WHERE condition_concept_id = 201826")) / testPersons
+	assert.Greater(t, diabetes, 0.04, "share of persons with type 2 diabetes")
+
+	// Physical measurements: the real LOINC concept, with the PPI concept
+	// that maps to it as the source; waist and hip keep their PPI concept.
+	for ppi, loinc := range map[int64]int64{
+		synth.PMSystolicBP: synth.SystolicBP, synth.PMDiastolicBP: synth.DiastolicBP, synth.PMHeight: synth.BodyHeight,
+		synth.PMWeight: synth.BodyWeight, synth.PMBMI: synth.BodyMassIndex, synth.PMHeartRate: synth.HeartRate,
+		synth.PMWaist: synth.PMWaist, synth.PMHip: synth.PMHip,
+	} {
+		assert.Zero(t, count(t, db, "SELECT count(*) FROM measurement WHERE measurement_source_concept_id = ? AND measurement_concept_id <> ?", ppi, loinc), ppi)
+		assert.Positive(t, count(t, db, "SELECT count(*) FROM measurement WHERE measurement_source_concept_id = ? AND measurement_concept_id = ?", ppi, loinc), ppi)
+		if ppi != loinc {
+			assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM concept_relationship r JOIN concept c ON c.concept_id = r.concept_id_1
+				WHERE r.concept_id_1 = ? AND r.concept_id_2 = ? AND r.relationship_id = 'Maps to' AND c.vocabulary_id = 'PPI' AND c.standard_concept IS NULL`, ppi, loinc), ppi)
+		}
+	}
+	assert.EqualValues(t, 1, count(t, db, "SELECT count(*) FROM concept WHERE concept_id = ? AND concept_code = '29463-7' AND concept_name = 'Body weight'", synth.BodyWeight))
 }
 
 func TestClinicalContent(t *testing.T) {
@@ -336,14 +357,18 @@ func TestClinicalContent(t *testing.T) {
 	assert.Zero(t, count(t, db, `SELECT count(*) FROM measurement m JOIN visit_occurrence v USING (visit_occurrence_id)
 		WHERE v.person_id <> m.person_id OR m.measurement_date NOT BETWEEN v.visit_start_date AND v.visit_end_date`))
 
-	// Blood pressure: systolic and diastolic together, diastolic lower.
-	for _, pair := range [][2]int64{{synth.SystolicBP, synth.DiastolicBP}, {synth.PMSystolicBP, synth.PMDiastolicBP}} {
-		q := `SELECT count(*) FROM measurement s FULL JOIN (SELECT * FROM measurement WHERE measurement_concept_id = $2) d
+	// Blood pressure: systolic and diastolic together, diastolic lower; in
+	// the EHR and in physical measurements (by their PPI source concepts).
+	for _, pair := range []struct {
+		column   string
+		sys, dia int64
+	}{{"measurement_concept_id", synth.SystolicBP, synth.DiastolicBP}, {"measurement_source_concept_id", synth.PMSystolicBP, synth.PMDiastolicBP}} {
+		q := `SELECT count(*) FROM (SELECT * FROM measurement WHERE ` + pair.column + ` = $1) s FULL JOIN (SELECT * FROM measurement WHERE ` + pair.column + ` = $2) d
 			ON d.person_id = s.person_id AND d.measurement_datetime = s.measurement_datetime
 			AND d.visit_occurrence_id IS NOT DISTINCT FROM s.visit_occurrence_id
-			WHERE (s.measurement_concept_id = $1 OR s.measurement_concept_id IS NULL) AND (s.measurement_id IS NULL OR d.measurement_id IS NULL)`
-		assert.Zero(t, count(t, db, q, pair[0], pair[1]), "unpaired blood pressure %v", pair)
-		assert.Positive(t, count(t, db, "SELECT count(*) FROM measurement WHERE measurement_concept_id = ?", pair[0]))
+			WHERE s.measurement_id IS NULL OR d.measurement_id IS NULL`
+		assert.Zero(t, count(t, db, q, pair.sys, pair.dia), "unpaired blood pressure %v", pair)
+		assert.Positive(t, count(t, db, "SELECT count(*) FROM measurement WHERE "+pair.column+" = ?", pair.sys))
 	}
 	assert.Zero(t, count(t, db, `SELECT count(*) FROM measurement s JOIN measurement d USING (person_id, measurement_datetime)
 		WHERE s.measurement_concept_id = ? AND d.measurement_concept_id = ? AND d.value_as_number >= s.value_as_number`, synth.SystolicBP, synth.DiastolicBP))
@@ -352,7 +377,7 @@ func TestClinicalContent(t *testing.T) {
 	assert.Zero(t, count(t, db, "SELECT count(*) FROM measurement WHERE (value_as_number IS NULL) = (value_as_concept_id IS NULL)"))
 	assert.Zero(t, count(t, db, "SELECT count(*) FROM measurement WHERE value_as_number IS NOT NULL AND unit_concept_id IS NULL"))
 	var mean float64
-	require.NoError(t, db.QueryRow("SELECT avg(value_as_number) FROM measurement WHERE measurement_concept_id = ?", synth.PMHeight).Scan(&mean))
+	require.NoError(t, db.QueryRow("SELECT avg(value_as_number) FROM measurement WHERE measurement_source_concept_id = ?", synth.PMHeight).Scan(&mean))
 	assert.InDelta(t, 169, mean, 6, "mean adult height")
 
 	// Surveys: question concepts with answer concepts of that question.

@@ -122,7 +122,11 @@ func (b *block) tables() []rows {
 			r := &b.measurements[i]
 			o[0], o[1], o[2], o[3], o[4] = r.id, r.person, r.concept, r.date.time(), r.date.at(r.sec)
 			o[5], o[6], o[7], o[8], o[9] = r.typ, optFloat(r.value), optID(r.valueConcept), optID(r.unit), optFloat(r.low)
-			o[10], o[11], o[12], o[13], o[14] = optFloat(r.high), optVisit(r.visit), r.code, r.concept, optString(r.unitCode)
+			source := r.concept
+			if r.source != 0 {
+				source = r.source
+			}
+			o[10], o[11], o[12], o[13], o[14] = optFloat(r.high), optVisit(r.visit), r.code, source, optString(r.unitCode)
 		}},
 		{"observation", []string{"observation_id", "person_id", "observation_concept_id", "observation_date",
 			"observation_datetime", "observation_type_concept_id", "value_as_number", "value_as_concept_id",

@@ -45,7 +45,11 @@ const (
 
 // Concept ids of the physical measurements taken at enrollment (vocabulary
 // PPI, domain Measurement, children of PhysicalMeasurements), as All of Us
-// records them; blood pressure again comes in pairs.
+// records them; blood pressure again comes in pairs. They are the rows'
+// measurement_source_concept_id; the measurement_concept_id is the real
+// LOINC concept each maps to ([SystolicBP], [BodyHeight], ...), except
+// for waist and hip circumference, which the samples have no LOINC
+// concept of. The ids are invented: the samples hold no PPI concept.
 const (
 	PhysicalMeasurements = idsPhysical + 1 // the module, concept class "Module"
 	PMSystolicBP         = idsPhysical + 2
@@ -729,6 +733,9 @@ func (v *vocabulary) buildDevices() {
 	v.devicePick = zipf(len(v.devices), 1.0)
 }
 
+// buildSurveys adds the PPI surveys. Every concept of theirs is invented:
+// the All of Us survey concepts (The Basics and the others, their
+// questions and answers) are in neither sample.
 func (v *vocabulary) buildSurveys() {
 	const voc = "PPI"
 	v.skip = v.add(idsSurvey, "PMI: Skip", "Observation", voc, "Answer", "S", "PMI_Skip")
@@ -769,7 +776,12 @@ func (v *vocabulary) buildSurveys() {
 func (v *vocabulary) buildPhysical() {
 	v.concepts = append(v.concepts, concept{PhysicalMeasurements, "Physical Measurements", "Measurement", "PPI", "Module", "S", "PhysicalMeasurements"})
 	for _, p := range physicalMeasurements {
-		v.concepts = append(v.concepts, concept{p.id, p.name, "Measurement", "PPI", "Clinical Observation", "S", p.code})
+		std := "S"
+		if p.standard != 0 {
+			std = "" // a source concept that maps to the LOINC one
+			v.mapsTo = append(v.mapsTo, edge{p.id, p.standard})
+		}
+		v.concepts = append(v.concepts, concept{p.id, p.name, "Measurement", "PPI", "Clinical Observation", std, p.code})
 		v.isA = append(v.isA, edge{p.id, PhysicalMeasurements})
 	}
 }

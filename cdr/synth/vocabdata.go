@@ -736,18 +736,25 @@ var surveyModules = []surveyModule{
 	}},
 }
 
-// Physical measurements recorded at enrollment, in the PPI vocabulary.
+// Physical measurements recorded at enrollment, as All of Us records
+// them: the source concept is the PPI concept of the program's
+// measurement protocol (names and codes as All of Us has them; the ids are
+// invented because the samples hold no PPI concept), and the standard
+// concept is the real LOINC one the samples hold (standard), which the
+// PPI concept "Maps to". Waist and hip circumference have no LOINC
+// concept in the samples: their PPI concept is their standard concept.
 var physicalMeasurements = []struct {
 	id         int64
 	code, name string
 	unit       int64
+	standard   int64 // the LOINC concept; 0 when the samples have none
 }{
-	{PMSystolicBP, "blood-pressure-systolic-mean", "Computed systolic blood pressure, mean of 2nd and 3rd measures", unitMMHg},
-	{PMDiastolicBP, "blood-pressure-diastolic-mean", "Computed diastolic blood pressure, mean of 2nd and 3rd measures", unitMMHg},
-	{PMHeight, "height", "Height", unitCM},
-	{PMWeight, "weight", "Weight", unitKG},
-	{PMBMI, "bmi", "BMI", unitKGM2},
-	{PMHeartRate, "heart-rate-mean", "Computed heart rate, mean of 2nd and 3rd measures", unitPerMin},
-	{PMWaist, "waist-circumference-mean", "Computed waist circumference, mean of all measures", unitCM},
-	{PMHip, "hip-circumference-mean", "Computed hip circumference, mean of all measures", unitCM},
+	{PMSystolicBP, "blood-pressure-systolic-mean", "Computed systolic blood pressure, mean of 2nd and 3rd measures", unitMMHg, SystolicBP},
+	{PMDiastolicBP, "blood-pressure-diastolic-mean", "Computed diastolic blood pressure, mean of 2nd and 3rd measures", unitMMHg, DiastolicBP},
+	{PMHeight, "height", "Height", unitCM, BodyHeight},
+	{PMWeight, "weight", "Weight", unitKG, BodyWeight},
+	{PMBMI, "bmi", "BMI", unitKGM2, BodyMassIndex},
+	{PMHeartRate, "heart-rate-mean", "Computed heart rate, mean of 2nd and 3rd measures", unitPerMin, HeartRate},
+	{PMWaist, "waist-circumference-mean", "Computed waist circumference, mean of all measures", unitCM, 0},
+	{PMHip, "hip-circumference-mean", "Computed hip circumference, mean of all measures", unitCM, 0},
 }

@@ -16,8 +16,10 @@ const (
 	// SearchEvents has one row per clinical event and concept (standard, and
 	// source when it differs), sorted by (concept_id, person_id).
 	SearchEvents = "search_events"
-	// ConceptClosure has (ancestor_id, descendant_id) pairs, self pairs
-	// included.
+	// ConceptClosure has (ancestor_id, descendant_id, min_levels): the
+	// pairs of OMOP's concept_ancestor, those of the hierarchies of source
+	// concepts (ICD10CM K92 > K92.2; see package cdr), and a self pair for
+	// every concept.
 	ConceptClosure = "concept_closure"
 	// ConceptPerson has the persons of each concept: one row per concept,
 	// person and standard flag, sorted by (concept_id, person_id), for the

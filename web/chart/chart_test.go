@@ -22,6 +22,14 @@ func TestBars(t *testing.T) {
 		{"sex", "Participants by sex at birth", []chart.Bar{{"Female", 540, "540"}, {"Male", 460, "460"}, {"Other", 20, "<= 20"}}},
 		{"zero", "Nothing released", []chart.Bar{{"0-17", 0, "0"}, {"18-44", 0, "0"}}},
 		{"escaped", `A <b>"title"</b> & more`, []chart.Bar{{"A label far too long to fit beside its bar & <tag>", 40, "40"}}},
+		{"race", "Participants by race", []chart.Bar{
+			{"American Indian or Alaska Native", 20, "<= 20"}, {"Asian", 80, "80"}, {"Black or African American", 220, "220"},
+			{"Native Hawaiian or Other Pacific Islander", 20, "<= 20"}, {"White", 1000, "1000"},
+		}},
+		{"cut", "Labels beyond three lines", []chart.Bar{
+			{"Pneumonoultramicroscopicsilicovolcanoconiosis", 10, "<= 20"},
+			{"One two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen", 30, "40"},
+		}},
 		{"empty", "No bars", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
