@@ -206,7 +206,8 @@ func (s *server) spawn(command []string, port int, root string) (*process, error
 	args := append(slices.Clone(command[1:]), s.flags(port, root)...)
 	cmd := exec.Command(command[0], args...)
 	cmd.Env = s.environ(command[0])
-	cmd.Dir = s.state
+	// Kernels started without a notebook's path run where the server does.
+	cmd.Dir = root
 	out := &output{log: s.m.log, attrs: s.attrs()}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = sysProcAttr()
