@@ -170,9 +170,13 @@ func (k *kernel) run(t *testing.T, code string) string {
 	var out strings.Builder
 	for {
 		var msg struct {
-			Header       struct{ MsgType string `json:"msg_type"` }
-			ParentHeader struct{ MsgID string `json:"msg_id"` } `json:"parent_header"`
-			Content      struct {
+			Header struct {
+				MsgType string `json:"msg_type"`
+			}
+			ParentHeader struct {
+				MsgID string `json:"msg_id"`
+			} `json:"parent_header"`
+			Content struct {
 				Text           string
 				ExecutionState string `json:"execution_state"`
 				Ename, Evalue  string
