@@ -39,6 +39,8 @@ func TestMain(m *testing.M) {
 //	       until the client leaves
 //	fail:  writes a line and exits with 3
 //	hang:  never answers
+//	taken-once: says its port is taken, as Jupyter does, unless the
+//	       file FAKE_LAB_MARK exists, which it makes; then serves
 //
 // FAKE_LAB_PIDFILE, when set, receives its pid.
 func fakeLab(mode string, args []string) int {
@@ -61,6 +63,12 @@ func fakeLab(mode string, args []string) int {
 	case "hang":
 		time.Sleep(time.Hour)
 		return 0
+	case "taken-once":
+		if _, err := os.Stat(os.Getenv("FAKE_LAB_MARK")); err != nil {
+			_ = os.WriteFile(os.Getenv("FAKE_LAB_MARK"), nil, 0o600)
+			fmt.Fprintf(os.Stderr, "[C ServerApp] ERROR: the Jupyter server could not be started because port %s is not available.\n", flags["ServerApp.port"])
+			return 1
+		}
 	}
 	token, base := os.Getenv("JUPYTER_TOKEN"), flags["ServerApp.base_url"]
 	mux := http.NewServeMux()

@@ -314,6 +314,16 @@ func TestServerThatDoesNotStart(t *testing.T) {
 	})
 }
 
+func TestPortTakenIsTriedAgain(t *testing.T) {
+	m := fakeManager(t, jupyter.Config{})
+	spec := fakeSpec(t.TempDir(), "ws1", "taken-once")
+	spec.Env["FAKE_LAB_MARK"] = filepath.Join(t.TempDir(), "mark")
+	h, err := m.Handler(context.Background(), jupyter.Key{UserID: "alice", WorkspaceID: "ws1"}, spec)
+	require.NoError(t, err)
+	fakeEcho(t, h, spec.BasePath)
+	assert.FileExists(t, spec.Env["FAKE_LAB_MARK"], "the first start found its port taken")
+}
+
 func readPID(t *testing.T, file string) int {
 	t.Helper()
 	var pid int

@@ -317,7 +317,8 @@ func (s *server) waitReady(p *process, target *url.URL) error {
 		select {
 		case <-p.exited:
 			out := p.out.String()
-			if strings.Contains(out, "already in use") || strings.Contains(out, "no available port") {
+			// Jupyter's words, with port_retries=0, for a port taken.
+			if strings.Contains(out, "could not be started because port") {
 				return errPortTaken
 			}
 			return fmt.Errorf("%w: the server of %s ended (%s) before it answered: %s", ErrStart, s.key, p.cmd.ProcessState, out)
