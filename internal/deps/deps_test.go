@@ -51,7 +51,7 @@ func TestDependencyDirection(t *testing.T) {
 	// which a public deployment serves without row-level data or DuckDB:
 	// pure Go, no cgo. The domain ("" is the module's root package) and
 	// its error vocabulary are the base of every front end: pure Go too.
-	for _, name := range []string{"", "fault", "cohort", "circe", "access", "notebook", "engine", "public", "internal/export", "internal/sqlb", "internal/cdrindex"} {
+	for _, name := range []string{"", "fault", "cohort", "circe", "access", "notebook", "engine", "public", "internal/export", "internal/sqlb", "internal/cdrindex", "jupyter"} {
 		p, ok := pkgs[name]
 		if !assert.True(t, ok, "package %s is gone: update this test", name) {
 			continue
@@ -59,6 +59,15 @@ func TestDependencyDirection(t *testing.T) {
 		assert.NotContains(t, p.Deps, driver, "%s must build without cgo: it may not depend on the DuckDB driver", name)
 		if name == "fault" || name == "cohort" || name == "circe" || name == "access" {
 			assert.NotContains(t, p.Deps, "net/http", "%s must not depend on net/http", name)
+		}
+	}
+	// The lab runs beside the web pages, which mount it: it knows nothing
+	// of them nor of the services behind them.
+	for _, dep := range pkgs["jupyter"].Deps {
+		for _, banned := range []string{"server", "web", "app"} {
+			if dep == module+"/"+banned || strings.HasPrefix(dep, module+"/"+banned+"/") {
+				assert.Fail(t, "jupyter depends on "+dep, "package jupyter may not depend on %s", banned)
+			}
 		}
 	}
 	// The compiler is pure: no database, no I/O of queries.
