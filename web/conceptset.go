@@ -1,0 +1,5 @@
+package web
+
+import "net/http"
+
+func (s *Site) conceptSetRoutes(m *http.ServeMux) {}
