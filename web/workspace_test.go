@@ -51,12 +51,12 @@ func api(t *testing.T, base, tok, path string, out any) int {
 // purpose is a valid workspace form.
 func purpose(name string) url.Values {
 	return url.Values{
-		"name":                                 {name},
-		"description":                          {"Fractures in older adults"},
-		"research_purpose.intended_study":      {"How often do older adults break a wrist?"},
-		"research_purpose.approach":            {"Cohorts of conditions and ages, counted."},
-		"research_purpose.uses":                {"disease_focused", "educational"},
-		"research_purpose.disease_of_focus":    {"Osteoporosis"},
+		"name":                                  {name},
+		"description":                           {"Fractures in older adults"},
+		"research_purpose.intended_study":       {"How often do older adults break a wrist?"},
+		"research_purpose.approach":             {"Cohorts of conditions and ages, counted."},
+		"research_purpose.uses":                 {"disease_focused", "educational"},
+		"research_purpose.disease_of_focus":     {"Osteoporosis"},
 		"research_purpose.anticipated_findings": {""},
 	}
 }
