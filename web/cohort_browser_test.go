@@ -32,7 +32,9 @@ func TestCohortJourney(t *testing.T) {
 	signUp(t, f, v.base, email, "Journey Researcher", password)
 	approve(t, f, email)
 	b := v.b
-	val := func(sel, value string) chromedp.Action[chromedp.Void] { return chromedp.SetValue(chromedp.CSS(sel), value) }
+	val := func(sel, value string) chromedp.Action[chromedp.Void] {
+		return chromedp.SetValue(chromedp.CSS(sel), value)
+	}
 	byID := func(id string) string { return `[id="` + id + `"]` }
 
 	b.Do(chromedp.Navigate(v.base + "/signin"))
@@ -57,13 +59,21 @@ func TestCohortJourney(t *testing.T) {
 	assert.Equal(t, "Wrist fractures", v.text("h1"))
 	v.checkNoCounts("workspace")
 
-	// The Cohort Builder: search conditions for a word of the most common
-	// one, add the first found with its descendants.
+	// The Cohort Builder: add a condition with its descendants.
 	v.click(`main a[href$="/cohorts/new"]`)
 	v.checkNoCounts("cohort-new")
-	top, err := f.release.TopConcepts(public.DomainCondition, 1)
+	// A common condition with descendants, found by its concept id.
+	top, err := f.release.TopConcepts(public.DomainCondition, 100)
 	require.NoError(t, err)
-	word := strings.Fields(top[0].Name)[0]
+	word := ""
+	for _, c := range top {
+		if c.CountWithDescendants.Value() > c.Count.Value() {
+			word = strconv.FormatInt(c.ID, 10)
+			t.Logf("condition %d %q", c.ID, c.Name)
+			break
+		}
+	}
+	require.NotEmpty(t, word, "a condition with descendants")
 	b.Do(chromedp.SendKeys(chromedp.CSS("#q"), word))
 	v.click(`button[value="search"]`)
 	v.checkNoCounts("cohort-search")

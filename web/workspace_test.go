@@ -309,6 +309,53 @@ func TestCohortBuilder(t *testing.T) {
 		assert.Contains(t, page, ">Renamed</a>")
 		assert.Contains(t, page, ">Copy of Renamed</a>")
 	})
+
+	t.Run("temporal groups", func(t *testing.T) {
+		require.GreaterOrEqual(t, len(adds), 2)
+		code, page := post(url.Values{"op": {"add:" + adds[0][1]}, "domain": {"CONDITION"}, "target": {"i:new"}})
+		require.Equal(t, http.StatusOK, code, page)
+		code, page = post(url.Values{"op": {"add:" + adds[1][1]}, "domain": {"CONDITION"}, "target": {"i:0"}, "definition": {builderForm(t, page)}})
+		require.Equal(t, http.StatusOK, code, page)
+		code, page = post(url.Values{"op": {"apply"}, "definition": {builderForm(t, page)}, "edits": {"1"},
+			"i-0-temporal": {"1"}, "i-0-mention": {"FIRST_MENTION"}, "i-0-time": {"WITHIN_X_DAYS_OF"}, "i-0-timevalue": {"365"}, "i-0-1-side": {"1"}})
+		require.Equal(t, http.StatusOK, code, page)
+		def := builderForm(t, page)
+		assert.Contains(t, def, `"temporal":true,"mention":"FIRST_MENTION","time":"WITHIN_X_DAYS_OF","timeValue":365`)
+		assert.Contains(t, def, `"temporalGroup":1`)
+		assert.Regexp(t, countShown, page)
+		assert.Contains(t, page, `id="i-0-1-side"`)
+	})
+
+	t.Run("value filters of measurements", func(t *testing.T) {
+		code, page := post(url.Values{"op": {"search"}, "domain": {"MEASUREMENT"}, "q": {"a"}})
+		require.Equal(t, http.StatusOK, code)
+		ms := addButton.FindAllStringSubmatch(page, -1)
+		require.NotEmpty(t, ms)
+		code, page = post(url.Values{"op": {"add:" + ms[0][1]}, "domain": {"MEASUREMENT"}, "target": {"i:new"}})
+		require.Equal(t, http.StatusOK, code, page)
+		assert.Contains(t, page, `id="i-0-0-0-val-op"`)
+		code, page = post(url.Values{"op": {"apply"}, "definition": {builderForm(t, page)}, "edits": {"1"}, "i-0-0-0-val-op": {"BETWEEN"}, "i-0-0-0-val-a": {"0"}, "i-0-0-0-val-b": {"1000"}})
+		require.Equal(t, http.StatusOK, code, page)
+		assert.Contains(t, builderForm(t, page), `"attributes":[{"name":"NUM","operator":"BETWEEN","operands":["0","1000"]}]`)
+		assert.Regexp(t, countShown, page)
+	})
+
+	t.Run("a READER sees the cohort and its count, no write control", func(t *testing.T) {
+		researcher(t, f, base, "reader@example.org")
+		_, _, tok := ada.get("/workspaces/" + ws)
+		resp, body := ada.post("/workspaces/"+ws+"/collaborators", url.Values{"csrf_token": {tok}, "email": {"reader@example.org"}, "role": {"READER"}})
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode, body)
+		reader := newBrowser(t, base)
+		_, _, rtok := reader.get("/signin")
+		resp, _ = reader.post("/signin", url.Values{"csrf_token": {rtok}, "email": {"reader@example.org"}, "password": {"a long enough password"}})
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		resp, page, _ := reader.get("/workspaces/" + ws + "/cohorts/" + id)
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Regexp(t, countShown, page)
+		for _, control := range []string{`value="save"`, `value="duplicate"`, `value="search"`, `value="remove:`, `-age-op"`} {
+			assert.NotContains(t, page, control)
+		}
+	})
 }
 
 func htmlUnescape(s string) string { return html.UnescapeString(s) }
