@@ -72,6 +72,27 @@ var useLabels = map[workbench.Use]string{
 	workbench.OtherUse:           "Another purpose",
 }
 
+// workspaceLabels name the fields of the workspace form in its summary
+// of problems.
+var workspaceLabels = map[string]string{
+	"name":                                  "Name",
+	"description":                           "Description",
+	"research_purpose.intended_study":       "Scientific question",
+	"research_purpose.approach":             "Approach",
+	"research_purpose.anticipated_findings": "Anticipated findings",
+	"research_purpose.uses":                 "Intended uses",
+	"research_purpose.disease_of_focus":     "Disease of focus",
+	"research_purpose.other_purpose":        "Other purpose",
+}
+
+// Label is the name of the field at path.
+func (workspaceForm) Label(path string) string {
+	if l, ok := workspaceLabels[path]; ok {
+		return l
+	}
+	return path
+}
+
 func useOptions(chosen []workbench.Use) []useOption {
 	out := make([]useOption, len(workbench.Uses))
 	for i, u := range workbench.Uses {
@@ -143,6 +164,11 @@ func (s *Site) workspaceFormFailed(w http.ResponseWriter, r *http.Request, v *vi
 	if fe == nil {
 		s.fail(w, r, err)
 		return
+	}
+	for i, e := range fe.List {
+		if strings.HasPrefix(e.Path, "research_purpose.uses") && strings.HasPrefix(e.Message, "empty") {
+			fe.List[i].Message = "choose at least one intended use"
+		}
 	}
 	title := "Create a workspace: check the form"
 	if id != "" {
