@@ -388,7 +388,7 @@ func (s *Site) buildCohort(w http.ResponseWriter, r *http.Request, v *visit) {
 		s.builderFailed(w, r, v, err)
 		return
 	}
-	ctx, ws := r.Context(), b.Workspace.ID
+	ctx := r.Context()
 	op, arg, _ := strings.Cut(r.PostFormValue("op"), ":")
 	switch op {
 	case "browse":
@@ -439,13 +439,12 @@ func (s *Site) buildCohort(w http.ResponseWriter, r *http.Request, v *visit) {
 			return
 		}
 	}
-	if b.Query != "" && b.Browse == nil && op != "add" {
+	if (op == "search" || b.Query != "") && b.Browse == nil && op != "add" {
 		if err := s.searchCriteria(ctx, b); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
-	_ = ws
 	status := http.StatusOK
 	if b.Errors != nil {
 		status = http.StatusUnprocessableEntity

@@ -25,6 +25,7 @@
       .then((html) => {
         out.innerHTML = html;
         out.removeAttribute("aria-busy");
+        // How many times the count was refreshed: tests wait on it.
         out.dataset.updates = String(Number(out.dataset.updates || 0) + 1);
       })
       .catch((e) => {
