@@ -34,6 +34,27 @@ func (s *Site) cohortRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /workspaces/{ws}/cohorts/{id}", s.signedIn(s.savedCohort))
 	m.HandleFunc("POST /workspaces/{ws}/cohorts/build", s.signedIn(s.buildCohort))
 	m.HandleFunc("POST /workspaces/{ws}/cohorts/results", s.signedIn(s.cohortResults))
+	m.HandleFunc("GET /workspaces/{ws}/cohorts/{id}/delete", s.signedIn(s.confirmDeleteCohort))
+	m.HandleFunc("POST /workspaces/{ws}/cohorts/{id}/delete", s.signedIn(s.deleteCohort))
+}
+
+func (s *Site) confirmDeleteCohort(w http.ResponseWriter, r *http.Request, v *visit) {
+	ws := r.PathValue("ws")
+	c, err := s.deps.App.Cohorts.Cohort(r.Context(), ws, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.confirmDelete(w, r, v, "cohort", c.Name, "/workspaces/"+url.PathEscape(ws)+"/cohorts/"+url.PathEscape(c.ID))
+}
+
+func (s *Site) deleteCohort(w http.ResponseWriter, r *http.Request, v *visit) {
+	ws := r.PathValue("ws")
+	if err := s.deps.App.Cohorts.DeleteCohort(r.Context(), ws, r.PathValue("id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/workspaces/"+url.PathEscape(ws)+"#cohorts-h", http.StatusSeeOther)
 }
 
 // criteriaDomains are the domains whose concepts the builder searches,

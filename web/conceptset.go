@@ -25,6 +25,27 @@ func (s *Site) conceptSetRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /workspaces/{ws}/conceptsets/new", s.signedIn(s.newConceptSet))
 	m.HandleFunc("GET /workspaces/{ws}/conceptsets/{id}", s.signedIn(s.savedConceptSet))
 	m.HandleFunc("POST /workspaces/{ws}/conceptsets/build", s.signedIn(s.buildConceptSet))
+	m.HandleFunc("GET /workspaces/{ws}/conceptsets/{id}/delete", s.signedIn(s.confirmDeleteConceptSet))
+	m.HandleFunc("POST /workspaces/{ws}/conceptsets/{id}/delete", s.signedIn(s.deleteConceptSet))
+}
+
+func (s *Site) confirmDeleteConceptSet(w http.ResponseWriter, r *http.Request, v *visit) {
+	ws := r.PathValue("ws")
+	c, err := s.deps.App.ConceptSets.ConceptSet(r.Context(), ws, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.confirmDelete(w, r, v, "concept set", c.Name, "/workspaces/"+url.PathEscape(ws)+"/conceptsets/"+url.PathEscape(c.ID))
+}
+
+func (s *Site) deleteConceptSet(w http.ResponseWriter, r *http.Request, v *visit) {
+	ws := r.PathValue("ws")
+	if err := s.deps.App.ConceptSets.DeleteConceptSet(r.Context(), ws, r.PathValue("id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/workspaces/"+url.PathEscape(ws)+"#sets-h", http.StatusSeeOther)
 }
 
 // maxExpansionShown bounds the concepts a saved set's page lists.

@@ -76,6 +76,13 @@ func TestConceptSetSelector(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, page, "The concepts it selects")
 	assert.Regexp(t, `id="expansion-total">[1-9]\d*<`, page)
+
+	_, page, _ = b.get("/workspaces/" + ws + "/conceptsets/" + m[1] + "/delete")
+	assert.Contains(t, page, "Delete the concept set “Conditions of interest”?")
+	resp, _ = b.post("/workspaces/"+ws+"/conceptsets/"+m[1]+"/delete", url.Values{"csrf_token": {tok}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	resp, _, _ = b.get("/workspaces/" + ws + "/conceptsets/" + m[1])
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 }
 
 func TestDataDictionary(t *testing.T) {

@@ -378,3 +378,25 @@ type formField struct {
 func fieldOf(errs *fault.Fields, path, label, typ, value string, required bool) formField {
 	return formField{ID: path, Name: path, Label: label, Type: typ, Value: value, Error: errs.At(path), Required: required}
 }
+
+// confirmData is the page that asks before a saved item of a workspace
+// goes.
+type confirmData struct {
+	Token     string
+	Workspace workbench.Workspace
+	// What is the kind of item ("cohort"), Name its name, Path its page.
+	What, Name, Path string
+}
+
+// confirmDelete shows the confirmation page of the item at path.
+func (s *Site) confirmDelete(w http.ResponseWriter, r *http.Request, v *visit, what, name, path string) {
+	ws, role, err := s.roleIn(r.Context(), v, r.PathValue("ws"))
+	if err == nil && role < access.Writer {
+		err = fault.New(fault.Forbidden, "forbidden", "a READER of the workspace deletes nothing")
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.show(w, r, v, http.StatusOK, "workspace_confirm", "Delete "+name+"?", "workspaces", confirmData{Token: v.Token, Workspace: ws, What: what, Name: name, Path: path})
+}

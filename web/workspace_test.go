@@ -352,9 +352,21 @@ func TestCohortBuilder(t *testing.T) {
 		resp, page, _ := reader.get("/workspaces/" + ws + "/cohorts/" + id)
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.Regexp(t, countShown, page)
-		for _, control := range []string{`value="save"`, `value="duplicate"`, `value="search"`, `value="remove:`, `-age-op"`} {
+		for _, control := range []string{`value="save"`, `value="duplicate"`, `value="search"`, `value="remove:`, `-age-op"`, "/delete"} {
 			assert.NotContains(t, page, control)
 		}
+		_, _, rtok = reader.get("/workspaces/" + ws)
+		resp, _ = reader.post("/workspaces/"+ws+"/cohorts/"+id+"/delete", url.Values{"csrf_token": {rtok}})
+		assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	})
+
+	t.Run("delete, after a confirmation", func(t *testing.T) {
+		_, page, _ := ada.get("/workspaces/" + ws + "/cohorts/" + id + "/delete")
+		assert.Contains(t, page, "Delete the cohort “Renamed”?")
+		resp, _ := ada.post("/workspaces/"+ws+"/cohorts/"+id+"/delete", url.Values{"csrf_token": {tok}})
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		resp, _, _ = ada.get("/workspaces/" + ws + "/cohorts/" + id)
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 	})
 }
 
