@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -9,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -155,4 +158,35 @@ func waitFor(t *testing.T, b *webtest.Browser, expr string) {
 		}
 	}
 	t.Fatalf("waited 30 s for %s", expr)
+}
+
+// TestCohortBuilderWithoutJavaScript builds and saves a cohort in
+// Chromium with scripts off: every action is a form POST.
+func TestCohortBuilderWithoutJavaScript(t *testing.T) {
+	f := newFixture(t)
+	v := &visitor{t: t, b: webtest.New(t), rel: f.release}
+	v.base = f.serve(t)
+	const email, password = "nojs@example.org", "a long enough password"
+	ws := createWorkspace(t, researcher(t, f, v.base, email), "Without scripts")
+	b := v.b
+	b.Do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+	b.Do(chromedp.Navigate(v.base + "/signin?next=/workspaces/" + ws + "/cohorts/new"))
+	b.Do(chromedp.SendKeys(chromedp.CSS("#email"), email), chromedp.SendKeys(chromedp.CSS("#password"), password))
+	v.click("main form button[type=submit]")
+	v.click(`button[value="search"]`)
+	v.click(`table.found button[value^="add:"]`)
+	b.Do(chromedp.SetValue(chromedp.CSS("#i-0-0-age-op"), "GREATER_THAN_OR_EQUAL_TO"), chromedp.SendKeys(chromedp.CSS("#i-0-0-age-a"), "50"))
+	v.click(`button[value="apply"]`)
+	assert.Contains(t, v.text(".item .summary"), "age at event at least 50")
+	assert.NotEmpty(t, v.text("#cohort-count"))
+	assert.Empty(t, webtest.Eval[string](b, `document.getElementById("results").dataset.updates ?? ""`), "no script ran")
+	// axe-core needs scripts: the same page is checked in TestCohortJourney.
+	b.Screenshots("15-nojs-cohort")
+	b.Do(chromedp.SendKeys(chromedp.CSS("#name"), "Saved without scripts"))
+	v.click(`button[value="save"]`)
+	assert.Equal(t, "The cohort is saved.", v.text(".success"))
+	assert.Contains(t, v.text(".item .summary"), "age at event at least 50")
 }
