@@ -93,6 +93,15 @@ func TestCohortJourney(t *testing.T) {
 	b.Do(chromedp.SendKeys(chromedp.CSS("#i-0-0-age-a"), "40"))
 	waitFor(t, b, `document.getElementById("results").dataset.updates >= 1 && !document.getElementById("results").hasAttribute("aria-busy")`)
 	after := webtest.Eval[string](b, `document.getElementById("cohort-count").textContent`)
+	refreshes := 0
+	for _, r := range b.Requests() {
+		if strings.HasSuffix(r, "/cohorts/results") {
+			refreshes++
+		}
+	}
+	// Three changes (the operator, two keystrokes) come within the
+	// debounce's 400 ms, or nearly: one request, two at most.
+	assert.LessOrEqual(t, refreshes, 2, "changes are debounced")
 	t.Logf("count %s, then %s with the age at event", before, after)
 	assert.LessOrEqual(t, atoi(t, after), atoi(t, before), "a modifier narrows")
 	v.checkNoCounts("cohort-age-modifier")
