@@ -5,6 +5,7 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 )
 
 // Count counts the cohort def, saved or not, for the user of ctx in the
@@ -21,4 +22,22 @@ func (sv Cohorts) Count(ctx context.Context, ws string, def *cohort.Definition) 
 	// The result size of a count is 1 number, never its value.
 	sv.gate.audit(ctx, req, access.Decision{Allowed: true}, ws, "", 1)
 	return n, nil
+}
+
+// DefinitionDemographics breaks the cohort def, saved or not, down for
+// the user of ctx in the workspace: the Cohort Builder's chart of the
+// definition under construction. (Not yet part of
+// workbench.CohortService, which notebook.Client implements over the
+// API: the web pages ask for it where the service has it.)
+func (sv Cohorts) DefinitionDemographics(ctx context.Context, ws string, def *cohort.Definition) (*engine.Demographics, error) {
+	req, err := sv.gate.check(ctx, access.CohortDemographics, ws)
+	if err != nil {
+		return nil, err
+	}
+	d, err := sv.engine.Demographics(ctx, def)
+	if err != nil {
+		return nil, err
+	}
+	sv.gate.audit(ctx, req, allowed, ws, "", int64(len(d.SexAtBirth)+len(d.Gender)+len(d.Race)+len(d.Ethnicity)))
+	return d, nil
 }

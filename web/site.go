@@ -137,7 +137,7 @@ func (s *Site) routes() *http.ServeMux {
 	m.HandleFunc("GET /signin/link/{secret}", s.linkPage)
 	m.HandleFunc("POST /signin/link", s.useLink)
 	m.HandleFunc("POST /signout", s.signedIn(s.signOut))
-	m.HandleFunc("GET /workspaces", s.signedIn(s.workspaces))
+	s.workspaceRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errNotFound) })
 	return m
 }
@@ -255,6 +255,8 @@ var funcs = template.FuncMap{
 	"base":   path.Base,
 	"domain": domainLabel,
 	"add":    func(a, b int) int { return a + b },
+	// fieldOf is the data of the partials "field" and "area".
+	"fieldOf": fieldOf,
 }
 
 func domainLabel(id string) string {
