@@ -105,6 +105,8 @@ type HelpService interface {
 type CohortService interface {
 	// Count is the number of persons of def, saved or not.
 	Count(ctx context.Context, ws string, def *cohort.Definition) (int64, error)
+	// DefinitionDemographics is the demographics of def, saved or not.
+	DefinitionDemographics(ctx context.Context, ws string, def *cohort.Definition) (*engine.Demographics, error)
 	Cohorts(ctx context.Context, ws string) ([]Cohort, error)
 	Cohort(ctx context.Context, ws, id string) (Cohort, error)
 	// SaveCohort creates c (ID empty) in the workspace c.WorkspaceID, or

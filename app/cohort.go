@@ -26,9 +26,7 @@ func (sv Cohorts) Count(ctx context.Context, ws string, def *cohort.Definition) 
 
 // DefinitionDemographics breaks the cohort def, saved or not, down for
 // the user of ctx in the workspace: the Cohort Builder's chart of the
-// definition under construction. (Not yet part of
-// workbench.CohortService, which notebook.Client implements over the
-// API: the web pages ask for it where the service has it.)
+// definition under construction.
 func (sv Cohorts) DefinitionDemographics(ctx context.Context, ws string, def *cohort.Definition) (*engine.Demographics, error) {
 	req, err := sv.gate.check(ctx, access.CohortDemographics, ws)
 	if err != nil {

@@ -26,6 +26,16 @@ type savedBody struct {
 	Definition  any    `json:"definition"`
 }
 
+// DefinitionDemographics is the demographics of the cohort def, saved or
+// not, in the workspace.
+func (c *Client) DefinitionDemographics(ctx context.Context, ws string, def *cohort.Definition) (*engine.Demographics, error) {
+	var out engine.Demographics
+	if err := c.do(ctx, call{method: "POST", path: []string{"workspaces", ws, "cohorts", "demographics"}, body: def, out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // Cohorts is the saved cohorts of the workspace.
 func (c *Client) Cohorts(ctx context.Context, ws string) ([]workbench.Cohort, error) {
 	var out []workbench.Cohort

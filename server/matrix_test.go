@@ -128,8 +128,9 @@ var matrixRoutes = map[string]matrixRoute{
 	"DELETE /v1/workspaces/{ws}/collaborators/{email}": {need: owner},
 	"POST /v1/workspaces/{ws}/duplicate":               {need: reader, body: body(`{"name": "Copy"}`)},
 
-	"POST /v1/workspaces/{ws}/cohorts/count": {need: reader, body: func(w *world) string { return w.wrist }},
-	"GET /v1/workspaces/{ws}/cohorts":        {need: reader},
+	"POST /v1/workspaces/{ws}/cohorts/count":        {need: reader, body: func(w *world) string { return w.wrist }},
+	"POST /v1/workspaces/{ws}/cohorts/demographics": {need: reader, body: func(w *world) string { return w.wrist }},
+	"GET /v1/workspaces/{ws}/cohorts":               {need: reader},
 	"POST /v1/workspaces/{ws}/cohorts": {need: writer, body: func(w *world) string {
 		return fmt.Sprintf(`{"name": "New", "definition": %s}`, w.wrist)
 	}},

@@ -315,6 +315,7 @@ func (s *Server) coreRoutes() []route {
 		{http.MethodGet, "/v1/me", login, s.me},
 		{http.MethodPost, "/v1/me/steps/{step}", login, s.completeStep},
 		{http.MethodPost, "/v1/workspaces/{ws}/cohorts/count", login, s.cohortCount},
+		{http.MethodPost, "/v1/workspaces/{ws}/cohorts/demographics", login, s.cohortDemographics},
 		{http.MethodGet, "/v1/workspaces", login, s.listWorkspaces},
 		{http.MethodPost, "/v1/workspaces", login, s.createWorkspace},
 		{http.MethodGet, "/v1/workspaces/{ws}", login, s.getWorkspace},

@@ -195,12 +195,6 @@ type countFigure struct {
 // SVG is the figure's chart.
 func (f countFigure) SVG() template.HTML { return chart.Bars(f.ID+"-title", f.Title, f.Bars) }
 
-// definitionDemographer is a cohort service that breaks a definition
-// under construction down (app.Cohorts does).
-type definitionDemographer interface {
-	DefinitionDemographics(ctx context.Context, ws string, def *cohort.Definition) (*engine.Demographics, error)
-}
-
 // roleIn is the user's role in the workspace ws; another user's
 // workspace is not found.
 func (s *Site) roleIn(ctx context.Context, v *visit, ws string) (workbench.Workspace, access.Role, error) {
@@ -637,13 +631,11 @@ func (s *Site) count(ctx context.Context, b *builder) error {
 		return err
 	}
 	b.Results = results{Count: n}
-	if dd, ok := s.deps.App.Cohorts.(definitionDemographer); ok {
-		d, err := dd.DefinitionDemographics(ctx, b.Workspace.ID, def)
-		if err != nil {
-			return err
-		}
-		b.Results.Figures = demographicFigures(d)
+	d, err := s.deps.App.Cohorts.DefinitionDemographics(ctx, b.Workspace.ID, def)
+	if err != nil {
+		return err
 	}
+	b.Results.Figures = demographicFigures(d)
 	return nil
 }
 
