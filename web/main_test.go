@@ -134,10 +134,16 @@ func (f *fixture) site(t testing.TB, cfg web.Config) *web.Site {
 // its URL.
 func (f *fixture) serve(t testing.TB) string {
 	t.Helper()
+	return f.serveConfig(t, web.Config{})
+}
+
+// serveConfig is serve with the pages' configuration cfg.
+func (f *fixture) serveConfig(t testing.TB, cfg web.Config) string {
+	t.Helper()
 	eng, err := engine.New(f.cdr.DB(), f.info.VersionID, engine.Options{})
 	require.NoError(t, err)
 	site := func(a *app.App) (http.Handler, error) {
-		return web.New(web.Config{}, web.Deps{Release: f.release, Help: app.HelpDesk{Store: f.store}, App: a})
+		return web.New(cfg, web.Deps{Release: f.release, Help: app.HelpDesk{Store: f.store}, App: a})
 	}
 	srv, err := server.New(server.Config{}, server.Deps{Engine: eng, Store: f.store, Release: f.release, Schema: f.cdr.Schema(), Index: f.info, Site: site, Outbox: &f.outbox})
 	require.NoError(t, err)
