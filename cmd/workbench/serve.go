@@ -42,6 +42,10 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 	if err := sf.check("serve"); err != nil {
 		return err
 	}
+	oidc, err := of.config()
+	if err != nil {
+		return err
+	}
 	if *dir == "" && *data == "" && *pub != "" {
 		return servePublic(ctx, e, sf, *pub)
 	}
@@ -64,10 +68,6 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 	} else {
 		rel, err = ensureRelease(ctx, e, c, releaseDir(*data), public.Config{})
 	}
-	if err != nil {
-		return err
-	}
-	oidc, err := of.config()
 	if err != nil {
 		return err
 	}
