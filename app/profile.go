@@ -69,7 +69,9 @@ func CheckProfile(p workbench.Profile) (workbench.Profile, error) {
 			problems.Add(path, "Enter %s.", what)
 		case n > limit:
 			problems.Add(path, "Shorten it to at most %d characters (it has %d).", limit, n)
-		case strings.ContainsFunc(v, func(r rune) bool { return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) }):
+		case strings.ContainsFunc(v, func(r rune) bool {
+			return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))
+		}):
 			problems.Add(path, "Remove the control characters.")
 		}
 		return v
