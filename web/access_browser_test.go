@@ -3,6 +3,7 @@ package web_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -148,4 +149,33 @@ func TestResearcherAccessJourney(t *testing.T) {
 	v.b.Do(chromedp.Navigate(v.base + "/access"))
 	assert.Contains(t, v.text(".lead"), "registered tier")
 	v.checkNoCounts("access-approved")
+}
+
+// TestInstitutionSignIn signs in through an OpenID provider in Chromium.
+// The provider is at localhost, another site than the workbench's
+// 127.0.0.1, so the redirect back is a cross-site navigation: the
+// session's SameSite=Strict cookie must still reach the page after it.
+func TestInstitutionSignIn(t *testing.T) {
+	f := newFixture(t)
+	axe := webtest.Axe(t)
+	p := newProvider(t)
+	p.claims = func(c map[string]any) {
+		c["email"], c["name"] = "rosalind@uni.example.org", "Rosalind Franklin"
+	}
+	v := &visitor{t: t, b: webtest.New(t), axe: axe, rel: f.release}
+	v.base = f.serveConfig(t, p.config)
+
+	v.b.Do(chromedp.Navigate(v.base + "/signin?next=%2Faccess"))
+	v.checkNoCounts("institution-signin")
+	v.click(`a[href^="/signin/oidc"]`)
+	// The provider, the callback's page, then its refresh to /access.
+	deadline := time.Now().Add(30 * time.Second)
+	for v.at() != "/access" && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	require.Equal(t, "/access", v.at())
+	v.b.Do(chromedp.WaitReady("h1"))
+	assert.Equal(t, "Data access", v.text("h1"), "signed in")
+	assert.Equal(t, "rosalind@uni.example.org", v.text(`nav[aria-label="Main"] a[href="/account"]`))
+	v.checkNoCounts("institution-signed-in")
 }

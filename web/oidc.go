@@ -117,9 +117,10 @@ func (s *Site) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSession(w, sess)
-	// A page rather than a redirect: the session's SameSite=Strict cookie
-	// is not sent on a redirect of a navigation another site started, and
-	// is on one this page starts.
+	// A page rather than a redirect: whether a SameSite=Strict cookie is
+	// sent on a redirect in a chain that another site started differs
+	// between browsers (Chromium sends it), and a navigation this page
+	// starts is same-site in all of them.
 	s.render(w, r, http.StatusOK, "signin_done", "Signed in", "signin", oidcDoneData{Next: f.Next})
 }
 

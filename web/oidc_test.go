@@ -27,8 +27,11 @@ import (
 // and a token endpoint that checks the client and the PKCE verifier and
 // issues an RS256 ID token of the claims of the test's choosing.
 type provider struct {
-	t      *testing.T
-	srv    *httptest.Server
+	t   *testing.T
+	srv *httptest.Server
+	// url is the provider's address: localhost, another site than the
+	// workbench's 127.0.0.1 for a browser.
+	url    string
 	key    *rsa.PrivateKey
 	client string
 	secret string
@@ -51,10 +54,10 @@ func newProvider(t *testing.T) *provider {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]any{
-			"issuer":                                p.srv.URL,
-			"authorization_endpoint":                p.srv.URL + "/authorize",
-			"token_endpoint":                        p.srv.URL + "/token",
-			"jwks_uri":                              p.srv.URL + "/jwks",
+			"issuer":                                p.url,
+			"authorization_endpoint":                p.url + "/authorize",
+			"token_endpoint":                        p.url + "/token",
+			"jwks_uri":                              p.url + "/jwks",
 			"id_token_signing_alg_values_supported": []string{"RS256"},
 			"response_types_supported":              []string{"code"},
 			"subject_types_supported":               []string{"public"},
@@ -100,7 +103,7 @@ func newProvider(t *testing.T) *provider {
 			return
 		}
 		now := time.Now()
-		claims := map[string]any{"iss": p.srv.URL, "sub": "248289761001", "aud": p.client, "iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(),
+		claims := map[string]any{"iss": p.url, "sub": "248289761001", "aud": p.client, "iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(),
 			"nonce": g.nonce, "email": "jane@uni.example.org", "email_verified": true, "name": "Jane Doe"}
 		if p.claims != nil {
 			p.claims(claims)
@@ -109,6 +112,7 @@ func newProvider(t *testing.T) *provider {
 		json.NewEncoder(w).Encode(map[string]any{"access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": p.sign(claims)})
 	})
 	p.srv = httptest.NewServer(mux)
+	p.url = strings.Replace(p.srv.URL, "127.0.0.1", "localhost", 1)
 	t.Cleanup(p.srv.Close)
 	return p
 }
@@ -123,6 +127,15 @@ func (p *provider) sign(claims map[string]any) string {
 	out, err := jws.CompactSerialize()
 	require.NoError(p.t, err)
 	return out
+}
+
+// config is the pages' configuration that signs in with p, for the
+// server at base.
+func (p *provider) config(base string) web.Config {
+	cfg := web.Config{OIDC: app.OIDCConfig{Issuer: p.url, ClientID: p.client, ClientSecret: p.secret, RedirectURL: base + "/signin/oidc/callback"}}
+	// Every sign-in of the tests comes from one address.
+	cfg.RateLimit.Rate, cfg.RateLimit.Burst = 100, 100
+	return cfg
 }
 
 func randomID() string {
@@ -151,19 +164,8 @@ func oidcSignIn(t *testing.T, b *browser, next string) (*http.Response, string) 
 func TestOIDCSignIn(t *testing.T) {
 	f := newFixture(t)
 	p := newProvider(t)
-	// The redirect URL is configured before the server listens, so it
-	// names a host that the browsers' transport sends to the server.
-	cfg := web.Config{OIDC: app.OIDCConfig{Issuer: p.srv.URL, ClientID: p.client, ClientSecret: p.secret, RedirectURL: "http://workbench.test/signin/oidc/callback"}}
-	// Every sign-in of the test comes from one address.
-	cfg.RateLimit.Rate, cfg.RateLimit.Burst = 100, 100
-	base := f.serveConfig(t, cfg)
-	host := strings.TrimPrefix(base, "http://")
-
-	newOIDCBrowser := func() *browser {
-		b := newBrowser(t, base)
-		b.c.Transport = rewriteHost{from: "workbench.test", to: host}
-		return b
-	}
+	base := f.serveConfig(t, p.config)
+	newOIDCBrowser := func() *browser { return newBrowser(t, base) }
 
 	t.Run("the sign-in page offers it", func(t *testing.T) {
 		_, page, _ := newOIDCBrowser().get("/signin")
@@ -279,18 +281,4 @@ func TestOIDCSignIn(t *testing.T) {
 		resp := get(t, plain+"/signin/oidc")
 		assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 	})
-}
-
-// rewriteHost sends the requests for one host to another: the callback
-// the provider redirects to names the host of the registered redirect
-// URL.
-type rewriteHost struct{ from, to string }
-
-func (t rewriteHost) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.URL.Host == t.from {
-		r = r.Clone(r.Context())
-		r.URL.Host = t.to
-		r.Host = t.to
-	}
-	return http.DefaultTransport.RoundTrip(r)
 }
