@@ -3,7 +3,6 @@ package workbench
 import (
 	"context"
 	"encoding/json"
-	"time"
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/circe"
@@ -42,10 +41,11 @@ type AccountService interface {
 type AdminService interface {
 	Users(ctx context.Context) ([]UserStatus, error)
 	ApproveUser(ctx context.Context, id string) (UserStatus, error)
-	DisableUser(ctx context.Context, id string) error
-	// Audit is the audit log from since, of one user when userID is not
-	// empty.
-	Audit(ctx context.Context, since time.Time, userID string) ([]access.AuditRecord, error)
+	// DisableUser disables the user id; the reason, when given, goes to
+	// the audit log with the act.
+	DisableUser(ctx context.Context, id, reason string) error
+	// Audit is the lines of the audit log that q selects.
+	Audit(ctx context.Context, q AuditQuery) ([]access.AuditRecord, error)
 }
 
 // DictionaryService is the data dictionary of the CDR.

@@ -25,6 +25,10 @@ const (
 	ViewStatus Action = "account.status"
 	// CompleteStep records a self-service step ([Request.Step]) of the user.
 	CompleteStep Action = "account.complete_step"
+	// ManageTokens lists, creates and revokes the user's own API tokens.
+	ManageTokens Action = "account.tokens"
+	// ChangePassword sets the user's own password.
+	ChangePassword Action = "account.password"
 	// ListWorkspaces lists the workspaces where the user holds a role.
 	ListWorkspaces Action = "workspace.list"
 	// CreateWorkspace creates a workspace of [Request.WorkspaceTier].
@@ -93,6 +97,7 @@ const (
 	scopePublic                 // nothing needed
 	scopeSelf                   // a login, even of a disabled user
 	scopeStep                   // a login and a self-service step
+	scopeLogin                  // a login of a user not disabled
 	scopeAccount                // a login and the registered tier
 	scopeWorkspace              // a role and the workspace's tier
 	scopeAdmin                  // a login and the Admin flag
@@ -119,6 +124,8 @@ var rules = map[Action]rule{
 
 	ViewStatus:      {scope: scopeSelf},
 	CompleteStep:    {scope: scopeStep},
+	ManageTokens:    {scope: scopeLogin},
+	ChangePassword:  {scope: scopeLogin},
 	ListWorkspaces:  {scope: scopeAccount},
 	CreateWorkspace: {scope: scopeAccount, tiered: true},
 	BrowseConcepts:  {scope: scopeAccount},
@@ -167,7 +174,7 @@ var rules = map[Action]rule{
 // actions is every action in the order of the constants above.
 var actions = []Action{
 	BrowsePublic, ViewDictionary, SearchConcepts, Register,
-	ViewStatus, CompleteStep, ListWorkspaces, CreateWorkspace, BrowseConcepts,
+	ViewStatus, CompleteStep, ManageTokens, ChangePassword, ListWorkspaces, CreateWorkspace, BrowseConcepts,
 	ViewWorkspace, UpdateWorkspace, DeleteWorkspace, ShareWorkspace, DuplicateWorkspace,
 	CohortCount, CohortDemographics, CohortTopConcepts, CohortParticipants,
 	CreateCohort, UpdateCohort, DeleteCohort,

@@ -19,7 +19,9 @@ type AuditRecord struct {
 	// so that the log holds no small counts.
 	ResultSize int64 `json:"result_size"`
 	Allowed    bool  `json:"allowed"`
-	// Reason is the refusal's message; empty when allowed.
+	// Reason is the refusal's message; for an allowed act that its user
+	// gave a reason for (an administrator disabling a user), that reason;
+	// empty otherwise.
 	Reason string `json:"reason,omitempty"`
 }
 

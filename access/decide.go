@@ -79,6 +79,8 @@ func Decide(req Request) Decision {
 		return deny(ErrDisabled)
 	}
 	switch r.scope {
+	case scopeLogin:
+		return allow()
 	case scopeStep:
 		if !slices.Contains(Requirements(), req.Step) {
 			return deny(fmt.Errorf("%w: no access step %q: the steps are %s", ErrNotFound, string(req.Step), stepNames()))

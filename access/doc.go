@@ -36,6 +36,7 @@
 //	account.status                          a login                             Unauthenticated
 //	account.complete_step                   a login; a self-service Step        Forbidden
 //	                                        (profile, training, conduct)
+//	account.tokens, account.password        a login                             Unauthenticated
 //	workspace.list, workspace.create,       registered tier (create: the new    Forbidden, naming the steps
 //	concepts.browse                         workspace's tier)
 //	admin.list_users, admin.approve_user,   the Admin flag                      Forbidden

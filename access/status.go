@@ -147,8 +147,23 @@ func (s Status) Err(t Tier) error {
 	if s.Disabled {
 		return ErrDisabled
 	}
-	return fmt.Errorf("%w: %s tier needs %s", ErrForbidden, t, describe(s.Missing(t)))
+	return &StepsError{Tier: t, Missing: s.Missing(t)}
 }
+
+// StepsError is a refusal for steps not done: the tier asked for and the
+// steps it misses. It matches ErrForbidden, so that a front end may send
+// the user to their steps rather than show a bare refusal.
+type StepsError struct {
+	Tier    Tier
+	Missing []Step
+}
+
+func (e *StepsError) Error() string {
+	return fmt.Sprintf("%s: %s tier needs %s", ErrForbidden, e.Tier, describe(e.Missing))
+}
+
+// Unwrap is ErrForbidden.
+func (e *StepsError) Unwrap() error { return ErrForbidden }
 
 func describe(steps []Step) string {
 	parts := make([]string, len(steps))

@@ -2,6 +2,7 @@ package access_test
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -182,6 +183,12 @@ func TestStatusErr(t *testing.T) {
 	assert.NoError(t, s.Err(access.Public))
 	assert.NoError(t, s.Err(access.Registered))
 	assert.ErrorIs(t, s.Err(access.Controlled), access.ErrForbidden)
+	missing, ok := errors.AsType[*access.StepsError](policy.Status(user("u"), registered("u", access.EthicsTraining), now).Err(access.Registered))
+	require.True(t, ok, "a refusal for steps says which")
+	assert.Equal(t, access.Registered, missing.Tier)
+	require.Len(t, missing.Missing, 1)
+	assert.Equal(t, access.EthicsTraining, missing.Missing[0].Kind)
+	assert.Equal(t, "access: forbidden: registered tier needs ethics training (not completed)", missing.Error())
 
 	d := &access.User{ID: "u", Disabled: true}
 	s = policy.Status(d, registered("u"), now)

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
-	"time"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
@@ -70,31 +72,40 @@ func (a Admin) ApproveUser(ctx context.Context, id string) (workbench.UserStatus
 	return workbench.UserStatus{User: u, Status: a.gate.policy.Status(&u, append(recs, rec), req.Now)}, nil
 }
 
+// maxReason bounds the reason of disabling a user, in characters.
+const maxReason = 500
+
 // DisableUser disables the user id: they are refused everything but their
-// own status.
-func (a Admin) DisableUser(ctx context.Context, id string) error {
+// own status. The reason, trimmed, is the audit record's.
+func (a Admin) DisableUser(ctx context.Context, id, reason string) error {
 	req, err := a.gate.check(ctx, access.DisableUser, "")
 	if err != nil {
 		return err
 	}
+	reason = strings.TrimSpace(reason)
+	switch n := utf8.RuneCountInString(reason); {
+	case n > maxReason:
+		return workbench.InvalidAt("reason", "%d characters: want at most %d", n, maxReason)
+	case strings.ContainsFunc(reason, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }):
+		return workbench.InvalidAt("reason", "holds a control character")
+	}
 	if err := a.store.SetDisabled(ctx, id, true); err != nil {
 		return err
 	}
-	a.gate.audit(ctx, req, allowed, "", id, 1)
+	a.gate.auditBecause(ctx, req, id, reason)
 	return nil
 }
 
-// Audit is the audit log from since, of one user when userID is not
-// empty.
-func (a Admin) Audit(ctx context.Context, since time.Time, userID string) ([]access.AuditRecord, error) {
+// Audit is the lines of the audit log q selects.
+func (a Admin) Audit(ctx context.Context, q workbench.AuditQuery) ([]access.AuditRecord, error) {
 	req, err := a.gate.check(ctx, access.ReadAuditLog, "")
 	if err != nil {
 		return nil, err
 	}
-	out, err := a.store.QueryAudit(ctx, store.AuditQuery{Since: since, UserID: userID})
+	out, err := a.store.QueryAudit(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	a.gate.audit(ctx, req, allowed, "", userID, int64(len(out)))
+	a.gate.audit(ctx, req, allowed, "", q.UserID, int64(len(out)))
 	return nonNil(out), nil
 }

@@ -86,6 +86,11 @@ type App struct {
 	Help       workbench.HelpService
 	// Sessions signs users in and out of the web pages.
 	Sessions Sessions
+	// Steps records the data access steps of the web pages: profile,
+	// ethics training, code of conduct.
+	Steps Steps
+	// Tokens is the signed-in user's own API tokens.
+	Tokens Tokens
 }
 
 // Exporter streams a domain of a saved dataset: write receives its
@@ -131,5 +136,7 @@ func New(cfg Config) (*App, error) {
 		Public:      Public{gate: g, release: cfg.Release},
 		Help:        Help{gate: g, desk: HelpDesk{Store: cfg.Store}},
 		Sessions:    Sessions{gate: g, closed: cfg.CloseRegistration, outbox: cfg.Outbox},
+		Steps:       Steps{gate: g, store: cfg.Store},
+		Tokens:      Tokens{gate: g, store: cfg.Store},
 	}, nil
 }

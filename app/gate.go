@@ -91,11 +91,24 @@ func (g *gate) decide(ctx context.Context, req access.Request, workspaceID strin
 // audit writes one record of the audit log. A failure to write is logged:
 // the data already went out.
 func (g *gate) audit(ctx context.Context, req access.Request, d access.Decision, workspaceID, object string, size int64) {
+	rec := access.Audit(req, d)
+	rec.Workspace, rec.Object, rec.ResultSize = workspaceID, object, size
+	g.write(ctx, rec)
+}
+
+// auditBecause writes the record of an allowed act on object that its
+// user gave a reason for.
+func (g *gate) auditBecause(ctx context.Context, req access.Request, object, reason string) {
+	rec := access.Audit(req, allowed)
+	rec.Object, rec.ResultSize, rec.Reason = object, 1, reason
+	g.write(ctx, rec)
+}
+
+// write writes rec; a failure to write is logged.
+func (g *gate) write(ctx context.Context, rec access.AuditRecord) {
 	if g.store == nil {
 		return // a public server: anonymous answers of aggregates only
 	}
-	rec := access.Audit(req, d)
-	rec.Workspace, rec.Object, rec.ResultSize = workspaceID, object, size
 	// The record is written even when the request's context has ended.
 	if err := g.queue.append(context.WithoutCancel(ctx), g.store, rec); err != nil {
 		g.log.ErrorContext(ctx, "audit record not written", "action", rec.Action, "err", err)

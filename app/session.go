@@ -172,7 +172,6 @@ func (s Sessions) UseLink(ctx context.Context, secret string) (Session, error) {
 
 // SignIn starts a session of the user of the address and password.
 func (s Sessions) SignIn(ctx context.Context, email, password string) (Session, error) {
-	now := s.gate.now()
 	u, hash, err := s.gate.store.PasswordHash(ctx, strings.TrimSpace(email))
 	if errors.Is(err, workbench.ErrNotFound) || hash == "" {
 		// The same work for an unknown address as for a known one, so
@@ -186,6 +185,13 @@ func (s Sessions) SignIn(ctx context.Context, email, password string) (Session, 
 	if !checkPasswordHash(hash, password) {
 		return Session{}, ErrSignIn
 	}
+	return s.start(ctx, u)
+}
+
+// start starts a session of u, who has just proved who they are: with
+// their password, or with an ID token their provider signed (OIDC).
+func (s Sessions) start(ctx context.Context, u access.User) (Session, error) {
+	now := s.gate.now()
 	secret, err := s.gate.store.CreateSession(ctx, u.ID, SessionTTL, now)
 	if err != nil {
 		return Session{}, err

@@ -49,19 +49,23 @@ func (c *Client) ApproveUser(ctx context.Context, id string) (workbench.UserStat
 	return out, err
 }
 
-// DisableUser disables the user id (administrators only).
-func (c *Client) DisableUser(ctx context.Context, id string) error {
-	return c.do(ctx, call{method: "POST", path: []string{"admin", "users", id, "disable"}})
+// DisableUser disables the user id (administrators only), the reason
+// going to the audit log.
+func (c *Client) DisableUser(ctx context.Context, id, reason string) error {
+	q := map[string][]string{}
+	set(q, "reason", reason)
+	return c.do(ctx, call{method: "POST", path: []string{"admin", "users", id, "disable"}, query: q})
 }
 
-// Audit is the audit log from since (all of it when zero), of the user
-// userID when not empty (administrators only).
-func (c *Client) Audit(ctx context.Context, since time.Time, userID string) ([]access.AuditRecord, error) {
+// Audit is the audit log from aq.Since (all of it when zero), of the user
+// aq.UserID when not empty (administrators only). The server's API
+// filters by these two only.
+func (c *Client) Audit(ctx context.Context, aq workbench.AuditQuery) ([]access.AuditRecord, error) {
 	q := map[string][]string{}
-	if !since.IsZero() {
-		q["since"] = []string{since.Format(time.RFC3339)}
+	if !aq.Since.IsZero() {
+		q["since"] = []string{aq.Since.Format(time.RFC3339)}
 	}
-	set(q, "user", userID)
+	set(q, "user", aq.UserID)
 	var out []access.AuditRecord
 	err := c.do(ctx, call{method: "GET", path: []string{"admin", "audit"}, query: q, out: &out})
 	return out, err

@@ -21,7 +21,7 @@ func (s *Server) approveUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) disableUser(w http.ResponseWriter, r *http.Request) {
-	err := s.svc.Admin.DisableUser(r.Context(), mux.Vars(r)["id"])
+	err := s.svc.Admin.DisableUser(r.Context(), mux.Vars(r)["id"], r.URL.Query().Get("reason"))
 	s.reply(w, r, http.StatusNoContent, nil, err)
 }
 
@@ -35,6 +35,6 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 		}
 		since = t
 	}
-	out, err := s.svc.Admin.Audit(r.Context(), since, r.URL.Query().Get("user"))
+	out, err := s.svc.Admin.Audit(r.Context(), workbench.AuditQuery{Since: since, UserID: r.URL.Query().Get("user")})
 	s.reply(w, r, http.StatusOK, out, err)
 }

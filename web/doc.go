@@ -20,5 +20,17 @@
 //   - the browser test harness of browser_test.go (Chromium driven by
 //     chromedp, axe-core, screenshots at desktop and phone widths).
 //
+// The registered pages run in a browser session (session.go). The data
+// access pages (access.go) show the steps of the registered tier and do
+// the self-service ones through app.Steps: the profile, the ethics
+// training and its quiz, the code of conduct signed with the profile's
+// name; a page whose service refuses for steps not done
+// (*access.StepsError) shows them instead of a bare refusal. The account
+// page (account.go) makes and revokes API tokens and changes the
+// password; the administration pages (admin.go) approve and disable
+// researchers, read the audit log and the help requests. Researchers may
+// sign in through their institution's OpenID provider (oidc.go) when
+// Config.OIDC names one.
+//
 // No page offers a download: there is no CSV, no export and no copy-all.
 package web

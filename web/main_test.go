@@ -134,14 +134,22 @@ func (f *fixture) site(t testing.TB, cfg web.Config) *web.Site {
 // its URL.
 func (f *fixture) serve(t testing.TB) string {
 	t.Helper()
+	return f.serveConfig(t, func(string) web.Config { return web.Config{} })
+}
+
+// serveConfig is serve with the pages' configuration that cfg makes of
+// the server's URL.
+func (f *fixture) serveConfig(t testing.TB, cfg func(base string) web.Config) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	base := "http://" + l.Addr().String()
 	eng, err := engine.New(f.cdr.DB(), f.info.VersionID, engine.Options{})
 	require.NoError(t, err)
 	site := func(a *app.App) (http.Handler, error) {
-		return web.New(web.Config{}, web.Deps{Release: f.release, Help: app.HelpDesk{Store: f.store}, App: a})
+		return web.New(cfg(base), web.Deps{Release: f.release, Help: app.HelpDesk{Store: f.store}, App: a})
 	}
 	srv, err := server.New(server.Config{}, server.Deps{Engine: eng, Store: f.store, Release: f.release, Schema: f.cdr.Schema(), Index: f.info, Site: site, Outbox: &f.outbox})
-	require.NoError(t, err)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -150,7 +158,7 @@ func (f *fixture) serve(t testing.TB) string {
 		cancel()
 		require.NoError(t, <-done)
 	})
-	return "http://" + l.Addr().String()
+	return base
 }
 
 // get fetches path from the server at url.

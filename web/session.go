@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -79,8 +80,18 @@ func (s *Site) signedIn(h func(http.ResponseWriter, *http.Request, *visit)) http
 			}
 		}
 		v := &visit{User: u, Token: s.csrf.Token(w, r, bind), session: ck.Value}
-		h(w, r.WithContext(workbench.NewContext(r.Context(), &u)), v)
+		ctx := context.WithValue(workbench.NewContext(r.Context(), &u), visitKey{}, v)
+		h(w, r.WithContext(ctx), v)
 	}
+}
+
+type visitKey struct{}
+
+// visitOf is the signed-in visit of r, nil on a public page: the error
+// page keeps the registered pages' navigation.
+func visitOf(r *http.Request) *visit {
+	v, _ := r.Context().Value(visitKey{}).(*visit)
+	return v
 }
 
 // errSignedOut is a form sent after its session ended.

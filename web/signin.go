@@ -17,6 +17,8 @@ type signInData struct {
 	Failed             bool
 	// Sent says that a sign-up or new-password link was sent.
 	Sent bool
+	// OIDC offers the sign-in through the institution.
+	OIDC bool
 }
 
 func (s *Site) signInForm(w http.ResponseWriter, r *http.Request) {
@@ -25,7 +27,7 @@ func (s *Site) signInForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	d := signInData{Token: s.csrf.Token(w, r, ""), Next: localPath(q.Get("next"), home), Sent: q.Get("sent") == "1"}
+	d := signInData{Token: s.csrf.Token(w, r, ""), Next: localPath(q.Get("next"), home), Sent: q.Get("sent") == "1", OIDC: s.oidc != nil}
 	s.render(w, r, http.StatusOK, "signin", "Sign in", "signin", d)
 }
 
@@ -62,7 +64,7 @@ func (s *Site) signIn(w http.ResponseWriter, r *http.Request) {
 	sess, err := s.deps.App.Sessions.SignIn(r.Context(), email, r.PostFormValue("password"))
 	switch {
 	case errors.Is(err, app.ErrSignIn):
-		d := signInData{Token: s.csrf.Token(w, r, ""), Email: email, Next: next, Failed: true}
+		d := signInData{Token: s.csrf.Token(w, r, ""), Email: email, Next: next, Failed: true, OIDC: s.oidc != nil}
 		s.render(w, r, http.StatusUnauthorized, "signin", "Sign in: try again", "signin", d)
 	case err != nil:
 		s.fail(w, r, err)

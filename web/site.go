@@ -52,6 +52,10 @@ type Config struct {
 	// ("https://workbench.example.org"), for the links sent by e-mail;
 	// empty: the scheme and host of the request.
 	BaseURL string
+	// OIDC is the OpenID provider of an institution's single sign-on;
+	// the zero value offers none. Its RedirectURL is BaseURL +
+	// "/signin/oidc/callback".
+	OIDC app.OIDCConfig
 	// Now is the clock of the rate limiter; nil means time.Now.
 	Now func() time.Time
 	// Logger receives pages that failed on the server's side; nil
@@ -78,8 +82,11 @@ type Site struct {
 	log     *slog.Logger
 	csrf    CSRF
 	limiter *access.Limiter
-	pages   map[string]*template.Template
-	mux     *http.ServeMux
+	// oidc signs users in through their institution; nil when Config
+	// names no provider.
+	oidc  *app.OIDC
+	pages map[string]*template.Template
+	mux   *http.ServeMux
 }
 
 // New returns the site of cfg over deps.
@@ -109,6 +116,14 @@ func New(cfg Config, deps Deps) (*Site, error) {
 		return nil, err
 	}
 	s := &Site{cfg: cfg, deps: deps, log: cfg.Logger, csrf: CSRF{Key: cfg.CSRFKey, Secure: cfg.Secure}, limiter: limiter, pages: pages}
+	if cfg.OIDC.Enabled() {
+		if deps.App == nil {
+			return nil, errors.New("web: OpenID Connect sign-in needs the registered pages (Deps.App)")
+		}
+		if s.oidc, err = deps.App.Sessions.OIDC(cfg.OIDC); err != nil {
+			return nil, fmt.Errorf("web: %w", err)
+		}
+	}
 	s.mux = s.routes()
 	return s, nil
 }
@@ -138,6 +153,7 @@ func (s *Site) routes() *http.ServeMux {
 	m.HandleFunc("POST /signin/link", s.useLink)
 	m.HandleFunc("POST /signout", s.signedIn(s.signOut))
 	s.workspaceRoutes(m)
+	s.accessRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errNotFound) })
 	return m
 }
@@ -215,6 +231,11 @@ var (
 // hold, 400 for a request it cannot take.
 func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := http.StatusInternalServerError, "something went wrong on our side"
+	v := visitOf(r)
+	if missing, ok := errors.AsType[*access.StepsError](err); ok && v != nil {
+		s.show(w, r, v, http.StatusForbidden, "access_needed", "Complete your data access steps", "access", missing)
+		return
+	}
 	switch {
 	case errors.Is(err, errNotFound), errors.Is(err, public.ErrNotFound):
 		status, msg = http.StatusNotFound, "There is no such page: the address may be mistyped, or the release does not hold this item."
@@ -224,6 +245,10 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status, msg = http.StatusTooManyRequests, "Too many requests from your address: wait a minute and try again."
 	case errors.Is(err, ErrCSRF):
 		status, msg = http.StatusForbidden, "The form's security token is missing or out of date. Go back, reload the page and send the form again."
+	case errors.Is(err, errOIDCFlow):
+		status, msg = http.StatusBadRequest, "This answer of your institution belongs to no sign-in started here, or it came too late. Sign in again."
+	case errors.As(err, new(*oidcRefused)), errors.Is(err, app.ErrOIDC):
+		status, msg = http.StatusUnauthorized, "Signing in through your institution failed: "+err.Error()+"."
 	case errors.Is(err, errSignedOut):
 		status, msg = http.StatusUnauthorized, "Your session ended. Sign in again, then send the form again."
 	case fault.KindOf(err) == fault.NotFound:
@@ -237,7 +262,7 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 	default:
 		s.log.Error("web: page failed", "path", r.URL.Path, "err", err)
 	}
-	s.render(w, r, status, "error", http.StatusText(status), "", msg)
+	s.show(w, r, v, status, "error", http.StatusText(status), "", msg)
 }
 
 // clientOf is the address the rate limiter counts requests by.

@@ -117,7 +117,7 @@ func TestHelpForm(t *testing.T) {
 	srv := httptest.NewServer(f.site(t, web.Config{}))
 	defer srv.Close()
 	ctx := t.Context()
-	before, err := f.store.HelpRequests(ctx, true)
+	before, err := f.store.HelpRequests(ctx, false)
 	require.NoError(t, err)
 
 	c, tok := helpClient(t, srv.URL)

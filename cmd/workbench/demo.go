@@ -21,6 +21,7 @@ import (
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/notebook"
+	"github.com/openworkbench/workbench/web"
 )
 
 const (
@@ -142,7 +143,7 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	site := siteOf(rel, st)
+	site := siteOf(rel, st, web.Config{})
 	// The demo shows on its terminal what registration sends.
 	return serveAPI(ctx, e, sf, *data, dir, c, eng, st, rel, site, &app.WriterOutbox{W: e.stdout}, func(url string) {
 		fmt.Fprintf(e.stdout, "the public pages (Data Browser, Survey Explorer): %s/\n", url)

@@ -16,10 +16,12 @@ import (
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/public"
 	"github.com/openworkbench/workbench/server"
+	"github.com/openworkbench/workbench/web"
 )
 
 func runServe(ctx context.Context, e env, args []string) (err error) {
 	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--public PUBDIR] [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--close-registration] [--trusted-proxies CIDRS]\n"+
+		"             [--oidc-issuer URL --oidc-client-id ID --oidc-secret-file FILE --oidc-redirect-url URL]\n"+
 		"       serve --public PUBDIR [--addr HOST:PORT] [--trusted-proxies CIDRS]\n\n"+
 		"Serves the HTTP API over the indexed CDR, with the users, workspaces and audit log of\n"+
 		"the data directory, until interrupted (SIGINT, SIGTERM), then shuts down gracefully.\n"+
@@ -27,15 +29,21 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 		"--public, from DIR/public of the data directory, built there when missing or of another\n"+
 		"CDR version. With --public alone the server is a public one: the public tier and the\n"+
 		"data dictionary, with no row-level data on its machine. The public web pages (Data\n"+
-		"Browser, Survey Explorer) are served at / from the same release.")
+		"Browser, Survey Explorer) are served at / from the same release. With --oidc-issuer,\n"+
+		"researchers may sign in through their institution's OpenID provider as well.")
 	data := fs.String("data", "", "data directory: the state file and notebooks (required with --cdr)")
 	dir := fs.String("cdr", "", "folder of the indexed CDR (required unless --public alone)")
 	pub := fs.String("public", "", "folder of the public release to serve")
 	sf := addServeFlags(fs)
+	of := addOIDCFlags(fs)
 	if _, err := parse(fs, args, 0, 0); err != nil {
 		return err
 	}
 	if err := sf.check("serve"); err != nil {
+		return err
+	}
+	oidc, err := of.config()
+	if err != nil {
 		return err
 	}
 	if *dir == "" && *data == "" && *pub != "" {
@@ -63,7 +71,7 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	site := siteOf(rel, st)
+	site := siteOf(rel, st, web.Config{OIDC: oidc})
 	// An operator forwards what registration sends, or has a mail system
 	// pick it up.
 	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, rel, site, app.FileOutbox{Dir: outboxDir(*data)}, nil)
@@ -80,7 +88,7 @@ func servePublic(ctx context.Context, e env, f serveFlags, dir string) error {
 	if err != nil {
 		return err
 	}
-	site := siteOf(rel, nil)
+	site := siteOf(rel, nil, web.Config{})
 	srv, err := newServer(e, f, server.Deps{Release: rel, Schema: schema, Site: site})
 	if err != nil {
 		return err

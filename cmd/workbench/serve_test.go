@@ -64,6 +64,8 @@ func TestServeBadFlags(t *testing.T) {
 		{"serve: proxy not a CIDR", []string{"serve", "--cdr", "x", "--trusted-proxies", "10.0.0.0/8,proxy.local"}, `--trusted-proxies: server: trusted proxy "proxy.local"`},
 		{"demo: proxy not a CIDR", []string{"demo", "--trusted-proxies", "10.0.0.0/33"}, `--trusted-proxies: server: trusted proxy "10.0.0.0/33"`},
 		{"serve: timeout", []string{"serve", "--cdr", "x", "--timeout", "0s"}, "--timeout 0s: want a positive duration"},
+		{"serve: OpenID provider without a client", []string{"serve", "--cdr", "x", "--oidc-issuer", "https://sso.example.org"}, "without a client id, client secret, redirect URL"},
+		{"serve: unreadable client secret", []string{"serve", "--cdr", "x", "--oidc-issuer", "https://sso.example.org", "--oidc-secret-file", "/nonexistent/secret"}, "--oidc-secret-file"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -17,13 +17,13 @@ import (
 // siteOf makes the web pages over the public release rel and the
 // services the server gives: the public pages with their help form, and
 // the registered pages when the server has a store (not a public server).
-func siteOf(rel *public.Release, st *store.Store) func(*app.App) (http.Handler, error) {
+func siteOf(rel *public.Release, st *store.Store, cfg web.Config) func(*app.App) (http.Handler, error) {
 	return func(a *app.App) (http.Handler, error) {
 		deps := web.Deps{Release: rel}
 		if st != nil {
 			deps.Help, deps.App = app.HelpDesk{Store: st}, a
 		}
-		return web.New(web.Config{}, deps)
+		return web.New(cfg, deps)
 	}
 }
 

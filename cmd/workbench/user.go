@@ -261,7 +261,7 @@ func runUserDisable(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := a.Admin.DisableUser(actx, u.ID); err != nil {
+	if err := a.Admin.DisableUser(actx, u.ID, "disabled at the command line"); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s disabled\n", u.Email)

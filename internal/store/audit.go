@@ -5,7 +5,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -53,20 +52,14 @@ func (s *Store) AppendAudit(ctx context.Context, recs ...access.AuditRecord) err
 	return dbErrorOrNil(err)
 }
 
-// AuditQuery selects audit records. The zero value selects every record.
-type AuditQuery struct {
-	// Since keeps records at or after the time.
-	Since time.Time
-	// UserID keeps the records of one user.
-	UserID string
-	// Limit keeps the first Limit records; 0 means all.
-	Limit int
-}
+// AuditQuery selects audit records: the domain's query, under the name
+// the store's callers know.
+type AuditQuery = workbench.AuditQuery
 
 // QueryAudit returns the audit records q selects, oldest first.
 func (s *Store) QueryAudit(ctx context.Context, q AuditQuery) ([]access.AuditRecord, error) {
-	if q.Limit < 0 {
-		return nil, fmt.Errorf("%w: audit query: negative limit", workbench.ErrInvalid)
+	if q.Limit < 0 || q.Offset < 0 {
+		return nil, fmt.Errorf("%w: audit query: negative limit or offset", workbench.ErrInvalid)
 	}
 	query := "SELECT time, user_id, action, workspace_id, object, result_size, allowed, reason FROM audit WHERE true"
 	var args []any
@@ -74,14 +67,24 @@ func (s *Store) QueryAudit(ctx context.Context, q AuditQuery) ([]access.AuditRec
 		query += " AND time >= ?"
 		args = append(args, norm(q.Since))
 	}
-	if q.UserID != "" {
-		query += " AND user_id = ?"
-		args = append(args, q.UserID)
+	if !q.Until.IsZero() {
+		query += " AND time < ?"
+		args = append(args, norm(q.Until))
+	}
+	for _, f := range []struct{ column, value string }{{"user_id", q.UserID}, {"action", q.Action}, {"workspace_id", q.Workspace}} {
+		if f.value != "" {
+			query += " AND " + f.column + " = ?"
+			args = append(args, f.value)
+		}
 	}
 	query += " ORDER BY time, seq"
 	if q.Limit > 0 {
 		query += " LIMIT ?"
 		args = append(args, q.Limit)
+	}
+	if q.Offset > 0 {
+		query += " OFFSET ?"
+		args = append(args, q.Offset)
 	}
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {

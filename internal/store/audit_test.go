@@ -37,6 +37,10 @@ func TestAudit(t *testing.T) {
 		{"limit", AuditQuery{Limit: 2}, recs[:2]},
 		{"all three", AuditQuery{Since: t0.Add(time.Second), UserID: "u_a", Limit: 1}, recs[3:]},
 		{"none", AuditQuery{Since: t0.Add(time.Hour)}, nil},
+		{"until", AuditQuery{Until: t0.Add(time.Minute)}, recs[:1]},
+		{"action", AuditQuery{Action: string(access.ExportDataset)}, recs[3:]},
+		{"workspace", AuditQuery{Workspace: "w_1"}, []access.AuditRecord{recs[0], recs[2], recs[3]}},
+		{"a page", AuditQuery{Workspace: "w_1", Offset: 1, Limit: 1}, recs[2:3]},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -49,5 +53,7 @@ func TestAudit(t *testing.T) {
 	assert.ErrorIs(t, s.AppendAudit(ctx, access.AuditRecord{Action: access.CohortCount}), workbench.ErrInvalid)
 	assert.ErrorIs(t, s.AppendAudit(ctx, access.AuditRecord{Time: t0}), workbench.ErrInvalid)
 	_, err := s.QueryAudit(ctx, AuditQuery{Limit: -1})
+	assert.ErrorIs(t, err, workbench.ErrInvalid)
+	_, err = s.QueryAudit(ctx, AuditQuery{Offset: -1})
 	assert.ErrorIs(t, err, workbench.ErrInvalid)
 }

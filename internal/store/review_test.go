@@ -281,8 +281,9 @@ func TestMigrateFromVersion1(t *testing.T) {
 	ctx := context.Background()
 	f := newReviewFixture(t)
 	_, err := f.s.db.ExecContext(ctx, `DROP TABLE reviews; DROP TABLE review_participants; DROP TABLE annotation_fields;
-		DROP TABLE annotation_values; DROP TABLE datasets; DROP TABLE help_requests;
-		DROP TABLE passwords; DROP TABLE sessions; DROP TABLE sign_in_links; DROP TABLE circe_cohorts; DELETE FROM schema_version WHERE version > 1`)
+		DROP TABLE annotation_values; DROP TABLE datasets; DROP TABLE help_requests; DROP TABLE passwords; DROP TABLE sessions;
+		DROP TABLE sign_in_links; DROP TABLE profiles; DROP TABLE conduct_signatures; DROP TABLE circe_cohorts;
+		DELETE FROM schema_version WHERE version > 1`)
 	require.NoError(t, err)
 	require.NoError(t, f.s.Close())
 	s := openAt(t, f.dir, f.c)

@@ -186,6 +186,24 @@ func mustAffect(res sql.Result, err error, what string) error {
 // counts). A record without ExpiresAt gets the expiry of the store's
 // policy for its kind. It returns the record as kept.
 func (s *Store) PutRecord(ctx context.Context, r access.Record) (access.Record, error) {
+	r, err := s.checkRecord(r)
+	if err != nil {
+		return access.Record{}, err
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := userWhere(ctx, tx, "id = ?", r.UserID, "user "+r.UserID); err != nil {
+			return err
+		}
+		return insertRecord(ctx, tx, r)
+	})
+	if err != nil {
+		return access.Record{}, err
+	}
+	return r, nil
+}
+
+// checkRecord is r checked and completed as PutRecord keeps it.
+func (s *Store) checkRecord(r access.Record) (access.Record, error) {
 	if !validKind(r.Kind) {
 		return access.Record{}, fmt.Errorf("%w: record: unknown requirement %q", workbench.ErrInvalid, r.Kind)
 	}
@@ -197,18 +215,13 @@ func (s *Store) PutRecord(ctx context.Context, r access.Record) (access.Record, 
 		r.ExpiresAt = s.policy.Expiry(r.Kind, r.CompletedAt)
 	}
 	r.ExpiresAt = fromNull(nullTime(r.ExpiresAt))
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := userWhere(ctx, tx, "id = ?", r.UserID, "user "+r.UserID); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO records (user_id, kind, completed_at, expires_at, version, granted_by) VALUES (?, ?, ?, ?, ?, ?)",
-			r.UserID, string(r.Kind), r.CompletedAt, nullTime(r.ExpiresAt), r.Version, r.By)
-		return dbErrorOrNil(err)
-	})
-	if err != nil {
-		return access.Record{}, err
-	}
 	return r, nil
+}
+
+func insertRecord(ctx context.Context, tx *sql.Tx, r access.Record) error {
+	_, err := tx.ExecContext(ctx, "INSERT INTO records (user_id, kind, completed_at, expires_at, version, granted_by) VALUES (?, ?, ?, ?, ?, ?)",
+		r.UserID, string(r.Kind), r.CompletedAt, nullTime(r.ExpiresAt), r.Version, r.By)
+	return dbErrorOrNil(err)
 }
 
 func validKind(k access.Requirement) bool {
