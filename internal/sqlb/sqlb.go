@@ -166,7 +166,8 @@ func (b *Builder) Spark() (string, error) {
 // text, as a literal of the DuckDB type typ that the value was given
 // with:
 //
-//   - an int64 (BIGINT or INTEGER) as a BIGINT literal, 42L;
+//   - an int64 as a BIGINT literal, 42L, or (INTEGER, in its range) as
+//     an INT literal, 42;
 //   - an []int64 (BIGINT[]) as array(1L, 2L);
 //   - a finite float64 (DOUBLE) as a DOUBLE literal in shortest form
 //     that reads back as the same number, 6.5E+00D;
@@ -181,9 +182,17 @@ func (b *Builder) Spark() (string, error) {
 // operand wherever it is written.
 func SparkLiteral(v any, typ string) (string, error) {
 	switch typ {
-	case "BIGINT", "INTEGER":
+	case "BIGINT":
 		if n, ok := v.(int64); ok {
-			return sparkInt(n), nil
+			return sparkInt(n, "L"), nil
+		}
+	case "INTEGER":
+		// Spark wants INT where it takes a count (LIMIT, OFFSET).
+		if n, ok := v.(int64); ok {
+			if n < math.MinInt32 || n > math.MaxInt32 {
+				return "", fmt.Errorf("sqlb: spark: %d is out of the range of INTEGER", n)
+			}
+			return sparkInt(n, ""), nil
 		}
 	case "BIGINT[]":
 		if ns, ok := v.([]int64); ok {
@@ -192,7 +201,7 @@ func SparkLiteral(v any, typ string) (string, error) {
 			}
 			lits := make([]string, len(ns))
 			for i, n := range ns {
-				lits[i] = sparkInt(n)
+				lits[i] = sparkInt(n, "L")
 			}
 			return "array(" + strings.Join(lits, ", ") + ")", nil
 		}
@@ -226,9 +235,10 @@ func SparkLiteral(v any, typ string) (string, error) {
 	return "", fmt.Errorf("sqlb: spark: an argument of Go type %T as %s cannot be written as a Spark literal", v, typ)
 }
 
-func sparkInt(n int64) string {
+// sparkInt writes n with the type suffix, parenthesized when negative.
+func sparkInt(n int64, suffix string) string {
 	if n < 0 {
-		return "(" + strconv.FormatInt(n, 10) + "L)"
+		return "(" + strconv.FormatInt(n, 10) + suffix + ")"
 	}
-	return strconv.FormatInt(n, 10) + "L"
+	return strconv.FormatInt(n, 10) + suffix
 }

@@ -58,7 +58,8 @@ func TestSparkLiteral(t *testing.T) {
 		want string
 	}{
 		{"int", int64(8532), "BIGINT", "8532L"},
-		{"int as integer", int64(30), "INTEGER", "30L"},
+		{"int as integer", int64(30), "INTEGER", "30"},
+		{"negative integer", int64(-30), "INTEGER", "(-30)"},
 		{"negative int", int64(-3), "BIGINT", "(-3L)"},
 		{"empty list", []int64{}, "BIGINT[]", "CAST(array() AS ARRAY<BIGINT>)"},
 		{"float", 0.1, "DOUBLE", "1E-01D"},
@@ -89,6 +90,7 @@ func TestSparkLiteral(t *testing.T) {
 		{"int32", int32(1), "BIGINT"},
 		{"float as int", 1.0, "BIGINT"},
 		{"unknown type", int64(1), "HUGEINT"},
+		{"integer out of range", int64(1) << 31, "INTEGER"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := SparkLiteral(tt.v, tt.typ)
