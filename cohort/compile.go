@@ -703,11 +703,11 @@ func (c *compiler) temporal(name, path string, g Group) {
 		// counts the days, and no arithmetic can overflow on a large X.
 		switch g.Time {
 		case DaysBefore:
-			body.SQL("datediff(b.entry_date, a.entry_date) >= ").Arg(g.TimeValue, "INTEGER")
+			body.SQL("datediff(b.entry_date, a.entry_date) >= ").Arg(g.TimeValue, "BIGINT")
 		case DaysAfter:
-			body.SQL("datediff(a.entry_date, b.entry_date) >= ").Arg(g.TimeValue, "INTEGER")
+			body.SQL("datediff(a.entry_date, b.entry_date) >= ").Arg(g.TimeValue, "BIGINT")
 		case WithinDays:
-			body.SQL("abs(datediff(a.entry_date, b.entry_date)) <= ").Arg(g.TimeValue, "INTEGER")
+			body.SQL("abs(datediff(a.entry_date, b.entry_date)) <= ").Arg(g.TimeValue, "BIGINT")
 		}
 	default:
 		c.dateRelation(&body, g)
