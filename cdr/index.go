@@ -22,9 +22,9 @@ import (
 )
 
 // IndexDir is the folder inside a CDR that holds the index tables.
-const IndexDir = "index"
+const IndexDir = cdrindex.Dir
 
-const indexMetaFile = "meta.json"
+const indexMetaFile = cdrindex.MetaFile
 
 // The index tables, each written as index/<name>.parquet and opened as a
 // view of the same name; package internal/cdrindex names them and says
@@ -56,7 +56,7 @@ const (
 
 // IndexLayout is the layout of the index this version builds and reads.
 // It changes whenever an index table or column changes.
-const IndexLayout = 7
+const IndexLayout = cdrindex.Layout
 
 // ErrIndexStale is returned by Open for an index built with another
 // layout: run Index again.

@@ -1,6 +1,7 @@
 package cohort
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,9 +23,48 @@ type Options struct {
 	// Schema is the schema or attached database that holds the index
 	// tables; empty means the connection's default.
 	Schema string
+	// Dialect is the SQL the query is written in; the zero value is
+	// DuckDB.
+	Dialect Dialect
 }
 
-// Query is compiled SQL with its positional arguments (`?`). The SQL
+// Dialect is a SQL dialect that Compile writes.
+type Dialect int
+
+const (
+	// DuckDB SQL, with the definition's values as arguments of `?`
+	// placeholders.
+	DuckDB Dialect = iota
+	// Spark SQL, for Spark Connect, which binds no parameters: a Query
+	// without Args, whose values are literals that internal/sqlb's
+	// SparkLiteral writes from their Go types (int64 concept ids and
+	// whole numbers, float64 numbers, validated dates). No string of a
+	// definition enters the text: the dialect's only strings are the
+	// dates, written back from the parsed day.
+	Spark
+)
+
+// check reports options Compile cannot follow.
+func (o Options) check() error {
+	if o.Dialect != DuckDB && o.Dialect != Spark {
+		return fmt.Errorf("cohort: compile: unknown SQL %s", o.Dialect)
+	}
+	return nil
+}
+
+// String returns the dialect's name.
+func (d Dialect) String() string {
+	switch d {
+	case DuckDB:
+		return "duckdb"
+	case Spark:
+		return "spark"
+	}
+	return "dialect(" + strconv.Itoa(int(d)) + ")"
+}
+
+// Query is compiled SQL with its positional arguments (`?`); a query of
+// the Spark dialect has no arguments, its values are literals. The SQL
 // selects one column, person_id, with each person of the cohort once, so a
 // caller wraps it: `SELECT count(*) FROM (<SQL>)`. Concept id lists are
 // []int64 arguments bound as BIGINT[], except a list of concepts without
@@ -63,6 +103,9 @@ func CompileKeyed(def *Definition, opt Options) (Query, bool, error) {
 }
 
 func compile(def *Definition, opt Options, keyed bool) (Query, *compiler, error) {
+	if err := opt.check(); err != nil {
+		return Query{}, nil, err
+	}
 	if err := def.Validate(); err != nil {
 		return Query{}, nil, err
 	}
@@ -149,7 +192,20 @@ func compile(def *Definition, opt Options, keyed bool) (Query, *compiler, error)
 		q.SQL("\n")
 	}
 	q.Add(&final)
-	return Query{SQL: q.String(), Args: q.Args()}, c, nil
+	out, err := c.query(&q)
+	return out, c, err
+}
+
+// query renders b in the dialect of the options.
+func (c *compiler) query(b *sqlb.Builder) (Query, error) {
+	if c.opt.Dialect == Spark {
+		text, err := b.Spark()
+		if err != nil {
+			return Query{}, fmt.Errorf("cohort: compile: %w", err)
+		}
+		return Query{SQL: text}, nil
+	}
+	return Query{SQL: b.String(), Args: b.Args()}, nil
 }
 
 // dataFilterColumns maps each data filter to its search_person column.
@@ -306,7 +362,7 @@ func (c *compiler) scan(f *sqlb.Builder, u unit, mods []Modifier, cols string) {
 		case EventDate:
 			compare(f.SQL("\n    AND "), "e.entry_date", m.Operator, m.Operands)
 		case Encounters:
-			idList(f.SQL("\n    AND e.visit_concept_id IN "), concepts(m.Operands))
+			c.idList(f.SQL("\n    AND e.visit_concept_id IN "), concepts(m.Operands))
 		}
 	}
 }
@@ -325,7 +381,7 @@ func (c *compiler) reading(f *sqlb.Builder, a string, standard bool, r unitReadi
 		case AttrNum:
 			compare(f.SQL(" AND "), a+".value_as_number", at.Operator, at.Operands)
 		case AttrCat:
-			idList(f.SQL(" AND ", a, ".value_as_concept_id IN "), concepts(at.Operands))
+			c.idList(f.SQL(" AND ", a, ".value_as_concept_id IN "), concepts(at.Operands))
 		}
 	}
 }
@@ -350,13 +406,14 @@ func (c *compiler) conceptIn(f *sqlb.Builder, col string, exact, desc []int64) {
 		return
 	}
 	if len(exact) > 0 {
-		f.SQL("SELECT unnest(").Arg(exact, "BIGINT[]").SQL(")")
+		c.unnest(f.SQL("SELECT "), exact)
 	}
 	if len(exact) > 0 && len(desc) > 0 {
 		f.SQL(" UNION ALL ")
 	}
 	if len(desc) > 0 {
-		c.table(f.SQL("SELECT descendant_id FROM "), tableClosure).SQL(" WHERE ancestor_id IN (SELECT unnest(").Arg(desc, "BIGINT[]").SQL("))")
+		c.table(f.SQL("SELECT descendant_id FROM "), tableClosure).SQL(" WHERE ancestor_id IN (")
+		c.unnest(f.SQL("SELECT "), desc).SQL(")")
 	}
 	f.SQL(")")
 }
@@ -406,8 +463,17 @@ func (c *compiler) conceptPersons(f *part, u unit) {
 }
 
 // idList writes "(SELECT unnest(?::BIGINT[]))" for ids.
-func idList(f *sqlb.Builder, ids []int64) {
-	f.SQL("(SELECT unnest(").Arg(slices.Compact(slices.Sorted(slices.Values(ids))), "BIGINT[]").SQL("))")
+func (c *compiler) idList(f *sqlb.Builder, ids []int64) {
+	c.unnest(f.SQL("(SELECT "), slices.Compact(slices.Sorted(slices.Values(ids)))).SQL(")")
+}
+
+// unnest writes the set function that makes rows of the list ids:
+// DuckDB's unnest of a list argument, Spark's explode of an array literal.
+func (c *compiler) unnest(f *sqlb.Builder, ids []int64) *sqlb.Builder {
+	if c.opt.Dialect == Spark {
+		return f.SQL("explode(").Arg(ids, "BIGINT[]").SQL(")")
+	}
+	return f.SQL("unnest(").Arg(ids, "BIGINT[]").SQL(")")
 }
 
 // concepts returns the concept ids of operands, which Validate checked.
@@ -611,9 +677,16 @@ func (c *compiler) temporal(name, path string, g Group) {
 	for s, parts := range sides {
 		var body sqlb.Builder
 		agg := map[Mention]string{FirstMention: "min", LastMention: "max"}[g.Mention]
-		if agg == "" {
+		switch {
+		case agg == "":
 			union(&body, parts, "  ")
-		} else {
+		case c.opt.Dialect == Spark:
+			// Spark SQL has no QUALIFY: the window is a column of a
+			// derived table.
+			body.SQL("  SELECT ", colsEvent, " FROM (\n    SELECT ", colsEvent, ", ", agg, "(entry_date) OVER (PARTITION BY person_id) AS mention_date FROM (\n")
+			union(&body, parts, "      ")
+			body.SQL("\n    )\n  ) WHERE entry_date = mention_date")
+		default:
 			body.SQL("  SELECT ", colsEvent, " FROM (\n")
 			union(&body, parts, "    ")
 			body.SQL("\n  ) QUALIFY entry_date = ", agg, "(entry_date) OVER (PARTITION BY person_id)")
@@ -622,9 +695,30 @@ func (c *compiler) temporal(name, path string, g Group) {
 	}
 	var body sqlb.Builder
 	body.SQL("  SELECT DISTINCT a.person_id FROM ", name, "_side0 a JOIN ", name, "_side1 b ON b.person_id = a.person_id AND ")
-	switch g.Time {
-	case SameEncounter:
+	switch {
+	case g.Time == SameEncounter:
 		body.SQL("a.visit_occurrence_id = b.visit_occurrence_id")
+	case c.opt.Dialect == Spark:
+		// Spark's date - integer is an error under ANSI rules; datediff
+		// counts the days, and no arithmetic can overflow on a large X.
+		switch g.Time {
+		case DaysBefore:
+			body.SQL("datediff(b.entry_date, a.entry_date) >= ").Arg(g.TimeValue, "BIGINT")
+		case DaysAfter:
+			body.SQL("datediff(a.entry_date, b.entry_date) >= ").Arg(g.TimeValue, "BIGINT")
+		case WithinDays:
+			body.SQL("abs(datediff(a.entry_date, b.entry_date)) <= ").Arg(g.TimeValue, "BIGINT")
+		}
+	default:
+		c.dateRelation(&body, g)
+	}
+	c.addCTE(name, path, &body)
+}
+
+// dateRelation writes DuckDB's condition of the time relation of g
+// (other than the same encounter) between side events a and b.
+func (c *compiler) dateRelation(body *sqlb.Builder, g Group) {
+	switch g.Time {
 	case DaysBefore:
 		body.SQL("a.entry_date <= b.entry_date - ").Arg(g.TimeValue, "INTEGER")
 	case DaysAfter:
@@ -632,5 +726,4 @@ func (c *compiler) temporal(name, path string, g Group) {
 	case WithinDays:
 		body.SQL("abs(a.entry_date - b.entry_date) <= ").Arg(g.TimeValue, "INTEGER")
 	}
-	c.addCTE(name, path, &body)
 }

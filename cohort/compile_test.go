@@ -27,9 +27,13 @@ func readDefinition(t testing.TB, path string) *Definition {
 
 // golden renders a query as the golden files hold it: the SQL, then one
 // comment line per argument with its Go type.
-func golden(name string, q Query) string {
+func golden(name string, d Dialect, q Query) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "-- %s.json, compiled by TestGolden (refresh: go test ./cohort -run TestGolden -update)\n", name)
+	dialect := ""
+	if d != DuckDB {
+		dialect = " for " + d.String()
+	}
+	fmt.Fprintf(&b, "-- %s.json, compiled by TestGolden%s (refresh: go test ./cohort -run TestGolden -update)\n", name, dialect)
 	b.WriteString(q.SQL)
 	b.WriteString("\n-- args:\n")
 	for i, a := range q.Args {
@@ -42,28 +46,53 @@ func golden(name string, q Query) string {
 	return b.String()
 }
 
+// goldenSuffix is the suffix of the golden SQL file of each dialect.
+var goldenSuffix = map[Dialect]string{DuckDB: ".sql", Spark: ".spark.sql"}
+
 // TestGolden compiles every testdata/golden/<name>.json and compares the
-// SQL and arguments with <name>.sql.
+// SQL and arguments with <name>.sql (DuckDB) and <name>.spark.sql (Spark,
+// whose values are literals).
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/golden/*.json")
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(files), 10)
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".json")
-		t.Run(name, func(t *testing.T) {
-			q, err := Compile(readDefinition(t, f), Options{})
-			require.NoError(t, err)
-			got := golden(name, q)
-			sqlFile := strings.TrimSuffix(f, ".json") + ".sql"
-			if *update {
-				require.NoError(t, os.WriteFile(sqlFile, []byte(got), 0o644))
-			}
-			want, err := os.ReadFile(sqlFile)
-			require.NoError(t, err, "run with -update to create it")
-			assert.Equal(t, string(want), got)
-			assert.Equal(t, strings.Count(q.SQL, "?"), len(q.Args), "one argument per placeholder")
-		})
+		for _, d := range []Dialect{DuckDB, Spark} {
+			t.Run(name+"/"+d.String(), func(t *testing.T) {
+				q, err := Compile(readDefinition(t, f), Options{Dialect: d})
+				require.NoError(t, err)
+				got := golden(name, d, q)
+				sqlFile := strings.TrimSuffix(f, ".json") + goldenSuffix[d]
+				if *update {
+					require.NoError(t, os.WriteFile(sqlFile, []byte(got), 0o644))
+				}
+				want, err := os.ReadFile(sqlFile)
+				require.NoError(t, err, "run with -update to create it")
+				assert.Equal(t, string(want), got)
+				if d == Spark {
+					assert.Empty(t, q.Args, "Spark binds no arguments")
+					assert.NotContains(t, q.SQL, "?")
+					assert.NotContains(t, q.SQL, `"`, "Spark quotes identifiers with backquotes")
+				} else {
+					assert.Equal(t, strings.Count(q.SQL, "?"), len(q.Args), "one argument per placeholder")
+				}
+			})
+		}
 	}
+}
+
+// TestCompileDialect checks that an unknown dialect is refused and that
+// the Spark dialect writes the schema with backquotes.
+func TestCompileDialect(t *testing.T) {
+	def := readDefinition(t, "testdata/golden/demographics_only.json")
+	_, err := Compile(def, Options{Dialect: Dialect(7)})
+	assert.EqualError(t, err, "cohort: compile: unknown SQL dialect(7)")
+	_, err = CompileExpand(&ConceptSet{Items: []ConceptSetItem{{ConceptID: 1}}}, Options{Dialect: Dialect(7)})
+	assert.EqualError(t, err, "cohort: compile: unknown SQL dialect(7)")
+	q, err := Compile(def, Options{Schema: "cdr`v8", Dialect: Spark})
+	require.NoError(t, err)
+	assert.Contains(t, q.SQL, "`cdr``v8`.`search_person`")
 }
 
 // TestExamples checks that the shared example definitions parse, validate,

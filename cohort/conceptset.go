@@ -102,6 +102,9 @@ func CompileExpand(cs *ConceptSet, opt Options) (Query, error) {
 }
 
 func (c *compiler) expand(cs *ConceptSet) (Query, error) {
+	if err := c.opt.check(); err != nil {
+		return Query{}, err
+	}
 	if err := cs.Validate(); err != nil {
 		return Query{}, err
 	}
@@ -122,7 +125,7 @@ func (c *compiler) expand(cs *ConceptSet) (Query, error) {
 		c.table(f.SQL("SELECT descendant_id AS concept_id FROM "), tableClosure).SQL(" WHERE ")
 		if len(ids[0]) > 0 {
 			f.SQL("(descendant_id = ancestor_id AND ancestor_id IN ")
-			idList(&f, ids[0])
+			c.idList(&f, ids[0])
 			f.SQL(")")
 		}
 		if len(ids[0]) > 0 && len(ids[1]) > 0 {
@@ -130,7 +133,7 @@ func (c *compiler) expand(cs *ConceptSet) (Query, error) {
 		}
 		if len(ids[1]) > 0 {
 			f.SQL("ancestor_id IN ")
-			idList(&f, ids[1])
+			c.idList(&f, ids[1])
 		}
 	}
 	if len(out[0])+len(out[1]) == 0 {
@@ -145,5 +148,5 @@ func (c *compiler) expand(cs *ConceptSet) (Query, error) {
 		f.SQL(")")
 	}
 	f.SQL("\nORDER BY concept_id")
-	return Query{SQL: f.String(), Args: f.Args()}, nil
+	return c.query(&f)
 }

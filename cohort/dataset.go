@@ -216,6 +216,9 @@ func CompileDataset(d *Dataset, domain string, cat DatasetCatalog, opt Options) 
 }
 
 func (c *compiler) dataset(d *Dataset, domain string, cat DatasetCatalog) (Query, []DatasetColumn, error) {
+	if err := c.opt.check(); err != nil {
+		return Query{}, nil, err
+	}
 	if err := d.Validate(cat); err != nil {
 		return Query{}, nil, err
 	}
@@ -237,7 +240,7 @@ func (c *compiler) dataset(d *Dataset, domain string, cat DatasetCatalog) (Query
 		col.Type = datasetType(col.Type)
 		cols[i] = col
 		if col.Concept == "" {
-			exprs = append(exprs, new(sqlb.Builder).SQL("CAST(t.").Ident(name).SQL(" AS ", col.Type, ")"))
+			exprs = append(exprs, new(sqlb.Builder).SQL("CAST(t.").Ident(name).SQL(" AS ", c.castType(col.Type), ")"))
 			continue
 		}
 		alias := "c" + strconv.Itoa(len(joins))
@@ -299,7 +302,17 @@ func (c *compiler) dataset(d *Dataset, domain string, cat DatasetCatalog) (Query
 	for _, o := range tab.order {
 		f.SQL(", t.").Ident(o)
 	}
-	return Query{SQL: f.String(), Args: f.Args()}, cols, nil
+	q, err := c.query(&f)
+	return q, cols, err
+}
+
+// castType is the name of the dataset type typ (one of datasetTypes') in
+// the dialect: Spark's VARCHAR wants a length, its STRING does not.
+func (c *compiler) castType(typ string) string {
+	if c.opt.Dialect == Spark && typ == "VARCHAR" {
+		return "STRING"
+	}
+	return typ
 }
 
 // NewDatasetCatalog returns the catalog of a CDR whose tables have the

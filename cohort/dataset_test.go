@@ -167,5 +167,9 @@ func FuzzCompileDataset(f *testing.F) {
 			assert.Contains(t, names(testCatalog[domain]), name)
 		}
 		assert.Equal(t, strings.Count(q.SQL, "?"), len(q.Args))
+		sq, _, err := cohort.CompileDataset(d, domain, testCatalog, cohort.Options{Dialect: cohort.Spark})
+		require.NoError(t, err, "what compiles for DuckDB compiles for Spark")
+		assert.Empty(t, sq.Args)
+		assert.NotContains(t, sq.SQL, "?")
 	})
 }

@@ -152,4 +152,22 @@
 // scan; numbers are float64 or int64, dates YYYY-MM-DD strings; table
 // names pass one quoting function; nothing from the definition is written
 // into the SQL text.
+//
+// # Spark SQL
+//
+// With Options.Dialect set to [Spark], Compile, CompileKeyed,
+// CompileExpand and CompileDataset write the same queries in Spark SQL,
+// for Spark Connect, whose clients bind no parameters: the values are
+// literals written by one function (internal/sqlb's SparkLiteral) from
+// their Go types alone, so no string of a definition enters the text:
+// concept ids and whole numbers as BIGINT literals (the parser made them
+// int64), numbers as DOUBLE literals from float64 formatting, dates as
+// DATE literals written back from the validated day; lists become
+// `explode(array(...))`. Identifiers are backquoted. Where Spark lacks
+// DuckDB's syntax the shape differs: the FIRST and LAST mentions filter
+// on a window column of a derived table (no QUALIFY), and the time
+// relations count days with datediff (date - integer is an error under
+// Spark's ANSI rules). Every definition that compiles for DuckDB compiles
+// for Spark; FuzzCompile checks both dialects, the Spark SQL with its
+// literals taken out.
 package cohort

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -49,6 +50,8 @@ func FuzzParse(f *testing.F) {
 		q, err := Compile(def, Options{})
 		require.NoError(t, err)
 		require.Equal(t, strings.Count(q.SQL, "?"), len(q.Args))
+		_, err = Compile(def, Options{Dialect: Spark})
+		require.NoError(t, err, "what compiles for DuckDB compiles for Spark")
 		require.NoError(t, again.Validate(), "the canonical form of a valid definition is valid")
 	})
 }
@@ -89,10 +92,23 @@ func setters(v reflect.Value) []func(string) {
 	return nil
 }
 
+// sparkLiterals matches the literals that sqlb.SparkLiteral writes: BIGINT
+// (42L), DOUBLE (6.5E+00D), each maybe negative in parentheses, and
+// DATE 'YYYY-MM-DD'.
+var sparkLiterals = regexp.MustCompile(`\(-\d+L\)|\b\d+L\b|\(-\d(\.\d+)?E[+-]\d+D\)|\b\d(\.\d+)?E[+-]\d+D\b|DATE '\d{4}-\d{2}-\d{2}'`)
+
+// sparkText returns the Spark SQL of q with each literal replaced by ?,
+// so that what is left is the text the compiler wrote from its code.
+func sparkText(q Query) string { return sparkLiterals.ReplaceAllLiteralString(q.SQL, "?") }
+
 // FuzzCompile puts a random string into one string field (a name, an id,
 // an enum...) or operand (read as Parse reads it) of a seed definition. Either validation rejects
 // it, or it compiles and the string shows in the SQL only where it
-// already did without it: values reach the query only as arguments.
+// already did without it: values reach the query only as arguments. For
+// the Spark dialect, which has no arguments, the same holds of the SQL
+// with its literals taken out (sparkText); the literals themselves are
+// written only from int64, float64 and parsed dates, and a value that
+// compiles for DuckDB compiles for Spark.
 func FuzzCompile(f *testing.F) {
 	defs := seeds(f)
 	for i := range defs {
@@ -100,11 +116,15 @@ func FuzzCompile(f *testing.F) {
 		f.Add(uint8(i), uint16(3*i+1), "8532")
 		f.Add(uint8(i), uint16(5*i+2), "BETWEEN")
 		f.Add(uint8(i), uint16(7*i+3), "2020-02-29")
+		f.Add(uint8(i), uint16(11*i+4), "-1.5e-7")
+		f.Add(uint8(i), uint16(13*i+5), "` OR 1=1 --")
 	}
 	f.Fuzz(func(t *testing.T, which uint8, field uint16, s string) {
 		def, err := Parse(defs[int(which)%len(defs)])
 		require.NoError(t, err)
 		before, err := Compile(def, Options{})
+		require.NoError(t, err)
+		sparkBefore, err := Compile(def, Options{Dialect: Spark})
 		require.NoError(t, err)
 		fields := setters(reflect.ValueOf(def))
 		if len(fields) == 0 || s == "" {
@@ -114,11 +134,20 @@ func FuzzCompile(f *testing.F) {
 		q, err := Compile(def, Options{})
 		if err != nil {
 			require.ErrorIs(t, err, ErrInvalid)
+			_, err = Compile(def, Options{Dialect: Spark})
+			require.ErrorIs(t, err, ErrInvalid, "both dialects refuse what Validate refuses")
 			return
 		}
 		require.Equal(t, strings.Count(q.SQL, "?"), len(q.Args))
 		if strings.Contains(q.SQL, s) {
 			require.Contains(t, before.SQL, s, "the value %q entered the SQL text:\n%s", s, q.SQL)
 		}
+		sq, err := Compile(def, Options{Dialect: Spark})
+		require.NoError(t, err, "what compiles for DuckDB compiles for Spark")
+		require.Empty(t, sq.Args)
+		if text := sparkText(sq); strings.Contains(text, s) {
+			require.Contains(t, sparkText(sparkBefore), s, "the value %q entered the Spark SQL text:\n%s", s, sq.SQL)
+		}
+		require.NotContains(t, sq.SQL, "?", "no placeholders in Spark SQL")
 	})
 }

@@ -150,8 +150,9 @@ func (a AgeCounts) Total() int64 {
 	return a.Age0To17 + a.Age18To44 + a.Age45To64 + a.Age65Up + a.Unknown
 }
 
-// add adds n persons to bin b (0-3 in age order, 4 unknown).
-func (a *AgeCounts) add(b int, n int64) {
+// Add adds n persons to bin b (0-3 in age order, 4 unknown), the value
+// of search_person.age_bin.
+func (a *AgeCounts) Add(b int, n int64) {
 	switch b {
 	case 0:
 		a.Age0To17 += n
@@ -267,7 +268,7 @@ func (e *Engine) Demographics(ctx context.Context, def *cohort.Definition) (*Dem
 			if !ok {
 				return fmt.Errorf("demo_key %d is not in search_person", key)
 			}
-			d.Ages.add(k.bin, n)
+			d.Ages.Add(k.bin, n)
 			d.Count += n
 			for i, id := range k.ids {
 				row := rows[i][id]
@@ -275,7 +276,7 @@ func (e *Engine) Demographics(ctx context.Context, def *cohort.Definition) (*Dem
 					row = &DemographicCount{ConceptID: id, Name: names[i][id]}
 					rows[i][id] = row
 				}
-				row.Ages.add(k.bin, n)
+				row.Ages.Add(k.bin, n)
 				row.Count += n
 			}
 			return nil

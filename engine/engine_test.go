@@ -24,6 +24,7 @@ import (
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/oracle"
+	"github.com/openworkbench/workbench/internal/testcdr"
 )
 
 // queryLog is a slog handler that counts the engine's query lines by op
@@ -352,7 +353,7 @@ func TestDemographicsAgeAtDeath(t *testing.T) {
 			RaceConceptID: 8527, Race: "White", EthnicityConceptID: 38003564, Ethnicity: "Not Hispanic or Latino",
 			BirthDate: date(birth), AgeAtRef: age, DeathDate: death, IsDeceased: death != nil, HasEHRData: true}
 	}
-	loadIndex(t, db, oracle.Data{Persons: []oracle.Person{
+	testcdr.LoadOracle(t, db, oracle.Data{Persons: []oracle.Person{
 		person(1, "1955-03-02", 70, &died), // 44 at death: the day before the birthday
 		person(2, "1955-03-01", 70, &died), // 45 at death
 		person(3, "2010-01-01", 15, nil),
@@ -385,7 +386,7 @@ func TestConceptInTwoDomains(t *testing.T) {
 	event := func(id, person int64, domain string) oracle.Event {
 		return oracle.Event{EventID: id, PersonID: person, EntryDate: date("2020-01-0" + strconv.Itoa(int(id))), Domain: domain, ConceptID: 100, IsStandard: true, AgeAtEvent: 50}
 	}
-	loadIndex(t, db, oracle.Data{
+	testcdr.LoadOracle(t, db, oracle.Data{
 		Persons: []oracle.Person{person(1), person(2)},
 		Events: []oracle.Event{
 			event(1, 1, "MEASUREMENT"), event(2, 1, "PHYSICAL_MEASUREMENT"), event(3, 1, "MEASUREMENT"),

@@ -16,79 +16,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
-	"github.com/openworkbench/workbench/internal/cdrindex"
 	"github.com/openworkbench/workbench/internal/oracle"
-	"github.com/openworkbench/workbench/internal/sqlb"
+	"github.com/openworkbench/workbench/internal/testcdr"
 )
 
 var (
 	oracleSeed = flag.Uint64("oracle.seed", 0, "seed of TestOracleDuckDB (0: from the clock)")
 	oracleRuns = flag.Int("oracle.defs", 400, "random definitions of TestOracleDuckDB")
 )
-
-// indexDDL creates the index tables that the oracle's data fills, with
-// the columns of internal/cdrindex: search_person without the ones that
-// cdr.PersonKeysSQL adds, search_events and concept_closure.
-func indexDDL() string {
-	var b sqlb.Builder
-	for _, table := range []string{cdrindex.SearchPerson, cdrindex.SearchEvents, cdrindex.ConceptClosure} {
-		b.SQL("CREATE OR REPLACE TABLE ").Ident(table).SQL(" (")
-		cols := slices.DeleteFunc(slices.Clone(cdrindex.Columns[table]), func(c cdrindex.Column) bool {
-			return table == cdrindex.SearchPerson && (c.Name == "age_bin" || c.Name == "demo_key")
-		})
-		for i, c := range cols {
-			if i > 0 {
-				b.SQL(", ")
-			}
-			b.Ident(c.Name).SQL(" ", c.Type)
-		}
-		b.SQL(");\n")
-	}
-	return b.String()
-}
-
-// loadIndex replaces the index tables of db with data; search_person's
-// age_bin and demo_key, and concept_person, are derived from the others as
-// package cdr builds them.
-func loadIndex(t *testing.T, db *sql.DB, data oracle.Data) {
-	t.Helper()
-	_, err := db.Exec(indexDDL())
-	require.NoError(t, err)
-	tx, err := db.Begin()
-	require.NoError(t, err)
-	defer tx.Rollback()
-	insert := func(q string, rows int, args func(i int) []any) {
-		st, err := tx.Prepare(q)
-		require.NoError(t, err)
-		defer st.Close()
-		for i := range rows {
-			_, err := st.Exec(args(i)...)
-			require.NoError(t, err)
-		}
-	}
-	insert("INSERT INTO search_person VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(data.Persons), func(i int) []any {
-		p := data.Persons[i]
-		return []any{p.PersonID, p.GenderConceptID, p.Gender, p.SexAtBirthConceptID, p.SexAtBirth, p.RaceConceptID, p.Race,
-			p.EthnicityConceptID, p.Ethnicity, p.BirthDate, p.AgeAtRef, p.DeathDate, p.IsDeceased, p.HasEHRData,
-			p.HasSurveyData, p.HasPhysicalMeasurementData}
-	})
-	insert("INSERT INTO search_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(data.Events), func(i int) []any {
-		e := data.Events[i]
-		return []any{e.PersonID, e.EntryDate, e.Domain, e.ConceptID, e.IsStandard, e.EventID, e.VisitOccurrenceID,
-			e.VisitConceptID, e.AgeAtEvent, e.ValueAsNumber, e.ValueAsConceptID, e.UnitConceptID}
-	})
-	insert("INSERT INTO concept_closure VALUES (?, ?, ?)", len(data.Closure), func(i int) []any {
-		c := data.Closure[i]
-		return []any{c.AncestorID, c.DescendantID, c.MinLevels}
-	})
-	require.NoError(t, tx.Commit())
-	_, err = db.Exec("CREATE OR REPLACE TABLE search_person AS " + cdr.PersonKeysSQL("search_person"))
-	require.NoError(t, err)
-	_, err = db.Exec("CREATE OR REPLACE TABLE concept_person AS " + cdr.ConceptPersonSQL)
-	require.NoError(t, err)
-}
 
 // persons runs q and returns its person ids sorted, failing on duplicates.
 func persons(t *testing.T, db *sql.DB, q cohort.Query) []int64 {
@@ -137,7 +73,7 @@ func TestOracleDuckDB(t *testing.T) {
 	for ds := range datasets {
 		r := rand.New(rand.NewPCG(seed, uint64(ds)))
 		data := oracle.RandomData(r)
-		loadIndex(t, db, data)
+		testcdr.LoadOracle(t, db, data)
 		for n := range perSet {
 			def := oracle.RandomDefinition(r)
 			cov.Add(def)
@@ -159,7 +95,7 @@ func TestGoldenOnDuckDB(t *testing.T) {
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	data := oracle.RandomData(rand.New(rand.NewPCG(1, 1)))
-	loadIndex(t, db, data)
+	testcdr.LoadOracle(t, db, data)
 	files, err := filepath.Glob("../cohort/testdata/*/*.json")
 	require.NoError(t, err)
 	bench, err := filepath.Glob("testdata/bench/*.json")

@@ -5,6 +5,18 @@
 // brings.
 package cdrindex
 
+// Where the index lives in a CDR folder: Dir/<table>.parquet for each
+// table, and Dir/MetaFile, the JSON that cdr.IndexInfo describes (its
+// layout, version id and reference date), which package spark reads too.
+const (
+	Dir      = "index"
+	MetaFile = "meta.json"
+)
+
+// Layout is the layout of the index this version builds and reads (cdr's
+// IndexLayout). It changes whenever an index table or column changes.
+const Layout = 7
+
 // The index tables, each written as index/<name>.parquet and opened as a
 // view of the same name.
 const (

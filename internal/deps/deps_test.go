@@ -16,6 +16,9 @@ import (
 const (
 	module = "github.com/openworkbench/workbench"
 	driver = "github.com/duckdb/duckdb-go/v2"
+	// sparkClient is the Spark Connect client (with gRPC and Arrow), which
+	// only package spark, and the commands, may bring.
+	sparkClient = "github.com/apache/spark-connect-go"
 )
 
 type pkg struct {
@@ -70,6 +73,23 @@ func TestDependencyDirection(t *testing.T) {
 			}
 		}
 	}
+	// Programs that never use Spark pay nothing for it: the client is in
+	// the graph of package spark and of the commands that wire it alone.
+	for name, p := range pkgs {
+		if name == "spark" || strings.HasPrefix(name, "cmd/") {
+			continue
+		}
+		for _, dep := range p.Deps {
+			if strings.HasPrefix(dep, sparkClient+"/") {
+				assert.Fail(t, "Spark client in the graph of "+name, "%s depends on %s; only package spark may", name, dep)
+				break
+			}
+		}
+	}
+	require.Contains(t, pkgs, "spark")
+	assert.True(t, slices.ContainsFunc(pkgs["spark"].Deps, func(d string) bool { return strings.HasPrefix(d, sparkClient+"/") }),
+		"package spark is where the Spark client is")
+	assert.NotContains(t, pkgs["spark"].Deps, driver, "package spark builds without cgo")
 	// The compiler is pure: no database, no I/O of queries.
 	assert.NotContains(t, pkgs["cohort"].Deps, "database/sql", "cohort compiles queries; package engine runs them")
 	// Only cdr and the state store talk to DuckDB directly.

@@ -1,0 +1,138 @@
+package testcdr
+
+import (
+	"database/sql"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/openworkbench/workbench/cdr"
+	"github.com/openworkbench/workbench/internal/cdrindex"
+	"github.com/openworkbench/workbench/internal/oracle"
+	"github.com/openworkbench/workbench/internal/sqlb"
+)
+
+// indexDDL creates the index tables that the oracle's data fills, with
+// the columns of internal/cdrindex: search_person without the ones that
+// cdr.PersonKeysSQL adds, search_events and concept_closure.
+func indexDDL() string {
+	var b sqlb.Builder
+	for _, table := range []string{cdrindex.SearchPerson, cdrindex.SearchEvents, cdrindex.ConceptClosure} {
+		b.SQL("CREATE OR REPLACE TABLE ").Ident(table).SQL(" (")
+		cols := slices.DeleteFunc(slices.Clone(cdrindex.Columns[table]), func(c cdrindex.Column) bool {
+			return table == cdrindex.SearchPerson && (c.Name == "age_bin" || c.Name == "demo_key")
+		})
+		for i, c := range cols {
+			if i > 0 {
+				b.SQL(", ")
+			}
+			b.Ident(c.Name).SQL(" ", c.Type)
+		}
+		b.SQL(");\n")
+	}
+	return b.String()
+}
+
+// LoadOracle replaces the index tables of db, a DuckDB database, with
+// data; search_person's age_bin and demo_key, and concept_person, are
+// derived from the others as package cdr builds them.
+func LoadOracle(t testing.TB, db *sql.DB, data oracle.Data) {
+	t.Helper()
+	_, err := db.Exec(indexDDL())
+	require.NoError(t, err)
+	tx, err := db.Begin()
+	require.NoError(t, err)
+	defer tx.Rollback()
+	insert := func(q string, rows int, args func(i int) []any) {
+		st, err := tx.Prepare(q)
+		require.NoError(t, err)
+		defer st.Close()
+		for i := range rows {
+			_, err := st.Exec(args(i)...)
+			require.NoError(t, err)
+		}
+	}
+	insert("INSERT INTO search_person VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(data.Persons), func(i int) []any {
+		p := data.Persons[i]
+		return []any{p.PersonID, p.GenderConceptID, p.Gender, p.SexAtBirthConceptID, p.SexAtBirth, p.RaceConceptID, p.Race,
+			p.EthnicityConceptID, p.Ethnicity, p.BirthDate, p.AgeAtRef, p.DeathDate, p.IsDeceased, p.HasEHRData,
+			p.HasSurveyData, p.HasPhysicalMeasurementData}
+	})
+	insert("INSERT INTO search_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(data.Events), func(i int) []any {
+		e := data.Events[i]
+		return []any{e.PersonID, e.EntryDate, e.Domain, e.ConceptID, e.IsStandard, e.EventID, e.VisitOccurrenceID,
+			e.VisitConceptID, e.AgeAtEvent, e.ValueAsNumber, e.ValueAsConceptID, e.UnitConceptID}
+	})
+	insert("INSERT INTO concept_closure VALUES (?, ?, ?)", len(data.Closure), func(i int) []any {
+		c := data.Closure[i]
+		return []any{c.AncestorID, c.DescendantID, c.MinLevels}
+	})
+	require.NoError(t, tx.Commit())
+	_, err = db.Exec("CREATE OR REPLACE TABLE search_person AS " + cdr.PersonKeysSQL("search_person"))
+	require.NoError(t, err)
+	_, err = db.Exec("CREATE OR REPLACE TABLE concept_person AS " + cdr.ConceptPersonSQL)
+	require.NoError(t, err)
+}
+
+// OracleCDR writes data as the index of a new CDR folder in a temporary
+// folder of t, the way `workbench cdr index` lays it out (index/*.parquet
+// and index/meta.json under the version id version), with an empty
+// concept table and concept_counts: what package spark opens. It uses
+// db, a DuckDB database, whose index tables it replaces.
+func OracleCDR(t testing.TB, db *sql.DB, data oracle.Data, version string) string {
+	t.Helper()
+	LoadOracle(t, db, data)
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, cdrindex.Dir), 0o755))
+	var b sqlb.Builder
+	for _, table := range []string{cdrindex.ConceptCounts, cdrindex.Concept} {
+		cols := cdrindex.Columns[table]
+		if table == cdrindex.Concept {
+			cols = []cdrindex.Column{{Name: "concept_id", Type: "BIGINT"}, {Name: "concept_name", Type: "VARCHAR"}}
+		}
+		b.SQL("CREATE OR REPLACE TABLE ").Ident(table).SQL(" (")
+		for i, c := range cols {
+			if i > 0 {
+				b.SQL(", ")
+			}
+			b.Ident(c.Name).SQL(" ", c.Type)
+		}
+		b.SQL(");\n")
+	}
+	_, err := db.Exec(b.String())
+	require.NoError(t, err)
+	write := func(table, path string) {
+		// A temporary folder's path, quoted as a string literal.
+		_, err := db.Exec("COPY " + table + " TO '" + strings.ReplaceAll(path, "'", "''") + "' (FORMAT parquet)")
+		require.NoError(t, err)
+	}
+	for _, table := range cdrindex.Tables {
+		write(table, filepath.Join(dir, cdrindex.Dir, table+".parquet"))
+	}
+	write(cdrindex.Concept, filepath.Join(dir, cdrindex.Concept+".parquet"))
+	meta, err := json.Marshal(map[string]any{"layout": cdrindex.Layout, "version_id": version, "persons": len(data.Persons)})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, cdrindex.Dir, cdrindex.MetaFile), meta, 0o644))
+	return dir
+}
+
+// Spark returns the address of the Spark Connect server that the tests
+// run against, from WORKBENCH_SPARK (sc://host:port; .ci/run starts one
+// and sets it). Without it the test is skipped, saying why, unless
+// WORKBENCH_REQUIRE_SPARK is set: then it fails.
+func Spark(t testing.TB) string {
+	t.Helper()
+	remote := os.Getenv("WORKBENCH_SPARK")
+	if remote == "" {
+		if os.Getenv("WORKBENCH_REQUIRE_SPARK") != "" {
+			t.Fatal("WORKBENCH_REQUIRE_SPARK is set but WORKBENCH_SPARK is not: no Spark Connect server to test against")
+		}
+		t.Skip("WORKBENCH_SPARK is not set: no Spark Connect server to test against (.ci/run starts one: .ci/spark-connect start, then WORKBENCH_SPARK=sc://127.0.0.1:15002)")
+	}
+	return remote
+}
