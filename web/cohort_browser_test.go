@@ -145,6 +145,15 @@ func TestCohortJourney(t *testing.T) {
 	assert.Contains(t, v.text("main"), "The condition and its descendants")
 	v.checkNoCounts("workspace-filled")
 
+	// An ATLAS (Circe) cohort, pasted into the import form.
+	v.click(`main a[href$="/circe/new"]`)
+	v.checkNoCounts("circe-import")
+	b.Do(chromedp.SendKeys(chromedp.CSS("#name"), "Type 2 diabetes from 40"), val("#definition", diabetesFrom40))
+	v.click("main form button[type=submit]")
+	assert.Contains(t, webtest.Eval[string](b, `location.pathname`), "/circe/cc_")
+	assert.Contains(t, v.text("main"), "1. Aged 40 or more")
+	v.checkNoCounts("circe-cohort")
+
 	v.click(`nav[aria-label="Main"] a[href="/dictionary"]`)
 	v.checkNoCounts("dictionary")
 	v.click(`main a[href="/dictionary/person"]`)

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/app"
+	"github.com/openworkbench/workbench/fault"
 )
 
 // The registered pages run in a browser session: its secret in an
@@ -21,8 +23,15 @@ import (
 
 const sessionCookie = "workbench_session"
 
-// maxForm bounds the body of a form of the registered pages.
-const maxForm = 256 << 10
+// maxForm bounds the body of a form of the registered pages, and
+// maxUpload that of a form with a file.
+const (
+	maxForm   = 256 << 10
+	maxUpload = 4 << 20
+)
+
+// errForm is a form body that cannot be read: too large, or malformed.
+var errForm = fault.New(fault.TooLarge, "form_unreadable", "the form could not be read: it is larger than the pages take (a file at most 2 MiB), or malformed")
 
 // visit is a request of a signed-in user.
 type visit struct {
@@ -69,9 +78,17 @@ func (s *Site) signedIn(h func(http.ResponseWriter, *http.Request, *visit)) http
 		}
 		bind := bindOf(ck.Value)
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-			if err := r.ParseForm(); err != nil {
-				s.fail(w, r, ErrCSRF)
+			var err error
+			if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
+				// A form with a file (an imported definition).
+				r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+				err = r.ParseMultipartForm(maxUpload)
+			} else {
+				r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+				err = r.ParseForm()
+			}
+			if err != nil {
+				s.fail(w, r, errForm)
 				return
 			}
 			if err := s.csrf.Check(r, bind); err != nil {

@@ -259,6 +259,8 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status, msg = http.StatusUnauthorized, "This link or session is not valid any more: it was used, it expired, or it was mistyped. Sign in, or ask for a new link."
 	case fault.KindOf(err) == fault.Invalid, fault.KindOf(err) == fault.Conflict:
 		status, msg = http.StatusBadRequest, err.Error()
+	case fault.KindOf(err) == fault.TooLarge:
+		status, msg = http.StatusRequestEntityTooLarge, err.Error()+"."
 	default:
 		s.log.Error("web: page failed", "path", r.URL.Path, "err", err)
 	}

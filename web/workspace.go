@@ -27,6 +27,7 @@ func (s *Site) workspaceRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /workspaces/{ws}/collaborators", s.signedIn(s.share))
 	s.cohortRoutes(m)
 	s.conceptSetRoutes(m)
+	s.circeRoutes(m)
 	m.HandleFunc("GET /dictionary", s.signedIn(s.dictionary))
 	m.HandleFunc("GET /dictionary/{table}", s.signedIn(s.dictionaryTable))
 }
@@ -209,6 +210,7 @@ type workspaceData struct {
 	Role          access.Role
 	Collaborators []workbench.Collaborator
 	Cohorts       []workbench.Cohort
+	CirceCohorts  []workbench.CirceCohort
 	ConceptSets   []workbench.ConceptSet
 	Datasets      []workbench.Dataset
 	Reviews       []workbench.Review
@@ -260,6 +262,9 @@ func (s *Site) workspaceData(r *http.Request, v *visit, id string) (workspaceDat
 			return d, err
 		}
 		d.Reviews = append(d.Reviews, rs...)
+	}
+	if d.CirceCohorts, err = a.Circe.CirceCohorts(ctx, id); err != nil {
+		return d, err
 	}
 	if d.ConceptSets, err = a.ConceptSets.ConceptSets(ctx, id); err != nil {
 		return d, err
