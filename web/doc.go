@@ -8,19 +8,17 @@
 // page computes anything from rows. [Site] is their [http.Handler]; the
 // server mounts it for every path outside /v1 and /healthz.
 //
-// What the pages of the registered tier reuse:
-//   - the layout (templates/layout.html) and the partials of
-//     templates/partials.html (a count, a chart with its table, a pager,
-//     a form field with its error), through [Site]'s render;
-//   - the security headers of every page ([Headers]: a strict
-//     Content-Security-Policy with no inline script or style);
-//   - the CSRF tokens of forms ([CSRF]), which work for anonymous
-//     visitors and can be bound to a session;
-//   - the SVG charts of package web/chart;
-//   - the browser test harness of browser_test.go (Chromium driven by
-//     chromedp, axe-core, screenshots at desktop and phone widths).
+// The pages of the Researcher Workbench (the registered tier) call the
+// application services of [Deps].App as the API does: the user travels in
+// the context, and the services decide and audit. They share the layout
+// (templates/layout.html), the partials (templates/partials.html), the
+// security headers ([Headers]: a strict Content-Security-Policy with no
+// inline script or style), the CSRF tokens of forms ([CSRF]) and the SVG
+// charts of package web/chart.
 //
-// The registered pages run in a browser session (session.go). The data
+// The registered pages run in a browser session (session.go: a cookie
+// whose secret the store keeps hashed; every POST carries a CSRF token
+// bound to the session); signin.go signs up, in and out. The data
 // access pages (access.go) show the steps of the registered tier and do
 // the self-service ones through app.Steps: the profile, the ethics
 // training and its quiz, the code of conduct signed with the profile's
@@ -32,5 +30,13 @@
 // sign in through their institution's OpenID provider (oidc.go) when
 // Config.OIDC names one.
 //
-// No page offers a download: there is no CSV, no export and no copy-all.
+// Workspaces (workspace.go), the Cohort Builder (cohort_builder.go: the
+// definition travels in the form as its canonical JSON, so the page works
+// without JavaScript; static/cohort.js updates the count and the charts
+// as criteria change), the Concept Set Selector (conceptset.go), the Data
+// Dictionary (dictionary.go) and the import of ATLAS cohorts (circe.go)
+// are pages of their own.
+//
+// No public page offers a download: there is no CSV, no export and no
+// copy-all; row-level exports are the registered tier's, audited.
 package web
