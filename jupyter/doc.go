@@ -43,7 +43,10 @@
 // Each server gets a random token of 256 bits in its environment
 // (JUPYTER_TOKEN; never on a command line, where other users of the
 // machine could read it). The proxy adds it to every request as an
-// "Authorization: token ..." header: the browser never sees it. Kernel
+// "Authorization: token ..." header: the browser never sees it
+// (JupyterLab would write it into its page; a page config in the
+// server's private configuration blanks it, and the page authenticates
+// through the proxy like every other request). Kernel
 // code, which runs as the workbench's system user, can read it, and with
 // it reach its own server directly on the loopback address, bypassing the
 // proxy: this gives the user nothing a kernel does not already have, and
