@@ -284,8 +284,24 @@ func TestJupyterLab(t *testing.T) {
 	assert.Equal(t, base, pageConfig.BaseURL)
 	assert.Empty(t, pageConfig.Token, "the page does not hold the server's token")
 
+	// Offline and quiet: no news, no update check, and the settings
+	// say so, so that JupyterLab does not ask.
+	for target, want := range map[string]string{
+		base + "lab/api/news":   `{"news": []}`,
+		base + "lab/api/update": `{"notification": null}`,
+	} {
+		res, body := wb.do(t, "alice", http.MethodGet, target, nil)
+		require.Equal(t, http.StatusOK, res.StatusCode, "%s: %s", target, body)
+		assert.JSONEq(t, want, string(body), target)
+	}
+	res, body := wb.do(t, "alice", http.MethodGet, base+"lab/api/settings/@jupyterlab/apputils-extension:notification", nil)
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+	var notification struct{ Settings map[string]any }
+	require.NoError(t, json.Unmarshal(body, &notification))
+	assert.Equal(t, map[string]any{"fetchNews": "false", "checkForUpdates": false}, notification.Settings)
+
 	// The writer lists and saves notebooks.
-	res, body := wb.do(t, "alice", http.MethodGet, base+"api/contents", nil)
+	res, body = wb.do(t, "alice", http.MethodGet, base+"api/contents", nil)
 	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
 	assert.Equal(t, []string{"start.ipynb"}, names(t, body))
 	res, body = wb.do(t, "alice", http.MethodPut, base+"api/contents/saved.ipynb",
