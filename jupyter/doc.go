@@ -23,8 +23,9 @@
 // decides when a server stops). Kernels started by the server get its
 // environment: a short allow-list of the workbench's own (PATH, HOME,
 // USER, LOGNAME, SHELL, TERM, TMPDIR, TZ, LANG, LANGUAGE, LC_*, and the
-// numeric libraries' OPENBLAS_*, OMP_* and MKL_*), then Spec.Env
-// (WORKBENCH_URL, WORKBENCH_TOKEN, WORKBENCH_WORKSPACE). Nothing else of
+// numeric libraries' OPENBLAS_*, OMP_* and MKL_*; PATH led by the folder
+// of jupyter-lab, as activating its virtual environment would), then
+// Spec.Env (WORKBENCH_URL, WORKBENCH_TOKEN, WORKBENCH_WORKSPACE). Nothing else of
 // the workbench's environment, which may hold its secrets, reaches a
 // kernel; a deployment that needs more wraps the command (Command may be
 // ["env", "PYTHONPATH=...", "/opt/lab/bin/jupyter-lab"], or a sandbox
