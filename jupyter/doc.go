@@ -23,8 +23,9 @@
 // decides when a server stops). Kernels started by the server get its
 // environment: a short allow-list of the workbench's own (PATH, HOME,
 // USER, LOGNAME, SHELL, TERM, TMPDIR, TZ, LANG, LANGUAGE, LC_*, and the
-// numeric libraries' OPENBLAS_*, OMP_* and MKL_*), then Spec.Env
-// (WORKBENCH_URL, WORKBENCH_TOKEN, WORKBENCH_WORKSPACE). Nothing else of
+// numeric libraries' OPENBLAS_*, OMP_* and MKL_*; PATH led by the folder
+// of jupyter-lab, as activating its virtual environment would), then
+// Spec.Env (WORKBENCH_URL, WORKBENCH_TOKEN, WORKBENCH_WORKSPACE). Nothing else of
 // the workbench's environment, which may hold its secrets, reaches a
 // kernel; a deployment that needs more wraps the command (Command may be
 // ["env", "PYTHONPATH=...", "/opt/lab/bin/jupyter-lab"], or a sandbox
@@ -43,7 +44,10 @@
 // Each server gets a random token of 256 bits in its environment
 // (JUPYTER_TOKEN; never on a command line, where other users of the
 // machine could read it). The proxy adds it to every request as an
-// "Authorization: token ..." header: the browser never sees it. Kernel
+// "Authorization: token ..." header: the browser never sees it
+// (JupyterLab would write it into its page; a page config in the
+// server's private configuration blanks it, and the page authenticates
+// through the proxy like every other request). Kernel
 // code, which runs as the workbench's system user, can read it, and with
 // it reach its own server directly on the loopback address, bypassing the
 // proxy: this gives the user nothing a kernel does not already have, and

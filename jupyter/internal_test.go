@@ -1,6 +1,7 @@
 package jupyter
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -10,7 +11,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/coder/websocket"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -102,6 +105,52 @@ func TestProxy(t *testing.T) {
 		assert.Equal(t, http.StatusBadGateway, rec.Code)
 		assert.Contains(t, rec.Body.String(), "reload the page")
 	})
+}
+
+// A WebSocket outlives the timeouts of the server that mounts the proxy:
+// net/http clears the deadlines of a connection when it is hijacked.
+func TestProxyWebSocketOutlivesServerTimeouts(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(t, "token T", r.Header.Get("Authorization"))
+		c, err := websocket.Accept(w, r, nil)
+		if !assert.NoError(t, err) {
+			return
+		}
+		defer c.CloseNow()
+		for {
+			typ, b, err := c.Read(r.Context())
+			if err != nil {
+				return
+			}
+			if err := c.Write(r.Context(), typ, b); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(upstream.Close)
+	target, err := url.Parse(upstream.URL)
+	require.NoError(t, err)
+	base := "/workspaces/ws1/lab/"
+	front := httptest.NewUnstartedServer(newProxy(target, "T", Spec{BasePath: base}, http.DefaultTransport, slog.New(slog.DiscardHandler)))
+	front.Config.ReadTimeout = 100 * time.Millisecond
+	front.Config.WriteTimeout = 100 * time.Millisecond
+	front.Start()
+	t.Cleanup(front.Close)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(front.URL, "http")+base+"api/kernels/k/channels", nil)
+	require.NoError(t, err)
+	defer c.CloseNow()
+	for i := range 3 {
+		if i > 0 {
+			time.Sleep(150 * time.Millisecond) // past both timeouts
+		}
+		require.NoError(t, c.Write(ctx, websocket.MessageText, []byte("ping")))
+		_, b, err := c.Read(ctx)
+		require.NoError(t, err, "message %d", i)
+		assert.Equal(t, "ping", string(b))
+	}
 }
 
 func TestParseStat(t *testing.T) {

@@ -206,7 +206,7 @@ func (m *Manager) server(key Key, spec Spec) (*server, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
-		return nil, ErrClosed
+		return nil, fmt.Errorf("%w: the manager is closed", ErrClosed)
 	}
 	s := m.servers[key]
 	if s != nil && !s.spec.same(spec) {

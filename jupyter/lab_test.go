@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,11 +19,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench/internal/webtest"
 	"github.com/openworkbench/workbench/jupyter"
 )
 
@@ -45,9 +48,9 @@ func labManager(t *testing.T, cfg jupyter.Config) *jupyter.Manager {
 }
 
 // workbench stands for the web pages: it mounts the lab of workspace
-// {ws}, whose notebooks are in dir, at /workspaces/{ws}/lab/ for the
-// user X-User names (standing for the session's), read only for a user
-// whose name begins with "reader".
+// {ws}, whose notebooks are in dir, at /workspaces/{ws}/lab/ for the user
+// its session cookie names, read only for a user whose name begins with
+// "reader". /signin/{user}?to=PATH sets the cookie and redirects.
 type workbench struct {
 	srv *httptest.Server
 }
@@ -55,7 +58,12 @@ type workbench struct {
 func newWorkbench(t *testing.T, m *jupyter.Manager, dir string) *workbench {
 	wb := &workbench{}
 	lab := func(w http.ResponseWriter, r *http.Request) {
-		user, ws := r.Header.Get("X-User"), r.PathValue("ws")
+		session, err := r.Cookie("session")
+		if err != nil {
+			http.Error(w, "sign in", http.StatusUnauthorized)
+			return
+		}
+		user, ws := session.Value, r.PathValue("ws")
 		spec := jupyter.Spec{
 			BasePath: "/workspaces/" + ws + "/lab/",
 			Dir:      dir,
@@ -72,14 +80,18 @@ func newWorkbench(t *testing.T, m *jupyter.Manager, dir string) *workbench {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/workspaces/{ws}/lab/", lab)
 	mux.HandleFunc("/workspaces/{ws}/lab", lab)
+	mux.HandleFunc("/signin/{user}", func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "session", Value: r.PathValue("user"), Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+		http.Redirect(w, r, r.FormValue("to"), http.StatusSeeOther)
+	})
 	wb.srv = httptest.NewServer(mux)
 	t.Cleanup(wb.srv.Close)
 	return wb
 }
 
-// do sends a request as user, with what the pages receive besides: the
-// workbench's session cookie and a bearer token. Redirects are answered,
-// not followed.
+// do sends a request as user: with the workbench's session cookie, and
+// a bearer token, as the pages may receive. Redirects are answered, not
+// followed.
 func (wb *workbench) do(t *testing.T, user, method, target string, body any) (*http.Response, []byte) {
 	t.Helper()
 	var r io.Reader
@@ -90,8 +102,7 @@ func (wb *workbench) do(t *testing.T, user, method, target string, body any) (*h
 	}
 	req, err := http.NewRequestWithContext(context.Background(), method, wb.srv.URL+target, r)
 	require.NoError(t, err)
-	req.Header.Set("X-User", user)
-	req.Header.Set("Cookie", "session=workbench-secret")
+	req.Header.Set("Cookie", "session="+user)
 	req.Header.Set("Authorization", "Bearer workbench-secret")
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := client.Do(req)
@@ -104,7 +115,8 @@ func (wb *workbench) do(t *testing.T, user, method, target string, body any) (*h
 
 func notebook(source string) map[string]any {
 	return map[string]any{
-		"nbformat": 4, "nbformat_minor": 5, "metadata": map[string]any{},
+		"nbformat": 4, "nbformat_minor": 5,
+		"metadata": map[string]any{"kernelspec": map[string]any{"name": "python3", "display_name": "Python 3", "language": "python"}},
 		"cells": []any{map[string]any{
 			"cell_type": "code", "id": "c1", "metadata": map[string]any{}, "source": source, "outputs": []any{}, "execution_count": nil,
 		}},
@@ -127,27 +139,54 @@ func names(t *testing.T, body []byte) []string {
 type kernel struct {
 	conn    *websocket.Conn
 	session string
+	// msgs receives every message, read as they come: the connection
+	// answers the server's pings only while it is read.
+	msgs chan message
+}
+
+type message struct {
+	Header struct {
+		MsgType string `json:"msg_type"`
+	}
+	ParentHeader struct {
+		MsgID string `json:"msg_id"`
+	} `json:"parent_header"`
+	Content struct {
+		Text           string
+		ExecutionState string `json:"execution_state"`
+		Ename, Evalue  string
+	}
 }
 
 func (wb *workbench) startKernel(t *testing.T, user, base string) *kernel {
 	t.Helper()
 	res, body := wb.do(t, user, http.MethodPost, base+"api/kernels", map[string]string{"name": "python3"})
 	require.Equal(t, http.StatusCreated, res.StatusCode, "%s", body)
-	var k struct{ ID string }
-	require.NoError(t, json.Unmarshal(body, &k))
+	var started struct{ ID string }
+	require.NoError(t, json.Unmarshal(body, &started))
 	session := rand.Text()
-	url := "ws" + strings.TrimPrefix(wb.srv.URL, "http") + base + "api/kernels/" + k.ID + "/channels?session_id=" + session
+	channels := "ws" + strings.TrimPrefix(wb.srv.URL, "http") + base + "api/kernels/" + started.ID + "/channels?session_id=" + session
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: http.Header{
-		"X-User": {user},
-		"Cookie": {"session=workbench-secret"},
+	conn, _, err := websocket.Dial(ctx, channels, &websocket.DialOptions{HTTPHeader: http.Header{
+		"Cookie": {"session=" + user},
 		"Origin": {wb.srv.URL}, // as a browser's page of the workbench sends
 	}})
 	require.NoError(t, err)
 	conn.SetReadLimit(16 << 20)
 	t.Cleanup(func() { _ = conn.CloseNow() })
-	return &kernel{conn: conn, session: session}
+	k := &kernel{conn: conn, session: session, msgs: make(chan message, 1000)}
+	go func() {
+		defer close(k.msgs)
+		for {
+			var msg message
+			if err := wsjson.Read(context.Background(), conn, &msg); err != nil {
+				return
+			}
+			k.msgs <- msg
+		}
+	}()
+	return k
 }
 
 // run executes code and answers what it printed.
@@ -169,20 +208,14 @@ func (k *kernel) run(t *testing.T, code string) string {
 	}))
 	var out strings.Builder
 	for {
-		var msg struct {
-			Header struct {
-				MsgType string `json:"msg_type"`
-			}
-			ParentHeader struct {
-				MsgID string `json:"msg_id"`
-			} `json:"parent_header"`
-			Content struct {
-				Text           string
-				ExecutionState string `json:"execution_state"`
-				Ename, Evalue  string
-			}
+		var msg message
+		select {
+		case m, ok := <-k.msgs:
+			require.True(t, ok, "the kernel's WebSocket closed")
+			msg = m
+		case <-ctx.Done():
+			t.Fatalf("the kernel did not finish %q: %v", code, ctx.Err())
 		}
-		require.NoError(t, wsjson.Read(ctx, k.conn, &msg))
 		if msg.ParentHeader.MsgID != id {
 			continue
 		}
@@ -251,8 +284,24 @@ func TestJupyterLab(t *testing.T) {
 	assert.Equal(t, base, pageConfig.BaseURL)
 	assert.Empty(t, pageConfig.Token, "the page does not hold the server's token")
 
+	// Offline and quiet: no news, no update check, and the settings
+	// say so, so that JupyterLab does not ask.
+	for target, want := range map[string]string{
+		base + "lab/api/news":   `{"news": []}`,
+		base + "lab/api/update": `{"notification": null}`,
+	} {
+		res, body := wb.do(t, "alice", http.MethodGet, target, nil)
+		require.Equal(t, http.StatusOK, res.StatusCode, "%s: %s", target, body)
+		assert.JSONEq(t, want, string(body), target)
+	}
+	res, body := wb.do(t, "alice", http.MethodGet, base+"lab/api/settings/@jupyterlab/apputils-extension:notification", nil)
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+	var notification struct{ Settings map[string]any }
+	require.NoError(t, json.Unmarshal(body, &notification))
+	assert.Equal(t, map[string]any{"fetchNews": "false", "checkForUpdates": false}, notification.Settings)
+
 	// The writer lists and saves notebooks.
-	res, body := wb.do(t, "alice", http.MethodGet, base+"api/contents", nil)
+	res, body = wb.do(t, "alice", http.MethodGet, base+"api/contents", nil)
 	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
 	assert.Equal(t, []string{"start.ipynb"}, names(t, body))
 	res, body = wb.do(t, "alice", http.MethodPut, base+"api/contents/saved.ipynb",
@@ -270,6 +319,42 @@ func TestJupyterLab(t *testing.T) {
 	require.NotEmpty(t, w.JupyterToken)
 	assert.NotContains(t, string(page), w.JupyterToken)
 	assert.Equal(t, "42\n", writer.run(t, "print(6 * 7)"))
+
+	t.Run("in a browser", func(t *testing.T) {
+		b := webtest.New(t)
+		b.Do(chromedp.Navigate(wb.srv.URL + "/signin/alice?to=" + url.QueryEscape(base+"lab/tree/saved.ipynb")))
+		cell := chromedp.CSS(".jp-Notebook .jp-Cell .cm-content")
+		b.Do(chromedp.WaitVisible(cell))
+		// Run the cell once the notebook's kernel is up: before, JupyterLab
+		// would ask which kernel to start.
+		require.Eventually(t, func() bool {
+			_, body := wb.do(t, "alice", http.MethodGet, base+"api/sessions", nil)
+			var sessions []struct {
+				Path   string
+				Kernel struct {
+					State string `json:"execution_state"`
+				}
+			}
+			require.NoError(t, json.Unmarshal(body, &sessions), "%s", body)
+			for _, s := range sessions {
+				if s.Path == "saved.ipynb" && s.Kernel.State == "idle" {
+					return webtest.Eval[bool](b, `document.querySelector(".jp-Notebook-ExecutionIndicator")?.dataset.status === "idle"`)
+				}
+			}
+			return false
+		}, 2*time.Minute, 200*time.Millisecond, "the notebook's kernel")
+		b.Do(chromedp.Click(cell), chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierShift)))
+		ran := assert.Eventually(t, func() bool {
+			return webtest.Eval[string](b, `document.querySelector(".jp-OutputArea-output pre")?.textContent ?? ""`) == "42\n"
+		}, 2*time.Minute, 100*time.Millisecond, "the cell's output")
+		b.Screenshots("jupyterlab-notebook")
+		require.True(t, ran)
+		for _, u := range b.Requests() {
+			if !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+				assert.True(t, strings.HasPrefix(u, wb.srv.URL+"/"), "a request elsewhere: %s", u)
+			}
+		}
+	})
 
 	// A reader of the same workspace: another server, on a copy.
 	before := tree(t, dir)
@@ -311,7 +396,9 @@ print("done")`))
 		now.Advance(time.Minute)
 		return !alive(r.Server) && !groupAlive(t, r.Server) && !alive(r.PID)
 	}, time.Minute, 100*time.Millisecond, "the reader's server and kernel still run")
-	assert.NoDirExists(t, r.Cwd, "the copy goes with the server")
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.NoDirExists(c, r.Cwd, "the copy goes with the server")
+	}, 30*time.Second, 50*time.Millisecond)
 	assert.True(t, alive(w.Server), "the writer's server stopped")
 	assert.Equal(t, "42\n", writer.run(t, "print(6 * 7)"))
 

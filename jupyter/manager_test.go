@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,6 +110,29 @@ func TestHandlerStartsAServerAndProxiesIt(t *testing.T) {
 		assert.NotEqual(t, e.PID, reader.PID)
 		requireGone(t, e.PID, "alice's writable server")
 	})
+}
+
+func TestConcurrentFirstRequestsStartOneServer(t *testing.T) {
+	m := fakeManager(t, jupyter.Config{})
+	spec := fakeSpec(t.TempDir(), "ws1", "serve")
+	key := jupyter.Key{UserID: "alice", WorkspaceID: "ws1"}
+	handlers := make([]http.Handler, 8)
+	var wg sync.WaitGroup
+	for i := range handlers {
+		wg.Go(func() {
+			h, err := m.Handler(context.Background(), key, spec)
+			assert.NoError(t, err)
+			handlers[i] = h
+		})
+	}
+	wg.Wait()
+	pids := map[int]bool{}
+	for _, h := range handlers {
+		require.NotNil(t, h)
+		e, _ := fakeEcho(t, h, spec.BasePath)
+		pids[e.PID] = true
+	}
+	assert.Len(t, pids, 1)
 }
 
 func TestReaderServesACopy(t *testing.T) {

@@ -41,6 +41,9 @@ func newProxy(target *url.URL, token string, spec Spec, transport http.RoundTrip
 				return nil
 			},
 			ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+				if r.Context().Err() != nil {
+					return // the client went away: nobody to answer
+				}
 				log.Warn("jupyter: proxying", "path", r.URL.Path, "err", err)
 				writeError(w, http.StatusBadGateway, "jupyter: the notebook server does not answer; reload the page to start it again")
 			},

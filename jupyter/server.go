@@ -180,9 +180,12 @@ func (m *Manager) launch(s *server) (*process, *url.URL, error) {
 		}
 		target := &url.URL{Scheme: "http", Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(port))}
 		err = s.waitReady(p, target)
-		if errors.Is(err, errPortTaken) && attempt < startAttempts {
-			m.log.Debug("jupyter: port taken, trying another", append(s.attrs(), "port", port)...)
-			continue
+		if errors.Is(err, errPortTaken) {
+			if attempt < startAttempts {
+				m.log.Debug("jupyter: port taken, trying another", append(s.attrs(), "port", port)...)
+				continue
+			}
+			return nil, nil, fmt.Errorf("%w: the server of %s found each of %d free ports taken when it started", ErrStart, s.key, startAttempts)
 		}
 		if err != nil {
 			return nil, nil, err
