@@ -102,8 +102,9 @@ type deathRow struct {
 // block holds the rows of a run of consecutive persons until they are
 // written; it is reused from one run to the next.
 type block struct {
-	v    *vocabulary
-	seed int64
+	v       *vocabulary
+	seed    int64
+	density float64 // multiplies the rate of visits
 
 	persons      []personRow
 	periods      []periodRow
@@ -313,7 +314,7 @@ func (p *person) ehr() {
 
 	vr := newRNG(p.b.seed, p.id, streamVisits)
 	years := float64(p.end-p.start+1) / 365.25
-	nv := min(maxVisits, max(1, vr.poisson(0.75*years*p.frailty*(0.5+midAge/45))))
+	nv := min(maxVisits, max(1, vr.poisson(0.75*years*p.frailty*(0.5+midAge/45)*p.b.density)))
 	days := make([]day, nv)
 	for i := range days {
 		days[i] = p.start + day(vr.intn(int(p.end-p.start)+1))
