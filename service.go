@@ -44,6 +44,9 @@ type AdminService interface {
 	// DisableUser disables the user id; the reason, when given, goes to
 	// the audit log with the act.
 	DisableUser(ctx context.Context, id, reason string) error
+	// EnableUser gives a disabled user id back what their records allow;
+	// the reason, when given, goes to the audit log with the act.
+	EnableUser(ctx context.Context, id, reason string) error
 	// Audit is the lines of the audit log that q selects.
 	Audit(ctx context.Context, q AuditQuery) ([]access.AuditRecord, error)
 }

@@ -82,6 +82,7 @@ const (
 	ListUsers    Action = "admin.list_users"
 	ApproveUser  Action = "admin.approve_user"
 	DisableUser  Action = "admin.disable_user"
+	EnableUser   Action = "admin.enable_user"
 	ReadAuditLog Action = "admin.audit_log"
 	// ReadHelpRequests and CloseHelpRequest are the help desk of the
 	// public pages' help form.
@@ -165,6 +166,7 @@ var rules = map[Action]rule{
 	ListUsers:    {scope: scopeAdmin},
 	ApproveUser:  {scope: scopeAdmin},
 	DisableUser:  {scope: scopeAdmin},
+	EnableUser:   {scope: scopeAdmin},
 	ReadAuditLog: {scope: scopeAdmin},
 
 	ReadHelpRequests: {scope: scopeAdmin},
@@ -182,7 +184,7 @@ var actions = []Action{
 	ViewReview, CreateReview, DeleteReview, ViewParticipant, SetReviewStatus, Annotate,
 	CreateDataset, PreviewDataset, ExportDataset,
 	CreateNotebook, EditNotebook,
-	ListUsers, ApproveUser, DisableUser, ReadAuditLog,
+	ListUsers, ApproveUser, DisableUser, EnableUser, ReadAuditLog,
 	ReadHelpRequests, CloseHelpRequest,
 }
 

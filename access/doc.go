@@ -40,7 +40,8 @@
 //	workspace.list, workspace.create,       registered tier (create: the new    Forbidden, naming the steps
 //	concepts.browse                         workspace's tier)
 //	admin.list_users, admin.approve_user,   the Admin flag                      Forbidden
-//	admin.disable_user, admin.audit_log,
+//	admin.disable_user, admin.enable_user,
+//	admin.audit_log,
 //	admin.help_requests,
 //	admin.close_help_request
 //	workspace actions                       1. a role in the workspace          NotFound (the workspace looks absent)

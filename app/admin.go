@@ -78,7 +78,18 @@ const maxReason = 500
 // DisableUser disables the user id: they are refused everything but their
 // own status. The reason, trimmed, is the audit record's.
 func (a Admin) DisableUser(ctx context.Context, id, reason string) error {
-	req, err := a.gate.check(ctx, access.DisableUser, "")
+	return a.setDisabled(ctx, access.DisableUser, id, reason, true)
+}
+
+// EnableUser lifts the disabling of the user id: their steps, sessions
+// and unexpired tokens count again as they did before. The reason,
+// trimmed, is the audit record's.
+func (a Admin) EnableUser(ctx context.Context, id, reason string) error {
+	return a.setDisabled(ctx, access.EnableUser, id, reason, false)
+}
+
+func (a Admin) setDisabled(ctx context.Context, action access.Action, id, reason string, disabled bool) error {
+	req, err := a.gate.check(ctx, action, "")
 	if err != nil {
 		return err
 	}
@@ -89,7 +100,7 @@ func (a Admin) DisableUser(ctx context.Context, id, reason string) error {
 	case strings.ContainsFunc(reason, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }):
 		return workbench.InvalidAt("reason", "holds a control character")
 	}
-	if err := a.store.SetDisabled(ctx, id, true); err != nil {
+	if err := a.store.SetDisabled(ctx, id, disabled); err != nil {
 		return err
 	}
 	a.gate.auditBecause(ctx, req, id, reason)

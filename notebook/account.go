@@ -57,6 +57,14 @@ func (c *Client) DisableUser(ctx context.Context, id, reason string) error {
 	return c.do(ctx, call{method: "POST", path: []string{"admin", "users", id, "disable"}, query: q})
 }
 
+// EnableUser enables the disabled user id again (administrators only),
+// the reason going to the audit log.
+func (c *Client) EnableUser(ctx context.Context, id, reason string) error {
+	q := map[string][]string{}
+	set(q, "reason", reason)
+	return c.do(ctx, call{method: "POST", path: []string{"admin", "users", id, "enable"}, query: q})
+}
+
 // Audit is the audit log from aq.Since (all of it when zero), of the user
 // aq.UserID when not empty (administrators only). The server's API
 // filters by these two only.

@@ -25,6 +25,11 @@ func (s *Server) disableUser(w http.ResponseWriter, r *http.Request) {
 	s.reply(w, r, http.StatusNoContent, nil, err)
 }
 
+func (s *Server) enableUser(w http.ResponseWriter, r *http.Request) {
+	err := s.svc.Admin.EnableUser(r.Context(), mux.Vars(r)["id"], r.URL.Query().Get("reason"))
+	s.reply(w, r, http.StatusNoContent, nil, err)
+}
+
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 	var since time.Time
 	if v := r.URL.Query().Get("since"); v != "" {

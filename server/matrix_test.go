@@ -201,6 +201,7 @@ var matrixRoutes = map[string]matrixRoute{
 	"GET /v1/admin/users":               {need: admin},
 	"POST /v1/admin/users/{id}/approve": {need: admin},
 	"POST /v1/admin/users/{id}/disable": {need: admin},
+	"POST /v1/admin/users/{id}/enable":  {need: admin},
 	"GET /v1/admin/audit":               {need: admin},
 
 	"GET /v1/admin/help-requests":             {need: admin},

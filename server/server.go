@@ -344,6 +344,7 @@ func (s *Server) coreRoutes() []route {
 		{http.MethodGet, "/v1/admin/users", login, s.listUsers},
 		{http.MethodPost, "/v1/admin/users/{id}/approve", login, s.approveUser},
 		{http.MethodPost, "/v1/admin/users/{id}/disable", login, s.disableUser},
+		{http.MethodPost, "/v1/admin/users/{id}/enable", login, s.enableUser},
 		{http.MethodGet, "/v1/admin/audit", login, s.auditLog},
 	}
 }

@@ -37,6 +37,8 @@ func (s *Site) accessRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /admin/users/{id}/approve", s.signedIn(s.approveUser))
 	m.HandleFunc("GET /admin/users/{id}/disable", s.signedIn(s.disableForm))
 	m.HandleFunc("POST /admin/users/{id}/disable", s.signedIn(s.disableUser))
+	m.HandleFunc("GET /admin/users/{id}/enable", s.signedIn(s.disableForm))
+	m.HandleFunc("POST /admin/users/{id}/enable", s.signedIn(s.disableUser))
 	m.HandleFunc("GET /admin/audit", s.signedIn(s.auditLog))
 	m.HandleFunc("GET /admin/help", s.signedIn(s.helpRequests))
 	m.HandleFunc("POST /admin/help/{id}/close", s.signedIn(s.closeHelpRequest))

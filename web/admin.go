@@ -28,6 +28,7 @@ type adminUsersData struct {
 var adminNotices = map[string]string{
 	"approved": "The researcher was approved: they have registered tier access now.",
 	"disabled": "The user was disabled; the reason is in the audit log.",
+	"enabled":  "The user was enabled again; the reason is in the audit log.",
 }
 
 func (s *Site) adminUsers(w http.ResponseWriter, r *http.Request, v *visit) {
@@ -69,12 +70,22 @@ func (s *Site) approveUser(w http.ResponseWriter, r *http.Request, v *visit) {
 	http.Redirect(w, r, "/admin?done=approved", http.StatusSeeOther)
 }
 
-// disableData is the form that disables a user with a reason.
+// disableData is the form that disables a user, or enables a disabled
+// one again, with a reason.
 type disableData struct {
 	Token  string
 	User   workbench.UserStatus
+	Enable bool
 	Reason string
 	Errors *fault.Fields
+}
+
+// Verb is what the form does to the user: "Disable" or "Enable".
+func (d disableData) Verb() string {
+	if d.Enable {
+		return "Enable"
+	}
+	return "Disable"
 }
 
 func (s *Site) disableData(w http.ResponseWriter, r *http.Request, v *visit) (disableData, bool) {
@@ -85,43 +96,50 @@ func (s *Site) disableData(w http.ResponseWriter, r *http.Request, v *visit) (di
 	}
 	for _, u := range users {
 		if u.User.ID == r.PathValue("id") {
-			return disableData{Token: v.Token, User: u}, true
+			return disableData{Token: v.Token, User: u, Enable: strings.HasSuffix(r.URL.Path, "/enable")}, true
 		}
 	}
 	s.fail(w, r, errNotFound)
 	return disableData{}, false
 }
 
+// disableForm asks the reason of disabling or enabling a user.
 func (s *Site) disableForm(w http.ResponseWriter, r *http.Request, v *visit) {
 	if d, ok := s.disableData(w, r, v); ok {
-		s.show(w, r, v, http.StatusOK, "admin_disable", "Disable "+d.User.User.Email, "admin", d)
+		s.show(w, r, v, http.StatusOK, "admin_disable", d.Verb()+" "+d.User.User.Email, "admin", d)
 	}
 }
 
+// disableUser disables or enables a user, as the form's path says.
 func (s *Site) disableUser(w http.ResponseWriter, r *http.Request, v *visit) {
 	d, ok := s.disableData(w, r, v)
 	if !ok {
 		return
 	}
 	d.Reason = r.PostFormValue("reason")
+	change, done := s.deps.App.Admin.DisableUser, "disabled"
+	if d.Enable {
+		change, done = s.deps.App.Admin.EnableUser, "enabled"
+	}
 	err := errMissingReason
 	if strings.TrimSpace(d.Reason) != "" {
-		err = s.deps.App.Admin.DisableUser(r.Context(), d.User.User.ID, d.Reason)
+		err = change(r.Context(), d.User.User.ID, d.Reason)
 	}
 	if fe, ok := errors.AsType[*fault.Fields](err); ok {
 		d.Errors = fe
-		s.show(w, r, v, http.StatusUnprocessableEntity, "admin_disable", "Disable "+d.User.User.Email+": check the form", "admin", d)
+		s.show(w, r, v, http.StatusUnprocessableEntity, "admin_disable", d.Verb()+" "+d.User.User.Email+": check the form", "admin", d)
 		return
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/admin?done=disabled", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin?done="+done, http.StatusSeeOther)
 }
 
-// errMissingReason: the pages ask a reason of every disabling, for the
-// audit log (the API and the command line may leave it out).
+// errMissingReason: the pages ask a reason of every disabling and
+// enabling, for the audit log (the API and the command line may leave it
+// out).
 var errMissingReason = workbench.InvalidAt("reason", "Give the reason: it goes to the audit log.")
 
 // auditPageSize is the lines of the audit log on a page.

@@ -95,6 +95,24 @@ func TestAdminPages(t *testing.T) {
 		_, page, _ = admin.get("/admin/audit?action=admin.disable_user&user=")
 		assert.Contains(t, page, "Shared a screenshot of row-level data.")
 		assert.Contains(t, page, r.ID)
+
+		// Enabled again, with a reason too: the researcher's session works
+		// at once.
+		_, page, _ = admin.get("/admin")
+		assert.Contains(t, page, `href="/admin/users/`+r.ID+`/enable"`)
+		resp, body = admin.post("/admin/users/"+r.ID+"/enable", form(tok, "reason", ""))
+		assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+		assert.Contains(t, body, "Enable researcher@example.org")
+		_, _, rtok := researcher.get("/access")
+		require.NotEmpty(t, rtok)
+		resp, _ = researcher.post("/admin/users/"+r.ID+"/enable", form(rtok, "reason", "Let me in."))
+		assert.Equal(t, http.StatusForbidden, resp.StatusCode, "a disabled researcher cannot enable themselves")
+		resp, _ = admin.post("/admin/users/"+r.ID+"/enable", form(tok, "reason", "The review board cleared it."))
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		resp, _, _ = researcher.get("/workspaces")
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		_, page, _ = admin.get("/admin/audit?action=admin.enable_user&user=")
+		assert.Contains(t, page, "The review board cleared it.")
 	})
 	t.Run("the audit log: filters and pages", func(t *testing.T) {
 		ws := "w_audit_pages"

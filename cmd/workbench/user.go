@@ -36,6 +36,7 @@ func userCommands() []command {
 		{"complete", "record an access step of a user (for administrators and tests)", runUserComplete},
 		{"approve", "approve a user whose profile, training and code of conduct are complete", runUserApprove},
 		{"disable", "disable a user: every request of theirs is refused", runUserDisable},
+		{"enable", "enable a disabled user again", runUserEnable},
 		{"token", "print a new bearer token of a user", runUserToken},
 		{"link", "print a one-time link that signs a user in to the web pages", runUserLink},
 		{"tokens", "list a user's tokens (never their secrets)", runUserTokens},
@@ -250,9 +251,25 @@ func runUserApprove(ctx context.Context, e env, args []string) (err error) {
 	return nil
 }
 
-func runUserDisable(ctx context.Context, e env, args []string) (err error) {
-	s, u, err := userCommand(ctx, e, "user disable",
-		"user disable --data DIR --email E\n\nDisables the user: their tokens stop working and every request but their own status is refused.", args, nil)
+func runUserDisable(ctx context.Context, e env, args []string) error {
+	return setDisabled(ctx, e, args, true)
+}
+
+func runUserEnable(ctx context.Context, e env, args []string) error {
+	return setDisabled(ctx, e, args, false)
+}
+
+// setDisabled is user disable and user enable: the same audited service
+// calls as an administrator's over HTTP, with --reason for the audit log.
+func setDisabled(ctx context.Context, e env, args []string, disable bool) (err error) {
+	name, usage, verb := "user enable", "user enable --data DIR --email E [--reason TEXT]\n\nEnables a disabled user again: their access steps, sessions and unexpired tokens count as before.", "enabled"
+	if disable {
+		name, usage, verb = "user disable", "user disable --data DIR --email E [--reason TEXT]\n\nDisables the user: their tokens stop working and every request but their own status is refused.", "disabled"
+	}
+	var reason *string
+	s, u, err := userCommand(ctx, e, name, usage, args, func(fs flagSet) {
+		reason = fs.String("reason", verb+" at the command line", "why, for the audit log")
+	})
 	if err != nil {
 		return err
 	}
@@ -261,10 +278,14 @@ func runUserDisable(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := a.Admin.DisableUser(actx, u.ID, "disabled at the command line"); err != nil {
-		return err
+	change := a.Admin.EnableUser
+	if disable {
+		change = a.Admin.DisableUser
 	}
-	fmt.Fprintf(e.stdout, "%s disabled\n", u.Email)
+	if err := change(actx, u.ID, *reason); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	fmt.Fprintf(e.stdout, "%s %s\n", u.Email, verb)
 	return nil
 }
 

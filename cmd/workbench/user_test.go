@@ -149,8 +149,19 @@ func TestUserLifecycle(t *testing.T) {
 	assert.Equal(t, exitFailed, code)
 	assert.Empty(t, out)
 	assert.Contains(t, stderr, "disabled")
+	code, out, stderr = user("enable", "--email", "ann@example.org", "--reason", "cleared by the board")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, "Ann@Example.org enabled\n", out)
+	code, out, stderr = user("token", "--email", "ann@example.org")
+	require.Equal(t, exitOK, code, stderr)
+	assert.NotEmpty(t, out)
+	code, _, stderr = user("disable", "--email", "ann@example.org", "--reason", "\x07")
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, stderr, "user disable: ")
+	assert.Contains(t, stderr, "reason")
 
-	// The audit log holds the steps, both refusals and the approval.
+	// The audit log holds the steps, both refusals, the approval, the
+	// disabling and the enabling.
 	code, out, stderr = runCLI(t, "audit", "--data", data, "--json")
 	require.Equal(t, exitOK, code, stderr)
 	var log []access.AuditRecord
@@ -162,7 +173,8 @@ func TestUserLifecycle(t *testing.T) {
 		assert.Equal(t, u.ID, r.Object)
 	}
 	assert.Equal(t, []string{"admin.approve_user", "account.complete_step", "account.complete_step", "admin.approve_user",
-		"account.complete_step", "admin.approve_user", "admin.disable_user"}, actions)
+		"account.complete_step", "admin.approve_user", "admin.disable_user", "admin.enable_user"}, actions)
+	assert.Equal(t, "cleared by the board", log[7].Reason)
 	assert.False(t, log[0].Allowed)
 	assert.Contains(t, log[0].Reason, "missing")
 	assert.True(t, log[5].Allowed)
