@@ -135,9 +135,11 @@ type claims struct {
 }
 
 // SignIn exchanges the code of the provider's answer for an ID token,
-// verifies it, and starts a session of the user of its e-mail address,
-// made now (no step done) when the address has no account. The address
-// must be confirmed by the provider (email_verified true).
+// verifies it, and starts a session of its user: the user bound to the
+// token's subject at this provider; at the first sign-in, the user of its
+// e-mail address, made now (no step done) when the address has no
+// account, and bound to the subject from then on. The address must be
+// confirmed by the provider (email_verified true).
 func (o *OIDC) SignIn(ctx context.Context, code, verifier, nonce string) (Session, error) {
 	oc, v, err := o.discover(ctx)
 	if err != nil {
@@ -165,16 +167,23 @@ func (o *OIDC) SignIn(ctx context.Context, code, verifier, nonce string) (Sessio
 	if !c.EmailVerified {
 		return Session{}, fmt.Errorf("%w: your institution has not confirmed your e-mail address", ErrOIDC)
 	}
-	u, err := o.user(ctx, c)
+	u, err := o.user(ctx, idt.Issuer, idt.Subject, c)
 	if err != nil {
 		return Session{}, err
 	}
 	return o.sessions.start(ctx, u)
 }
 
-// user is the user of the verified claims' address, made when none has it.
-func (o *OIDC) user(ctx context.Context, c claims) (access.User, error) {
+// user is the user bound to the subject at the issuer. A subject signing
+// in for the first time is bound to the user of the verified claims'
+// address, made when none has it, unless that user is bound to another
+// subject of the provider: an address that the institution gave to
+// someone else never opens the account of its former holder.
+func (o *OIDC) user(ctx context.Context, issuer, subject string, c claims) (access.User, error) {
 	g := o.sessions.gate
+	if subject == "" {
+		return access.User{}, fmt.Errorf("%w: the ID token has no subject", ErrOIDC)
+	}
 	email, err := access.NormalizeEmail(c.Email)
 	if err == nil {
 		email, err = store.CheckEmail(email)
@@ -182,6 +191,26 @@ func (o *OIDC) user(ctx context.Context, c claims) (access.User, error) {
 	if err != nil {
 		return access.User{}, fmt.Errorf("%w: the e-mail address %q: %v", ErrOIDC, c.Email, err)
 	}
+	u, err := g.store.IdentityUser(ctx, issuer, subject)
+	if !errors.Is(err, workbench.ErrNotFound) {
+		return u, err
+	}
+	u, err = o.userOf(ctx, email, c.Name)
+	if err != nil {
+		return access.User{}, err
+	}
+	if err := g.store.BindIdentity(ctx, issuer, subject, u.ID); errors.Is(err, workbench.ErrConflict) {
+		return access.User{}, fmt.Errorf("%w: the account of %s belongs to another person of your institution", ErrOIDC, u.Email)
+	} else if err != nil {
+		return access.User{}, err
+	}
+	return u, nil
+}
+
+// userOf is the user of the verified address email, made with the name
+// when none has it.
+func (o *OIDC) userOf(ctx context.Context, email, name string) (access.User, error) {
+	g := o.sessions.gate
 	u, err := g.store.UserByEmail(ctx, email)
 	if !errors.Is(err, workbench.ErrNotFound) {
 		return u, err
@@ -193,7 +222,7 @@ func (o *OIDC) user(ctx context.Context, c claims) (access.User, error) {
 	if err != nil {
 		return access.User{}, err
 	}
-	name := strings.TrimSpace(c.Name)
+	name = strings.TrimSpace(name)
 	if _, err := checkRegistration(workbench.Registration{Email: email, Name: name}); err != nil {
 		name = "" // the profile asks for it
 	}

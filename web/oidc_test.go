@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/web"
 )
@@ -200,13 +201,34 @@ func TestOIDCSignIn(t *testing.T) {
 	})
 	t.Run("an existing account is found by its address", func(t *testing.T) {
 		signUp(t, f, base, "Known@uni.example.org", "Kim", "a long enough password")
-		p.claims = func(c map[string]any) { c["email"] = "known@UNI.example.org" }
+		p.claims = func(c map[string]any) { c["sub"], c["email"] = "kim-1", "known@UNI.example.org" }
 		defer func() { p.claims = nil }()
 		b := newOIDCBrowser()
 		resp, _ := oidcSignIn(t, b, "/account")
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		_, page, _ := b.get("/account")
 		assert.Contains(t, page, "Known@uni.example.org")
+	})
+	t.Run("the subject keeps its account when its address changes", func(t *testing.T) {
+		p.claims = func(c map[string]any) { c["email"] = "jane.doe@uni.example.org" }
+		defer func() { p.claims = nil }()
+		b := newOIDCBrowser()
+		resp, _ := oidcSignIn(t, b, "/account")
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		_, page, _ := b.get("/account")
+		assert.Contains(t, page, "jane@uni.example.org")
+		_, err := f.store.UserByEmail(t.Context(), "jane.doe@uni.example.org")
+		assert.ErrorIs(t, err, workbench.ErrNotFound, "no second account")
+	})
+	t.Run("refused: an address given to another person of the institution", func(t *testing.T) {
+		p.claims = func(c map[string]any) { c["sub"] = "someone-else" }
+		defer func() { p.claims = nil }()
+		b := newOIDCBrowser()
+		resp, body := oidcSignIn(t, b, "/access")
+		assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+		assert.Contains(t, body, "belongs to another person of your institution")
+		resp, _, _ = b.get("/access")
+		assert.Equal(t, http.StatusSeeOther, resp.StatusCode, "not signed in")
 	})
 
 	refused := []struct {

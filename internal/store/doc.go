@@ -24,6 +24,7 @@
 //
 //	users        AddUser, AddUserWithToken, CheckEmail, UserByID, UserByEmail, ListUsers,
 //	             SetDisabled, SetAdmin
+//	identities   IdentityUser, BindIdentity (a user's subject at an OpenID provider)
 //	records      PutRecord, Records (the whole history; access.Policy.Status counts it)
 //	tokens       CreateToken, Authenticate, RevokeToken, ListTokens
 //	workspaces   CreateWorkspace, Workspace, ListWorkspaces, UpdateWorkspace, DeleteWorkspace,

@@ -282,7 +282,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 	f := newReviewFixture(t)
 	_, err := f.s.db.ExecContext(ctx, `DROP TABLE reviews; DROP TABLE review_participants; DROP TABLE annotation_fields;
 		DROP TABLE annotation_values; DROP TABLE datasets; DROP TABLE help_requests; DROP TABLE passwords; DROP TABLE sessions;
-		DROP TABLE sign_in_links; DROP TABLE profiles; DROP TABLE conduct_signatures; DROP TABLE circe_cohorts;
+		DROP TABLE sign_in_links; DROP TABLE profiles; DROP TABLE conduct_signatures; DROP TABLE circe_cohorts; DROP TABLE oidc_identities;
 		DELETE FROM schema_version WHERE version > 1`)
 	require.NoError(t, err)
 	require.NoError(t, f.s.Close())
