@@ -174,7 +174,7 @@ func TestIndexColumns(t *testing.T) {
 
 func TestIndexReplacesOldIndex(t *testing.T) {
 	ctx := context.Background()
-	dir := copyDir(t, gibleedParquet)
+	dir := smallCDR(t, nil)
 	first, err := Index(ctx, dir, IndexOptions{})
 	require.NoError(t, err)
 	second, err := Index(ctx, dir, IndexOptions{})
@@ -271,7 +271,7 @@ func TestDomainCounts(t *testing.T) {
 // Index builds a new one over it.
 func TestIndexOverBrokenIndex(t *testing.T) {
 	ctx := context.Background()
-	dir := copyDir(t, gibleedParquet)
+	dir := smallCDR(t, nil)
 	_, err := Index(ctx, dir, IndexOptions{})
 	require.NoError(t, err)
 	require.NoError(t, os.Remove(filepath.Join(dir, IndexDir, SearchEvents+".parquet")))

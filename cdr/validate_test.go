@@ -95,6 +95,16 @@ func replaceRow(table string, i int, row string) []string {
 // the clean ones, and opens it.
 func validationCDR(t *testing.T, change map[string][]string) *CDR {
 	t.Helper()
+	c, err := Open(context.Background(), smallCDR(t, change), Options{Threads: 1})
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// smallCDR writes the CDR of validationRows, five persons, with the
+// tables in change replacing the clean ones, into a new folder.
+func smallCDR(t *testing.T, change map[string][]string) string {
+	t.Helper()
 	dir := t.TempDir()
 	db, err := sql.Open("duckdb", "")
 	require.NoError(t, err)
@@ -114,10 +124,7 @@ func validationCDR(t *testing.T, change map[string][]string) *CDR {
 		_, err := db.Exec("COPY (" + query + ") TO " + quoteLiteral(path) + " (FORMAT parquet)")
 		require.NoError(t, err, table)
 	}
-	c, err := Open(context.Background(), dir, Options{Threads: 1})
-	require.NoError(t, err)
-	t.Cleanup(func() { c.Close() })
-	return c
+	return dir
 }
 
 // outcome is what a test asserts of a check: which it is and its counts.
