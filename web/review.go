@@ -35,6 +35,8 @@ func (s *Site) reviewRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /workspaces/{ws}/reviews", s.signedIn(s.createReview))
 	m.HandleFunc("GET "+rv, s.signedIn(s.review))
 	m.HandleFunc("POST "+rv+"/fields", s.signedIn(s.createField))
+	m.HandleFunc("GET "+rv+"/fields/{field}", s.signedIn(s.fieldPage))
+	m.HandleFunc("GET "+rv+"/fields/{field}/delete", s.signedIn(s.confirmDeleteField))
 	m.HandleFunc("POST "+rv+"/fields/{field}/delete", s.signedIn(s.deleteField))
 	m.HandleFunc("GET "+rv+"/delete", s.signedIn(s.confirmDeleteReview))
 	m.HandleFunc("POST "+rv+"/delete", s.signedIn(s.deleteReview))
@@ -383,6 +385,33 @@ func (s *Site) createField(w http.ResponseWriter, r *http.Request, v *visit) {
 	}
 	d.NewField.Name, d.NewField.Type, d.NewField.Values, d.NewField.Errors = name, string(typ), r.PostFormValue("field-values"), fe
 	s.show(w, r, v, http.StatusUnprocessableEntity, "review", d.Review.Name+": check the form", "workspaces", d)
+}
+
+// fieldPage is where an annotation field is shown: in the list of its
+// review's page.
+func (s *Site) fieldPage(w http.ResponseWriter, r *http.Request, v *visit) {
+	http.Redirect(w, r, reviewPath(r.PathValue("ws"), r.PathValue("review"))+"#fields-h", http.StatusSeeOther)
+}
+
+// confirmDeleteField asks before an annotation field goes with its
+// answers in every review of the cohort.
+func (s *Site) confirmDeleteField(w http.ResponseWriter, r *http.Request, v *visit) {
+	ctx, ws := r.Context(), r.PathValue("ws")
+	rv, err := s.deps.App.Reviews.Review(ctx, ws, r.PathValue("review"))
+	var fields []workbench.AnnotationField
+	if err == nil {
+		fields, err = s.deps.App.Reviews.AnnotationFields(ctx, ws, rv.CohortID)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	i := slices.IndexFunc(fields, func(f workbench.AnnotationField) bool { return f.ID == r.PathValue("field") })
+	if i < 0 {
+		s.fail(w, r, errNotFound)
+		return
+	}
+	s.confirmDelete(w, r, v, "annotation field", fields[i].Name, reviewPath(ws, rv.ID)+"/fields/"+url.PathEscape(fields[i].ID))
 }
 
 // deleteField deletes an annotation field of the review's cohort, with
@@ -818,4 +847,12 @@ func init() {
 	funcs["status"] = func(st workbench.ReviewStatus) string { return statusLabels[st] }
 	funcs["eventValue"] = eventValue
 	funcs["eventDomain"] = eventDomainLabel
+	funcs["fieldType"] = func(t workbench.FieldType) string {
+		for _, f := range fieldTypes {
+			if f.Type == t {
+				return f.Label
+			}
+		}
+		return string(t)
+	}
 }
