@@ -635,15 +635,19 @@ func (s *Site) neighbours(r *http.Request, d *participantPage, pq workbench.Part
 	if err != nil {
 		return err
 	}
+	inTable := make(map[int64]bool, len(ids))
+	for _, p := range ids {
+		inTable[p] = true
+	}
 	i := slices.IndexFunc(whole.Participants, func(p workbench.Participant) bool { return p.PersonID == person })
 	for j := i - 1; j >= 0 && i >= 0; j-- {
-		if p := whole.Participants[j].PersonID; slices.Contains(ids, p) {
+		if p := whole.Participants[j].PersonID; inTable[p] {
 			d.PrevPerson = link(p)
 			break
 		}
 	}
 	for j := i + 1; j < len(whole.Participants) && i >= 0; j++ {
-		if p := whole.Participants[j].PersonID; slices.Contains(ids, p) {
+		if p := whole.Participants[j].PersonID; inTable[p] {
 			d.NextPerson = link(p)
 			break
 		}
