@@ -291,8 +291,38 @@ type CircePage struct {
 	Size  int         `json:"size"`
 }
 
+// ParticipantQuery selects, orders and pages the participants of a
+// review. The zero value of each field but Size keeps all, by person id.
+type ParticipantQuery struct {
+	// Status keeps the participants of one status; empty keeps all.
+	Status ReviewStatus
+	// SexAtBirth keeps the participants whose sex at birth is named so
+	// (engine.Person.SexAtBirth); empty keeps all.
+	SexAtBirth string
+	// Sort orders the participants, ties by person id; empty is by person
+	// id. Descending reverses the order.
+	Sort       ParticipantSort
+	Descending bool
+	// Page (from 0) and Size (1 to MaxReviewSize) say which page.
+	Page, Size int
+}
+
+// ParticipantSort is what participants are sorted by.
+type ParticipantSort string
+
+// The orders of participants. By age, those of an unknown age come last;
+// by status, the statuses go in the order of ReviewStatuses.
+const (
+	SortPersonID ParticipantSort = "person_id"
+	SortAge      ParticipantSort = "age"
+	SortStatus   ParticipantSort = "status"
+)
+
+// ParticipantSorts lists the orders.
+var ParticipantSorts = []ParticipantSort{SortPersonID, SortAge, SortStatus}
+
 // ParticipantPage is one page of the participants of a review; Total
-// counts those of the status asked.
+// counts those the query selects.
 type ParticipantPage struct {
 	Participants []Participant `json:"participants"`
 	Total        int           `json:"total"`

@@ -172,9 +172,9 @@ type ReviewService interface {
 	CreateReview(ctx context.Context, ws, cohortID string, n NewReview) (Review, error)
 	Review(ctx context.Context, ws, id string) (Review, error)
 	DeleteReview(ctx context.Context, ws, id string) error
-	// ReviewParticipants is a page (from 0) of the review's participants,
-	// of one status unless status is empty.
-	ReviewParticipants(ctx context.Context, ws, id string, status ReviewStatus, page, size int) (ParticipantPage, error)
+	// ReviewParticipants is the page of the review's participants that q
+	// selects, orders and pages, with their demographics.
+	ReviewParticipants(ctx context.Context, ws, id string, q ParticipantQuery) (ParticipantPage, error)
 	ReviewParticipant(ctx context.Context, ws, id string, person int64) (Participant, error)
 	SetReviewStatus(ctx context.Context, ws, id string, person int64, status ReviewStatus) (Participant, error)
 	// Annotate sets the participant's value of an annotation field; a

@@ -1,12 +1,14 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/openworkbench/workbench"
@@ -80,23 +82,86 @@ func (sv Reviews) DeleteReview(ctx context.Context, ws, id string) error {
 	return err
 }
 
-// ReviewParticipants is page page (from 0) of size size of the participants of
-// the review, of one status when status is not empty, by person id.
-func (sv Reviews) ReviewParticipants(ctx context.Context, ws, id string, status workbench.ReviewStatus, page, size int) (workbench.ParticipantPage, error) {
-	if err := pageOK(page, size, workbench.MaxReviewSize); err != nil {
+// ReviewParticipants is the page of the participants of the review that
+// q selects, orders and pages, with their demographics. By person id
+// alone the store pages; a filter or an order of the demographics or the
+// status reads every participant of the status (a review holds at most
+// MaxReviewSize) with their demographics, which live in the CDR.
+func (sv Reviews) ReviewParticipants(ctx context.Context, ws, id string, q workbench.ParticipantQuery) (workbench.ParticipantPage, error) {
+	if err := pageOK(q.Page, q.Size, workbench.MaxReviewSize); err != nil {
 		return workbench.ParticipantPage{}, err
 	}
+	if q.Sort != "" && !slices.Contains(workbench.ParticipantSorts, q.Sort) {
+		return workbench.ParticipantPage{}, workbench.InvalidAt("sort", "%q: want person_id, age or status", q.Sort)
+	}
 	return guarded(ctx, sv.saved.gate, access.ViewReview, ws, func(access.Request) (workbench.ParticipantPage, string, int64, error) {
-		total, err := sv.saved.store.CountParticipants(ctx, ws, id, status)
-		if err != nil {
-			return workbench.ParticipantPage{}, "", 0, at("status", err)
+		out := workbench.ParticipantPage{Page: q.Page, Size: q.Size}
+		var ps []workbench.Participant
+		var err error
+		if q.SexAtBirth == "" && (q.Sort == "" || q.Sort == workbench.SortPersonID) && !q.Descending {
+			if out.Total, err = sv.saved.store.CountParticipants(ctx, ws, id, q.Status); err != nil {
+				return out, "", 0, at("status", err)
+			}
+			ps, err = sv.saved.store.Participants(ctx, ws, id, store.ParticipantQuery{Status: q.Status, Offset: q.Page * q.Size, Limit: q.Size})
+			if err == nil {
+				err = sv.withPersons(ctx, ps)
+			}
+		} else {
+			if ps, err = sv.saved.store.Participants(ctx, ws, id, store.ParticipantQuery{Status: q.Status}); err != nil {
+				return out, "", 0, at("status", err)
+			}
+			if err = sv.withPersons(ctx, ps); err == nil {
+				if q.SexAtBirth != "" {
+					ps = slices.DeleteFunc(ps, func(p workbench.Participant) bool { return p.Person == nil || p.Person.SexAtBirth != q.SexAtBirth })
+				}
+				slices.SortFunc(ps, participantOrder(q))
+				out.Total = len(ps)
+				ps = ps[min(q.Page*q.Size, len(ps)):min(q.Page*q.Size+q.Size, len(ps))]
+			}
 		}
-		ps, err := sv.saved.store.Participants(ctx, ws, id, store.ParticipantQuery{Status: status, Offset: page * size, Limit: size})
-		if err == nil {
-			err = sv.withPersons(ctx, ps)
-		}
-		return workbench.ParticipantPage{Participants: nonNil(ps), Total: total, Page: page, Size: size}, id, int64(len(ps)), err
+		out.Participants = nonNil(ps)
+		return out, id, int64(len(ps)), err
 	})
+}
+
+// participantOrder compares participants in the order q asks, ties by
+// person id; an unknown age comes last either way.
+func participantOrder(q workbench.ParticipantQuery) func(a, b workbench.Participant) int {
+	sign := 1
+	if q.Descending {
+		sign = -1
+	}
+	return func(a, b workbench.Participant) int {
+		c := 0
+		switch q.Sort {
+		case workbench.SortAge:
+			x, y := ageOf(a), ageOf(b)
+			switch {
+			case x == nil && y == nil:
+			case x == nil:
+				return 1
+			case y == nil:
+				return -1
+			default:
+				c = sign * cmp.Compare(*x, *y)
+			}
+		case workbench.SortStatus:
+			c = sign * cmp.Compare(slices.Index(workbench.ReviewStatuses, a.Status), slices.Index(workbench.ReviewStatuses, b.Status))
+		default:
+			c = sign * cmp.Compare(a.PersonID, b.PersonID)
+		}
+		if c != 0 {
+			return c
+		}
+		return cmp.Compare(a.PersonID, b.PersonID)
+	}
+}
+
+func ageOf(p workbench.Participant) *int64 {
+	if p.Person == nil {
+		return nil
+	}
+	return p.Person.Age
 }
 
 // ReviewParticipant is the participant person of the review.

@@ -478,7 +478,7 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		assert.Len(t, reviews, 1)
 		_, err = r.Review(ctx, ws, rv.ID)
 		require.NoError(t, err)
-		page, err := r.ReviewParticipants(ctx, ws, rv.ID, "", 0, 0)
+		page, err := r.ReviewParticipants(ctx, ws, rv.ID, workbench.ParticipantQuery{})
 		require.NoError(t, err)
 		require.Len(t, page.Participants, 10)
 		person := page.Participants[0].PersonID

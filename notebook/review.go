@@ -59,15 +59,19 @@ func (c *Client) DeleteReview(ctx context.Context, ws, id string) error {
 	return c.do(ctx, call{method: "DELETE", path: []string{"workspaces", ws, "reviews", id}})
 }
 
-// ReviewParticipants is page page (from 0) of size size (0: the server's
-// default) of the participants of the review, of the status when not
-// empty.
-func (c *Client) ReviewParticipants(ctx context.Context, ws, id string, status workbench.ReviewStatus, page, size int) (workbench.ParticipantPage, error) {
-	q := url.Values{"page": {strconv.Itoa(page)}}
-	setInt(q, "size", size)
-	set(q, "status", string(status))
+// ReviewParticipants is the page of the participants of the review that
+// q selects, orders and pages (Size 0: the server's default).
+func (c *Client) ReviewParticipants(ctx context.Context, ws, id string, q workbench.ParticipantQuery) (workbench.ParticipantPage, error) {
+	v := url.Values{"page": {strconv.Itoa(q.Page)}}
+	setInt(v, "size", q.Size)
+	set(v, "status", string(q.Status))
+	set(v, "sex_at_birth", q.SexAtBirth)
+	set(v, "sort", string(q.Sort))
+	if q.Descending {
+		v.Set("order", "desc")
+	}
 	var out workbench.ParticipantPage
-	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "reviews", id, "participants"}, query: q, out: &out})
+	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "reviews", id, "participants"}, query: v, out: &out})
 	return out, err
 }
 

@@ -90,9 +90,18 @@ func (a reviewAPI) participants(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	v := mux.Vars(r)
-	status := workbench.ReviewStatus(r.URL.Query().Get("status"))
-	out, err := a.reviews.ReviewParticipants(r.Context(), v["ws"], v["review"], status, page, size)
+	v, qs := mux.Vars(r), r.URL.Query()
+	q := workbench.ParticipantQuery{Status: workbench.ReviewStatus(qs.Get("status")), SexAtBirth: qs.Get("sex_at_birth"),
+		Sort: workbench.ParticipantSort(qs.Get("sort")), Page: page, Size: size}
+	switch qs.Get("order") {
+	case "", "asc":
+	case "desc":
+		q.Descending = true
+	default:
+		a.fail(w, r, workbench.InvalidAt("order", "%q: want asc or desc", qs.Get("order")))
+		return
+	}
+	out, err := a.reviews.ReviewParticipants(r.Context(), v["ws"], v["review"], q)
 	a.reply(w, r, http.StatusOK, out, err)
 }
 

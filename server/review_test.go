@@ -165,6 +165,36 @@ func TestReviews(t *testing.T) {
 				require.Len(t, p.Participants, 1)
 				assert.Equal(t, sample[0], p.Participants[0].PersonID)
 			}},
+		{name: "by status, then person id", method: "GET", path: rv("/participants?sort=status&size=3"), token: f.researcher, want: 200,
+			check: func(t *testing.T, r response) {
+				p := participantPage(t, r)
+				assert.Equal(t, 50, p.Total)
+				require.Len(t, p.Participants, 3)
+				assert.Equal(t, []workbench.ReviewStatus{workbench.NotReviewed, workbench.NotReviewed, workbench.NotReviewed},
+					[]workbench.ReviewStatus{p.Participants[0].Status, p.Participants[1].Status, p.Participants[2].Status})
+				assert.Equal(t, sample[3], p.Participants[0].PersonID, "ties by person id")
+			}},
+		{name: "by status, descending", method: "GET", path: rv("/participants?sort=status&order=desc&size=3"), token: f.researcher, want: 200,
+			check: func(t *testing.T, r response) {
+				p := participantPage(t, r)
+				require.Len(t, p.Participants, 3)
+				assert.Equal(t, []int64{sample[2], sample[1], sample[0]}, []int64{p.Participants[0].PersonID, p.Participants[1].PersonID, p.Participants[2].PersonID})
+			}},
+		{name: "the women, oldest first", method: "GET", path: rv("/participants?sex_at_birth=FEMALE&sort=age&order=desc&size=10000"), token: f.researcher, want: 200,
+			check: func(t *testing.T, r response) {
+				p := participantPage(t, r)
+				require.NotEmpty(t, p.Participants)
+				assert.Equal(t, len(p.Participants), p.Total)
+				assert.Less(t, p.Total, 50)
+				for i, pt := range p.Participants {
+					assert.Equal(t, "FEMALE", pt.Person.SexAtBirth)
+					if i > 0 {
+						assert.LessOrEqual(t, *pt.Person.Age, *p.Participants[i-1].Person.Age)
+					}
+				}
+			}},
+		{name: "unknown sort", method: "GET", path: rv("/participants?sort=name"), token: f.researcher, want: 400, check: problemAt("sort")},
+		{name: "unknown order", method: "GET", path: rv("/participants?order=up"), token: f.researcher, want: 400, check: problemAt("order")},
 		{name: "one participant", method: "GET", path: person(1, ""), token: f.researcher, want: 200,
 			check: func(t *testing.T, r response) { assert.Equal(t, workbench.Excluded, participant(t, r).Status) }},
 		{name: "one person outside the review", method: "GET", path: rv(fmt.Sprintf("/participants/%d", outsider)), token: f.researcher, want: 404},

@@ -175,10 +175,10 @@ func (s *Site) auditLog(w http.ResponseWriter, r *http.Request, v *visit) {
 	}
 	if len(lines) > auditPageSize {
 		lines = lines[:auditPageSize]
-		d.Next = pageLink(q, d.Page+1)
+		d.Next = pageLink("/admin/audit", q, d.Page+1)
 	}
 	if d.Page > 1 {
-		d.Prev = pageLink(q, d.Page-1)
+		d.Prev = pageLink("/admin/audit", q, d.Page-1)
 	}
 	d.Lines = lines
 	s.show(w, r, v, http.StatusOK, "admin_audit", "Audit log", "admin", d)
@@ -224,14 +224,15 @@ func auditQuery(q url.Values) (workbench.AuditQuery, fault.Fields) {
 	return aq, problems
 }
 
-// pageLink is the audit page n with the filters of q.
-func pageLink(q url.Values, n int) string {
+// pageLink is the page n (the query parameter page) of the list at path
+// with the other query parameters of q: its filters and order.
+func pageLink(path string, q url.Values, n int) string {
 	c := url.Values{}
 	for k, v := range q {
 		c[k] = v
 	}
 	c.Set("page", strconv.Itoa(n))
-	return "/admin/audit?" + c.Encode()
+	return path + "?" + c.Encode()
 }
 
 // helpRequestsData is the help requests page.

@@ -120,6 +120,8 @@ type builder struct {
 	Errors *fault.Fields
 	// Saved says that the last action saved the cohort.
 	Saved bool
+	// Reviews is the reviews of the saved cohort.
+	Reviews []workbench.Review
 }
 
 func (b *builder) Domains() any     { return criteriaDomains }
@@ -684,6 +686,13 @@ func (s *Site) showBuilder(w http.ResponseWriter, r *http.Request, v *visit, b *
 				s.fail(w, r, err)
 				return
 			}
+		}
+	}
+	if b.Cohort.ID != "" {
+		var err error
+		if b.Reviews, err = s.deps.App.Reviews.Reviews(ctx, b.Workspace.ID, b.Cohort.ID); err != nil {
+			s.fail(w, r, err)
+			return
 		}
 	}
 	text, err := b.def.MarshalJSON()

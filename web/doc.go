@@ -34,8 +34,10 @@
 // definition travels in the form as its canonical JSON, so the page works
 // without JavaScript; static/cohort.js updates the count and the charts
 // as criteria change), the Concept Set Selector (conceptset.go), the Data
-// Dictionary (dictionary.go) and the import of ATLAS cohorts (circe.go)
-// are pages of their own.
+// Dictionary (dictionary.go), the import of ATLAS cohorts (circe.go) and
+// cohort review (review.go: the participant table's filters, order and
+// page are query parameters, and a participant's page keeps them, so that
+// "next participant" follows the table) are pages of their own.
 //
 // No public page offers a download: there is no CSV, no export and no
 // copy-all; row-level exports are the registered tier's, audited.

@@ -28,6 +28,7 @@ func (s *Site) workspaceRoutes(m *http.ServeMux) {
 	s.cohortRoutes(m)
 	s.conceptSetRoutes(m)
 	s.circeRoutes(m)
+	s.reviewRoutes(m)
 	m.HandleFunc("GET /dictionary", s.signedIn(s.dictionary))
 	m.HandleFunc("GET /dictionary/{table}", s.signedIn(s.dictionaryTable))
 }
