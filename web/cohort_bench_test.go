@@ -1,11 +1,13 @@
 package web_test
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -15,13 +17,26 @@ import (
 	"github.com/openworkbench/workbench/public"
 )
 
+var benchPersons = flag.Int("bench.persons", 0,
+	"persons of the synthetic CDR of BenchmarkWorkspacePages; 0 uses the tests' fixture of 1,500 (the demo has 10,000)")
+
 // BenchmarkWorkspacePages measures the pages of workspaces, the Cohort
-// Builder, the Concept Set Selector and the Data Dictionary as an
-// approved researcher asks for them from the real server, over the
-// fixture's CDR: the services, the engine's queries, the audit log's
-// writes and the templates. Loopback HTTP is in the time too.
+// Builder, the Concept Set Selector, cohort review and the Data
+// Dictionary as an approved researcher asks for them from the real
+// server, over the fixture's CDR or one of -bench.persons: the services,
+// the engine's queries, the audit log's writes and the templates.
+// Loopback HTTP is in the time too.
 func BenchmarkWorkspacePages(b *testing.B) {
 	f := newFixture(b)
+	if *benchPersons > 0 {
+		var err error
+		f, err = makeFixture(b.TempDir(), *benchPersons)
+		must(b, err)
+		b.Cleanup(func() {
+			f.cdr.Close()
+			f.store.Close()
+		})
+	}
 	base := f.serve(b)
 	ctx := b.Context()
 	now := time.Now()
@@ -75,6 +90,13 @@ func BenchmarkWorkspacePages(b *testing.B) {
 	if cohortPath == "" || setPath == "" {
 		b.Fatal("the cohort or the concept set was not saved")
 	}
+	_, _, reviewPath := do(http.MethodPost, "/workspaces/"+ws+"/reviews", url.Values{"csrf_token": {tok}, "name": {"Bench"},
+		"cohort": {strings.TrimPrefix(cohortPath, "/workspaces/"+ws+"/cohorts/")}, "size": {"100"}})
+	_, page, _ = do(http.MethodGet, reviewPath, nil)
+	person := regexp.MustCompile(`/participants/(\d+)`).FindStringSubmatch(page)
+	if reviewPath == "" || person == nil {
+		b.Fatal("the review was not made")
+	}
 
 	type req struct {
 		method, path string
@@ -93,6 +115,9 @@ func BenchmarkWorkspacePages(b *testing.B) {
 		"cohort-results":   {http.MethodPost, w + "/cohorts/results", url.Values{"csrf_token": {tok}, "definition": {def}}},
 		"conceptset-new":   {http.MethodGet, w + "/conceptsets/new", nil},
 		"conceptset-saved": {http.MethodGet, setPath, nil},
+		"review":           {http.MethodGet, reviewPath, nil},
+		"review-by-age":    {http.MethodGet, reviewPath + "?sort=age&order=desc", nil},
+		"participant":      {http.MethodGet, reviewPath + "/participants/" + person[1], nil},
 		"dictionary":       {http.MethodGet, "/dictionary", nil},
 		"dictionary-table": {http.MethodGet, "/dictionary/condition_occurrence", nil},
 	}
