@@ -264,8 +264,16 @@ func TestConceptSetCirceBE(t *testing.T) {
 }
 
 // loadCDR writes the tables of DbUnit JSON data sets ("cdm.person": [rows])
-// as the Parquet files of a CDR and opens it.
+// as the Parquet files of a CDR of CDM v5.3 and opens it.
 func loadCDR(t *testing.T, files ...string) *sql.DB {
+	t.Helper()
+	schema, err := cdr.SchemaFor(cdr.V53)
+	require.NoError(t, err)
+	return loadCDRSchema(t, schema, files...)
+}
+
+// loadCDRSchema is loadCDR with the tables and columns of schema.
+func loadCDRSchema(t *testing.T, schema *cdr.Schema, files ...string) *sql.DB {
 	t.Helper()
 	ctx := context.Background()
 	tables := map[string][]map[string]any{}
@@ -284,8 +292,6 @@ func loadCDR(t *testing.T, files ...string) *sql.DB {
 			tables[name] = nil
 		}
 	}
-	schema, err := cdr.SchemaFor(cdr.V53)
-	require.NoError(t, err)
 	w, err := cdr.NewParquetWriter(ctx, schema)
 	require.NoError(t, err)
 	defer w.Close()

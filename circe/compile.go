@@ -33,6 +33,19 @@ type Program struct {
 	Persons Query
 	// Rules are the names of the inclusion rules, in order.
 	Rules []string
+	// Needs are the tables and columns beyond OMOP CDM v5.3 and v5.4 that
+	// the statements read, each with the part of the expression that reads
+	// it; [Check] looks for them in a CDR.
+	Needs []Need
+}
+
+// Need is a table, or a column of it, that a CDR must have for a part of
+// an expression to run.
+type Need struct {
+	Path    string // the JSON path of the part that reads it
+	Table   string
+	Columns []string
+	Why     string // where the table or column comes from
 }
 
 // sqlText builds SQL text and its arguments together, so that arguments
@@ -86,9 +99,24 @@ func q(name string) string { return sqlname.Quote(name) }
 // compiler holds the common table expressions made so far; criteria with
 // correlated criteria add their own before the one that uses them.
 type compiler struct {
-	e    *Expression
-	ctes []*sqlText
-	n    int
+	e     *Expression
+	ctes  []*sqlText
+	n     int
+	needs []Need
+}
+
+// needColumn records that the part at path reads column of table, when
+// that column is not one of OMOP CDM v5.3 and v5.4.
+func (c *compiler) needColumn(path, table, column string) {
+	if why, ok := beyond[table+"."+column]; ok {
+		c.needs = append(c.needs, Need{Path: path, Table: table, Columns: []string{column}, Why: why})
+	}
+}
+
+// needTable records that the part at path reads the columns of table, a
+// table that is not one of OMOP CDM v5.3 and v5.4.
+func (c *compiler) needTable(path, table string, columns ...string) {
+	c.needs = append(c.needs, Need{Path: path, Table: table, Columns: columns, Why: beyond[table]})
 }
 
 // cte appends "name AS (body)" to the WITH list.
@@ -158,6 +186,7 @@ GROUP BY I.person_id, I.event_id, I.start_date`))
 	for _, r := range e.InclusionRules {
 		p.Rules = append(p.Rules, r.Name)
 	}
+	p.Needs = c.needs
 	return p, nil
 }
 

@@ -10,6 +10,9 @@ import (
 // sort_date and domain_concept_id.
 func (c *compiler) criteria(cr *Criteria) *sqlText {
 	d := domains[cr.Domain]
+	if cr.Domain == "LocationRegion" {
+		return c.correlate(cr, c.outer(cr, c.locationRegion(cr)))
+	}
 	inner := &sqlText{}
 	inner.w("SELECT t.*, t.", q(d.id), " AS event_id, ")
 	if a := cr.DateAdjustment; a != nil {
@@ -25,6 +28,8 @@ func (c *compiler) criteria(cr *Criteria) *sqlText {
 	}
 	if d.concept != "" {
 		inner.w(", t.", q(d.concept), " AS domain_concept_id")
+	} else if d.distinct != "" {
+		inner.w(", t.", q(d.distinct), " AS domain_concept_id")
 	} else {
 		inner.w(", CAST(NULL AS BIGINT) AS domain_concept_id")
 	}
@@ -48,9 +53,7 @@ func (c *compiler) criteria(cr *Criteria) *sqlText {
 		inner.w(map[bool]string{true: "\nWHERE ", false: " AND "}[i == 0]).add(f)
 	}
 
-	t := &sqlText{}
-	t.w("-- ", cr.Path, "\nSELECT C.person_id, C.event_id, C.start_date, C.end_date, C.visit_occurrence_id, C.start_date AS sort_date, C.domain_concept_id\nFROM (\n").
-		add(inner).w("\n) C")
+	t := c.outer(cr, inner)
 	selects := map[string]bool{}
 	for _, s := range cr.Selections {
 		selects[s.Kind] = true
@@ -70,6 +73,14 @@ func (c *compiler) criteria(cr *Criteria) *sqlText {
 	}
 	var where []*sqlText
 	add := func(s *sqlText) { where = append(where, s) }
+	if p := cr.UserDefinedPeriod; p != nil {
+		// The period must contain each date given.
+		for _, day := range []string{p.StartDate, p.EndDate} {
+			if day != "" {
+				add((&sqlText{}).w("C.start_date <= ").date(day).w(" AND C.end_date >= ").date(day))
+			}
+		}
+	}
 	if cr.DateAdjustment != nil {
 		add((&sqlText{}).w("C.end_date >= C.start_date"))
 	}
@@ -95,12 +106,19 @@ func (c *compiler) criteria(cr *Criteria) *sqlText {
 		add(inIDs("CS.place_of_service_concept_id", cr.PlaceOfService))
 	}
 	for _, cc := range cr.Concepts {
+		c.needColumn(cc.Path, d.table, cc.Column)
 		add(inIDs("C."+q(cc.Column), cc.IDs))
+	}
+	for _, cs := range cr.Codesets {
+		add(inCodeset("C."+q(cs.Column), cs.CodesetID))
 	}
 	for _, tc := range cr.Texts {
 		add(textClause("C."+q(tc.Column), &tc.Filter))
 	}
 	for _, s := range cr.Selections {
+		if col, ok := strings.CutPrefix(s.Kind, attrConcepts); ok {
+			c.needColumn(s.Path, d.table, col)
+		}
 		add(selectionClause(selectionColumn(d, s.Kind), s))
 	}
 	if cr.RangeLowRatio != nil {
@@ -133,7 +151,13 @@ func (c *compiler) criteria(cr *Criteria) *sqlText {
 		add(textClause("C.stop_reason", cr.StopReason))
 	}
 	if cr.Age != nil {
-		add(numClause("year(C.start_date) - P.year_of_birth", cr.Age, true))
+		// circe-be takes a visit detail's age in the year of its end; the
+		// same cohort as OHDSI's tools needs the same.
+		col := "C.start_date"
+		if cr.Domain == "VisitDetail" {
+			col = "C.end_date"
+		}
+		add(numClause("year("+col+") - P.year_of_birth", cr.Age, true))
 	}
 	if cr.AgeAtStart != nil {
 		add(numClause("year(C.start_date) - P.year_of_birth", cr.AgeAtStart, true))
@@ -168,6 +192,18 @@ func (c *compiler) criteria(cr *Criteria) *sqlText {
 	if cr.RangeHigh != nil {
 		add(numClause("C.range_high", cr.RangeHigh, false))
 	}
+	if cr.DoseValue != nil {
+		add(numClause("C.dose_value", cr.DoseValue, false))
+	}
+	if cr.EffectiveDrugDose != nil {
+		c.needColumn(cr.Path+".EffectiveDrugDose", d.table, "effective_drug_dose")
+		add(numClause("C.effective_drug_dose", cr.EffectiveDrugDose, false))
+	}
+	if cr.GapDays != nil {
+		// circe-be compares gap_days with EraLength's range, not
+		// GapDays' own; the same cohort as OHDSI's tools needs the same.
+		add(numClause("C.gap_days", cr.EraLength, true))
+	}
 	if cr.OccurrenceCount != nil {
 		add(numClause("C."+q(d.count), cr.OccurrenceCount, true))
 	}
@@ -179,6 +215,48 @@ func (c *compiler) criteria(cr *Criteria) *sqlText {
 	for i, s := range where {
 		t.w(map[bool]string{true: "\nWHERE ", false: "\nAND "}[i == 0]).add(s)
 	}
+	return c.correlate(cr, t)
+}
+
+// outer selects the columns of a criteria query from inner, the table's
+// rows with event_id, start_date, end_date, visit_occurrence_id and
+// domain_concept_id, as the subquery C. A UserDefinedPeriod replaces the
+// start and end, not the date that orders events.
+func (c *compiler) outer(cr *Criteria, inner *sqlText) *sqlText {
+	start, end := (&sqlText{}).w("C.start_date"), (&sqlText{}).w("C.end_date")
+	if p := cr.UserDefinedPeriod; p != nil {
+		if p.StartDate != "" {
+			start = (&sqlText{}).date(p.StartDate).w(" AS start_date")
+		}
+		if p.EndDate != "" {
+			end = (&sqlText{}).date(p.EndDate).w(" AS end_date")
+		}
+	}
+	t := &sqlText{}
+	return t.w("-- ", cr.Path, "\nSELECT C.person_id, C.event_id, ").add(start).w(", ").add(end).
+		w(", C.visit_occurrence_id, C.start_date AS sort_date, C.domain_concept_id\nFROM (\n").add(inner).w("\n) C")
+}
+
+// locationRegion is the inner query of a LocationRegion: the location
+// history of persons, an event per row, from its start to its end (31
+// December 2099 when open), the region of the location as its concept.
+func (c *compiler) locationRegion(cr *Criteria) *sqlText {
+	c.needColumn(cr.Path, "location", "region_concept_id")
+	c.needTable(cr.Path, "location_history", "location_history_id", "location_id", "domain_id", "entity_id", "start_date", "end_date")
+	t := &sqlText{}
+	t.w(`SELECT CAST(lh.entity_id AS BIGINT) AS person_id, CAST(lh.location_history_id AS BIGINT) AS event_id,
+  CAST(lh.start_date AS DATE) AS start_date, COALESCE(CAST(lh.end_date AS DATE), DATE '2099-12-31') AS end_date,
+  CAST(NULL AS BIGINT) AS visit_occurrence_id, CAST(l.region_concept_id AS BIGINT) AS domain_concept_id
+FROM `, q("location"), " l\nJOIN ", q("location_history"), " lh ON l.location_id = lh.location_id\nWHERE lh.domain_id = 'PERSON'")
+	if cr.CodesetID != nil {
+		t.w(" AND ").add(inCodeset("l.region_concept_id", *cr.CodesetID))
+	}
+	return t
+}
+
+// correlate restricts the events of the criteria query t by the
+// criterion's correlated criteria, if any.
+func (c *compiler) correlate(cr *Criteria, t *sqlText) *sqlText {
 	if cr.Correlated == nil {
 		return t
 	}

@@ -10,8 +10,10 @@
 // DuckDB SQL statements over the OMOP tables of a CDR, every value from the
 // JSON (concept ids, dates, numbers, texts) bound as an argument. [Rows],
 // [Count], [InclusionStats] and [Censored] run those statements on the
-// *sql.DB of an opened CDR. [ParseConceptSet] and [ExpandConceptSet] do the
-// same for an OHDSI concept set expression alone.
+// *sql.DB of an opened CDR, after [Check] has found there what the
+// program needs beyond OMOP CDM v5.3 and v5.4 (its [Program.Needs]).
+// [ParseConceptSet] and [ExpandConceptSet] do the same for an OHDSI concept
+// set expression alone.
 //
 // # Semantics
 //
@@ -45,6 +47,24 @@
 // or end plus a number of days, and drops it when the end comes first;
 // Abnormal means outside the reference range or valued
 // 4155142 or 4155143 (abnormally high or low).
+//
+// Attributes of some types. A DoseEra's Unit (UnitCS) and DoseValue read
+// dose_era's unit_concept_id and dose_value. A DrugExposure's DoseUnit
+// (DoseUnitCS) and EffectiveDrugDose read drug_exposure's
+// dose_unit_concept_id and effective_drug_dose, columns of CDM v5.0 that a
+// CDR may keep. A UserDefinedPeriod of an ObservationPeriod or
+// PayerPlanPeriod keeps the periods that contain its StartDate and its
+// EndDate, and makes the event start on the one and end on the other where
+// given (the other attributes still read the period's own dates, and so
+// does the order of events). PayerPlanPeriod's PayerConcept, PlanConcept,
+// SponsorConcept, StopReasonConcept and their *SourceConcept forms name a
+// concept set that the column must hold a concept of. A LocationRegion is
+// the location history of a person (location_history rows of domain
+// PERSON, from start_date to end_date or 31 December 2099), with the
+// location's region_concept_id in its concept set; a CDR needs the table
+// location_history and the column location.region_concept_id, which CDM
+// v5.3 and v5.4 lack. Distinct counts count an ObservationPeriod's type and
+// a PayerPlanPeriod's payer as its concept.
 //
 // Entry events. The primary criteria's events of all types, each with the
 // observation period that contains its start, kept when the period began
@@ -96,15 +116,35 @@
 // them, for each rule, those passing it, those passing it and all before
 // it, and those failing only it.
 //
+// # Tables and columns beyond CDM v5.3 and v5.4
+//
+// Compile cannot see the CDR, so a part of an expression that reads what
+// CDM v5.3 and v5.4 lack (DoseUnit, DoseUnitCS, EffectiveDrugDose,
+// LocationRegion) compiles, and the program lists it in Needs with its
+// path. [Rows], [RowsPage], [Count], [Censored] and [InclusionStats] call
+// [Check] first, which returns an error matching [ErrInvalid] that names
+// each such part and what the CDR lacks; a CDR that keeps these columns
+// (a table's unknown columns pass through) or tables (an unknown table is a
+// view of its name) runs them.
+//
 // # Not supported
 //
-// The criteria type LocationRegion (it reads location_history, which the
-// CDR schema lacks), ObservationPeriod's UserDefinedPeriod,
-// and DrugExposure's DoseUnit and EffectiveDrugDose (columns of CDM v5.4
-// only). Each is refused with its path. A text filter needs its Text.
+// Refused with their path, each with why:
+//   - VisitOccurrence's and VisitDetail's PlaceOfServiceLocation: circe-be's
+//     SQL for it joins on visit dates that its own subquery does not
+//     select, so OHDSI's tools make no cohort of it to match.
+//   - Specimen's SpecimenSourceConcept: the specimen table has no source
+//     concept, and circe-be ignores the key.
+//   - LocationRegion's StartDate, EndDate and DateAdjustment: circe-be
+//     ignores them, so the cohort would not be the one asked for.
+//   - A DrugEra's GapDays without EraLength: circe-be makes no SQL of it.
 //
-// Two circe-be quirks are kept on purpose, so that cohorts match OHDSI's: a
-// DrugExposure's OccurrenceEndDate is compared with the exposure's start
-// date, and a demographic criterion's RaceCS and EthnicityCS, like its
-// GenderCS, test the person's gender_concept_id.
+// A text filter needs its Text.
+//
+// Four circe-be quirks are kept on purpose, so that cohorts match OHDSI's:
+// a DrugExposure's OccurrenceEndDate is compared with the exposure's start
+// date; a demographic criterion's RaceCS and EthnicityCS, like its
+// GenderCS, test the person's gender_concept_id; a VisitDetail's Age is
+// taken in the year of its end; and a DrugEra's GapDays compares the era's
+// gap_days with EraLength's range, not its own.
 package circe

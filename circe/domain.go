@@ -14,9 +14,14 @@ type domain struct {
 	visit   bool   // has visit_occurrence_id
 	typ     string // *_type_concept_id column
 	count   string // an era's occurrence count column
+	// distinct is the concept column that distinct occurrence counts
+	// count when the table has no concept (concept is empty).
+	distinct string
 	// keys are the JSON names of the attributes this type accepts beyond
 	// those every type has, mapped to the Criteria field they fill.
 	keys map[string]string
+	// refused are keys circe-be knows that this type refuses, with why.
+	refused map[string]string
 }
 
 // The attribute kinds a JSON key may fill (values of domain.keys).
@@ -52,10 +57,17 @@ const (
 	attrAbnormal        = "Abnormal"
 	attrRangeLowRatio   = "RangeLowRatio"
 	attrRangeHighRatio  = "RangeHighRatio"
+	attrDoseValue       = "DoseValue"
+	attrEffectiveDose   = "EffectiveDrugDose"
+	attrGapDays         = "GapDays"
+	attrUserPeriod      = "UserDefinedPeriod"
 	// attrConcepts and attrText prefix a column name: a list of concepts
 	// that the column must hold, or a text filter on the column.
 	attrConcepts = "concepts:"
 	attrText     = "text:"
+	// attrCodesetOf prefixes a column name that must hold a concept of the
+	// concept set whose id the key holds.
+	attrCodesetOf = "codeset:"
 )
 
 // event returns the keys every event table with a visit accepts: its own
@@ -88,8 +100,8 @@ func noEnd(m map[string]string) map[string]string {
 }
 
 // era returns the keys of the era tables; counted tells whether the table
-// has an occurrence count column.
-func era(counted bool) map[string]string {
+// has an occurrence count column; extra are the table's own keys.
+func era(counted bool, extra map[string]string) map[string]string {
 	m := map[string]string{
 		"CodesetId":       attrCodeset,
 		"First":           attrFirst,
@@ -104,11 +116,32 @@ func era(counted bool) map[string]string {
 	if !counted {
 		delete(m, "OccurrenceCount")
 	}
+	for k, v := range extra {
+		m[k] = v
+	}
 	return m
 }
 
-// domains maps each supported criteria type to its table. LocationRegion is
-// absent: it needs location_history, which the engine does not read.
+// Why some keys that circe-be knows are refused.
+const (
+	whyPlaceOfServiceLocation = "not supported: circe-be's SQL for it reads visit dates that its own subquery does not select, so OHDSI's tools make no cohort of it"
+	whyIgnored                = "not supported: circe-be ignores it for this criteria type, so the cohort would not be the one asked for"
+)
+
+// beyond are the tables and columns outside OMOP CDM v5.3 and v5.4 that
+// some criteria read, with where they come from. A CDR may have them (its
+// tables keep unknown columns, and unknown tables are views of their
+// name): the compiled program lists what it needs of them, and [Check]
+// looks for them before a query runs.
+var beyond = map[string]string{
+	"drug_exposure.effective_drug_dose":  "a column of CDM v5.0 that v5.3 and v5.4 dropped",
+	"drug_exposure.dose_unit_concept_id": "a column of CDM v5.0 that v5.3 and v5.4 dropped",
+	"location.region_concept_id":         "a column of the OHDSI geographic extension, which circe-be marks for CDM 6.1 and later",
+	"location_history":                   "a table of CDM v6 and the OHDSI geographic extension, absent from v5.3 and v5.4",
+}
+
+// domains maps each supported criteria type to its table. LocationRegion
+// reads two tables (see locationRegion).
 var domains = map[string]*domain{
 	"ConditionOccurrence": {
 		table: "condition_occurrence", id: "condition_occurrence_id",
@@ -126,6 +159,7 @@ var domains = map[string]*domain{
 		keys: event("Drug", map[string]string{
 			"Quantity": attrQuantity, "DaysSupply": attrDaysSupply, "Refills": attrRefills, "StopReason": attrStopReason,
 			"RouteConcept": attrConcepts + "route_concept_id", "LotNumber": attrText + "lot_number",
+			"EffectiveDrugDose": attrEffectiveDose, "DoseUnit": attrConcepts + "dose_unit_concept_id",
 		}),
 	},
 	"ProcedureOccurrence": {
@@ -174,6 +208,7 @@ var domains = map[string]*domain{
 			"VisitType": attrType, "VisitTypeExclude": attrTypeExclude, "VisitSourceConcept": attrSource,
 			"VisitLength": attrVisitLength, "ProviderSpecialty": attrProvider, "PlaceOfService": attrPlaceOfService,
 		},
+		refused: map[string]string{"PlaceOfServiceLocation": whyPlaceOfServiceLocation},
 	},
 	"VisitDetail": {
 		table: "visit_detail", id: "visit_detail_id",
@@ -184,22 +219,24 @@ var domains = map[string]*domain{
 			"CodesetId": attrCodeset, "First": attrFirst, "VisitDetailStartDate": attrStartDate,
 			"VisitDetailEndDate": attrEndDate, "Age": attrAge, "Gender": attrGender,
 			"VisitDetailSourceConcept": attrSource, "VisitDetailLength": attrVisitLength, "ProviderSpecialty": attrProvider,
+			"VisitDetailType": attrType, "PlaceOfService": attrPlaceOfService,
 		},
+		refused: map[string]string{"PlaceOfServiceLocation": whyPlaceOfServiceLocation},
 	},
 	"ConditionEra": {
 		table: "condition_era", id: "condition_era_id", concept: "condition_concept_id",
 		start: "t.condition_era_start_date", end: "t.condition_era_end_date",
-		count: "condition_occurrence_count", keys: era(true),
+		count: "condition_occurrence_count", keys: era(true, nil),
 	},
 	"DrugEra": {
 		table: "drug_era", id: "drug_era_id", concept: "drug_concept_id",
 		start: "t.drug_era_start_date", end: "t.drug_era_end_date",
-		count: "drug_exposure_count", keys: era(true),
+		count: "drug_exposure_count", keys: era(true, map[string]string{"GapDays": attrGapDays}),
 	},
 	"DoseEra": {
 		table: "dose_era", id: "dose_era_id", concept: "drug_concept_id",
 		start: "t.dose_era_start_date", end: "t.dose_era_end_date",
-		keys: era(false),
+		keys: era(false, map[string]string{"Unit": attrUnit, "DoseValue": attrDoseValue}),
 	},
 	"Death": {
 		table: "death", id: "person_id", concept: "cause_concept_id", source: "cause_source_concept_id",
@@ -212,11 +249,11 @@ var domains = map[string]*domain{
 	"ObservationPeriod": {
 		table: "observation_period", id: "observation_period_id",
 		start: "t.observation_period_start_date", end: "t.observation_period_end_date",
-		typ: "period_type_concept_id",
+		typ: "period_type_concept_id", distinct: "period_type_concept_id",
 		keys: map[string]string{
 			"First": attrFirst, "PeriodStartDate": attrStartDate, "PeriodEndDate": attrEndDate,
 			"PeriodType": attrType, "PeriodTypeExclude": attrTypeExclude, "PeriodLength": attrPeriodLength,
-			"AgeAtStart": attrAgeAtStart, "AgeAtEnd": attrAgeAtEnd,
+			"AgeAtStart": attrAgeAtStart, "AgeAtEnd": attrAgeAtEnd, "UserDefinedPeriod": attrUserPeriod,
 		},
 	},
 	"Specimen": {
@@ -228,13 +265,26 @@ var domains = map[string]*domain{
 			"Quantity": attrQuantity, "Unit": attrUnit, "AnatomicSite": attrConcepts + "anatomic_site_concept_id",
 			"DiseaseStatus": attrConcepts + "disease_status_concept_id", "SourceId": attrText + "specimen_source_id",
 		},
+		refused: map[string]string{"SpecimenSourceConcept": "not supported: the specimen table has no source concept column, and circe-be ignores it"},
 	},
 	"PayerPlanPeriod": {
 		table: "payer_plan_period", id: "payer_plan_period_id",
-		start: "t.payer_plan_period_start_date", end: "t.payer_plan_period_end_date",
+		start: "t.payer_plan_period_start_date", end: "t.payer_plan_period_end_date", distinct: "payer_concept_id",
 		keys: map[string]string{
 			"First": attrFirst, "PeriodStartDate": attrStartDate, "PeriodEndDate": attrEndDate,
 			"PeriodLength": attrPeriodLength, "AgeAtStart": attrAgeAtStart, "AgeAtEnd": attrAgeAtEnd, "Gender": attrGender,
+			"UserDefinedPeriod": attrUserPeriod,
+			"PayerConcept":      attrCodesetOf + "payer_concept_id", "PlanConcept": attrCodesetOf + "plan_concept_id",
+			"SponsorConcept": attrCodesetOf + "sponsor_concept_id", "StopReasonConcept": attrCodesetOf + "stop_reason_concept_id",
+			"PayerSourceConcept": attrCodesetOf + "payer_source_concept_id", "PlanSourceConcept": attrCodesetOf + "plan_source_concept_id",
+			"SponsorSourceConcept": attrCodesetOf + "sponsor_source_concept_id", "StopReasonSourceConcept": attrCodesetOf + "stop_reason_source_concept_id",
+		},
+	},
+	"LocationRegion": {
+		table: "location_history", id: "location_history_id", concept: "region_concept_id",
+		keys: map[string]string{"CodesetId": attrCodeset},
+		refused: map[string]string{
+			"StartDate": whyIgnored, "EndDate": whyIgnored, "DateAdjustment": whyIgnored,
 		},
 	},
 }

@@ -3,7 +3,8 @@ package circe
 import "github.com/openworkbench/workbench/fault"
 
 // ErrInvalid is matched (errors.Is) by every error that Parse, Validate and
-// Compile return for an expression that cannot be run as given. Such an
+// Compile return for an expression that cannot be run as given, and by
+// Check's (and so the runners') for a CDR that lacks what it reads. Such an
 // error is a *fault.Fields: every problem at its path in the JSON
 // (`PrimaryCriteria.CriteriaList[0].ConditionOccurrence.Age.Op`; empty for
 // the whole document), in document order.

@@ -36,8 +36,8 @@ func ExampleCompile() {
 
 // Parse names the path of every problem.
 func ExampleParse() {
-	_, err := circe.Parse([]byte(`{"PrimaryCriteria": {"CriteriaList": [{"LocationRegion": {"CodesetId": 0}}]}}`))
+	_, err := circe.Parse([]byte(`{"PrimaryCriteria": {"CriteriaList": [{"Region": {"CodesetId": 0}}]}}`))
 	fmt.Println(err)
 	// Output:
-	// circe: invalid expression: PrimaryCriteria.CriteriaList[0].LocationRegion: criteria type not supported
+	// circe: invalid expression: PrimaryCriteria.CriteriaList[0].Region: criteria type not supported
 }

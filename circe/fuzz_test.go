@@ -17,7 +17,7 @@ import (
 func seedFiles(t testing.TB) [][]byte {
 	t.Helper()
 	var files []string
-	for _, pattern := range []string{"testdata/circe-be/cohortgeneration/*/*.json", "testdata/eunomia/*.json", "testdata/phenotype/*.json"} {
+	for _, pattern := range []string{"testdata/circe-be/cohortgeneration/*/*.json", "testdata/eunomia/*.json", "testdata/phenotype/*.json", "testdata/extended/*.json"} {
 		m, err := filepath.Glob(pattern)
 		require.NoError(t, err)
 		files = append(files, m...)

@@ -25,6 +25,9 @@ func TestGoldenSQL(t *testing.T) {
 		{"custom_era_censor", "circe-be/cohortgeneration/exits/continuousExposureCensorExpression.json"},
 		{"groups", "circe-be/cohortgeneration/correlatedCriteria/groupExpression.json"},
 		{"gi_bleed_inpatient", "phenotype/77.json"},
+		{"user_defined_period", "extended/observationPeriodUserDefined.json"},
+		{"location_region", "extended/locationRegion.json"},
+		{"drug_era_gap_days", "extended/drugEraGapDays.json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, err := circe.Parse(readFile(t, filepath.Join("testdata", tc.file)))

@@ -222,12 +222,21 @@ type Criteria struct {
 	PeriodLength    *NumRange
 	RangeLowRatio   *NumRange
 	RangeHighRatio  *NumRange
-	Abnormal        bool
-	Provider        []int64 // specialty_concept_id of the event's provider
-	PlaceOfService  []int64 // place_of_service_concept_id of the visit's care site
-	Concepts        []ColumnConcepts
-	Texts           []ColumnText
-	DateAdjustment  *DateAdjustment
+	DoseValue       *NumRange
+	// EffectiveDrugDose reads drug_exposure.effective_drug_dose, a column
+	// of CDM v5.0 that a CDR may keep.
+	EffectiveDrugDose *NumRange
+	// GapDays compares the era's gap_days, with EraLength's range: see
+	// the package doc.
+	GapDays           *NumRange
+	UserDefinedPeriod *Period
+	Abnormal          bool
+	Provider          []int64 // specialty_concept_id of the event's provider
+	PlaceOfService    []int64 // place_of_service_concept_id of the visit's care site
+	Concepts          []ColumnConcepts
+	Codesets          []ColumnCodeset
+	Texts             []ColumnText
+	DateAdjustment    *DateAdjustment
 	// Selections are the *CS forms of concept attributes (GenderCS,
 	// ConditionTypeCS, ...): a concept set instead of a list of concepts.
 	Selections []Selection
@@ -259,8 +268,26 @@ type DateAdjustment struct {
 // ColumnConcepts asks a concept column of the event's table to hold one of
 // the concepts.
 type ColumnConcepts struct {
+	Path   string
 	Column string
 	IDs    []int64
+}
+
+// ColumnCodeset asks a concept column of the event's table to hold a
+// concept of the concept set CodesetID (PayerPlanPeriod's PayerConcept,
+// PlanSourceConcept, ...).
+type ColumnCodeset struct {
+	Path      string
+	Column    string
+	CodesetID int64
+}
+
+// Period is a UserDefinedPeriod: the events are the periods that contain
+// StartDate and EndDate (YYYY-MM-DD, empty when absent), each taken to
+// start on StartDate and end on EndDate where they are given.
+type Period struct {
+	StartDate string
+	EndDate   string
 }
 
 // ColumnText asks a text column of the event's table to match a filter.

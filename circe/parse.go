@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -608,6 +609,11 @@ func parseCriteria(errs *errorList, path string, v any) *Criteria {
 	if a == nil {
 		return c
 	}
+	for _, key := range slices.Sorted(maps.Keys(d.refused)) {
+		if v := a.get(key); !blank(v) {
+			errs.add(a.at(key), d.refused[key])
+		}
+	}
 	keys := make([]string, 0, len(d.keys))
 	for key := range d.keys {
 		keys = append(keys, key)
@@ -660,10 +666,21 @@ func parseCriteria(errs *errorList, path string, v any) *Criteria {
 			c.RangeLowRatio = numRange(a, key)
 		case attrRangeHighRatio:
 			c.RangeHighRatio = numRange(a, key)
+		case attrUserPeriod:
+			if p := a.sub(key); p != nil {
+				c.UserDefinedPeriod = &Period{StartDate: date(p, "StartDate"), EndDate: date(p, "EndDate")}
+				p.done()
+			}
 		default:
 			if col, ok := strings.CutPrefix(kind, attrConcepts); ok {
 				if ids := concepts(a, key); len(ids) > 0 {
-					c.Concepts = append(c.Concepts, ColumnConcepts{Column: col, IDs: ids})
+					c.Concepts = append(c.Concepts, ColumnConcepts{Path: a.at(key), Column: col, IDs: ids})
+				}
+				continue
+			}
+			if col, ok := strings.CutPrefix(kind, attrCodesetOf); ok {
+				if id := a.intPtr(key); id != nil {
+					c.Codesets = append(c.Codesets, ColumnCodeset{Path: a.at(key), Column: col, CodesetID: *id})
 				}
 				continue
 			}
@@ -676,18 +693,11 @@ func parseCriteria(errs *errorList, path string, v any) *Criteria {
 			*numField(c, kind) = numRange(a, key)
 		}
 	}
-	if d := a.sub("DateAdjustment"); d != nil {
-		adj := &DateAdjustment{StartWith: "START_DATE", EndWith: "END_DATE"}
-		if w, ok := d.oneOf("StartWith", "START_DATE", "END_DATE"); ok {
-			adj.StartWith = w
-		}
-		if w, ok := d.oneOf("EndWith", "START_DATE", "END_DATE"); ok {
-			adj.EndWith = w
-		}
-		adj.StartOffset, _ = d.integer("StartOffset")
-		adj.EndOffset, _ = d.integer("EndOffset")
-		d.done()
-		c.DateAdjustment = adj
+	if c.GapDays != nil && c.EraLength == nil {
+		errs.add(a.at("GapDays"), "want EraLength beside it: circe-be compares gap_days with EraLength's range, and makes no SQL without one")
+	}
+	if _, refused := d.refused["DateAdjustment"]; !refused {
+		c.DateAdjustment = dateAdjustment(a)
 	}
 	if g := a.sub("CorrelatedCriteria"); g != nil {
 		grp := parseGroup(g)
@@ -698,6 +708,26 @@ func parseCriteria(errs *errorList, path string, v any) *Criteria {
 	}
 	a.done()
 	return c
+}
+
+// dateAdjustment reads the DateAdjustment of criteria attributes a, nil
+// when absent.
+func dateAdjustment(a *obj) *DateAdjustment {
+	d := a.sub("DateAdjustment")
+	if d == nil {
+		return nil
+	}
+	defer d.done()
+	adj := &DateAdjustment{StartWith: "START_DATE", EndWith: "END_DATE"}
+	if w, ok := d.oneOf("StartWith", "START_DATE", "END_DATE"); ok {
+		adj.StartWith = w
+	}
+	if w, ok := d.oneOf("EndWith", "START_DATE", "END_DATE"); ok {
+		adj.EndWith = w
+	}
+	adj.StartOffset, _ = d.integer("StartOffset")
+	adj.EndOffset, _ = d.integer("EndOffset")
+	return adj
 }
 
 // selectable tells whether an attribute kind is a list of concepts, which
@@ -752,6 +782,12 @@ func numField(c *Criteria, kind string) **NumRange {
 		return &c.AgeAtEnd
 	case attrVisitLength:
 		return &c.VisitLength
+	case attrDoseValue:
+		return &c.DoseValue
+	case attrEffectiveDose:
+		return &c.EffectiveDrugDose
+	case attrGapDays:
+		return &c.GapDays
 	}
 	return &c.PeriodLength
 }

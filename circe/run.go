@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -20,8 +21,59 @@ type Counts struct {
 	Subjects int64 `json:"count"`
 }
 
+// Check reports, as an error matching [ErrInvalid] with the JSON path of
+// each part, the tables and columns beyond OMOP CDM v5.3 and v5.4 that p
+// needs (its Needs) and db lacks. The functions that run p check first;
+// a caller that runs p's statements itself calls Check.
+func Check(ctx context.Context, db *sql.DB, p *Program) error {
+	if len(p.Needs) == 0 {
+		return nil
+	}
+	var tables []string
+	for _, n := range p.Needs {
+		tables = append(tables, n.Table)
+	}
+	rows, err := db.QueryContext(ctx, "SELECT table_name, column_name FROM information_schema.columns WHERE table_name IN (SELECT unnest(CAST(? AS VARCHAR[])))", tables)
+	if err != nil {
+		return fmt.Errorf("circe: reading the CDR's columns: %w", err)
+	}
+	defer rows.Close()
+	have := map[string]bool{}
+	for rows.Next() {
+		var table, column string
+		if err := rows.Scan(&table, &column); err != nil {
+			return fmt.Errorf("circe: reading the CDR's columns: %w", err)
+		}
+		have[table] = true
+		have[table+"."+column] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("circe: reading the CDR's columns: %w", err)
+	}
+	var errs errorList
+	for _, n := range p.Needs {
+		if !have[n.Table] {
+			errs.add(n.Path, fmt.Sprintf("the CDR has no table %s (%s)", n.Table, n.Why))
+			continue
+		}
+		var missing []string
+		for _, col := range n.Columns {
+			if !have[n.Table+"."+col] {
+				missing = append(missing, col)
+			}
+		}
+		if len(missing) > 0 {
+			errs.add(n.Path, fmt.Sprintf("the CDR's %s has no %s (%s)", n.Table, strings.Join(missing, ", "), n.Why))
+		}
+	}
+	return errs.err()
+}
+
 // Rows runs the cohort query of p on db, the database of an opened CDR.
 func Rows(ctx context.Context, db *sql.DB, p *Program) ([]Row, error) {
+	if err := Check(ctx, db, p); err != nil {
+		return nil, err
+	}
 	rows, err := db.QueryContext(ctx, p.Cohort.SQL, p.Cohort.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("circe: cohort rows: %w", err)
@@ -44,6 +96,9 @@ func Rows(ctx context.Context, db *sql.DB, p *Program) ([]Row, error) {
 // RowsPage is the rows of p from offset, at most limit of them, in the
 // order of Rows.
 func RowsPage(ctx context.Context, db *sql.DB, p *Program, offset, limit int) ([]Row, error) {
+	if err := Check(ctx, db, p); err != nil {
+		return nil, err
+	}
 	q := "SELECT subject_id, cohort_start_date, cohort_end_date FROM (\n" + p.Cohort.SQL + "\n) ORDER BY subject_id, cohort_start_date, cohort_end_date LIMIT ? OFFSET ?"
 	rows, err := db.QueryContext(ctx, q, append(append([]any{}, p.Cohort.Args...), int64(limit), int64(offset))...)
 	if err != nil {
@@ -66,6 +121,9 @@ func RowsPage(ctx context.Context, db *sql.DB, p *Program, offset, limit int) ([
 
 // Count runs the count query of p on db.
 func Count(ctx context.Context, db *sql.DB, p *Program) (Counts, error) {
+	if err := Check(ctx, db, p); err != nil {
+		return Counts{}, err
+	}
 	var c Counts
 	if err := db.QueryRowContext(ctx, p.Count.SQL, p.Count.Args...).Scan(&c.Entries, &c.Subjects); err != nil {
 		return Counts{}, fmt.Errorf("circe: cohort count: %w", err)
@@ -76,6 +134,9 @@ func Count(ctx context.Context, db *sql.DB, p *Program) (Counts, error) {
 // Censored returns how many persons the censor window removed entirely
 // (Circe's cohort_censor_stats.lost_count); 0 without a censor window.
 func Censored(ctx context.Context, db *sql.DB, p *Program) (int64, error) {
+	if err := Check(ctx, db, p); err != nil {
+		return 0, err
+	}
 	var n int64
 	if err := db.QueryRowContext(ctx, p.Censored.SQL, p.Censored.Args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("circe: censored persons: %w", err)
@@ -128,6 +189,9 @@ type MaskCount struct {
 
 // InclusionStats runs the inclusion query of p on db.
 func InclusionStats(ctx context.Context, db *sql.DB, p *Program) (*Inclusion, error) {
+	if err := Check(ctx, db, p); err != nil {
+		return nil, err
+	}
 	rows, err := db.QueryContext(ctx, p.Inclusion.SQL, p.Inclusion.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("circe: inclusion statistics: %w", err)

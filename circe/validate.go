@@ -38,6 +38,9 @@ func (e *Expression) Validate() error {
 		for _, s := range c.Selections {
 			codeset(s.Path+".CodesetId", s.CodesetID)
 		}
+		for _, cs := range c.Codesets {
+			codeset(cs.Path, &cs.CodesetID)
+		}
 		if c.Correlated != nil {
 			group(c.Correlated)
 		}
