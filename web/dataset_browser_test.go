@@ -38,7 +38,9 @@ func fetchText(v *visitor, path string) string {
 	return webtest.Eval[string](v.b, `fetch(`+jsString(path)+`).then(r => r.ok ? r.text() : "status " + r.status).then(t => t.slice(0, 200))`)
 }
 
-func jsString(s string) string { return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"` }
+func jsString(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
 
 // TestDatasetBuilder builds a dataset in Chromium by clicking: a cohort,
 // a concept set, a domain and its columns, a preview, the save, the code
@@ -131,14 +133,23 @@ func TestLabThroughThePages(t *testing.T) {
 	b.Do(chromedp.Navigate(base + "/workspaces/" + ws + "/notebooks/Demographics"))
 	v.click("#open-lab")
 	require.True(t, strings.HasPrefix(webtest.Eval[string](b, `location.pathname`), "/workspaces/"+ws+"/lab/lab/tree/Demographics.ipynb"))
-	b.Do(chromedp.WaitVisible(chromedp.CSS(".jp-Notebook .jp-Cell .cm-content")))
+	cell := chromedp.CSS(".jp-Notebook .jp-CodeCell .cm-content")
+	b.Do(chromedp.WaitVisible(cell))
+	// Run once the notebook's kernel is up: before, JupyterLab would ask
+	// which kernel to start.
+	require.Eventually(t, func() bool {
+		_, body, _ := client.get("/workspaces/" + ws + "/lab/api/sessions")
+		return strings.Contains(body, `"execution_state": "idle"`) || strings.Contains(body, `"execution_state":"idle"`)
+	}, 2*time.Minute, 200*time.Millisecond, "the notebook's kernel")
 	require.Eventually(t, func() bool {
 		return webtest.Eval[bool](b, `document.querySelector(".jp-Notebook-ExecutionIndicator")?.dataset.status === "idle"`)
-	}, 2*time.Minute, 200*time.Millisecond, "the notebook's kernel")
-
-	// Run, Run All Cells.
-	b.Do(chromedp.Click(chromedp.Search(`//li[contains(@class,"lm-MenuBar-item")][.//div[text()="Run"]]`)))
-	b.Do(chromedp.Click(chromedp.CSS(`li.lm-Menu-item[data-command="notebook:run-all-cells"]`)))
+	}, 2*time.Minute, 200*time.Millisecond, "the notebook's kernel in the page")
+	// Run every code cell from the first: Shift+Enter runs one and moves
+	// on to the next.
+	b.Do(chromedp.Click(cell))
+	for range webtest.Eval[int](b, `document.querySelectorAll(".jp-Notebook .jp-CodeCell").length`) {
+		b.Do(chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierShift)))
+	}
 	ran := assert.Eventually(t, func() bool {
 		out := webtest.Eval[string](b, `[...document.querySelectorAll(".jp-OutputArea-output")].map(e => e.textContent).join("\n")`)
 		return strings.Contains(out, "gender_concept_name") && strings.Contains(out, first[1]) && strings.Contains(out, first[2])
