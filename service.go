@@ -163,6 +163,12 @@ type DatasetService interface {
 	// PreviewDataset is the first rows (at most limit) of a domain of the
 	// dataset.
 	PreviewDataset(ctx context.Context, ws, id, domain string, limit int) (*engine.DatasetPreview, error)
+	// DatasetColumns is the columns a dataset of the workspace may choose,
+	// per domain (the CDR's catalog).
+	DatasetColumns(ctx context.Context, ws string) (cohort.DatasetCatalog, error)
+	// PreviewSelection is PreviewDataset of d, a selection of the
+	// workspace d.WorkspaceID not saved (the Dataset Builder's preview).
+	PreviewSelection(ctx context.Context, d Dataset, domain string, limit int) (*engine.DatasetPreview, error)
 }
 
 // ReviewService is cohort review: samples of a saved cohort's

@@ -75,6 +75,10 @@ const (
 
 	CreateNotebook Action = "notebook.create"
 	EditNotebook   Action = "notebook.edit"
+	// OpenLab opens the workspace's JupyterLab, whose kernels act with a
+	// token of the user and which saves notebooks: the role of editing
+	// them.
+	OpenLab Action = "lab.open"
 )
 
 // Administrator actions need the user's Admin flag, and nothing else.
@@ -162,6 +166,7 @@ var rules = map[Action]rule{
 
 	CreateNotebook: {scope: scopeWorkspace, tiered: true, role: Writer},
 	EditNotebook:   {scope: scopeWorkspace, tiered: true, role: Writer},
+	OpenLab:        {scope: scopeWorkspace, tiered: true, role: Writer},
 
 	ListUsers:    {scope: scopeAdmin},
 	ApproveUser:  {scope: scopeAdmin},
@@ -183,7 +188,7 @@ var actions = []Action{
 	CreateConceptSet, UpdateConceptSet, DeleteConceptSet,
 	ViewReview, CreateReview, DeleteReview, ViewParticipant, SetReviewStatus, Annotate,
 	CreateDataset, PreviewDataset, ExportDataset,
-	CreateNotebook, EditNotebook,
+	CreateNotebook, EditNotebook, OpenLab,
 	ListUsers, ApproveUser, DisableUser, EnableUser, ReadAuditLog,
 	ReadHelpRequests, CloseHelpRequest,
 }

@@ -57,7 +57,8 @@
 //	        dataset.preview*
 //	WRITER  cohort.create|update|delete, concept_set.create|update|delete,
 //	        review.create, review.delete, review.set_status, review.annotate,
-//	        dataset.create, dataset.export*, notebook.create, notebook.edit
+//	        dataset.create, dataset.export*, notebook.create, notebook.edit,
+//	        lab.open
 //	OWNER   workspace.update, workspace.share, workspace.delete
 //
 // (* row-level: [Action.RowLevel].) Row-level data thus always needs the

@@ -91,6 +91,8 @@ type App struct {
 	Steps Steps
 	// Tokens is the signed-in user's own API tokens.
 	Tokens Tokens
+	// Labs opens the workspaces' JupyterLab.
+	Labs *Labs
 }
 
 // Exporter streams a domain of a saved dataset: write receives its
@@ -138,5 +140,6 @@ func New(cfg Config) (*App, error) {
 		Sessions:    Sessions{gate: g, closed: cfg.CloseRegistration, outbox: cfg.Outbox},
 		Steps:       Steps{gate: g, store: cfg.Store},
 		Tokens:      Tokens{gate: g, store: cfg.Store},
+		Labs:        &Labs{gate: g, store: cfg.Store, files: files},
 	}, nil
 }

@@ -46,19 +46,13 @@ func (sv Datasets) Dataset(ctx context.Context, ws, id string) (workbench.Datase
 // problem comes back with its path (`columns.condition[2]`).
 func (sv Datasets) SaveDataset(ctx context.Context, d workbench.Dataset) (workbench.Dataset, error) {
 	return guarded(ctx, sv.gate, access.CreateDataset, d.WorkspaceID, func(req access.Request) (workbench.Dataset, string, int64, error) {
-		cat, err := sv.engine.DatasetCatalog(ctx)
-		if err != nil {
+		if err := sv.check(ctx, d); err != nil {
 			return workbench.Dataset{}, "", 0, err
 		}
-		problems := fault.Fields{Of: workbench.ErrInvalid}
-		if len(d.CohortIDs) == 0 {
-			problems.Add("cohort_ids", "empty: a dataset needs at least one cohort")
-		}
-		problems.List = append(problems.List, fault.FieldsOf(cat.Check(d.Columns))...)
-		if err := problems.Err(); err != nil {
-			return workbench.Dataset{}, "", 0, err
-		}
-		var out workbench.Dataset
+		var (
+			out workbench.Dataset
+			err error
+		)
 		if d.ID == "" {
 			out, err = sv.store.CreateDataset(ctx, req.User.ID, d)
 		} else {
@@ -76,6 +70,30 @@ func (sv Datasets) DeleteDataset(ctx context.Context, ws, id string) error {
 	return err
 }
 
+// check reports every problem of the selection d at its path: no cohort,
+// columns the CDR's catalog does not have.
+func (sv Datasets) check(ctx context.Context, d workbench.Dataset) error {
+	cat, err := sv.engine.DatasetCatalog(ctx)
+	if err != nil {
+		return err
+	}
+	problems := fault.Fields{Of: workbench.ErrInvalid}
+	if len(d.CohortIDs) == 0 {
+		problems.Add("cohort_ids", "empty: a dataset needs at least one cohort")
+	}
+	problems.List = append(problems.List, fault.FieldsOf(cat.Check(d.Columns))...)
+	return problems.Err()
+}
+
+// DatasetColumns is the columns a dataset of the workspace may choose, per
+// domain: the CDR's catalog, which the Dataset Builder offers.
+func (sv Datasets) DatasetColumns(ctx context.Context, ws string) (cohort.DatasetCatalog, error) {
+	return guarded(ctx, sv.gate, access.ViewWorkspace, ws, func(access.Request) (cohort.DatasetCatalog, string, int64, error) {
+		cat, err := sv.engine.DatasetCatalog(ctx)
+		return cat, "", int64(len(cat)), err
+	})
+}
+
 // load reads the dataset id of the workspace with the definitions of its
 // cohorts and concept sets.
 func (sv Datasets) load(ctx context.Context, ws, id string) (*cohort.Dataset, error) {
@@ -83,6 +101,13 @@ func (sv Datasets) load(ctx context.Context, ws, id string) (*cohort.Dataset, er
 	if err != nil {
 		return nil, err
 	}
+	return sv.selection(ctx, ws, saved)
+}
+
+// selection is the dataset of the workspace that saved selects (saved or
+// not), with the definitions of its cohorts and concept sets, which must
+// be the workspace's.
+func (sv Datasets) selection(ctx context.Context, ws string, saved workbench.Dataset) (*cohort.Dataset, error) {
 	d := &cohort.Dataset{Columns: saved.Columns}
 	for _, cid := range saved.CohortIDs {
 		if strings.HasPrefix(cid, workbench.CircePrefix) {
@@ -135,6 +160,29 @@ func (sv Datasets) PreviewDataset(ctx context.Context, ws, id, domain string, li
 			return nil, "", 0, err
 		}
 		return p, id, int64(len(p.Rows)), nil
+	})
+}
+
+// PreviewSelection is the first limit rows of the domain's table of d, a
+// selection of the workspace d.WorkspaceID not saved (the Dataset
+// Builder's preview): row-level data, gated and audited as the preview of
+// a saved dataset. Its problems come back at their paths, as SaveDataset
+// reports them.
+func (sv Datasets) PreviewSelection(ctx context.Context, d workbench.Dataset, domain string, limit int) (*engine.DatasetPreview, error) {
+	ws := d.WorkspaceID
+	return guarded(ctx, sv.gate, access.PreviewDataset, ws, func(access.Request) (*engine.DatasetPreview, string, int64, error) {
+		if err := sv.check(ctx, d); err != nil {
+			return nil, "", 0, err
+		}
+		sel, err := sv.selection(ctx, ws, d)
+		if err != nil {
+			return nil, "", 0, err
+		}
+		p, err := sv.engine.PreviewDataset(ctx, sel, domain, limit)
+		if err != nil {
+			return nil, "", 0, err
+		}
+		return p, "", int64(len(p.Rows)), nil
 	})
 }
 

@@ -416,6 +416,14 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		prev, err := r.PreviewDataset(ctx, ws, datasetID, "person", 5)
 		require.NoError(t, err)
 		assert.Len(t, prev.Rows, 5)
+		cat, err := r.DatasetColumns(ctx, ws)
+		require.NoError(t, err)
+		assert.NotEmpty(t, cat["condition"])
+		draft, err := r.PreviewSelection(ctx, workbench.Dataset{WorkspaceID: ws, CohortIDs: []string{cohortID}, Columns: got.Columns}, "person", 5)
+		require.NoError(t, err)
+		assert.Equal(t, prev.Rows, draft.Rows, "a selection not saved previews as the saved one")
+		_, err = r.PreviewSelection(ctx, workbench.Dataset{WorkspaceID: ws, Columns: got.Columns}, "person", 5)
+		assert.Equal(t, []string{"cohort_ids"}, pathsOf(fault.FieldsOf(err)), "%v", err)
 		body, err := r.ExportDataset(ctx, ws, datasetID, "person", "csv")
 		require.NoError(t, err)
 		records, err := csv.NewReader(body).ReadAll()
@@ -543,4 +551,13 @@ func TestClientCallsEveryRoute(t *testing.T) {
 	sort.Strings(missed)
 	require.NotEmpty(t, served)
 	assert.Empty(t, missed, "routes no client call reached: give each a method of notebook.Client and call it here")
+}
+
+// pathsOf is the paths of the problems fs.
+func pathsOf(fs []fault.Field) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Path)
+	}
+	return out
 }

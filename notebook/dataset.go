@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/openworkbench/workbench"
+	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/engine"
 )
 
@@ -58,6 +59,27 @@ func (c *Client) PreviewDataset(ctx context.Context, ws, id, domain string, limi
 	setInt(q, "limit", limit)
 	var out engine.DatasetPreview
 	if err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "datasets", id, "preview"}, query: q, out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DatasetColumns is the columns a dataset of the workspace may choose, per
+// domain.
+func (c *Client) DatasetColumns(ctx context.Context, ws string) (cohort.DatasetCatalog, error) {
+	var out cohort.DatasetCatalog
+	err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "dataset-columns"}, out: &out})
+	return out, err
+}
+
+// PreviewSelection is the first limit rows (0: the server's default) of
+// the domain's table of d, a selection of the workspace d.WorkspaceID
+// not saved.
+func (c *Client) PreviewSelection(ctx context.Context, d workbench.Dataset, domain string, limit int) (*engine.DatasetPreview, error) {
+	q := url.Values{"domain": {domain}}
+	setInt(q, "limit", limit)
+	var out engine.DatasetPreview
+	if err := c.do(ctx, call{method: "POST", path: []string{"workspaces", d.WorkspaceID, "dataset-preview"}, query: q, body: bodyOf(d), out: &out}); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -42,6 +42,8 @@ func (s *Server) datasetRoutes() []route {
 		{http.MethodPut, "/v1/workspaces/{ws}/datasets/{id}", login, h.save},
 		{http.MethodDelete, "/v1/workspaces/{ws}/datasets/{id}", login, h.delete},
 		{http.MethodGet, "/v1/workspaces/{ws}/datasets/{id}/preview", login, h.preview},
+		{http.MethodGet, "/v1/workspaces/{ws}/dataset-columns", login, h.columns},
+		{http.MethodPost, "/v1/workspaces/{ws}/dataset-preview", login, h.previewSelection},
 		// An export streams a table of any size: its own time bound.
 		{http.MethodGet, "/v1/workspaces/{ws}/datasets/{id}/export", rules{timeout: s.cfg.ExportTimeout}, h.export},
 	}
@@ -80,17 +82,47 @@ func (h datasetHandlers) delete(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h datasetHandlers) preview(w http.ResponseWriter, r *http.Request) {
-	limit, err := intQuery(r, "limit")
+	limit, err := previewLimit(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if limit == 0 {
-		limit = defaultPreview
-	}
 	v := mux.Vars(r)
 	out, err := h.datasets.PreviewDataset(r.Context(), v["ws"], v["id"], strings.ToLower(r.URL.Query().Get("domain")), limit)
 	h.reply(w, r, http.StatusOK, out, err)
+}
+
+func (h datasetHandlers) columns(w http.ResponseWriter, r *http.Request) {
+	out, err := h.datasets.DatasetColumns(r.Context(), mux.Vars(r)["ws"])
+	h.reply(w, r, http.StatusOK, out, err)
+}
+
+// previewSelection previews a selection sent as a dataset is, not saved.
+func (h datasetHandlers) previewSelection(w http.ResponseWriter, r *http.Request) {
+	limit, err := previewLimit(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var b datasetBody
+	if err := h.decode(r, &b); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d := workbench.Dataset{WorkspaceID: mux.Vars(r)["ws"], Name: b.Name, Description: b.Description,
+		CohortIDs: b.CohortIDs, ConceptSetIDs: b.ConceptSetIDs, Columns: b.Columns}
+	out, err := h.datasets.PreviewSelection(r.Context(), d, strings.ToLower(r.URL.Query().Get("domain")), limit)
+	h.reply(w, r, http.StatusOK, out, err)
+}
+
+// previewLimit is the rows a preview asks for: the query's limit, else
+// defaultPreview.
+func previewLimit(r *http.Request) (int, error) {
+	limit, err := intQuery(r, "limit")
+	if err == nil && limit == 0 {
+		limit = defaultPreview
+	}
+	return limit, err
 }
 
 // export streams the domain's table of a dataset in the negotiated

@@ -189,6 +189,10 @@ var matrixRoutes = map[string]matrixRoute{
 	"DELETE /v1/workspaces/{ws}/datasets/{id}":      {need: writer},
 	"GET /v1/workspaces/{ws}/datasets/{id}/preview": {need: reader, query: "domain=person&limit=5"},
 	"GET /v1/workspaces/{ws}/datasets/{id}/export":  {need: writer, query: "domain=person&format=csv"},
+	"GET /v1/workspaces/{ws}/dataset-columns":       {need: reader},
+	"POST /v1/workspaces/{ws}/dataset-preview": {need: reader, query: "domain=person&limit=5", body: func(w *world) string {
+		return fmt.Sprintf(`{"cohort_ids": [%q], "columns": {"person": ["year_of_birth"]}}`, w.cohort)
+	}},
 
 	"GET /v1/workspaces/{ws}/cohorts/{id}/code":   {need: reader, query: "lang=go"},
 	"GET /v1/workspaces/{ws}/datasets/{id}/code":  {need: reader, query: "lang=r"},

@@ -53,6 +53,14 @@ func bindOf(session string) string {
 // session's CSRF token. The user travels in the context, so the services
 // decide and audit as for the API.
 func (s *Site) signedIn(h func(http.ResponseWriter, *http.Request, *visit)) http.HandlerFunc {
+	return s.session(h, true)
+}
+
+// session serves h to signed-in users as signedIn says; with forms false
+// it leaves the body of a POST unread and unchecked, for the lab, whose
+// proxy refuses requests from other origins itself (see package jupyter)
+// and whose scripts cannot send the pages' CSRF token.
+func (s *Site) session(h func(http.ResponseWriter, *http.Request, *visit), forms bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.deps.App == nil {
 			s.fail(w, r, errNotFound)
@@ -77,7 +85,7 @@ func (s *Site) signedIn(h func(http.ResponseWriter, *http.Request, *visit)) http
 			return
 		}
 		bind := bindOf(ck.Value)
-		if r.Method == http.MethodPost {
+		if forms && r.Method == http.MethodPost {
 			var err error
 			if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
 				// A form with a file (an imported definition).

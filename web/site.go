@@ -19,6 +19,7 @@ import (
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/fault"
+	"github.com/openworkbench/workbench/jupyter"
 	"github.com/openworkbench/workbench/public"
 )
 
@@ -73,6 +74,9 @@ type Deps struct {
 	// App is the services of the registered pages (the Researcher
 	// Workbench); nil serves the public pages only.
 	App *app.App
+	// Lab runs the workspaces' JupyterLab (lab.go); nil: the pages say
+	// that this server runs none.
+	Lab *jupyter.Manager
 }
 
 // Site is the web pages as an http.Handler.

@@ -29,6 +29,9 @@ func (s *Site) workspaceRoutes(m *http.ServeMux) {
 	s.conceptSetRoutes(m)
 	s.circeRoutes(m)
 	s.reviewRoutes(m)
+	s.datasetRoutes(m)
+	s.notebookRoutes(m)
+	s.labRoutes(m)
 	m.HandleFunc("GET /dictionary", s.signedIn(s.dictionary))
 	m.HandleFunc("GET /dictionary/{table}", s.signedIn(s.dictionaryTable))
 }

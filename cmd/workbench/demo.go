@@ -87,7 +87,7 @@ type demoState struct {
 }
 
 func runDemo(ctx context.Context, e env, args []string) (err error) {
-	fs := newFlags(e, "demo", "demo [--data DIR] [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--trusted-proxies CIDRS]\n\n"+
+	fs := newFlags(e, "demo", "demo [--data DIR] [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--trusted-proxies CIDRS] [--jupyterlab PATH]\n\n"+
 		"Serves a working workbench over a 10,000-person synthetic CDR with three users: an\n"+
 		"administrator, an approved researcher who owns a workspace holding an example cohort,\n"+
 		"concept set, dataset and notebook, and a researcher who has not finished the access\n"+
@@ -143,7 +143,12 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	site := siteOf(rel, st, web.Config{})
+	lab, err := sf.lab(e)
+	if err != nil {
+		return err
+	}
+	defer lab.Close()
+	site := siteOf(rel, st, lab, web.Config{})
 	// The demo shows on its terminal what registration sends.
 	return serveAPI(ctx, e, sf, *data, dir, c, eng, st, rel, site, &app.WriterOutbox{W: e.stdout}, func(url string) {
 		fmt.Fprintf(e.stdout, "the public pages (Data Browser, Survey Explorer): %s/\n", url)

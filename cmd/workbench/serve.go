@@ -14,13 +14,14 @@ import (
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
+	jupyterlab "github.com/openworkbench/workbench/jupyter"
 	"github.com/openworkbench/workbench/public"
 	"github.com/openworkbench/workbench/server"
 	"github.com/openworkbench/workbench/web"
 )
 
 func runServe(ctx context.Context, e env, args []string) (err error) {
-	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--public PUBDIR] [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--close-registration] [--trusted-proxies CIDRS]\n"+
+	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--public PUBDIR] [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--close-registration] [--trusted-proxies CIDRS] [--jupyterlab PATH]\n"+
 		"             [--oidc-issuer URL --oidc-client-id ID --oidc-secret-file FILE --oidc-redirect-url URL]\n"+
 		"       serve --public PUBDIR [--addr HOST:PORT] [--trusted-proxies CIDRS]\n\n"+
 		"Serves the HTTP API over the indexed CDR, with the users, workspaces and audit log of\n"+
@@ -71,7 +72,12 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	site := siteOf(rel, st, web.Config{OIDC: oidc})
+	lab, err := sf.lab(e)
+	if err != nil {
+		return err
+	}
+	defer lab.Close()
+	site := siteOf(rel, st, lab, web.Config{OIDC: oidc})
 	// An operator forwards what registration sends, or has a mail system
 	// pick it up.
 	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, rel, site, app.FileOutbox{Dir: outboxDir(*data)}, nil)
@@ -88,7 +94,7 @@ func servePublic(ctx context.Context, e env, f serveFlags, dir string) error {
 	if err != nil {
 		return err
 	}
-	site := siteOf(rel, nil, web.Config{})
+	site := siteOf(rel, nil, nil, web.Config{})
 	srv, err := newServer(e, f, server.Deps{Release: rel, Schema: schema, Site: site})
 	if err != nil {
 		return err
@@ -105,6 +111,7 @@ type serveFlags struct {
 	memory        *string
 	closeReg      *bool
 	proxies       *string
+	jupyterlab    *string
 }
 
 func addServeFlags(fs *flag.FlagSet) serveFlags {
@@ -115,6 +122,7 @@ func addServeFlags(fs *flag.FlagSet) serveFlags {
 		memory:        fs.String("memory-limit", "", "DuckDB memory limit of the CDR (\"4GB\"); empty: DuckDB's default"),
 		closeReg:      fs.Bool("close-registration", false, "refuse self-registration (POST /v1/register); users are then added with 'workbench user add'"),
 		proxies:       fs.String("trusted-proxies", "", "comma-separated CIDRs of the reverse proxies in front of the server; rate limits then key on the right-most X-Forwarded-For address that is not one of them"),
+		jupyterlab:    fs.String("jupyterlab", "", "the jupyter-lab program of the workspaces' JupyterLab in the web pages; empty: $WORKBENCH_JUPYTERLAB, else jupyter-lab on PATH"),
 	}
 }
 
@@ -129,6 +137,17 @@ func (f serveFlags) check(cmd string) error {
 		return usagef("%s: --trusted-proxies: %v", cmd, err)
 	}
 	return nil
+}
+
+// lab is the manager of the workspaces' JupyterLab servers, with the
+// program of --jupyterlab, else the one package jupyter finds; the pages
+// say how to install it when there is none. Close it to stop them.
+func (f serveFlags) lab(e env) (*jupyterlab.Manager, error) {
+	cfg := jupyterlab.Config{Logger: slog.New(slog.NewTextHandler(e.stderr, nil))}
+	if *f.jupyterlab != "" {
+		cfg.Command = []string{*f.jupyterlab}
+	}
+	return jupyterlab.New(cfg)
 }
 
 func (f serveFlags) cdrOptions() cdr.Options { return cdr.Options{MemoryLimit: *f.memory} }

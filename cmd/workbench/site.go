@@ -10,18 +10,20 @@ import (
 
 	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/internal/store"
+	jupyterlab "github.com/openworkbench/workbench/jupyter"
 	"github.com/openworkbench/workbench/public"
 	"github.com/openworkbench/workbench/web"
 )
 
 // siteOf makes the web pages over the public release rel and the
 // services the server gives: the public pages with their help form, and
-// the registered pages when the server has a store (not a public server).
-func siteOf(rel *public.Release, st *store.Store, cfg web.Config) func(*app.App) (http.Handler, error) {
+// the registered pages when the server has a store (not a public server),
+// with the workspaces' JupyterLab of lab.
+func siteOf(rel *public.Release, st *store.Store, lab *jupyterlab.Manager, cfg web.Config) func(*app.App) (http.Handler, error) {
 	return func(a *app.App) (http.Handler, error) {
 		deps := web.Deps{Release: rel}
 		if st != nil {
-			deps.Help, deps.App = app.HelpDesk{Store: st}, a
+			deps.Help, deps.App, deps.Lab = app.HelpDesk{Store: st}, a, lab
 		}
 		return web.New(cfg, deps)
 	}
