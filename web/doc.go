@@ -37,7 +37,13 @@
 // Dictionary (dictionary.go), the import of ATLAS cohorts (circe.go) and
 // cohort review (review.go: the participant table's filters, order and
 // page are query parameters, and a participant's page keeps them, so that
-// "next participant" follows the table) are pages of their own.
+// "next participant" follows the table), the Dataset Builder with its
+// preview, generated code and exports, and the workspace's notebooks
+// (dataset.go) are pages of their own. The workspace's JupyterLab
+// (lab.go) is mounted under /workspaces/{ws}/lab/: the app decides every
+// request (lab.open: WRITER and OWNER) before package jupyter proxies it
+// to that user's server, whose answers carry a Content-Security-Policy of
+// their own (docs/security.md).
 //
 // No public page offers a download: there is no CSV, no export and no
 // copy-all; row-level exports are the registered tier's, audited.
