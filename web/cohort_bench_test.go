@@ -37,7 +37,7 @@ func BenchmarkWorkspacePages(b *testing.B) {
 			f.store.Close()
 		})
 	}
-	base := f.serve(b)
+	base := f.serveNotebooks(b, nil)
 	ctx := b.Context()
 	now := time.Now()
 	u, err := f.store.AddUser(ctx, access.User{Email: "bench@example.org", Name: "Bench"})
@@ -97,6 +97,19 @@ func BenchmarkWorkspacePages(b *testing.B) {
 	if reviewPath == "" || person == nil {
 		b.Fatal("the review was not made")
 	}
+	selection := url.Values{"csrf_token": {tok}, "cohort": {strings.TrimPrefix(cohortPath, "/workspaces/"+ws+"/cohorts/")},
+		"concept_set": {strings.TrimPrefix(setPath, "/workspaces/"+ws+"/conceptsets/")}, "domain": {"person", "condition"},
+		"column.person":    {"person_id", "year_of_birth", "gender_concept_name"},
+		"column.condition": {"person_id", "condition_concept_name", "condition_start_date"}}
+	save := url.Values{"op": {"save"}, "name": {"Bench"}}
+	preview := url.Values{"op": {"preview"}}
+	for k, v := range selection {
+		save[k], preview[k] = v, v
+	}
+	_, _, datasetPath := do(http.MethodPost, "/workspaces/"+ws+"/datasets/build", save)
+	if datasetPath == "" {
+		b.Fatal("the dataset was not saved")
+	}
 
 	type req struct {
 		method, path string
@@ -118,6 +131,10 @@ func BenchmarkWorkspacePages(b *testing.B) {
 		"review":           {http.MethodGet, reviewPath, nil},
 		"review-by-age":    {http.MethodGet, reviewPath + "?sort=age&order=desc", nil},
 		"participant":      {http.MethodGet, reviewPath + "/participants/" + person[1], nil},
+		"dataset-new":      {http.MethodGet, w + "/datasets/new", nil},
+		"dataset-preview":  {http.MethodPost, w + "/datasets/build", preview},
+		"dataset":          {http.MethodGet, strings.TrimSuffix(datasetPath, "?saved=1"), nil},
+		"notebooks":        {http.MethodGet, w + "/notebooks", nil},
 		"dictionary":       {http.MethodGet, "/dictionary", nil},
 		"dictionary-table": {http.MethodGet, "/dictionary/condition_occurrence", nil},
 	}
