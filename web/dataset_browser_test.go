@@ -126,7 +126,8 @@ func labManager(t *testing.T) *jupyter.Manager {
 // runStarterNotebook makes the starter notebook of the dataset whose page
 // is shown, finds it on the workspace's Notebooks page, opens it in the
 // workspace's JupyterLab through the pages and, once its kernel is idle,
-// runs all its cells with JupyterLab's own command (Run, Run All Cells).
+// runs all its cells with JupyterLab's own command (Run, Run All Cells),
+// and saves it.
 // The outputs must show the first row of every domain of the dataset's
 // preview: its first column's name and first two values. It returns the
 // notebook's name. JupyterLab's own page is photographed, not checked with
@@ -178,6 +179,12 @@ func (v *visitor) runStarterNotebook(ws string) string {
 	if !ran {
 		t.Fatalf("outputs: %s", outputs())
 	}
+	// Saved with its outputs (File, Save Notebook): the lab then lets the
+	// page go without asking.
+	b.PointAndClick(`[...document.querySelectorAll(".lm-MenuBar-item")].find(e => e.textContent.trim() === "File")`)
+	b.Do(chromedp.WaitVisible(chromedp.CSS(`.lm-Menu-item[data-command="docmanager:save"]`)))
+	b.PointAndClick(`document.querySelector('.lm-Menu-item[data-command="docmanager:save"]')`)
+	waitFor(t, b, `document.querySelector(".lm-TabBar-tab.jp-mod-dirty") === null`)
 	return name
 }
 
