@@ -16,6 +16,8 @@ import (
 type Admin struct {
 	gate  *gate
 	store *store.Store
+	// labs of a user disabled stop.
+	labs *Labs
 }
 
 // Users is every user with their access status.
@@ -104,6 +106,9 @@ func (a Admin) setDisabled(ctx context.Context, action access.Action, id, reason
 		return err
 	}
 	a.gate.auditBecause(ctx, req, id, reason)
+	if disabled {
+		a.labs.userDisabled(ctx, id)
+	}
 	return nil
 }
 

@@ -59,6 +59,10 @@ type Config struct {
 	// Now is the clock of decisions and audit records; nil means
 	// time.Now.
 	Now func() time.Time
+	// LabServers are the running JupyterLab servers of the workspaces,
+	// which the services stop when their users lose them; nil when the
+	// server runs none.
+	LabServers LabServers
 	// Logger receives what the services cannot report to their caller (an
 	// audit record not written); nil discards.
 	Logger *slog.Logger
@@ -120,12 +124,13 @@ func New(cfg Config) (*App, error) {
 	}
 	files := notebook.Files{Root: cfg.NotebookDir, Quota: cfg.NotebookQuota}
 	cohorts := Cohorts{gate: g, store: cfg.Store, engine: cfg.Engine}
+	labs := &Labs{gate: g, store: cfg.Store, files: files, servers: cfg.LabServers}
 	datasets := Datasets{gate: g, store: cfg.Store, engine: cfg.Engine}
 	return &App{
 		Auth:        Auth{store: cfg.Store, now: cfg.Now},
 		Accounts:    Accounts{gate: g, closed: cfg.CloseRegistration, outbox: cfg.Outbox},
-		Admin:       Admin{gate: g, store: cfg.Store},
-		Workspaces:  Workspaces{gate: g, store: cfg.Store, notebooks: files},
+		Admin:       Admin{gate: g, store: cfg.Store, labs: labs},
+		Workspaces:  Workspaces{gate: g, store: cfg.Store, notebooks: files, labs: labs},
 		Cohorts:     cohorts,
 		ConceptSets: cohorts,
 		Circe:       Circe{gate: g, store: cfg.Store, engine: cfg.Engine},
@@ -140,6 +145,6 @@ func New(cfg Config) (*App, error) {
 		Sessions:    Sessions{gate: g, closed: cfg.CloseRegistration, outbox: cfg.Outbox},
 		Steps:       Steps{gate: g, store: cfg.Store},
 		Tokens:      Tokens{gate: g, store: cfg.Store},
-		Labs:        &Labs{gate: g, store: cfg.Store, files: files},
+		Labs:        labs,
 	}, nil
 }

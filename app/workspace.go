@@ -17,6 +17,9 @@ type Workspaces struct {
 	store *store.Store
 	// notebooks follow their workspace when it is duplicated or deleted.
 	notebooks notebook.Files
+	// labs stop when their user's role no longer opens them, or their
+	// workspace is deleted.
+	labs *Labs
 }
 
 // allowed is the decision the audit records after a check passed.
@@ -94,6 +97,7 @@ func (ws Workspaces) DeleteWorkspace(ctx context.Context, id string) error {
 		return err
 	}
 	ws.gate.audit(ctx, req, allowed, id, id, 1)
+	ws.labs.workspaceDeleted(ctx, id)
 	// The workspace is gone whatever happens to its files: a folder left
 	// behind is logged, not the client's failure.
 	if err := ws.notebooks.RemoveWorkspace(id); err != nil {
@@ -136,6 +140,7 @@ func (ws Workspaces) Share(ctx context.Context, id, email string, role access.Ro
 		return err
 	}
 	ws.gate.audit(ctx, req, allowed, id, u.ID, 1)
+	ws.labs.roleChanged(ctx, id, u.ID, role)
 	return nil
 }
 

@@ -253,6 +253,12 @@ func (m *Manager) StopWorkspace(workspaceID string) error {
 	return m.stopWhere(func(k Key) bool { return k.WorkspaceID == workspaceID })
 }
 
+// StopUser stops the servers of the user in every workspace: for a user
+// disabled.
+func (m *Manager) StopUser(userID string) error {
+	return m.stopWhere(func(k Key) bool { return k.UserID == userID })
+}
+
 // Close stops every server and the sweep; the manager starts no server
 // after it. It returns when the servers' processes are gone.
 func (m *Manager) Close() error {

@@ -251,11 +251,12 @@ func TestIdleServersStop(t *testing.T) {
 	assert.NotEqual(t, idleEcho.PID, again.PID, "the next request starts a new server")
 }
 
-func TestStopAndStopWorkspace(t *testing.T) {
+func TestStopStopWorkspaceAndStopUser(t *testing.T) {
 	m := fakeManager(t, jupyter.Config{})
 	dir := t.TempDir()
 	pids := map[jupyter.Key]int{}
-	keys := []jupyter.Key{{UserID: "alice", WorkspaceID: "ws1"}, {UserID: "bob", WorkspaceID: "ws1"}, {UserID: "alice", WorkspaceID: "ws2"}}
+	keys := []jupyter.Key{{UserID: "alice", WorkspaceID: "ws1"}, {UserID: "bob", WorkspaceID: "ws1"}, {UserID: "alice", WorkspaceID: "ws2"},
+		{UserID: "carol", WorkspaceID: "ws2"}, {UserID: "carol", WorkspaceID: "ws3"}}
 	for _, k := range keys {
 		spec := fakeSpec(dir, k.WorkspaceID, "serve")
 		h, err := m.Handler(context.Background(), k, spec)
@@ -271,6 +272,11 @@ func TestStopAndStopWorkspace(t *testing.T) {
 	require.NoError(t, m.StopWorkspace("ws1"))
 	requireGone(t, pids[keys[1]], "bob's server of ws1")
 	assert.True(t, alive(pids[keys[2]]), "another workspace's server")
+
+	require.NoError(t, m.StopUser("carol"))
+	requireGone(t, pids[keys[3]], "carol's server of ws2")
+	requireGone(t, pids[keys[4]], "carol's server of ws3")
+	assert.True(t, alive(pids[keys[2]]), "another user's server")
 }
 
 func TestCloseStopsEverything(t *testing.T) {

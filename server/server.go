@@ -134,6 +134,10 @@ type Deps struct {
 	// among them (see Outbox). Nil: self-registration answers 403, and
 	// users are added by an administrator.
 	Outbox app.Outbox
+	// Labs are the running JupyterLab servers of the web pages (package
+	// jupyter's Manager, which Site mounts): the services stop a user's
+	// when the user loses the lab. Nil: the server runs none.
+	Labs app.LabServers
 	// Services, when not nil, are the services the handlers call instead
 	// of those built over Store and Engine: a test of the handlers gives
 	// fakes here, and needs no CDR.
@@ -226,7 +230,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 			Store: deps.Store, Engine: deps.Engine, Schema: deps.Schema, CDRVersion: deps.Index.VersionID,
 			NotebookDir: deps.NotebookDir, NotebookQuota: cfg.NotebookQuota,
 			Policy: cfg.Policy, Release: deps.Release, CloseRegistration: cfg.CloseRegistration, Outbox: deps.Outbox,
-			Now: cfg.Now, Logger: cfg.Logger,
+			LabServers: deps.Labs, Now: cfg.Now, Logger: cfg.Logger,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("server: %w", err)

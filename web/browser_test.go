@@ -32,8 +32,7 @@ type visitor struct {
 func (v *visitor) check(name string) {
 	v.t.Helper()
 	v.b.Do(chromedp.WaitReady("body"))
-	v.shot++
-	v.b.Screenshots(fmt.Sprintf("%02d-%s", v.shot, name))
+	v.photograph(name)
 	v.axeBothWidths(name)
 	counts := webtest.Eval[[]string](v.b, `[...document.querySelectorAll(".count, svg.chart text.value")].map(e => e.textContent.trim())`)
 	require.NotEmpty(v.t, counts, "%s shows counts", name)
@@ -176,9 +175,16 @@ func TestVisitorJourney(t *testing.T) {
 // the help form.
 func (v *visitor) checkNoCounts(name string) {
 	v.t.Helper()
+	v.photograph(name)
+	v.axeBothWidths(name)
+}
+
+// photograph writes the screenshots of the page shown as NN-name, the
+// next number of the visitor's.
+func (v *visitor) photograph(name string) {
+	v.t.Helper()
 	v.shot++
 	v.b.Screenshots(fmt.Sprintf("%02d-%s", v.shot, name))
-	v.axeBothWidths(name)
 }
 
 // axeBothWidths runs axe-core on the page at phone and desktop widths

@@ -36,8 +36,12 @@ func (f *fixture) serveNotebooks(t testing.TB, lab *jupyter.Manager) string {
 	site := func(a *app.App) (http.Handler, error) {
 		return web.New(web.Config{}, web.Deps{Release: f.release, Help: app.HelpDesk{Store: f.store}, App: a, Lab: lab})
 	}
-	srv, err := server.New(server.Config{}, server.Deps{Engine: eng, Store: f.store, Release: f.release, Schema: f.cdr.Schema(), Index: f.info,
-		NotebookDir: t.TempDir(), Site: site, Outbox: &f.outbox})
+	deps := server.Deps{Engine: eng, Store: f.store, Release: f.release, Schema: f.cdr.Schema(), Index: f.info,
+		NotebookDir: t.TempDir(), Site: site, Outbox: &f.outbox}
+	if lab != nil {
+		deps.Labs = lab
+	}
+	srv, err := server.New(server.Config{}, deps)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"testing"
@@ -11,6 +12,69 @@ import (
 
 	"github.com/openworkbench/workbench/internal/webtest"
 )
+
+// count is the number of elements sel selects in the page.
+func (v *visitor) count(sel string) int {
+	v.t.Helper()
+	return webtest.Eval[int](v.b, `document.querySelectorAll(`+strconv.Quote(sel)+`).length`)
+}
+
+// createReview fills the new review's form shown, whose cohort is
+// chosen, with the size and name, and creates it; the page is then the
+// review's, whose path it returns.
+func (v *visitor) createReview(size int, name string) string {
+	t := v.t
+	t.Helper()
+	v.fill("#size", strconv.Itoa(size), "#name", name)
+	v.click("main form button[type=submit]")
+	path := webtest.Eval[string](v.b, `location.pathname`)
+	require.Regexp(t, `/reviews/[\w-]+$`, path)
+	assert.Equal(t, "Review: "+name, v.text("h1"))
+	assert.Equal(t, size, v.count("table.participants tbody tr"))
+	assert.Equal(t, fmt.Sprintf("%d participants; page 1 of 1", size), v.text("#participants-caption"))
+	return path
+}
+
+// addAnnotationFields defines, on the review's page, three annotation
+// fields: Severity (a list: mild, moderate, severe), Fracture confirmed
+// (yes or no) and Date of the fracture.
+func (v *visitor) addAnnotationFields() {
+	t, b := v.t, v.b
+	t.Helper()
+	// The choices of a list show for a list only.
+	assert.True(t, webtest.Eval[bool](b, `document.getElementById("field-values-field").hidden`), "no choices for text")
+	b.Do(chromedp.SendKeys(chromedp.CSS("#field-name"), "Severity"), chromedp.SetValue(chromedp.CSS("#field-type"), "ENUM"))
+	webtest.Eval[bool](b, `document.getElementById("field-type").dispatchEvent(new Event("change"))`)
+	assert.False(t, webtest.Eval[bool](b, `document.getElementById("field-values-field").hidden`), "choices for a list")
+	b.Do(chromedp.SendKeys(chromedp.CSS("#field-values"), "mild\nmoderate\nsevere"))
+	v.click("#new-field button")
+	b.Do(chromedp.SendKeys(chromedp.CSS("#field-name"), "Fracture confirmed"), chromedp.SetValue(chromedp.CSS("#field-type"), "BOOLEAN"))
+	v.click("#new-field button")
+	b.Do(chromedp.SendKeys(chromedp.CSS("#field-name"), "Date of the fracture"), chromedp.SetValue(chromedp.CSS("#field-type"), "DATE"))
+	v.click("#new-field button")
+	assert.Equal(t, 3, v.count("table.fields tbody tr"))
+}
+
+// annotate includes the participant shown and gives them the annotations
+// of addAnnotationFields: moderate, confirmed, on 1 March 2024.
+func (v *visitor) annotate() {
+	t, b := v.t, v.b
+	t.Helper()
+	b.Do(chromedp.Click(chromedp.CSS("#status-INCLUDED")))
+	v.click(`form[action$="/status"] button`)
+	assert.Equal(t, "The status is saved.", v.text(".success"))
+	assert.True(t, webtest.Eval[bool](b, `document.getElementById("status-INCLUDED").checked`))
+	sev := webtest.Eval[string](b, `document.querySelector("select[id^=annotation-]").id`)
+	require.NotEmpty(t, sev)
+	b.Do(chromedp.SetValue(chromedp.CSS("#"+sev), "moderate"))
+	b.Do(chromedp.Click(chromedp.CSS(`input[type=checkbox][id^=annotation-]`)))
+	b.Do(chromedp.SetValue(chromedp.CSS(`input[type=date][id^=annotation-]`), "2024-03-01"))
+	v.click(`form[action$="/annotations"] button`)
+	assert.Equal(t, "The annotations are saved.", v.text(".success"))
+	assert.Equal(t, "moderate", webtest.Eval[string](b, `document.getElementById(`+strconv.Quote(sev)+`).value`))
+	assert.True(t, webtest.Eval[bool](b, `document.querySelector("input[type=checkbox][id^=annotation-]").checked`))
+	assert.Equal(t, "2024-03-01", webtest.Eval[string](b, `document.querySelector("input[type=date][id^=annotation-]").value`))
+}
 
 // TestCohortReview is a researcher's cohort review in Chromium, by
 // clicking: from a saved cohort's page, create a review of 20
@@ -29,13 +93,9 @@ func TestCohortReview(t *testing.T) {
 	cohortID := saveCohort(t, f, hb, ws, "A common condition")
 	b := v.b
 	text := func(sel string) string { return v.text(sel) }
-	count := func(sel string) int {
-		return webtest.Eval[int](b, `document.querySelectorAll(`+strconv.Quote(sel)+`).length`)
-	}
+	count := v.count
 
-	b.Do(chromedp.Navigate(v.base + "/signin?next=/workspaces/" + ws + "/cohorts/" + cohortID))
-	b.Do(chromedp.SendKeys(chromedp.CSS("#email"), email), chromedp.SendKeys(chromedp.CSS("#password"), password))
-	v.click("main form button[type=submit]")
+	v.signIn("/workspaces/"+ws+"/cohorts/"+cohortID, email, password)
 	assert.Contains(t, text("main"), "No review yet")
 
 	// Create a review of 20 participants, from the cohort's page.
@@ -46,26 +106,9 @@ func TestCohortReview(t *testing.T) {
 	assert.Equal(t, "form-errors", webtest.Eval[string](b, `document.activeElement.id`), "the errors take the focus")
 	assert.NotEmpty(t, text("#size-error"))
 	v.checkNoCounts("review-new-errors")
-	b.Do(chromedp.SetValue(chromedp.CSS("#size"), "20"), chromedp.SendKeys(chromedp.CSS("#name"), "First twenty"))
-	v.click("main form button[type=submit]")
-	path := webtest.Eval[string](b, `location.pathname`)
+	path := v.createReview(20, "First twenty")
 	require.Regexp(t, `^/workspaces/`+regexp.QuoteMeta(ws)+`/reviews/[\w-]+$`, path)
-	assert.Equal(t, "Review: First twenty", text("h1"))
-	assert.Equal(t, 20, count("table.participants tbody tr"))
-	assert.Equal(t, "20 participants; page 1 of 1", text("#participants-caption"))
-
-	// Annotation fields: the choices of a list show for a list only.
-	assert.True(t, webtest.Eval[bool](b, `document.getElementById("field-values-field").hidden`), "no choices for text")
-	b.Do(chromedp.SendKeys(chromedp.CSS("#field-name"), "Severity"), chromedp.SetValue(chromedp.CSS("#field-type"), "ENUM"))
-	webtest.Eval[bool](b, `document.getElementById("field-type").dispatchEvent(new Event("change"))`)
-	assert.False(t, webtest.Eval[bool](b, `document.getElementById("field-values-field").hidden`), "choices for a list")
-	b.Do(chromedp.SendKeys(chromedp.CSS("#field-values"), "mild\nmoderate\nsevere"))
-	v.click("#new-field button")
-	b.Do(chromedp.SendKeys(chromedp.CSS("#field-name"), "Fracture confirmed"), chromedp.SetValue(chromedp.CSS("#field-type"), "BOOLEAN"))
-	v.click("#new-field button")
-	b.Do(chromedp.SendKeys(chromedp.CSS("#field-name"), "Date of the fracture"), chromedp.SetValue(chromedp.CSS("#field-type"), "DATE"))
-	v.click("#new-field button")
-	assert.Equal(t, 3, count("table.fields tbody tr"))
+	v.addAnnotationFields()
 	v.checkNoCounts("review")
 
 	// Sorted by age, oldest first, by the column's links.
@@ -108,20 +151,7 @@ func TestCohortReview(t *testing.T) {
 	v.checkNoCounts("participant-measurements")
 
 	// A status and annotations.
-	b.Do(chromedp.Click(chromedp.CSS("#status-INCLUDED")))
-	v.click(`form[action$="/status"] button`)
-	assert.Equal(t, "The status is saved.", text(".success"))
-	assert.True(t, webtest.Eval[bool](b, `document.getElementById("status-INCLUDED").checked`))
-	sev := webtest.Eval[string](b, `document.querySelector("select[id^=annotation-]").id`)
-	require.NotEmpty(t, sev)
-	b.Do(chromedp.SetValue(chromedp.CSS("#"+sev), "moderate"))
-	b.Do(chromedp.Click(chromedp.CSS(`input[type=checkbox][id^=annotation-]`)))
-	b.Do(chromedp.SetValue(chromedp.CSS(`input[type=date][id^=annotation-]`), "2024-03-01"))
-	v.click(`form[action$="/annotations"] button`)
-	assert.Equal(t, "The annotations are saved.", text(".success"))
-	assert.Equal(t, "moderate", webtest.Eval[string](b, `document.getElementById(`+strconv.Quote(sev)+`).value`))
-	assert.True(t, webtest.Eval[bool](b, `document.querySelector("input[type=checkbox][id^=annotation-]").checked`))
-	assert.Equal(t, "2024-03-01", webtest.Eval[string](b, `document.querySelector("input[type=date][id^=annotation-]").value`))
+	v.annotate()
 	v.checkNoCounts("participant-annotated")
 
 	// On to the next participant, and back to the table, filtered.

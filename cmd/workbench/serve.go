@@ -80,7 +80,7 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 	site := siteOf(rel, st, lab, web.Config{OIDC: oidc})
 	// An operator forwards what registration sends, or has a mail system
 	// pick it up.
-	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, rel, site, app.FileOutbox{Dir: outboxDir(*data)}, nil)
+	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, rel, site, lab, app.FileOutbox{Dir: outboxDir(*data)}, nil)
 }
 
 // servePublic serves the public tier and the public pages of the release
@@ -164,10 +164,11 @@ func outboxDir(data string) string { return filepath.Join(data, "outbox") }
 // of the data directory data, sending registration's messages to outbox,
 // until ctx ends. Once it listens it prints the
 // URL, from the listener so that port 0 shows the port taken, and calls
-// ready with it when not nil. A site not nil is served at /.
-func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *engine.Engine, st *store.Store, rel *public.Release, site func(*app.App) (http.Handler, error), outbox app.Outbox, ready func(url string)) error {
+// ready with it when not nil. A site not nil is served at /; the
+// services stop the JupyterLab servers of lab that their users lose.
+func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *engine.Engine, st *store.Store, rel *public.Release, site func(*app.App) (http.Handler, error), lab *jupyterlab.Manager, outbox app.Outbox, ready func(url string)) error {
 	info, _ := c.Index()
-	srv, err := newServer(e, f, server.Deps{Engine: eng, Store: st, Release: rel, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data), Site: site, Outbox: outbox})
+	srv, err := newServer(e, f, server.Deps{Engine: eng, Store: st, Release: rel, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data), Site: site, Labs: lab, Outbox: outbox})
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -124,7 +125,24 @@ func New(t testing.TB) *Browser {
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
-	b := &Browser{t: t, Ctx: ctx, Out: OutDir(t)}
+	return attach(t, ctx, OutDir(t))
+}
+
+// Context opens a second browser context in b's Chromium: a tab with
+// cookies, storage and cache of its own, like a second person at another
+// computer (an administrator beside a researcher). Its screenshots go to
+// b's folder; it closes at t's cleanup, before b.
+func (b *Browser) Context(t testing.TB) *Browser {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b.Ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	return attach(t, ctx, b.Out)
+}
+
+// attach starts recording the requests of the tab of ctx.
+func attach(t testing.TB, ctx context.Context, out string) *Browser {
+	t.Helper()
+	b := &Browser{t: t, Ctx: ctx, Out: out}
 	if err := chromedp.Listen(ctx, func(ev any) {
 		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
 			b.mu.Lock()
@@ -132,7 +150,7 @@ func New(t testing.TB) *Browser {
 			b.mu.Unlock()
 		}
 	}); err != nil {
-		t.Fatalf("webtest: starting %s: %v", path, err)
+		t.Fatalf("webtest: starting the browser: %v", err)
 	}
 	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{})
@@ -265,4 +283,14 @@ func (b *Browser) Phone(on bool) {
 		return
 	}
 	b.Do(chromedp.EmulateViewport(DesktopWidth, 900))
+}
+
+// PointAndClick moves the mouse onto the middle of the element that the
+// JavaScript expression elem gives, then clicks there, as a hand does:
+// menus that follow the pointer (JupyterLab's) act only on an item the
+// mouse went over.
+func (b *Browser) PointAndClick(elem string) {
+	b.t.Helper()
+	at := Eval[[]float64](b, `(r => [r.x + r.width/2, r.y + r.height/2])((`+elem+`).getBoundingClientRect())`)
+	b.Do(chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, at[0], at[1]), chromedp.MouseClickXY(at[0], at[1]))
 }
