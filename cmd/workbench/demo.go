@@ -87,7 +87,7 @@ type demoState struct {
 }
 
 func runDemo(ctx context.Context, e env, args []string) (err error) {
-	fs := newFlags(e, "demo", "demo [--data DIR] [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--trusted-proxies CIDRS] [--jupyterlab PATH]\n\n"+
+	fs := newFlags(e, "demo", "demo [--data DIR] [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--trusted-proxies CIDRS] [--jupyterlab PATH] [--lab-idle D]\n\n"+
 		"Serves a working workbench over a 10,000-person synthetic CDR with three users: an\n"+
 		"administrator, an approved researcher who owns a workspace holding an example cohort,\n"+
 		"concept set, dataset and notebook, and a researcher who has not finished the access\n"+

@@ -39,6 +39,7 @@ func TestUsage(t *testing.T) {
 		{"bad version", []string{"cdr", "dictionary", "--cdm", "6.0"}, exitUsage, "want 5.3 or 5.4"},
 		{"synth without out", []string{"synth", "--persons", "5"}, exitUsage, "--out is required"},
 		{"synth bad size", []string{"synth", "--persons", "0", "--out", "x"}, exitUsage, "--persons must be positive"},
+		{"lab idle not positive", []string{"serve", "--data", "x", "--cdr", "y", "--lab-idle", "0s"}, exitUsage, "--lab-idle 0s: want a positive duration"},
 		{"synth bad density", []string{"synth", "--persons", "5", "--events-per-person", "20", "--out", "x"}, exitUsage, "--events-per-person must be 0 or from 50 to 5000, got 20"},
 	}
 	for _, tc := range tests {

@@ -21,7 +21,7 @@ import (
 )
 
 func runServe(ctx context.Context, e env, args []string) (err error) {
-	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--public PUBDIR] [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--close-registration] [--trusted-proxies CIDRS] [--jupyterlab PATH]\n"+
+	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--public PUBDIR] [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--close-registration] [--trusted-proxies CIDRS] [--jupyterlab PATH] [--lab-idle D]\n"+
 		"             [--oidc-issuer URL --oidc-client-id ID --oidc-secret-file FILE --oidc-redirect-url URL]\n"+
 		"       serve --public PUBDIR [--addr HOST:PORT] [--trusted-proxies CIDRS]\n\n"+
 		"Serves the HTTP API over the indexed CDR, with the users, workspaces and audit log of\n"+
@@ -112,6 +112,7 @@ type serveFlags struct {
 	closeReg      *bool
 	proxies       *string
 	jupyterlab    *string
+	labIdle       *time.Duration
 }
 
 func addServeFlags(fs *flag.FlagSet) serveFlags {
@@ -123,6 +124,7 @@ func addServeFlags(fs *flag.FlagSet) serveFlags {
 		closeReg:      fs.Bool("close-registration", false, "refuse self-registration (POST /v1/register); users are then added with 'workbench user add'"),
 		proxies:       fs.String("trusted-proxies", "", "comma-separated CIDRs of the reverse proxies in front of the server; rate limits then key on the right-most X-Forwarded-For address that is not one of them"),
 		jupyterlab:    fs.String("jupyterlab", "", "the jupyter-lab program of the workspaces' JupyterLab in the web pages; empty: $WORKBENCH_JUPYTERLAB, else jupyter-lab on PATH"),
+		labIdle:       fs.Duration("lab-idle", 30*time.Minute, "how long a workspace's JupyterLab server runs without a request before it is stopped"),
 	}
 }
 
@@ -132,6 +134,9 @@ func (f serveFlags) check(cmd string) error {
 	}
 	if *f.exportTimeout <= 0 {
 		return usagef("%s: --export-timeout %s: want a positive duration", cmd, *f.exportTimeout)
+	}
+	if *f.labIdle <= 0 {
+		return usagef("%s: --lab-idle %s: want a positive duration", cmd, *f.labIdle)
 	}
 	if _, err := server.ParseProxies(*f.proxies); err != nil {
 		return usagef("%s: --trusted-proxies: %v", cmd, err)
@@ -143,7 +148,7 @@ func (f serveFlags) check(cmd string) error {
 // program of --jupyterlab, else the one package jupyter finds; the pages
 // say how to install it when there is none. Close it to stop them.
 func (f serveFlags) lab(e env) (*jupyterlab.Manager, error) {
-	cfg := jupyterlab.Config{Logger: slog.New(slog.NewTextHandler(e.stderr, nil))}
+	cfg := jupyterlab.Config{Logger: slog.New(slog.NewTextHandler(e.stderr, nil)), IdleTimeout: *f.labIdle}
 	if *f.jupyterlab != "" {
 		cfg.Command = []string{*f.jupyterlab}
 	}
