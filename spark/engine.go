@@ -16,9 +16,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/apache/spark-connect-go/spark/sparkerrors"
 	"github.com/apache/spark-connect-go/spark/sql/types"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	lru "github.com/hashicorp/golang-lru/v2"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
@@ -52,6 +56,9 @@ type Engine struct {
 	idle []*session
 }
 
+// The Spark engine is one that the workbench's services run on.
+var _ workbench.Engine = (*Engine)(nil)
+
 // Index is what the CDR's index/meta.json says of the index (the fields
 // of cdr.IndexInfo that Spark needs).
 type Index struct {
@@ -59,6 +66,8 @@ type Index struct {
 	VersionID     string `json:"version_id"`
 	ReferenceDate string `json:"reference_date"`
 	Persons       int64  `json:"persons"`
+	// CDMVersion is the OMOP CDM version of the CDR (5.3 or 5.4).
+	CDMVersion string `json:"cdm_version"`
 }
 
 // Schemes lists the URI schemes of a CDR that Open accepts; a CDR without
@@ -192,6 +201,18 @@ func (e *Engine) openIndex(ctx context.Context, s *session) error {
 		views[cdrindex.Concept] = e.cdr + "/" + cdrindex.Concept
 		if err := e.view(ctx, s, cdrindex.Concept, views[cdrindex.Concept]); err != nil {
 			return fmt.Errorf("spark: table concept of %s: %w", e.cdr, err)
+		}
+	}
+	// The OMOP tables of the dataset domains, where the CDR has them (a
+	// domain whose table is absent is absent from the dataset catalog).
+	for _, t := range datasetTables() {
+		for _, path := range []string{e.cdr + "/" + t + ".parquet", e.cdr + "/" + t} {
+			if err := e.view(ctx, s, t, path); err == nil {
+				views[t] = path
+				break
+			} else if ctx.Err() != nil {
+				return fmt.Errorf("spark: open: %w", ctx.Err())
+			}
 		}
 	}
 	e.views = views
@@ -524,9 +545,30 @@ func (e *Engine) run(ctx context.Context, s *session, op, text string) ([]types.
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("spark: %s: %w", op, ctxErr)
 		}
-		return nil, fmt.Errorf("spark: %s: %w", op, brief(err))
+		return nil, e.failed(op, err)
 	}
 	return rows, nil
+}
+
+// failed is the error of op that failed with err: ErrUnreachable when the
+// Spark Connect server no longer answers (a 503), else err, shortened.
+func (e *Engine) failed(op string, err error) error {
+	if unreachable(err) {
+		return fmt.Errorf("%w at %s: %s: %v", ErrUnreachable, e.remote, op, brief(err))
+	}
+	return fmt.Errorf("spark: %s: %w", op, brief(err))
+}
+
+// unreachable reports whether err is gRPC's Unavailable: no server at the
+// address, or a connection that broke.
+func unreachable(err error) bool {
+	if se, ok := errors.AsType[*sparkerrors.SparkError](err); ok {
+		return se.Code == codes.Unavailable
+	}
+	if s, ok := status.FromError(err); ok {
+		return s.Code() == codes.Unavailable
+	}
+	return false
 }
 
 // one returns the integer of a result of one row and one column.
