@@ -30,9 +30,13 @@ var ErrNotFound = fault.New(fault.NotFound, "engine.not_found", "engine: not fou
 // operation and the engine, never a 500.
 var ErrUnsupported = fault.New(fault.Unavailable, "engine.unsupported", "engine: unsupported")
 
+// ErrUnreachable is matched by the error of an engine whose server (a
+// Spark Connect server) does not answer: a 503 that says so.
+var ErrUnreachable = fault.New(fault.Unavailable, "engine.unreachable", "engine: unreachable")
+
 // Errors lists the sentinels of this package, for a client that rebuilds
 // them from their codes.
-var Errors = []*fault.Error{ErrNotFound, ErrNotIndexed, ErrUnsupported}
+var Errors = []*fault.Error{ErrNotFound, ErrNotIndexed, ErrUnsupported, ErrUnreachable}
 
 // Concept is one concept of the vocabulary with the number of persons
 // who have an event of it (PersonCount) and of it or any descendant

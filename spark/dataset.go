@@ -16,13 +16,35 @@ import (
 	"github.com/openworkbench/workbench/internal/sqlb"
 )
 
-// duckTypes names the Spark types of the CDR's Parquet as DuckDB does,
-// the names cohort.NewDatasetCatalog reads; another type is kept by its
-// Spark name (and a dataset column of it is text).
-var duckTypes = map[string]string{
-	"LongType": "BIGINT", "IntegerType": "INTEGER", "ShortType": "SMALLINT", "ByteType": "TINYINT",
-	"DoubleType": "DOUBLE", "FloatType": "FLOAT", "StringType": "VARCHAR", "DateType": "DATE",
-	"TimestampType": "TIMESTAMP", "TimestampNtzType": "TIMESTAMP", "BooleanType": "BOOLEAN",
+// duckType names the Spark type of a column of the CDR's Parquet as
+// DuckDB does, the names cohort.NewDatasetCatalog reads; another type is
+// kept by its Spark name (and a dataset column of it is text).
+func duckType(t types.DataType) string {
+	switch t := t.(type) {
+	case types.LongType:
+		return "BIGINT"
+	case types.IntegerType:
+		return "INTEGER"
+	case types.ShortType:
+		return "SMALLINT"
+	case types.ByteType:
+		return "TINYINT"
+	case types.DoubleType:
+		return "DOUBLE"
+	case types.FloatType:
+		return "FLOAT"
+	case types.DecimalType:
+		return fmt.Sprintf("DECIMAL(%d,%d)", t.Precision, t.Scale)
+	case types.StringType:
+		return "VARCHAR"
+	case types.DateType:
+		return "DATE"
+	case types.TimestampType, types.TimestampNtzType:
+		return "TIMESTAMP"
+	case types.BooleanType:
+		return "BOOLEAN"
+	}
+	return t.TypeName()
 }
 
 // DatasetCatalog reads the columns of the dataset domains' tables from
@@ -53,13 +75,7 @@ func (e *Engine) DatasetCatalog(ctx context.Context) (cohort.DatasetCatalog, err
 				return nil, e.failed("dataset catalog", err)
 			}
 			for _, f := range schema.Fields {
-				typ := f.DataType.TypeName()
-				if t, ok := duckTypes[typ]; ok {
-					typ = t
-				} else if d, ok := f.DataType.(types.DecimalType); ok {
-					typ = fmt.Sprintf("DECIMAL(%d,%d)", d.Precision, d.Scale)
-				}
-				tables[table] = append(tables[table], cohort.DatasetColumn{Name: f.Name, Type: typ})
+				tables[table] = append(tables[table], cohort.DatasetColumn{Name: f.Name, Type: duckType(f.DataType)})
 			}
 		}
 		return cohort.NewDatasetCatalog(tables), nil

@@ -74,9 +74,10 @@ type Index struct {
 // a scheme is a local folder (file://).
 var Schemes = []string{"file", "s3a", "abfss", "hdfs"}
 
-// ErrUnreachable is matched (errors.Is) by the error of Open when no Spark
-// Connect server answers at the remote address.
-var ErrUnreachable = fault.New(fault.Unavailable, "spark.unreachable", "spark: no Spark Connect server answers")
+// ErrUnreachable is matched (errors.Is) by the error of Open, and of any
+// call, when no Spark Connect server answers at the remote address: a
+// 503. It is engine.ErrUnreachable, which clients of the HTTP API know.
+var ErrUnreachable = engine.ErrUnreachable
 
 // Open connects to the Spark Connect server at remote (sc://host:port,
 // with Spark Connect's optional ;name=value parameters) and registers the
@@ -117,7 +118,7 @@ func Open(ctx context.Context, remote, cdr string, opt Options) (*Engine, error)
 		if ctx.Err() != nil {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w at %s: %v", ErrUnreachable, remote, err)
+		return nil, fmt.Errorf("%w: no Spark Connect server answers at %s: %v", ErrUnreachable, remote, brief(err))
 	}
 	if err := e.openIndex(ctx, first); err != nil {
 		return nil, err
@@ -554,7 +555,7 @@ func (e *Engine) run(ctx context.Context, s *session, op, text string) ([]types.
 // Spark Connect server no longer answers (a 503), else err, shortened.
 func (e *Engine) failed(op string, err error) error {
 	if unreachable(err) {
-		return fmt.Errorf("%w at %s: %s: %v", ErrUnreachable, e.remote, op, brief(err))
+		return fmt.Errorf("%w: no Spark Connect server answers at %s: %s: %v", ErrUnreachable, e.remote, op, brief(err))
 	}
 	return fmt.Errorf("spark: %s: %w", op, brief(err))
 }
