@@ -57,10 +57,14 @@ func (e *Engine) DatasetCatalog(ctx context.Context) (cohort.DatasetCatalog, err
 			return nil, err
 		}
 		defer e.release(s)
+		present, err := e.datasetViews(ctx, s)
+		if err != nil {
+			return nil, err
+		}
 		tables := map[string][]cohort.DatasetColumn{}
 		for _, domain := range cohort.DatasetDomains {
 			table := cohort.DatasetTable(domain)
-			if _, ok := e.views[table]; !ok {
+			if !present[table] {
 				continue
 			}
 			df, err := s.spark.Table(table)
@@ -220,11 +224,32 @@ func (e *Engine) stream(ctx context.Context, op string, b *sqlb.Builder, read fu
 	return nil
 }
 
-// tables lists the dataset tables whose views the engine registers.
-func datasetTables() []string {
-	var out []string
+// datasetViews registers in s, and for every session after, a view of
+// each dataset domain's OMOP table that the CDR has, as package cdr finds
+// it (table.parquet, else a folder table/ of Parquet files), and reports
+// which it has. Only datasets read these tables: an engine that serves
+// none never looks for them.
+func (e *Engine) datasetViews(ctx context.Context, s *session) (map[string]bool, error) {
+	present := map[string]bool{}
 	for _, d := range cohort.DatasetDomains {
-		out = append(out, cohort.DatasetTable(d))
+		t := cohort.DatasetTable(d)
+		if s.views[t] {
+			present[t] = true
+			continue
+		}
+		for _, path := range []string{e.cdr + "/" + t + ".parquet", e.cdr + "/" + t} {
+			err := e.view(ctx, s, t, path)
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return nil, fmt.Errorf("spark: dataset catalog: %w", ctxErr)
+			}
+			if err == nil {
+				e.mu.Lock()
+				e.views[t] = path
+				e.mu.Unlock()
+				present[t] = true
+				break
+			}
+		}
 	}
-	return slices.Sorted(slices.Values(out))
+	return present, nil
 }

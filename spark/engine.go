@@ -47,13 +47,16 @@ type Engine struct {
 	remote      string
 	cdr         string
 	info        Index
-	views       map[string]string // view name -> Parquet path
 	interrupter *interrupter
 	cache       *lru.Cache[string, any]
 	log         *slog.Logger
 
 	mu   sync.Mutex
 	idle []*session
+	// views are the temporary views every session has, by name, with
+	// their Parquet paths: the index's and the concept table from Open,
+	// the dataset tables once a dataset needs them.
+	views map[string]string
 }
 
 // The Spark engine is one that the workbench's services run on.
@@ -204,18 +207,6 @@ func (e *Engine) openIndex(ctx context.Context, s *session) error {
 			return fmt.Errorf("spark: table concept of %s: %w", e.cdr, err)
 		}
 	}
-	// The OMOP tables of the dataset domains, where the CDR has them (a
-	// domain whose table is absent is absent from the dataset catalog).
-	for _, t := range datasetTables() {
-		for _, path := range []string{e.cdr + "/" + t + ".parquet", e.cdr + "/" + t} {
-			if err := e.view(ctx, s, t, path); err == nil {
-				views[t] = path
-				break
-			} else if ctx.Err() != nil {
-				return fmt.Errorf("spark: open: %w", ctx.Err())
-			}
-		}
-	}
 	e.views = views
 	return nil
 }
@@ -250,6 +241,7 @@ func (e *Engine) view(ctx context.Context, s *session, name, path string) error 
 		}
 		return brief(err)
 	}
+	s.views[name] = true
 	return nil
 }
 
