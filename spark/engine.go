@@ -18,9 +18,9 @@ import (
 
 	"github.com/apache/spark-connect-go/spark/sparkerrors"
 	"github.com/apache/spark-connect-go/spark/sql/types"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/cohort"
