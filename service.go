@@ -2,6 +2,7 @@ package workbench
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 
 	"github.com/openworkbench/workbench/access"
@@ -210,4 +211,46 @@ type CirceService interface {
 	CirceAttrition(ctx context.Context, ws, id string) (*circe.Inclusion, error)
 	// CirceRows is a page (from 0) of the cohort's rows.
 	CirceRows(ctx context.Context, ws, id string, page, size int) (CircePage, error)
+}
+
+// Engine is what the services ask of a cohort engine over one indexed
+// CDR: package engine's (DuckDB, in this process) and package spark's
+// (a Spark cluster, over Spark Connect) both satisfy it, so the same
+// services, HTTP API and pages run on either. What an engine cannot run
+// answers an error matching engine.ErrUnsupported (a 503 that names it),
+// never a wrong result.
+type Engine interface {
+	// Count, Demographics, TopConcepts and Participants are the results
+	// of a cohort definition; SQL is the query that selects its persons.
+	Count(ctx context.Context, def *cohort.Definition) (int64, error)
+	Demographics(ctx context.Context, def *cohort.Definition) (*engine.Demographics, error)
+	TopConcepts(ctx context.Context, def *cohort.Definition, d cohort.Domain, n int) ([]engine.ConceptCount, error)
+	Participants(ctx context.Context, def *cohort.Definition, page, size int) (ids []int64, total int64, err error)
+	SQL(def *cohort.Definition) (cohort.Query, error)
+
+	// The vocabulary: search, concepts by id, their parents and children,
+	// and the expansion of a concept set.
+	SearchConcepts(ctx context.Context, s engine.ConceptSearch) ([]engine.Concept, error)
+	Concept(ctx context.Context, id int64) (engine.Concept, error)
+	Concepts(ctx context.Context, ids []int64) ([]engine.Concept, error)
+	Parents(ctx context.Context, id int64) ([]engine.Concept, error)
+	Children(ctx context.Context, id int64) ([]engine.Concept, error)
+	ExpandConceptSet(ctx context.Context, cs *cohort.ConceptSet) ([]int64, error)
+
+	// Datasets: the columns a dataset may choose, a preview, and the rows
+	// of a domain's table, streamed to read.
+	DatasetCatalog(ctx context.Context) (cohort.DatasetCatalog, error)
+	PreviewDataset(ctx context.Context, d *cohort.Dataset, domain string, limit int) (*engine.DatasetPreview, error)
+	DatasetRows(ctx context.Context, d *cohort.Dataset, domain string, read func(cols []cohort.DatasetColumn, rows engine.Rows) error) error
+
+	// Reviews: a seeded sample of a cohort, a participant's events and
+	// the demographics of persons.
+	ReviewSample(ctx context.Context, def *cohort.Definition, seed int64, size int) ([]int64, error)
+	ParticipantEvents(ctx context.Context, personID int64, d cohort.Domain, page, size int) ([]engine.Event, int64, error)
+	Persons(ctx context.Context, ids []int64) (map[int64]engine.Person, error)
+
+	// DB is the database/sql database the engine runs on, for queries
+	// compiled elsewhere (Circe cohorts, whose SQL is DuckDB's); nil for
+	// an engine that has none (Spark), where they are unsupported.
+	DB() *sql.DB
 }

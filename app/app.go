@@ -33,8 +33,9 @@ type Config struct {
 	// Store holds users, tokens, workspaces, saved work and the audit
 	// log.
 	Store *store.Store
-	// Engine runs cohort and concept queries over the indexed CDR.
-	Engine *engine.Engine
+	// Engine runs cohort and concept queries over the indexed CDR: package
+	// engine's over DuckDB, or package spark's over a Spark cluster.
+	Engine workbench.Engine
 	// Schema is the CDR's schema: the data dictionary.
 	Schema *cdr.Schema
 	// CDRVersion is the version id of the CDR's index; reviews record it.
@@ -67,6 +68,10 @@ type Config struct {
 	// audit record not written); nil discards.
 	Logger *slog.Logger
 }
+
+// The DuckDB engine is one that the services run on; package spark's is
+// the other.
+var _ workbench.Engine = (*engine.Engine)(nil)
 
 // App is every service of the workbench, as the interfaces of the domain
 // that the front ends call; a test of a front end may fill it with fakes.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 
@@ -20,7 +21,7 @@ import (
 type Circe struct {
 	gate   *gate
 	store  *store.Store
-	engine *engine.Engine
+	engine workbench.Engine
 }
 
 // CirceCohorts is the Circe cohorts of the workspace.
@@ -101,7 +102,11 @@ func (sv Circe) CirceCount(ctx context.Context, ws, id string) (circe.Counts, er
 		if err != nil {
 			return circe.Counts{}, id, 0, err
 		}
-		n, err := circe.Count(ctx, sv.engine.DB(), p)
+		db, err := sv.db()
+		if err != nil {
+			return circe.Counts{}, id, 0, err
+		}
+		n, err := circe.Count(ctx, db, p)
 		return n, id, 1, err
 	})
 }
@@ -114,7 +119,11 @@ func (sv Circe) CirceAttrition(ctx context.Context, ws, id string) (*circe.Inclu
 		if err != nil {
 			return nil, id, 0, err
 		}
-		in, err := circe.InclusionStats(ctx, sv.engine.DB(), p)
+		db, err := sv.db()
+		if err != nil {
+			return nil, id, 0, err
+		}
+		in, err := circe.InclusionStats(ctx, db, p)
 		return in, id, 1, err
 	})
 }
@@ -139,11 +148,24 @@ func (sv Circe) CirceRows(ctx context.Context, ws, id string, page, size int) (w
 		if err != nil {
 			return workbench.CircePage{}, id, 0, err
 		}
-		n, err := circe.Count(ctx, sv.engine.DB(), p)
+		db, err := sv.db()
 		if err != nil {
 			return workbench.CircePage{}, id, 0, err
 		}
-		rows, err := circe.RowsPage(ctx, sv.engine.DB(), p, page*size, size)
+		n, err := circe.Count(ctx, db, p)
+		if err != nil {
+			return workbench.CircePage{}, id, 0, err
+		}
+		rows, err := circe.RowsPage(ctx, db, p, page*size, size)
 		return workbench.CircePage{Rows: rows, Page: page, Size: size, Total: n.Entries}, id, int64(len(rows)), err
 	})
+}
+
+// db is the database that Circe's SQL, DuckDB's, runs on. An engine
+// without one (the Spark engine) cannot run Circe cohorts.
+func (sv Circe) db() (*sql.DB, error) {
+	if db := sv.engine.DB(); db != nil {
+		return db, nil
+	}
+	return nil, fmt.Errorf("%w: Circe cohorts are not available on the Spark engine (they compile to DuckDB SQL only)", engine.ErrUnsupported)
 }

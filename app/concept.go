@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/engine"
 )
@@ -14,7 +15,7 @@ import (
 // audited.
 type Concepts struct {
 	gate   *gate
-	engine *engine.Engine
+	engine workbench.Engine
 }
 
 // SearchConcepts runs the concept search s.

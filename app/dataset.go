@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -22,7 +21,7 @@ import (
 type Datasets struct {
 	gate   *gate
 	store  *store.Store
-	engine *engine.Engine
+	engine workbench.Engine
 }
 
 // Datasets is the datasets of the workspace.
@@ -200,7 +199,7 @@ func (sv Datasets) Export(ctx context.Context, ws, id, domain string, write func
 		return err
 	}
 	var n int64
-	err = sv.engine.DatasetRows(ctx, d, domain, func(cols []cohort.DatasetColumn, rows *sql.Rows) error {
+	err = sv.engine.DatasetRows(ctx, d, domain, func(cols []cohort.DatasetColumn, rows engine.Rows) error {
 		out := make([]export.Column, len(cols))
 		for i, c := range cols {
 			out[i] = export.Column{Name: c.Name, Type: c.Type}

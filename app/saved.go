@@ -16,7 +16,7 @@ import (
 type Cohorts struct {
 	gate   *gate
 	store  *store.Store
-	engine *engine.Engine
+	engine workbench.Engine
 }
 
 // Cohorts is the saved cohorts of the workspace.

@@ -42,6 +42,11 @@ var datasetTables = map[string]datasetTable{
 	"death":       {table: "death", order: []string{"death_date"}},
 }
 
+// DatasetTable is the OMOP table behind the dataset domain (a key of
+// DatasetDomains), or "" for an unknown domain: an engine that registers
+// the tables itself (package spark) reads it.
+func DatasetTable(domain string) string { return datasetTables[domain].table }
+
 // DatasetDomains lists the domains of a dataset in a fixed order.
 var DatasetDomains = []string{"person", "condition", "drug", "procedure", "measurement", "observation", "device", "visit", "death"}
 

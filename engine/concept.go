@@ -25,9 +25,18 @@ import (
 // subject does not exist, such as an unknown concept id.
 var ErrNotFound = fault.New(fault.NotFound, "engine.not_found", "engine: not found")
 
+// ErrUnsupported is matched by the error of an operation that the engine
+// at hand cannot run (a Spark engine's concept search): a 503 naming the
+// operation and the engine, never a 500.
+var ErrUnsupported = fault.New(fault.Unavailable, "engine.unsupported", "engine: unsupported")
+
+// ErrUnreachable is matched by the error of an engine whose server (a
+// Spark Connect server) does not answer: a 503 that says so.
+var ErrUnreachable = fault.New(fault.Unavailable, "engine.unreachable", "engine: unreachable")
+
 // Errors lists the sentinels of this package, for a client that rebuilds
 // them from their codes.
-var Errors = []*fault.Error{ErrNotFound, ErrNotIndexed}
+var Errors = []*fault.Error{ErrNotFound, ErrNotIndexed, ErrUnsupported, ErrUnreachable}
 
 // Concept is one concept of the vocabulary with the number of persons
 // who have an event of it (PersonCount) and of it or any descendant

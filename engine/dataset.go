@@ -129,6 +129,18 @@ func previewValue(typ string, v any) any {
 	return v
 }
 
+// Rows is what DatasetRows hands its reader to iterate: *sql.Rows has
+// these methods, and so do the rows another engine reads from Arrow
+// batches (package spark). Scan takes one *any per column and gives the
+// values a DuckDB driver gives for the column's type (int64 or int32,
+// float64, string, time.Time, bool, or nil for NULL), which is what
+// internal/export writes.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
 // DatasetRows runs the query of the domain's table of d (see
 // cohort.CompileDataset) and calls read once with its columns and rows, which
 // read iterates; the rows are closed when read returns. Nothing is held
@@ -136,7 +148,7 @@ func previewValue(typ string, v any) any {
 // ctx ends before DatasetRows returns, the query stops and the error
 // matches ctx.Err(). The rows are row-level data: callers gate this method
 // by tier.
-func (e *Engine) DatasetRows(ctx context.Context, d *cohort.Dataset, domain string, read func(cols []cohort.DatasetColumn, rows *sql.Rows) error) error {
+func (e *Engine) DatasetRows(ctx context.Context, d *cohort.Dataset, domain string, read func(cols []cohort.DatasetColumn, rows Rows) error) error {
 	cat, err := e.DatasetCatalog(ctx)
 	if err != nil {
 		return err

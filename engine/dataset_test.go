@@ -72,7 +72,7 @@ func TestDatasetGiBleed(t *testing.T) {
 		require.Positive(t, want)
 		var n int64
 		var last int64
-		err := e.DatasetRows(ctx, d, "condition", func(cols []cohort.DatasetColumn, rows *sql.Rows) error {
+		err := e.DatasetRows(ctx, d, "condition", func(cols []cohort.DatasetColumn, rows engine.Rows) error {
 			assert.Equal(t, []string{"person_id", "condition_concept_id", "condition_concept_name", "condition_start_date"}, names(cols))
 			for rows.Next() {
 				var person, concept int64
@@ -98,7 +98,7 @@ func TestDatasetGiBleed(t *testing.T) {
 		n, err := e.Count(ctx, wrist)
 		require.NoError(t, err)
 		var rows int64
-		err = e.DatasetRows(ctx, d, "person", func(cols []cohort.DatasetColumn, r *sql.Rows) error {
+		err = e.DatasetRows(ctx, d, "person", func(cols []cohort.DatasetColumn, r engine.Rows) error {
 			assert.Equal(t, []string{"person_id", "year_of_birth", "gender_concept_name"}, names(cols))
 			for r.Next() {
 				rows++
@@ -116,7 +116,7 @@ func TestDatasetGiBleed(t *testing.T) {
 			SELECT person_id FROM condition_occurrence WHERE condition_concept_id IN (SELECT descendant_concept_id FROM concept_ancestor WHERE ancestor_concept_id = 4134304)
 			UNION ALL SELECT person_id FROM drug_exposure WHERE drug_concept_id IN (SELECT descendant_concept_id FROM concept_ancestor WHERE ancestor_concept_id = 1118084))`)
 		var n int64
-		err := e.DatasetRows(ctx, u, "person", func(_ []cohort.DatasetColumn, r *sql.Rows) error {
+		err := e.DatasetRows(ctx, u, "person", func(_ []cohort.DatasetColumn, r engine.Rows) error {
 			for r.Next() {
 				n++
 			}
@@ -138,7 +138,7 @@ func TestDatasetGiBleed(t *testing.T) {
 
 	t.Run("invalid dataset", func(t *testing.T) {
 		bad := &cohort.Dataset{Cohorts: []*cohort.Definition{wrist}, Columns: map[string][]string{"condition": {"person_id", "no_such_column"}}}
-		err := e.DatasetRows(ctx, bad, "condition", func([]cohort.DatasetColumn, *sql.Rows) error { return nil })
+		err := e.DatasetRows(ctx, bad, "condition", func([]cohort.DatasetColumn, engine.Rows) error { return nil })
 		list := fault.FieldsOf(err)
 		require.NotEmpty(t, list, "%v", err)
 		assert.Equal(t, "columns.condition[1]", list[0].Path)
@@ -147,7 +147,7 @@ func TestDatasetGiBleed(t *testing.T) {
 	t.Run("cancelled before", func(t *testing.T) {
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
-		err := e.DatasetRows(cctx, d, "condition", func([]cohort.DatasetColumn, *sql.Rows) error { return nil })
+		err := e.DatasetRows(cctx, d, "condition", func([]cohort.DatasetColumn, engine.Rows) error { return nil })
 		require.ErrorIs(t, err, context.Canceled)
 	})
 
@@ -158,7 +158,7 @@ func TestDatasetGiBleed(t *testing.T) {
 		drugs := &cohort.Dataset{Cohorts: []*cohort.Definition{wrist}, Columns: map[string][]string{"drug": {"drug_concept_id"}}}
 		cctx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		err := e.DatasetRows(cctx, drugs, "drug", func(_ []cohort.DatasetColumn, r *sql.Rows) error {
+		err := e.DatasetRows(cctx, drugs, "drug", func(_ []cohort.DatasetColumn, r engine.Rows) error {
 			cancel() // as a client that goes away does
 			for r.Next() {
 			}

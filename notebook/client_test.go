@@ -374,7 +374,7 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		list, err := r.CirceCohorts(ctx, ws)
 		require.NoError(t, err)
 		assert.Len(t, list, 1)
-		_, err = r.SaveCirceCohort(ctx, workbench.CirceCohort{WorkspaceID: ws, Name: "Bad", Definition: []byte(`{"PrimaryCriteria": {"CriteriaList": [{"LocationRegion": {}}]}}`)})
+		_, err = r.SaveCirceCohort(ctx, workbench.CirceCohort{WorkspaceID: ws, Name: "Bad", Definition: []byte(`{"PrimaryCriteria": {"CriteriaList": [{"Region": {}}]}}`)})
 		assert.ErrorIs(t, err, circe.ErrInvalid)
 		require.NotEmpty(t, fault.FieldsOf(err))
 		require.NoError(t, r.DeleteCirceCohort(ctx, ws, cc.ID))

@@ -27,7 +27,7 @@ func TestCirceCohorts(t *testing.T) {
 			}},
 		{name: "a name is taken once", method: "POST", path: base, token: f.researcher, body: `{"name": "Celecoxib", "definition": ` + celecoxib + `}`, want: 409},
 		{name: "an unsupported field is refused at its path", method: "POST", path: base, token: f.researcher,
-			body: `{"name": "Bad", "definition": {"ConceptSets": [], "PrimaryCriteria": {"CriteriaList": [{"LocationRegion": {}}], "ObservationWindow": {"PriorDays": 0, "PostDays": 0}}}}`, want: 400,
+			body: `{"name": "Bad", "definition": {"ConceptSets": [], "PrimaryCriteria": {"CriteriaList": [{"Region": {}}], "ObservationWindow": {"PriorDays": 0, "PostDays": 0}}}}`, want: 400,
 			check: func(t *testing.T, r response) {
 				paths := problemPaths(t, r)
 				require.NotEmpty(t, paths)

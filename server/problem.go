@@ -53,7 +53,12 @@ func problemOf(err error) problem {
 	case fault.Timeout:
 		p.Detail = "the request took longer than the server allows"
 	case fault.Unavailable:
-		p.Detail = "the request was cancelled"
+		// A sentinel says what is unavailable (a Spark server that does
+		// not answer, an operation the engine cannot run); else the
+		// request's context ended.
+		if p.Code == "" {
+			p.Detail = "the request was cancelled"
+		}
 	}
 	return p
 }

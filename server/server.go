@@ -18,7 +18,6 @@ import (
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/cdr"
-	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/notebook"
 	"github.com/openworkbench/workbench/public"
@@ -112,7 +111,7 @@ type RateLimit struct {
 // public deployment holds no row-level data.
 type Deps struct {
 	// Engine runs cohort and concept queries over the indexed CDR.
-	Engine *engine.Engine
+	Engine workbench.Engine
 	// Store holds users, tokens, workspaces and the audit log.
 	Store *store.Store
 	// Release is the public release that the public tier answers from.

@@ -8,10 +8,24 @@
 // of the CDR (index/<table>.parquet, as `workbench cdr index` writes them)
 // and one of the vocabulary's concept table. The CDR is a folder or URI
 // that the Spark cluster reads: a path, file://, s3a://, abfss:// or
-// hdfs://. An [Engine] then answers [Engine.Count],
-// [Engine.Demographics], [Engine.Participants] and [Engine.TopConcepts]
-// with package engine's result types, cached by the index's version id
-// like package engine's results.
+// hdfs://. An [Engine] is a workbench.Engine, the engine the application
+// services run on (app.Config.Engine, `workbench serve --engine spark`):
+// cohorts ([Engine.Count], [Engine.Demographics], [Engine.Participants],
+// [Engine.TopConcepts]), reviews ([Engine.ReviewSample], the same sample
+// as DuckDB's for the same seed, [Engine.ParticipantEvents],
+// [Engine.Persons]), concepts by id ([Engine.Concept], [Engine.Parents],
+// [Engine.Children], [Engine.ExpandConceptSet]) and datasets
+// ([Engine.DatasetCatalog], [Engine.PreviewDataset], and
+// [Engine.DatasetRows], which streams Spark's Arrow batches one at a time
+// rather than collecting the result), with package engine's result types,
+// cached by the index's version id like package engine's results. The
+// dataset tables (person, condition_occurrence, ...) are registered as
+// views the first time a dataset needs them.
+//
+// What it does not run answers engine.ErrUnsupported, naming it: concept
+// search (the user's words would have to enter SQL text) and Circe
+// cohorts (DuckDB SQL). A server that stops answering is
+// engine.ErrUnreachable ([ErrUnreachable]). Both are 503s over HTTP.
 //
 // Spark Connect binds no parameters. The SQL holds literals written by
 // one function (internal/sqlb's SparkLiteral) from int64, float64 and

@@ -16,9 +16,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/apache/spark-connect-go/spark/sparkerrors"
 	"github.com/apache/spark-connect-go/spark/sql/types"
 	lru "github.com/hashicorp/golang-lru/v2"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
@@ -43,14 +47,20 @@ type Engine struct {
 	remote      string
 	cdr         string
 	info        Index
-	views       map[string]string // view name -> Parquet path
 	interrupter *interrupter
 	cache       *lru.Cache[string, any]
 	log         *slog.Logger
 
 	mu   sync.Mutex
 	idle []*session
+	// views are the temporary views every session has, by name, with
+	// their Parquet paths: the index's and the concept table from Open,
+	// the dataset tables once a dataset needs them.
+	views map[string]string
 }
+
+// The Spark engine is one that the workbench's services run on.
+var _ workbench.Engine = (*Engine)(nil)
 
 // Index is what the CDR's index/meta.json says of the index (the fields
 // of cdr.IndexInfo that Spark needs).
@@ -59,15 +69,18 @@ type Index struct {
 	VersionID     string `json:"version_id"`
 	ReferenceDate string `json:"reference_date"`
 	Persons       int64  `json:"persons"`
+	// CDMVersion is the OMOP CDM version of the CDR (5.3 or 5.4).
+	CDMVersion string `json:"cdm_version"`
 }
 
 // Schemes lists the URI schemes of a CDR that Open accepts; a CDR without
 // a scheme is a local folder (file://).
 var Schemes = []string{"file", "s3a", "abfss", "hdfs"}
 
-// ErrUnreachable is matched (errors.Is) by the error of Open when no Spark
-// Connect server answers at the remote address.
-var ErrUnreachable = fault.New(fault.Unavailable, "spark.unreachable", "spark: no Spark Connect server answers")
+// ErrUnreachable is matched (errors.Is) by the error of Open, and of any
+// call, when no Spark Connect server answers at the remote address: a
+// 503. It is engine.ErrUnreachable, which clients of the HTTP API know.
+var ErrUnreachable = engine.ErrUnreachable
 
 // Open connects to the Spark Connect server at remote (sc://host:port,
 // with Spark Connect's optional ;name=value parameters) and registers the
@@ -108,7 +121,7 @@ func Open(ctx context.Context, remote, cdr string, opt Options) (*Engine, error)
 		if ctx.Err() != nil {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w at %s: %v", ErrUnreachable, remote, err)
+		return nil, fmt.Errorf("%w: no Spark Connect server answers at %s: %v", ErrUnreachable, remote, brief(err))
 	}
 	if err := e.openIndex(ctx, first); err != nil {
 		return nil, err
@@ -228,6 +241,7 @@ func (e *Engine) view(ctx context.Context, s *session, name, path string) error 
 		}
 		return brief(err)
 	}
+	s.views[name] = true
 	return nil
 }
 
@@ -524,9 +538,30 @@ func (e *Engine) run(ctx context.Context, s *session, op, text string) ([]types.
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("spark: %s: %w", op, ctxErr)
 		}
-		return nil, fmt.Errorf("spark: %s: %w", op, brief(err))
+		return nil, e.failed(op, err)
 	}
 	return rows, nil
+}
+
+// failed is the error of op that failed with err: ErrUnreachable when the
+// Spark Connect server no longer answers (a 503), else err, shortened.
+func (e *Engine) failed(op string, err error) error {
+	if unreachable(err) {
+		return fmt.Errorf("%w: no Spark Connect server answers at %s: %s: %v", ErrUnreachable, e.remote, op, brief(err))
+	}
+	return fmt.Errorf("spark: %s: %w", op, brief(err))
+}
+
+// unreachable reports whether err is gRPC's Unavailable: no server at the
+// address, or a connection that broke.
+func unreachable(err error) bool {
+	if se, ok := errors.AsType[*sparkerrors.SparkError](err); ok {
+		return se.Code == codes.Unavailable
+	}
+	if s, ok := status.FromError(err); ok {
+		return s.Code() == codes.Unavailable
+	}
+	return false
 }
 
 // one returns the integer of a result of one row and one column.

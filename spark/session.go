@@ -3,6 +3,7 @@ package spark
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 type session struct {
 	spark sparksql.SparkSession
 	id    string
+	views map[string]bool // registered in this session
 }
 
 // interrupter sends Spark Connect's Interrupt RPC, which the Go client
@@ -108,26 +110,45 @@ func (e *Engine) newSession(ctx context.Context) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	ses := &session{spark: s, id: id}
-	for name, path := range e.views {
-		if err := e.view(ctx, ses, name, path); err != nil {
-			return nil, fmt.Errorf("spark: table %s: %w", name, err)
-		}
-	}
-	return ses, nil
+	return &session{spark: s, id: id, views: map[string]bool{}}, nil
 }
 
-// acquire returns an idle session, or a new one.
+// sync registers in s the engine's views that s lacks.
+func (e *Engine) sync(ctx context.Context, s *session) error {
+	e.mu.Lock()
+	views := maps.Clone(e.views)
+	e.mu.Unlock()
+	for name, path := range views {
+		if s.views[name] {
+			continue
+		}
+		if err := e.view(ctx, s, name, path); err != nil {
+			return fmt.Errorf("spark: table %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// acquire returns an idle session, or a new one, with every view of the
+// engine.
 func (e *Engine) acquire(ctx context.Context) (*session, error) {
 	e.mu.Lock()
+	var s *session
 	if n := len(e.idle); n > 0 {
-		s := e.idle[n-1]
+		s = e.idle[n-1]
 		e.idle = e.idle[:n-1]
-		e.mu.Unlock()
-		return s, nil
 	}
 	e.mu.Unlock()
-	return e.newSession(ctx)
+	if s == nil {
+		var err error
+		if s, err = e.newSession(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if err := e.sync(ctx, s); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // release returns s to the idle sessions, keeping at most maxIdle.

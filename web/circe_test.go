@@ -56,11 +56,11 @@ func TestCircePages(t *testing.T) {
 		assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 		assert.Contains(t, body, `id="name-error"`)
 		assert.Contains(t, body, `id="definition-error"`)
-		bad := `{"PrimaryCriteria": {"CriteriaList": [{"LocationRegion": {}}]}}`
+		bad := `{"PrimaryCriteria": {"CriteriaList": [{"Region": {}}]}}`
 		resp, body = ada.postFile("/workspaces/"+ws+"/circe", map[string]string{"csrf_token": tok, "name": "Bad", "definition": bad}, nil)
 		assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 		assert.Contains(t, body, "PrimaryCriteria.CriteriaList[0]")
-		assert.Contains(t, body, "LocationRegion")
+		assert.Contains(t, body, "Region: criteria type not supported")
 	})
 	t.Run("a file without the session's token is refused", func(t *testing.T) {
 		resp, _ := ada.postFile("/workspaces/"+ws+"/circe", map[string]string{"name": "No token"}, def)

@@ -41,12 +41,12 @@ func TestCirceUsage(t *testing.T) {
 
 func TestCirceInvalid(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "bad.json")
-	require.NoError(t, os.WriteFile(file, []byte(`{"PrimaryCriteria": {"CriteriaList": [{"LocationRegion": {}}]}, "CensorWindow": {"EndDate": "soon"}}`), 0o644))
+	require.NoError(t, os.WriteFile(file, []byte(`{"PrimaryCriteria": {"CriteriaList": [{"Region": {}}]}, "CensorWindow": {"EndDate": "soon"}}`), 0o644))
 	code, out, stderr := runCLI(t, "circe", "sql", file)
 	assert.Equal(t, exitFailed, code)
 	assert.Empty(t, out)
 	assert.Contains(t, stderr, "is not a Circe expression this workbench runs")
-	assert.Contains(t, stderr, "\n  PrimaryCriteria.CriteriaList[0].LocationRegion: criteria type not supported\n")
+	assert.Contains(t, stderr, "\n  PrimaryCriteria.CriteriaList[0].Region: criteria type not supported\n")
 	assert.Contains(t, stderr, "\n  CensorWindow.EndDate: want a date YYYY-MM-DD\n")
 }
 

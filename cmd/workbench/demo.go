@@ -150,7 +150,8 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 	defer lab.Close()
 	site := siteOf(rel, st, lab, web.Config{})
 	// The demo shows on its terminal what registration sends.
-	return serveAPI(ctx, e, sf, *data, dir, c, eng, st, rel, site, lab, &app.WriterOutbox{W: e.stdout}, func(url string) {
+	info, _ := c.Index()
+	return serveAPI(ctx, e, sf, *data, dir, info, c.Schema(), eng, st, rel, site, lab, &app.WriterOutbox{W: e.stdout}, func(url string) {
 		fmt.Fprintf(e.stdout, "the public pages (Data Browser, Survey Explorer): %s/\n", url)
 		// One-time links, new at each start: the demo's users have no
 		// password until they choose one.

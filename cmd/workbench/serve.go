@@ -10,9 +10,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/cdr"
-	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	jupyterlab "github.com/openworkbench/workbench/jupyter"
 	"github.com/openworkbench/workbench/public"
@@ -21,7 +21,7 @@ import (
 )
 
 func runServe(ctx context.Context, e env, args []string) (err error) {
-	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--public PUBDIR] [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--close-registration] [--trusted-proxies CIDRS] [--jupyterlab PATH] [--lab-idle D]\n"+
+	fs := newFlags(e, "serve", "serve --data DIR --cdr DIR [--engine duckdb|spark --spark sc://HOST:PORT] [--public PUBDIR] [--addr HOST:PORT] [--timeout D] [--export-timeout D] [--memory-limit M] [--close-registration] [--trusted-proxies CIDRS] [--jupyterlab PATH] [--lab-idle D]\n"+
 		"             [--oidc-issuer URL --oidc-client-id ID --oidc-secret-file FILE --oidc-redirect-url URL]\n"+
 		"       serve --public PUBDIR [--addr HOST:PORT] [--trusted-proxies CIDRS]\n\n"+
 		"Serves the HTTP API over the indexed CDR, with the users, workspaces and audit log of\n"+
@@ -31,9 +31,15 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 		"CDR version. With --public alone the server is a public one: the public tier and the\n"+
 		"data dictionary, with no row-level data on its machine. The public web pages (Data\n"+
 		"Browser, Survey Explorer) are served at / from the same release. With --oidc-issuer,\n"+
-		"researchers may sign in through their institution's OpenID provider as well.")
+		"researchers may sign in through their institution's OpenID provider as well.\n\n"+
+		"With --engine spark the queries run on a Spark Connect server (--spark) over the CDR\n"+
+		"as the cluster reads it (--cdr: a folder or a file://, s3a://, abfss:// or hdfs:// URI),\n"+
+		"indexed by 'workbench cdr index'. What Spark does not run yet (concept search, Circe\n"+
+		"cohorts) answers 503 naming it.")
 	data := fs.String("data", "", "data directory: the state file and notebooks (required with --cdr)")
-	dir := fs.String("cdr", "", "folder of the indexed CDR (required unless --public alone)")
+	dir := fs.String("cdr", "", "folder of the indexed CDR (required unless --public alone); with --engine spark, a folder or URI that the Spark cluster reads (file://, s3a://, abfss://, hdfs://)")
+	eng := fs.String("engine", "duckdb", "what runs the queries: duckdb, in this process, or spark, a Spark Connect server (--spark)")
+	remote := fs.String("spark", "", "the Spark Connect server of --engine spark (sc://HOST:15002)")
 	pub := fs.String("public", "", "folder of the public release to serve")
 	sf := addServeFlags(fs)
 	of := addOIDCFlags(fs)
@@ -47,18 +53,31 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if *dir == "" && *data == "" && *pub != "" {
+	switch {
+	case *eng != "duckdb" && *eng != "spark":
+		return usagef("serve: --engine %q: want duckdb or spark", *eng)
+	case *eng == "spark" && *remote == "":
+		return usagef("serve: --engine spark needs --spark sc://HOST:PORT, the Spark Connect server")
+	case *eng != "spark" && *remote != "":
+		return usagef("serve: --spark is the server of --engine spark")
+	case *eng == "spark" && *sf.memory != "":
+		return usagef("serve: --memory-limit is DuckDB's; the Spark cluster sets its own")
+	}
+	if *dir == "" && *data == "" && *pub != "" && *eng == "duckdb" {
 		return servePublic(ctx, e, sf, *pub)
 	}
 	if *dir == "" || *data == "" {
 		return usagef("serve: --cdr and --data are required (or --public alone for a public server)")
+	}
+	if *eng == "spark" {
+		return serveSpark(ctx, e, sf, *remote, *dir, *data, *pub, oidc)
 	}
 	st, err := openStore(ctx, "serve", *data)
 	if err != nil {
 		return err
 	}
 	defer closeStore(st, &err)
-	c, eng, err := openEngine(ctx, *dir, sf.cdrOptions())
+	c, duck, err := openEngine(ctx, *dir, sf.cdrOptions())
 	if err != nil {
 		return err
 	}
@@ -80,7 +99,8 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 	site := siteOf(rel, st, lab, web.Config{OIDC: oidc})
 	// An operator forwards what registration sends, or has a mail system
 	// pick it up.
-	return serveAPI(ctx, e, sf, *data, *dir, c, eng, st, rel, site, lab, app.FileOutbox{Dir: outboxDir(*data)}, nil)
+	info, _ := c.Index()
+	return serveAPI(ctx, e, sf, *data, *dir, info, c.Schema(), duck, st, rel, site, lab, app.FileOutbox{Dir: outboxDir(*data)}, nil)
 }
 
 // servePublic serves the public tier and the public pages of the release
@@ -165,15 +185,15 @@ func notebookDir(data string) string { return filepath.Join(data, "notebooks") }
 // server.FileOutbox) in the data directory data.
 func outboxDir(data string) string { return filepath.Join(data, "outbox") }
 
-// serveAPI serves the HTTP API over the open CDR dir and the state store
-// of the data directory data, sending registration's messages to outbox,
-// until ctx ends. Once it listens it prints the
-// URL, from the listener so that port 0 shows the port taken, and calls
-// ready with it when not nil. A site not nil is served at /; the
-// services stop the JupyterLab servers of lab that their users lose.
-func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, c *cdr.CDR, eng *engine.Engine, st *store.Store, rel *public.Release, site func(*app.App) (http.Handler, error), lab *jupyterlab.Manager, outbox app.Outbox, ready func(url string)) error {
-	info, _ := c.Index()
-	srv, err := newServer(e, f, server.Deps{Engine: eng, Store: st, Release: rel, Schema: c.Schema(), Index: info, NotebookDir: notebookDir(data), Site: site, Labs: lab, Outbox: outbox})
+// serveAPI serves the HTTP API over the engine eng of the CDR dir (with
+// its index info and schema) and the state store of the data directory
+// data, sending registration's messages to outbox, until ctx ends. Once
+// it listens it prints the URL, from the listener so that port 0 shows
+// the port taken, and calls ready with it when not nil. A site not nil is
+// served at /; the services stop the JupyterLab servers of lab that
+// their users lose.
+func serveAPI(ctx context.Context, e env, f serveFlags, data, dir string, info cdr.IndexInfo, schema *cdr.Schema, eng workbench.Engine, st *store.Store, rel *public.Release, site func(*app.App) (http.Handler, error), lab *jupyterlab.Manager, outbox app.Outbox, ready func(url string)) error {
+	srv, err := newServer(e, f, server.Deps{Engine: eng, Store: st, Release: rel, Schema: schema, Index: info, NotebookDir: notebookDir(data), Site: site, Labs: lab, Outbox: outbox})
 	if err != nil {
 		return err
 	}

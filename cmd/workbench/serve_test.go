@@ -64,6 +64,10 @@ func TestServeBadFlags(t *testing.T) {
 		{"serve: proxy not a CIDR", []string{"serve", "--cdr", "x", "--trusted-proxies", "10.0.0.0/8,proxy.local"}, `--trusted-proxies: server: trusted proxy "proxy.local"`},
 		{"demo: proxy not a CIDR", []string{"demo", "--trusted-proxies", "10.0.0.0/33"}, `--trusted-proxies: server: trusted proxy "10.0.0.0/33"`},
 		{"serve: timeout", []string{"serve", "--cdr", "x", "--timeout", "0s"}, "--timeout 0s: want a positive duration"},
+		{"serve: unknown engine", []string{"serve", "--cdr", "x", "--engine", "presto"}, `--engine "presto": want duckdb or spark`},
+		{"serve: Spark without its server", []string{"serve", "--cdr", "x", "--engine", "spark"}, "--engine spark needs --spark sc://HOST:PORT"},
+		{"serve: a Spark server without the engine", []string{"serve", "--cdr", "x", "--spark", "sc://h:15002"}, "--spark is the server of --engine spark"},
+		{"serve: DuckDB's memory limit on Spark", []string{"serve", "--cdr", "x", "--engine", "spark", "--spark", "sc://h:15002", "--memory-limit", "4GB"}, "--memory-limit is DuckDB's"},
 		{"serve: OpenID provider without a client", []string{"serve", "--cdr", "x", "--oidc-issuer", "https://sso.example.org"}, "without a client id, client secret, redirect URL"},
 		{"serve: unreadable client secret", []string{"serve", "--cdr", "x", "--oidc-issuer", "https://sso.example.org", "--oidc-secret-file", "/nonexistent/secret"}, "--oidc-secret-file"},
 	}
@@ -75,4 +79,13 @@ func TestServeBadFlags(t *testing.T) {
 			assert.Contains(t, stderr.String(), c.want)
 		})
 	}
+}
+
+// TestServeSparkUnreachable starts serve on a Spark Connect address where
+// nothing listens: it fails at once, saying so, and needs no Spark.
+func TestServeSparkUnreachable(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"serve", "--engine", "spark", "--spark", "sc://127.0.0.1:1", "--cdr", t.TempDir(), "--data", t.TempDir()}, &stdout, &stderr)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, stderr.String(), "no Spark Connect server answers at sc://127.0.0.1:1")
 }
