@@ -163,8 +163,11 @@ func (sv Circe) CirceRows(ctx context.Context, ws, id string, page, size int) (w
 
 // db is the database that Circe's SQL, DuckDB's, runs on. An engine
 // without one (the Spark engine) cannot run Circe cohorts.
-func (sv Circe) db() (*sql.DB, error) {
-	if db := sv.engine.DB(); db != nil {
+func (sv Circe) db() (*sql.DB, error) { return circeDB(sv.engine) }
+
+// circeDB is the database that Circe cohorts run on: the DuckDB engine's.
+func circeDB(e workbench.Engine) (*sql.DB, error) {
+	if db := e.DB(); db != nil {
 		return db, nil
 	}
 	return nil, fmt.Errorf("%w: Circe cohorts are not available on the Spark engine (they compile to DuckDB SQL only)", engine.ErrUnsupported)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/circe"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
@@ -70,7 +71,8 @@ func (sv Datasets) DeleteDataset(ctx context.Context, ws, id string) error {
 }
 
 // check reports every problem of the selection d at its path: no cohort,
-// columns the CDR's catalog does not have.
+// a Circe cohort that needs what the CDR lacks, columns the CDR's catalog
+// does not have.
 func (sv Datasets) check(ctx context.Context, d workbench.Dataset) error {
 	cat, err := sv.engine.DatasetCatalog(ctx)
 	if err != nil {
@@ -79,6 +81,19 @@ func (sv Datasets) check(ctx context.Context, d workbench.Dataset) error {
 	problems := fault.Fields{Of: workbench.ErrInvalid}
 	if len(d.CohortIDs) == 0 {
 		problems.Add("cohort_ids", "empty: a dataset needs at least one cohort")
+	}
+	for i, cid := range d.CohortIDs {
+		if !strings.HasPrefix(cid, workbench.CircePrefix) {
+			continue
+		}
+		_, err := sv.circeCohort(ctx, d.WorkspaceID, cid)
+		fields := fault.FieldsOf(err)
+		if err != nil && fields == nil {
+			return err
+		}
+		for _, f := range fields {
+			problems.Add(fmt.Sprintf("cohort_ids[%d]", i), "%s: %s", f.Path, f.Message)
+		}
 	}
 	problems.List = append(problems.List, fault.FieldsOf(cat.Check(d.Columns))...)
 	return problems.Err()
@@ -103,6 +118,28 @@ func (sv Datasets) load(ctx context.Context, ws, id string) (*cohort.Dataset, er
 	return sv.selection(ctx, ws, saved)
 }
 
+// circeCohort is the compiled Circe cohort cid of the workspace. A dataset
+// runs the cohort's statement itself, so the tables and columns beyond
+// the CDM that it needs are checked here, as circe's own runs check them.
+func (sv Datasets) circeCohort(ctx context.Context, ws, cid string) (*circe.Program, error) {
+	c, err := sv.store.CirceCohort(ctx, ws, cid)
+	if err != nil {
+		return nil, err
+	}
+	p, err := program(c.Definition)
+	if err != nil {
+		return nil, fmt.Errorf("app: saved Circe cohort %s no longer compiles: %w", cid, err)
+	}
+	db, err := circeDB(sv.engine)
+	if err != nil {
+		return nil, err
+	}
+	if err := circe.Check(ctx, db, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
 // selection is the dataset of the workspace that saved selects (saved or
 // not), with the definitions of its cohorts and concept sets, which must
 // be the workspace's.
@@ -110,13 +147,9 @@ func (sv Datasets) selection(ctx context.Context, ws string, saved workbench.Dat
 	d := &cohort.Dataset{Columns: saved.Columns}
 	for _, cid := range saved.CohortIDs {
 		if strings.HasPrefix(cid, workbench.CircePrefix) {
-			c, err := sv.store.CirceCohort(ctx, ws, cid)
+			p, err := sv.circeCohort(ctx, ws, cid)
 			if err != nil {
 				return nil, err
-			}
-			p, err := program(c.Definition)
-			if err != nil {
-				return nil, fmt.Errorf("app: saved Circe cohort %s no longer compiles: %w", cid, err)
 			}
 			d.Persons = append(d.Persons, cohort.Query{SQL: p.Persons.SQL, Args: p.Persons.Args})
 			continue

@@ -73,4 +73,22 @@ func TestCirceCohorts(t *testing.T) {
 	f.run(t, []step{
 		{name: "a cohort a dataset uses stays", method: "DELETE", path: base + "/" + id, token: f.researcher, want: 409},
 	})
+
+	// A cohort that reads a column beyond the CDM (drug_exposure's
+	// effective_drug_dose, of CDM v5.0) is saved, but a dataset over it is
+	// refused at the expression's path, before any query.
+	dosed := `{"ConceptSets": [{"id": 0, "name": "celecoxib", "expression": {"items": [{"concept": {"CONCEPT_ID": 1118084}}]}}],
+		"PrimaryCriteria": {"CriteriaList": [{"DrugExposure": {"CodesetId": 0, "EffectiveDrugDose": {"Op": "gt", "Value": 5}}}],
+		"ObservationWindow": {"PriorDays": 0, "PostDays": 0}}}`
+	r = f.do(t, "POST", base, f.researcher, []byte(`{"name": "Dosed", "definition": `+dosed+`}`), "application/json")
+	require.Equal(t, 201, r.status, "%s", r.body)
+	var saved struct{ ID string }
+	require.NoError(t, json.Unmarshal(r.body, &saved))
+	f.run(t, []step{
+		{name: "a count names what the CDR lacks", method: "GET", path: base + "/" + saved.ID + "/count", token: f.researcher, want: 400,
+			check: func(t *testing.T, r response) { assert.Contains(t, string(r.body), "EffectiveDrugDose") }},
+		{name: "so does a dataset", method: "POST", path: "/v1/workspaces/" + f.ws + "/datasets", token: f.researcher,
+			body: fmt.Sprintf(`{"name": "Dosed persons", "cohort_ids": [%q], "columns": {"person": ["person_id"]}}`, saved.ID), want: 400,
+			check: func(t *testing.T, r response) { assert.Contains(t, string(r.body), "EffectiveDrugDose") }},
+	})
 }
