@@ -29,7 +29,7 @@ func TestResearchJourney(t *testing.T) {
 	axe := webtest.Axe(t)
 	v := &visitor{t: t, b: webtest.New(t), axe: axe, rel: f.release, base: base}
 	t.Logf("the journey's screenshots: %s", v.b.Out)
-	const name, email, password = "Grace Hopper", "grace@example.org", "a ship in port is safe"
+	const name, email, password = "Grace Hopper", "grace.journey@example.org", "a ship in port is safe"
 
 	// Registration and the data access steps.
 	v.signUpByClicking(f, "Grace", email, password)
