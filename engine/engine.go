@@ -399,12 +399,15 @@ func (e *Engine) TopConcepts(ctx context.Context, def *cohort.Definition, d coho
 	}
 	params := string(d) + "\x00" + strconv.Itoa(n)
 	top, err := run(ctx, e, def, "top_concepts", params, func(q cohort.Query) ([]ConceptCount, error) {
-		// concept_person has a person once per concept, standard flag
-		// and domain of the direct events: counting its rows of the
-		// domain counts distinct persons.
+		// person_concept has a person once per domain and standard
+		// concept, sorted by domain: counting its rows of the domain
+		// counts distinct persons, and the scan reads that domain's row
+		// groups only (concept_person, the same pairs among 140M rows of
+		// every domain and ancestor, took 0.27-0.83 s at 1,000,000
+		// persons).
 		var b sqlb.Builder
 		b.SQL("SELECT t.concept_id, COALESCE(c.concept_name, '') AS name, t.persons FROM (\n  SELECT concept_id, count(*) AS persons FROM ")
-		e.table(&b, cdrindex.ConceptPerson).SQL("\n  WHERE domain = ").Arg(string(d), "VARCHAR").SQL(" AND is_standard AND person_id IN (\n")
+		e.table(&b, cdrindex.PersonConcept).SQL("\n  WHERE domain = ").Arg(string(d), "VARCHAR").SQL(" AND person_id IN (\n")
 		b.AddQuery(q.SQL, q.Args).SQL("\n  )\n  GROUP BY concept_id ORDER BY persons DESC, concept_id LIMIT ").Arg(int64(n), "BIGINT")
 		e.table(b.SQL("\n) t LEFT JOIN "), cdrindex.Concept).SQL(" c ON c.concept_id = t.concept_id\nORDER BY t.persons DESC, t.concept_id")
 		out := []ConceptCount{}
