@@ -30,7 +30,9 @@ const (
 	SearchEvents = "search_events"
 	// PersonEvents has one row per clinical event, with its standard
 	// concept (0 when none) and its source concept (NULL when none or the
-	// same), sorted by (person_id, entry_date): a participant's timeline.
+	// same): a participant's timeline. It is a folder of hive partitions,
+	// one file per bucket of persons (column bucket, PersonBucket), each
+	// sorted by (person_id, entry_date).
 	PersonEvents = "person_events"
 	// ConceptClosure has (ancestor_id, descendant_id, min_levels): the
 	// pairs of OMOP's concept_ancestor, those of the hierarchies of source
@@ -52,6 +54,15 @@ const (
 	// event of it, and of it or any descendant.
 	ConceptCounts = "concept_counts"
 )
+
+// PersonBuckets is the number of buckets of person_events; a person's
+// bucket is PersonBucket.
+const PersonBuckets = 256
+
+// PersonBucket is the bucket of person_events that holds the events of
+// the person id: id % PersonBuckets, as DuckDB computes it (negative for a
+// negative id).
+func PersonBucket(id int64) int64 { return id % PersonBuckets }
 
 // Tables lists the index tables.
 var Tables = []string{SearchPerson, SearchEvents, PersonEvents, ConceptClosure, ConceptPerson, PersonConcept, ConceptCounts}
@@ -89,6 +100,7 @@ var Columns = map[string][]Column{
 		{"person_id", "BIGINT"}, {"entry_date", "DATE"}, {"domain", "VARCHAR"}, {"concept_id", "BIGINT"},
 		{"source_concept_id", "BIGINT"}, {"event_id", "BIGINT"}, {"visit_occurrence_id", "BIGINT"}, {"visit_concept_id", "BIGINT"},
 		{"age_at_event", "INTEGER"}, {"value_as_number", "DOUBLE"}, {"value_as_concept_id", "BIGINT"}, {"unit_concept_id", "BIGINT"},
+		{"bucket", "BIGINT"},
 	},
 	ConceptClosure: {{"ancestor_id", "BIGINT"}, {"descendant_id", "BIGINT"}, {"min_levels", "BIGINT"}},
 	ConceptPerson: {
