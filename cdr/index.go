@@ -595,8 +595,9 @@ ORDER BY person_id, entry_date`
 var personBucketSQL = "s.person_id % " + strconv.Itoa(cdrindex.PersonBuckets) + " AS bucket"
 
 // personConceptSQL selects person_concept from concept_pairs: its
-// standard pairs, about a twentieth of concept_person's rows at 1,000,000
-// persons, sorted by domain so that a domain's rows are a few row groups.
+// standard pairs (75.5M rows at 1,000,000 persons, against 142.7M of
+// concept_person), sorted by domain so that the rows of one domain (8.1M
+// of conditions) are the only row groups TopConcepts reads.
 const personConceptSQL = `SELECT domain, person_id, concept_id FROM concept_pairs WHERE is_standard
 ORDER BY domain, person_id, concept_id`
 
