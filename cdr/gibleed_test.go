@@ -123,6 +123,36 @@ WHERE concept_id = ? AND rolled AND is_standard`, tc.concept).Scan(&rolled, &row
 	}
 }
 
+// TestIndexPersonTables checks the person-ordered tables against the
+// concept-ordered ones they stand beside: person_events, read from the
+// clinical tables, against its derivation from search_events (how a
+// timeline was read before it), and person_concept against the direct
+// standard rows of concept_person (how TopConcepts counted before).
+func TestIndexPersonTables(t *testing.T) {
+	ctx := context.Background()
+	c, err := Open(ctx, indexedGiBleed(t), Options{})
+	require.NoError(t, err)
+	defer c.Close()
+	for _, tc := range []struct{ name, got, want string }{
+		{"person_events", "SELECT * FROM " + PersonEvents, PersonEventsOfSearchSQL},
+		{"person_concept", "SELECT * FROM " + PersonConcept, "SELECT domain, person_id, concept_id FROM " + ConceptPerson + " WHERE is_standard AND domain IS NOT NULL"},
+		{"person_concept of search_events", "SELECT * FROM " + PersonConcept, PersonConceptSQL},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var rows, missing, extra int64
+			q := "SELECT (SELECT count(*) FROM (" + tc.got + ")), (SELECT count(*) FROM ((" + tc.want + ") EXCEPT ALL (" + tc.got + "))), " +
+				"(SELECT count(*) FROM ((" + tc.got + ") EXCEPT ALL (" + tc.want + ")))"
+			require.NoError(t, c.DB().QueryRowContext(ctx, q).Scan(&rows, &missing, &extra))
+			assert.Positive(t, rows)
+			assert.Zero(t, missing, "rows missing")
+			assert.Zero(t, extra, "rows too many")
+		})
+	}
+	var sources int64
+	require.NoError(t, c.DB().QueryRowContext(ctx, "SELECT count(*) FROM "+PersonEvents+" WHERE source_concept_id IS NOT NULL").Scan(&sources))
+	assert.Positive(t, sources, "GiBleed has events whose source concept differs")
+}
+
 func TestIndexSearchPerson(t *testing.T) {
 	ctx := context.Background()
 	c, err := Open(ctx, indexedGiBleed(t), Options{})

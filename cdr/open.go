@@ -315,7 +315,11 @@ func (c *CDR) openIndex(ctx context.Context) error {
 	}
 	for _, t := range IndexTables {
 		src := filepath.Join(c.dir, IndexDir, t+".parquet")
-		stmt := "CREATE VIEW " + sqlname.Quote(t) + " AS SELECT * FROM read_parquet(" + quoteLiteral(src) + ")"
+		source := "read_parquet(" + quoteLiteral(src) + ")"
+		if t == PersonEvents {
+			source = personEventsSource(src)
+		}
+		stmt := "CREATE VIEW " + sqlname.Quote(t) + " AS SELECT * FROM " + source
 		if _, err := c.db.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("cdr: index table %s: %w (run 'workbench cdr index' again)", t, cleanError(err))
 		}

@@ -233,6 +233,47 @@ func BenchmarkTopConcepts(b *testing.B) {
 	}
 }
 
+// BenchmarkParticipantEvents reads the first page of 100 of a
+// participant's timeline, every domain (all) and conditions only
+// (condition), uncached, for 25 persons spread over the person ids of the
+// CDR of -bench.cdr, one after the other, and reports the median
+// (p50-ms) and the slowest (max-ms) of the pages.
+func BenchmarkParticipantEvents(b *testing.B) {
+	ctx := context.Background()
+	c, info := openBenchCDR(b)
+	var persons []int64
+	rows, err := c.DB().QueryContext(ctx, `SELECT person_id FROM search_person
+QUALIFY row_number() OVER (ORDER BY person_id) % greatest(1, (SELECT count(*) FROM search_person) // 25) = 1
+ORDER BY person_id LIMIT 25`)
+	require.NoError(b, err)
+	for rows.Next() {
+		var id int64
+		require.NoError(b, rows.Scan(&id))
+		persons = append(persons, id)
+	}
+	require.NoError(b, rows.Err())
+	require.NotEmpty(b, persons)
+	e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
+	require.NoError(b, err)
+	for _, tc := range []struct {
+		name   string
+		domain cohort.Domain
+	}{{"all", ""}, {"condition", cohort.DomainCondition}} {
+		b.Run(tc.name, func(b *testing.B) {
+			var ds durations
+			for i := 0; b.Loop(); i++ {
+				start := time.Now()
+				evs, total, err := e.ParticipantEvents(ctx, persons[i%len(persons)], tc.domain, 0, 100)
+				ds = append(ds, time.Since(start))
+				require.NoError(b, err)
+				require.Len(b, evs, int(min(total, 100)))
+			}
+			ds.report(b)
+			b.ReportMetric(float64(slices.Max(ds))/float64(time.Millisecond), "max-ms")
+		})
+	}
+}
+
 type durations []time.Duration
 
 // report reports the median as p50-ms and returns it.

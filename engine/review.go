@@ -78,36 +78,30 @@ type Event struct {
 
 // personEventsSQL selects a page (limit and offset) of the events of the
 // person, in the domain d unless it is empty, with the number of all of
-// them. search_events has a row for an event's standard concept and
-// another for its source concept when it differs: the source row is
-// joined to the standard one by domain, event id and date, and stands
-// alone when the event has no standard concept. (Two events of one person
-// that share an id and a date, which Validate reports, may show either
-// one's source concept.) The total comes from a one-row side joined to
-// the page, so that a page past the end still tells it.
+// them. person_events has one row per event with its standard and source
+// concepts, in a file per bucket of persons sorted by person: the scan
+// opens the person's bucket alone, by the folder's name, and reads the
+// row group or two of the person in it (search_events, sorted by
+// concept, has a person's events in every row group: 140-740 ms at
+// 1,000,000 persons). The total comes from a one-row side joined to the
+// page, so that a page past the end still tells it. The concept names of
+// the page come from one lookup of the concept table (the vocabulary of a
+// real CDR has millions of rows) that the five joins read.
 func (e *Engine) personEventsSQL(person int64, d cohort.Domain, limit, offset int64) *sqlb.Builder {
 	var b sqlb.Builder
-	e.table(b.SQL("WITH ev AS MATERIALIZED (\n  SELECT * FROM "), cdrindex.SearchEvents).SQL(" WHERE person_id = ").Arg(person, "BIGINT")
+	e.table(b.SQL("WITH events AS (\n  SELECT * FROM "), cdrindex.PersonEvents).SQL(" WHERE bucket = ").Arg(cdrindex.PersonBucket(person), "BIGINT")
+	b.SQL(" AND person_id = ").Arg(person, "BIGINT")
 	if d != "" {
 		b.SQL(" AND domain = ").Arg(string(d), "VARCHAR")
 	}
 	b.SQL(`
-), src AS (
-  SELECT domain, event_id, entry_date, any_value(concept_id) AS concept_id FROM ev WHERE NOT is_standard GROUP BY ALL
-), events AS (
-  SELECT s.entry_date, s.domain, s.event_id, s.concept_id, src.concept_id AS source_concept_id, s.visit_occurrence_id,
-    s.visit_concept_id, s.age_at_event, s.value_as_number, s.value_as_concept_id, s.unit_concept_id
-  FROM ev s LEFT JOIN src ON src.domain = s.domain AND src.event_id = s.event_id AND src.entry_date IS NOT DISTINCT FROM s.entry_date
-  WHERE s.is_standard
-  UNION ALL
-  SELECT s.entry_date, s.domain, s.event_id, 0, s.concept_id, s.visit_occurrence_id,
-    s.visit_concept_id, s.age_at_event, s.value_as_number, s.value_as_concept_id, s.unit_concept_id
-  FROM ev s
-  WHERE NOT s.is_standard AND NOT EXISTS (
-    SELECT 1 FROM ev t WHERE t.is_standard AND t.domain = s.domain AND t.event_id = s.event_id AND t.entry_date IS NOT DISTINCT FROM s.entry_date)
 ), page AS (
   SELECT * FROM events ORDER BY entry_date, domain, event_id, concept_id, source_concept_id LIMIT `).Arg(limit, "BIGINT").SQL(" OFFSET ").Arg(offset, "BIGINT")
 	b.SQL(`
+), names AS (
+  SELECT concept_id, concept_name, concept_code, vocabulary_id FROM `)
+	e.table(&b, cdrindex.Concept).SQL(` WHERE concept_id IN (
+    SELECT unnest([concept_id, source_concept_id, visit_concept_id, value_as_concept_id, unit_concept_id]) FROM page)
 )
 SELECT n.total, p.entry_date, p.domain, p.event_id, p.concept_id, COALESCE(c.concept_name, ''), COALESCE(c.concept_code, ''), COALESCE(c.vocabulary_id, ''),
   COALESCE(p.source_concept_id, 0), COALESCE(sc.concept_name, ''), COALESCE(sc.concept_code, ''), COALESCE(sc.vocabulary_id, ''),
@@ -117,7 +111,7 @@ FROM (SELECT count(*) AS total FROM events) n
 LEFT JOIN page p ON true
 `)
 	for _, j := range []struct{ alias, id string }{{"c", "concept_id"}, {"sc", "source_concept_id"}, {"vc", "visit_concept_id"}, {"ac", "value_as_concept_id"}, {"uc", "unit_concept_id"}} {
-		e.table(b.SQL("LEFT JOIN "), cdrindex.Concept).SQL(" ", j.alias, " ON ", j.alias, ".concept_id = p.", j.id, "\n")
+		b.SQL("LEFT JOIN names ", j.alias, " ON ", j.alias, ".concept_id = p.", j.id, "\n")
 	}
 	return b.SQL("ORDER BY p.entry_date, p.domain, p.event_id, p.concept_id, p.source_concept_id")
 }

@@ -146,3 +146,86 @@ func TestParticipantEvents(t *testing.T) {
 		})
 	}
 }
+
+// searchEventsTimeline is how a timeline was read before person_events:
+// a person's rows of search_events, each source row joined to the
+// standard row of its event. TestTimelineAsBefore compares the two.
+const searchEventsTimeline = `WITH ev AS MATERIALIZED (SELECT * FROM search_events WHERE person_id = ?),
+src AS (SELECT domain, event_id, entry_date, any_value(concept_id) AS concept_id FROM ev WHERE NOT is_standard GROUP BY ALL),
+events AS (
+  SELECT s.entry_date, s.domain, s.event_id, s.concept_id, src.concept_id AS source_concept_id, s.visit_occurrence_id,
+    s.visit_concept_id, s.age_at_event, s.value_as_number, s.value_as_concept_id, s.unit_concept_id
+  FROM ev s LEFT JOIN src ON src.domain = s.domain AND src.event_id = s.event_id AND src.entry_date IS NOT DISTINCT FROM s.entry_date
+  WHERE s.is_standard
+  UNION ALL
+  SELECT s.entry_date, s.domain, s.event_id, 0, s.concept_id, s.visit_occurrence_id,
+    s.visit_concept_id, s.age_at_event, s.value_as_number, s.value_as_concept_id, s.unit_concept_id
+  FROM ev s
+  WHERE NOT s.is_standard AND NOT EXISTS (
+    SELECT 1 FROM ev t WHERE t.is_standard AND t.domain = s.domain AND t.event_id = s.event_id AND t.entry_date IS NOT DISTINCT FROM s.entry_date)
+)
+SELECT strftime(p.entry_date, '%Y-%m-%d'), p.domain, p.event_id, p.concept_id, COALESCE(c.concept_name, ''), COALESCE(c.concept_code, ''), COALESCE(c.vocabulary_id, ''),
+  COALESCE(p.source_concept_id, 0), COALESCE(sc.concept_name, ''), COALESCE(sc.concept_code, ''), COALESCE(sc.vocabulary_id, ''),
+  p.visit_occurrence_id, COALESCE(p.visit_concept_id, 0), COALESCE(vc.concept_name, ''), p.age_at_event, p.value_as_number,
+  COALESCE(p.value_as_concept_id, 0), COALESCE(ac.concept_name, ''), COALESCE(p.unit_concept_id, 0), COALESCE(uc.concept_name, '')
+FROM events p
+LEFT JOIN concept c ON c.concept_id = p.concept_id LEFT JOIN concept sc ON sc.concept_id = p.source_concept_id
+LEFT JOIN concept vc ON vc.concept_id = p.visit_concept_id LEFT JOIN concept ac ON ac.concept_id = p.value_as_concept_id
+LEFT JOIN concept uc ON uc.concept_id = p.unit_concept_id
+ORDER BY p.entry_date, p.domain, p.event_id, p.concept_id, p.source_concept_id`
+
+// TestTimelineAsBefore checks that the timelines of persons spread over
+// GiBleed, read from person_events, are those read from search_events
+// before it, event for event, names included.
+func TestTimelineAsBefore(t *testing.T) {
+	ctx := context.Background()
+	c := indexedGiBleed(t)
+	info, _ := c.Index()
+	e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
+	require.NoError(t, err)
+	rows, err := c.DB().QueryContext(ctx, "SELECT person_id FROM search_person WHERE person_id % 37 = 0 ORDER BY person_id")
+	require.NoError(t, err)
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		require.NoError(t, rows.Scan(&id))
+		ids = append(ids, id)
+	}
+	require.NoError(t, rows.Err())
+	require.Greater(t, len(ids), 50)
+	var events, sources int
+	for _, id := range ids {
+		var want []engine.Event
+		rows, err := c.DB().QueryContext(ctx, searchEventsTimeline, id)
+		require.NoError(t, err)
+		for rows.Next() {
+			var ev engine.Event
+			require.NoError(t, rows.Scan(&ev.Date, &ev.Domain, &ev.EventID, &ev.ConceptID, &ev.ConceptName, &ev.ConceptCode, &ev.Vocabulary,
+				&ev.SourceConceptID, &ev.SourceConceptName, &ev.SourceConceptCode, &ev.SourceVocabulary,
+				&ev.VisitOccurrenceID, &ev.VisitConceptID, &ev.VisitName, &ev.AgeAtEvent, &ev.ValueAsNumber,
+				&ev.ValueAsConceptID, &ev.ValueAsConceptName, &ev.UnitConceptID, &ev.UnitConceptName))
+			want = append(want, ev)
+			if ev.SourceConceptID != 0 {
+				sources++
+			}
+		}
+		require.NoError(t, rows.Err())
+		var got []engine.Event
+		for page := 0; ; page++ {
+			evs, total, err := e.ParticipantEvents(ctx, id, "", page, engine.MaxPageSize)
+			require.NoError(t, err)
+			require.EqualValues(t, len(want), total, "person %d", id)
+			if len(evs) == 0 {
+				break
+			}
+			got = append(got, evs...)
+		}
+		if len(want) == 0 {
+			want = nil
+		}
+		require.Equal(t, want, got, "person %d", id)
+		events += len(got)
+	}
+	assert.Greater(t, events, 1000)
+	assert.Positive(t, sources, "some events have a source concept of their own")
+}

@@ -15,7 +15,7 @@ const (
 
 // Layout is the layout of the index this version builds and reads (cdr's
 // IndexLayout). It changes whenever an index table or column changes.
-const Layout = 7
+const Layout = 8
 
 // The index tables, each written as index/<name>.parquet and opened as a
 // view of the same name.
@@ -28,6 +28,12 @@ const (
 	// SearchEvents has one row per clinical event and concept (standard, and
 	// source when it differs), sorted by (concept_id, person_id).
 	SearchEvents = "search_events"
+	// PersonEvents has one row per clinical event, with its standard
+	// concept (0 when none) and its source concept (NULL when none or the
+	// same): a participant's timeline. It is a folder of hive partitions,
+	// one file per bucket of persons (column bucket, PersonBucket), each
+	// sorted by (person_id, entry_date).
+	PersonEvents = "person_events"
 	// ConceptClosure has (ancestor_id, descendant_id, min_levels): the
 	// pairs of OMOP's concept_ancestor, those of the hierarchies of source
 	// concepts (ICD10CM K92 > K92.2; see package cdr), and a self pair for
@@ -38,13 +44,28 @@ const (
 	// concept itself (direct, with the domain of those events) and for its
 	// ancestors (rolled); see cdr.ConceptPersonSQL.
 	ConceptPerson = "concept_person"
+	// PersonConcept has the standard concepts of each person: one row per
+	// domain, person and standard concept of the person's events, sorted by
+	// (domain, person_id, concept_id), so that the persons of a cohort
+	// are counted per concept of one domain (TopConcepts) by reading that
+	// domain's rows only.
+	PersonConcept = "person_concept"
 	// ConceptCounts has per concept the number of distinct persons with an
 	// event of it, and of it or any descendant.
 	ConceptCounts = "concept_counts"
 )
 
+// PersonBuckets is the number of buckets of person_events; a person's
+// bucket is PersonBucket.
+const PersonBuckets = 256
+
+// PersonBucket is the bucket of person_events that holds the events of
+// the person id: id % PersonBuckets, as DuckDB computes it (negative for a
+// negative id).
+func PersonBucket(id int64) int64 { return id % PersonBuckets }
+
 // Tables lists the index tables.
-var Tables = []string{SearchPerson, SearchEvents, ConceptClosure, ConceptPerson, ConceptCounts}
+var Tables = []string{SearchPerson, SearchEvents, PersonEvents, ConceptClosure, ConceptPerson, PersonConcept, ConceptCounts}
 
 // Concept is the OMOP vocabulary table that readers of the index join for
 // concept names; package cdr opens it beside the index tables.
@@ -75,10 +96,17 @@ var Columns = map[string][]Column{
 		{"is_standard", "BOOLEAN"}, {"event_id", "BIGINT"}, {"visit_occurrence_id", "BIGINT"}, {"visit_concept_id", "BIGINT"},
 		{"age_at_event", "INTEGER"}, {"value_as_number", "DOUBLE"}, {"value_as_concept_id", "BIGINT"}, {"unit_concept_id", "BIGINT"},
 	},
+	PersonEvents: {
+		{"person_id", "BIGINT"}, {"entry_date", "DATE"}, {"domain", "VARCHAR"}, {"concept_id", "BIGINT"},
+		{"source_concept_id", "BIGINT"}, {"event_id", "BIGINT"}, {"visit_occurrence_id", "BIGINT"}, {"visit_concept_id", "BIGINT"},
+		{"age_at_event", "INTEGER"}, {"value_as_number", "DOUBLE"}, {"value_as_concept_id", "BIGINT"}, {"unit_concept_id", "BIGINT"},
+		{"bucket", "BIGINT"},
+	},
 	ConceptClosure: {{"ancestor_id", "BIGINT"}, {"descendant_id", "BIGINT"}, {"min_levels", "BIGINT"}},
 	ConceptPerson: {
 		{"concept_id", "BIGINT"}, {"person_id", "BIGINT"}, {"is_standard", "BOOLEAN"}, {"direct", "BOOLEAN"},
 		{"rolled", "BOOLEAN"}, {"domain", "VARCHAR"}, {"demo_key", "INTEGER"},
 	},
+	PersonConcept: {{"domain", "VARCHAR"}, {"person_id", "BIGINT"}, {"concept_id", "BIGINT"}},
 	ConceptCounts: {{"concept_id", "BIGINT"}, {"person_count", "BIGINT"}, {"rollup_person_count", "BIGINT"}},
 }

@@ -39,8 +39,9 @@ func indexDDL() string {
 }
 
 // LoadOracle replaces the index tables of db, a DuckDB database, with
-// data; search_person's age_bin and demo_key, and concept_person, are
-// derived from the others as package cdr builds them.
+// data; search_person's age_bin and demo_key, concept_person,
+// person_concept and person_events are derived from the others as package
+// cdr builds them.
 func LoadOracle(t testing.TB, db *sql.DB, data oracle.Data) {
 	t.Helper()
 	_, err := db.Exec(indexDDL())
@@ -76,6 +77,10 @@ func LoadOracle(t testing.TB, db *sql.DB, data oracle.Data) {
 	_, err = db.Exec("CREATE OR REPLACE TABLE search_person AS " + cdr.PersonKeysSQL("search_person"))
 	require.NoError(t, err)
 	_, err = db.Exec("CREATE OR REPLACE TABLE concept_person AS " + cdr.ConceptPersonSQL)
+	require.NoError(t, err)
+	_, err = db.Exec("CREATE OR REPLACE TABLE person_concept AS " + cdr.PersonConceptSQL)
+	require.NoError(t, err)
+	_, err = db.Exec("CREATE OR REPLACE TABLE person_events AS " + cdr.PersonEventsOfSearchSQL)
 	require.NoError(t, err)
 }
 
