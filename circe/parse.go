@@ -424,8 +424,9 @@ func parseConceptSetExpression(o *obj) *ConceptSetExpression {
 		if c := it.sub("concept"); c == nil {
 			o.errs.add(it.at("concept"), "want the concept")
 		} else {
+			// integer reports a value that is not a whole number itself.
 			id, ok := c.integer("CONCEPT_ID")
-			if !ok {
+			if !ok && c.m["CONCEPT_ID"] == nil {
 				o.errs.add(c.at("CONCEPT_ID"), "want a number")
 			}
 			item.ConceptID = id

@@ -12,6 +12,7 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/server"
 )
 
@@ -141,6 +142,32 @@ func TestSavedConceptSets(t *testing.T) {
 				assert.Equal(t, []string{"definition.items[1].concept_id", "definition.items[2].concept_id"}, problemPaths(t, r))
 			}},
 		{name: "no role is 404", method: "GET", path: ws, token: f.other, want: 404},
+		// An OHDSI concept set expression, as ATLAS exports it, is imported
+		// as the same items; its captions are not the CDR's and are not kept.
+		{name: "an OHDSI expression is imported", method: "POST", path: ws, token: f.researcher, want: 201,
+			body: `{"name": "From ATLAS", "definition": {"items": [
+				{"concept": {"CONCEPT_ID": 4134304, "CONCEPT_NAME": "Fracture subluxation of wrist", "VOCABULARY_ID": "SNOMED"}, "isExcluded": false, "includeDescendants": true, "includeMapped": false},
+				{"concept": {"CONCEPT_ID": 192671}, "isExcluded": true}]}}`,
+			check: func(t *testing.T, r response) {
+				var v struct{ Definition cohort.ConceptSet }
+				require.NoError(t, json.Unmarshal(r.body, &v))
+				assert.Equal(t, []cohort.ConceptSetItem{{ConceptID: 4134304, IncludeDescendants: true}, {ConceptID: 192671, Exclude: true}}, v.Definition.Items)
+			}},
+		{name: "an OHDSI expression's problems at their paths", method: "POST", path: ws, token: f.researcher, want: 400,
+			body: `{"name": "Mapped", "definition": {"items": [{"concept": {"CONCEPT_ID": 4134304}, "includeMapped": true}, {"concept": {"CONCEPT_ID": "x"}}, {"concept": {"CONCEPT_ID": 999999999}}]}}`,
+			check: func(t *testing.T, r response) {
+				assert.Equal(t, []string{"definition.items[1].concept.CONCEPT_ID"}, problemPaths(t, r), "the expression's own problems first")
+			}},
+		{name: "mapped concepts are refused at their path", method: "POST", path: ws, token: f.researcher, want: 400,
+			body: `{"name": "Mapped", "definition": {"items": [{"concept": {"CONCEPT_ID": 4134304}, "includeMapped": true}]}}`,
+			check: func(t *testing.T, r response) {
+				assert.Equal(t, []string{"definition.items[0].includeMapped"}, problemPaths(t, r))
+			}},
+		{name: "an OHDSI expression's unknown concepts at their paths", method: "POST", path: ws, token: f.researcher, want: 400,
+			body: `{"name": "Unknown OHDSI", "definition": {"items": [{"concept": {"CONCEPT_ID": 4134304}}, {"concept": {"CONCEPT_ID": 999999999}}]}}`,
+			check: func(t *testing.T, r response) {
+				assert.Equal(t, []string{"definition.items[1].concept_id"}, problemPaths(t, r))
+			}},
 	})
 	f.run(t, []step{
 		{name: "list", method: "GET", path: ws, token: f.researcher, want: 200,
