@@ -11,8 +11,8 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
-	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/server"
 )
 
