@@ -278,6 +278,9 @@ func (m *Manager) Close() error {
 
 // stopWhere stops, in parallel, the servers whose keys match.
 func (m *Manager) stopWhere(match func(Key) bool) error {
+	if m == nil {
+		return nil // no manager runs no server: a nil one may stand for none
+	}
 	m.mu.Lock()
 	var stopping []*server
 	for k, s := range m.servers {

@@ -277,6 +277,12 @@ func TestStopStopWorkspaceAndStopUser(t *testing.T) {
 	requireGone(t, pids[keys[3]], "carol's server of ws2")
 	requireGone(t, pids[keys[4]], "carol's server of ws3")
 	assert.True(t, alive(pids[keys[2]]), "another user's server")
+
+	// A nil manager, standing for none, stops nothing and does not panic.
+	var none *jupyter.Manager
+	require.NoError(t, none.Stop(keys[0]))
+	require.NoError(t, none.StopWorkspace("ws1"))
+	require.NoError(t, none.StopUser("alice"))
 }
 
 func TestCloseStopsEverything(t *testing.T) {
