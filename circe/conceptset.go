@@ -3,7 +3,10 @@ package circe
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+
+	"github.com/openworkbench/workbench/cohort"
 )
 
 // CompileConceptSet compiles a concept set expression to a query of its
@@ -36,4 +39,48 @@ func ExpandConceptSet(ctx context.Context, db *sql.DB, cs *ConceptSetExpression)
 		return nil, fmt.Errorf("circe: concept set: %w", err)
 	}
 	return ids, nil
+}
+
+// IsConceptSetExpression reports whether data is an OHDSI concept set
+// expression, as ATLAS exports it: an object whose items hold a "concept"
+// object, which neither a cohort expression nor the workbench's own
+// concept set items have.
+func IsConceptSetExpression(data []byte) bool {
+	var probe struct {
+		Items []map[string]json.RawMessage `json:"items"`
+	}
+	if json.Unmarshal(data, &probe) != nil {
+		return false
+	}
+	for _, it := range probe.Items {
+		if _, ok := it["concept"]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// ConceptSetItems reads the OHDSI concept set expression data as the
+// items of a workbench concept set: each concept with its descendant and
+// exclusion flags. An item that includes mapped concepts is refused at
+// its path, since a workbench concept set names its concepts: the source
+// concepts are items of their own. Problems are a *fault.Fields under
+// ErrInvalid.
+func ConceptSetItems(data []byte) ([]cohort.ConceptSetItem, error) {
+	e, err := ParseConceptSet(data)
+	if err != nil {
+		return nil, err
+	}
+	var errs errorList
+	items := make([]cohort.ConceptSetItem, len(e.Items))
+	for i, it := range e.Items {
+		if it.IncludeMapped {
+			errs.add(fmt.Sprintf("items[%d].includeMapped", i), "mapped concepts are not imported: add the source concepts as items of their own")
+		}
+		items[i] = cohort.ConceptSetItem{ConceptID: it.ConceptID, IncludeDescendants: it.IncludeDescendants, Exclude: it.IsExcluded}
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/circe"
 	"github.com/openworkbench/workbench/cohort"
-	"github.com/openworkbench/workbench/fault"
 )
 
 // savedConceptSet reads a saved concept set body: its definition holds
@@ -28,8 +27,8 @@ func (s *Server) savedConceptSet(r *http.Request) (workbench.ConceptSet, *cohort
 		Items []cohort.ConceptSetItem `json:"items"`
 	}
 	switch {
-	case isOHDSIConceptSet(b.Definition):
-		items, err := ohdsiItems(b.Definition)
+	case circe.IsConceptSetExpression(b.Definition):
+		items, err := circe.ConceptSetItems(b.Definition)
 		if err != nil {
 			return workbench.ConceptSet{}, nil, under("definition", err)
 		}
@@ -47,44 +46,6 @@ func (s *Server) savedConceptSet(r *http.Request) (workbench.ConceptSet, *cohort
 	}
 	v := mux.Vars(r)
 	return workbench.ConceptSet{ID: v["id"], WorkspaceID: v["ws"], Name: b.Name, Description: b.Description}, cs, nil
-}
-
-// isOHDSIConceptSet reports whether def is an OHDSI concept set
-// expression: an item holds a "concept" object, which the workbench's
-// items never do.
-func isOHDSIConceptSet(def json.RawMessage) bool {
-	var probe struct {
-		Items []map[string]json.RawMessage `json:"items"`
-	}
-	if json.Unmarshal(def, &probe) != nil {
-		return false
-	}
-	for _, it := range probe.Items {
-		if _, ok := it["concept"]; ok {
-			return true
-		}
-	}
-	return false
-}
-
-// ohdsiItems are the items of the OHDSI concept set expression def. An
-// item that includes mapped concepts is refused at its path: a workbench
-// concept set names its concepts, so the source concepts are items of
-// their own.
-func ohdsiItems(def json.RawMessage) ([]cohort.ConceptSetItem, error) {
-	e, err := circe.ParseConceptSet(def)
-	if err != nil {
-		return nil, err
-	}
-	problems := fault.Fields{Of: workbench.ErrInvalid}
-	items := make([]cohort.ConceptSetItem, len(e.Items))
-	for i, it := range e.Items {
-		if it.IncludeMapped {
-			problems.Add(fmt.Sprintf("items[%d].includeMapped", i), "mapped concepts are not imported: add the source concepts as items of their own")
-		}
-		items[i] = cohort.ConceptSetItem{ConceptID: it.ConceptID, IncludeDescendants: it.IncludeDescendants, Exclude: it.IsExcluded}
-	}
-	return items, problems.Err()
 }
 
 func (s *Server) listConceptSets(w http.ResponseWriter, r *http.Request) {

@@ -10,12 +10,14 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/circe"
+	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/fault"
 )
 
 // The OHDSI Circe cohorts of a workspace: a researcher who knows ATLAS
 // imports the JSON it exports (a file, or the text pasted), and sees the
-// cohort's size and attrition computed with Circe's semantics.
+// cohort's size and attrition computed with Circe's semantics. The same
+// form imports an OHDSI concept set expression as a concept set.
 
 // maxCirceFile bounds an imported definition: the largest of the OHDSI
 // Phenotype Library is a few hundred kilobytes.
@@ -44,7 +46,7 @@ func (s *Site) circeForm(w http.ResponseWriter, r *http.Request, v *visit) {
 		s.fail(w, r, err)
 		return
 	}
-	s.show(w, r, v, http.StatusOK, "circe_import", "Import an ATLAS cohort", "workspaces", circeImport{Token: v.Token, Workspace: ws})
+	s.show(w, r, v, http.StatusOK, "circe_import", "Import from ATLAS", "workspaces", circeImport{Token: v.Token, Workspace: ws})
 }
 
 // importCirce saves the definition of the file, or else of the text;
@@ -75,17 +77,21 @@ func (s *Site) importCirce(w http.ResponseWriter, r *http.Request, v *visit) {
 	if err == nil {
 		err = problems.Err()
 	}
-	var saved workbench.CirceCohort
-	if err == nil {
+	next, isSet := "", circe.IsConceptSetExpression(def)
+	if err == nil && isSet {
+		next, err = s.importConceptSet(r, ws, d.Name, def)
+	} else if err == nil {
+		var saved workbench.CirceCohort
 		saved, err = s.deps.App.Circe.SaveCirceCohort(r.Context(), workbench.CirceCohort{WorkspaceID: ws.ID, Name: d.Name, Description: r.PostFormValue("description"), Definition: def})
+		next = "/workspaces/" + url.PathEscape(ws.ID) + "/circe/" + url.PathEscape(saved.ID)
 	}
 	if err == nil {
-		http.Redirect(w, r, "/workspaces/"+url.PathEscape(ws.ID)+"/circe/"+url.PathEscape(saved.ID), http.StatusSeeOther)
+		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
 	fe, ok := errors.AsType[*fault.Fields](err)
 	switch {
-	case ok && errors.Is(err, circe.ErrInvalid):
+	case ok && (errors.Is(err, circe.ErrInvalid) || isSet):
 		// The expression's own problems, at their paths in it.
 		d.Errors = &fault.Fields{Of: fe.Of}
 		for _, f := range fe.List {
@@ -94,12 +100,35 @@ func (s *Site) importCirce(w http.ResponseWriter, r *http.Request, v *visit) {
 	case ok:
 		d.Errors = fe
 	case fault.KindOf(err) == fault.Conflict:
-		d.Errors = fieldErrors(fault.At(workbench.ErrInvalid, "name", "%s", "a cohort of this workspace has this name: choose another"), "name")
+		what := "a cohort"
+		if isSet {
+			what = "a concept set"
+		}
+		d.Errors = fieldErrors(fault.At(workbench.ErrInvalid, "name", "%s of this workspace has this name: choose another", what), "name")
 	default:
 		s.fail(w, r, err)
 		return
 	}
-	s.show(w, r, v, http.StatusUnprocessableEntity, "circe_import", "Import an ATLAS cohort: check the form", "workspaces", d)
+	s.show(w, r, v, http.StatusUnprocessableEntity, "circe_import", "Import from ATLAS: check the form", "workspaces", d)
+}
+
+// importConceptSet saves the OHDSI concept set expression def as the
+// workspace's concept set name, and returns its page.
+func (s *Site) importConceptSet(r *http.Request, ws workbench.Workspace, name string, def []byte) (string, error) {
+	items, err := circe.ConceptSetItems(def)
+	if err != nil {
+		return "", err
+	}
+	cs := &cohort.ConceptSet{Name: name, Items: items}
+	if err := cs.Validate(); err != nil {
+		return "", err
+	}
+	set := workbench.ConceptSet{WorkspaceID: ws.ID, Name: name, Description: r.PostFormValue("description")}
+	out, err := s.deps.App.ConceptSets.SaveConceptSet(r.Context(), set, cs)
+	if err != nil {
+		return "", err
+	}
+	return "/workspaces/" + url.PathEscape(ws.ID) + "/conceptsets/" + url.PathEscape(out.ID) + "?saved=1", nil
 }
 
 // circePage is a Circe cohort with its size and attrition.

@@ -49,7 +49,7 @@ func TestCircePages(t *testing.T) {
 	require.NoError(t, err)
 
 	_, page, tok := ada.get("/workspaces/" + ws + "/circe/new")
-	require.Contains(t, page, "Import an ATLAS cohort")
+	require.Contains(t, page, "Import from ATLAS")
 
 	t.Run("problems at their fields, the expression's at its paths", func(t *testing.T) {
 		resp, body := ada.postFile("/workspaces/"+ws+"/circe", map[string]string{"csrf_token": tok, "name": ""}, nil)
@@ -89,6 +89,23 @@ func TestCircePages(t *testing.T) {
 		require.Positive(t, n.Subjects)
 		assert.Contains(t, page, `<dd class="big">`+strconv.FormatInt(n.Subjects, 10)+`</dd>`)
 		assert.Contains(t, page, "1. Aged 40 or more")
+	})
+	t.Run("a concept set expression becomes a concept set", func(t *testing.T) {
+		mapped := `{"items": [{"concept": {"CONCEPT_ID": 201826}, "includeDescendants": true, "includeMapped": true}]}`
+		resp, body := ada.postFile("/workspaces/"+ws+"/circe", map[string]string{"csrf_token": tok, "name": "Mapped", "definition": mapped}, nil)
+		assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+		assert.Contains(t, body, "items[0].includeMapped: mapped concepts are not imported")
+		set := `{"items": [{"concept": {"CONCEPT_ID": 201826, "CONCEPT_NAME": "a caption from elsewhere"}, "includeDescendants": true, "isExcluded": false}]}`
+		resp, body = ada.postFile("/workspaces/"+ws+"/circe", map[string]string{"csrf_token": tok, "name": "Type 2 diabetes from ATLAS", "definition": set}, nil)
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode, body)
+		loc := resp.Header.Get("Location")
+		assert.Contains(t, loc, "/conceptsets/")
+		_, page, _ := ada.get(loc)
+		assert.Contains(t, page, "Type 2 diabetes mellitus", "the CDR's name of the concept")
+		assert.NotContains(t, page, "a caption from elsewhere")
+		resp, body = ada.postFile("/workspaces/"+ws+"/circe", map[string]string{"csrf_token": tok, "name": "Type 2 diabetes from ATLAS", "definition": set}, nil)
+		assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+		assert.Contains(t, body, "a concept set of this workspace has this name")
 	})
 }
 
