@@ -151,7 +151,7 @@ func compile(def *Definition, opt Options, keyed bool) (Query, *compiler, error)
 	case !persons.Empty():
 		var body sqlb.Builder
 		body.SQL("  SELECT ", c.who, " FROM ")
-		c.table(&body, tablePerson).SQL(" WHERE ").Add(&persons)
+		c.personsWhere(&body).Add(&persons)
 		c.addCTE("persons", strings.Join(personPaths, ", "), &body)
 		sets = append(sets, new(sqlb.Builder).SQL("persons"))
 		unique = append(unique, true)
@@ -250,6 +250,14 @@ type compiler struct {
 // table writes the index table name, in the schema of the options.
 func (c *compiler) table(b *sqlb.Builder, name string) *sqlb.Builder {
 	return b.Table(c.opt.Schema, name)
+}
+
+// personsWhere writes search_person and its WHERE, whose condition
+// follows. The table has an alias: Spark SQL (outside ANSI mode) reads a
+// table name followed by WHERE and a parenthesis, as a condition of
+// demographics begins, as an alias WHERE with column names, and fails.
+func (c *compiler) personsWhere(b *sqlb.Builder) *sqlb.Builder {
+	return c.table(b, tablePerson).SQL(" p WHERE ")
 }
 
 func (c *compiler) addCTE(name, path string, body *sqlb.Builder) {
@@ -600,7 +608,7 @@ func (c *compiler) group(name, path string, g Group) bool {
 	var head []*part
 	if !person.Empty() {
 		f := &part{label: strings.Join(personItems, ", "), unique: true}
-		c.table(f.SQL("SELECT ", c.who, " FROM "), tablePerson).SQL(" WHERE ").Add(&person)
+		c.personsWhere(f.SQL("SELECT ", c.who, " FROM ")).Add(&person)
 		head = append(head, f)
 	}
 	for _, u := range plain {

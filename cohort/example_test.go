@@ -43,7 +43,7 @@ func ExampleCompile() {
 	//   ) GROUP BY person_id HAVING count(DISTINCT entry_date) >= ?::BIGINT
 	// ),
 	// persons AS ( -- includes[1], dataFilters
-	//   SELECT person_id FROM "search_person" WHERE (gender_concept_id = ?::BIGINT) AND has_ehr_data
+	//   SELECT person_id FROM "search_person" p WHERE (gender_concept_id = ?::BIGINT) AND has_ehr_data
 	// )
 	// SELECT person_id FROM include0
 	// INTERSECT

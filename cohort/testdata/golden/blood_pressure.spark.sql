@@ -5,7 +5,7 @@ WITH include0 AS ( -- includes[0]
     WHERE e.concept_id IN (903118L) AND e.is_standard AND e.value_as_number >= 1.4E+02D
 ),
 persons AS ( -- dataFilters
-  SELECT person_id FROM `search_person` WHERE has_physical_measurement_data
+  SELECT person_id FROM `search_person` p WHERE has_physical_measurement_data
 )
 SELECT person_id FROM include0
 INTERSECT

@@ -5,7 +5,7 @@ WITH include0 AS ( -- includes[0]
     WHERE e.concept_id IN (?::BIGINT) AND e.is_standard AND e.value_as_number >= ?::DOUBLE
 ),
 persons AS ( -- dataFilters
-  SELECT person_id FROM "search_person" WHERE has_physical_measurement_data
+  SELECT person_id FROM "search_person" p WHERE has_physical_measurement_data
 )
 SELECT person_id FROM include0
 INTERSECT
