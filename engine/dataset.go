@@ -101,7 +101,7 @@ func (e *Engine) PreviewDataset(ctx context.Context, d *cohort.Dataset, domain s
 			return err
 		}
 		for i, v := range row {
-			row[i] = previewValue(cols[i].Type, v)
+			row[i] = PreviewValue(cols[i].Type, v)
 		}
 		p.Rows = append(p.Rows, row)
 		return nil
@@ -112,9 +112,9 @@ func (e *Engine) PreviewDataset(ctx context.Context, d *cohort.Dataset, domain s
 	return p, nil
 }
 
-// previewValue is v, a value of a column of type typ, as the preview's
-// JSON has it.
-func previewValue(typ string, v any) any {
+// PreviewValue is v, a value of a column of type typ, as the preview's
+// JSON has it; the Spark engine's previews use it too.
+func PreviewValue(typ string, v any) any {
 	switch v := v.(type) {
 	case time.Time:
 		if typ == "DATE" {

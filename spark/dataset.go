@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
@@ -133,7 +132,7 @@ func (e *Engine) PreviewDataset(ctx context.Context, d *cohort.Dataset, domain s
 				return err
 			}
 			for i, v := range row {
-				row[i] = previewValue(cols[i].Type, v)
+				row[i] = engine.PreviewValue(cols[i].Type, v)
 			}
 			p.Rows = append(p.Rows, row)
 		}
@@ -143,23 +142,6 @@ func (e *Engine) PreviewDataset(ctx context.Context, d *cohort.Dataset, domain s
 		return nil, err
 	}
 	return p, nil
-}
-
-// previewValue is v as a preview's JSON has it (see
-// engine.DatasetPreview).
-func previewValue(typ string, v any) any {
-	switch v := v.(type) {
-	case time.Time:
-		if typ == "DATE" {
-			return v.Format(cohort.DatasetDateLayout)
-		}
-		return v.Format(cohort.DatasetTimestampLayout)
-	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil
-		}
-	}
-	return v
 }
 
 // DatasetRows runs the query of the domain's table of d and calls read
