@@ -14,6 +14,7 @@ import (
 
 	"github.com/openworkbench/workbench/cdr"
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/internal/testcdr"
 )
 
 // conceptCohort is the definition "any event of concept c or a
@@ -33,11 +34,7 @@ func TestGiBleed(t *testing.T) {
 		t.Skip("indexes GiBleed")
 	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	require.NoError(t, os.CopyFS(dir, os.DirFS("../testdata/gibleed/parquet")))
-	_, err := cdr.Index(ctx, dir, cdr.IndexOptions{Options: cdr.Options{Threads: 2}})
-	require.NoError(t, err)
-	c, err := cdr.Open(ctx, dir, cdr.Options{Threads: 2})
+	c, err := cdr.Open(ctx, testcdr.GiBleed(t), cdr.Options{Threads: 2})
 	require.NoError(t, err)
 	defer c.Close()
 

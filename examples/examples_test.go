@@ -38,7 +38,6 @@ func TestMain(m *testing.M) {
 	binDir = dir
 	code := m.Run()
 	os.RemoveAll(dir)
-	testcdr.Cleanup()
 	os.Exit(code)
 }
 

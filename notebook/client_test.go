@@ -36,7 +36,6 @@ import (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	testcdr.Cleanup()
 	os.Exit(code)
 }
 

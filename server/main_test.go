@@ -29,7 +29,6 @@ func TestMain(m *testing.M) {
 	if gibleed.cdr != nil {
 		gibleed.cdr.Close()
 	}
-	testcdr.Cleanup()
 	os.Exit(code)
 }
 

@@ -35,7 +35,6 @@ var (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	testcdr.Cleanup()
 	os.Exit(code)
 }
 

@@ -19,6 +19,5 @@ func indexedGiBleed(t *testing.T) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	testcdr.Cleanup()
 	os.Exit(code)
 }

@@ -1,5 +1,6 @@
 // Package testcdr gives tests outside package cdr an indexed copy of the
-// Eunomia GiBleed CDR in testdata/, built once per test binary.
+// Eunomia GiBleed CDR in testdata/ and its public release, built once for
+// the test binaries of every package (see shared).
 package testcdr
 
 import (
@@ -30,20 +31,20 @@ var gibleed struct {
 	err  error
 }
 
-// GiBleed returns the folder of an indexed copy of GiBleed, made on first
-// use in a temporary folder that Cleanup removes. Tests must not change
-// it. The indexing uses two threads, so tests of several packages running
-// at once do not overload the machine.
+// GiBleed returns the folder of an indexed copy of GiBleed. Tests must not
+// change it: the test binaries of other packages read the same folder.
+// The indexing uses two threads, so tests of several packages running at
+// once do not overload the machine.
 func GiBleed(t testing.TB) string {
 	t.Helper()
 	gibleed.once.Do(func() {
-		if gibleed.dir, gibleed.err = os.MkdirTemp("", "workbench-gibleed-"); gibleed.err != nil {
-			return
-		}
-		if gibleed.err = os.CopyFS(gibleed.dir, os.DirFS(GiBleedParquet)); gibleed.err != nil {
-			return
-		}
-		_, gibleed.err = cdr.Index(context.Background(), gibleed.dir, cdr.IndexOptions{Options: cdr.Options{Threads: 2}})
+		gibleed.dir, gibleed.err = shared("gibleed", func(dir string) error {
+			if err := os.CopyFS(dir, os.DirFS(GiBleedParquet)); err != nil {
+				return err
+			}
+			_, err := cdr.Index(context.Background(), dir, cdr.IndexOptions{Options: cdr.Options{Threads: 2}})
+			return err
+		})
 	})
 	if gibleed.err != nil {
 		t.Fatalf("testcdr: indexing GiBleed: %v", gibleed.err)
@@ -57,36 +58,30 @@ var release struct {
 	err  error
 }
 
-// GiBleedRelease returns the public release of the indexed GiBleed,
-// built on first use beside it under the default rules (no noise).
+// GiBleedRelease returns the public release of the indexed GiBleed, under
+// the default rules (no noise).
 func GiBleedRelease(t testing.TB) *public.Release {
 	t.Helper()
-	dir := GiBleed(t)
+	src := GiBleed(t)
 	release.once.Do(func() {
-		ctx := context.Background()
-		c, err := cdr.Open(ctx, dir, cdr.Options{Threads: 2})
-		if err != nil {
-			release.err = err
-			return
+		var dir string
+		dir, release.err = shared("gibleed-public", func(out string) error {
+			ctx := context.Background()
+			c, err := cdr.Open(ctx, src, cdr.Options{Threads: 2})
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			info, _ := c.Index()
+			_, err = public.Build(ctx, public.Source{DB: c.DB(), VersionID: info.VersionID, ReferenceDate: info.ReferenceDate}, out, public.Config{}, nil)
+			return err
+		})
+		if release.err == nil {
+			release.r, release.err = public.Open(dir)
 		}
-		defer c.Close()
-		info, _ := c.Index()
-		out := dir + "-public"
-		if _, release.err = public.Build(ctx, public.Source{DB: c.DB(), VersionID: info.VersionID, ReferenceDate: info.ReferenceDate}, out, public.Config{}, nil); release.err != nil {
-			return
-		}
-		release.r, release.err = public.Open(out)
 	})
 	if release.err != nil {
 		t.Fatalf("testcdr: the public release of GiBleed: %v", release.err)
 	}
 	return release.r
-}
-
-// Cleanup removes what GiBleed made; call it from TestMain after m.Run.
-func Cleanup() {
-	if gibleed.dir != "" {
-		os.RemoveAll(gibleed.dir)
-		os.RemoveAll(gibleed.dir + "-public")
-	}
 }

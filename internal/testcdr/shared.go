@@ -1,0 +1,151 @@
+package testcdr
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// shared returns the folder that build fills, built once for every test
+// binary of the module's current code and kept between runs in the user's
+// cache folder, the way Go keeps its build cache. Indexing GiBleed takes
+// 8-12 s of two cores, and seven packages' tests read it: built by each of
+// them, it was the largest share of `go test ./...`.
+//
+// The folder's name holds a hash of every Go file of the module that is
+// not a test, go.sum and testdata's GiBleed, so a change to the code that
+// builds it (or to anything else) builds it again. A build goes to a
+// temporary folder renamed into place, so a reader never sees half of
+// one; a lock file keeps two test binaries from building the same one at
+// once. Folders unused for a week are removed.
+func shared(name string, build func(dir string) error) (string, error) {
+	key, err := codeKey()
+	if err != nil {
+		return "", err
+	}
+	root, err := cacheRoot()
+	if err != nil {
+		return "", err
+	}
+	final := filepath.Join(root, name+"-"+key)
+	if ready(final) {
+		return final, nil
+	}
+	unlock, err := lock(final + ".lock")
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if ready(final) {
+		return final, nil
+	}
+	tmp, err := os.MkdirTemp(root, name+"-build-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return "", err
+	}
+	if err := build(tmp); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, final); err != nil && !ready(final) {
+		return "", err
+	}
+	prune(root, name, final)
+	return final, nil
+}
+
+// ready reports whether dir exists, marking it used.
+func ready(dir string) bool {
+	now := time.Now()
+	return os.Chtimes(dir, now, now) == nil
+}
+
+func cacheRoot() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	root := filepath.Join(base, "workbench", "testcdr")
+	return root, os.MkdirAll(root, 0o755)
+}
+
+// prune removes the folders of name other than keep unused for a week.
+func prune(root, name, keep string) {
+	old, _ := filepath.Glob(filepath.Join(root, name+"-*"))
+	for _, dir := range old {
+		fi, err := os.Stat(dir)
+		if err != nil || dir == keep || strings.HasSuffix(dir, ".lock") || time.Since(fi.ModTime()) < 7*24*time.Hour {
+			continue
+		}
+		os.RemoveAll(dir)
+		os.Remove(dir + ".lock")
+	}
+}
+
+var key struct {
+	once sync.Once
+	sum  string
+	err  error
+}
+
+// codeKey hashes the module's Go files that are not tests, go.sum and
+// GiBleed's Parquet files.
+func codeKey() (string, error) {
+	key.once.Do(func() {
+		h := sha256.New()
+		add := func(path string) error {
+			f, err := os.Open(path)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			rel, _ := filepath.Rel(Root, path)
+			fmt.Fprintf(h, "%s\x00", filepath.ToSlash(rel))
+			_, err = io.Copy(h, f)
+			return err
+		}
+		err := filepath.WalkDir(Root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if path != Root && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "_")) {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+				return add(path)
+			}
+			return nil
+		})
+		if err == nil {
+			err = add(filepath.Join(Root, "go.sum"))
+		}
+		if err == nil {
+			err = filepath.WalkDir(GiBleedParquet, func(path string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				return add(path)
+			})
+		}
+		if err != nil {
+			key.err = errors.New("testcdr: hashing the module's code: " + err.Error())
+			return
+		}
+		key.sum = hex.EncodeToString(h.Sum(nil))[:16]
+	})
+	return key.sum, key.err
+}
