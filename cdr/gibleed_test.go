@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -123,11 +124,50 @@ WHERE concept_id = ? AND rolled AND is_standard`, tc.concept).Scan(&rolled, &row
 	}
 }
 
+// conceptPersonOfPairsSQL is concept_person as index layout 8 made it,
+// from the distinct (concept, person, flag, domain) of search_events,
+// without the dates.
+const conceptPersonOfPairsSQL = `WITH concept_pairs AS (
+  SELECT p.*, s.demo_key
+  FROM (SELECT DISTINCT concept_id, person_id, is_standard, domain FROM search_events) p JOIN search_person s USING (person_id)
+),
+expand AS (
+  SELECT descendant_id AS concept_id, ancestor_id, ancestor_id = descendant_id AS direct, true AS rolled FROM concept_closure
+  UNION ALL
+  SELECT concept_id, concept_id, true, false FROM (SELECT DISTINCT concept_id FROM concept_pairs) p
+  WHERE NOT EXISTS (SELECT 1 FROM concept_closure c WHERE c.ancestor_id = p.concept_id AND c.descendant_id = p.concept_id)
+),
+concept_rollup AS (
+  SELECT x.ancestor_id AS concept_id, p.person_id, p.is_standard, bool_or(x.direct) AS direct, bool_or(x.rolled) AS rolled,
+    list(p.domain ORDER BY p.domain) FILTER (WHERE x.direct) AS domains, any_value(p.demo_key) AS demo_key
+  FROM concept_pairs p JOIN expand x USING (concept_id)
+  GROUP BY x.ancestor_id, p.person_id, p.is_standard
+)
+SELECT concept_id, person_id, is_standard, direct, rolled, domains[1] AS domain, demo_key FROM concept_rollup
+UNION ALL
+SELECT concept_id, person_id, is_standard, false, false, unnest(domains[2:]), demo_key FROM concept_rollup WHERE len(domains) > 1`
+
+// conceptDatesSQL counts the distinct dates of each concept's events per
+// person and flag, of the concept alone (dates) and of it and its
+// descendants (rolled_dates), from search_events.
+const conceptDatesSQL = `WITH direct AS (
+  SELECT concept_id, person_id, is_standard, count(DISTINCT entry_date) AS n FROM search_events GROUP BY ALL
+),
+rolled AS (
+  SELECT c.ancestor_id AS concept_id, e.person_id, e.is_standard, count(DISTINCT e.entry_date) AS n
+  FROM search_events e JOIN concept_closure c ON c.descendant_id = e.concept_id GROUP BY ALL
+)
+SELECT concept_id, person_id, is_standard, d.n, r.n FROM direct d FULL JOIN rolled r USING (concept_id, person_id, is_standard)`
+
 // TestIndexPersonTables checks the person-ordered tables against the
 // concept-ordered ones they stand beside: person_events, read from the
 // clinical tables, against its derivation from search_events (how a
 // timeline was read before it), and person_concept against the direct
 // standard rows of concept_person (how TopConcepts counted before).
+// standard rows of concept_person (how TopConcepts counted before). And
+// concept_person, rolled up from person_events with the dates, against
+// what layout 8 made of search_events' pairs, and its dates against
+// search_events.
 func TestIndexPersonTables(t *testing.T) {
 	ctx := context.Background()
 	c, err := Open(ctx, indexedGiBleed(t), Options{})
@@ -137,6 +177,9 @@ func TestIndexPersonTables(t *testing.T) {
 		{"person_events", "SELECT * FROM " + PersonEvents, PersonEventsOfSearchSQL},
 		{"person_concept", "SELECT * FROM " + PersonConcept, "SELECT domain, person_id, concept_id FROM " + ConceptPerson + " WHERE is_standard AND domain IS NOT NULL"},
 		{"person_concept of search_events", "SELECT * FROM " + PersonConcept, PersonConceptSQL},
+		{"concept_person as layout 8", "SELECT * EXCLUDE (dates, rolled_dates, bucket) FROM " + ConceptPerson, conceptPersonOfPairsSQL},
+		{"concept_person's dates", "SELECT concept_id, person_id, is_standard, dates, rolled_dates FROM " + ConceptPerson + " WHERE direct OR rolled", conceptDatesSQL},
+		{"concept_person of search_events", "SELECT * FROM " + ConceptPerson, ConceptPersonSQL},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var rows, missing, extra int64
@@ -170,14 +213,18 @@ func TestIndexSearchPerson(t *testing.T) {
 	assert.True(t, ehr)
 	assert.False(t, survey, "GiBleed has no PPI surveys")
 
-	// search_events is sorted by concept then person, so a concept filter
-	// reads few row groups.
-	var unsorted int64
-	require.NoError(t, c.DB().QueryRowContext(ctx, `SELECT count(*) FROM (
-  SELECT concept_id, person_id, lag(concept_id) OVER w AS pc, lag(person_id) OVER w AS pp
-  FROM (SELECT *, row_number() OVER () AS rn FROM search_events) WINDOW w AS (ORDER BY rn))
-WHERE pc > concept_id OR (pc = concept_id AND pp > person_id)`).Scan(&unsorted))
-	assert.Zero(t, unsorted)
+	// Each bucketed table's file holds the rows of its bucket alone, which
+	// a query that names the bucket relies on.
+	for table, bucket := range map[string]string{
+		SearchEvents:  "concept_id % " + strconv.Itoa(cdrindex.ConceptBuckets),
+		ConceptPerson: "concept_id % " + strconv.Itoa(cdrindex.ConceptBuckets),
+		PersonEvents:  "person_id % " + strconv.Itoa(cdrindex.PersonBuckets),
+	} {
+		var rows, astray int64
+		require.NoError(t, c.DB().QueryRowContext(ctx, "SELECT count(*), count(*) FILTER (WHERE bucket IS DISTINCT FROM "+bucket+") FROM "+table).Scan(&rows, &astray))
+		assert.Positive(t, rows, table)
+		assert.Zero(t, astray, table)
+	}
 }
 
 // TestIndexColumns checks the index tables against internal/cdrindex,
@@ -304,7 +351,7 @@ func TestIndexOverBrokenIndex(t *testing.T) {
 	dir := smallCDR(t, nil)
 	_, err := Index(ctx, dir, IndexOptions{})
 	require.NoError(t, err)
-	require.NoError(t, os.Remove(filepath.Join(dir, IndexDir, SearchEvents+".parquet")))
+	require.NoError(t, os.RemoveAll(filepath.Join(dir, IndexDir, SearchEvents+".parquet")))
 
 	_, err = Open(ctx, dir, Options{})
 	require.ErrorContains(t, err, "run 'workbench cdr index' again")
@@ -331,17 +378,17 @@ func TestIndexOverBrokenIndex(t *testing.T) {
 func TestIndexRollupInParts(t *testing.T) {
 	ctx := context.Background()
 	dir := copyDir(t, gibleedParquet)
-	saved := rollupPartPairs
-	rollupPartPairs = 5000 // GiBleed has about 60,000 pairs: a dozen parts
-	t.Cleanup(func() { rollupPartPairs = saved })
+	saved := rollupPartEvents
+	rollupPartEvents = 20000 // GiBleed has about 100,000 events: a few parts
+	t.Cleanup(func() { rollupPartEvents = saved })
 	_, err := Index(ctx, dir, IndexOptions{})
 	require.NoError(t, err)
 
 	db, err := openDB(Options{})
 	require.NoError(t, err)
 	defer db.Close()
-	parts := filepath.Join(dir, IndexDir, ConceptPerson+".parquet")
-	whole := filepath.Join(indexedGiBleed(t), IndexDir, ConceptPerson+".parquet")
+	parts := filepath.Join(dir, IndexDir, ConceptPerson+".parquet", "*", "*.parquet")
+	whole := filepath.Join(indexedGiBleed(t), IndexDir, ConceptPerson+".parquet", "*", "*.parquet")
 	var n, differ int64
 	require.NoError(t, db.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet(?)", parts).Scan(&n))
 	require.NoError(t, db.QueryRowContext(ctx, `SELECT count(*) FROM (

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/openworkbench/workbench/fault"
@@ -157,9 +158,8 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 		{SearchEvents, searchEventsSQL, false},
 		{SearchPerson, c.searchPersonSQL(), false},
 		{ConceptClosure, conceptClosureSQL, false},
-		{"concept_pairs", conceptPairsSQL, true},
 		{conceptRollup, "", true}, // built by buildRollup
-		{ConceptPerson, conceptPersonSortSQL, false},
+		{ConceptPerson, conceptPersonSQL, false},
 		{PersonConcept, personConceptSQL, false},
 		{ConceptCounts, conceptCountsSQL, false},
 	}
@@ -177,19 +177,19 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 		progress("index "+s.name, i, len(steps))
 		path := filepath.Join(tmp, s.name+".parquet")
 		source := "read_parquet(" + quoteLiteral(path) + ")"
-		switch s.name {
-		case conceptRollup:
+		switch {
+		case s.name == conceptRollup:
 			if path, err = buildRollup(ctx, db, filepath.Join(tmp, s.name)); err != nil {
 				return IndexInfo{}, fmt.Errorf("cdr: index: building %s: %w", s.name, err)
 			}
 			source = "read_parquet(" + quoteLiteral(path) + ")"
-		case PersonEvents:
-			if err := buildPersonEvents(ctx, db, s.sql, path); err != nil {
+		case cdrindex.Bucketed(s.name):
+			if err := writeBuckets(ctx, db, s.sql, bucketings[s.name], path); err != nil {
 				return IndexInfo{}, fmt.Errorf("cdr: index: building %s: %w", s.name, err)
 			}
-			source = personEventsSource(path)
+			source = bucketsSource(path)
 		default:
-			format := "FORMAT parquet, COMPRESSION zstd"
+			format := parquetFormat
 			args := []any{}
 			if s.name == SearchPerson {
 				format += fmt.Sprintf(", ROW_GROUP_SIZE %d", searchPersonRowGroup)
@@ -342,10 +342,10 @@ const searchPersonRowGroup = 16384
 
 // personEventsSQL selects one row per clinical event, with its standard
 // concept (concept_id, 0 when it has none) and its source concept
-// (source_concept_id, NULL when it has none or the same), sorted by person
-// and date: a participant's timeline reads the few row groups of the
-// person (personEventsRowGroup) instead of every event, and search_events
-// is made of its rows. Events of persons missing from person are left
+// (source_concept_id, NULL when it has none or the same), which
+// writeBuckets sorts by person and date (bucketings): a participant's
+// timeline reads the few row groups of the person instead of every
+// event, and search_events is made of its rows. Events of persons missing from person are left
 // out (Validate reports them), as are events with neither concept.
 func (c *CDR) personEventsSQL() string {
 	var b sqlb.Builder
@@ -382,50 +382,73 @@ FROM (`)
 	}
 	return b.SQL(`) e
 JOIN person_birth p ON p.person_id = e.person_id
-LEFT JOIN visit_occurrence v ON v.visit_occurrence_id = e.visit_occurrence_id
-ORDER BY e.person_id, e.entry_date`).String()
+LEFT JOIN visit_occurrence v ON v.visit_occurrence_id = e.visit_occurrence_id`).String()
 }
 
-// personEventsRowGroup is the row group size of person_events' files: a
-// person's events (about 160 at the synthetic density, 1,700 in All of
-// Us) fall in one or two row groups, found by their statistics.
-const personEventsRowGroup = 16384
+// parquetFormat is the COPY options of the index's Parquet files. Format
+// version 2 encodes integers by their differences (DELTA_BINARY_PACKED)
+// instead of plainly: sorted ids shrink to a few bits, and a scan of
+// search_events' person_id and entry_date at 1,000,000 persons took 16-30
+// ms instead of 45-59 (the files 10% smaller).
+const parquetFormat = "FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2"
 
-// smallPersonEvents is the most rows of person_events written in one
+// bucketing says how writeBuckets splits a table into hive partitions:
+// the bucket of a row (an expression of its columns), the order of the
+// rows in each bucket's file, and the row group size of those files.
+type bucketing struct {
+	bucket, order string
+	rowGroup      int
+}
+
+// bucketings are the bucketed tables' (cdrindex.Bucketed).
+var bucketings = map[string]bucketing{
+	// A person's events (about 160 at the synthetic density, 1,700 in All
+	// of Us) fall in one or two row groups of the person's bucket.
+	PersonEvents: {"person_id % " + strconv.Itoa(cdrindex.PersonBuckets), "person_id, entry_date", 16384},
+	// A concept's rows are one range of its bucket's file. In one file of
+	// all concepts, DuckDB spent 5-10 µs per row group on statistics
+	// before reading any row (about 1,300 row groups at 1,000,000
+	// persons): a rare concept of concept_person took 8-12 ms, 2.5-3.5 in
+	// a bucket's file, and one of 527,000 persons 12-15 ms instead of 4-6.
+	SearchEvents:  {"concept_id % " + strconv.Itoa(cdrindex.ConceptBuckets), "concept_id, person_id, entry_date", 122880},
+	ConceptPerson: {"concept_id % " + strconv.Itoa(cdrindex.ConceptBuckets), "concept_id, person_id", 122880},
+}
+
+// smallBuckets is the most rows of a bucketed table written in one
 // statement (about 30,000 persons at the synthetic density).
-const smallPersonEvents = 5_000_000
+const smallBuckets = 5_000_000
 
-// buildPersonEvents writes the rows of query (personEventsSQL) to dir as
-// one file per bucket of persons (cdrindex.PersonBucket), each sorted by
-// person and date, in hive folders (dir/bucket=K/data.parquet): a
-// timeline reads one bucket's file, chosen by the folder's name, and the
-// row groups of the person in it. In one file of all persons, DuckDB
-// spent 25-50 µs per row group on statistics alone (9,702 row groups of
-// 16,384 rows at 1,000,000 persons: 250-600 ms a timeline), and larger
-// row groups cost as much to decode (122,880 rows: 60-130 ms). The rows
-// are sorted once by bucket and person into a temporary file, whose row
-// groups of a bucket each bucket's file then reads by their statistics.
-// (DuckDB's PARTITION_BY wrote a bucket's rows out of order, and held
-// every partition until the end: 6 GB spilled at 1,000,000 persons.)
-func buildPersonEvents(ctx context.Context, db *sql.DB, query, dir string) error {
+// writeBuckets writes the rows of query to dir as one file per bucket
+// (hive folders dir/bucket=K/), each sorted as b says: a query that names
+// the bucket (a timeline, the person's; a concept, the concept's) opens
+// that file alone, chosen by the folder's name, and reads the row groups
+// of its rows. In one file of all persons, DuckDB spent 25-50 µs per row
+// group on statistics alone (9,702 row groups of 16,384 rows at 1,000,000
+// persons: 250-600 ms a timeline), and larger row groups cost as much to
+// decode (122,880 rows: 60-130 ms). The rows are sorted once by bucket
+// into a temporary file, whose row groups of a bucket each bucket's file
+// then reads by their statistics. (DuckDB's PARTITION_BY wrote a bucket's
+// rows out of order, and held every partition until the end: 6 GB
+// spilled at 1,000,000 persons.)
+func writeBuckets(ctx context.Context, db *sql.DB, query string, b bucketing, dir string) error {
 	sorted := dir + ".sorted.parquet"
 	defer os.Remove(sorted)
-	q := "COPY (SELECT *, person_id % " + strconv.Itoa(cdrindex.PersonBuckets) + " AS bucket FROM (" + query + ") ORDER BY bucket, person_id, entry_date) TO " +
+	q := "COPY (SELECT *, " + b.bucket + " AS bucket FROM (" + query + ") ORDER BY bucket, " + b.order + ") TO " +
 		quoteLiteral(sorted) + " (FORMAT parquet)"
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return cleanError(err)
 	}
+	format := fmt.Sprintf(" (%s, ROW_GROUP_SIZE %d", parquetFormat, b.rowGroup)
 	var n int64
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet("+quoteLiteral(sorted)+")").Scan(&n); err != nil {
 		return cleanError(err)
 	}
-	if n <= smallPersonEvents {
+	if n <= smallBuckets {
 		// Few rows: one statement writes every bucket, which the loop below
 		// would write in a statement each (GiBleed's index took 40% longer
 		// that way). Each bucket is a row group or two, so the order of its
 		// rows, which PARTITION_BY does not keep, costs nothing.
-		q := "COPY (SELECT * FROM read_parquet(" + quoteLiteral(sorted) + ")) TO " + quoteLiteral(dir) +
-			fmt.Sprintf(" (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE %d, PARTITION_BY (bucket))", personEventsRowGroup)
+		q := "COPY (SELECT * FROM read_parquet(" + quoteLiteral(sorted) + ")) TO " + quoteLiteral(dir) + format + ", PARTITION_BY (bucket))"
 		if n == 0 {
 			// An empty file keeps the table's columns.
 			if err := os.Mkdir(dir, 0o755); err != nil {
@@ -457,42 +480,40 @@ func buildPersonEvents(ctx context.Context, db *sql.DB, query, dir string) error
 	if err := rows.Err(); err != nil {
 		return cleanError(err)
 	}
-	if len(buckets) == 0 {
-		buckets = []int64{0} // an empty file keeps the table's columns
-	}
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return err
 	}
-	for _, b := range buckets {
-		folder := filepath.Join(dir, "bucket="+strconv.FormatInt(b, 10))
+	for _, k := range buckets {
+		folder := filepath.Join(dir, "bucket="+strconv.FormatInt(k, 10))
 		if err := os.Mkdir(folder, 0o755); err != nil {
 			return err
 		}
-		q := "COPY (SELECT * EXCLUDE (bucket) FROM read_parquet(" + quoteLiteral(sorted) + ") WHERE bucket = ? ORDER BY person_id, entry_date) TO " +
-			quoteLiteral(filepath.Join(folder, "data.parquet")) + fmt.Sprintf(" (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE %d)", personEventsRowGroup)
-		if _, err := db.ExecContext(ctx, q, b); err != nil {
+		q := "COPY (SELECT * EXCLUDE (bucket) FROM read_parquet(" + quoteLiteral(sorted) + ") WHERE bucket = ? ORDER BY " + b.order + ") TO " +
+			quoteLiteral(filepath.Join(folder, "data.parquet")) + format + ")"
+		if _, err := db.ExecContext(ctx, q, k); err != nil {
 			return cleanError(err)
 		}
 	}
 	return nil
 }
 
-// personEventsSource reads the person_events of dir, its bucket a column.
-func personEventsSource(dir string) string {
+// bucketsSource reads the bucketed table of dir (writeBuckets), its
+// bucket a column.
+func bucketsSource(dir string) string {
 	return "read_parquet(" + quoteLiteral(filepath.Join(dir, "*", "*.parquet")) + ", hive_partitioning = true, hive_types = {'bucket': BIGINT})"
 }
 
 // searchEventsSQL selects one row per event and concept from
 // person_events: a row of the standard concept, and another of the
-// source concept where it differs; sorted by concept and person.
+// source concept where it differs; writeBuckets sorts them by concept and
+// person.
 const searchEventsSQL = `SELECT person_id, entry_date, domain, concept_id, true AS is_standard, event_id,
   visit_occurrence_id, visit_concept_id, age_at_event, value_as_number, value_as_concept_id, unit_concept_id
 FROM ` + PersonEvents + ` WHERE concept_id <> 0
 UNION ALL
 SELECT person_id, entry_date, domain, source_concept_id, false, event_id,
   visit_occurrence_id, visit_concept_id, age_at_event, value_as_number, value_as_concept_id, unit_concept_id
-FROM ` + PersonEvents + ` WHERE source_concept_id IS NOT NULL
-ORDER BY concept_id, person_id, entry_date`
+FROM ` + PersonEvents + ` WHERE source_concept_id IS NOT NULL`
 
 // conceptClosureSQL selects concept_closure: the pairs of
 // concept_ancestor, those of the source hierarchy (sourceClosureSQL), and
@@ -557,45 +578,42 @@ WHERE ancestor_id <> descendant_id GROUP BY ancestor_id, descendant_id`
 const sourceMaxLevels = "32"
 
 // ConceptPersonSQL selects the rows of concept_person from the tables
-// search_events and search_person (for demo_key) and concept_closure. A
-// row (concept_id, person_id, is_standard) says that the person has events
-// of that standard flag whose concept is concept_id (direct), or is a
-// descendant of it or itself by concept_closure (rolled): an item's
-// concept without descendants needs the direct rows, with descendants the
-// rolled ones, and either reads one contiguous range of concept_id
-// instead of every event. Among the rows with direct or rolled, each
-// person comes once for one concept and flag, so the rows of one concept
-// count its persons without a DISTINCT. domain is the domain of the
-// direct events (the first, in order, when they have several); each other
-// domain of them has a row of its own with direct and rolled false, so
-// that the persons of a concept in a domain are the rows of that domain,
-// found by an equality that the scan evaluates. Rolled is false otherwise
-// only for concepts missing from the concept table, which concept_closure
-// has no self pair for. Index builds the same rows in three steps
-// (conceptPairsSQL, conceptRollupSQL by parts of the persons, then
-// conceptPersonSortSQL), each written out before the next: as one query,
-// it ran out of 3 GB at 1,000,000 persons.
-var ConceptPersonSQL = `WITH concept_pairs AS (` + conceptPairsSQL + `),
-concept_rollup AS (` + conceptRollupSQL("") + `)
-` + conceptPersonSortSQL
-
-// conceptPersonSortSQL selects concept_person's rows from concept_rollup,
-// whose domains lists the direct events' domains, sorted.
-const conceptPersonSortSQL = `SELECT concept_id, person_id, is_standard, direct, rolled, domains[1] AS domain, demo_key FROM concept_rollup
-UNION ALL
-SELECT concept_id, person_id, is_standard, false, false, unnest(domains[2:]), demo_key FROM concept_rollup WHERE len(domains) > 1
+// search_events and search_person (for demo_key) and concept_closure, with
+// their bucket. A row (concept_id, person_id, is_standard) says that the
+// person has events of that standard flag whose concept is concept_id
+// (direct), or is a descendant of it or itself by concept_closure
+// (rolled): an item's concept without descendants needs the direct rows,
+// with descendants the rolled ones, and either reads one contiguous range
+// of concept_id instead of every event. Among the rows with direct or
+// rolled, each person comes once for one concept and flag, so the rows of
+// one concept count its persons without a DISTINCT. domain is the domain
+// of the direct events (the first, in order, when they have several);
+// each other domain of them has a row of its own with direct and rolled
+// false, so that the persons of a concept in a domain are the rows of
+// that domain, found by an equality that the scan evaluates. Rolled is
+// false otherwise only for concepts missing from the concept table, which
+// concept_closure has no self pair for. dates counts the distinct dates
+// of the direct events (NULL on a row that is not direct), rolled_dates
+// those of the events of the concept and its descendants (NULL on a row
+// that is not rolled): an item that asks for a number of occurrences of
+// one concept reads them instead of the events. Index builds the same
+// rows from person_events, in parts of the persons (buildRollup), then
+// writes them by bucket.
+var ConceptPersonSQL = `WITH concept_rollup AS (` + conceptRollupSQL(`SELECT concept_id, person_id, is_standard, domain, entry_date FROM `+SearchEvents) + `)
+SELECT *, ` + bucketings[ConceptPerson].bucket + ` AS bucket FROM (` + conceptPersonSQL + `)
 ORDER BY concept_id, person_id`
 
-// conceptPairsSQL selects the distinct (concept, person, standard flag,
-// domain) of search_events, about half its rows, with the person's
-// demo_key.
-const conceptPairsSQL = `SELECT p.*, s.demo_key
-FROM (SELECT DISTINCT concept_id, person_id, is_standard, domain FROM ` + SearchEvents + `) p JOIN ` + SearchPerson + ` s USING (person_id)`
+// conceptPersonSQL selects concept_person's rows from concept_rollup,
+// whose domains lists the direct events' domains, sorted.
+const conceptPersonSQL = `SELECT concept_id, person_id, is_standard, direct, rolled, domains[1] AS domain, demo_key, dates, rolled_dates FROM concept_rollup
+UNION ALL
+SELECT concept_id, person_id, is_standard, false, false, unnest(domains[2:]), demo_key, NULL, NULL FROM concept_rollup WHERE len(domains) > 1`
 
 // PersonConceptSQL selects the rows of person_concept from the table
-// search_events, as Index builds them from its concept pairs.
-var PersonConceptSQL = `WITH concept_pairs AS (SELECT DISTINCT concept_id, person_id, is_standard, domain FROM ` + SearchEvents + `)
-` + personConceptSQL
+// search_events: its distinct standard (domain, person, concept). Index
+// reads them from concept_person (personConceptSQL).
+var PersonConceptSQL = `SELECT DISTINCT domain, person_id, concept_id FROM ` + SearchEvents + ` WHERE is_standard
+ORDER BY domain, person_id, concept_id`
 
 // PersonEventsOfSearchSQL selects the rows of person_events from the table
 // search_events, for index builders that have only search_events (the
@@ -623,57 +641,92 @@ ORDER BY person_id, entry_date`
 // personBucketSQL is the bucket of person_events of search_events s's person.
 var personBucketSQL = "s.person_id % " + strconv.Itoa(cdrindex.PersonBuckets) + " AS bucket"
 
-// personConceptSQL selects person_concept from concept_pairs: its
-// standard pairs (75.5M rows at 1,000,000 persons, against 142.7M of
-// concept_person), sorted by domain so that the rows of one domain (8.1M
-// of conditions) are the only row groups TopConcepts reads.
-const personConceptSQL = `SELECT domain, person_id, concept_id FROM concept_pairs WHERE is_standard
+// personConceptSQL selects person_concept from concept_person: its
+// standard rows of a domain, which are the standard (concept, person,
+// domain) of the events (75.5M rows at 1,000,000 persons, against 142.7M
+// of concept_person), sorted by domain so that the rows of one domain
+// (8.1M of conditions) are the only row groups TopConcepts reads.
+const personConceptSQL = `SELECT domain, person_id, concept_id FROM ` + ConceptPerson + ` WHERE is_standard AND domain IS NOT NULL
 ORDER BY domain, person_id, concept_id`
 
 // conceptRollup is the temporary table of concept_person's rows before
-// they are sorted.
+// they are written by bucket.
 const conceptRollup = "concept_rollup"
 
-// conceptRollupSQL selects the rows of concept_person, unsorted, from
-// the concept_pairs of the persons that where selects (empty: all): each
-// pair's concept stands for its ancestors by concept_closure (itself
-// included, direct), and for itself alone when concept_closure lacks it.
-func conceptRollupSQL(where string) string {
-	return `WITH expand AS (
+// conceptRollupSQL selects the rows of concept_person, unsorted and
+// without their bucket, from events, a query of (concept_id, person_id,
+// is_standard, domain, entry_date): each event's concept stands for its
+// ancestors by concept_closure (itself included, direct), and for itself
+// alone when concept_closure lacks it. The events are grouped by concept
+// (the ancestor), person, flag and date first, so that each date counts
+// once for the direct and the rolled rows.
+func conceptRollupSQL(events string) string {
+	return `WITH dated AS (SELECT DISTINCT concept_id, person_id, is_standard, domain, entry_date FROM (` + events + `)),
+expand AS (
   SELECT descendant_id AS concept_id, ancestor_id, ancestor_id = descendant_id AS direct, true AS rolled FROM ` + ConceptClosure + `
   UNION ALL
-  SELECT concept_id, concept_id, true, false FROM (SELECT DISTINCT concept_id FROM concept_pairs) p
+  SELECT concept_id, concept_id, true, false FROM (SELECT DISTINCT concept_id FROM dated) p
   WHERE NOT EXISTS (SELECT 1 FROM ` + ConceptClosure + ` c WHERE c.ancestor_id = p.concept_id AND c.descendant_id = p.concept_id)
+),
+days AS (
+  SELECT x.ancestor_id AS concept_id, p.person_id, p.is_standard, p.entry_date, bool_or(x.direct) AS direct, bool_or(x.rolled) AS rolled,
+    list(DISTINCT p.domain) FILTER (WHERE x.direct) AS domains
+  FROM dated p JOIN expand x USING (concept_id)
+  GROUP BY x.ancestor_id, p.person_id, p.is_standard, p.entry_date
 )
-SELECT x.ancestor_id AS concept_id, p.person_id, p.is_standard, bool_or(x.direct) AS direct, bool_or(x.rolled) AS rolled,
-  list(p.domain ORDER BY p.domain) FILTER (WHERE x.direct) AS domains, any_value(p.demo_key) AS demo_key
-FROM concept_pairs p JOIN expand x USING (concept_id) ` + where + `
-GROUP BY x.ancestor_id, p.person_id, p.is_standard`
+SELECT d.concept_id, d.person_id, d.is_standard, bool_or(d.direct) AS direct, bool_or(d.rolled) AS rolled,
+  list_sort(list_distinct(flatten(list(d.domains) FILTER (WHERE d.direct)))) AS domains, any_value(s.demo_key) AS demo_key,
+  CASE WHEN bool_or(d.direct) THEN count(d.entry_date) FILTER (WHERE d.direct) END AS dates,
+  CASE WHEN bool_or(d.rolled) THEN count(d.entry_date) FILTER (WHERE d.rolled) END AS rolled_dates
+FROM days d JOIN ` + SearchPerson + ` s USING (person_id)
+GROUP BY d.concept_id, d.person_id, d.is_standard`
 }
 
-// rollupPartPairs is how many concept pairs one part of the roll-up
-// groups at a time: the grouping holds about five rows per pair, and at
-// this size it stays near 1 GB, within a 3 GB memory limit. A variable so
-// that a test can make parts of a small CDR.
-var rollupPartPairs int64 = 5_000_000
+// rollupPartEvents is about how many events one part of the roll-up
+// groups at a time, so that memory does not grow with the CDR: each
+// event's date stands for the event's concept and its ancestors (about
+// two rows an event at 1,000,000 persons). A variable so that a test can
+// make parts of a small CDR.
+var rollupPartEvents int64 = 3_000_000
 
 // buildRollup writes concept_rollup as a folder of parts, each grouping
-// the pairs of one share of the persons (person_id modulo the number of
-// parts), so memory does not grow with the CDR. It returns the Parquet
-// source of the parts.
+// the events of some buckets of person_events (a share of the persons,
+// read from their buckets' files alone). It returns the Parquet source of
+// the parts.
 func buildRollup(ctx context.Context, db *sql.DB, dir string) (string, error) {
-	var pairs int64
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM concept_pairs").Scan(&pairs); err != nil {
+	var events int64
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+PersonEvents).Scan(&events); err != nil {
 		return "", cleanError(err)
 	}
-	parts := max(1, (pairs+rollupPartPairs-1)/rollupPartPairs)
+	folders, err := os.ReadDir(filepath.Join(filepath.Dir(dir), PersonEvents+".parquet"))
+	if err != nil {
+		return "", err
+	}
+	var buckets []string
+	for _, f := range folders {
+		if k, ok := strings.CutPrefix(f.Name(), "bucket="); ok {
+			if _, err := strconv.ParseInt(k, 10, 64); err != nil {
+				return "", fmt.Errorf("%s: %w", f.Name(), err)
+			}
+			buckets = append(buckets, k)
+		}
+	}
+	parts := int(min(int64(len(buckets)), max(1, (events+rollupPartEvents-1)/rollupPartEvents)))
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return "", err
 	}
 	for i := range parts {
+		var own []string
+		for j := i; j < len(buckets); j += parts {
+			own = append(own, buckets[j])
+		}
+		in := "bucket IN (" + strings.Join(own, ", ") + ")"
+		events := `SELECT concept_id, person_id, true AS is_standard, domain, entry_date FROM ` + PersonEvents + ` WHERE ` + in + ` AND concept_id <> 0
+UNION ALL
+SELECT source_concept_id, person_id, false, domain, entry_date FROM ` + PersonEvents + ` WHERE ` + in + ` AND source_concept_id IS NOT NULL`
 		path := filepath.Join(dir, fmt.Sprintf("part-%05d.parquet", i))
-		q := "COPY (" + conceptRollupSQL("WHERE abs(p.person_id) % ?::BIGINT = ?::BIGINT") + ") TO " + quoteLiteral(path) + " (FORMAT parquet, COMPRESSION zstd)"
-		if _, err := db.ExecContext(ctx, q, parts, i); err != nil {
+		q := "COPY (" + conceptRollupSQL(events) + ") TO " + quoteLiteral(path) + " (FORMAT parquet, COMPRESSION zstd)"
+		if _, err := db.ExecContext(ctx, q); err != nil {
 			return "", cleanError(err)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
+	"github.com/openworkbench/workbench/internal/cdrindex"
 	"github.com/openworkbench/workbench/internal/sqlname"
 )
 
@@ -316,8 +317,8 @@ func (c *CDR) openIndex(ctx context.Context) error {
 	for _, t := range IndexTables {
 		src := filepath.Join(c.dir, IndexDir, t+".parquet")
 		source := "read_parquet(" + quoteLiteral(src) + ")"
-		if t == PersonEvents {
-			source = personEventsSource(src)
+		if cdrindex.Bucketed(t) {
+			source = bucketsSource(src)
 		}
 		stmt := "CREATE VIEW " + sqlname.Quote(t) + " AS SELECT * FROM " + source
 		if _, err := c.db.ExecContext(ctx, stmt); err != nil {

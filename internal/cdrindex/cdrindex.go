@@ -6,7 +6,8 @@
 package cdrindex
 
 // Where the index lives in a CDR folder: Dir/<table>.parquet for each
-// table, and Dir/MetaFile, the JSON that cdr.IndexInfo describes (its
+// table (a file, or a folder of hive partitions for the bucketed tables),
+// and Dir/MetaFile, the JSON that cdr.IndexInfo describes (its
 // layout, version id and reference date), which package spark reads too.
 const (
 	Dir      = "index"
@@ -15,7 +16,7 @@ const (
 
 // Layout is the layout of the index this version builds and reads (cdr's
 // IndexLayout). It changes whenever an index table or column changes.
-const Layout = 8
+const Layout = 9
 
 // The index tables, each written as index/<name>.parquet and opened as a
 // view of the same name.
@@ -26,7 +27,9 @@ const (
 	// demographics.
 	SearchPerson = "search_person"
 	// SearchEvents has one row per clinical event and concept (standard, and
-	// source when it differs), sorted by (concept_id, person_id).
+	// source when it differs). It is a folder of hive partitions, one file
+	// per bucket of concepts (column bucket, ConceptBucket), each sorted by
+	// (concept_id, person_id, entry_date).
 	SearchEvents = "search_events"
 	// PersonEvents has one row per clinical event, with its standard
 	// concept (0 when none) and its source concept (NULL when none or the
@@ -40,9 +43,12 @@ const (
 	// every concept.
 	ConceptClosure = "concept_closure"
 	// ConceptPerson has the persons of each concept: one row per concept,
-	// person and standard flag, sorted by (concept_id, person_id), for the
-	// concept itself (direct, with the domain of those events) and for its
-	// ancestors (rolled); see cdr.ConceptPersonSQL.
+	// person and standard flag, for the concept itself (direct, with the
+	// domain of those events and the number of their distinct dates) and
+	// for its ancestors (rolled, with the distinct dates of the concept's
+	// and its descendants' events); see cdr.ConceptPersonSQL. Like
+	// search_events, a folder of one file per bucket of concepts
+	// (ConceptBucket), each sorted by (concept_id, person_id).
 	ConceptPerson = "concept_person"
 	// PersonConcept has the standard concepts of each person: one row per
 	// domain, person and standard concept of the person's events, sorted by
@@ -63,6 +69,22 @@ const PersonBuckets = 256
 // the person id: id % PersonBuckets, as DuckDB computes it (negative for a
 // negative id).
 func PersonBucket(id int64) int64 { return id % PersonBuckets }
+
+// ConceptBuckets is the number of buckets of search_events and
+// concept_person; a concept's bucket is ConceptBucket.
+const ConceptBuckets = 64
+
+// ConceptBucket is the bucket of search_events and concept_person that
+// holds the rows of the concept id: id % ConceptBuckets, as DuckDB
+// computes it (negative for a negative id).
+func ConceptBucket(id int64) int64 { return id % ConceptBuckets }
+
+// Bucketed reports whether the index table is a folder of hive
+// partitions (Dir/<table>.parquet/bucket=K/*.parquet) whose bucket is a
+// column, rather than one file.
+func Bucketed(table string) bool {
+	return table == PersonEvents || table == SearchEvents || table == ConceptPerson
+}
 
 // Tables lists the index tables.
 var Tables = []string{SearchPerson, SearchEvents, PersonEvents, ConceptClosure, ConceptPerson, PersonConcept, ConceptCounts}
@@ -95,6 +117,7 @@ var Columns = map[string][]Column{
 		{"person_id", "BIGINT"}, {"entry_date", "DATE"}, {"domain", "VARCHAR"}, {"concept_id", "BIGINT"},
 		{"is_standard", "BOOLEAN"}, {"event_id", "BIGINT"}, {"visit_occurrence_id", "BIGINT"}, {"visit_concept_id", "BIGINT"},
 		{"age_at_event", "INTEGER"}, {"value_as_number", "DOUBLE"}, {"value_as_concept_id", "BIGINT"}, {"unit_concept_id", "BIGINT"},
+		{"bucket", "BIGINT"},
 	},
 	PersonEvents: {
 		{"person_id", "BIGINT"}, {"entry_date", "DATE"}, {"domain", "VARCHAR"}, {"concept_id", "BIGINT"},
@@ -105,7 +128,8 @@ var Columns = map[string][]Column{
 	ConceptClosure: {{"ancestor_id", "BIGINT"}, {"descendant_id", "BIGINT"}, {"min_levels", "BIGINT"}},
 	ConceptPerson: {
 		{"concept_id", "BIGINT"}, {"person_id", "BIGINT"}, {"is_standard", "BOOLEAN"}, {"direct", "BOOLEAN"},
-		{"rolled", "BOOLEAN"}, {"domain", "VARCHAR"}, {"demo_key", "INTEGER"},
+		{"rolled", "BOOLEAN"}, {"domain", "VARCHAR"}, {"demo_key", "INTEGER"}, {"dates", "BIGINT"}, {"rolled_dates", "BIGINT"},
+		{"bucket", "BIGINT"},
 	},
 	PersonConcept: {{"domain", "VARCHAR"}, {"person_id", "BIGINT"}, {"concept_id", "BIGINT"}},
 	ConceptCounts: {{"concept_id", "BIGINT"}, {"person_count", "BIGINT"}, {"rollup_person_count", "BIGINT"}},

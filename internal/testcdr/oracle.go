@@ -64,10 +64,10 @@ func LoadOracle(t testing.TB, db *sql.DB, data oracle.Data) {
 			p.EthnicityConceptID, p.Ethnicity, p.BirthDate, p.AgeAtRef, p.DeathDate, p.IsDeceased, p.HasEHRData,
 			p.HasSurveyData, p.HasPhysicalMeasurementData}
 	})
-	insert("INSERT INTO search_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(data.Events), func(i int) []any {
+	insert("INSERT INTO search_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(data.Events), func(i int) []any {
 		e := data.Events[i]
 		return []any{e.PersonID, e.EntryDate, e.Domain, e.ConceptID, e.IsStandard, e.EventID, e.VisitOccurrenceID,
-			e.VisitConceptID, e.AgeAtEvent, e.ValueAsNumber, e.ValueAsConceptID, e.UnitConceptID}
+			e.VisitConceptID, e.AgeAtEvent, e.ValueAsNumber, e.ValueAsConceptID, e.UnitConceptID, cdrindex.ConceptBucket(e.ConceptID)}
 	})
 	insert("INSERT INTO concept_closure VALUES (?, ?, ?)", len(data.Closure), func(i int) []any {
 		c := data.Closure[i]
