@@ -160,17 +160,32 @@ func compile(def *Definition, opt Options, keyed bool) (Query, *compiler, error)
 		unique = append(unique, true)
 	}
 	var final sqlb.Builder
-	for i, s := range sets {
-		if i > 0 {
-			final.SQL("\nINTERSECT\n")
+	switch {
+	case c.opt.Dialect == DuckDB && len(sets) > 1 && !slices.Contains(unique, false):
+		// Sets that have each person once intersect as a join, which
+		// DuckDB runs without the hash aggregates of INTERSECT (three
+		// groups at 1,000,000 persons: 37 ms instead of 64).
+		for i, s := range sets {
+			if i == 0 {
+				final.SQL("SELECT ", qualified("s0", c.who), " FROM ").Add(s).SQL(" s0")
+				continue
+			}
+			a := "s" + strconv.Itoa(i)
+			final.SQL("\nJOIN ").Add(s).SQL(" ", a, " ON ", a, ".person_id = s0.person_id")
 		}
-		// Set operations return each person once; a lone SELECT must
-		// ask, unless its set has each person once already: a DISTINCT
-		// of half a million persons costs more than reading them.
-		if len(sets) == 1 && len(def.Excludes) == 0 && !unique[i] {
-			final.SQL("SELECT DISTINCT ", c.who, " FROM ").Add(s)
-		} else {
-			final.SQL("SELECT ", c.who, " FROM ").Add(s)
+	default:
+		for i, s := range sets {
+			if i > 0 {
+				final.SQL("\nINTERSECT\n")
+			}
+			// Set operations return each person once; a lone SELECT must
+			// ask, unless its set has each person once already: a DISTINCT
+			// of half a million persons costs more than reading them.
+			if len(sets) == 1 && len(def.Excludes) == 0 && !unique[i] {
+				final.SQL("SELECT DISTINCT ", c.who, " FROM ").Add(s)
+			} else {
+				final.SQL("SELECT ", c.who, " FROM ").Add(s)
+			}
 		}
 	}
 	for i, g := range def.Excludes {
@@ -194,6 +209,16 @@ func compile(def *Definition, opt Options, keyed bool) (Query, *compiler, error)
 	q.Add(&final)
 	out, err := c.query(&q)
 	return out, c, err
+}
+
+// qualified returns the columns cols (comma-separated) of the table alias
+// a.
+func qualified(a, cols string) string {
+	parts := strings.Split(cols, ", ")
+	for i, col := range parts {
+		parts[i] = a + "." + col
+	}
+	return strings.Join(parts, ", ")
 }
 
 // query renders b in the dialect of the options.
@@ -343,13 +368,7 @@ const (
 // reading.
 func (c *compiler) scan(f *sqlb.Builder, u unit, mods []Modifier, cols string) {
 	c.events = true
-	f.SQL("SELECT ")
-	for i, col := range strings.Split(cols, ", ") {
-		if i > 0 {
-			f.SQL(", ")
-		}
-		f.SQL("e.", col)
-	}
+	f.SQL("SELECT ", qualified("e", cols))
 	c.table(f.SQL(" FROM "), tableEvents).SQL(" e")
 	// The readings after the first are filtered in derived tables: with
 	// their conditions in the outer WHERE, DuckDB joined the unfiltered
@@ -378,7 +397,7 @@ func (c *compiler) scan(f *sqlb.Builder, u unit, mods []Modifier, cols string) {
 // reading writes the conditions on the events a of one reading: concept,
 // standard flag, value attributes.
 func (c *compiler) reading(f *sqlb.Builder, a string, standard bool, r unitReading) {
-	c.conceptIn(f, a+".concept_id", r.exact, r.desc)
+	c.conceptIn(f, a, r.exact, r.desc)
 	if standard {
 		f.SQL(" AND ", a, ".is_standard")
 	} else {
@@ -394,11 +413,14 @@ func (c *compiler) reading(f *sqlb.Builder, a string, standard bool, r unitReadi
 	}
 }
 
-// conceptIn writes "col IN (...)" for the concepts exact and the concepts
-// desc with all their descendants.
-func (c *compiler) conceptIn(f *sqlb.Builder, col string, exact, desc []int64) {
+// conceptIn writes "a.concept_id IN (...)" for the concepts exact and
+// the concepts desc with all their descendants, the events a of
+// search_events. In DuckDB SQL the buckets of those concepts come first
+// (bucketIn).
+func (c *compiler) conceptIn(f *sqlb.Builder, a string, exact, desc []int64) {
 	exact, desc = conceptLists(exact, desc)
-	f.SQL(col, " IN (")
+	c.bucketIn(f, a, exact, desc)
+	f.SQL(a, ".concept_id IN (")
 	if len(desc) == 0 {
 		// A placeholder per concept: DuckDB then plans the list as
 		// constants, pushed into the scan, with better row estimates
@@ -424,6 +446,46 @@ func (c *compiler) conceptIn(f *sqlb.Builder, col string, exact, desc []int64) {
 		c.unnest(f.SQL("SELECT "), desc).SQL(")")
 	}
 	f.SQL(")")
+}
+
+// bucketIn writes, in DuckDB SQL, "a.bucket IN (...) AND " for the
+// buckets (cdrindex.ConceptBucket) of the concepts exact, and of the
+// descendants of the concepts desc, of search_events or concept_person
+// (a, or the table itself when a is empty): DuckDB then opens the files
+// of those buckets alone. The buckets of exact concepts are an argument
+// each, which DuckDB prunes the files by as it plans (a rare concept of
+// concept_person at 1,000,000 persons: 2.5-3.5 ms instead of 8-12); those
+// of descendants come from concept_closure as the query runs, which still
+// skips most files (the events of a concept with two descendants: 26 ms
+// instead of 55). The Spark dialect reads every file.
+func (c *compiler) bucketIn(f *sqlb.Builder, a string, exact, desc []int64) {
+	if c.opt.Dialect == Spark {
+		return
+	}
+	if a != "" {
+		a += "."
+	}
+	var buckets []int64
+	for _, id := range exact {
+		buckets = append(buckets, cdrindex.ConceptBucket(id))
+	}
+	buckets = slices.Compact(slices.Sorted(slices.Values(buckets)))
+	f.SQL(a, "bucket IN (")
+	if len(desc) == 0 {
+		for i, b := range buckets {
+			if i > 0 {
+				f.SQL(", ")
+			}
+			f.Arg(b, "BIGINT")
+		}
+		f.SQL(") AND ")
+		return
+	}
+	if len(buckets) > 0 {
+		c.unnest(f.SQL("SELECT "), buckets).SQL(" UNION ALL ")
+	}
+	c.table(f.SQL("SELECT descendant_id % ", strconv.Itoa(cdrindex.ConceptBuckets), " FROM "), tableClosure).SQL(" WHERE ancestor_id IN (")
+	c.unnest(f.SQL("SELECT "), desc).SQL(")) AND ")
 }
 
 // conceptLists returns the concepts alone exact and with descendants desc
@@ -459,7 +521,9 @@ func (c *compiler) conceptPersons(f *part, u unit) {
 		if i > 0 && len(exact) > 0 {
 			f.SQL("\nUNION ALL\n")
 		}
-		c.table(f.SQL("SELECT ", c.who, " FROM "), tableConceptPerson).SQL(" WHERE concept_id IN (")
+		c.table(f.SQL("SELECT ", c.who, " FROM "), tableConceptPerson).SQL(" WHERE ")
+		c.bucketIn(&f.Builder, "", p.ids, nil)
+		f.SQL("concept_id IN (")
 		for j, id := range p.ids {
 			if j > 0 {
 				f.SQL(", ")
@@ -468,6 +532,35 @@ func (c *compiler) conceptPersons(f *part, u unit) {
 		}
 		f.SQL(") AND ", standard, " AND ", p.flag)
 	}
+}
+
+// datesPart returns, in DuckDB SQL, the SELECT of the persons of item it
+// from concept_person's distinct dates when it is one plain parameter
+// whose only modifier is occ, the number of occurrences; else nil. The
+// events of the concept (and its descendants) grouped by person cost
+// more than the concept's persons read with their count (Hyperlipidemia
+// and descendants, at least 3 dates, at 1,000,000 persons: 1.4M events,
+// 100-160 ms). A union of several parameters needs the dates themselves.
+func (c *compiler) datesPart(it Item, occ *Modifier, label string) *part {
+	if c.opt.Dialect == Spark || len(it.Modifiers) != 1 || len(it.Parameters) != 1 || !it.Parameters[0].plain() {
+		return nil
+	}
+	p := it.Parameters[0]
+	id := p.readings()[0].concept
+	flag, dates := "direct", "dates"
+	if p.descendants(it.Type) {
+		flag, dates = "rolled", "rolled_dates"
+	}
+	standard := "is_standard"
+	if !p.Standard {
+		standard = "NOT is_standard"
+	}
+	f := &part{label: label, unique: true}
+	c.table(f.SQL("SELECT ", c.who, " FROM "), tableConceptPerson).SQL(" WHERE ")
+	c.bucketIn(&f.Builder, "", []int64{id}, nil)
+	f.SQL("concept_id IN (").Arg(id, "BIGINT").SQL(") AND ", standard, " AND ", flag, " AND ")
+	compare(&f.Builder, dates, occ.Operator, occ.Operands)
+	return f
 }
 
 // idList writes "(SELECT unnest(?::BIGINT[]))" for ids.
@@ -594,6 +687,8 @@ func (c *compiler) group(name, path string, g Group) bool {
 			for _, p := range it.Parameters {
 				plain.add(it.Type, p, label)
 			}
+		case occ != nil && c.datesPart(it, occ, label) != nil:
+			parts = append(parts, c.datesPart(it, occ, label))
 		case occ != nil:
 			f := &part{label: label, unique: true}
 			f.SQL("SELECT person_id FROM (\n")

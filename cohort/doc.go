@@ -143,9 +143,17 @@
 // concept: a broad concept reads its persons rather than its millions of
 // events. A cohort of one set that has each person once (one concept's
 // rows of concept_person, a scan of search_person, a grouping by person)
-// is selected without a DISTINCT. Items with modifiers or value attributes, and the items of
-// temporal groups, select from search_events by concept first (the table
-// is sorted by concept_id). Concept lists are []int64 arguments (`IN
+// is selected without a DISTINCT, and include sets that each have each
+// person once are intersected by joins rather than INTERSECT. An item of
+// one plain parameter whose only modifier is the number of occurrences
+// reads concept_person too, whose rows count the distinct dates of the
+// concept's (or, rolled, its descendants') events. Other items with
+// modifiers or value attributes, and the items of temporal groups, select
+// from search_events by concept first (each file of the table is sorted
+// by concept_id). Both tables are folders of one file per bucket of
+// concepts (concept_id % 64): the DuckDB SQL names the buckets of the
+// concepts it reads, an argument each, or for descendants the buckets
+// that concept_closure gives, so that DuckDB opens those files alone. Concept lists are []int64 arguments (`IN
 // (SELECT unnest(?::BIGINT[]))`), except that the concepts read from
 // concept_person, and concepts without descendants, are an argument each
 // (`IN (?::BIGINT, ...)`), which DuckDB plans as constants pushed into the
@@ -167,7 +175,9 @@
 // DuckDB's syntax the shape differs: the FIRST and LAST mentions filter
 // on a window column of a derived table (no QUALIFY), and the time
 // relations count days with datediff (date - integer is an error under
-// Spark's ANSI rules). Every definition that compiles for DuckDB compiles
-// for Spark; FuzzCompile checks both dialects, the Spark SQL with its
+// Spark's ANSI rules). The DuckDB-only shapes above (buckets, the dates
+// of concept_person, joins for intersections) are left out: Spark reads
+// the same rows the way the index was read before them. Every definition
+// that compiles for DuckDB compiles for Spark; FuzzCompile checks both dialects, the Spark SQL with its
 // literals taken out.
 package cohort

@@ -37,18 +37,14 @@ func ExampleCompile() {
 	fmt.Println(q.Args...)
 	// Output:
 	// WITH include0 AS ( -- includes[0]
-	//   SELECT person_id FROM (
-	//     SELECT e.person_id, e.entry_date FROM "search_events" e
-	//       WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.is_standard
-	//   ) GROUP BY person_id HAVING count(DISTINCT entry_date) >= ?::BIGINT
+	//   SELECT person_id FROM "concept_person" WHERE bucket IN (?::BIGINT) AND concept_id IN (?::BIGINT) AND is_standard AND rolled AND rolled_dates >= ?::BIGINT
 	// ),
 	// persons AS ( -- includes[1], dataFilters
 	//   SELECT person_id FROM "search_person" p WHERE (gender_concept_id = ?::BIGINT) AND has_ehr_data
 	// )
-	// SELECT person_id FROM include0
-	// INTERSECT
-	// SELECT person_id FROM persons
-	// [4134304] 2 8532
+	// SELECT s0.person_id FROM include0 s0
+	// JOIN persons s1 ON s1.person_id = s0.person_id
+	// 32 4134304 2 8532
 }
 
 func ExampleParse() {

@@ -7,11 +7,12 @@ exclude0 AS ( -- excludes[0]
   SELECT person_id FROM "search_person" p WHERE gender_concept_id = ?::BIGINT
   UNION ALL
   -- items[0]
-  SELECT person_id FROM "concept_person" WHERE concept_id IN (?::BIGINT) AND is_standard AND rolled
+  SELECT person_id FROM "concept_person" WHERE bucket IN (?::BIGINT) AND concept_id IN (?::BIGINT) AND is_standard AND rolled
 )
 SELECT person_id FROM persons
 EXCEPT
 SELECT person_id FROM exclude0
 -- args:
 -- 1: int64 8507
--- 2: int64 1118084
+-- 2: int64 4
+-- 3: int64 1118084

@@ -1,11 +1,9 @@
 -- occurrences_3.json, compiled by TestGolden (refresh: go test ./cohort -run TestGolden -update)
 WITH include0 AS ( -- includes[0]
-  SELECT person_id FROM (
-    SELECT e.person_id, e.entry_date FROM "search_events" e
-      WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.is_standard
-  ) GROUP BY person_id HAVING count(DISTINCT entry_date) >= ?::BIGINT
+  SELECT person_id FROM "concept_person" WHERE bucket IN (?::BIGINT) AND concept_id IN (?::BIGINT) AND is_standard AND rolled AND rolled_dates >= ?::BIGINT
 )
 SELECT person_id FROM include0
 -- args:
--- 1: []int64 [201826]
--- 2: int64 3
+-- 1: int64 34
+-- 2: int64 201826
+-- 3: int64 3

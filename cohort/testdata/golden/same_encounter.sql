@@ -2,17 +2,19 @@
 WITH include0_side0 AS ( -- includes[0] temporalGroup 0
   -- items[0]
   SELECT e.person_id, e.entry_date, e.visit_occurrence_id FROM "search_events" e
-    WHERE e.concept_id IN (?::BIGINT) AND e.is_standard
+    WHERE e.bucket IN (?::BIGINT) AND e.concept_id IN (?::BIGINT) AND e.is_standard
 ),
 include0_side1 AS ( -- includes[0] temporalGroup 1
   -- items[1]
   SELECT e.person_id, e.entry_date, e.visit_occurrence_id FROM "search_events" e
-    WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.is_standard
+    WHERE e.bucket IN (SELECT descendant_id % 64 FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.is_standard
 ),
 include0 AS ( -- includes[0]
   SELECT DISTINCT a.person_id FROM include0_side0 a JOIN include0_side1 b ON b.person_id = a.person_id AND a.visit_occurrence_id = b.visit_occurrence_id
 )
 SELECT person_id FROM include0
 -- args:
--- 1: int64 4185115
--- 2: []int64 [201826]
+-- 1: int64 27
+-- 2: int64 4185115
+-- 3: []int64 [201826]
+-- 4: []int64 [201826]

@@ -1,7 +1,8 @@
 -- single_concept_descendants.json, compiled by TestGolden (refresh: go test ./cohort -run TestGolden -update)
 WITH include0 AS ( -- includes[0]
-  SELECT person_id FROM "concept_person" WHERE concept_id IN (?::BIGINT) AND is_standard AND rolled
+  SELECT person_id FROM "concept_person" WHERE bucket IN (?::BIGINT) AND concept_id IN (?::BIGINT) AND is_standard AND rolled
 )
 SELECT person_id FROM include0
 -- args:
--- 1: int64 4134304
+-- 1: int64 32
+-- 2: int64 4134304

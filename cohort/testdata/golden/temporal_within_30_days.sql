@@ -3,14 +3,14 @@ WITH include0_side0 AS ( -- includes[0] temporalGroup 0
   SELECT person_id, entry_date, visit_occurrence_id FROM (
     -- items[0]
     SELECT e.person_id, e.entry_date, e.visit_occurrence_id FROM "search_events" e
-      WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.is_standard
+      WHERE e.bucket IN (SELECT descendant_id % 64 FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.is_standard
   ) QUALIFY entry_date = min(entry_date) OVER (PARTITION BY person_id)
 ),
 include0_side1 AS ( -- includes[0] temporalGroup 1
   SELECT person_id, entry_date, visit_occurrence_id FROM (
     -- items[1]
     SELECT e.person_id, e.entry_date, e.visit_occurrence_id FROM "search_events" e
-      WHERE e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.is_standard
+      WHERE e.bucket IN (SELECT descendant_id % 64 FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.concept_id IN (SELECT descendant_id FROM "concept_closure" WHERE ancestor_id IN (SELECT unnest(?::BIGINT[]))) AND e.is_standard
   ) QUALIFY entry_date = min(entry_date) OVER (PARTITION BY person_id)
 ),
 include0 AS ( -- includes[0]
@@ -19,5 +19,7 @@ include0 AS ( -- includes[0]
 SELECT person_id FROM include0
 -- args:
 -- 1: []int64 [201826]
--- 2: []int64 [1503297]
--- 3: int64 30
+-- 2: []int64 [201826]
+-- 3: []int64 [1503297]
+-- 4: []int64 [1503297]
+-- 5: int64 30
