@@ -29,7 +29,8 @@ const (
 	// SearchEvents has one row per clinical event and concept (standard, and
 	// source when it differs). It is a folder of hive partitions, one file
 	// per bucket of concepts (column bucket, ConceptBucket), each sorted by
-	// (concept_id, person_id, entry_date).
+	// (concept_id, value_as_number, person_id, entry_date): the events
+	// without a value by person.
 	SearchEvents = "search_events"
 	// PersonEvents has one row per clinical event, with its standard
 	// concept (0 when none) and its source concept (NULL when none or the
