@@ -95,7 +95,7 @@ func (e *Engine) DatasetCatalog(ctx context.Context) (cohort.DatasetCatalog, err
 
 // compileDataset compiles the domain's table of d in the Spark dialect.
 // Cohorts compiled elsewhere (Circe's, in DuckDB SQL) cannot run here.
-func (e *Engine) compileDataset(ctx context.Context, d *cohort.Dataset, domain string) (cohort.Query, []cohort.DatasetColumn, error) {
+func (e *Engine) compileDataset(ctx context.Context, d *cohort.Dataset, domain cohort.Domain) (cohort.Query, []cohort.DatasetColumn, error) {
 	if d == nil {
 		return cohort.Query{}, nil, invalidf("dataset: none")
 	}
@@ -111,7 +111,7 @@ func (e *Engine) compileDataset(ctx context.Context, d *cohort.Dataset, domain s
 
 // PreviewDataset returns the first limit rows of the domain's table of d,
 // as engine.Engine.PreviewDataset does.
-func (e *Engine) PreviewDataset(ctx context.Context, d *cohort.Dataset, domain string, limit int) (*engine.DatasetPreview, error) {
+func (e *Engine) PreviewDataset(ctx context.Context, d *cohort.Dataset, domain cohort.Domain, limit int) (*engine.DatasetPreview, error) {
 	if limit < 1 || limit > engine.MaxDatasetPreview {
 		return nil, fault.At(cohort.ErrInvalid, "limit", "%d: want 1 to %d", limit, engine.MaxDatasetPreview)
 	}
@@ -149,7 +149,7 @@ func (e *Engine) PreviewDataset(ctx context.Context, d *cohort.Dataset, domain s
 // rows come as Spark sends its Arrow batches, one batch in memory at a
 // time; when read returns early or ctx ends, the query stops on the
 // server.
-func (e *Engine) DatasetRows(ctx context.Context, d *cohort.Dataset, domain string, read func(cols []cohort.DatasetColumn, rows engine.Rows) error) error {
+func (e *Engine) DatasetRows(ctx context.Context, d *cohort.Dataset, domain cohort.Domain, read func(cols []cohort.DatasetColumn, rows engine.Rows) error) error {
 	q, cols, err := e.compileDataset(ctx, d, domain)
 	if err != nil {
 		return err

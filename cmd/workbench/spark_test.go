@@ -168,7 +168,7 @@ func TestServeSpark(t *testing.T) {
 
 	t.Run("dataset", func(t *testing.T) {
 		id, d := ds.dataset.ID, dataset
-		for _, domain := range []string{"person", "condition"} {
+		for _, domain := range []cohort.Domain{cohort.DomainPerson, cohort.DomainCondition} {
 			want, err := duck.PreviewDataset(ctx, d, domain, 100)
 			require.NoError(t, err)
 			got, err := cl.PreviewDataset(ctx, ws, id, domain, 100)
