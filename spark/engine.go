@@ -62,15 +62,17 @@ type Engine struct {
 // The Spark engine is one that the workbench's services run on.
 var _ workbench.Engine = (*Engine)(nil)
 
-// Index is what the CDR's index/meta.json says of the index (the fields
-// of cdr.IndexInfo that Spark needs).
+// Index is what the CDR's index/meta.json says of the index: the fields
+// of cdr.IndexInfo, which BuildIndex writes as `workbench cdr index` does.
 type Index struct {
 	Layout        int    `json:"layout"`
 	VersionID     string `json:"version_id"`
 	ReferenceDate string `json:"reference_date"`
-	Persons       int64  `json:"persons"`
 	// CDMVersion is the OMOP CDM version of the CDR (5.3 or 5.4).
 	CDMVersion string `json:"cdm_version"`
+	Persons    int64  `json:"persons"`
+	Events     int64  `json:"events"`
+	BuiltAt    string `json:"built_at"`
 }
 
 // Schemes lists the URI schemes of a CDR that Open accepts; a CDR without
@@ -545,9 +547,14 @@ func (e *Engine) run(ctx context.Context, s *session, op, text string) ([]types.
 
 // failed is the error of op that failed with err: ErrUnreachable when the
 // Spark Connect server no longer answers (a 503), else err, shortened.
-func (e *Engine) failed(op string, err error) error {
+func (e *Engine) failed(op string, err error) error { return failed(e.remote, op, err) }
+
+// failed is the error of op that failed with err on the Spark Connect
+// server at remote: ErrUnreachable when it no longer answers, else err,
+// shortened.
+func failed(remote, op string, err error) error {
 	if unreachable(err) {
-		return fmt.Errorf("%w: no Spark Connect server answers at %s: %s: %v", ErrUnreachable, e.remote, op, brief(err))
+		return fmt.Errorf("%w: no Spark Connect server answers at %s: %s: %v", ErrUnreachable, remote, op, brief(err))
 	}
 	return fmt.Errorf("spark: %s: %w", op, brief(err))
 }
