@@ -129,9 +129,6 @@ func (b *builder) build(ctx context.Context) (Index, error) {
 	// from a CDR that Spark cannot read. Dates and ages are computed in
 	// UTC, as the CDR's dates are written.
 	if err := b.exec(ctx, "connect", new(sqlb.Builder).SQL("SET spark.sql.session.timeZone = UTC")); err != nil {
-		if unreachable(err) {
-			return Index{}, fmt.Errorf("%w: no Spark Connect server answers at %s: %v", ErrUnreachable, b.remote, brief(err))
-		}
 		return Index{}, err
 	}
 	files, err := b.listFiles(ctx)
@@ -206,7 +203,7 @@ func (b *builder) build(ctx context.Context) (Index, error) {
 	if !okP || !okE {
 		return Index{}, fmt.Errorf("spark: index: counting persons and events: unexpected row %v", rows[0].Values())
 	}
-	info.VersionID = versionID(b.cdr, files, info.ReferenceDate)
+	info.VersionID = versionID(files, info.ReferenceDate)
 	meta, _ := json.MarshalIndent(info, "", "  ")
 	if err := b.writeMeta(ctx, append(meta, '\n')); err != nil {
 		return Index{}, err
@@ -498,7 +495,7 @@ func (b *builder) listFiles(ctx context.Context) ([]file, error) {
 // time, then the reference date. It reads no file: at the size that
 // needs Spark, reading the footers of every file, as cdr.Index does,
 // would be a job of its own, and Spark's file listing already has these.
-func versionID(cdr string, files []file, ref string) string {
+func versionID(files []file, ref string) string {
 	h := sha256.New()
 	for _, f := range files {
 		fmt.Fprintf(h, "%s\x00%d\x00%d\x00", f.rel, f.size, f.modified)
@@ -518,8 +515,8 @@ func tables(cdr string, files []file) map[string]string {
 		case !nested:
 			found[strings.ToLower(strings.TrimSuffix(f.rel, ".parquet"))] = cdr + "/" + f.rel
 		case !strings.Contains(name, "/"):
-			t := strings.ToLower(dir)
-			if !strings.HasSuffix(found[t], ".parquet") {
+			// table.parquet sorts before table/..., and wins.
+			if t := strings.ToLower(dir); found[t] == "" {
 				found[t] = cdr + "/" + dir + "/*.parquet"
 			}
 		}
