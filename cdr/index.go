@@ -42,18 +42,17 @@ const (
 // IndexTables lists the index tables.
 var IndexTables = cdrindex.Tables
 
-// Domains of search_events. Survey answers are observations of PPI survey
-// questions; physical measurements are measurements in the PPI vocabulary.
+// Domains of search_events (see internal/cdrindex).
 const (
-	DomainCondition           = "CONDITION"
-	DomainDrug                = "DRUG"
-	DomainProcedure           = "PROCEDURE"
-	DomainMeasurement         = "MEASUREMENT"
-	DomainObservation         = "OBSERVATION"
-	DomainDevice              = "DEVICE"
-	DomainVisit               = "VISIT"
-	DomainSurvey              = "SURVEY"
-	DomainPhysicalMeasurement = "PHYSICAL_MEASUREMENT"
+	DomainCondition           = cdrindex.DomainCondition
+	DomainDrug                = cdrindex.DomainDrug
+	DomainProcedure           = cdrindex.DomainProcedure
+	DomainMeasurement         = cdrindex.DomainMeasurement
+	DomainObservation         = cdrindex.DomainObservation
+	DomainDevice              = cdrindex.DomainDevice
+	DomainVisit               = cdrindex.DomainVisit
+	DomainSurvey              = cdrindex.DomainSurvey
+	DomainPhysicalMeasurement = cdrindex.DomainPhysicalMeasurement
 )
 
 // IndexLayout is the layout of the index this version builds and reads.
@@ -94,23 +93,6 @@ type Progress func(stage string, done, total int)
 type IndexOptions struct {
 	Options
 	Progress Progress
-}
-
-// eventSource says how one clinical table becomes rows of search_events.
-type eventSource struct {
-	table, domain                      string
-	id, concept, source, date, visitID string
-	values                             bool // has value_as_number, value_as_concept_id, unit_concept_id
-}
-
-var eventSources = []eventSource{
-	{"condition_occurrence", DomainCondition, "condition_occurrence_id", "condition_concept_id", "condition_source_concept_id", "condition_start_date", "visit_occurrence_id", false},
-	{"drug_exposure", DomainDrug, "drug_exposure_id", "drug_concept_id", "drug_source_concept_id", "drug_exposure_start_date", "visit_occurrence_id", false},
-	{"procedure_occurrence", DomainProcedure, "procedure_occurrence_id", "procedure_concept_id", "procedure_source_concept_id", "procedure_date", "visit_occurrence_id", false},
-	{"measurement", DomainMeasurement, "measurement_id", "measurement_concept_id", "measurement_source_concept_id", "measurement_date", "visit_occurrence_id", true},
-	{"observation", DomainObservation, "observation_id", "observation_concept_id", "observation_source_concept_id", "observation_date", "visit_occurrence_id", true},
-	{"device_exposure", DomainDevice, "device_exposure_id", "device_concept_id", "device_source_concept_id", "device_exposure_start_date", "visit_occurrence_id", false},
-	{"visit_occurrence", DomainVisit, "visit_occurrence_id", "visit_concept_id", "visit_source_concept_id", "visit_start_date", "visit_occurrence_id", false},
 }
 
 // ppiConcepts are the concepts of the PPI vocabulary (All of Us surveys and
@@ -237,11 +219,11 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 func (c *CDR) referenceDate(ctx context.Context) (time.Time, error) {
 	var q sqlb.Builder
 	q.SQL("SELECT COALESCE((SELECT max(source_release_date) FROM cdm_source), (SELECT max(d) FROM (")
-	for i, s := range eventSources {
+	for i, s := range cdrindex.EventSources {
 		if i > 0 {
 			q.SQL(" UNION ALL ")
 		}
-		q.SQL("SELECT max(").Ident(s.date).SQL(") AS d FROM ").Ident(s.table)
+		q.SQL("SELECT max(").Ident(s.Date).SQL(") AS d FROM ").Ident(s.Table)
 	}
 	q.SQL(")), current_date)")
 	var ref time.Time
@@ -354,13 +336,13 @@ func (c *CDR) personEventsSQL() string {
   CAST(` + ageSQL("p.birth_date", "e.entry_date") + ` AS INTEGER) AS age_at_event,
   e.value_as_number, e.value_as_concept_id, e.unit_concept_id
 FROM (`)
-	for i, s := range eventSources {
+	for i, s := range cdrindex.EventSources {
 		values := "NULL::DOUBLE AS value_as_number, NULL::BIGINT AS value_as_concept_id, NULL::BIGINT AS unit_concept_id"
-		if s.values {
+		if s.Values {
 			values = "t.value_as_number, t.value_as_concept_id, t.unit_concept_id"
 		}
-		domain := "'" + s.domain + "'"
-		switch s.table {
+		domain := "'" + s.Domain + "'"
+		switch s.Table {
 		case "observation":
 			domain = "CASE WHEN ppi.concept_class_id = 'Question' THEN '" + DomainSurvey + "' ELSE '" + DomainObservation + "' END"
 		case "measurement":
@@ -369,14 +351,14 @@ FROM (`)
 		if i > 0 {
 			b.SQL("\nUNION ALL\n")
 		}
-		std, src := "t."+sqlname.Quote(s.concept), "t."+sqlname.Quote(s.source)
-		b.SQL("SELECT t.person_id, t.").Ident(s.date).SQL(" AS entry_date, ", domain, " AS domain, ")
+		std, src := "t."+sqlname.Quote(s.Concept), "t."+sqlname.Quote(s.Source)
+		b.SQL("SELECT t.person_id, t.").Ident(s.Date).SQL(" AS entry_date, ", domain, " AS domain, ")
 		b.SQL("CASE WHEN ", std, " <> 0 THEN ", std, " ELSE 0 END AS concept_id, ")
 		b.SQL("CASE WHEN ", src, " <> 0 AND ", src, " IS DISTINCT FROM ", std, " THEN ", src, " END AS source_concept_id, ")
-		b.SQL("t.").Ident(s.id).SQL(" AS event_id, t.").Ident(s.visitID).SQL(" AS visit_occurrence_id, ", values)
-		b.SQL(" FROM ").Ident(s.table).SQL(" t")
-		if s.table == "observation" || s.table == "measurement" {
-			b.SQL(" LEFT JOIN ", ppiConcepts, " ppi ON ppi.concept_id = COALESCE(NULLIF(t.").Ident(s.source).SQL(", 0), t.").Ident(s.concept).SQL(")")
+		b.SQL("t.").Ident(s.ID).SQL(" AS event_id, t.").Ident(s.VisitID).SQL(" AS visit_occurrence_id, ", values)
+		b.SQL(" FROM ").Ident(s.Table).SQL(" t")
+		if s.Table == "observation" || s.Table == "measurement" {
+			b.SQL(" LEFT JOIN ", ppiConcepts, " ppi ON ppi.concept_id = COALESCE(NULLIF(t.").Ident(s.Source).SQL(", 0), t.").Ident(s.Concept).SQL(")")
 		}
 		b.SQL(" WHERE ", std, " <> 0 OR (", src, " <> 0 AND ", src, " IS DISTINCT FROM ", std, ")")
 	}

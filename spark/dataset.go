@@ -12,6 +12,7 @@ import (
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
+	"github.com/openworkbench/workbench/internal/omop"
 	"github.com/openworkbench/workbench/internal/sqlb"
 )
 
@@ -48,7 +49,8 @@ func duckType(t types.DataType) string {
 
 // DatasetCatalog reads the columns of the dataset domains' tables from
 // their Parquet schemas, once per CDR version (see
-// cohort.DatasetCatalog). A domain whose table the CDR lacks is absent.
+// cohort.DatasetCatalog). A table that the CDR lacks has the columns of
+// the OMOP schema and no rows, as package engine lists it over DuckDB.
 func (e *Engine) DatasetCatalog(ctx context.Context) (cohort.DatasetCatalog, error) {
 	cat, err := cached(ctx, e, "dataset_catalog", "", func() (cohort.DatasetCatalog, error) {
 		s, err := e.acquire(ctx)
@@ -56,14 +58,13 @@ func (e *Engine) DatasetCatalog(ctx context.Context) (cohort.DatasetCatalog, err
 			return nil, err
 		}
 		defer e.release(s)
-		present, err := e.datasetViews(ctx, s)
-		if err != nil {
+		if err := e.datasetViews(ctx, s); err != nil {
 			return nil, err
 		}
 		tables := map[string][]cohort.DatasetColumn{}
 		for _, domain := range cohort.DatasetDomains {
 			table := cohort.DatasetTable(domain)
-			if !present[table] {
+			if !s.views[table] {
 				continue
 			}
 			df, err := s.spark.Table(table)
@@ -207,31 +208,58 @@ func (e *Engine) stream(ctx context.Context, op string, b *sqlb.Builder, read fu
 }
 
 // datasetViews registers in s, and for every session after, a view of
-// each dataset domain's OMOP table that the CDR has, as package cdr finds
-// it (table.parquet, else a folder table/ of Parquet files), and reports
-// which it has. Only datasets read these tables: an engine that serves
-// none never looks for them.
-func (e *Engine) datasetViews(ctx context.Context, s *session) (map[string]bool, error) {
-	present := map[string]bool{}
+// each dataset domain's OMOP table, as package cdr finds it
+// (table.parquet, else a folder table/ of Parquet files), or, when the
+// CDR has neither, with no rows and the columns of the table in the
+// OMOP schema of the CDR's CDM version, as package cdr opens an absent
+// table. Only datasets read these tables: an engine that serves none
+// never looks for them.
+func (e *Engine) datasetViews(ctx context.Context, s *session) error {
 	for _, d := range cohort.DatasetDomains {
 		t := cohort.DatasetTable(d)
 		if s.views[t] {
-			present[t] = true
 			continue
 		}
+		var src viewSource
 		for _, path := range []string{e.cdr + "/" + t + ".parquet", e.cdr + "/" + t} {
 			err := e.view(ctx, s, t, path)
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				return nil, fmt.Errorf("spark: dataset catalog: %w", ctxErr)
+				return fmt.Errorf("spark: dataset catalog: %w", ctxErr)
+			}
+			if unreachable(err) {
+				return e.failed("dataset catalog", err)
 			}
 			if err == nil {
-				e.mu.Lock()
-				e.views[t] = path
-				e.mu.Unlock()
-				present[t] = true
+				src.path = path
 				break
 			}
 		}
+		if src.path == "" {
+			table, ok := e.schema().Table(t)
+			if !ok {
+				continue
+			}
+			src.empty = table.Columns
+			if err := e.emptyView(ctx, s, t, src.empty); err != nil {
+				if ctxErr := ctx.Err(); ctxErr != nil {
+					return fmt.Errorf("spark: dataset catalog: %w", ctxErr)
+				}
+				return err
+			}
+		}
+		e.mu.Lock()
+		e.views[t] = src
+		e.mu.Unlock()
 	}
-	return present, nil
+	return nil
+}
+
+// schema is the OMOP schema of the CDR's CDM version, v5.3 when the
+// index does not say.
+func (e *Engine) schema() *omop.Schema {
+	s, err := omop.SchemaFor(omop.Version(e.info.CDMVersion))
+	if err != nil {
+		s, _ = omop.SchemaFor(omop.V53)
+	}
+	return s
 }

@@ -67,6 +67,45 @@ func PersonBucket(id int64) int64 { return id % PersonBuckets }
 // Tables lists the index tables.
 var Tables = []string{SearchPerson, SearchEvents, PersonEvents, ConceptClosure, ConceptPerson, PersonConcept, ConceptCounts}
 
+// Domains of search_events and person_events. Survey answers are
+// observations of PPI survey questions; physical measurements are
+// measurements in the PPI vocabulary.
+const (
+	DomainCondition           = "CONDITION"
+	DomainDrug                = "DRUG"
+	DomainProcedure           = "PROCEDURE"
+	DomainMeasurement         = "MEASUREMENT"
+	DomainObservation         = "OBSERVATION"
+	DomainDevice              = "DEVICE"
+	DomainVisit               = "VISIT"
+	DomainSurvey              = "SURVEY"
+	DomainPhysicalMeasurement = "PHYSICAL_MEASUREMENT"
+)
+
+// EventSource says how one clinical OMOP table becomes rows of
+// person_events: its table, domain, and the columns of the event's id,
+// standard concept, source concept, date and visit. Both builders of the
+// index (cdr.Index with DuckDB, spark.Index with Spark) read these.
+type EventSource struct {
+	Table, Domain                      string
+	ID, Concept, Source, Date, VisitID string
+	// Values says the table has value_as_number, value_as_concept_id
+	// and unit_concept_id.
+	Values bool
+}
+
+// EventSources lists the clinical tables of the index, in the order the
+// builders read them.
+var EventSources = []EventSource{
+	{"condition_occurrence", DomainCondition, "condition_occurrence_id", "condition_concept_id", "condition_source_concept_id", "condition_start_date", "visit_occurrence_id", false},
+	{"drug_exposure", DomainDrug, "drug_exposure_id", "drug_concept_id", "drug_source_concept_id", "drug_exposure_start_date", "visit_occurrence_id", false},
+	{"procedure_occurrence", DomainProcedure, "procedure_occurrence_id", "procedure_concept_id", "procedure_source_concept_id", "procedure_date", "visit_occurrence_id", false},
+	{"measurement", DomainMeasurement, "measurement_id", "measurement_concept_id", "measurement_source_concept_id", "measurement_date", "visit_occurrence_id", true},
+	{"observation", DomainObservation, "observation_id", "observation_concept_id", "observation_source_concept_id", "observation_date", "visit_occurrence_id", true},
+	{"device_exposure", DomainDevice, "device_exposure_id", "device_concept_id", "device_source_concept_id", "device_exposure_start_date", "visit_occurrence_id", false},
+	{"visit_occurrence", DomainVisit, "visit_occurrence_id", "visit_concept_id", "visit_source_concept_id", "visit_start_date", "visit_occurrence_id", false},
+}
+
 // Concept is the OMOP vocabulary table that readers of the index join for
 // concept names; package cdr opens it beside the index tables.
 const Concept = "concept"
