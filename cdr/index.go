@@ -501,19 +501,7 @@ ORDER BY ancestor_id, descendant_id`
 // The pairs are the transitive closure of the parents, with the fewest
 // levels between; a cycle, which a vocabulary should not have, stops at
 // sourceMaxLevels.
-const sourceClosureSQL = `WITH RECURSIVE source AS (
-  SELECT concept_id, vocabulary_id, concept_code FROM concept
-  WHERE standard_concept IS NULL OR standard_concept NOT IN ('S', 'C')
-),
-related AS (
-  SELECT DISTINCT p.concept_id AS parent_id, c.concept_id AS child_id
-  FROM concept_relationship r
-  JOIN source p ON p.concept_id = CASE r.relationship_id WHEN 'Subsumes' THEN r.concept_id_1 ELSE r.concept_id_2 END
-  JOIN source c ON c.concept_id = CASE r.relationship_id WHEN 'Subsumes' THEN r.concept_id_2 ELSE r.concept_id_1 END
-  WHERE r.relationship_id IN ('Subsumes', 'Is a') AND r.invalid_reason IS NULL
-    AND p.vocabulary_id = c.vocabulary_id AND p.concept_id <> c.concept_id
-),
-coded AS (SELECT * FROM source WHERE vocabulary_id IN ('ICD9CM', 'ICD10CM')),
+const sourceClosureSQL = `WITH RECURSIVE ` + cdrindex.SourceParentsCTEs + `
 prefixed AS (
   SELECT DISTINCT p.concept_id AS parent_id, c.concept_id AS child_id
   FROM (

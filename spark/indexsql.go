@@ -186,19 +186,7 @@ const sourceMaxLevels = 32
 // longest shorter code of its vocabulary that is a prefix of it, a
 // trailing dot left out.
 func sourceEdgesSQL() *sqlb.Builder {
-	return new(sqlb.Builder).SQL(`WITH source AS (
-  SELECT concept_id, vocabulary_id, concept_code FROM concept
-  WHERE standard_concept IS NULL OR standard_concept NOT IN ('S', 'C')
-),
-related AS (
-  SELECT DISTINCT p.concept_id AS parent_id, c.concept_id AS child_id
-  FROM concept_relationship r
-  JOIN source p ON p.concept_id = CASE r.relationship_id WHEN 'Subsumes' THEN r.concept_id_1 ELSE r.concept_id_2 END
-  JOIN source c ON c.concept_id = CASE r.relationship_id WHEN 'Subsumes' THEN r.concept_id_2 ELSE r.concept_id_1 END
-  WHERE r.relationship_id IN ('Subsumes', 'Is a') AND r.invalid_reason IS NULL
-    AND p.vocabulary_id = c.vocabulary_id AND p.concept_id <> c.concept_id
-),
-coded AS (SELECT * FROM source WHERE vocabulary_id IN ('ICD9CM', 'ICD10CM')),
+	return new(sqlb.Builder).SQL(`WITH ` + cdrindex.SourceParentsCTEs + `
 prefixes AS (
   SELECT concept_id, vocabulary_id, concept_code, explode(sequence(1, length(concept_code) - 1)) AS n
   FROM (SELECT c.* FROM coded c LEFT ANTI JOIN related r ON r.child_id = c.concept_id WHERE length(c.concept_code) > 1)

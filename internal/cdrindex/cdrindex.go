@@ -149,3 +149,25 @@ var Columns = map[string][]Column{
 	PersonConcept: {{"domain", "VARCHAR"}, {"person_id", "BIGINT"}, {"concept_id", "BIGINT"}},
 	ConceptCounts: {{"concept_id", "BIGINT"}, {"person_count", "BIGINT"}, {"rollup_person_count", "BIGINT"}},
 }
+
+// SourceParentsCTEs are the common table expressions, written in the SQL
+// that DuckDB and Spark both read, that both index builders start the
+// source hierarchy from: source (the concepts that are neither standard
+// nor classification), related (the parent and child of each valid
+// "Subsumes" or "Is a" relationship between two source concepts of one
+// vocabulary) and coded (the ICD9CM and ICD10CM source concepts, whose
+// code prefixes give the parents that relationships lack). What follows
+// differs by dialect: DuckDB recurses, Spark walks level by level.
+const SourceParentsCTEs = `source AS (
+  SELECT concept_id, vocabulary_id, concept_code FROM concept
+  WHERE standard_concept IS NULL OR standard_concept NOT IN ('S', 'C')
+),
+related AS (
+  SELECT DISTINCT p.concept_id AS parent_id, c.concept_id AS child_id
+  FROM concept_relationship r
+  JOIN source p ON p.concept_id = CASE r.relationship_id WHEN 'Subsumes' THEN r.concept_id_1 ELSE r.concept_id_2 END
+  JOIN source c ON c.concept_id = CASE r.relationship_id WHEN 'Subsumes' THEN r.concept_id_2 ELSE r.concept_id_1 END
+  WHERE r.relationship_id IN ('Subsumes', 'Is a') AND r.invalid_reason IS NULL
+    AND p.vocabulary_id = c.vocabulary_id AND p.concept_id <> c.concept_id
+),
+coded AS (SELECT * FROM source WHERE vocabulary_id IN ('ICD9CM', 'ICD10CM')),`
