@@ -93,23 +93,8 @@ WHERE a.vocabulary_id IN ('ICD9CM', 'ICD10CM') AND x.min_levels >= 2`).Scan(&dee
 	})
 
 	defs := benchDefinitions(t)
-	counts := func(dir string) map[string]int64 {
-		c, err := cdr.Open(ctx, dir, cdr.Options{Threads: 2})
-		require.NoError(t, err)
-		defer c.Close()
-		info, _ := c.Index()
-		e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
-		require.NoError(t, err)
-		out := map[string]int64{}
-		for name, def := range defs {
-			n, err := e.Count(ctx, def)
-			require.NoError(t, err, name)
-			out[name] = n
-		}
-		return out
-	}
-	want := counts(b.duck)
-	assert.Equal(t, want, counts(b.spark), "the benchmark definitions' counts on DuckDB over each index")
+	want := duckDBCounts(t, b.duck, defs)
+	assert.Equal(t, want, duckDBCounts(t, b.spark, defs), "the benchmark definitions' counts on DuckDB over each index")
 	nonzero := 0
 	for _, n := range want {
 		if n > 0 {
@@ -158,31 +143,18 @@ func TestBuildIndexSparkGiBleed(t *testing.T) {
 	if !*gibleedIndex {
 		t.Skip("without -spark.gibleed-index: GiBleed's index on Spark takes about 3 minutes")
 	}
-	ctx := context.Background()
 	b := buildTwice(t, remote, testcdr.GiBleedParquet)
 	same(t, b)
 	files, err := filepath.Glob("../cohort/testdata/examples/*.json")
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
-	counts := func(dir string) map[string]int64 {
-		c, err := cdr.Open(ctx, dir, cdr.Options{Threads: 2})
-		require.NoError(t, err)
-		defer c.Close()
-		info, _ := c.Index()
-		e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
-		require.NoError(t, err)
-		out := map[string]int64{}
-		for _, f := range files {
-			def := readDefinition(t, f)
-			n, err := e.Count(ctx, def)
-			require.NoError(t, err, f)
-			out[filepath.Base(f)] = n
-		}
-		return out
+	defs := map[string]*cohort.Definition{}
+	for _, f := range files {
+		defs[filepath.Base(f)] = readDefinition(t, f)
 	}
-	want := counts(b.duck)
+	want := duckDBCounts(t, b.duck, defs)
 	assert.Equal(t, int64(442), want["wrist_fracture.json"])
-	assert.Equal(t, want, counts(b.spark))
+	assert.Equal(t, want, duckDBCounts(t, b.spark, defs))
 }
 
 // same checks that the two indexes of b hold the same rows in every
@@ -271,6 +243,26 @@ func literal(path string) string {
 }
 
 // benchDefinitions reads package engine's benchmark definitions, by name.
+// duckDBCounts counts each of defs with the DuckDB engine over the CDR in
+// dir, whichever engine built its index.
+func duckDBCounts(t *testing.T, dir string, defs map[string]*cohort.Definition) map[string]int64 {
+	t.Helper()
+	ctx := context.Background()
+	c, err := cdr.Open(ctx, dir, cdr.Options{Threads: 2})
+	require.NoError(t, err)
+	defer c.Close()
+	info, _ := c.Index()
+	e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
+	require.NoError(t, err)
+	out := map[string]int64{}
+	for name, def := range defs {
+		n, err := e.Count(ctx, def)
+		require.NoError(t, err, name)
+		out[name] = n
+	}
+	return out
+}
+
 func benchDefinitions(t *testing.T) map[string]*cohort.Definition {
 	t.Helper()
 	files, err := filepath.Glob("../engine/testdata/bench/*.json")
