@@ -6,6 +6,7 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/circe"
+	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/engine"
 )
 
@@ -146,12 +147,13 @@ type Dataset struct {
 	Description   string   `json:"description,omitempty"`
 	CohortIDs     []string `json:"cohort_ids"`
 	ConceptSetIDs []string `json:"concept_set_ids,omitempty"`
-	// Columns maps a domain ("person", "condition") to its columns.
-	Columns   map[string][]string `json:"columns"`
-	CreatedBy string              `json:"created_by"`
-	CreatedAt time.Time           `json:"created_at"`
-	UpdatedBy string              `json:"updated_by"`
-	UpdatedAt time.Time           `json:"updated_at"`
+	// Columns maps a domain (cohort.DomainPerson, "PERSON"; one of
+	// cohort.DatasetDomains) to its columns.
+	Columns   map[cohort.Domain][]string `json:"columns"`
+	CreatedBy string                     `json:"created_by"`
+	CreatedAt time.Time                  `json:"created_at"`
+	UpdatedBy string                     `json:"updated_by"`
+	UpdatedAt time.Time                  `json:"updated_at"`
 }
 
 // MaxReviewSize is the most participants a review holds.

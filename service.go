@@ -163,13 +163,13 @@ type DatasetService interface {
 	DeleteDataset(ctx context.Context, ws, id string) error
 	// PreviewDataset is the first rows (at most limit) of a domain of the
 	// dataset.
-	PreviewDataset(ctx context.Context, ws, id, domain string, limit int) (*engine.DatasetPreview, error)
+	PreviewDataset(ctx context.Context, ws, id string, domain cohort.Domain, limit int) (*engine.DatasetPreview, error)
 	// DatasetColumns is the columns a dataset of the workspace may choose,
 	// per domain (the CDR's catalog).
 	DatasetColumns(ctx context.Context, ws string) (cohort.DatasetCatalog, error)
 	// PreviewSelection is PreviewDataset of d, a selection of the
 	// workspace d.WorkspaceID not saved (the Dataset Builder's preview).
-	PreviewSelection(ctx context.Context, d Dataset, domain string, limit int) (*engine.DatasetPreview, error)
+	PreviewSelection(ctx context.Context, d Dataset, domain cohort.Domain, limit int) (*engine.DatasetPreview, error)
 }
 
 // ReviewService is cohort review: samples of a saved cohort's
@@ -240,8 +240,8 @@ type Engine interface {
 	// Datasets: the columns a dataset may choose, a preview, and the rows
 	// of a domain's table, streamed to read.
 	DatasetCatalog(ctx context.Context) (cohort.DatasetCatalog, error)
-	PreviewDataset(ctx context.Context, d *cohort.Dataset, domain string, limit int) (*engine.DatasetPreview, error)
-	DatasetRows(ctx context.Context, d *cohort.Dataset, domain string, read func(cols []cohort.DatasetColumn, rows engine.Rows) error) error
+	PreviewDataset(ctx context.Context, d *cohort.Dataset, domain cohort.Domain, limit int) (*engine.DatasetPreview, error)
+	DatasetRows(ctx context.Context, d *cohort.Dataset, domain cohort.Domain, read func(cols []cohort.DatasetColumn, rows engine.Rows) error) error
 
 	// Reviews: a seeded sample of a cohort, a participant's events and
 	// the demographics of persons.

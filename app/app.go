@@ -19,6 +19,7 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/cdr"
+	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/export"
 	"github.com/openworkbench/workbench/internal/store"
@@ -107,7 +108,7 @@ type App struct {
 // Exporter streams a domain of a saved dataset: write receives its
 // columns and rows and answers how many rows it wrote.
 type Exporter interface {
-	Export(ctx context.Context, ws, id, domain string, write func([]export.Column, export.Rows) (int64, error)) error
+	Export(ctx context.Context, ws, id string, domain cohort.Domain, write func([]export.Column, export.Rows) (int64, error)) error
 }
 
 // New builds the services of cfg, after checking it. Without a Store it

@@ -43,7 +43,7 @@ func (sv Datasets) Dataset(ctx context.Context, ws, id string) (workbench.Datase
 
 // SaveDataset creates d in its workspace when d.ID is empty, and changes it
 // otherwise, after checking its columns against the CDR's catalog: every
-// problem comes back with its path (`columns.condition[2]`).
+// problem comes back with its path (`columns.CONDITION[2]`).
 func (sv Datasets) SaveDataset(ctx context.Context, d workbench.Dataset) (workbench.Dataset, error) {
 	return guarded(ctx, sv.gate, access.CreateDataset, d.WorkspaceID, func(req access.Request) (workbench.Dataset, string, int64, error) {
 		if err := sv.check(ctx, d); err != nil {
@@ -181,7 +181,7 @@ func (sv Datasets) selection(ctx context.Context, ws string, saved workbench.Dat
 
 // PreviewDataset is the first limit rows of the domain's table of the dataset
 // id: row-level data.
-func (sv Datasets) PreviewDataset(ctx context.Context, ws, id, domain string, limit int) (*engine.DatasetPreview, error) {
+func (sv Datasets) PreviewDataset(ctx context.Context, ws, id string, domain cohort.Domain, limit int) (*engine.DatasetPreview, error) {
 	return guarded(ctx, sv.gate, access.PreviewDataset, ws, func(access.Request) (*engine.DatasetPreview, string, int64, error) {
 		d, err := sv.load(ctx, ws, id)
 		if err != nil {
@@ -200,7 +200,7 @@ func (sv Datasets) PreviewDataset(ctx context.Context, ws, id, domain string, li
 // Builder's preview): row-level data, gated and audited as the preview of
 // a saved dataset. Its problems come back at their paths, as SaveDataset
 // reports them.
-func (sv Datasets) PreviewSelection(ctx context.Context, d workbench.Dataset, domain string, limit int) (*engine.DatasetPreview, error) {
+func (sv Datasets) PreviewSelection(ctx context.Context, d workbench.Dataset, domain cohort.Domain, limit int) (*engine.DatasetPreview, error) {
 	ws := d.WorkspaceID
 	return guarded(ctx, sv.gate, access.PreviewDataset, ws, func(access.Request) (*engine.DatasetPreview, string, int64, error) {
 		if err := sv.check(ctx, d); err != nil {
@@ -222,7 +222,7 @@ func (sv Datasets) PreviewSelection(ctx context.Context, d workbench.Dataset, do
 // and rows to write, which returns how many rows it wrote: row-level data,
 // audited with that number, also when write failed part way (the rows
 // written went out).
-func (sv Datasets) Export(ctx context.Context, ws, id, domain string, write func([]export.Column, export.Rows) (int64, error)) error {
+func (sv Datasets) Export(ctx context.Context, ws, id string, domain cohort.Domain, write func([]export.Column, export.Rows) (int64, error)) error {
 	req, err := sv.gate.check(ctx, access.ExportDataset, ws)
 	if err != nil {
 		return err
@@ -245,4 +245,12 @@ func (sv Datasets) Export(ctx context.Context, ws, id, domain string, write func
 		sv.gate.audit(ctx, req, allowed, ws, id, n)
 	}
 	return err
+}
+
+// ExportName is the file name of the download of the domain's table of
+// the dataset id in format f: "d_1-condition.csv". The domain is in lower
+// case there, as OMOP's tables and most files are named; the API and the
+// code that reads the file spell it in upper case.
+func ExportName(id string, domain cohort.Domain, f export.Format) string {
+	return id + "-" + strings.ToLower(string(domain)) + "." + f.Extension()
 }

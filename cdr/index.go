@@ -43,18 +43,17 @@ const (
 // IndexTables lists the index tables.
 var IndexTables = cdrindex.Tables
 
-// Domains of search_events. Survey answers are observations of PPI survey
-// questions; physical measurements are measurements in the PPI vocabulary.
+// Domains of search_events (see internal/cdrindex).
 const (
-	DomainCondition           = "CONDITION"
-	DomainDrug                = "DRUG"
-	DomainProcedure           = "PROCEDURE"
-	DomainMeasurement         = "MEASUREMENT"
-	DomainObservation         = "OBSERVATION"
-	DomainDevice              = "DEVICE"
-	DomainVisit               = "VISIT"
-	DomainSurvey              = "SURVEY"
-	DomainPhysicalMeasurement = "PHYSICAL_MEASUREMENT"
+	DomainCondition           = cdrindex.DomainCondition
+	DomainDrug                = cdrindex.DomainDrug
+	DomainProcedure           = cdrindex.DomainProcedure
+	DomainMeasurement         = cdrindex.DomainMeasurement
+	DomainObservation         = cdrindex.DomainObservation
+	DomainDevice              = cdrindex.DomainDevice
+	DomainVisit               = cdrindex.DomainVisit
+	DomainSurvey              = cdrindex.DomainSurvey
+	DomainPhysicalMeasurement = cdrindex.DomainPhysicalMeasurement
 )
 
 // IndexLayout is the layout of the index this version builds and reads.
@@ -95,23 +94,6 @@ type Progress func(stage string, done, total int)
 type IndexOptions struct {
 	Options
 	Progress Progress
-}
-
-// eventSource says how one clinical table becomes rows of search_events.
-type eventSource struct {
-	table, domain                      string
-	id, concept, source, date, visitID string
-	values                             bool // has value_as_number, value_as_concept_id, unit_concept_id
-}
-
-var eventSources = []eventSource{
-	{"condition_occurrence", DomainCondition, "condition_occurrence_id", "condition_concept_id", "condition_source_concept_id", "condition_start_date", "visit_occurrence_id", false},
-	{"drug_exposure", DomainDrug, "drug_exposure_id", "drug_concept_id", "drug_source_concept_id", "drug_exposure_start_date", "visit_occurrence_id", false},
-	{"procedure_occurrence", DomainProcedure, "procedure_occurrence_id", "procedure_concept_id", "procedure_source_concept_id", "procedure_date", "visit_occurrence_id", false},
-	{"measurement", DomainMeasurement, "measurement_id", "measurement_concept_id", "measurement_source_concept_id", "measurement_date", "visit_occurrence_id", true},
-	{"observation", DomainObservation, "observation_id", "observation_concept_id", "observation_source_concept_id", "observation_date", "visit_occurrence_id", true},
-	{"device_exposure", DomainDevice, "device_exposure_id", "device_concept_id", "device_source_concept_id", "device_exposure_start_date", "visit_occurrence_id", false},
-	{"visit_occurrence", DomainVisit, "visit_occurrence_id", "visit_concept_id", "visit_source_concept_id", "visit_start_date", "visit_occurrence_id", false},
 }
 
 // ppiConcepts are the concepts of the PPI vocabulary (All of Us surveys and
@@ -179,7 +161,7 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 		source := "read_parquet(" + quoteLiteral(path) + ")"
 		switch {
 		case s.name == conceptRollup:
-			if path, err = buildRollup(ctx, db, filepath.Join(tmp, s.name)); err != nil {
+			if path, err = buildRollup(ctx, db, filepath.Join(tmp, PersonEvents+".parquet"), filepath.Join(tmp, s.name)); err != nil {
 				return IndexInfo{}, fmt.Errorf("cdr: index: building %s: %w", s.name, err)
 			}
 			source = "read_parquet(" + quoteLiteral(path) + ")"
@@ -237,11 +219,11 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 func (c *CDR) referenceDate(ctx context.Context) (time.Time, error) {
 	var q sqlb.Builder
 	q.SQL("SELECT COALESCE((SELECT max(source_release_date) FROM cdm_source), (SELECT max(d) FROM (")
-	for i, s := range eventSources {
+	for i, s := range cdrindex.EventSources {
 		if i > 0 {
 			q.SQL(" UNION ALL ")
 		}
-		q.SQL("SELECT max(").Ident(s.date).SQL(") AS d FROM ").Ident(s.table)
+		q.SQL("SELECT max(").Ident(s.Date).SQL(") AS d FROM ").Ident(s.Table)
 	}
 	q.SQL(")), current_date)")
 	var ref time.Time
@@ -354,13 +336,13 @@ func (c *CDR) personEventsSQL() string {
   CAST(` + ageSQL("p.birth_date", "e.entry_date") + ` AS INTEGER) AS age_at_event,
   e.value_as_number, e.value_as_concept_id, e.unit_concept_id
 FROM (`)
-	for i, s := range eventSources {
+	for i, s := range cdrindex.EventSources {
 		values := "NULL::DOUBLE AS value_as_number, NULL::BIGINT AS value_as_concept_id, NULL::BIGINT AS unit_concept_id"
-		if s.values {
+		if s.Values {
 			values = "t.value_as_number, t.value_as_concept_id, t.unit_concept_id"
 		}
-		domain := "'" + s.domain + "'"
-		switch s.table {
+		domain := "'" + s.Domain + "'"
+		switch s.Table {
 		case "observation":
 			domain = "CASE WHEN ppi.concept_class_id = 'Question' THEN '" + DomainSurvey + "' ELSE '" + DomainObservation + "' END"
 		case "measurement":
@@ -369,14 +351,14 @@ FROM (`)
 		if i > 0 {
 			b.SQL("\nUNION ALL\n")
 		}
-		std, src := "t."+sqlname.Quote(s.concept), "t."+sqlname.Quote(s.source)
-		b.SQL("SELECT t.person_id, t.").Ident(s.date).SQL(" AS entry_date, ", domain, " AS domain, ")
+		std, src := "t."+sqlname.Quote(s.Concept), "t."+sqlname.Quote(s.Source)
+		b.SQL("SELECT t.person_id, t.").Ident(s.Date).SQL(" AS entry_date, ", domain, " AS domain, ")
 		b.SQL("CASE WHEN ", std, " <> 0 THEN ", std, " ELSE 0 END AS concept_id, ")
 		b.SQL("CASE WHEN ", src, " <> 0 AND ", src, " IS DISTINCT FROM ", std, " THEN ", src, " END AS source_concept_id, ")
-		b.SQL("t.").Ident(s.id).SQL(" AS event_id, t.").Ident(s.visitID).SQL(" AS visit_occurrence_id, ", values)
-		b.SQL(" FROM ").Ident(s.table).SQL(" t")
-		if s.table == "observation" || s.table == "measurement" {
-			b.SQL(" LEFT JOIN ", ppiConcepts, " ppi ON ppi.concept_id = COALESCE(NULLIF(t.").Ident(s.source).SQL(", 0), t.").Ident(s.concept).SQL(")")
+		b.SQL("t.").Ident(s.ID).SQL(" AS event_id, t.").Ident(s.VisitID).SQL(" AS visit_occurrence_id, ", values)
+		b.SQL(" FROM ").Ident(s.Table).SQL(" t")
+		if s.Table == "observation" || s.Table == "measurement" {
+			b.SQL(" LEFT JOIN ", ppiConcepts, " ppi ON ppi.concept_id = COALESCE(NULLIF(t.").Ident(s.Source).SQL(", 0), t.").Ident(s.Concept).SQL(")")
 		}
 		b.SQL(" WHERE ", std, " <> 0 OR (", src, " <> 0 AND ", src, " IS DISTINCT FROM ", std, ")")
 	}
@@ -408,8 +390,8 @@ type bucketing struct {
 func eventRowsSQL() string {
 	var q sqlb.Builder
 	q.SQL("SELECT 0")
-	for _, s := range eventSources {
-		q.SQL(" + (SELECT count(*) FROM ").Ident(s.table).SQL(")")
+	for _, s := range cdrindex.EventSources {
+		q.SQL(" + (SELECT count(*) FROM ").Ident(s.Table).SQL(")")
 	}
 	return q.String()
 }
@@ -560,19 +542,7 @@ ORDER BY ancestor_id, descendant_id`
 // The pairs are the transitive closure of the parents, with the fewest
 // levels between; a cycle, which a vocabulary should not have, stops at
 // sourceMaxLevels.
-const sourceClosureSQL = `WITH RECURSIVE source AS (
-  SELECT concept_id, vocabulary_id, concept_code FROM concept
-  WHERE standard_concept IS NULL OR standard_concept NOT IN ('S', 'C')
-),
-related AS (
-  SELECT DISTINCT p.concept_id AS parent_id, c.concept_id AS child_id
-  FROM concept_relationship r
-  JOIN source p ON p.concept_id = CASE r.relationship_id WHEN 'Subsumes' THEN r.concept_id_1 ELSE r.concept_id_2 END
-  JOIN source c ON c.concept_id = CASE r.relationship_id WHEN 'Subsumes' THEN r.concept_id_2 ELSE r.concept_id_1 END
-  WHERE r.relationship_id IN ('Subsumes', 'Is a') AND r.invalid_reason IS NULL
-    AND p.vocabulary_id = c.vocabulary_id AND p.concept_id <> c.concept_id
-),
-coded AS (SELECT * FROM source WHERE vocabulary_id IN ('ICD9CM', 'ICD10CM')),
+const sourceClosureSQL = `WITH RECURSIVE ` + cdrindex.SourceParentsCTEs + `
 prefixed AS (
   SELECT DISTINCT p.concept_id AS parent_id, c.concept_id AS child_id
   FROM (
@@ -734,14 +704,14 @@ var rollupPartEvents int64 = 3_000_000
 
 // buildRollup writes concept_rollup as a folder of parts, each grouping
 // the events of some buckets of person_events (a share of the persons,
-// read from their buckets' files alone). It returns the Parquet source of
-// the parts.
-func buildRollup(ctx context.Context, db *sql.DB, dir string) (string, error) {
+// read from their buckets' files alone), whose folder is personEvents. It
+// returns the Parquet source of the parts.
+func buildRollup(ctx context.Context, db *sql.DB, personEvents, dir string) (string, error) {
 	var events int64
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+PersonEvents).Scan(&events); err != nil {
 		return "", cleanError(err)
 	}
-	folders, err := os.ReadDir(filepath.Join(filepath.Dir(dir), PersonEvents+".parquet"))
+	folders, err := os.ReadDir(personEvents)
 	if err != nil {
 		return "", err
 	}

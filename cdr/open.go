@@ -300,7 +300,7 @@ func emptyView(t *Table) string {
 
 // openIndex creates views over index/ when the CDR has been indexed.
 func (c *CDR) openIndex(ctx context.Context) error {
-	data, err := os.ReadFile(filepath.Join(c.dir, IndexDir, indexMetaFile))
+	data, err := readIndexMeta(filepath.Join(c.dir, IndexDir, indexMetaFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
@@ -317,8 +317,12 @@ func (c *CDR) openIndex(ctx context.Context) error {
 	for _, t := range IndexTables {
 		src := filepath.Join(c.dir, IndexDir, t+".parquet")
 		source := "read_parquet(" + quoteLiteral(src) + ")"
-		if cdrindex.Bucketed(t) {
+		switch st, err := os.Stat(src); {
+		case cdrindex.Bucketed(t):
 			source = bucketsSource(src)
+		case err == nil && st.IsDir():
+			// Spark writes a table as a folder of part files.
+			source = "read_parquet(" + quoteLiteral(filepath.Join(src, "*.parquet")) + ")"
 		}
 		stmt := "CREATE VIEW " + sqlname.Quote(t) + " AS SELECT * FROM " + source
 		if _, err := c.db.ExecContext(ctx, stmt); err != nil {
@@ -327,6 +331,35 @@ func (c *CDR) openIndex(ctx context.Context) error {
 	}
 	c.index = &info
 	return nil
+}
+
+// readIndexMeta reads the index's meta.json at path: a file, as Index
+// writes it, or a folder of one part file, as Spark writes it
+// (spark.Index). A folder without one, which a Spark build leaves until
+// it has written every table, is an index not built: os.ErrNotExist.
+func readIndexMeta(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil || !st.IsDir() {
+		return os.ReadFile(path)
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return nil, err
+	}
+	var parts []string
+	for _, e := range entries {
+		// Spark's _SUCCESS and the checksums .part-*.crc are not the text.
+		if name := e.Name(); !e.IsDir() && !strings.HasPrefix(name, "_") && !strings.HasPrefix(name, ".") {
+			parts = append(parts, name)
+		}
+	}
+	switch len(parts) {
+	case 0:
+		return nil, fmt.Errorf("%s holds no file: %w", path, os.ErrNotExist)
+	case 1:
+		return os.ReadFile(filepath.Join(path, parts[0]))
+	}
+	return nil, fmt.Errorf("%s holds %d files, want one", path, len(parts))
 }
 
 // DB is the read-only database: one view per OMOP table and index table.

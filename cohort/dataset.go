@@ -29,32 +29,59 @@ type datasetTable struct {
 	order   []string
 }
 
-// datasetTables maps each dataset domain to its OMOP table.
-var datasetTables = map[string]datasetTable{
-	"person":      {table: "person"},
-	"condition":   {table: "condition_occurrence", concept: "condition_concept_id", order: []string{"condition_occurrence_id"}},
-	"drug":        {table: "drug_exposure", concept: "drug_concept_id", order: []string{"drug_exposure_id"}},
-	"procedure":   {table: "procedure_occurrence", concept: "procedure_concept_id", order: []string{"procedure_occurrence_id"}},
-	"measurement": {table: "measurement", concept: "measurement_concept_id", order: []string{"measurement_id"}},
-	"observation": {table: "observation", concept: "observation_concept_id", order: []string{"observation_id"}},
-	"device":      {table: "device_exposure", concept: "device_concept_id", order: []string{"device_exposure_id"}},
-	"visit":       {table: "visit_occurrence", concept: "visit_concept_id", order: []string{"visit_occurrence_id"}},
-	"death":       {table: "death", order: []string{"death_date"}},
-}
-
-// DatasetTable is the OMOP table behind the dataset domain (a key of
-// DatasetDomains), or "" for an unknown domain: an engine that registers
-// the tables itself (package spark) reads it.
-func DatasetTable(domain string) string { return datasetTables[domain].table }
+// DomainDeath is the domain of a dataset's death table. It is a domain of
+// datasets only, not of criteria: it is not in Domains.
+const DomainDeath Domain = "DEATH"
 
 // DatasetDomains lists the domains of a dataset in a fixed order.
-var DatasetDomains = []string{"person", "condition", "drug", "procedure", "measurement", "observation", "device", "visit", "death"}
+var DatasetDomains = []Domain{DomainPerson, DomainCondition, DomainDrug, DomainProcedure, DomainMeasurement,
+	DomainObservation, DomainDevice, DomainVisit, DomainDeath}
+
+// datasetTables maps each dataset domain to its OMOP table.
+var datasetTables = map[Domain]datasetTable{
+	DomainPerson:      {table: "person"},
+	DomainCondition:   {table: "condition_occurrence", concept: "condition_concept_id", order: []string{"condition_occurrence_id"}},
+	DomainDrug:        {table: "drug_exposure", concept: "drug_concept_id", order: []string{"drug_exposure_id"}},
+	DomainProcedure:   {table: "procedure_occurrence", concept: "procedure_concept_id", order: []string{"procedure_occurrence_id"}},
+	DomainMeasurement: {table: "measurement", concept: "measurement_concept_id", order: []string{"measurement_id"}},
+	DomainObservation: {table: "observation", concept: "observation_concept_id", order: []string{"observation_id"}},
+	DomainDevice:      {table: "device_exposure", concept: "device_concept_id", order: []string{"device_exposure_id"}},
+	DomainVisit:       {table: "visit_occurrence", concept: "visit_concept_id", order: []string{"visit_occurrence_id"}},
+	DomainDeath:       {table: "death", order: []string{"death_date"}},
+}
+
+// DatasetTable is the OMOP table behind the dataset domain (one of
+// DatasetDomains), or "" for any other: an engine that registers the
+// tables itself (package spark) reads it.
+func DatasetTable(domain Domain) string { return datasetTables[domain].table }
+
+// ParseDatasetDomain is the dataset domain named s in any case
+// ("condition", "CONDITION"); anything else is an error at the path
+// "domain" that lists DatasetDomains.
+func ParseDatasetDomain(s string) (Domain, error) { return parseDomain(s, DatasetDomains) }
+
+// CanonicalColumns is columns as a client sent them, with each domain
+// named in any case spelled as DatasetDomains spell it. A key that names
+// no dataset domain, or the same domain as a key before it (in sorted
+// order, so an exact spelling comes first), stays as it is, for Check to
+// report at its path.
+func CanonicalColumns(columns map[Domain][]string) map[Domain][]string {
+	out := make(map[Domain][]string, len(columns))
+	for _, k := range slices.Sorted(maps.Keys(columns)) {
+		d, err := ParseDatasetDomain(string(k))
+		if _, taken := out[d]; err != nil || taken {
+			d = k
+		}
+		out[d] = columns[k]
+	}
+	return out
+}
 
 // Dataset is what a dataset selects: the persons of any of Cohorts (and
 // of Persons), and,
 // when ConceptSets is not empty, only the events whose domain concept is
 // in the expansion of any of them; of those, the Columns chosen per domain
-// (a key of DatasetDomains).
+// (one of DatasetDomains).
 //
 // The concept sets filter every event domain by its standard concept
 // column (condition_concept_id, drug_concept_id, ...); source concepts are
@@ -67,7 +94,7 @@ type Dataset struct {
 	// each a query of one column, person_id, over the same database.
 	Persons     []Query
 	ConceptSets []*ConceptSet
-	Columns     map[string][]string
+	Columns     map[Domain][]string
 }
 
 // DatasetColumn is a column a dataset may choose: its name and its DuckDB
@@ -88,7 +115,7 @@ type DatasetColumn struct {
 // DOUBLE, everything else to VARCHAR. NewDatasetCatalog makes it from the
 // columns of the CDR's tables, which package engine reads from the
 // database; a catalog is plain data, so validation against it is pure.
-type DatasetCatalog map[string][]DatasetColumn
+type DatasetCatalog map[Domain][]DatasetColumn
 
 // A derived column x_concept_name names the concept of x_concept_id.
 const (
@@ -117,22 +144,28 @@ func datasetType(typ string) string {
 }
 
 // Check reports every problem of the columns chosen per domain at once, as
-// a *fault.Fields with paths `columns.condition[2]`: an unknown domain, a
-// domain with no column, a column the domain's table does not have, a
-// column chosen twice.
-func (cat DatasetCatalog) Check(columns map[string][]string) error {
+// a *fault.Fields with paths `columns.CONDITION[2]`: a key that is not one
+// of DatasetDomains as they are spelled (see CanonicalColumns), a domain
+// with no column, a column the domain's table does not have, a column
+// chosen twice.
+func (cat DatasetCatalog) Check(columns map[Domain][]string) error {
 	var v errorList
 	if len(columns) == 0 {
-		v.add("columns", "empty: want columns of at least one of "+strings.Join(DatasetDomains, ", "))
+		v.add("columns", "empty: want columns of at least one of "+joinDomains(DatasetDomains))
 	}
 	for _, domain := range slices.Sorted(maps.Keys(columns)) {
-		path := "columns." + domain
+		path := "columns." + string(domain)
 		known, ok := cat[domain]
 		if !ok {
-			if _, isDomain := datasetTables[domain]; isDomain {
+			_, isDomain := datasetTables[domain]
+			d, err := ParseDatasetDomain(string(domain))
+			switch {
+			case isDomain:
 				v.add(path, "the CDR has no table "+datasetTables[domain].table)
-			} else {
-				v.add(path, fmt.Sprintf("unknown domain %q: want one of %s", domain, strings.Join(DatasetDomains, ", ")))
+			case err == nil:
+				v.add(path, fmt.Sprintf("%q: want %s, each domain once", domain, d))
+			default:
+				v.add(path, fmt.Sprintf("unknown domain %q: want one of %s (in any case)", domain, joinDomains(DatasetDomains)))
 			}
 			continue
 		}
@@ -216,11 +249,11 @@ func (l *errorList) addUnder(prefix string, err error) {
 // returns the query and its columns. Every value is an argument; table
 // and column names come from datasetTables and cat, through one quoting
 // function.
-func CompileDataset(d *Dataset, domain string, cat DatasetCatalog, opt Options) (Query, []DatasetColumn, error) {
+func CompileDataset(d *Dataset, domain Domain, cat DatasetCatalog, opt Options) (Query, []DatasetColumn, error) {
 	return (&compiler{opt: opt}).dataset(d, domain, cat)
 }
 
-func (c *compiler) dataset(d *Dataset, domain string, cat DatasetCatalog) (Query, []DatasetColumn, error) {
+func (c *compiler) dataset(d *Dataset, domain Domain, cat DatasetCatalog) (Query, []DatasetColumn, error) {
 	if err := c.opt.check(); err != nil {
 		return Query{}, nil, err
 	}
@@ -229,7 +262,7 @@ func (c *compiler) dataset(d *Dataset, domain string, cat DatasetCatalog) (Query
 	}
 	if _, ok := d.Columns[domain]; !ok {
 		return Query{}, nil, invalidAt("domain", "%q is not a domain of the dataset: want one of %s",
-			domain, strings.Join(slices.Sorted(maps.Keys(d.Columns)), ", "))
+			domain, joinDomains(slices.Sorted(maps.Keys(d.Columns))))
 	}
 	tab := datasetTables[domain]
 	names := d.Columns[domain]

@@ -133,7 +133,8 @@ func (Date) operand()       {}
 func (BadOperand) operand() {}
 
 // Domain is the kind of criteria of an item: an event domain of the index,
-// or PERSON for demographics.
+// or PERSON for demographics. The tables of a dataset are named by domains
+// too (DatasetDomains), in the same upper-case spelling.
 type Domain string
 
 // The domains.
@@ -150,7 +151,7 @@ const (
 	DomainPerson              Domain = "PERSON"
 )
 
-// Domains lists every domain, event domains first.
+// Domains lists every domain of criteria, event domains first.
 var Domains = []Domain{
 	DomainCondition, DomainDrug, DomainProcedure, DomainMeasurement, DomainObservation,
 	DomainDevice, DomainVisit, DomainSurvey, DomainPhysicalMeasurement, DomainPerson,
@@ -162,17 +163,26 @@ func (d Domain) Valid() bool { return slices.Contains(Domains, d) }
 // ParseDomain is the domain named s in any case ("condition", "Condition",
 // "CONDITION"); anything else is an error at the path "domain" that lists
 // the domains.
-func ParseDomain(s string) (Domain, error) {
-	for _, d := range Domains {
+func ParseDomain(s string) (Domain, error) { return parseDomain(s, Domains) }
+
+// parseDomain is the domain of list named s in any case, else an error at
+// the path "domain" that lists them: ParseDomain and ParseDatasetDomain.
+func parseDomain(s string, list []Domain) (Domain, error) {
+	for _, d := range list {
 		if strings.EqualFold(string(d), s) {
 			return d, nil
 		}
 	}
-	names := make([]string, len(Domains))
-	for i, d := range Domains {
+	return "", invalidAt("domain", "%q: want one of %s (in any case)", s, joinDomains(list))
+}
+
+// joinDomains is the domains, comma-separated.
+func joinDomains(list []Domain) string {
+	names := make([]string, len(list))
+	for i, d := range list {
 		names[i] = string(d)
 	}
-	return "", invalidAt("domain", "%q: want one of %s (in any case)", s, strings.Join(names, ", "))
+	return strings.Join(names, ", ")
 }
 
 // CriteriaType is a parameter's type. Only the demographic types of PERSON

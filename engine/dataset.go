@@ -69,7 +69,7 @@ func (e *Engine) DatasetCatalog(ctx context.Context) (cohort.DatasetCatalog, err
 // for NULL and
 // for numbers that are not finite.
 type DatasetPreview struct {
-	Domain  string                 `json:"domain"`
+	Domain  cohort.Domain          `json:"domain"`
 	Columns []cohort.DatasetColumn `json:"columns"`
 	Rows    [][]any                `json:"rows"`
 }
@@ -77,7 +77,7 @@ type DatasetPreview struct {
 // PreviewDataset returns the first limit (1 to MaxDatasetPreview) rows of
 // the domain's table of d, in the order of cohort.CompileDataset. The rows
 // are row-level data: callers gate this method by tier.
-func (e *Engine) PreviewDataset(ctx context.Context, d *cohort.Dataset, domain string, limit int) (*DatasetPreview, error) {
+func (e *Engine) PreviewDataset(ctx context.Context, d *cohort.Dataset, domain cohort.Domain, limit int) (*DatasetPreview, error) {
 	if limit < 1 || limit > MaxDatasetPreview {
 		return nil, fault.At(cohort.ErrInvalid, "limit", "%d: want 1 to %d", limit, MaxDatasetPreview)
 	}
@@ -148,7 +148,7 @@ type Rows interface {
 // ctx ends before DatasetRows returns, the query stops and the error
 // matches ctx.Err(). The rows are row-level data: callers gate this method
 // by tier.
-func (e *Engine) DatasetRows(ctx context.Context, d *cohort.Dataset, domain string, read func(cols []cohort.DatasetColumn, rows Rows) error) error {
+func (e *Engine) DatasetRows(ctx context.Context, d *cohort.Dataset, domain cohort.Domain, read func(cols []cohort.DatasetColumn, rows Rows) error) error {
 	cat, err := e.DatasetCatalog(ctx)
 	if err != nil {
 		return err

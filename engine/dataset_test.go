@@ -46,18 +46,18 @@ func TestDatasetGiBleed(t *testing.T) {
 	for _, domain := range cohort.DatasetDomains {
 		assert.Contains(t, cat, domain)
 	}
-	assert.Contains(t, cat["condition"], cohort.DatasetColumn{Name: "condition_concept_name", Type: "VARCHAR", Concept: "condition_concept_id"})
-	assert.Contains(t, cat["condition"], cohort.DatasetColumn{Name: "condition_start_date", Type: "DATE"})
-	assert.Contains(t, cat["measurement"], cohort.DatasetColumn{Name: "value_as_number", Type: "DOUBLE"})
+	assert.Contains(t, cat[cohort.DomainCondition], cohort.DatasetColumn{Name: "condition_concept_name", Type: "VARCHAR", Concept: "condition_concept_id"})
+	assert.Contains(t, cat[cohort.DomainCondition], cohort.DatasetColumn{Name: "condition_start_date", Type: "DATE"})
+	assert.Contains(t, cat[cohort.DomainMeasurement], cohort.DatasetColumn{Name: "value_as_number", Type: "DOUBLE"})
 
 	wrist := readExample(t, "wrist_fracture.json")
 	fractures := &cohort.ConceptSet{Name: "fractures", Items: []cohort.ConceptSetItem{{ConceptID: 4134304, IncludeDescendants: true}}}
 	d := &cohort.Dataset{
 		Cohorts:     []*cohort.Definition{wrist},
 		ConceptSets: []*cohort.ConceptSet{fractures},
-		Columns: map[string][]string{
-			"condition": {"condition_concept_id", "condition_concept_name", "condition_start_date"},
-			"person":    {"year_of_birth", "gender_concept_name"},
+		Columns: map[cohort.Domain][]string{
+			cohort.DomainCondition: {"condition_concept_id", "condition_concept_name", "condition_start_date"},
+			cohort.DomainPerson:    {"year_of_birth", "gender_concept_name"},
 		},
 	}
 	count := func(t *testing.T, stmt string) int64 {
@@ -72,7 +72,7 @@ func TestDatasetGiBleed(t *testing.T) {
 		require.Positive(t, want)
 		var n int64
 		var last int64
-		err := e.DatasetRows(ctx, d, "condition", func(cols []cohort.DatasetColumn, rows engine.Rows) error {
+		err := e.DatasetRows(ctx, d, cohort.DomainCondition, func(cols []cohort.DatasetColumn, rows engine.Rows) error {
 			assert.Equal(t, []string{"person_id", "condition_concept_id", "condition_concept_name", "condition_start_date"}, names(cols))
 			for rows.Next() {
 				var person, concept int64
@@ -98,7 +98,7 @@ func TestDatasetGiBleed(t *testing.T) {
 		n, err := e.Count(ctx, wrist)
 		require.NoError(t, err)
 		var rows int64
-		err = e.DatasetRows(ctx, d, "person", func(cols []cohort.DatasetColumn, r engine.Rows) error {
+		err = e.DatasetRows(ctx, d, cohort.DomainPerson, func(cols []cohort.DatasetColumn, r engine.Rows) error {
 			assert.Equal(t, []string{"person_id", "year_of_birth", "gender_concept_name"}, names(cols))
 			for r.Next() {
 				rows++
@@ -111,12 +111,12 @@ func TestDatasetGiBleed(t *testing.T) {
 
 	t.Run("union of cohorts without concept sets", func(t *testing.T) {
 		celecoxib := readExample(t, "celecoxib_users.json")
-		u := &cohort.Dataset{Cohorts: []*cohort.Definition{wrist, celecoxib}, Columns: map[string][]string{"person": {"person_id"}}}
+		u := &cohort.Dataset{Cohorts: []*cohort.Definition{wrist, celecoxib}, Columns: map[cohort.Domain][]string{cohort.DomainPerson: {"person_id"}}}
 		want := count(t, `SELECT count(DISTINCT person_id) FROM (
 			SELECT person_id FROM condition_occurrence WHERE condition_concept_id IN (SELECT descendant_concept_id FROM concept_ancestor WHERE ancestor_concept_id = 4134304)
 			UNION ALL SELECT person_id FROM drug_exposure WHERE drug_concept_id IN (SELECT descendant_concept_id FROM concept_ancestor WHERE ancestor_concept_id = 1118084))`)
 		var n int64
-		err := e.DatasetRows(ctx, u, "person", func(_ []cohort.DatasetColumn, r engine.Rows) error {
+		err := e.DatasetRows(ctx, u, cohort.DomainPerson, func(_ []cohort.DatasetColumn, r engine.Rows) error {
 			for r.Next() {
 				n++
 			}
@@ -127,27 +127,27 @@ func TestDatasetGiBleed(t *testing.T) {
 	})
 
 	t.Run("preview", func(t *testing.T) {
-		p, err := e.PreviewDataset(ctx, d, "condition", 5)
+		p, err := e.PreviewDataset(ctx, d, cohort.DomainCondition, 5)
 		require.NoError(t, err)
-		assert.Equal(t, "condition", p.Domain)
+		assert.Equal(t, cohort.DomainCondition, p.Domain)
 		require.Len(t, p.Rows, 5)
 		assert.Regexp(t, `^\d{4}-\d{2}-\d{2}$`, p.Rows[0][3], "dates as text")
-		_, err = e.PreviewDataset(ctx, d, "condition", engine.MaxDatasetPreview+1)
+		_, err = e.PreviewDataset(ctx, d, cohort.DomainCondition, engine.MaxDatasetPreview+1)
 		require.ErrorIs(t, err, cohort.ErrInvalid)
 	})
 
 	t.Run("invalid dataset", func(t *testing.T) {
-		bad := &cohort.Dataset{Cohorts: []*cohort.Definition{wrist}, Columns: map[string][]string{"condition": {"person_id", "no_such_column"}}}
-		err := e.DatasetRows(ctx, bad, "condition", func([]cohort.DatasetColumn, engine.Rows) error { return nil })
+		bad := &cohort.Dataset{Cohorts: []*cohort.Definition{wrist}, Columns: map[cohort.Domain][]string{cohort.DomainCondition: {"person_id", "no_such_column"}}}
+		err := e.DatasetRows(ctx, bad, cohort.DomainCondition, func([]cohort.DatasetColumn, engine.Rows) error { return nil })
 		list := fault.FieldsOf(err)
 		require.NotEmpty(t, list, "%v", err)
-		assert.Equal(t, "columns.condition[1]", list[0].Path)
+		assert.Equal(t, "columns.CONDITION[1]", list[0].Path)
 	})
 
 	t.Run("cancelled before", func(t *testing.T) {
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
-		err := e.DatasetRows(cctx, d, "condition", func([]cohort.DatasetColumn, engine.Rows) error { return nil })
+		err := e.DatasetRows(cctx, d, cohort.DomainCondition, func([]cohort.DatasetColumn, engine.Rows) error { return nil })
 		require.ErrorIs(t, err, context.Canceled)
 	})
 
@@ -155,10 +155,10 @@ func TestDatasetGiBleed(t *testing.T) {
 		// Whether the rows stop early is database/sql's to say (the
 		// DuckDB driver hands out rows in chunks); the caller must learn
 		// that the table it got may be cut short.
-		drugs := &cohort.Dataset{Cohorts: []*cohort.Definition{wrist}, Columns: map[string][]string{"drug": {"drug_concept_id"}}}
+		drugs := &cohort.Dataset{Cohorts: []*cohort.Definition{wrist}, Columns: map[cohort.Domain][]string{cohort.DomainDrug: {"drug_concept_id"}}}
 		cctx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		err := e.DatasetRows(cctx, drugs, "drug", func(_ []cohort.DatasetColumn, r engine.Rows) error {
+		err := e.DatasetRows(cctx, drugs, cohort.DomainDrug, func(_ []cohort.DatasetColumn, r engine.Rows) error {
 			cancel() // as a client that goes away does
 			for r.Next() {
 			}

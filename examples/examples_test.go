@@ -217,8 +217,8 @@ func startServer(t *testing.T) server {
 		`{"name": "Wrist fracture", "definition": {"items": [{"concept_id": 4134304, "include_descendants": true}]}}`, &cs)
 	var ds struct{ ID string }
 	s.post(t, "/v1/workspaces/"+ws.ID+"/datasets", `{"name": "Wrist fractures", "cohort_ids": ["`+c.ID+`"],
-		"concept_set_ids": ["`+cs.ID+`"], "columns": {"person": ["person_id", "year_of_birth", "gender_concept_name"],
-		"condition": ["person_id", "condition_concept_name", "condition_start_date"]}}`, &ds)
+		"concept_set_ids": ["`+cs.ID+`"], "columns": {"PERSON": ["person_id", "year_of_birth", "gender_concept_name"],
+		"CONDITION": ["person_id", "condition_concept_name", "condition_start_date"]}}`, &ds)
 	return s
 }
 

@@ -398,10 +398,10 @@ func TestClientCallsEveryRoute(t *testing.T) {
 	var datasetID string
 	t.Run("datasets", func(t *testing.T) {
 		d, err := r.SaveDataset(ctx, workbench.Dataset{WorkspaceID: ws, Name: "Wrist data", CohortIDs: []string{cohortID}, ConceptSetIDs: []string{setID},
-			Columns: map[string][]string{"person": {"person_id", "year_of_birth"}, "condition": {"person_id", "condition_concept_id"}}})
+			Columns: map[cohort.Domain][]string{cohort.DomainPerson: {"person_id", "year_of_birth"}, cohort.DomainCondition: {"person_id", "condition_concept_id"}}})
 		require.NoError(t, err)
 		datasetID = d.ID
-		_, err = r.SaveDataset(ctx, workbench.Dataset{WorkspaceID: ws, Name: "Bad", CohortIDs: []string{cohortID}, Columns: map[string][]string{"person": {"no_such_column"}}})
+		_, err = r.SaveDataset(ctx, workbench.Dataset{WorkspaceID: ws, Name: "Bad", CohortIDs: []string{cohortID}, Columns: map[cohort.Domain][]string{cohort.DomainPerson: {"no_such_column"}}})
 		paths := fault.FieldsOf(err)
 		require.NotEmpty(t, paths, "%v", err)
 		list, err := r.Datasets(ctx, ws)
@@ -412,18 +412,18 @@ func TestClientCallsEveryRoute(t *testing.T) {
 		got.Description = "wrists"
 		_, err = r.SaveDataset(ctx, got)
 		require.NoError(t, err)
-		prev, err := r.PreviewDataset(ctx, ws, datasetID, "person", 5)
+		prev, err := r.PreviewDataset(ctx, ws, datasetID, cohort.DomainPerson, 5)
 		require.NoError(t, err)
 		assert.Len(t, prev.Rows, 5)
 		cat, err := r.DatasetColumns(ctx, ws)
 		require.NoError(t, err)
-		assert.NotEmpty(t, cat["condition"])
-		draft, err := r.PreviewSelection(ctx, workbench.Dataset{WorkspaceID: ws, CohortIDs: []string{cohortID}, Columns: got.Columns}, "person", 5)
+		assert.NotEmpty(t, cat[cohort.DomainCondition])
+		draft, err := r.PreviewSelection(ctx, workbench.Dataset{WorkspaceID: ws, CohortIDs: []string{cohortID}, Columns: got.Columns}, cohort.DomainPerson, 5)
 		require.NoError(t, err)
 		assert.Equal(t, prev.Rows, draft.Rows, "a selection not saved previews as the saved one")
-		_, err = r.PreviewSelection(ctx, workbench.Dataset{WorkspaceID: ws, Columns: got.Columns}, "person", 5)
+		_, err = r.PreviewSelection(ctx, workbench.Dataset{WorkspaceID: ws, Columns: got.Columns}, cohort.DomainPerson, 5)
 		assert.Equal(t, []string{"cohort_ids"}, pathsOf(fault.FieldsOf(err)), "%v", err)
-		body, err := r.ExportDataset(ctx, ws, datasetID, "person", "csv")
+		body, err := r.ExportDataset(ctx, ws, datasetID, cohort.DomainPerson, "csv")
 		require.NoError(t, err)
 		records, err := csv.NewReader(body).ReadAll()
 		body.Close()

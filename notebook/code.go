@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/openworkbench/workbench"
+	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/engine"
 )
 
@@ -143,10 +144,10 @@ var templates = func() map[Language]*template.Template {
 		q := quoters[lang]
 		out[lang] = template.Must(template.New(string(lang)).Funcs(template.FuncMap{
 			"q": q,
-			"list": func(l []string) string {
+			"list": func(l []cohort.Domain) string {
 				quoted := make([]string, len(l))
 				for i, s := range l {
-					quoted[i] = q(s)
+					quoted[i] = q(string(s))
 				}
 				return strings.Join(quoted, ", ")
 			},
@@ -270,7 +271,9 @@ import (
 {{- end}}
 	"fmt"
 	"log"
-
+{{if .Domains}}
+	"github.com/openworkbench/workbench/cohort"
+{{- end}}
 	"github.com/openworkbench/workbench/notebook"
 )
 {{end}}{{define "client"}}	ctx := context.Background()
@@ -292,10 +295,10 @@ const (
 	datasetID   = {{q .ID}}
 )
 
-var domains = []string{ {{- list .Domains -}} }
+var domains = []cohort.Domain{ {{- list .Domains -}} }
 
 func main() {
-{{template "client" .}}	tables := map[string][][]string{}
+{{template "client" .}}	tables := map[cohort.Domain][][]string{}
 	for _, domain := range domains {
 		body, err := c.ExportDataset(ctx, workspace, datasetID, domain, "csv")
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench"
+	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/testcdr"
 	"github.com/openworkbench/workbench/notebook"
 )
@@ -30,7 +31,7 @@ var hostileNames = []string{
 
 func dataset(name string) workbench.Dataset {
 	return workbench.Dataset{ID: "d_1", WorkspaceID: "w_1", Name: name,
-		Columns: map[string][]string{"person": {"person_id"}, "condition": {"condition_concept_id"}}}
+		Columns: map[cohort.Domain][]string{cohort.DomainPerson: {"person_id"}, cohort.DomainCondition: {"condition_concept_id"}}}
 }
 
 // literal is the right-hand side of the first line of code that assigns

@@ -19,11 +19,11 @@ func (c *Client) Datasets(ctx context.Context, ws string) ([]workbench.Dataset, 
 
 // datasetBody is what a client chooses of a dataset.
 type datasetBody struct {
-	Name          string              `json:"name"`
-	Description   string              `json:"description"`
-	CohortIDs     []string            `json:"cohort_ids"`
-	ConceptSetIDs []string            `json:"concept_set_ids"`
-	Columns       map[string][]string `json:"columns"`
+	Name          string                     `json:"name"`
+	Description   string                     `json:"description"`
+	CohortIDs     []string                   `json:"cohort_ids"`
+	ConceptSetIDs []string                   `json:"concept_set_ids"`
+	Columns       map[cohort.Domain][]string `json:"columns"`
 }
 
 func bodyOf(d workbench.Dataset) datasetBody {
@@ -54,8 +54,8 @@ func (c *Client) DeleteDataset(ctx context.Context, ws, id string) error {
 
 // PreviewDataset is the first limit rows (0: the server's default) of the
 // domain's table of the dataset id.
-func (c *Client) PreviewDataset(ctx context.Context, ws, id, domain string, limit int) (*engine.DatasetPreview, error) {
-	q := url.Values{"domain": {domain}}
+func (c *Client) PreviewDataset(ctx context.Context, ws, id string, domain cohort.Domain, limit int) (*engine.DatasetPreview, error) {
+	q := url.Values{"domain": {string(domain)}}
 	setInt(q, "limit", limit)
 	var out engine.DatasetPreview
 	if err := c.do(ctx, call{method: "GET", path: []string{"workspaces", ws, "datasets", id, "preview"}, query: q, out: &out}); err != nil {
@@ -75,8 +75,8 @@ func (c *Client) DatasetColumns(ctx context.Context, ws string) (cohort.DatasetC
 // PreviewSelection is the first limit rows (0: the server's default) of
 // the domain's table of d, a selection of the workspace d.WorkspaceID
 // not saved.
-func (c *Client) PreviewSelection(ctx context.Context, d workbench.Dataset, domain string, limit int) (*engine.DatasetPreview, error) {
-	q := url.Values{"domain": {domain}}
+func (c *Client) PreviewSelection(ctx context.Context, d workbench.Dataset, domain cohort.Domain, limit int) (*engine.DatasetPreview, error) {
+	q := url.Values{"domain": {string(domain)}}
 	setInt(q, "limit", limit)
 	var out engine.DatasetPreview
 	if err := c.do(ctx, call{method: "POST", path: []string{"workspaces", d.WorkspaceID, "dataset-preview"}, query: q, body: bodyOf(d), out: &out}); err != nil {
@@ -87,9 +87,9 @@ func (c *Client) PreviewSelection(ctx context.Context, d workbench.Dataset, doma
 
 // ExportDataset is the table of the domain of the dataset id in format:
 // json, csv, arrow or parquet, streamed. The caller closes it.
-func (c *Client) ExportDataset(ctx context.Context, ws, id, domain, format string) (io.ReadCloser, error) {
+func (c *Client) ExportDataset(ctx context.Context, ws, id string, domain cohort.Domain, format string) (io.ReadCloser, error) {
 	res, err := c.send(ctx, call{method: "GET", path: []string{"workspaces", ws, "datasets", id, "export"},
-		query: url.Values{"domain": {domain}, "format": {format}}})
+		query: url.Values{"domain": {string(domain)}, "format": {format}}})
 	if err != nil {
 		return nil, err
 	}

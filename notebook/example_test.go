@@ -27,7 +27,7 @@ func ExampleParse() {
 
 func ExampleDatasetCode() {
 	code, err := notebook.DatasetCode(notebook.R, workbench.Dataset{ID: "d_1", WorkspaceID: "w_1", Name: `Visits "2024"`,
-		Columns: map[string][]string{"person": {"person_id"}}})
+		Columns: map[cohort.Domain][]string{cohort.DomainPerson: {"person_id"}}})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -55,7 +55,7 @@ func ExampleDatasetCode() {
 	//
 	// dataset_name <- "Visits \"2024\""
 	// dataset_id <- "d_1"
-	// domains <- c("person")
+	// domains <- c("PERSON")
 	//
 	// frames <- lapply(domains, function(domain) {
 	//   r <- get(c("datasets", dataset_id, "export"), list(domain = domain, format = "csv"))

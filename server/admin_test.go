@@ -125,10 +125,10 @@ func TestJourney(t *testing.T) {
 	var datasetID string
 	f.run(t, []step{
 		{name: "dataset", method: "POST", path: wsPath("/datasets"), token: token, want: 201,
-			body:  fmt.Sprintf(`{"name": "Wrist conditions", "cohort_ids": [%q], "columns": {"person": ["person_id"], "condition": ["person_id", "condition_concept_id", "condition_concept_name", "condition_start_date"]}}`, cohortID),
+			body:  fmt.Sprintf(`{"name": "Wrist conditions", "cohort_ids": [%q], "columns": {"PERSON": ["person_id"], "CONDITION": ["person_id", "condition_concept_id", "condition_concept_name", "condition_start_date"]}}`, cohortID),
 			check: func(t *testing.T, r response) { datasetID = r.json(t)["id"].(string) }},
 	})
-	export := wsPath("/datasets/" + datasetID + "/export?domain=condition&format=")
+	export := wsPath("/datasets/" + datasetID + "/export?domain=CONDITION&format=")
 	var first exported
 	for _, format := range []string{"json", "csv", "arrow", "parquet"} {
 		r := f.accept(t, export+format, token, "")
@@ -146,7 +146,7 @@ func TestJourney(t *testing.T) {
 		r := f.do(t, "GET", wsPath("/datasets/"+datasetID+"/code?lang=python"), token, nil, "")
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 		out := runCode(t, python, "dataset.py", r.body, append(os.Environ(), "WORKBENCH_URL="+f.url, "WORKBENCH_TOKEN="+token, "WORKBENCH_WORKSPACE="+ws))
-		assert.Equal(t, fmt.Sprintf("Wrist conditions\ncondition: %d rows\nperson: 442 rows\n", len(first.persons)), out)
+		assert.Equal(t, fmt.Sprintf("Wrist conditions\nCONDITION: %d rows\nPERSON: 442 rows\n", len(first.persons)), out)
 	})
 
 	t.Run("audit", func(t *testing.T) {

@@ -60,14 +60,14 @@ func TestCirceCohorts(t *testing.T) {
 			check: func(t *testing.T, r response) { assert.Contains(t, string(r.body), `"persons"`) }},
 		{name: "another user's workspace is not found", method: "GET", path: base + "/" + id + "/count", token: f.other, want: 404},
 		{name: "as a dataset's cohort", method: "POST", path: "/v1/workspaces/" + f.ws + "/datasets", token: f.researcher,
-			body: fmt.Sprintf(`{"name": "Celecoxib persons", "cohort_ids": [%q], "columns": {"person": ["person_id"]}}`, id), want: 201},
+			body: fmt.Sprintf(`{"name": "Celecoxib persons", "cohort_ids": [%q], "columns": {"PERSON": ["person_id"]}}`, id), want: 201},
 	})
 	var datasets []struct{ ID string }
 	r := f.do(t, "GET", "/v1/workspaces/"+f.ws+"/datasets", f.researcher, nil, "")
 	require.Equal(t, 200, r.status)
 	require.NoError(t, json.Unmarshal(r.body, &datasets))
 	require.Len(t, datasets, 1)
-	r = f.accept(t, "/v1/workspaces/"+f.ws+"/datasets/"+datasets[0].ID+"/export?domain=person&format=csv", f.researcher, "")
+	r = f.accept(t, "/v1/workspaces/"+f.ws+"/datasets/"+datasets[0].ID+"/export?domain=PERSON&format=csv", f.researcher, "")
 	require.Equal(t, 200, r.status, "%s", r.body)
 	assert.Equal(t, 1800+1, strings.Count(string(r.body), "\n"), "a header and the cohort's 1,800 persons")
 	f.run(t, []step{
@@ -88,7 +88,7 @@ func TestCirceCohorts(t *testing.T) {
 		{name: "a count names what the CDR lacks", method: "GET", path: base + "/" + saved.ID + "/count", token: f.researcher, want: 400,
 			check: func(t *testing.T, r response) { assert.Contains(t, string(r.body), "EffectiveDrugDose") }},
 		{name: "so does a dataset", method: "POST", path: "/v1/workspaces/" + f.ws + "/datasets", token: f.researcher,
-			body: fmt.Sprintf(`{"name": "Dosed persons", "cohort_ids": [%q], "columns": {"person": ["person_id"]}}`, saved.ID), want: 400,
+			body: fmt.Sprintf(`{"name": "Dosed persons", "cohort_ids": [%q], "columns": {"PERSON": ["person_id"]}}`, saved.ID), want: 400,
 			check: func(t *testing.T, r response) { assert.Contains(t, string(r.body), "EffectiveDrugDose") }},
 	})
 }

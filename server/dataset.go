@@ -11,19 +11,27 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/app"
+	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/export"
 )
 
 // defaultPreview is the rows of a preview when the request does not say.
 const defaultPreview = 100
 
-// datasetBody is a dataset as a client sends it.
+// datasetBody is a dataset as a client sends it: its domains in any case.
 type datasetBody struct {
-	Name          string              `json:"name"`
-	Description   string              `json:"description"`
-	CohortIDs     []string            `json:"cohort_ids"`
-	ConceptSetIDs []string            `json:"concept_set_ids"`
-	Columns       map[string][]string `json:"columns"`
+	Name          string                     `json:"name"`
+	Description   string                     `json:"description"`
+	CohortIDs     []string                   `json:"cohort_ids"`
+	ConceptSetIDs []string                   `json:"concept_set_ids"`
+	Columns       map[cohort.Domain][]string `json:"columns"`
+}
+
+// dataset is b as the dataset id (empty: a new one, or a selection not
+// saved) of the workspace ws, its domains spelled as the API answers them.
+func (b datasetBody) dataset(ws, id string) workbench.Dataset {
+	return workbench.Dataset{ID: id, WorkspaceID: ws, Name: b.Name, Description: b.Description,
+		CohortIDs: b.CohortIDs, ConceptSetIDs: b.ConceptSetIDs, Columns: cohort.CanonicalColumns(b.Columns)}
 }
 
 // datasetHandlers are the handlers of the dataset routes.
@@ -65,9 +73,7 @@ func (h datasetHandlers) save(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	v := mux.Vars(r)
-	d := workbench.Dataset{ID: v["id"], WorkspaceID: v["ws"], Name: b.Name, Description: b.Description,
-		CohortIDs: b.CohortIDs, ConceptSetIDs: b.ConceptSetIDs, Columns: b.Columns}
+	d := b.dataset(mux.Vars(r)["ws"], mux.Vars(r)["id"])
 	code := http.StatusOK
 	if d.ID == "" {
 		code = http.StatusCreated
@@ -82,13 +88,13 @@ func (h datasetHandlers) delete(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h datasetHandlers) preview(w http.ResponseWriter, r *http.Request) {
-	limit, err := previewLimit(r)
+	limit, domain, err := previewQuery(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	v := mux.Vars(r)
-	out, err := h.datasets.PreviewDataset(r.Context(), v["ws"], v["id"], strings.ToLower(r.URL.Query().Get("domain")), limit)
+	out, err := h.datasets.PreviewDataset(r.Context(), v["ws"], v["id"], domain, limit)
 	h.reply(w, r, http.StatusOK, out, err)
 }
 
@@ -99,7 +105,7 @@ func (h datasetHandlers) columns(w http.ResponseWriter, r *http.Request) {
 
 // previewSelection previews a selection sent as a dataset is, not saved.
 func (h datasetHandlers) previewSelection(w http.ResponseWriter, r *http.Request) {
-	limit, err := previewLimit(r)
+	limit, domain, err := previewQuery(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -109,20 +115,22 @@ func (h datasetHandlers) previewSelection(w http.ResponseWriter, r *http.Request
 		h.fail(w, r, err)
 		return
 	}
-	d := workbench.Dataset{WorkspaceID: mux.Vars(r)["ws"], Name: b.Name, Description: b.Description,
-		CohortIDs: b.CohortIDs, ConceptSetIDs: b.ConceptSetIDs, Columns: b.Columns}
-	out, err := h.datasets.PreviewSelection(r.Context(), d, strings.ToLower(r.URL.Query().Get("domain")), limit)
+	out, err := h.datasets.PreviewSelection(r.Context(), b.dataset(mux.Vars(r)["ws"], ""), domain, limit)
 	h.reply(w, r, http.StatusOK, out, err)
 }
 
-// previewLimit is the rows a preview asks for: the query's limit, else
-// defaultPreview.
-func previewLimit(r *http.Request) (int, error) {
+// previewQuery is what a preview asks for: the rows, the query's limit
+// else defaultPreview, and the domain, in any case.
+func previewQuery(r *http.Request) (int, cohort.Domain, error) {
 	limit, err := intQuery(r, "limit")
-	if err == nil && limit == 0 {
+	if err != nil {
+		return 0, "", err
+	}
+	if limit == 0 {
 		limit = defaultPreview
 	}
-	return limit, err
+	domain, err := cohort.ParseDatasetDomain(r.URL.Query().Get("domain"))
+	return limit, domain, err
 }
 
 // export streams the domain's table of a dataset in the negotiated
@@ -135,13 +143,17 @@ func (h datasetHandlers) export(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	domain, err := cohort.ParseDatasetDomain(r.URL.Query().Get("domain"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	v := mux.Vars(r)
-	domain := strings.ToLower(r.URL.Query().Get("domain"))
 	started := false
 	err = h.exports.Export(r.Context(), v["ws"], v["id"], domain, func(cols []export.Column, rows export.Rows) (int64, error) {
 		w.Header().Set("Content-Type", f.ContentType())
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		if cd := mime.FormatMediaType("attachment", map[string]string{"filename": v["id"] + "-" + domain + "." + f.Extension()}); cd != "" {
+		if cd := mime.FormatMediaType("attachment", map[string]string{"filename": app.ExportName(v["id"], domain, f)}); cd != "" {
 			w.Header().Set("Content-Disposition", cd)
 		}
 		w.WriteHeader(http.StatusOK)

@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -143,31 +145,36 @@ func TestDatasets(t *testing.T) {
 	dataset := func(name, columns string) string {
 		return fmt.Sprintf(`{"name": %q, "cohort_ids": [%q], "concept_set_ids": [%q], "columns": %s}`, name, cohortID, setID, columns)
 	}
-	const columns = `{"condition": ["person_id", "condition_concept_id", "condition_concept_name", "condition_start_date"], "person": ["year_of_birth", "gender_concept_name"]}`
+	const columns = `{"CONDITION": ["person_id", "condition_concept_id", "condition_concept_name", "condition_start_date"], "PERSON": ["year_of_birth", "gender_concept_name"]}`
 	ds := func(p string) string { return ws + "/datasets/" + id + p }
 	f.run(t, []step{
-		{name: "create", method: "POST", path: ws + "/datasets", token: f.researcher, want: 201, body: dataset("Fractures", columns),
+		{name: "create, domains in any case", method: "POST", path: ws + "/datasets", token: f.researcher, want: 201,
+			body: dataset("Fractures", strings.NewReplacer(`"CONDITION"`, `"condition"`, `"PERSON"`, `"Person"`).Replace(columns)),
 			check: func(t *testing.T, r response) {
 				v := r.json(t)
 				id = v["id"].(string)
 				assert.Equal(t, []any{cohortID}, v["cohort_ids"])
+				assert.ElementsMatch(t, []string{"CONDITION", "PERSON"}, slices.Collect(maps.Keys(v["columns"].(map[string]any))), "answered in upper case")
 			}},
 		{name: "problems with paths", method: "POST", path: ws + "/datasets", token: f.researcher, want: 400,
-			body: `{"name": "Bad", "cohort_ids": [], "columns": {"condition": ["person_id", "condition_start_date", "no_such_column"], "labs": ["x"]}}`,
+			body: `{"name": "Bad", "cohort_ids": [], "columns": {"condition": ["person_id", "condition_start_date", "no_such_column"], "labs": ["x"], "Death": ["death_date"], "death": ["death_date"]}}`,
 			check: func(t *testing.T, r response) {
-				var paths []string
+				var paths, messages []string
 				for _, e := range r.json(t)["errors"].([]any) {
 					paths = append(paths, e.(map[string]any)["path"].(string))
+					messages = append(messages, e.(map[string]any)["message"].(string))
 				}
-				assert.Equal(t, []string{"cohort_ids", "columns.condition[2]", "columns.labs"}, paths)
+				assert.Equal(t, []string{"cohort_ids", "columns.CONDITION[2]", "columns.death", "columns.labs"}, paths)
+				assert.Contains(t, messages[2], "DEATH")
+				assert.Contains(t, messages[3], "PERSON, CONDITION, DRUG, PROCEDURE, MEASUREMENT, OBSERVATION, DEVICE, VISIT, DEATH")
 			}},
 		{name: "SQL for a column", method: "POST", path: ws + "/datasets", token: f.researcher, want: 400,
-			body:  dataset("Injected", `{"person": ["person_id\" FROM person; DROP TABLE person; --"]}`),
-			check: func(t *testing.T, r response) { assert.Contains(t, string(r.body), `"path":"columns.person[0]"`) }},
+			body:  dataset("Injected", `{"PERSON": ["person_id\" FROM person; DROP TABLE person; --"]}`),
+			check: func(t *testing.T, r response) { assert.Contains(t, string(r.body), `"path":"columns.PERSON[0]"`) }},
 		{name: "unknown field", method: "POST", path: ws + "/datasets", token: f.researcher, want: 400,
-			body: `{"name": "Bad", "cohort_ids": ["x"], "columns": {"person": ["person_id"]}, "sql": "DROP TABLE person"}`},
+			body: `{"name": "Bad", "cohort_ids": ["x"], "columns": {"PERSON": ["person_id"]}, "sql": "DROP TABLE person"}`},
 		{name: "cohort of no such id", method: "POST", path: ws + "/datasets", token: f.researcher, want: 404,
-			body: `{"name": "Bad", "cohort_ids": ["c_nope"], "columns": {"person": ["person_id"]}}`},
+			body: `{"name": "Bad", "cohort_ids": ["c_nope"], "columns": {"PERSON": ["person_id"]}}`},
 		{name: "same name is 409", method: "POST", path: ws + "/datasets", token: f.researcher, want: 409, body: dataset("Fractures", columns)},
 		{name: "no role is 404", method: "POST", path: ws + "/datasets", token: f.other, want: 404, body: dataset("Mine", columns)},
 	})
@@ -183,20 +190,25 @@ func TestDatasets(t *testing.T) {
 					Rows    [][]any
 				}
 				require.NoError(t, json.Unmarshal(r.body, &p))
-				assert.Equal(t, "condition", p.Domain)
+				assert.Equal(t, "CONDITION", p.Domain, "asked in lower case, answered in upper case")
 				require.Len(t, p.Columns, 4)
 				assert.Equal(t, "DATE", p.Columns[3].Type)
 				require.Len(t, p.Rows, 3)
 				assert.Regexp(t, `^\d{4}-\d{2}-\d{2}$`, p.Rows[0][3])
 			}},
-		{name: "preview of a domain not chosen", method: "GET", path: ds("/preview?domain=drug"), token: f.researcher, want: 400,
+		{name: "preview of a domain not chosen", method: "GET", path: ds("/preview?domain=DRUG"), token: f.researcher, want: 400,
 			check: func(t *testing.T, r response) { assert.Contains(t, string(r.body), `"path":"domain"`) }},
+		{name: "preview of no domain", method: "GET", path: ds("/preview?domain=labs"), token: f.researcher, want: 400,
+			check: func(t *testing.T, r response) {
+				assert.Contains(t, string(r.body), `"path":"domain"`)
+				assert.Contains(t, string(r.body), "PERSON, CONDITION, DRUG")
+			}},
 		{name: "SQL for a domain", method: "GET", path: ds("/preview?domain=person%27%3B%20DROP%20TABLE%20person%3B--"), token: f.researcher, want: 400,
 			check: func(t *testing.T, r response) { assert.Contains(t, string(r.body), `"path":"domain"`) }},
-		{name: "preview limit too large", method: "GET", path: ds("/preview?domain=person&limit=100000"), token: f.researcher, want: 400},
+		{name: "preview limit too large", method: "GET", path: ds("/preview?domain=PERSON&limit=100000"), token: f.researcher, want: 400},
 		{name: "export without domain", method: "GET", path: ds("/export"), token: f.researcher, want: 400},
-		{name: "export of an unknown format", method: "GET", path: ds("/export?domain=person&format=xlsx"), token: f.researcher, want: 400},
-		{name: "export of no such dataset", method: "GET", path: ws + "/datasets/d_nope/export?domain=person", token: f.researcher, want: 404},
+		{name: "export of an unknown format", method: "GET", path: ds("/export?domain=PERSON&format=xlsx"), token: f.researcher, want: 400},
+		{name: "export of no such dataset", method: "GET", path: ws + "/datasets/d_nope/export?domain=PERSON", token: f.researcher, want: 404},
 		{name: "change", method: "PUT", path: ds(""), token: f.researcher, want: 200, body: dataset("Fractures", columns),
 			check: func(t *testing.T, r response) { assert.Equal(t, id, r.json(t)["id"]) }},
 	})
@@ -215,7 +227,7 @@ func TestDatasets(t *testing.T) {
 			{"format parquet", "&format=parquet", "text/html", "parquet"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				r := f.accept(t, ds("/export?domain=condition"+tc.query), f.researcher, tc.accept)
+				r := f.accept(t, ds("/export?domain=CONDITION"+tc.query), f.researcher, tc.accept)
 				require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 				got := readExport(t, tc.format, r.body)
 				require.NotEmpty(t, got.persons)
@@ -236,16 +248,16 @@ func TestDatasets(t *testing.T) {
 	})
 
 	t.Run("unsupported Accept is 406", func(t *testing.T) {
-		requireProblem(t, f.accept(t, ds("/export?domain=person"), f.researcher, "text/html, image/png;q=0.5"), http.StatusNotAcceptable)
+		requireProblem(t, f.accept(t, ds("/export?domain=PERSON"), f.researcher, "text/html, image/png;q=0.5"), http.StatusNotAcceptable)
 	})
 
 	f.run(t, []step{
 		{name: "share as READER", method: "PUT", path: ws + "/collaborators/o@example.org", token: f.researcher, body: `{"role": "READER"}`, want: 204},
-		{name: "reader previews", method: "GET", path: ds("/preview?domain=person&limit=5"), token: f.other, want: 200},
-		{name: "reader may not export", method: "GET", path: ds("/export?domain=person"), token: f.other, want: 403},
+		{name: "reader previews", method: "GET", path: ds("/preview?domain=PERSON&limit=5"), token: f.other, want: 200},
+		{name: "reader may not export", method: "GET", path: ds("/export?domain=PERSON"), token: f.other, want: 403},
 		{name: "reader may not change", method: "PUT", path: ds(""), token: f.other, body: dataset("Mine", columns), want: 403},
 		{name: "reader may not delete", method: "DELETE", path: ds(""), token: f.other, want: 403},
-		{name: "pending is 404", method: "GET", path: ds("/preview?domain=person"), token: f.pending, want: 404},
+		{name: "pending is 404", method: "GET", path: ds("/preview?domain=PERSON"), token: f.pending, want: 404},
 		{name: "cohort in use", method: "DELETE", path: ws + "/cohorts/" + cohortID, token: f.researcher, want: 409},
 		{name: "delete", method: "DELETE", path: ds(""), token: f.researcher, want: 204},
 		{name: "deleted is 404", method: "GET", path: ds(""), token: f.researcher, want: 404},
@@ -285,18 +297,18 @@ func TestExportStopsWhenTheClientGoes(t *testing.T) {
 	cat, err := eng.DatasetCatalog(ctx)
 	require.NoError(t, err)
 	var cols []string
-	for _, c := range cat["drug"] {
+	for _, c := range cat[cohort.DomainDrug] {
 		cols = append(cols, strconv.Quote(c.Name))
 	}
 	f.run(t, []step{
 		{name: "dataset", method: "POST", path: ws + "/datasets", token: f.researcher, want: 201,
-			body:  fmt.Sprintf(`{"name": "Drugs", "cohort_ids": [%q], "columns": {"drug": [%s]}}`, cohortID, strings.Join(cols, ", ")),
+			body:  fmt.Sprintf(`{"name": "Drugs", "cohort_ids": [%q], "columns": {"DRUG": [%s]}}`, cohortID, strings.Join(cols, ", ")),
 			check: func(t *testing.T, r response) { id = r.json(t)["id"].(string) }},
 	})
 
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	req, err := http.NewRequestWithContext(cctx, http.MethodGet, f.url+ws+"/datasets/"+id+"/export?domain=drug", nil)
+	req, err := http.NewRequestWithContext(cctx, http.MethodGet, f.url+ws+"/datasets/"+id+"/export?domain=DRUG", nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+f.researcher)
 	res, err := http.DefaultClient.Do(req)
@@ -385,17 +397,17 @@ func BenchmarkDatasetExport(b *testing.B) {
 	require.NoError(b, err)
 	co, err := st.CreateCohort(ctx, u.ID, workbench.Cohort{WorkspaceID: w.ID, Name: "Everyone", Definition: def})
 	require.NoError(b, err)
-	d, err := st.CreateDataset(ctx, u.ID, workbench.Dataset{WorkspaceID: w.ID, Name: "Everything", CohortIDs: []string{co.ID}, Columns: map[string][]string{
-		"person":      {"year_of_birth", "birth_datetime", "gender_concept_name", "race_concept_name"},
-		"condition":   {"condition_concept_id", "condition_concept_name", "condition_start_date", "condition_end_date", "visit_occurrence_id"},
-		"measurement": {"measurement_concept_id", "measurement_concept_name", "measurement_date", "value_as_number", "unit_concept_id"},
+	d, err := st.CreateDataset(ctx, u.ID, workbench.Dataset{WorkspaceID: w.ID, Name: "Everything", CohortIDs: []string{co.ID}, Columns: map[cohort.Domain][]string{
+		cohort.DomainPerson:      {"year_of_birth", "birth_datetime", "gender_concept_name", "race_concept_name"},
+		cohort.DomainCondition:   {"condition_concept_id", "condition_concept_name", "condition_start_date", "condition_end_date", "visit_occurrence_id"},
+		cohort.DomainMeasurement: {"measurement_concept_id", "measurement_concept_name", "measurement_date", "value_as_number", "unit_concept_id"},
 	}})
 	require.NoError(b, err)
 
-	for _, domain := range []string{"person", "condition", "measurement"} {
+	for _, domain := range []cohort.Domain{cohort.DomainPerson, cohort.DomainCondition, cohort.DomainMeasurement} {
 		for _, f := range export.Formats {
-			b.Run(domain+"/"+string(f), func(b *testing.B) {
-				url := hs.URL + "/v1/workspaces/" + w.ID + "/datasets/" + d.ID + "/export?domain=" + domain + "&format=" + string(f)
+			b.Run(strings.ToLower(string(domain))+"/"+string(f), func(b *testing.B) {
+				url := hs.URL + "/v1/workspaces/" + w.ID + "/datasets/" + d.ID + "/export?domain=" + string(domain) + "&format=" + string(f)
 				runtime.GC()
 				peak, stop := heapPeak()
 				var size int64
@@ -458,11 +470,11 @@ func TestExportHasItsOwnTimeout(t *testing.T) {
 	c, err := f.store.CreateCohort(ctx, f.researcherID, workbench.Cohort{WorkspaceID: f.ws, Name: "Wrist", Definition: example(t, "wrist_fracture.json")})
 	require.NoError(t, err)
 	d, err := f.store.CreateDataset(ctx, f.researcherID, workbench.Dataset{WorkspaceID: f.ws, Name: "Wrist persons", CohortIDs: []string{c.ID},
-		Columns: map[string][]string{"person": {"person_id"}}})
+		Columns: map[cohort.Domain][]string{cohort.DomainPerson: {"person_id"}}})
 	require.NoError(t, err)
 	ws := "/v1/workspaces/" + f.ws
 	requireProblem(t, f.do(t, "GET", ws+"/cohorts/"+c.ID+"/count", f.researcher, nil, ""), http.StatusGatewayTimeout)
-	r := f.accept(t, ws+"/datasets/"+d.ID+"/export?domain=person&format=csv", f.researcher, "")
+	r := f.accept(t, ws+"/datasets/"+d.ID+"/export?domain=PERSON&format=csv", f.researcher, "")
 	require.Equal(t, http.StatusOK, r.status, string(r.body))
 	recs, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
 	require.NoError(t, err)

@@ -34,12 +34,12 @@ func TestReaderDuplicatesThenExports(t *testing.T) {
 	})
 	f.run(t, []step{
 		{name: "dataset", method: "POST", path: ws + "/datasets", token: f.researcher, want: 201,
-			body:  fmt.Sprintf(`{"name": "Fractures", "cohort_ids": [%q], "concept_set_ids": [%q], "columns": {"condition": ["person_id", "condition_start_date"]}}`, cohortID, setID),
+			body:  fmt.Sprintf(`{"name": "Fractures", "cohort_ids": [%q], "concept_set_ids": [%q], "columns": {"CONDITION": ["person_id", "condition_start_date"]}}`, cohortID, setID),
 			check: func(t *testing.T, r response) { datasetID = r.json(t)["id"].(string) }},
 	})
 	f.run(t, []step{
 		{name: "share as READER", method: "PUT", path: ws + "/collaborators/o@example.org", token: f.researcher, body: `{"role": "READER"}`, want: 204},
-		{name: "the reader may not export from the source", method: "GET", path: ws + "/datasets/" + datasetID + "/export?domain=condition", token: f.other, want: 403},
+		{name: "the reader may not export from the source", method: "GET", path: ws + "/datasets/" + datasetID + "/export?domain=CONDITION", token: f.other, want: 403},
 		{name: "a user without a role may not duplicate", method: "POST", path: ws + "/duplicate", token: f.pending, body: `{"name": "Mine"}`, want: 404},
 		{name: "the reader duplicates", method: "POST", path: ws + "/duplicate", token: f.other, body: `{"name": "My copy"}`, want: 201,
 			check: func(t *testing.T, r response) {
@@ -63,9 +63,9 @@ func TestReaderDuplicatesThenExports(t *testing.T) {
 				copyDataset = list[0]["id"].(string)
 			}},
 	})
-	source := f.accept(t, ws+"/datasets/"+datasetID+"/export?domain=condition&format=json", f.researcher, "")
+	source := f.accept(t, ws+"/datasets/"+datasetID+"/export?domain=CONDITION&format=json", f.researcher, "")
 	require.Equal(t, http.StatusOK, source.status, "%s", source.body)
-	fromCopy := f.accept(t, cp+"/datasets/"+copyDataset+"/export?domain=condition&format=json", f.other, "")
+	fromCopy := f.accept(t, cp+"/datasets/"+copyDataset+"/export?domain=CONDITION&format=json", f.other, "")
 	require.Equal(t, http.StatusOK, fromCopy.status, "%s", fromCopy.body)
 	assert.Equal(t, readExport(t, "json", source.body), readExport(t, "json", fromCopy.body), "the same rows as the owner's export")
 

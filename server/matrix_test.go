@@ -180,18 +180,18 @@ var matrixRoutes = map[string]matrixRoute{
 
 	"GET /v1/workspaces/{ws}/datasets": {need: reader},
 	"POST /v1/workspaces/{ws}/datasets": {need: writer, body: func(w *world) string {
-		return fmt.Sprintf(`{"name": "New", "cohort_ids": [%q], "concept_set_ids": [%q], "columns": {"person": ["year_of_birth"]}}`, w.cohort, w.conceptSet)
+		return fmt.Sprintf(`{"name": "New", "cohort_ids": [%q], "concept_set_ids": [%q], "columns": {"PERSON": ["year_of_birth"]}}`, w.cohort, w.conceptSet)
 	}},
 	"GET /v1/workspaces/{ws}/datasets/{id}": {need: reader},
 	"PUT /v1/workspaces/{ws}/datasets/{id}": {need: writer, body: func(w *world) string {
-		return fmt.Sprintf(`{"name": "Renamed", "cohort_ids": [%q], "columns": {"person": ["person_id"]}}`, w.cohort)
+		return fmt.Sprintf(`{"name": "Renamed", "cohort_ids": [%q], "columns": {"PERSON": ["person_id"]}}`, w.cohort)
 	}},
 	"DELETE /v1/workspaces/{ws}/datasets/{id}":      {need: writer},
-	"GET /v1/workspaces/{ws}/datasets/{id}/preview": {need: reader, query: "domain=person&limit=5"},
-	"GET /v1/workspaces/{ws}/datasets/{id}/export":  {need: writer, query: "domain=person&format=csv"},
+	"GET /v1/workspaces/{ws}/datasets/{id}/preview": {need: reader, query: "domain=PERSON&limit=5"},
+	"GET /v1/workspaces/{ws}/datasets/{id}/export":  {need: writer, query: "domain=PERSON&format=csv"},
 	"GET /v1/workspaces/{ws}/dataset-columns":       {need: reader},
-	"POST /v1/workspaces/{ws}/dataset-preview": {need: reader, query: "domain=person&limit=5", body: func(w *world) string {
-		return fmt.Sprintf(`{"cohort_ids": [%q], "columns": {"person": ["year_of_birth"]}}`, w.cohort)
+	"POST /v1/workspaces/{ws}/dataset-preview": {need: reader, query: "domain=PERSON&limit=5", body: func(w *world) string {
+		return fmt.Sprintf(`{"cohort_ids": [%q], "columns": {"PERSON": ["year_of_birth"]}}`, w.cohort)
 	}},
 
 	"GET /v1/workspaces/{ws}/cohorts/{id}/code":   {need: reader, query: "lang=go"},
@@ -513,7 +513,7 @@ func newWorld(t *testing.T, f *fixture, users *matrixUsers, wrist string) *world
 	dc, err := st.CreateCohort(ctx, users.owner, workbench.Cohort{WorkspaceID: w.ws, Name: "Dataset cohort", Definition: canonical})
 	require.NoError(t, err)
 	d, err := st.CreateDataset(ctx, users.owner, workbench.Dataset{WorkspaceID: w.ws, Name: "Persons", CohortIDs: []string{dc.ID},
-		Columns: map[string][]string{"person": {"person_id", "year_of_birth"}}})
+		Columns: map[cohort.Domain][]string{cohort.DomainPerson: {"person_id", "year_of_birth"}}})
 	require.NoError(t, err)
 	w.dataset = d.ID
 	w.notebook = "Analysis"

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench"
+	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/testcdr"
 	"github.com/openworkbench/workbench/notebook"
 	"github.com/openworkbench/workbench/server"
@@ -42,7 +43,7 @@ func savedDataset(t *testing.T, f *fixture, ws, userID, name string) workbench.D
 	c, err := f.store.CreateCohort(ctx, userID, workbench.Cohort{WorkspaceID: ws, Name: "Cohort of " + name, Definition: json.RawMessage(`{"includes":[]}`)})
 	require.NoError(t, err)
 	d, err := f.store.CreateDataset(ctx, userID, workbench.Dataset{WorkspaceID: ws, Name: name, CohortIDs: []string{c.ID},
-		Columns: map[string][]string{"person": {"person_id"}, "condition": {"person_id", "condition_concept_id"}}})
+		Columns: map[cohort.Domain][]string{cohort.DomainPerson: {"person_id"}, cohort.DomainCondition: {"person_id", "condition_concept_id"}}})
 	require.NoError(t, err)
 	return d
 }
@@ -197,7 +198,7 @@ func datasetOverHTTP(t *testing.T, f *fixture, name string) string {
 	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
 	setID := r.json(t)["id"].(string)
 	body, err := json.Marshal(map[string]any{"name": name, "cohort_ids": []string{cohortID}, "concept_set_ids": []string{setID},
-		"columns": map[string][]string{"person": {"person_id", "year_of_birth"}, "condition": {"person_id", "condition_concept_id"}}})
+		"columns": map[string][]string{"PERSON": {"person_id", "year_of_birth"}, "CONDITION": {"person_id", "condition_concept_id"}}})
 	require.NoError(t, err)
 	r = f.do(t, "POST", ws+"/datasets", f.researcher, body, "")
 	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
@@ -285,8 +286,8 @@ func exportedRows(t *testing.T, f *fixture, id, domain string) int {
 func TestGeneratedCodeRuns(t *testing.T) {
 	f := newFixture(t, server.Config{})
 	id := datasetOverHTTP(t, f, trickyName)
-	want := fmt.Sprintf("%s\ncondition: %d rows\nperson: %d rows\n", trickyName, exportedRows(t, f, id, "condition"), exportedRows(t, f, id, "person"))
-	require.Contains(t, want, "person: 442 rows", "the wrist fracture cohort")
+	want := fmt.Sprintf("%s\nCONDITION: %d rows\nPERSON: %d rows\n", trickyName, exportedRows(t, f, id, "CONDITION"), exportedRows(t, f, id, "PERSON"))
+	require.Contains(t, want, "PERSON: 442 rows", "the wrist fracture cohort")
 	environ := append(os.Environ(), "WORKBENCH_URL="+f.url, "WORKBENCH_TOKEN="+f.researcher, "WORKBENCH_WORKSPACE=")
 	fetch := func(t *testing.T, lang string) []byte {
 		r := f.do(t, "GET", "/v1/workspaces/"+f.ws+"/datasets/"+id+"/code?lang="+lang, f.researcher, nil, "")
@@ -392,7 +393,7 @@ func TestStarterNotebookRuns(t *testing.T) {
 			}
 		}
 	}
-	want := fmt.Sprintf("%s\ncondition: %d rows\nperson: %d rows\n", trickyName, exportedRows(t, f, id, "condition"), exportedRows(t, f, id, "person"))
+	want := fmt.Sprintf("%s\nCONDITION: %d rows\nPERSON: %d rows\n", trickyName, exportedRows(t, f, id, "CONDITION"), exportedRows(t, f, id, "PERSON"))
 	assert.Equal(t, want, printed.String())
 	assert.NotEmpty(t, nb.Cells[2].Outputs, "the first rows of each domain are displayed")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
+	"github.com/openworkbench/workbench/internal/omop"
 	"github.com/openworkbench/workbench/internal/sqlb"
 )
 
@@ -48,7 +49,8 @@ func duckType(t types.DataType) string {
 
 // DatasetCatalog reads the columns of the dataset domains' tables from
 // their Parquet schemas, once per CDR version (see
-// cohort.DatasetCatalog). A domain whose table the CDR lacks is absent.
+// cohort.DatasetCatalog). A table that the CDR lacks has the columns of
+// the OMOP schema and no rows, as package engine lists it over DuckDB.
 func (e *Engine) DatasetCatalog(ctx context.Context) (cohort.DatasetCatalog, error) {
 	cat, err := cached(ctx, e, "dataset_catalog", "", func() (cohort.DatasetCatalog, error) {
 		s, err := e.acquire(ctx)
@@ -56,14 +58,13 @@ func (e *Engine) DatasetCatalog(ctx context.Context) (cohort.DatasetCatalog, err
 			return nil, err
 		}
 		defer e.release(s)
-		present, err := e.datasetViews(ctx, s)
-		if err != nil {
+		if err := e.datasetViews(ctx, s); err != nil {
 			return nil, err
 		}
 		tables := map[string][]cohort.DatasetColumn{}
 		for _, domain := range cohort.DatasetDomains {
 			table := cohort.DatasetTable(domain)
-			if !present[table] {
+			if !s.views[table] {
 				continue
 			}
 			df, err := s.spark.Table(table)
@@ -95,7 +96,7 @@ func (e *Engine) DatasetCatalog(ctx context.Context) (cohort.DatasetCatalog, err
 
 // compileDataset compiles the domain's table of d in the Spark dialect.
 // Cohorts compiled elsewhere (Circe's, in DuckDB SQL) cannot run here.
-func (e *Engine) compileDataset(ctx context.Context, d *cohort.Dataset, domain string) (cohort.Query, []cohort.DatasetColumn, error) {
+func (e *Engine) compileDataset(ctx context.Context, d *cohort.Dataset, domain cohort.Domain) (cohort.Query, []cohort.DatasetColumn, error) {
 	if d == nil {
 		return cohort.Query{}, nil, invalidf("dataset: none")
 	}
@@ -111,7 +112,7 @@ func (e *Engine) compileDataset(ctx context.Context, d *cohort.Dataset, domain s
 
 // PreviewDataset returns the first limit rows of the domain's table of d,
 // as engine.Engine.PreviewDataset does.
-func (e *Engine) PreviewDataset(ctx context.Context, d *cohort.Dataset, domain string, limit int) (*engine.DatasetPreview, error) {
+func (e *Engine) PreviewDataset(ctx context.Context, d *cohort.Dataset, domain cohort.Domain, limit int) (*engine.DatasetPreview, error) {
 	if limit < 1 || limit > engine.MaxDatasetPreview {
 		return nil, fault.At(cohort.ErrInvalid, "limit", "%d: want 1 to %d", limit, engine.MaxDatasetPreview)
 	}
@@ -149,7 +150,7 @@ func (e *Engine) PreviewDataset(ctx context.Context, d *cohort.Dataset, domain s
 // rows come as Spark sends its Arrow batches, one batch in memory at a
 // time; when read returns early or ctx ends, the query stops on the
 // server.
-func (e *Engine) DatasetRows(ctx context.Context, d *cohort.Dataset, domain string, read func(cols []cohort.DatasetColumn, rows engine.Rows) error) error {
+func (e *Engine) DatasetRows(ctx context.Context, d *cohort.Dataset, domain cohort.Domain, read func(cols []cohort.DatasetColumn, rows engine.Rows) error) error {
 	q, cols, err := e.compileDataset(ctx, d, domain)
 	if err != nil {
 		return err
@@ -207,31 +208,58 @@ func (e *Engine) stream(ctx context.Context, op string, b *sqlb.Builder, read fu
 }
 
 // datasetViews registers in s, and for every session after, a view of
-// each dataset domain's OMOP table that the CDR has, as package cdr finds
-// it (table.parquet, else a folder table/ of Parquet files), and reports
-// which it has. Only datasets read these tables: an engine that serves
-// none never looks for them.
-func (e *Engine) datasetViews(ctx context.Context, s *session) (map[string]bool, error) {
-	present := map[string]bool{}
+// each dataset domain's OMOP table, as package cdr finds it
+// (table.parquet, else a folder table/ of Parquet files), or, when the
+// CDR has neither, with no rows and the columns of the table in the
+// OMOP schema of the CDR's CDM version, as package cdr opens an absent
+// table. Only datasets read these tables: an engine that serves none
+// never looks for them.
+func (e *Engine) datasetViews(ctx context.Context, s *session) error {
 	for _, d := range cohort.DatasetDomains {
 		t := cohort.DatasetTable(d)
 		if s.views[t] {
-			present[t] = true
 			continue
 		}
+		var src viewSource
 		for _, path := range []string{e.cdr + "/" + t + ".parquet", e.cdr + "/" + t} {
 			err := e.view(ctx, s, t, path)
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				return nil, fmt.Errorf("spark: dataset catalog: %w", ctxErr)
+				return fmt.Errorf("spark: dataset catalog: %w", ctxErr)
+			}
+			if unreachable(err) {
+				return e.failed("dataset catalog", err)
 			}
 			if err == nil {
-				e.mu.Lock()
-				e.views[t] = path
-				e.mu.Unlock()
-				present[t] = true
+				src.path = path
 				break
 			}
 		}
+		if src.path == "" {
+			table, ok := e.schema().Table(t)
+			if !ok {
+				continue
+			}
+			src.empty = table.Columns
+			if err := e.emptyView(ctx, s, t, src.empty); err != nil {
+				if ctxErr := ctx.Err(); ctxErr != nil {
+					return fmt.Errorf("spark: dataset catalog: %w", ctxErr)
+				}
+				return err
+			}
+		}
+		e.mu.Lock()
+		e.views[t] = src
+		e.mu.Unlock()
 	}
-	return present, nil
+	return nil
+}
+
+// schema is the OMOP schema of the CDR's CDM version, v5.3 when the
+// index does not say.
+func (e *Engine) schema() *omop.Schema {
+	s, err := omop.SchemaFor(omop.Version(e.info.CDMVersion))
+	if err != nil {
+		s, _ = omop.SchemaFor(omop.V53)
+	}
+	return s
 }

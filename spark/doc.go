@@ -22,6 +22,10 @@
 // dataset tables (person, condition_occurrence, ...) are registered as
 // views the first time a dataset needs them.
 //
+// [BuildIndex] builds that index with Spark (`workbench cdr index
+// --engine spark`), for a CDR past one machine: the tables and meta.json
+// that cdr.Index writes with DuckDB, which either engine reads.
+//
 // What it does not run answers engine.ErrUnsupported, naming it: concept
 // search (the user's words would have to enter SQL text) and Circe
 // cohorts (DuckDB SQL). A server that stops answering is

@@ -27,6 +27,7 @@ import (
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/cdrindex"
+	"github.com/openworkbench/workbench/internal/omop"
 	"github.com/openworkbench/workbench/internal/sqlb"
 )
 
@@ -54,23 +55,33 @@ type Engine struct {
 	mu   sync.Mutex
 	idle []*session
 	// views are the temporary views every session has, by name, with
-	// their Parquet paths: the index's and the concept table from Open,
-	// the dataset tables once a dataset needs them.
-	views map[string]string
+	// what they read: the index's and the concept table from Open, the
+	// dataset tables once a dataset needs them.
+	views map[string]viewSource
+}
+
+// viewSource is what a temporary view reads: the Parquet at path, or,
+// without one, no rows of the columns empty, for an OMOP table that the
+// CDR lacks (as package cdr opens it).
+type viewSource struct {
+	path  string
+	empty []omop.Column
 }
 
 // The Spark engine is one that the workbench's services run on.
 var _ workbench.Engine = (*Engine)(nil)
 
-// Index is what the CDR's index/meta.json says of the index (the fields
-// of cdr.IndexInfo that Spark needs).
+// Index is what the CDR's index/meta.json says of the index: the fields
+// of cdr.IndexInfo, which BuildIndex writes as `workbench cdr index` does.
 type Index struct {
 	Layout        int    `json:"layout"`
 	VersionID     string `json:"version_id"`
 	ReferenceDate string `json:"reference_date"`
-	Persons       int64  `json:"persons"`
 	// CDMVersion is the OMOP CDM version of the CDR (5.3 or 5.4).
 	CDMVersion string `json:"cdm_version"`
+	Persons    int64  `json:"persons"`
+	Events     int64  `json:"events"`
+	BuiltAt    string `json:"built_at"`
 }
 
 // Schemes lists the URI schemes of a CDR that Open accepts; a CDR without
@@ -191,19 +202,19 @@ func (e *Engine) openIndex(ctx context.Context, s *session) error {
 	if e.info.Layout != cdrindex.Layout {
 		return fmt.Errorf("spark: the index of %s has layout %d, this version reads %d: run `workbench cdr index` again", e.cdr, e.info.Layout, cdrindex.Layout)
 	}
-	views := map[string]string{}
+	views := map[string]viewSource{}
 	for _, t := range cdrindex.Tables {
-		views[t] = e.cdr + "/" + cdrindex.Dir + "/" + t + ".parquet"
-		if err := e.view(ctx, s, t, views[t]); err != nil {
+		views[t] = viewSource{path: e.cdr + "/" + cdrindex.Dir + "/" + t + ".parquet"}
+		if err := e.view(ctx, s, t, views[t].path); err != nil {
 			return fmt.Errorf("spark: index table %s: %w (run `workbench cdr index` again)", t, err)
 		}
 	}
 	// The vocabulary's concept table, as package cdr finds it: a file,
 	// else a folder of Parquet files.
-	views[cdrindex.Concept] = e.cdr + "/" + cdrindex.Concept + ".parquet"
-	if err := e.view(ctx, s, cdrindex.Concept, views[cdrindex.Concept]); err != nil {
-		views[cdrindex.Concept] = e.cdr + "/" + cdrindex.Concept
-		if err := e.view(ctx, s, cdrindex.Concept, views[cdrindex.Concept]); err != nil {
+	views[cdrindex.Concept] = viewSource{path: e.cdr + "/" + cdrindex.Concept + ".parquet"}
+	if err := e.view(ctx, s, cdrindex.Concept, views[cdrindex.Concept].path); err != nil {
+		views[cdrindex.Concept] = viewSource{path: e.cdr + "/" + cdrindex.Concept}
+		if err := e.view(ctx, s, cdrindex.Concept, views[cdrindex.Concept].path); err != nil {
 			return fmt.Errorf("spark: table concept of %s: %w", e.cdr, err)
 		}
 	}
@@ -243,6 +254,35 @@ func (e *Engine) view(ctx context.Context, s *session, name, path string) error 
 	}
 	s.views[name] = true
 	return nil
+}
+
+// emptyView registers the temporary view name of s with no rows and the
+// columns cols, cast to their Spark types.
+func (e *Engine) emptyView(ctx context.Context, s *session, name string, cols []omop.Column) error {
+	q := new(sqlb.Builder).SQL("CREATE OR REPLACE TEMP VIEW ").Ident(name).SQL(" AS SELECT ")
+	for i, c := range cols {
+		if i > 0 {
+			q.SQL(", ")
+		}
+		q.SQL("CAST(NULL AS ", sparkTypes[c.Type], ") AS ").Ident(c.Name)
+	}
+	text, err := q.SQL(" WHERE false").Spark()
+	if err != nil {
+		return err
+	}
+	if _, err := e.run(ctx, s, "view "+name, text); err != nil {
+		return err
+	}
+	s.views[name] = true
+	return nil
+}
+
+// register registers the temporary view name of s as src says.
+func (e *Engine) register(ctx context.Context, s *session, name string, src viewSource) error {
+	if src.path == "" {
+		return e.emptyView(ctx, s, name, src.empty)
+	}
+	return e.view(ctx, s, name, src.path)
 }
 
 // Index returns what the CDR's index/meta.json says.
@@ -545,9 +585,14 @@ func (e *Engine) run(ctx context.Context, s *session, op, text string) ([]types.
 
 // failed is the error of op that failed with err: ErrUnreachable when the
 // Spark Connect server no longer answers (a 503), else err, shortened.
-func (e *Engine) failed(op string, err error) error {
+func (e *Engine) failed(op string, err error) error { return failed(e.remote, op, err) }
+
+// failed is the error of op that failed with err on the Spark Connect
+// server at remote: ErrUnreachable when it no longer answers, else err,
+// shortened.
+func failed(remote, op string, err error) error {
 	if unreachable(err) {
-		return fmt.Errorf("%w: no Spark Connect server answers at %s: %s: %v", ErrUnreachable, e.remote, op, brief(err))
+		return fmt.Errorf("%w: no Spark Connect server answers at %s: %s: %v", ErrUnreachable, remote, op, brief(err))
 	}
 	return fmt.Errorf("spark: %s: %w", op, brief(err))
 }
@@ -597,10 +642,20 @@ func integer(v any) (int64, bool) {
 func brief(err error) error {
 	msg := err.Error()
 	if i := strings.LastIndex(msg, "rpc error: "); i >= 0 {
-		return errors.New(msg[i:])
+		return &briefError{msg: msg[i:], err: err}
 	}
 	return err
 }
+
+// briefError is an error with a shorter message, which still matches
+// what err matches (unreachable reads the gRPC status through it).
+type briefError struct {
+	msg string
+	err error
+}
+
+func (e *briefError) Error() string { return e.msg }
+func (e *briefError) Unwrap() error { return e.err }
 
 // invalidf returns an error for a bad argument: it matches
 // cohort.ErrInvalid like the problems of a definition, as package

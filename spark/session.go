@@ -118,11 +118,11 @@ func (e *Engine) sync(ctx context.Context, s *session) error {
 	e.mu.Lock()
 	views := maps.Clone(e.views)
 	e.mu.Unlock()
-	for name, path := range views {
+	for name, src := range views {
 		if s.views[name] {
 			continue
 		}
-		if err := e.view(ctx, s, name, path); err != nil {
+		if err := e.register(ctx, s, name, src); err != nil {
 			return fmt.Errorf("spark: table %s: %w", name, err)
 		}
 	}

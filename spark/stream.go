@@ -34,18 +34,33 @@ type stream struct {
 
 // execute starts the SQL query in the Spark session id.
 func (in *interrupter) execute(ctx context.Context, id, query string) (*stream, error) {
-	req, err := message("spark.connect.ExecutePlanRequest")
+	req, plan, err := in.planRequest(id)
 	if err != nil {
 		return nil, err
+	}
+	root := plan.Mutable(plan.Descriptor().Fields().ByName("root")).Message()
+	sql := root.Mutable(root.Descriptor().Fields().ByName("sql")).Message()
+	sql.Set(sql.Descriptor().Fields().ByName("query"), protoreflect.ValueOfString(query))
+	return in.start(ctx, req)
+}
+
+// planRequest returns an ExecutePlanRequest of the Spark session id, and
+// its plan for the caller to fill.
+func (in *interrupter) planRequest(id string) (req, plan protoreflect.Message, err error) {
+	req, err = message("spark.connect.ExecutePlanRequest")
+	if err != nil {
+		return nil, nil, err
 	}
 	fields := req.Descriptor().Fields()
 	req.Set(fields.ByName("session_id"), protoreflect.ValueOfString(id))
 	user := req.Mutable(fields.ByName("user_context")).Message()
 	user.Set(user.Descriptor().Fields().ByName("user_id"), protoreflect.ValueOfString(in.user))
-	plan := req.Mutable(fields.ByName("plan")).Message()
-	root := plan.Mutable(plan.Descriptor().Fields().ByName("root")).Message()
-	sql := root.Mutable(root.Descriptor().Fields().ByName("sql")).Message()
-	sql.Set(sql.Descriptor().Fields().ByName("query"), protoreflect.ValueOfString(query))
+	return req, req.Mutable(fields.ByName("plan")).Message(), nil
+}
+
+// start sends the ExecutePlanRequest req and returns the stream of its
+// responses.
+func (in *interrupter) start(ctx context.Context, req protoreflect.Message) (*stream, error) {
 	resp, err := message("spark.connect.ExecutePlanResponse")
 	if err != nil {
 		return nil, err

@@ -98,9 +98,9 @@ func BenchmarkWorkspacePages(b *testing.B) {
 		b.Fatal("the review was not made")
 	}
 	selection := url.Values{"csrf_token": {tok}, "cohort": {strings.TrimPrefix(cohortPath, "/workspaces/"+ws+"/cohorts/")},
-		"concept_set": {strings.TrimPrefix(setPath, "/workspaces/"+ws+"/conceptsets/")}, "domain": {"person", "condition"},
-		"column.person":    {"person_id", "year_of_birth", "gender_concept_name"},
-		"column.condition": {"person_id", "condition_concept_name", "condition_start_date"}}
+		"concept_set": {strings.TrimPrefix(setPath, "/workspaces/"+ws+"/conceptsets/")}, "domain": {"PERSON", "CONDITION"},
+		"column.PERSON":    {"person_id", "year_of_birth", "gender_concept_name"},
+		"column.CONDITION": {"person_id", "condition_concept_name", "condition_start_date"}}
 	save := url.Values{"op": {"save"}, "name": {"Bench"}}
 	preview := url.Values{"op": {"preview"}}
 	for k, v := range selection {

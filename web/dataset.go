@@ -15,6 +15,7 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
+	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/export"
@@ -64,9 +65,10 @@ type choice struct {
 
 // domainChoice is a domain with its columns.
 type domainChoice struct {
-	Domain, Label string
-	Checked       bool
-	Columns       []columnChoice
+	Domain  cohort.Domain
+	Label   string
+	Checked bool
+	Columns []columnChoice
 }
 
 type columnChoice struct {
@@ -76,23 +78,24 @@ type columnChoice struct {
 
 // previewTable is the first rows of a domain, as text.
 type previewTable struct {
-	Domain, Label string
-	Columns       []string
-	Rows          [][]string
+	Domain  cohort.Domain
+	Label   string
+	Columns []string
+	Rows    [][]string
 }
 
 // datasetDomainLabels name the domains of a dataset on the pages.
-var datasetDomainLabels = map[string]string{
-	"person": "Person (demographics)", "condition": "Conditions", "drug": "Drug exposures",
-	"procedure": "Procedures", "measurement": "Measurements", "observation": "Observations",
-	"device": "Device exposures", "visit": "Visits", "death": "Death",
+var datasetDomainLabels = map[cohort.Domain]string{
+	cohort.DomainPerson: "Person (demographics)", cohort.DomainCondition: "Conditions", cohort.DomainDrug: "Drug exposures",
+	cohort.DomainProcedure: "Procedures", cohort.DomainMeasurement: "Measurements", cohort.DomainObservation: "Observations",
+	cohort.DomainDevice: "Device exposures", cohort.DomainVisit: "Visits", cohort.DomainDeath: "Death",
 }
 
-func datasetDomainLabel(d string) string {
+func datasetDomainLabel(d cohort.Domain) string {
 	if l, ok := datasetDomainLabels[d]; ok {
 		return l
 	}
-	return d
+	return string(d)
 }
 
 // builderFor is the builder of the selection d of the workspace ws, with
@@ -150,7 +153,7 @@ func (s *Site) builderFor(ctx context.Context, v *visit, d workbench.Dataset) (*
 }
 
 // Anchor is the id of the form field of a problem's path: a column's
-// problem (columns.condition[2]) is at its domain's fieldset.
+// problem (columns.CONDITION[2]) is at its domain's fieldset.
 func (*datasetBuilder) Anchor(path string) string {
 	if i := strings.IndexByte(path, '['); i >= 0 {
 		return path[:i]
@@ -195,18 +198,19 @@ func (s *Site) editDataset(w http.ResponseWriter, r *http.Request, v *visit) {
 	s.show(w, r, v, http.StatusOK, "dataset_builder", "Change "+d.Name, "workspaces", b)
 }
 
-// readDataset reads the builder's form.
+// readDataset reads the builder's form: its domains in any case, as the
+// API takes them.
 func readDataset(r *http.Request) workbench.Dataset {
-	d := workbench.Dataset{
+	columns := map[cohort.Domain][]string{}
+	for _, dom := range r.PostForm["domain"] {
+		columns[cohort.Domain(dom)] = append([]string{}, r.PostForm["column."+dom]...)
+	}
+	return workbench.Dataset{
 		ID: r.PostFormValue("id"), WorkspaceID: r.PathValue("ws"),
 		Name: strings.TrimSpace(r.PostFormValue("name")), Description: r.PostFormValue("description"),
 		CohortIDs: r.PostForm["cohort"], ConceptSetIDs: r.PostForm["concept_set"],
-		Columns: map[string][]string{},
+		Columns: cohort.CanonicalColumns(columns),
 	}
-	for _, dom := range r.PostForm["domain"] {
-		d.Columns[dom] = append([]string{}, r.PostForm["column."+dom]...)
-	}
-	return d
 }
 
 // buildDataset previews the selection (op preview) or saves it (op save).
@@ -251,7 +255,7 @@ func (s *Site) previewSelection(ctx context.Context, d workbench.Dataset) ([]pre
 	var out []previewTable
 	if len(d.Columns) == 0 || len(d.CohortIDs) == 0 {
 		// The service names every problem at once: ask it with any domain.
-		_, err := s.deps.App.Datasets.PreviewSelection(ctx, d, "person", previewRows)
+		_, err := s.deps.App.Datasets.PreviewSelection(ctx, d, cohort.DomainPerson, previewRows)
 		return nil, err
 	}
 	for _, dom := range cohort.DatasetDomains {
@@ -267,7 +271,7 @@ func (s *Site) previewSelection(ctx context.Context, d workbench.Dataset) ([]pre
 	return out, nil
 }
 
-func previewOf(domain string, cols []cohort.DatasetColumn, rows [][]any) previewTable {
+func previewOf(domain cohort.Domain, cols []cohort.DatasetColumn, rows [][]any) previewTable {
 	t := previewTable{Domain: domain, Label: datasetDomainLabel(domain)}
 	for _, c := range cols {
 		t.Columns = append(t.Columns, c.Name)
@@ -435,10 +439,15 @@ func notebookName(dataset string) string {
 // that the API's export calls: gated (WRITER) and audited with the rows
 // sent.
 func (s *Site) exportDataset(w http.ResponseWriter, r *http.Request, v *visit) {
-	ws, id, domain := r.PathValue("ws"), r.PathValue("id"), r.URL.Query().Get("domain")
+	ws, id := r.PathValue("ws"), r.PathValue("id")
 	f, err := export.ParseFormat(r.URL.Query().Get("format"))
 	if err != nil {
 		s.fail(w, r, fault.At(workbench.ErrInvalid, "format", "%s", err.Error()))
+		return
+	}
+	domain, err := cohort.ParseDatasetDomain(r.URL.Query().Get("domain"))
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	if s.deps.App.Exports == nil {
@@ -448,7 +457,7 @@ func (s *Site) exportDataset(w http.ResponseWriter, r *http.Request, v *visit) {
 	started := false
 	err = s.deps.App.Exports.Export(r.Context(), ws, id, domain, func(cols []export.Column, rows export.Rows) (int64, error) {
 		w.Header().Set("Content-Type", f.ContentType())
-		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": id + "-" + domain + "." + f.Extension()}))
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": app.ExportName(id, domain, f)}))
 		w.WriteHeader(http.StatusOK)
 		started = true
 		return export.Write(w, f, cols, rows, export.Options{})

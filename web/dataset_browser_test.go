@@ -49,10 +49,10 @@ func (v *visitor) previewDataset(ws string) {
 	v.click(`main a[href$="/datasets/new"]`)
 	v.checkNoCounts("dataset-new")
 	b.Do(chromedp.Click(chromedp.CSS("#cohort-0")), chromedp.Click(chromedp.CSS("#set-0")))
-	b.Do(chromedp.Click(chromedp.CSS("#domain-condition")))
-	b.Do(chromedp.Click(chromedp.CSS(`#columns\.condition summary`)))
+	b.Do(chromedp.Click(chromedp.CSS("#domain-CONDITION")))
+	b.Do(chromedp.Click(chromedp.CSS(`#columns\.CONDITION summary`)))
 	for _, col := range []string{"condition_source_value", "stop_reason"} {
-		b.Do(chromedp.Click(chromedp.CSS(`input[name="column.condition"][value="` + col + `"]`)))
+		b.Do(chromedp.Click(chromedp.CSS(`input[name="column.CONDITION"][value="` + col + `"]`)))
 	}
 	v.click(`button[value="preview"]`)
 	require.Equal(t, "Preview: the first rows of each domain", v.text("#preview-h"))
@@ -201,7 +201,7 @@ func TestLabThroughThePages(t *testing.T) {
 	cohortID, _ := savedWork(t, f, client, ws)
 	_, _, tok := client.get("/workspaces/" + ws + "/datasets/new")
 	resp, body := client.post("/workspaces/"+ws+"/datasets/build", url.Values{"csrf_token": {tok}, "op": {"save"}, "name": {"Demographics"},
-		"cohort": {cohortID}, "domain": {"person"}, "column.person": {"person_id", "year_of_birth", "gender_concept_name"}})
+		"cohort": {cohortID}, "domain": {"PERSON"}, "column.PERSON": {"person_id", "year_of_birth", "gender_concept_name"}})
 	require.Equal(t, 303, resp.StatusCode, body)
 	dataset := idIn(t, resp.Header.Get("Location"), "datasets")
 

@@ -110,11 +110,11 @@ func TestDatasetPages(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, page, "Common condition")
 	assert.Contains(t, page, "The condition")
-	assert.Contains(t, page, `name="column.condition" value="condition_concept_name"`, "the engine's columns")
+	assert.Contains(t, page, `name="column.CONDITION" value="condition_concept_name"`, "the engine's columns")
 	selection := url.Values{"csrf_token": {tok}, "cohort": {cohortID}, "concept_set": {setID},
-		"domain":           {"person", "condition"},
-		"column.person":    {"person_id", "year_of_birth", "gender_concept_name"},
-		"column.condition": {"person_id", "condition_concept_name", "condition_start_date"}}
+		"domain":           {"PERSON", "CONDITION"},
+		"column.PERSON":    {"person_id", "year_of_birth", "gender_concept_name"},
+		"column.CONDITION": {"person_id", "condition_concept_name", "condition_start_date"}}
 	with := func(kv ...string) url.Values {
 		v := url.Values{}
 		for k, l := range selection {
@@ -134,9 +134,9 @@ func TestDatasetPages(t *testing.T) {
 		resp, page := ada.post(w+"/datasets/build", with("op", "preview", "cohort", ""))
 		assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 		assert.Contains(t, page, `id="cohort_ids-error"`)
-		resp, page = ada.post(w+"/datasets/build", with("op", "preview", "column.condition", "no_such_column"))
+		resp, page = ada.post(w+"/datasets/build", with("op", "preview", "column.CONDITION", "no_such_column"))
 		assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-		assert.Contains(t, page, `id="columns.condition-error"`)
+		assert.Contains(t, page, `id="columns.CONDITION-error"`)
 		assert.Contains(t, page, "no_such_column")
 		resp, page = ada.post(w+"/datasets/build", with("op", "save", "name", ""))
 		assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
@@ -148,7 +148,7 @@ func TestDatasetPages(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, page)
 	assert.Contains(t, page, "Preview: the first rows of each domain")
 	assert.Contains(t, page, `<th scope="col">condition_concept_name</th>`)
-	assert.Regexp(t, `(?s)id="preview-condition".*?<tbody><tr><td>\d+</td>`, page, "rows")
+	assert.Regexp(t, `(?s)id="preview-CONDITION".*?<tbody><tr><td>\d+</td>`, page, "rows")
 	resp, page = ada.post(w+"/datasets/build", with("op", "save", "name", "Conditions of the cohort"))
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode, page)
 	id := idIn(t, resp.Header.Get("Location"), "datasets")
@@ -160,12 +160,12 @@ func TestDatasetPages(t *testing.T) {
 	assert.Contains(t, page, "import pandas")
 	assert.Contains(t, page, `id="code-r"`)
 	assert.Contains(t, page, `data-copy="code-python"`)
-	assert.Regexp(t, `(?s)id="preview-person".*?<tbody><tr><td>\d+</td>`, page)
-	assert.Contains(t, page, "export?domain=condition&amp;format=parquet")
+	assert.Regexp(t, `(?s)id="preview-PERSON".*?<tbody><tr><td>\d+</td>`, page)
+	assert.Contains(t, page, "export?domain=CONDITION&amp;format=parquet")
 
 	t.Run("export each format", func(t *testing.T) {
 		for _, format := range []string{"csv", "json", "parquet", "arrow"} {
-			code, typ, b := ada.download(d + "/export?domain=condition&format=" + format)
+			code, typ, b := ada.download(d + "/export?domain=CONDITION&format=" + format)
 			require.Equal(t, http.StatusOK, code, "%s: %s", format, b)
 			require.NotEmpty(t, b, format)
 			switch format {
@@ -194,21 +194,28 @@ func TestDatasetPages(t *testing.T) {
 				r.Release()
 			}
 		}
-		code, _, _ := ada.download(d + "/export?domain=condition&format=xlsx")
+		code, _, _ := ada.download(d + "/export?domain=CONDITION&format=xlsx")
 		assert.Equal(t, http.StatusBadRequest, code)
+		code, _, _ = ada.download(d + "/export?domain=labs&format=csv")
+		assert.Equal(t, http.StatusBadRequest, code)
+		code, _, b := ada.download(d + "/export?domain=condition&format=csv")
+		assert.Equal(t, http.StatusOK, code, "a domain in any case: %s", b)
 	})
 
 	t.Run("edit", func(t *testing.T) {
 		resp, page, tok := ada.get(d + "/edit")
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.Contains(t, page, `value="Conditions of the cohort"`)
-		assert.Regexp(t, `id="domain-condition" name="domain" value="condition" checked`, page)
-		v := with("op", "save", "name", "Renamed", "id", id, "csrf_token", tok, "domain", "person")
+		assert.Regexp(t, `id="domain-CONDITION" name="domain" value="CONDITION" checked`, page)
+		// A form that names its domain in lower case is read as the API
+		// reads one.
+		v := with("op", "save", "name", "Renamed", "id", id, "csrf_token", tok, "domain", "person", "column.person", "person_id")
 		resp, page = ada.post(w+"/datasets/build", v)
 		require.Equal(t, http.StatusSeeOther, resp.StatusCode, page)
 		_, page, _ = ada.get(d)
 		assert.Contains(t, page, "Dataset: Renamed")
-		assert.NotContains(t, page, `id="preview-condition"`)
+		assert.NotContains(t, page, `id="preview-CONDITION"`)
+		assert.Contains(t, page, `id="preview-PERSON"`)
 	})
 
 	t.Run("a reader sees no write control and is refused", func(t *testing.T) {
@@ -225,7 +232,7 @@ func TestDatasetPages(t *testing.T) {
 		forced := with("op", "save", "name", "Forced", "csrf_token", btok)
 		resp, _ = bob.post(w+"/datasets/build", forced)
 		assert.Equal(t, http.StatusForbidden, resp.StatusCode)
-		code, _, _ := bob.download(d + "/export?domain=person&format=csv")
+		code, _, _ := bob.download(d + "/export?domain=PERSON&format=csv")
 		assert.Equal(t, http.StatusForbidden, code)
 		resp, _ = bob.post(d+"/delete", url.Values{"csrf_token": {btok}})
 		assert.Equal(t, http.StatusForbidden, resp.StatusCode)

@@ -110,18 +110,39 @@ func runValidate(ctx context.Context, e env, args []string) error {
 }
 
 func runIndex(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "cdr index", "cdr index DIR [flags]\n\nBuilds DIR/index: search_person, search_events, concept_closure, concept_person, concept_counts.")
+	fs := newFlags(e, "cdr index", "cdr index DIR [flags]\ncdr index --engine spark --spark sc://HOST:PORT DIR|URI [--json]\n\n"+
+		"Builds DIR/index: search_person, search_events, person_events, concept_closure, concept_person,\n"+
+		"person_concept, concept_counts and meta.json. With --engine spark a Spark Connect server builds\n"+
+		"the same index, for a CDR past one machine, at a folder or URI that the Spark cluster reads\n"+
+		"(file://, s3a://, abfss://, hdfs://).")
 	var opt cdr.IndexOptions
 	asJSON := fs.Bool("json", false, "print the index summary as JSON")
+	eng := fs.String("engine", "duckdb", "what builds the index: duckdb, in this process, or spark, a Spark Connect server (--spark)")
+	remote := fs.String("spark", "", "the Spark Connect server of --engine spark (sc://HOST:15002)")
 	engineFlags(&opt.Options, fs)
 	pos, err := parse(fs, args, 1, 1)
 	if err != nil {
 		return err
 	}
+	switch {
+	case *eng != "duckdb" && *eng != "spark":
+		return usagef("cdr index: --engine %q: want duckdb or spark", *eng)
+	case *eng == "spark" && *remote == "":
+		return usagef("cdr index: --engine spark needs --spark sc://HOST:PORT, the Spark Connect server")
+	case *eng != "spark" && *remote != "":
+		return usagef("cdr index: --spark is the server of --engine spark")
+	case *eng == "spark" && (opt.MemoryLimit != "" || opt.Threads != 0):
+		return usagef("cdr index: --memory-limit and --threads are DuckDB's; the Spark cluster has its own")
+	}
 	bar := newProgress(e.stderr)
 	opt.Progress = bar.update
 	start := time.Now()
-	info, err := cdr.Index(ctx, pos[0], opt)
+	var info cdr.IndexInfo
+	if *eng == "spark" {
+		info, err = sparkIndex(ctx, *remote, pos[0], bar.update)
+	} else {
+		info, err = cdr.Index(ctx, pos[0], opt)
+	}
 	bar.done()
 	if err != nil {
 		return err

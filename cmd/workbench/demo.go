@@ -173,7 +173,7 @@ func runDemo(ctx context.Context, e env, args []string) (err error) {
 			ds.workspace.Name, ws, ds.cohort.Name, ds.cohort.ID, ds.dataset.Name, ds.dataset.ID)
 		fmt.Fprintf(e.stdout, "  TOKEN=$(sed -n 's/.*\"researcher\": \"\\(.*\\)\".*/\\1/p' %s)\n", tokensPath)
 		fmt.Fprintf(e.stdout, "  curl -H \"Authorization: Bearer $TOKEN\" %s/v1/workspaces/%s/cohorts/%s/count\n", url, ws, ds.cohort.ID)
-		fmt.Fprintf(e.stdout, "  curl -H \"Authorization: Bearer $TOKEN\" '%s/v1/workspaces/%s/datasets/%s/export?domain=condition&format=csv'\n", url, ws, ds.dataset.ID)
+		fmt.Fprintf(e.stdout, "  curl -H \"Authorization: Bearer $TOKEN\" '%s/v1/workspaces/%s/datasets/%s/export?domain=CONDITION&format=csv'\n", url, ws, ds.dataset.ID)
 		fmt.Fprintf(e.stdout, "  curl %s/v1/public/totals   # the public tier: no token\n", url)
 		fmt.Fprintf(e.stdout, "the workspace's notebooks in Jupyter: workbench notebook --data %s --workspace %s --url %s\n", *data, ws, url)
 	})
@@ -276,9 +276,9 @@ func makeDemoState(ctx context.Context, st *store.Store, eng *engine.Engine, not
 		ds.dataset = datasets[i]
 		return ds, nil
 	}
-	columns := map[string][]string{
-		"person":    {"person_id", "year_of_birth", "gender_concept_name", "race_concept_name", "ethnicity_concept_name"},
-		"condition": {"person_id", "condition_concept_id", "condition_concept_name", "condition_start_date"},
+	columns := map[cohort.Domain][]string{
+		cohort.DomainPerson:    {"person_id", "year_of_birth", "gender_concept_name", "race_concept_name", "ethnicity_concept_name"},
+		cohort.DomainCondition: {"person_id", "condition_concept_id", "condition_concept_name", "condition_start_date"},
 	}
 	cat, err := eng.DatasetCatalog(ctx)
 	if err != nil {

@@ -192,8 +192,8 @@ func TestDemo(t *testing.T) {
 	require.Len(t, datasets, 1)
 	assert.Equal(t, demoDataset, datasets[0].Name)
 	export := url + wsPath + "/datasets/" + datasets[0].ID + "/export?format=csv&domain="
-	assert.Equal(t, int(want), csvRows(t, export+"person", toks.Researcher), "a person row per member of the cohort")
-	assert.Equal(t, int(conditions), csvRows(t, export+"condition", toks.Researcher), "their conditions of the concept set")
+	assert.Equal(t, int(want), csvRows(t, export+"PERSON", toks.Researcher), "a person row per member of the cohort")
+	assert.Equal(t, int(conditions), csvRows(t, export+"CONDITION", toks.Researcher), "their conditions of the concept set")
 	var notebooks []struct{ Name string }
 	require.Equal(t, http.StatusOK, call(t, http.MethodGet, url+wsPath+"/notebooks", toks.Researcher, &notebooks))
 	assert.Equal(t, []struct{ Name string }{{demoDataset}}, notebooks, "the dataset's starter notebook")

@@ -89,3 +89,33 @@ func TestServeSparkUnreachable(t *testing.T) {
 	assert.Equal(t, exitFailed, code)
 	assert.Contains(t, stderr.String(), "no Spark Connect server answers at sc://127.0.0.1:1")
 }
+
+func TestIndexBadFlags(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown engine", []string{"--engine", "presto"}, `--engine "presto": want duckdb or spark`},
+		{"Spark without its server", []string{"--engine", "spark"}, "--engine spark needs --spark sc://HOST:PORT"},
+		{"a Spark server without the engine", []string{"--spark", "sc://h:15002"}, "--spark is the server of --engine spark"},
+		{"DuckDB's threads on Spark", []string{"--engine", "spark", "--spark", "sc://h:15002", "--threads", "2"}, "--memory-limit and --threads are DuckDB's"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			args := append(append([]string{"cdr", "index"}, c.args...), t.TempDir())
+			assert.Equal(t, exitUsage, run(context.Background(), args, &stdout, &stderr))
+			assert.Contains(t, stderr.String(), c.want)
+		})
+	}
+}
+
+// TestIndexSparkUnreachable builds an index with a Spark Connect address
+// where nothing listens: it fails, saying so, and needs no Spark.
+func TestIndexSparkUnreachable(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"cdr", "index", "--engine", "spark", "--spark", "sc://127.0.0.1:1", t.TempDir()}, &stdout, &stderr)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, stderr.String(), "no Spark Connect server answers at sc://127.0.0.1:1")
+}

@@ -74,3 +74,14 @@ func sparkRelease(ctx context.Context, e env, loc, data, pub, version string) (*
 	defer c.Close()
 	return ensureRelease(ctx, e, c, dir, public.Config{})
 }
+
+// sparkIndex builds the index of the CDR loc with the Spark Connect
+// server remote (spark.BuildIndex) and returns what its meta.json says.
+func sparkIndex(ctx context.Context, remote, loc string, progress cdr.Progress) (cdr.IndexInfo, error) {
+	idx, err := spark.BuildIndex(ctx, remote, loc, spark.IndexOptions{Progress: progress})
+	if err != nil {
+		return cdr.IndexInfo{}, err
+	}
+	return cdr.IndexInfo{Layout: idx.Layout, VersionID: idx.VersionID, ReferenceDate: idx.ReferenceDate, CDMVersion: cdr.Version(idx.CDMVersion),
+		Persons: idx.Persons, Events: idx.Events, BuiltAt: idx.BuiltAt}, nil
+}

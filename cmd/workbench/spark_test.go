@@ -168,7 +168,7 @@ func TestServeSpark(t *testing.T) {
 
 	t.Run("dataset", func(t *testing.T) {
 		id, d := ds.dataset.ID, dataset
-		for _, domain := range []string{"person", "condition"} {
+		for _, domain := range []cohort.Domain{cohort.DomainPerson, cohort.DomainCondition} {
 			want, err := duck.PreviewDataset(ctx, d, domain, 100)
 			require.NoError(t, err)
 			got, err := cl.PreviewDataset(ctx, ws, id, domain, 100)
@@ -317,4 +317,30 @@ func jsonOf(t *testing.T, v any) string {
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	return string(b)
+}
+
+// TestIndexSpark builds a small synthetic CDR's index with 'cdr index
+// --engine spark': DuckDB opens it, with the persons and events that the
+// command printed.
+func TestIndexSpark(t *testing.T) {
+	remote := testcdr.Spark(t)
+	if testing.Short() {
+		t.Skip("builds an index on Spark")
+	}
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "cdr")
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run(ctx, []string{"synth", "--persons", "100", "--seed", "4", "--out", dir}, &stdout, &stderr), stderr.String())
+	stdout.Reset()
+	require.Equal(t, 0, run(ctx, []string{"cdr", "index", "--engine", "spark", "--spark", remote, "--json", dir}, &stdout, &stderr), stderr.String())
+	var info cdr.IndexInfo
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &info))
+	c, err := cdr.Open(ctx, dir, cdr.Options{Threads: 2})
+	require.NoError(t, err)
+	defer c.Close()
+	got, ok := c.Index()
+	require.True(t, ok)
+	assert.Equal(t, info, got)
+	assert.Equal(t, int64(100), got.Persons)
+	assert.Positive(t, got.Events)
 }

@@ -90,6 +90,45 @@ func Bucketed(table string) bool {
 // Tables lists the index tables.
 var Tables = []string{SearchPerson, SearchEvents, PersonEvents, ConceptClosure, ConceptPerson, PersonConcept, ConceptCounts}
 
+// Domains of search_events and person_events. Survey answers are
+// observations of PPI survey questions; physical measurements are
+// measurements in the PPI vocabulary.
+const (
+	DomainCondition           = "CONDITION"
+	DomainDrug                = "DRUG"
+	DomainProcedure           = "PROCEDURE"
+	DomainMeasurement         = "MEASUREMENT"
+	DomainObservation         = "OBSERVATION"
+	DomainDevice              = "DEVICE"
+	DomainVisit               = "VISIT"
+	DomainSurvey              = "SURVEY"
+	DomainPhysicalMeasurement = "PHYSICAL_MEASUREMENT"
+)
+
+// EventSource says how one clinical OMOP table becomes rows of
+// person_events: its table, domain, and the columns of the event's id,
+// standard concept, source concept, date and visit. Both builders of the
+// index (cdr.Index with DuckDB, spark.Index with Spark) read these.
+type EventSource struct {
+	Table, Domain                      string
+	ID, Concept, Source, Date, VisitID string
+	// Values says the table has value_as_number, value_as_concept_id
+	// and unit_concept_id.
+	Values bool
+}
+
+// EventSources lists the clinical tables of the index, in the order the
+// builders read them.
+var EventSources = []EventSource{
+	{"condition_occurrence", DomainCondition, "condition_occurrence_id", "condition_concept_id", "condition_source_concept_id", "condition_start_date", "visit_occurrence_id", false},
+	{"drug_exposure", DomainDrug, "drug_exposure_id", "drug_concept_id", "drug_source_concept_id", "drug_exposure_start_date", "visit_occurrence_id", false},
+	{"procedure_occurrence", DomainProcedure, "procedure_occurrence_id", "procedure_concept_id", "procedure_source_concept_id", "procedure_date", "visit_occurrence_id", false},
+	{"measurement", DomainMeasurement, "measurement_id", "measurement_concept_id", "measurement_source_concept_id", "measurement_date", "visit_occurrence_id", true},
+	{"observation", DomainObservation, "observation_id", "observation_concept_id", "observation_source_concept_id", "observation_date", "visit_occurrence_id", true},
+	{"device_exposure", DomainDevice, "device_exposure_id", "device_concept_id", "device_source_concept_id", "device_exposure_start_date", "visit_occurrence_id", false},
+	{"visit_occurrence", DomainVisit, "visit_occurrence_id", "visit_concept_id", "visit_source_concept_id", "visit_start_date", "visit_occurrence_id", false},
+}
+
 // Concept is the OMOP vocabulary table that readers of the index join for
 // concept names; package cdr opens it beside the index tables.
 const Concept = "concept"
@@ -135,3 +174,25 @@ var Columns = map[string][]Column{
 	PersonConcept: {{"domain", "VARCHAR"}, {"person_id", "BIGINT"}, {"concept_id", "BIGINT"}},
 	ConceptCounts: {{"concept_id", "BIGINT"}, {"person_count", "BIGINT"}, {"rollup_person_count", "BIGINT"}},
 }
+
+// SourceParentsCTEs are the common table expressions, written in the SQL
+// that DuckDB and Spark both read, that both index builders start the
+// source hierarchy from: source (the concepts that are neither standard
+// nor classification), related (the parent and child of each valid
+// "Subsumes" or "Is a" relationship between two source concepts of one
+// vocabulary) and coded (the ICD9CM and ICD10CM source concepts, whose
+// code prefixes give the parents that relationships lack). What follows
+// differs by dialect: DuckDB recurses, Spark walks level by level.
+const SourceParentsCTEs = `source AS (
+  SELECT concept_id, vocabulary_id, concept_code FROM concept
+  WHERE standard_concept IS NULL OR standard_concept NOT IN ('S', 'C')
+),
+related AS (
+  SELECT DISTINCT p.concept_id AS parent_id, c.concept_id AS child_id
+  FROM concept_relationship r
+  JOIN source p ON p.concept_id = CASE r.relationship_id WHEN 'Subsumes' THEN r.concept_id_1 ELSE r.concept_id_2 END
+  JOIN source c ON c.concept_id = CASE r.relationship_id WHEN 'Subsumes' THEN r.concept_id_2 ELSE r.concept_id_1 END
+  WHERE r.relationship_id IN ('Subsumes', 'Is a') AND r.invalid_reason IS NULL
+    AND p.vocabulary_id = c.vocabulary_id AND p.concept_id <> c.concept_id
+),
+coded AS (SELECT * FROM source WHERE vocabulary_id IN ('ICD9CM', 'ICD10CM')),`

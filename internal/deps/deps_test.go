@@ -54,7 +54,7 @@ func TestDependencyDirection(t *testing.T) {
 	// which a public deployment serves without row-level data or DuckDB:
 	// pure Go, no cgo. The domain ("" is the module's root package) and
 	// its error vocabulary are the base of every front end: pure Go too.
-	for _, name := range []string{"", "fault", "cohort", "circe", "access", "notebook", "engine", "public", "internal/export", "internal/sqlb", "internal/cdrindex", "jupyter"} {
+	for _, name := range []string{"", "fault", "cohort", "circe", "access", "notebook", "engine", "public", "internal/export", "internal/sqlb", "internal/cdrindex", "internal/omop", "jupyter"} {
 		p, ok := pkgs[name]
 		if !assert.True(t, ok, "package %s is gone: update this test", name) {
 			continue

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The committed cdr/omop_tables.go must be what the generator makes from the
+// The committed internal/omop/omop_tables.go must be what the generator makes from the
 // reference CSVs, so that nobody edits it by hand.
 func TestGeneratedFileIsCurrent(t *testing.T) {
 	ref := filepath.Join("..", "..", "..", "shared", "reference", "omop")
@@ -18,9 +18,9 @@ func TestGeneratedFileIsCurrent(t *testing.T) {
 	}
 	got, err := generate(ref)
 	require.NoError(t, err)
-	want, err := os.ReadFile(filepath.Join("..", "..", "cdr", "omop_tables.go"))
+	want, err := os.ReadFile(filepath.Join("..", "omop", "omop_tables.go"))
 	require.NoError(t, err)
-	assert.Equal(t, string(want), string(got), "cdr/omop_tables.go is stale: run go generate ./cdr")
+	assert.Equal(t, string(want), string(got), "internal/omop/omop_tables.go is stale: run go generate ./internal/omop")
 }
 
 func TestGoType(t *testing.T) {

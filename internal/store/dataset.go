@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/openworkbench/workbench"
+	"github.com/openworkbench/workbench/cohort"
 )
 
 // selection is what the selection column holds.
 type selection struct {
-	CohortIDs     []string            `json:"cohort_ids"`
-	ConceptSetIDs []string            `json:"concept_set_ids"`
-	Columns       map[string][]string `json:"columns"`
+	CohortIDs     []string                   `json:"cohort_ids"`
+	ConceptSetIDs []string                   `json:"concept_set_ids"`
+	Columns       map[cohort.Domain][]string `json:"columns"`
 }
 
 var datasetKind = kind{table: "datasets", noun: "dataset", prefix: "d_"}
@@ -43,7 +44,7 @@ func cleanDataset(d *workbench.Dataset) error {
 		return bad("no column")
 	}
 	for domain, cols := range d.Columns {
-		if strings.TrimSpace(domain) == "" || len(cols) == 0 || hasDuplicate(cols) || slices.Contains(cols, "") {
+		if strings.TrimSpace(string(domain)) == "" || len(cols) == 0 || hasDuplicate(cols) || slices.Contains(cols, "") {
 			return bad("domain %q: want distinct, non-empty column names", domain)
 		}
 	}

@@ -1,26 +1,23 @@
 // Package testcdr gives tests outside package cdr an indexed copy of the
 // Eunomia GiBleed CDR in testdata/ and its public release, built once for
-// the test binaries of every package (see shared).
+// the test binaries of every package (see testcache.Dir).
 package testcdr
 
 import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 
 	"github.com/openworkbench/workbench/cdr"
+	"github.com/openworkbench/workbench/internal/testcache"
 	"github.com/openworkbench/workbench/public"
 )
 
-// Root is the module's root folder, found from this file's location so
-// that tests of any package can reach testdata/.
-var Root = func() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}()
+// Root is the module's root folder, so that tests of any package can
+// reach testdata/.
+var Root = testcache.Root
 
 // GiBleedParquet is the folder of GiBleed's Parquet files in testdata.
 var GiBleedParquet = filepath.Join(Root, "testdata", "gibleed", "parquet")
@@ -38,7 +35,7 @@ var gibleed struct {
 func GiBleed(t testing.TB) string {
 	t.Helper()
 	gibleed.once.Do(func() {
-		gibleed.dir, gibleed.err = shared("gibleed", func(dir string) error {
+		gibleed.dir, gibleed.err = testcache.Dir("gibleed", func(dir string) error {
 			if err := os.CopyFS(dir, os.DirFS(GiBleedParquet)); err != nil {
 				return err
 			}
@@ -65,7 +62,7 @@ func GiBleedRelease(t testing.TB) *public.Release {
 	src := GiBleed(t)
 	release.once.Do(func() {
 		var dir string
-		dir, release.err = shared("gibleed-public", func(out string) error {
+		dir, release.err = testcache.Dir("gibleed-public", func(out string) error {
 			ctx := context.Background()
 			c, err := cdr.Open(ctx, src, cdr.Options{Threads: 2})
 			if err != nil {

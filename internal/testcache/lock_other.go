@@ -1,6 +1,6 @@
 //go:build !unix
 
-package testcdr
+package testcache
 
 // lock does nothing where there is no flock: two test binaries may then
 // build the same folder at once, and the second one's rename fails while

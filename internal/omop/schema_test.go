@@ -1,4 +1,4 @@
-package cdr
+package omop
 
 import (
 	"strings"

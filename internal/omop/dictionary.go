@@ -1,4 +1,4 @@
-package cdr
+package omop
 
 // The data dictionary: one line for every table and column of the OMOP CDM
 // v5.3 and v5.4, written for this project. The schemas in omop_tables.go

@@ -1,4 +1,7 @@
-package testcdr
+// Package testcache keeps folders that tests build from the module's code
+// and testdata, such as GiBleed's index, for the test binaries of every
+// package and between runs, the way Go keeps its build cache.
+package testcache
 
 import (
 	"crypto/sha256"
@@ -9,24 +12,32 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
 )
 
-// shared returns the folder that build fills, built once for every test
-// binary of the module's current code and kept between runs in the user's
-// cache folder, the way Go keeps its build cache. Indexing GiBleed takes
-// 8-12 s of two cores, and seven packages' tests read it: built by each of
-// them, it was the largest share of `go test ./...`.
+// Root is the module's root folder, found from this file's location.
+var Root = func() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}()
+
+// Dir returns the folder named name that build fills, built once for
+// every test binary of the module's current code and kept between runs in
+// the user's cache folder. Tests must not change it. Indexing GiBleed
+// takes 5-16 s of two cores (measured at load 2-4), and eight packages'
+// tests read it: with one build for all of them, the suite's CPU went
+// from 331 s to 244 s (docs/benchmarks.md).
 //
 // The folder's name holds a hash of every Go file of the module that is
-// not a test, go.sum and testdata's GiBleed, so a change to the code that
-// builds it (or to anything else) builds it again. A build goes to a
+// not a test, go.sum and everything under testdata/ at the root, so a
+// change to the code that builds it (or to anything else) builds it again. A build goes to a
 // temporary folder renamed into place, so a reader never sees half of
 // one; a lock file keeps two test binaries from building the same one at
 // once. Folders unused for a week are removed.
-func shared(name string, build func(dir string) error) (string, error) {
+func Dir(name string, build func(dir string) error) (string, error) {
 	key, err := codeKey()
 	if err != nil {
 		return "", err
@@ -76,7 +87,7 @@ func cacheRoot() (string, error) {
 	if err != nil {
 		base = os.TempDir()
 	}
-	root := filepath.Join(base, "workbench", "testcdr")
+	root := filepath.Join(base, "workbench", "testcache")
 	return root, os.MkdirAll(root, 0o755)
 }
 
@@ -100,7 +111,7 @@ var key struct {
 }
 
 // codeKey hashes the module's Go files that are not tests, go.sum and
-// GiBleed's Parquet files.
+// the root's testdata.
 func codeKey() (string, error) {
 	key.once.Do(func() {
 		h := sha256.New()
@@ -134,7 +145,7 @@ func codeKey() (string, error) {
 			err = add(filepath.Join(Root, "go.sum"))
 		}
 		if err == nil {
-			err = filepath.WalkDir(GiBleedParquet, func(path string, d fs.DirEntry, err error) error {
+			err = filepath.WalkDir(filepath.Join(Root, "testdata"), func(path string, d fs.DirEntry, err error) error {
 				if err != nil || d.IsDir() {
 					return err
 				}
@@ -142,7 +153,7 @@ func codeKey() (string, error) {
 			})
 		}
 		if err != nil {
-			key.err = errors.New("testcdr: hashing the module's code: " + err.Error())
+			key.err = errors.New("testcache: hashing the module's code: " + err.Error())
 			return
 		}
 		key.sum = hex.EncodeToString(h.Sum(nil))[:16]

@@ -1,6 +1,6 @@
 //go:build unix
 
-package testcdr
+package testcache
 
 import (
 	"os"
