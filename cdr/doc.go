@@ -20,6 +20,22 @@
 // longest shorter code of its vocabulary that is a prefix of it, a
 // trailing dot left out (K92.2 is a child of K92).
 //
+// The index (layout [IndexLayout], 9; an index of another layout is
+// [ErrIndexStale] until built again) is Parquet under index/, of format
+// version 2 but for the tables with a DOUBLE column, which Spark could
+// not read so (cdrindex.FormatVersion2). search_person, concept_closure,
+// person_concept and concept_counts are a file each; search_events and concept_person are
+// folders of hive partitions, one file per bucket of concepts
+// (concept_id % 64), each sorted by concept, so that a query naming a
+// concept's bucket opens one file; person_events is one file per bucket
+// of persons (person_id % 256), sorted by person and date, for a
+// participant's timeline. concept_person has each person of a concept
+// once per standard flag, with the number of distinct dates of the
+// concept's events (dates) and of its descendants' too (rolled_dates),
+// rolled up from person_events in parts of its buckets so that memory
+// stays bounded. [Open] reads a table written by Spark (spark.BuildIndex)
+// as a folder of part files alike.
+//
 // This is the only package, with the state store,
 // that imports the DuckDB driver: everything else reaches data through
 // the *sql.DB of an opened CDR.

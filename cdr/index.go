@@ -166,12 +166,12 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 			}
 			source = "read_parquet(" + quoteLiteral(path) + ")"
 		case cdrindex.Bucketed(s.name):
-			if err := writeBuckets(ctx, db, s.sql, bucketings[s.name], path); err != nil {
+			if err := writeBuckets(ctx, db, s.sql, s.name, path); err != nil {
 				return IndexInfo{}, fmt.Errorf("cdr: index: building %s: %w", s.name, err)
 			}
 			source = bucketsSource(path)
 		default:
-			format := parquetFormat
+			format := parquetFormat(s.name)
 			args := []any{}
 			if s.name == SearchPerson {
 				format += fmt.Sprintf(", ROW_GROUP_SIZE %d", searchPersonRowGroup)
@@ -367,12 +367,18 @@ JOIN person_birth p ON p.person_id = e.person_id
 LEFT JOIN visit_occurrence v ON v.visit_occurrence_id = e.visit_occurrence_id`).String()
 }
 
-// parquetFormat is the COPY options of the index's Parquet files. Format
-// version 2 encodes integers by their differences (DELTA_BINARY_PACKED)
-// instead of plainly: sorted ids shrink to a few bits, and a scan of
-// search_events' person_id and entry_date at 1,000,000 persons took 16-30
-// ms instead of 45-59 (the files 10% smaller).
-const parquetFormat = "FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2"
+// parquetFormat returns the COPY options of the index table's Parquet
+// files. Format version 2 (cdrindex.FormatVersion2) encodes integers by
+// their differences (DELTA_BINARY_PACKED) instead of plainly: sorted ids
+// shrink to a few bits (a scan of search_events' person_id and entry_date
+// at 1,000,000 persons took 16-30 ms instead of 45-59, the files 10%
+// smaller, when search_events was written so).
+func parquetFormat(table string) string {
+	if cdrindex.FormatVersion2(table) {
+		return "FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2"
+	}
+	return "FORMAT parquet, COMPRESSION zstd"
+}
 
 // bucketing says how writeBuckets splits a table into hive partitions:
 // the bucket of a row (an expression of its columns), the order of the
@@ -424,7 +430,8 @@ var bucketings = map[string]bucketing{
 const smallBuckets = 10_000_000
 
 // writeBuckets writes the rows of query to dir as one file per bucket
-// (hive folders dir/bucket=K/), each sorted as b says: a query that names
+// (hive folders dir/bucket=K/) of the bucketed table, each sorted as its
+// bucketing says: a query that names
 // the bucket (a timeline, the person's; a concept, the concept's) opens
 // that file alone, chosen by the folder's name, and reads the row groups
 // of its rows. In one file of all persons, DuckDB spent 25-50 µs per row
@@ -435,8 +442,9 @@ const smallBuckets = 10_000_000
 // then reads by their statistics. (DuckDB's PARTITION_BY wrote a bucket's
 // rows out of order, and held every partition until the end: 6 GB
 // spilled at 1,000,000 persons.)
-func writeBuckets(ctx context.Context, db *sql.DB, query string, b bucketing, dir string) error {
-	format := fmt.Sprintf(" (%s, ROW_GROUP_SIZE %d", parquetFormat, b.rowGroup)
+func writeBuckets(ctx context.Context, db *sql.DB, query, table, dir string) error {
+	b := bucketings[table]
+	format := fmt.Sprintf(" (%s, ROW_GROUP_SIZE %d", parquetFormat(table), b.rowGroup)
 	var n sql.NullInt64
 	if err := db.QueryRowContext(ctx, b.size).Scan(&n); err != nil {
 		return cleanError(err)
