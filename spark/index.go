@@ -44,10 +44,15 @@ type IndexOptions struct {
 // What differs from cdr.Index, where Spark cannot do as DuckDB does:
 //
 //   - Spark writes a table as a folder of part files:
-//     index/search_events.parquet/part-*.parquet, each part sorted and
-//     the parts in order; person_events's buckets are folders
-//     bucket=K/part-*.parquet, one file each. meta.json is a folder of one
-//     text file. Readers take a file or a folder alike.
+//     index/search_person.parquet/part-*.parquet, each part sorted and
+//     the parts in order. The buckets of the bucketed tables
+//     (cdrindex.Bucketed: search_events, concept_person, person_events)
+//     are folders bucket=K/part-*.parquet, one file each, sorted as
+//     DuckDB's files, in the folders that cdr.Index writes. meta.json is
+//     a folder of one text file. Readers take a file or a folder alike.
+//   - concept_person's rolled dates are counted with count(DISTINCT) in
+//     one statement, where cdr.Index rolls up parts of the persons and
+//     counts most persons' dates as bits (the same rows).
 //   - search_person.age_bin is TINYINT: Spark has no unsigned types.
 //   - Row groups are sized in bytes (parquet.block.size), not rows.
 //   - The build is not atomic: Spark can write and overwrite but not
@@ -153,7 +158,7 @@ func (b *builder) build(ctx context.Context) (Index, error) {
 		return Index{}, err
 	}
 	b.step(2)
-	if err := b.write(ctx, cdrindex.SearchEvents, searchEventsSQL(), searchEventsOrder, writeOptions{}); err != nil {
+	if err := b.write(ctx, cdrindex.SearchEvents, searchEventsSQL(), searchEventsOrder, writeOptions{partitionBy: "bucket"}); err != nil {
 		return Index{}, err
 	}
 	b.step(3)
@@ -172,10 +177,10 @@ func (b *builder) build(ctx context.Context) (Index, error) {
 		return Index{}, err
 	}
 	b.step(5)
-	if err := b.cache(ctx, "concept_pairs", conceptPairsSQL()); err != nil {
+	if err := b.cache(ctx, "concept_dates", conceptDatesSQL()); err != nil {
 		return Index{}, err
 	}
-	if err := b.write(ctx, cdrindex.ConceptPerson, conceptPersonSQL(), conceptPersonOrder, writeOptions{}); err != nil {
+	if err := b.write(ctx, cdrindex.ConceptPerson, conceptPersonSQL(), conceptPersonOrder, writeOptions{partitionBy: "bucket"}); err != nil {
 		return Index{}, err
 	}
 	b.step(6)
@@ -295,6 +300,10 @@ func (b *builder) path(name string) string {
 type writeOptions struct {
 	partitionBy string // a column whose values become hive folders
 	blockSize   int    // Parquet row group size in bytes; 0: Spark's
+	// version2 writes Parquet format version 2 (integers encoded by their
+	// differences), as cdr.Index does for the tables of
+	// cdrindex.FormatVersion2.
+	version2 bool
 }
 
 // Row group sizes in bytes, for cdr.Index's sizes in rows (16,384 rows of
@@ -320,6 +329,7 @@ func (b *builder) write(ctx context.Context, name string, q *sqlb.Builder, order
 		return fmt.Errorf("spark: index: %s: %w", name, err)
 	}
 	path := b.path(name + ".parquet")
+	opt.version2 = cdrindex.FormatVersion2(name)
 	start := time.Now()
 	err = b.writeParquet(ctx, text, path, opt)
 	b.log.DebugContext(ctx, "spark index statement", "op", "write "+name, "duration", time.Since(start))
@@ -395,6 +405,9 @@ func (b *builder) writeParquet(ctx context.Context, text, path string, opt write
 	}
 	options := w.Mutable(f.ByName("options")).Map()
 	options.Set(protoreflect.ValueOfString("compression").MapKey(), protoreflect.ValueOfString("zstd"))
+	if opt.version2 {
+		options.Set(protoreflect.ValueOfString("parquet.writer.version").MapKey(), protoreflect.ValueOfString("v2"))
+	}
 	if opt.blockSize > 0 {
 		options.Set(protoreflect.ValueOfString("parquet.block.size").MapKey(), protoreflect.ValueOfString(strconv.Itoa(opt.blockSize)))
 	}

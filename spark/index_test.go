@@ -5,8 +5,11 @@ package spark_test
 import (
 	"context"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,10 +70,11 @@ func buildTwice(t *testing.T, remote, src string) builtTwice {
 // TestBuildIndexSpark builds the index of a small synthetic CDR, without
 // device_exposure, with Spark and with DuckDB: the same rows in every
 // table, the same columns and types (but age_bin's), the same meta.json
-// but for the version id and the time, person_events's files sorted by
-// person and date, one a bucket; the same counts of the benchmark
-// definitions on the DuckDB engine over either, and Spark's engine reads
-// it. The dataset catalog of the Spark engine lists device_exposure, which
+// but for the version id and the time, the bucketed tables' files
+// (person_events, search_events, concept_person) in DuckDB's bucket
+// folders, one a bucket, sorted as DuckDB sorts them; the same counts of
+// the benchmark definitions on the DuckDB engine over either, and on
+// Spark's engine over the index it built. The dataset catalog of the Spark engine lists device_exposure, which
 // the CDR lacks, as DuckDB's does.
 func TestBuildIndexSpark(t *testing.T) {
 	remote := testcdr.Spark(t)
@@ -107,10 +111,18 @@ WHERE a.vocabulary_id IN ('ICD9CM', 'ICD10CM') AND x.min_levels >= 2`).Scan(&dee
 	require.NoError(t, err)
 	defer e.Close()
 	assert.Equal(t, b.sparkInfo.VersionID, e.Index().VersionID)
-	got, err := spark.PersonsForTest(ctx, e, []*cohort.Definition{defs["01_single_concept"], defs["07_temporal_within_30_days"]})
+	names := slices.Sorted(maps.Keys(defs))
+	var list []*cohort.Definition
+	for _, name := range names {
+		list = append(list, defs[name])
+	}
+	persons, err := spark.PersonsForTest(ctx, e, list)
 	require.NoError(t, err)
-	assert.Equal(t, []int64{want["01_single_concept"], want["07_temporal_within_30_days"]}, []int64{int64(len(got[0])), int64(len(got[1]))},
-		"Spark's engine over the index it built")
+	got := map[string]int64{}
+	for i, name := range names {
+		got[name] = int64(len(persons[i]))
+	}
+	assert.Equal(t, want, got, "the benchmark definitions' counts on Spark's engine over the index it built")
 
 	t.Run("dataset catalog", func(t *testing.T) {
 		c, err := cdr.Open(ctx, b.spark, cdr.Options{Threads: 2})
@@ -160,7 +172,7 @@ func TestBuildIndexSparkGiBleed(t *testing.T) {
 // same checks that the two indexes of b hold the same rows in every
 // table, with the same columns and types (TINYINT for the UTINYINT that
 // Spark cannot write), the same meta.json but for the version id and the
-// build time, and person_events's layout.
+// build time, and the files of the bucketed tables.
 func same(t *testing.T, b builtTwice) {
 	t.Helper()
 	ctx := context.Background()
@@ -193,15 +205,12 @@ func same(t *testing.T, b builtTwice) {
 				}
 				want = append(want, col)
 			}
-			if table == cdrindex.PersonEvents {
-				// A hive partition's column comes last.
-				assert.ElementsMatch(t, want, got)
-			} else {
-				assert.Equal(t, want, got)
-			}
+			// A bucketed table's hive partition column comes last, as in
+			// cdrindex.Columns.
+			assert.Equal(t, want, got)
 
 			duck := "read_parquet(" + literal(filepath.Join(b.duck, cdrindex.Dir, table+".parquet")) + ")"
-			if table == cdrindex.PersonEvents {
+			if cdrindex.Bucketed(table) {
 				duck = "read_parquet(" + literal(filepath.Join(b.duck, cdrindex.Dir, table+".parquet", "*", "*.parquet")) + ", hive_partitioning = true, hive_types = {'bucket': BIGINT})"
 			}
 			var cols []string
@@ -221,20 +230,46 @@ func same(t *testing.T, b builtTwice) {
 			}
 		})
 	}
-	t.Run("person_events files", func(t *testing.T) {
-		files := "read_parquet(" + literal(filepath.Join(b.spark, cdrindex.Dir, cdrindex.PersonEvents+".parquet", "*", "*.parquet")) +
-			", filename = true, file_row_number = true, hive_partitioning = true)"
-		var unsorted, buckets, perBucket int64
-		require.NoError(t, db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE prev_person > person_id OR (prev_person = person_id AND prev_date > entry_date))
-FROM (SELECT person_id, entry_date,
-  lag(person_id) OVER (PARTITION BY filename ORDER BY file_row_number) AS prev_person,
-  lag(entry_date) OVER (PARTITION BY filename ORDER BY file_row_number) AS prev_date
-  FROM `+files+`)`).Scan(&unsorted))
-		assert.Zero(t, unsorted, "rows out of order in a bucket's file")
-		require.NoError(t, db.QueryRowContext(ctx, "SELECT count(DISTINCT bucket), max(n) FROM (SELECT bucket, count(DISTINCT filename) AS n FROM "+files+" GROUP BY bucket)").Scan(&buckets, &perBucket))
-		assert.Equal(t, int64(1), perBucket, "files a bucket")
-		assert.Greater(t, buckets, int64(100))
-	})
+	// Each bucketed table's files: one a bucket, in the folders of
+	// DuckDB's, each with the rows of its bucket alone, sorted as
+	// cdr.Index sorts them.
+	for _, f := range []struct {
+		table, bucket, order string
+	}{
+		{cdrindex.PersonEvents, "person_id % " + strconv.Itoa(cdrindex.PersonBuckets), "person_id, entry_date"},
+		{cdrindex.SearchEvents, "concept_id % " + strconv.Itoa(cdrindex.ConceptBuckets), "concept_id, value_as_number, person_id, entry_date"},
+		{cdrindex.ConceptPerson, "concept_id % " + strconv.Itoa(cdrindex.ConceptBuckets), "concept_id, person_id"},
+	} {
+		t.Run(f.table+" files", func(t *testing.T) {
+			files := "read_parquet(" + literal(filepath.Join(b.spark, cdrindex.Dir, f.table+".parquet", "*", "*.parquet")) +
+				", filename = true, file_row_number = true, hive_partitioning = true, hive_types = {'bucket': BIGINT})"
+			// Sorted: the rank of each row's key (DuckDB's order, NULLs
+			// last) never falls from one row of a file to the next.
+			var unsorted, astray, perBucket int64
+			require.NoError(t, db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE prev > rank) FROM (
+  SELECT rank, lag(rank) OVER (PARTITION BY filename ORDER BY file_row_number) AS prev
+  FROM (SELECT filename, file_row_number, rank() OVER (PARTITION BY filename ORDER BY `+f.order+`) AS rank FROM `+files+`))`).Scan(&unsorted))
+			assert.Zero(t, unsorted, "rows out of order in a bucket's file")
+			require.NoError(t, db.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE bucket IS DISTINCT FROM "+f.bucket+") FROM "+files).Scan(&astray))
+			assert.Zero(t, astray, "rows in another bucket's file")
+			require.NoError(t, db.QueryRowContext(ctx, "SELECT max(n) FROM (SELECT bucket, count(DISTINCT filename) AS n FROM "+files+" GROUP BY bucket)").Scan(&perBucket))
+			assert.Equal(t, int64(1), perBucket, "files a bucket")
+			folders := func(dir string) []string {
+				entries, err := os.ReadDir(filepath.Join(dir, cdrindex.Dir, f.table+".parquet"))
+				require.NoError(t, err)
+				var names []string
+				for _, e := range entries {
+					if e.IsDir() {
+						names = append(names, e.Name())
+					}
+				}
+				return names
+			}
+			want := folders(b.duck)
+			assert.Greater(t, len(want), cdrindex.ConceptBuckets/2)
+			assert.ElementsMatch(t, want, folders(b.spark), "bucket folders")
+		})
+	}
 }
 
 // literal quotes a test's temporary path as a DuckDB string literal.

@@ -43,17 +43,22 @@ func shape(name string, q *sqlb.Builder, except string) *sqlb.Builder {
 }
 
 // The orders of the index tables, as cdr.Index sorts them (DuckDB puts
-// NULLs last). person_events is sorted within each bucket, and each
+// NULLs last). A bucketed table is sorted within each bucket, and each
 // bucket goes to one task, which writes it as one file.
 const (
 	personEventsOrder   = "DISTRIBUTE BY bucket SORT BY bucket, person_id, entry_date NULLS LAST"
-	searchEventsOrder   = "ORDER BY concept_id, person_id, entry_date NULLS LAST"
+	searchEventsOrder   = "DISTRIBUTE BY bucket SORT BY bucket, concept_id, value_as_number NULLS LAST, person_id, entry_date NULLS LAST"
 	searchPersonOrder   = "ORDER BY gender_concept_id NULLS LAST, sex_at_birth_concept_id NULLS LAST, race_concept_id NULLS LAST, ethnicity_concept_id NULLS LAST, age_at_ref NULLS LAST, person_id"
 	conceptClosureOrder = "ORDER BY ancestor_id, descendant_id"
-	conceptPersonOrder  = "ORDER BY concept_id, person_id"
+	conceptPersonOrder  = "DISTRIBUTE BY bucket SORT BY bucket, concept_id, person_id"
 	personConceptOrder  = "ORDER BY domain, person_id, concept_id"
 	conceptCountsOrder  = "ORDER BY concept_id"
 )
+
+// conceptBucketSQL is the bucket of search_events and concept_person of
+// the rows whose concept is concept_id, as cdrindex.ConceptBucket (Spark's
+// % keeps the sign of a negative id, as DuckDB's does).
+var conceptBucketSQL = "concept_id % " + strconv.Itoa(cdrindex.ConceptBuckets) + " AS bucket"
 
 // ageSQL is the age in completed years on day at of a person born on
 // birth, as cdr's: the birthday must have passed.
@@ -114,11 +119,12 @@ LEFT JOIN visit_occurrence v ON v.visit_occurrence_id = e.visit_occurrence_id`)
 
 // searchEventsSQL selects one row per event and concept from
 // person_events: a row of the standard concept, and another of the
-// source concept where it differs.
+// source concept where it differs; with the concept's bucket.
 func searchEventsSQL() *sqlb.Builder {
 	const cols = "person_id, entry_date, domain, %s AS concept_id, %s AS is_standard, event_id, visit_occurrence_id, visit_concept_id, age_at_event, value_as_number, value_as_concept_id, unit_concept_id"
-	return new(sqlb.Builder).SQL("SELECT ", fmt.Sprintf(cols, "concept_id", "true"), " FROM ").Ident(cdrindex.PersonEvents).SQL(" WHERE concept_id <> 0\nUNION ALL\n").
-		SQL("SELECT ", fmt.Sprintf(cols, "source_concept_id", "false"), " FROM ").Ident(cdrindex.PersonEvents).SQL(" WHERE source_concept_id IS NOT NULL")
+	return new(sqlb.Builder).SQL("SELECT *, ", conceptBucketSQL, " FROM (\n").
+		SQL("SELECT ", fmt.Sprintf(cols, "concept_id", "true"), " FROM ").Ident(cdrindex.PersonEvents).SQL(" WHERE concept_id <> 0\nUNION ALL\n").
+		SQL("SELECT ", fmt.Sprintf(cols, "source_concept_id", "false"), " FROM ").Ident(cdrindex.PersonEvents).SQL(" WHERE source_concept_id IS NOT NULL\n)")
 }
 
 // searchPersonSQL selects one row per person as cdr's searchPersonSQL and
@@ -279,41 +285,56 @@ UNION ALL
 SELECT concept_id, concept_id, 0 FROM concept`)
 }
 
-// conceptPairsSQL selects the distinct (concept, person, standard flag,
-// domain) of search_events with the person's demo_key, as cdr's.
-func conceptPairsSQL() *sqlb.Builder {
-	return new(sqlb.Builder).SQL("SELECT p.concept_id, p.person_id, p.is_standard, p.domain, s.demo_key\nFROM (SELECT DISTINCT concept_id, person_id, is_standard, domain FROM ").
-		Ident(cdrindex.SearchEvents).SQL(") p JOIN ").Ident(cdrindex.SearchPerson).SQL(" s ON s.person_id = p.person_id")
+// conceptDatesSQL selects the distinct (concept, person, standard flag,
+// domain, date) of search_events, which concept_person's direct and
+// rolled rows both group (cached, rather than read twice).
+func conceptDatesSQL() *sqlb.Builder {
+	return new(sqlb.Builder).SQL("SELECT DISTINCT concept_id, person_id, is_standard, domain, entry_date FROM ").Ident(cdrindex.SearchEvents)
 }
 
-// conceptPersonSQL selects concept_person's rows from concept_pairs and
-// concept_closure as cdr's ConceptPersonSQL does, in one statement:
-// DuckDB groups the persons by parts to bound its memory, Spark's
-// aggregation spills by itself. The direct events' domains are a sorted
-// array (empty, not NULL, without any: its first element is NULL all
-// the same); each after the first has a row of its own.
+// conceptPersonSQL selects concept_person's rows from concept_dates,
+// concept_closure and search_person as cdr's ConceptPersonSQL does, in
+// one statement: DuckDB groups the persons by parts to bound its memory,
+// and counts the rolled dates as bits, where Spark's aggregation spills
+// by itself and counts them with count(DISTINCT). The direct rows (own)
+// are the events' concepts, with their domains and distinct dates; the
+// rolled rows each event's concept standing for its ancestors by
+// concept_closure (itself included), with the distinct dates of them
+// all. The direct events' domains are a sorted array (NULL on a row that
+// is not direct); each after the first has a row of its own.
 func conceptPersonSQL() *sqlb.Builder {
-	return new(sqlb.Builder).SQL(`WITH expand AS (
-  SELECT descendant_id AS concept_id, ancestor_id, ancestor_id = descendant_id AS direct, true AS rolled FROM `).Ident(cdrindex.ConceptClosure).SQL(`
-  UNION ALL
-  SELECT p.concept_id, p.concept_id, true, false FROM (SELECT DISTINCT concept_id FROM concept_pairs) p
-  LEFT ANTI JOIN `).Ident(cdrindex.ConceptClosure).SQL(` c ON c.ancestor_id = p.concept_id AND c.descendant_id = p.concept_id
+	return new(sqlb.Builder).SQL(`WITH own AS (
+  SELECT concept_id, person_id, is_standard, array_sort(collect_set(domain)) AS domains, count(DISTINCT entry_date) AS dates
+  FROM concept_dates GROUP BY concept_id, person_id, is_standard
+),
+rolled AS (
+  SELECT c.ancestor_id AS concept_id, d.person_id, d.is_standard, count(DISTINCT d.entry_date) AS rolled_dates
+  FROM (SELECT DISTINCT concept_id, person_id, is_standard, entry_date FROM concept_dates) d
+  JOIN `).Ident(cdrindex.ConceptClosure).SQL(` c ON c.descendant_id = d.concept_id
+  GROUP BY c.ancestor_id, d.person_id, d.is_standard
 ),
 rollup AS (
-  SELECT x.ancestor_id AS concept_id, p.person_id, p.is_standard, bool_or(x.direct) AS direct, bool_or(x.rolled) AS rolled,
-    array_sort(collect_list(p.domain) FILTER (WHERE x.direct)) AS domains, any_value(p.demo_key) AS demo_key
-  FROM concept_pairs p JOIN expand x ON x.concept_id = p.concept_id
-  GROUP BY x.ancestor_id, p.person_id, p.is_standard
+  SELECT COALESCE(o.concept_id, r.concept_id) AS concept_id, COALESCE(o.person_id, r.person_id) AS person_id,
+    COALESCE(o.is_standard, r.is_standard) AS is_standard, o.person_id IS NOT NULL AS direct, r.person_id IS NOT NULL AS rolled,
+    o.domains, o.dates, r.rolled_dates
+  FROM own o FULL JOIN rolled r ON r.concept_id = o.concept_id AND r.person_id = o.person_id AND r.is_standard = o.is_standard
+),
+keyed AS (
+  SELECT x.*, s.demo_key FROM rollup x JOIN `).Ident(cdrindex.SearchPerson).SQL(` s ON s.person_id = x.person_id
 )
-SELECT concept_id, person_id, is_standard, direct, rolled, try_element_at(domains, 1) AS domain, demo_key FROM rollup
-UNION ALL
-SELECT concept_id, person_id, is_standard, false, false, d, demo_key FROM rollup LATERAL VIEW posexplode(domains) x AS i, d WHERE i > 0`)
+SELECT *, ` + conceptBucketSQL + ` FROM (
+  SELECT concept_id, person_id, is_standard, direct, rolled, try_element_at(domains, 1) AS domain, demo_key, dates, rolled_dates FROM keyed
+  UNION ALL
+  SELECT concept_id, person_id, is_standard, false, false, d, demo_key, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
+  FROM keyed LATERAL VIEW posexplode(domains) x AS i, d WHERE i > 0
+)`)
 }
 
-// personConceptSQL selects person_concept: the standard pairs of
-// concept_pairs.
+// personConceptSQL selects person_concept from concept_person, as cdr's:
+// its standard rows of a domain, which are the standard (concept,
+// person, domain) of the events.
 func personConceptSQL() *sqlb.Builder {
-	return new(sqlb.Builder).SQL("SELECT domain, person_id, concept_id FROM concept_pairs WHERE is_standard")
+	return new(sqlb.Builder).SQL("SELECT domain, person_id, concept_id FROM ").Ident(cdrindex.ConceptPerson).SQL(" WHERE is_standard AND domain IS NOT NULL")
 }
 
 // conceptCountsSQL counts persons per concept exactly and with all

@@ -46,7 +46,8 @@ func TestCohortSQL(t *testing.T) {
 	code, out, stderr := runCLI(t, "cohort", "sql", examples+"wrist_fracture_female.json")
 	require.Equal(t, exitOK, code, stderr)
 	assert.True(t, strings.HasPrefix(out, "WITH include0 AS"), out)
-	assert.Contains(t, out, "\n-- $1 = 4134304\n-- $2 = 8532\n")
+	// The concept's bucket (4134304 % 64), the concept, the gender.
+	assert.Contains(t, out, "\n-- $1 = 32\n-- $2 = 4134304\n-- $3 = 8532\n")
 
 	code, out, stderr = runCLI(t, "cohort", "sql", "--json", examples+"wrist_fracture_female.json")
 	require.Equal(t, exitOK, code, stderr)
@@ -55,8 +56,9 @@ func TestCohortSQL(t *testing.T) {
 		Args []any  `json:"args"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &q))
-	assert.Contains(t, q.SQL, "INTERSECT")
-	assert.Equal(t, []any{4134304.0, 8532.0}, q.Args)
+	// Two sets that have each person once are joined, not intersected.
+	assert.Contains(t, q.SQL, "JOIN persons s1 ON s1.person_id = s0.person_id")
+	assert.Equal(t, []any{32.0, 4134304.0, 8532.0}, q.Args)
 }
 
 func TestCohortInvalid(t *testing.T) {

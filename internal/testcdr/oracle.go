@@ -85,8 +85,9 @@ func LoadOracle(t testing.TB, db *sql.DB, data oracle.Data) {
 }
 
 // OracleCDR writes data as the index of a new CDR folder in a temporary
-// folder of t, the way `workbench cdr index` lays it out (index/*.parquet
-// and index/meta.json under the version id version), with an empty
+// folder of t, the way `workbench cdr index` lays it out (index/*.parquet,
+// the bucketed tables folders of hive partitions, and index/meta.json
+// under the version id version), with an empty
 // concept table and concept_counts: what package spark opens. It uses
 // db, a DuckDB database, whose index tables it replaces.
 func OracleCDR(t testing.TB, db *sql.DB, data oracle.Data, version string) string {
@@ -111,15 +112,29 @@ func OracleCDR(t testing.TB, db *sql.DB, data oracle.Data, version string) strin
 	}
 	_, err := db.Exec(b.String())
 	require.NoError(t, err)
-	write := func(table, path string) {
+	write := func(query, path, options string) {
 		// A temporary folder's path, quoted as a string literal.
-		_, err := db.Exec("COPY " + table + " TO '" + strings.ReplaceAll(path, "'", "''") + "' (FORMAT parquet)")
+		_, err := db.Exec("COPY (" + query + ") TO '" + strings.ReplaceAll(path, "'", "''") + "' (FORMAT parquet" + options + ")")
 		require.NoError(t, err)
 	}
 	for _, table := range cdrindex.Tables {
-		write(table, filepath.Join(dir, cdrindex.Dir, table+".parquet"))
+		path := filepath.Join(dir, cdrindex.Dir, table+".parquet")
+		if !cdrindex.Bucketed(table) {
+			write("SELECT * FROM "+table, path, "")
+			continue
+		}
+		// A folder of one file per bucket, as cdr.Index writes it; without
+		// rows, an empty file of the table's columns as bucket 0.
+		var n int64
+		require.NoError(t, db.QueryRow("SELECT count(*) FROM "+table).Scan(&n))
+		if n > 0 {
+			write("SELECT * FROM "+table, path, ", PARTITION_BY (bucket)")
+			continue
+		}
+		require.NoError(t, os.MkdirAll(filepath.Join(path, "bucket=0"), 0o755))
+		write("SELECT * EXCLUDE (bucket) FROM "+table, filepath.Join(path, "bucket=0", "data.parquet"), "")
 	}
-	write(cdrindex.Concept, filepath.Join(dir, cdrindex.Concept+".parquet"))
+	write("SELECT * FROM "+cdrindex.Concept, filepath.Join(dir, cdrindex.Concept+".parquet"), "")
 	meta, err := json.Marshal(map[string]any{"layout": cdrindex.Layout, "version_id": version, "persons": len(data.Persons)})
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, cdrindex.Dir, cdrindex.MetaFile), meta, 0o644))
