@@ -175,9 +175,11 @@
 // DuckDB's syntax the shape differs: the FIRST and LAST mentions filter
 // on a window column of a derived table (no QUALIFY), and the time
 // relations count days with datediff (date - integer is an error under
-// Spark's ANSI rules). The DuckDB-only shapes above (buckets, the dates
-// of concept_person, joins for intersections) are left out: Spark reads
-// the same rows the way the index was read before them. Every definition
+// Spark's ANSI rules). The buckets of concepts alone are named as
+// literals, which Spark prunes the bucket folders by; the DuckDB-only
+// shapes above (the buckets of descendants, the dates of concept_person,
+// joins for intersections) are left out: Spark reads the same rows the
+// way the index was read before them. Every definition
 // that compiles for DuckDB compiles for Spark; FuzzCompile checks both dialects, the Spark SQL with its
 // literals taken out.
 package cohort

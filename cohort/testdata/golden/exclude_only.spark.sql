@@ -7,7 +7,7 @@ exclude0 AS ( -- excludes[0]
   SELECT person_id FROM `search_person` p WHERE gender_concept_id = 8507L
   UNION ALL
   -- items[0]
-  SELECT person_id FROM `concept_person` WHERE concept_id IN (1118084L) AND is_standard AND rolled
+  SELECT person_id FROM `concept_person` WHERE bucket IN (4L) AND concept_id IN (1118084L) AND is_standard AND rolled
 )
 SELECT person_id FROM persons
 EXCEPT

@@ -2,7 +2,7 @@
 WITH include0_side0 AS ( -- includes[0] temporalGroup 0
   -- items[0]
   SELECT e.person_id, e.entry_date, e.visit_occurrence_id FROM `search_events` e
-    WHERE e.concept_id IN (4185115L) AND e.is_standard
+    WHERE e.bucket IN (27L) AND e.concept_id IN (4185115L) AND e.is_standard
 ),
 include0_side1 AS ( -- includes[0] temporalGroup 1
   -- items[1]

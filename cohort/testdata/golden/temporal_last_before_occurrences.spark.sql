@@ -20,7 +20,7 @@ include0_side1 AS ( -- includes[0] temporalGroup 1
       UNION ALL
       -- items[2]
       SELECT e.person_id, e.entry_date, e.visit_occurrence_id FROM `search_events` e
-        WHERE e.concept_id IN (3004410L) AND e.is_standard AND e.value_as_number > 8E+00D
+        WHERE e.bucket IN (58L) AND e.concept_id IN (3004410L) AND e.is_standard AND e.value_as_number > 8E+00D
     )
   ) WHERE entry_date = mention_date
 ),
