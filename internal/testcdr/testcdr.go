@@ -37,6 +37,15 @@ var gibleed struct {
 // once do not overload the machine.
 func GiBleed(t testing.TB) string {
 	t.Helper()
+	dir, err := GiBleedDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// GiBleedDir is GiBleed for examples, which have no t.
+func GiBleedDir() (string, error) {
 	gibleed.once.Do(func() {
 		gibleed.dir, gibleed.err = testcache.Dir("gibleed", func(dir string) error {
 			if err := os.CopyFS(dir, os.DirFS(GiBleedParquet)); err != nil {
@@ -45,11 +54,11 @@ func GiBleed(t testing.TB) string {
 			_, err := cdr.Index(context.Background(), dir, cdr.IndexOptions{Options: cdr.Options{Threads: 2}})
 			return err
 		})
+		if gibleed.err != nil {
+			gibleed.err = fmt.Errorf("testcdr: indexing GiBleed: %w", gibleed.err)
+		}
 	})
-	if gibleed.err != nil {
-		t.Fatalf("testcdr: indexing GiBleed: %v", gibleed.err)
-	}
-	return gibleed.dir
+	return gibleed.dir, gibleed.err
 }
 
 // GiBleedRelease returns the public release of the indexed GiBleed, under
