@@ -127,6 +127,17 @@ func (f *fixture) column(t testing.TB, q string) []int64 {
 	return out
 }
 
+// releaseWith builds and opens a release of the fixture's CDR under c.
+func (f *fixture) releaseWith(t testing.TB, c public.Config) *public.Release {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "public")
+	_, err := public.Build(context.Background(), source(f.cdr, f.info), out, c, nil)
+	require.NoError(t, err)
+	r, err := public.Open(out)
+	require.NoError(t, err)
+	return r
+}
+
 // withoutPerson writes to dir a copy of the fixture's CDR with every row
 // of person id left out, and indexes and releases it with c.
 func (f *fixture) withoutPerson(t testing.TB, dir string, id int64, c public.Config) *fixture {
