@@ -54,6 +54,7 @@ func benchSuite(tb testing.TB) []benchCase {
 // engine on a small synthetic CDR, so BenchmarkEngine's comparison stays
 // one of equals, and the engine's demographics against the participants'.
 func TestBenchSuite(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates and indexes a synthetic CDR")
 	}

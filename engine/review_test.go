@@ -181,6 +181,7 @@ ORDER BY p.person_id, p.entry_date, p.domain, p.event_id, p.concept_id, p.source
 // GiBleed, read from person_events, are those read from search_events
 // before it, event for event, names included.
 func TestTimelineAsBefore(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c := indexedGiBleed(t)
 	info, _ := c.Index()

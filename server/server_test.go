@@ -154,6 +154,7 @@ func TestPublicRateLimit(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, server.Config{MaxNotebookBody: 4 << 20})
 	ws := "/v1/workspaces/" + f.ws + "/cohorts/count"
 	wrist := example(t, "wrist_fracture.json")
