@@ -1,5 +1,6 @@
 // Package testkit holds what the tests of several packages share and no
-// program needs: records that pass every check, ready to use.
+// program needs: records that pass every check, ready to use, the routes
+// of a router, and a folder in memory for a state store (StateDir).
 package testkit
 
 import (
