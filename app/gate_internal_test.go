@@ -12,6 +12,7 @@ import (
 
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testkit"
 )
 
 // TestAuditQueue appends records from many goroutines at once: each
@@ -19,7 +20,7 @@ import (
 // written twice. Run with -race.
 func TestAuditQueue(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir(), store.Options{})
+	st, err := store.Open(ctx, testkit.StateDir(t), store.Options{})
 	require.NoError(t, err)
 	defer st.Close()
 	var q auditQueue

@@ -15,6 +15,7 @@ import (
 	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testkit"
 	"github.com/openworkbench/workbench/jupyter"
 )
 
@@ -50,7 +51,7 @@ func (s *labServers) take() []string {
 // store, and the context of an administrator.
 func labApp(t *testing.T) (*app.App, *store.Store, *labServers, context.Context) {
 	t.Helper()
-	st, err := store.Open(t.Context(), t.TempDir(), store.Options{})
+	st, err := store.Open(t.Context(), testkit.StateDir(t), store.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	servers := &labServers{}

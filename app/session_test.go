@@ -14,6 +14,7 @@ import (
 	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testkit"
 )
 
 // outbox keeps the messages sent.
@@ -28,7 +29,7 @@ var linkRE = regexp.MustCompile(`https://wb\.example/link/(\S+)`)
 
 func TestSignUpAndSignIn(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir(), store.Options{})
+	st, err := store.Open(ctx, testkit.StateDir(t), store.Options{})
 	require.NoError(t, err)
 	defer st.Close()
 	out := &outbox{}

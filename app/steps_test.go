@@ -13,6 +13,7 @@ import (
 	"github.com/openworkbench/workbench/app"
 	"github.com/openworkbench/workbench/fault"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testkit"
 )
 
 // paths is the fields of the problems of err.
@@ -30,7 +31,7 @@ var rightAnswers = map[string]string{"q1": "b", "q2": "b", "q3": "c", "q4": "a",
 
 func TestAccessSteps(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir(), store.Options{})
+	st, err := store.Open(ctx, testkit.StateDir(t), store.Options{})
 	require.NoError(t, err)
 	defer st.Close()
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -110,7 +111,7 @@ func TestAccessSteps(t *testing.T) {
 
 func TestTokensAndPassword(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir(), store.Options{})
+	st, err := store.Open(ctx, testkit.StateDir(t), store.Options{})
 	require.NoError(t, err)
 	defer st.Close()
 	a, err := app.New(app.Config{Store: st})

@@ -17,9 +17,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench/cdr"
-	"github.com/openworkbench/workbench/cdr/synth"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/engine"
+	"github.com/openworkbench/workbench/internal/testcdr"
 )
 
 var benchCDR = flag.String("bench.cdr", "", "indexed synthetic CDR folder of BenchmarkEngine (skipped when empty)")
@@ -54,18 +54,17 @@ func benchSuite(tb testing.TB) []benchCase {
 // engine on a small synthetic CDR, so BenchmarkEngine's comparison stays
 // one of equals, and the engine's demographics against the participants'.
 func TestBenchSuite(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates and indexes a synthetic CDR")
 	}
 	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "cdr")
-	_, err := synth.Generate(ctx, dir, synth.Options{Persons: 3000, Seed: 1})
-	require.NoError(t, err)
-	info, err := cdr.Index(ctx, dir, cdr.IndexOptions{Options: cdr.Options{Threads: 2}})
+	dir, err := testcdr.Synthetic(3000, 1)
 	require.NoError(t, err)
 	c, err := cdr.Open(ctx, dir, cdr.Options{Threads: 2})
 	require.NoError(t, err)
 	defer c.Close()
+	info, _ := c.Index()
 	e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	require.NoError(t, err)
 	for _, bc := range benchSuite(t) {

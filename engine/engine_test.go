@@ -447,16 +447,12 @@ const wristFractures = `{
   "dataFilters": ["HAS_EHR_DATA"]
 }`
 
-// An engine over an indexed CDR counts a cohort and breaks it down.
+// An engine over an indexed CDR counts a cohort and breaks it down. The
+// CDR here is GiBleed, indexed as `workbench cdr index` (cdr.Index) does
+// it, once for every test.
 func ExampleEngine() {
 	ctx := context.Background()
-	dir, _ := os.MkdirTemp("", "gibleed-")
-	defer os.RemoveAll(dir)
-	if err := os.CopyFS(dir, os.DirFS("../testdata/gibleed/parquet")); err != nil {
-		fmt.Println(err)
-		return
-	}
-	info, err := cdr.Index(ctx, dir, cdr.IndexOptions{})
+	dir, err := testcdr.GiBleedDir()
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -467,6 +463,7 @@ func ExampleEngine() {
 		return
 	}
 	defer c.Close()
+	info, _ := c.Index()
 	e, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	if err != nil {
 		fmt.Println(err)

@@ -19,6 +19,7 @@ import (
 // every query of the engine over GiBleed: the limits leave DuckDB's own
 // (expression and plan depth) out of reach.
 func TestLargestDefinitionRuns(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c, err := cdr.Open(ctx, testcdr.GiBleed(t), cdr.Options{Threads: 2})
 	require.NoError(t, err)

@@ -57,6 +57,7 @@ func sortedKeys(m map[int64]bool) []int64 {
 // random index tables and compares the persons with the oracle's. Replay a
 // failure with -oracle.seed.
 func TestOracleDuckDB(t *testing.T) {
+	t.Parallel()
 	seed := *oracleSeed
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())

@@ -22,47 +22,48 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openworkbench/workbench/internal/testcache"
 	"github.com/openworkbench/workbench/internal/testcdr"
 	"github.com/openworkbench/workbench/internal/testkit"
 )
 
-// binDir holds the programs built once for every test.
-var binDir string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "workbench-examples-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binDir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
+// programs are the paths of the built programs by name, and builtErr why
+// they could not be built.
 var (
 	buildOnce sync.Once
-	buildErr  error
+	programs  = map[string]string{}
+	builtErr  error
 )
 
 // program returns the path of the built program name (workbench, library,
-// client), building them all on first use with the go command.
+// client), building them all on first use with the go command, which
+// links one again only after a change (testcache.Programs). The client is
+// built without cgo, as a notebook user without a C compiler would.
 func program(t *testing.T, name string) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and links the programs")
 	}
 	buildOnce.Do(func() {
-		cmd := exec.Command("go", "build", "-o", binDir+string(filepath.Separator),
-			"./cmd/workbench", "./examples/library", "./examples/client")
-		cmd.Dir = testcdr.Root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		for _, b := range []struct {
+			env        []string
+			names, pkg []string
+		}{
+			{nil, []string{"workbench", "library"}, []string{"./cmd/workbench", "./examples/library"}},
+			{[]string{"CGO_ENABLED=0"}, []string{"client"}, []string{"./examples/client"}},
+		} {
+			dir, err := testcache.Programs(b.env, b.pkg...)
+			if err != nil {
+				builtErr = err
+				return
+			}
+			for _, n := range b.names {
+				programs[n] = filepath.Join(dir, n)
+			}
 		}
 	})
-	require.NoError(t, buildErr)
-	return filepath.Join(binDir, name)
+	require.NoError(t, builtErr)
+	return programs[name]
 }
 
 // runProgram runs a built program with env added to the environment and
@@ -141,16 +142,10 @@ func TestClient(t *testing.T) {
 }
 
 // TestClientNeedsNoCgo builds the client as a notebook user without a C
-// compiler would.
+// compiler would: with CGO_ENABLED=0 (program does, and TestClient runs
+// that build).
 func TestClientNeedsNoCgo(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a program")
-	}
-	cmd := exec.Command("go", "build", "-o", filepath.Join(t.TempDir(), "client"), "./examples/client")
-	cmd.Dir = testcdr.Root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	require.FileExists(t, program(t, "client"))
 }
 
 // server is a live 'workbench serve' over GiBleed with an approved

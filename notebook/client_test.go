@@ -94,7 +94,7 @@ func newLive(t *testing.T) *live {
 	require.True(t, ok)
 	eng, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	require.NoError(t, err)
-	st, err := store.Open(ctx, t.TempDir(), store.Options{})
+	st, err := store.Open(ctx, testkit.StateDir(t), store.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	out := &outbox{}

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench/cdr"
-	"github.com/openworkbench/workbench/cdr/synth"
+	"github.com/openworkbench/workbench/internal/testcdr"
 	"github.com/openworkbench/workbench/public"
 )
 
@@ -30,17 +30,13 @@ var (
 	fixtureOnce sync.Once
 	shared      *fixture
 	sharedErr   error
-	sharedDir   string
 )
 
-// TestMain removes the shared fixture's folder after the tests.
+// TestMain closes the shared fixture after the tests.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if sharedDir != "" {
-		if shared != nil {
-			shared.cdr.Close()
-		}
-		os.RemoveAll(sharedDir)
+	if shared != nil {
+		shared.cdr.Close()
 	}
 	os.Exit(code)
 }
@@ -57,24 +53,34 @@ func smallCDR(t testing.TB) *fixture {
 	return f
 }
 
-// sharedFixture makes the shared fixture once, for tests and examples.
+// sharedFixture opens the shared fixture once, for tests and examples:
+// the synthetic CDR and release that testcdr keeps for every package.
 func sharedFixture() (*fixture, error) {
 	fixtureOnce.Do(func() {
-		sharedDir, sharedErr = os.MkdirTemp("", "public-test-")
-		if sharedErr != nil {
-			return
-		}
-		shared, sharedErr = newFixture(filepath.Join(sharedDir, "a"), 400, public.Config{})
+		shared, sharedErr = openShared(400, 5)
 	})
 	return shared, sharedErr
 }
 
-func newFixture(dir string, persons int, c public.Config) (*fixture, error) {
-	ctx := context.Background()
-	if _, err := synth.Generate(ctx, dir, synth.Options{Persons: persons, Seed: 5}); err != nil {
+func openShared(persons int, seed int64) (*fixture, error) {
+	dir, err := testcdr.Synthetic(persons, seed)
+	if err != nil {
 		return nil, err
 	}
-	return indexAndBuild(dir, c)
+	out, err := testcdr.SyntheticRelease(persons, seed)
+	if err != nil {
+		return nil, err
+	}
+	r, err := public.Open(out)
+	if err != nil {
+		return nil, err
+	}
+	c, err := cdr.Open(context.Background(), dir, cdr.Options{Threads: 2})
+	if err != nil {
+		return nil, err
+	}
+	info, _ := c.Index()
+	return &fixture{dir: dir, cdr: c, info: info, release: r, out: out}, nil
 }
 
 func indexAndBuild(dir string, c public.Config) (*fixture, error) {
@@ -119,6 +125,17 @@ func (f *fixture) column(t testing.TB, q string) []int64 {
 	}
 	require.NoError(t, rows.Err())
 	return out
+}
+
+// releaseWith builds and opens a release of the fixture's CDR under c.
+func (f *fixture) releaseWith(t testing.TB, c public.Config) *public.Release {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "public")
+	_, err := public.Build(context.Background(), source(f.cdr, f.info), out, c, nil)
+	require.NoError(t, err)
+	r, err := public.Open(out)
+	require.NoError(t, err)
+	return r
 }
 
 // withoutPerson writes to dir a copy of the fixture's CDR with every row

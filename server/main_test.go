@@ -76,7 +76,7 @@ func newFixture(t *testing.T, cfg server.Config) *fixture {
 	t.Helper()
 	c, eng, info := openGiBleed(t)
 	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir(), store.Options{})
+	st, err := store.Open(ctx, testkit.StateDir(t), store.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 

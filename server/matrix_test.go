@@ -327,6 +327,7 @@ func servedRoutes(t *testing.T, f *fixture) []string {
 // allowed request that changes something gets a fresh world, so that
 // every allowed case starts from the same state.
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, server.Config{})
 	served := servedRoutes(t, f)
 	var missing, stale []string

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -251,21 +252,33 @@ func runCode(t *testing.T, interpreter, name string, code []byte, environ []stri
 // set (as .ci/run does).
 func pythonWithPandas(t *testing.T) string {
 	t.Helper()
-	py := os.Getenv("WORKBENCH_PYTHON")
-	if py == "" {
-		py = "/usr/bin/python3"
-	}
-	out, err := exec.Command(py, "-c", "import pandas, requests").CombinedOutput()
-	if err != nil {
-		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-		msg := fmt.Sprintf("%s cannot import pandas and requests (%v: %s); on Debian: apt-get install python3-pandas python3-requests",
-			py, err, lines[len(lines)-1])
-		if os.Getenv("WORKBENCH_REQUIRE_JUPYTER") != "" {
-			t.Fatal(msg)
+	pandas.once.Do(func() {
+		pandas.py = os.Getenv("WORKBENCH_PYTHON")
+		if pandas.py == "" {
+			pandas.py = "/usr/bin/python3"
 		}
-		t.Skip(msg)
+		// Importing pandas takes half a second of CPU: once per binary.
+		out, err := exec.Command(pandas.py, "-c", "import pandas, requests").CombinedOutput()
+		if err != nil {
+			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+			pandas.missing = fmt.Sprintf("%s cannot import pandas and requests (%v: %s); on Debian: apt-get install python3-pandas python3-requests",
+				pandas.py, err, lines[len(lines)-1])
+		}
+	})
+	if pandas.missing != "" {
+		if os.Getenv("WORKBENCH_REQUIRE_JUPYTER") != "" {
+			t.Fatal(pandas.missing)
+		}
+		t.Skip(pandas.missing)
 	}
-	return py
+	return pandas.py
+}
+
+// pandas is what pythonWithPandas found: the interpreter, or why it
+// cannot run generated Python.
+var pandas struct {
+	once        sync.Once
+	py, missing string
 }
 
 // exportedRows is the number of data rows of the CSV export of the domain.
@@ -284,6 +297,7 @@ func exportedRows(t *testing.T, f *fixture, id, domain string) int {
 // dataset's print its name, exactly, and the rows of every domain, which
 // must be the server's own export's; the cohort's print its name and size.
 func TestGeneratedCodeRuns(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, server.Config{})
 	id := datasetOverHTTP(t, f, trickyName)
 	want := fmt.Sprintf("%s\nCONDITION: %d rows\nPERSON: %d rows\n", trickyName, exportedRows(t, f, id, "CONDITION"), exportedRows(t, f, id, "PERSON"))
@@ -354,6 +368,7 @@ func cohortOf(t *testing.T, f *fixture, id string) string {
 // the server saved it, with Jupyter against the live server: its code
 // cell pulls every domain and prints the rows of the server's own export.
 func TestStarterNotebookRuns(t *testing.T) {
+	t.Parallel()
 	python := pythonWithPandas(t)
 	if out, err := exec.Command(python, "-c", "import nbconvert, ipykernel").CombinedOutput(); err != nil {
 		msg := fmt.Sprintf("%s cannot import nbconvert and ipykernel (%v: %s); on Debian: apt-get install jupyter-nbconvert python3-ipykernel", python, err, strings.TrimSpace(string(out)))

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testkit"
 	"github.com/openworkbench/workbench/server"
 )
 
@@ -43,7 +44,7 @@ func TestNotebookQuota(t *testing.T) {
 // which a killed save left its temporary file.
 func TestNotebookLeftoversRemovedAtStart(t *testing.T) {
 	c, eng, info := openGiBleed(t)
-	st, err := store.Open(context.Background(), t.TempDir(), store.Options{})
+	st, err := store.Open(context.Background(), testkit.StateDir(t), store.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	dir := t.TempDir()

@@ -227,7 +227,7 @@ func TestRegisterTellsNoOneButTheAddress(t *testing.T) {
 
 func TestRegisterWithoutOutbox(t *testing.T) {
 	c, eng, info := openGiBleed(t)
-	st, err := store.Open(context.Background(), t.TempDir(), store.Options{})
+	st, err := store.Open(context.Background(), testkit.StateDir(t), store.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	srv, err := server.New(server.Config{}, server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info})

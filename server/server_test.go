@@ -24,6 +24,7 @@ import (
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
 	"github.com/openworkbench/workbench/internal/testcdr"
+	"github.com/openworkbench/workbench/internal/testkit"
 	"github.com/openworkbench/workbench/server"
 )
 
@@ -153,6 +154,7 @@ func TestPublicRateLimit(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, server.Config{MaxNotebookBody: 4 << 20})
 	ws := "/v1/workspaces/" + f.ws + "/cohorts/count"
 	wrist := example(t, "wrist_fracture.json")
@@ -451,7 +453,7 @@ func endlessFixture(t *testing.T, cfg server.Config) (f *fixture, db *sql.DB) {
 	require.True(t, ok)
 	eng, err := engine.New(c.DB(), info.VersionID, engine.Options{})
 	require.NoError(t, err)
-	st, err := store.Open(ctx, t.TempDir(), store.Options{})
+	st, err := store.Open(ctx, testkit.StateDir(t), store.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	srv, err := server.New(cfg, server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info})
@@ -527,7 +529,7 @@ func TestDisconnectCancelsQuery(t *testing.T) {
 
 func TestServeShutsDownGracefully(t *testing.T) {
 	c, eng, info := openGiBleed(t)
-	st, err := store.Open(context.Background(), t.TempDir(), store.Options{})
+	st, err := store.Open(context.Background(), testkit.StateDir(t), store.Options{})
 	require.NoError(t, err)
 	defer st.Close()
 	srv, err := server.New(server.Config{}, server.Deps{Engine: eng, Store: st, Schema: c.Schema(), Index: info})

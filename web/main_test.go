@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -16,14 +17,19 @@ import (
 	"github.com/openworkbench/workbench/cdr/synth"
 	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testcdr"
 	"github.com/openworkbench/workbench/public"
 	"github.com/openworkbench/workbench/server"
 	"github.com/openworkbench/workbench/web"
 )
 
 // fixturePersons keeps the synthetic CDR small, so the tests are quick,
-// and large enough that some breakdowns are released.
-const fixturePersons = 1500
+// and large enough that some breakdowns are released; fixtureSeed makes
+// it.
+const (
+	fixturePersons = 1500
+	fixtureSeed    = 3
+)
 
 // fixture is a synthetic CDR, indexed, with its public release and a
 // state store.
@@ -55,17 +61,25 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// newFixture returns the shared fixture, made on first use.
+// newFixture returns the shared fixture, made on first use over the
+// synthetic CDR and release that testcdr keeps for every package.
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("generates, indexes and releases a synthetic CDR")
 	}
 	fixtureOnce.Do(func() {
+		var dir, pub string
+		if dir, sharedErr = testcdr.Synthetic(fixturePersons, fixtureSeed); sharedErr != nil {
+			return
+		}
+		if pub, sharedErr = testcdr.SyntheticRelease(fixturePersons, fixtureSeed); sharedErr != nil {
+			return
+		}
 		if sharedDir, sharedErr = os.MkdirTemp("", "web-test-"); sharedErr != nil {
 			return
 		}
-		shared, sharedErr = makeFixture(sharedDir, fixturePersons)
+		shared, sharedErr = openFixture(dir, pub, filepath.Join(sharedDir, "data"))
 	})
 	require.NoError(t, sharedErr)
 	return shared
@@ -96,27 +110,49 @@ func (o *outbox) last(to string) (app.Message, bool) {
 	return app.Message{}, false
 }
 
+// makeFixture generates a synthetic CDR of persons under root, indexes
+// and releases it, for the benchmarks' sizes.
 func makeFixture(root string, persons int) (*fixture, error) {
 	ctx := context.Background()
-	f := &fixture{dir: filepath.Join(root, "cdr")}
-	if _, err := synth.Generate(ctx, f.dir, synth.Options{Persons: persons, Seed: 3}); err != nil {
+	dir := filepath.Join(root, "cdr")
+	if _, err := synth.Generate(ctx, dir, synth.Options{Persons: persons, Seed: fixtureSeed}); err != nil {
 		return nil, err
 	}
-	var err error
-	if f.info, err = cdr.Index(ctx, f.dir, cdr.IndexOptions{Options: cdr.Options{Threads: 2}}); err != nil {
+	info, err := cdr.Index(ctx, dir, cdr.IndexOptions{Options: cdr.Options{Threads: 2}})
+	if err != nil {
 		return nil, err
 	}
-	if f.cdr, err = cdr.Open(ctx, f.dir, cdr.Options{Threads: 2}); err != nil {
+	c, err := cdr.Open(ctx, dir, cdr.Options{Threads: 2})
+	if err != nil {
 		return nil, err
 	}
+	defer c.Close()
 	pub := filepath.Join(root, "public")
-	if _, err := public.Build(ctx, public.Source{DB: f.cdr.DB(), VersionID: f.info.VersionID, ReferenceDate: f.info.ReferenceDate}, pub, public.Config{}, nil); err != nil {
+	if _, err := public.Build(ctx, public.Source{DB: c.DB(), VersionID: info.VersionID, ReferenceDate: info.ReferenceDate}, pub, public.Config{}, nil); err != nil {
 		return nil, err
 	}
+	return openFixture(dir, pub, filepath.Join(root, "data"))
+}
+
+// openFixture opens the indexed CDR dir, its release in the folder pub,
+// and a new state store in the folder data.
+func openFixture(dir, pub, data string) (*fixture, error) {
+	ctx := context.Background()
+	f := &fixture{dir: dir}
+	var err error
 	if f.release, err = public.Open(pub); err != nil {
 		return nil, err
 	}
-	if f.store, err = store.Open(ctx, filepath.Join(root, "data"), store.Options{}); err != nil {
+	if f.cdr, err = cdr.Open(ctx, dir, cdr.Options{Threads: 2}); err != nil {
+		return nil, err
+	}
+	var ok bool
+	if f.info, ok = f.cdr.Index(); !ok {
+		f.cdr.Close()
+		return nil, fmt.Errorf("%s is not indexed", dir)
+	}
+	if f.store, err = store.Open(ctx, data, store.Options{}); err != nil {
+		f.cdr.Close()
 		return nil, err
 	}
 	return f, nil

@@ -149,6 +149,7 @@ func csvRows(t *testing.T, url, token string) int {
 // a served workbench whose three users get what their access allows, and
 // a second run that reuses the CDR, the state and the tokens.
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates a 10,000-person CDR")
 	}

@@ -76,6 +76,7 @@ func TestDictionary(t *testing.T) {
 // TestLoadValidateIndex is a data engineer's path through the tool on
 // GiBleed: load its CSVs, validate, index.
 func TestLoadValidateIndex(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "cdr")
 	code, stdout, stderr := runCLI(t, "cdr", "load", "--csv", "../../testdata/gibleed/csv", "--out", out)
 	require.Equal(t, exitOK, code, stderr)

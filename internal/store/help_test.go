@@ -8,10 +8,11 @@ import (
 
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testkit"
 )
 
 func TestHelpRequests(t *testing.T) {
-	s, err := store.Open(t.Context(), t.TempDir(), store.Options{})
+	s, err := store.Open(t.Context(), testkit.StateDir(t), store.Options{})
 	require.NoError(t, err)
 	defer s.Close()
 	ctx := t.Context()

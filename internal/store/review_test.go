@@ -30,7 +30,7 @@ type reviewFixture struct {
 func newReviewFixture(t *testing.T) *reviewFixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &reviewFixture{c: &clock{now: t0}, dir: t.TempDir(), fields: map[workbench.FieldType]workbench.AnnotationField{}}
+	f := &reviewFixture{c: &clock{now: t0}, dir: testkit.StateDir(t), fields: map[workbench.FieldType]workbench.AnnotationField{}}
 	f.s = openAt(t, f.dir, f.c)
 	f.user = addUser(t, f.s, "rev@example.org")
 	var err error

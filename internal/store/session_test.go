@@ -11,11 +11,12 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/access"
 	"github.com/openworkbench/workbench/internal/store"
+	"github.com/openworkbench/workbench/internal/testkit"
 )
 
 func TestSessionsAndLinks(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir(), store.Options{})
+	st, err := store.Open(ctx, testkit.StateDir(t), store.Options{})
 	require.NoError(t, err)
 	defer st.Close()
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)

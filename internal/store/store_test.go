@@ -39,7 +39,7 @@ func openAt(t *testing.T, dir string, c *clock) *Store {
 func newStore(t *testing.T) (*Store, *clock) {
 	t.Helper()
 	c := &clock{now: t0}
-	return openAt(t, t.TempDir(), c), c
+	return openAt(t, testkit.StateDir(t), c), c
 }
 
 func addUser(t *testing.T, s *Store, email string) access.User {
