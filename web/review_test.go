@@ -193,7 +193,8 @@ func TestReviewPages(t *testing.T) {
 		assert.Contains(t, page, `id="`+fields["Note"]+`" name="`+fields["Note"]+`" type="text"`)
 
 		_, page, _ = ada.get(person + "?domain=CONDITION")
-		assert.Contains(t, page, " events of Conditions, oldest first")
+		// The sample is drawn anew each run: its first person may have one condition.
+		assert.Regexp(t, `[1-9]\d* events? of Conditions, oldest first`, page)
 		assert.NotContains(t, page, "<td>Drugs</td>")
 		resp, _, _ = ada.get(rv + "/participants/999999999")
 		assert.Equal(t, http.StatusNotFound, resp.StatusCode, "a person outside the review")
