@@ -426,13 +426,7 @@ func (c *compiler) conceptIn(f *sqlb.Builder, a string, exact, desc []int64) {
 		// constants, pushed into the scan, with better row estimates
 		// than for a list argument's subquery (same encounter on 1M
 		// persons: 0.40 s instead of 0.54 s).
-		for i, id := range exact {
-			if i > 0 {
-				f.SQL(", ")
-			}
-			f.Arg(id, "BIGINT")
-		}
-		f.SQL(")")
+		f.Int64Args(exact).SQL(")")
 		return
 	}
 	if len(exact) > 0 {
@@ -476,13 +470,7 @@ func (c *compiler) bucketIn(f *sqlb.Builder, a string, exact, desc []int64) {
 	buckets = slices.Compact(slices.Sorted(slices.Values(buckets)))
 	f.SQL(a, "bucket IN (")
 	if len(desc) == 0 {
-		for i, b := range buckets {
-			if i > 0 {
-				f.SQL(", ")
-			}
-			f.Arg(b, "BIGINT")
-		}
-		f.SQL(") AND ")
+		f.Int64Args(buckets).SQL(") AND ")
 		return
 	}
 	if len(buckets) > 0 {
@@ -527,14 +515,7 @@ func (c *compiler) conceptPersons(f *part, u unit) {
 		}
 		c.table(f.SQL("SELECT ", c.who, " FROM "), tableConceptPerson).SQL(" WHERE ")
 		c.bucketIn(&f.Builder, "", p.ids, nil)
-		f.SQL("concept_id IN (")
-		for j, id := range p.ids {
-			if j > 0 {
-				f.SQL(", ")
-			}
-			f.Arg(id, "BIGINT")
-		}
-		f.SQL(") AND ", standard, " AND ", p.flag)
+		f.SQL("concept_id IN (").Int64Args(p.ids).SQL(") AND ", standard, " AND ", p.flag)
 	}
 }
 

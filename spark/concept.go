@@ -49,14 +49,7 @@ FROM `).Ident(cdrindex.Concept).SQL(" c LEFT JOIN ").Ident(cdrindex.ConceptCount
 
 // inList writes ids as the list of an IN.
 func inList(b *sqlb.Builder, ids []int64) *sqlb.Builder {
-	b.SQL("(")
-	for i, id := range ids {
-		if i > 0 {
-			b.SQL(", ")
-		}
-		b.Arg(id, "BIGINT")
-	}
-	return b.SQL(")")
+	return b.SQL("(").Int64Args(ids).SQL(")")
 }
 
 // Concepts is the concepts of the ids that the vocabulary holds, in the

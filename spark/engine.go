@@ -256,17 +256,24 @@ func (e *Engine) view(ctx context.Context, s *session, name, path string) error 
 	return nil
 }
 
-// emptyView registers the temporary view name of s with no rows and the
-// columns cols, cast to their Spark types.
-func (e *Engine) emptyView(ctx context.Context, s *session, name string, cols []omop.Column) error {
-	q := new(sqlb.Builder).SQL("CREATE OR REPLACE TEMP VIEW ").Ident(name).SQL(" AS SELECT ")
+// noRows writes a SELECT of no rows whose columns are cols, NULLs cast to
+// their Spark types.
+func noRows(q *sqlb.Builder, cols []omop.Column) *sqlb.Builder {
+	q.SQL("SELECT ")
 	for i, c := range cols {
 		if i > 0 {
 			q.SQL(", ")
 		}
 		q.SQL("CAST(NULL AS ", sparkTypes[c.Type], ") AS ").Ident(c.Name)
 	}
-	text, err := q.SQL(" WHERE false").Spark()
+	return q.SQL(" WHERE false")
+}
+
+// emptyView registers the temporary view name of s with no rows and the
+// columns cols, cast to their Spark types.
+func (e *Engine) emptyView(ctx context.Context, s *session, name string, cols []omop.Column) error {
+	q := new(sqlb.Builder).SQL("CREATE OR REPLACE TEMP VIEW ").Ident(name).SQL(" AS ")
+	text, err := noRows(q, cols).Spark()
 	if err != nil {
 		return err
 	}

@@ -618,17 +618,12 @@ func (b *builder) openTables(ctx context.Context, files []file) (omop.Version, m
 	}
 	var problems []string
 	for _, t := range schema.Tables {
-		q := new(sqlb.Builder).SQL("CREATE OR REPLACE TEMP VIEW ").Ident(t.Name).SQL(" AS SELECT ")
+		q := new(sqlb.Builder).SQL("CREATE OR REPLACE TEMP VIEW ").Ident(t.Name).SQL(" AS ")
 		raw, ok := found[t.Name]
 		if !ok {
-			for i, c := range t.Columns {
-				if i > 0 {
-					q.SQL(", ")
-				}
-				q.SQL("CAST(NULL AS ", sparkTypes[c.Type], ") AS ").Ident(c.Name)
-			}
-			q.SQL(" WHERE false")
+			noRows(q, t.Columns)
 		} else {
+			q.SQL("SELECT ")
 			stored := map[string]types.DataType{}
 			for _, f := range raw.Fields {
 				stored[strings.ToLower(f.Name)] = f.DataType

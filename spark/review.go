@@ -155,14 +155,8 @@ func (e *Engine) Persons(ctx context.Context, ids []int64) (map[int64]engine.Per
 		return out, nil
 	}
 	b := new(sqlb.Builder).SQL("SELECT person_id, sex_at_birth, gender, race, ethnicity, age_at_ref, is_deceased\nFROM ").
-		Ident(cdrindex.SearchPerson).SQL("\nWHERE person_id IN (")
-	for i, id := range ids {
-		if i > 0 {
-			b.SQL(", ")
-		}
-		b.Arg(id, "BIGINT")
-	}
-	rows, err := e.rows(ctx, "persons", b.SQL(")"))
+		Ident(cdrindex.SearchPerson).SQL("\nWHERE person_id IN (").Int64Args(ids).SQL(")")
+	rows, err := e.rows(ctx, "persons", b)
 	if err != nil {
 		return nil, err
 	}

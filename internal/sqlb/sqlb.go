@@ -77,6 +77,18 @@ func (b *Builder) Arg(v any, typ string) *Builder {
 	return b
 }
 
+// Int64Args writes a BIGINT placeholder per id, separated by commas (the
+// list of an IN), and records the ids.
+func (b *Builder) Int64Args(ids []int64) *Builder {
+	for i, id := range ids {
+		if i > 0 {
+			b.SQL(", ")
+		}
+		b.Arg(id, "BIGINT")
+	}
+	return b
+}
+
 // Add writes the text and arguments of o.
 func (b *Builder) Add(o *Builder) *Builder {
 	b.parts = append(b.parts, o.parts...)
