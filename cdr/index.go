@@ -96,10 +96,6 @@ type IndexOptions struct {
 	Progress Progress
 }
 
-// ppiConcepts are the concepts of the PPI vocabulary (All of Us surveys and
-// physical measurements), by class.
-const ppiConcepts = `(SELECT concept_id, concept_class_id FROM concept WHERE vocabulary_id = 'PPI')`
-
 // Index builds the index of the CDR in dir: search_person, search_events,
 // person_events, concept_closure, concept_person, person_concept and
 // concept_counts under dir/index, and
@@ -233,13 +229,6 @@ func (c *CDR) referenceDate(ctx context.Context) (time.Time, error) {
 	return ref, nil
 }
 
-// ageSQL is the age in completed years on day at of a person born on birth:
-// the birthday must have passed.
-func ageSQL(birth, at string) string {
-	return "(year(" + at + ") - year(" + birth + ") - CASE WHEN month(" + at + ") < month(" + birth + ") OR (month(" + at +
-		") = month(" + birth + ") AND day(" + at + ") < day(" + birth + ")) THEN 1 ELSE 0 END)"
-}
-
 // personBirthSQL gives each person's birth date: birth_datetime, else
 // year, month and day of birth with a missing month or day taken as 1; an
 // impossible date (February 30) is NULL rather than an error. Index and
@@ -265,7 +254,7 @@ FROM (
   SELECT * EXCLUDE (age),
     CAST(CASE WHEN age IS NULL THEN 4 WHEN age < 18 THEN 0 WHEN age < 45 THEN 1 WHEN age < 65 THEN 2 ELSE 3 END AS UTINYINT) AS age_bin
   FROM (
-    SELECT *, CASE WHEN is_deceased AND death_date IS NOT NULL THEN ` + ageSQL("birth_date", "death_date") + ` ELSE age_at_ref END AS age
+    SELECT *, CASE WHEN is_deceased AND death_date IS NOT NULL THEN ` + cdrindex.AgeSQL("birth_date", "death_date") + ` ELSE age_at_ref END AS age
     FROM ` + from + `
   )
 )`
@@ -295,7 +284,7 @@ SELECT p.person_id,
   p.race_concept_id, COALESCE(r.concept_name, 'Unknown') AS race,
   p.ethnicity_concept_id, COALESCE(e.concept_name, 'Unknown') AS ethnicity,
   b.birth_date,
-  CAST(` + ageSQL("b.birth_date", "ref.d") + ` AS INTEGER) AS age_at_ref,
+  CAST(` + cdrindex.AgeSQL("b.birth_date", "ref.d") + ` AS INTEGER) AS age_at_ref,
   dead.death_date,
   dead.person_id IS NOT NULL AS is_deceased,
   COALESCE(kinds.ehr, false) AS has_ehr_data,
@@ -333,36 +322,10 @@ func (c *CDR) personEventsSQL() string {
 	var b sqlb.Builder
 	b.SQL(`SELECT e.person_id, e.entry_date, e.domain, e.concept_id, e.source_concept_id, e.event_id,
   e.visit_occurrence_id, v.visit_concept_id,
-  CAST(` + ageSQL("p.birth_date", "e.entry_date") + ` AS INTEGER) AS age_at_event,
+  CAST(` + cdrindex.AgeSQL("p.birth_date", "e.entry_date") + ` AS INTEGER) AS age_at_event,
   e.value_as_number, e.value_as_concept_id, e.unit_concept_id
 FROM (`)
-	for i, s := range cdrindex.EventSources {
-		values := "NULL::DOUBLE AS value_as_number, NULL::BIGINT AS value_as_concept_id, NULL::BIGINT AS unit_concept_id"
-		if s.Values {
-			values = "t.value_as_number, t.value_as_concept_id, t.unit_concept_id"
-		}
-		domain := "'" + s.Domain + "'"
-		switch s.Table {
-		case "observation":
-			domain = "CASE WHEN ppi.concept_class_id = 'Question' THEN '" + DomainSurvey + "' ELSE '" + DomainObservation + "' END"
-		case "measurement":
-			domain = "CASE WHEN ppi.concept_id IS NOT NULL THEN '" + DomainPhysicalMeasurement + "' ELSE '" + DomainMeasurement + "' END"
-		}
-		if i > 0 {
-			b.SQL("\nUNION ALL\n")
-		}
-		std, src := "t."+sqlname.Quote(s.Concept), "t."+sqlname.Quote(s.Source)
-		b.SQL("SELECT t.person_id, t.").Ident(s.Date).SQL(" AS entry_date, ", domain, " AS domain, ")
-		b.SQL("CASE WHEN ", std, " <> 0 THEN ", std, " ELSE 0 END AS concept_id, ")
-		b.SQL("CASE WHEN ", src, " <> 0 AND ", src, " IS DISTINCT FROM ", std, " THEN ", src, " END AS source_concept_id, ")
-		b.SQL("t.").Ident(s.ID).SQL(" AS event_id, t.").Ident(s.VisitID).SQL(" AS visit_occurrence_id, ", values)
-		b.SQL(" FROM ").Ident(s.Table).SQL(" t")
-		if s.Table == "observation" || s.Table == "measurement" {
-			b.SQL(" LEFT JOIN ", ppiConcepts, " ppi ON ppi.concept_id = COALESCE(NULLIF(t.").Ident(s.Source).SQL(", 0), t.").Ident(s.Concept).SQL(")")
-		}
-		b.SQL(" WHERE ", std, " <> 0 OR (", src, " <> 0 AND ", src, " IS DISTINCT FROM ", std, ")")
-	}
-	return b.SQL(`) e
+	return cdrindex.EventsSQL(&b).SQL(`) e
 JOIN person_birth p ON p.person_id = e.person_id
 LEFT JOIN visit_occurrence v ON v.visit_occurrence_id = e.visit_occurrence_id`).String()
 }

@@ -60,13 +60,6 @@ const (
 // % keeps the sign of a negative id, as DuckDB's does).
 var conceptBucketSQL = "concept_id % " + strconv.Itoa(cdrindex.ConceptBuckets) + " AS bucket"
 
-// ageSQL is the age in completed years on day at of a person born on
-// birth, as cdr's: the birthday must have passed.
-func ageSQL(birth, at string) string {
-	return "(year(" + at + ") - year(" + birth + ") - CASE WHEN month(" + at + ") < month(" + birth + ") OR (month(" + at +
-		") = month(" + birth + ") AND day(" + at + ") < day(" + birth + ")) THEN 1 ELSE 0 END)"
-}
-
 // personBirthSQL gives each person's birth date as cdr's does:
 // birth_datetime, else year, month and day of birth with a missing month
 // or day taken as 1, NULL for an impossible date. Spark's make_date fails
@@ -82,37 +75,10 @@ FROM person`
 // personEventsSQL.
 func personEventsIndexSQL() *sqlb.Builder {
 	b := new(sqlb.Builder).SQL(`SELECT e.person_id, e.entry_date, e.domain, e.concept_id, e.source_concept_id, e.event_id,
-  e.visit_occurrence_id, v.visit_concept_id, ` + ageSQL("p.birth_date", "e.entry_date") + ` AS age_at_event,
+  e.visit_occurrence_id, v.visit_concept_id, ` + cdrindex.AgeSQL("p.birth_date", "e.entry_date") + ` AS age_at_event,
   e.value_as_number, e.value_as_concept_id, e.unit_concept_id, e.person_id % ` + strconv.Itoa(cdrindex.PersonBuckets) + ` AS bucket
 FROM (`)
-	col := func(name string) *sqlb.Builder { return new(sqlb.Builder).SQL("t.").Ident(name) }
-	for i, s := range cdrindex.EventSources {
-		values := "CAST(NULL AS DOUBLE) AS value_as_number, CAST(NULL AS BIGINT) AS value_as_concept_id, CAST(NULL AS BIGINT) AS unit_concept_id"
-		if s.Values {
-			values = "t.value_as_number, t.value_as_concept_id, t.unit_concept_id"
-		}
-		domain := "'" + s.Domain + "'"
-		switch s.Table {
-		case "observation":
-			domain = "CASE WHEN ppi.concept_class_id = 'Question' THEN '" + cdrindex.DomainSurvey + "' ELSE '" + cdrindex.DomainObservation + "' END"
-		case "measurement":
-			domain = "CASE WHEN ppi.concept_id IS NOT NULL THEN '" + cdrindex.DomainPhysicalMeasurement + "' ELSE '" + cdrindex.DomainMeasurement + "' END"
-		}
-		if i > 0 {
-			b.SQL("\nUNION ALL\n")
-		}
-		std, src := col(s.Concept), col(s.Source)
-		b.SQL("SELECT t.person_id, ").Add(col(s.Date)).SQL(" AS entry_date, ", domain, " AS domain, ")
-		b.SQL("CASE WHEN ").Add(std).SQL(" <> 0 THEN ").Add(std).SQL(" ELSE 0 END AS concept_id, ")
-		b.SQL("CASE WHEN ").Add(src).SQL(" <> 0 AND ").Add(src).SQL(" IS DISTINCT FROM ").Add(std).SQL(" THEN ").Add(src).SQL(" END AS source_concept_id, ")
-		b.Add(col(s.ID)).SQL(" AS event_id, ").Add(col(s.VisitID)).SQL(" AS visit_occurrence_id, ", values)
-		b.SQL(" FROM ").Ident(s.Table).SQL(" t")
-		if s.Table == "observation" || s.Table == "measurement" {
-			b.SQL(" LEFT JOIN (SELECT concept_id, concept_class_id FROM concept WHERE vocabulary_id = 'PPI') ppi ON ppi.concept_id = COALESCE(NULLIF(").Add(src).SQL(", 0), ").Add(std).SQL(")")
-		}
-		b.SQL(" WHERE ").Add(std).SQL(" <> 0 OR (").Add(src).SQL(" <> 0 AND ").Add(src).SQL(" IS DISTINCT FROM ").Add(std).SQL(")")
-	}
-	return b.SQL(`) e
+	return cdrindex.EventsSQL(b).SQL(`) e
 JOIN person_birth p ON p.person_id = e.person_id
 LEFT JOIN visit_occurrence v ON v.visit_occurrence_id = e.visit_occurrence_id`)
 }
@@ -149,7 +115,7 @@ persons AS (
     p.race_concept_id, COALESCE(r.concept_name, 'Unknown') AS race,
     p.ethnicity_concept_id, COALESCE(e.concept_name, 'Unknown') AS ethnicity,
     b.birth_date,
-    ` + ageSQL("b.birth_date", "ref.d") + ` AS age_at_ref,
+    ` + cdrindex.AgeSQL("b.birth_date", "ref.d") + ` AS age_at_ref,
     dead.death_date,
     dead.person_id IS NOT NULL AS is_deceased,
     COALESCE(kinds.ehr, false) AS has_ehr_data,
@@ -166,7 +132,7 @@ persons AS (
 binned AS (
   SELECT *, CASE WHEN age IS NULL THEN 4 WHEN age < 18 THEN 0 WHEN age < 45 THEN 1 WHEN age < 65 THEN 2 ELSE 3 END AS age_bin
   FROM (
-    SELECT *, CASE WHEN is_deceased AND death_date IS NOT NULL THEN ` + ageSQL("birth_date", "death_date") + ` ELSE age_at_ref END AS age
+    SELECT *, CASE WHEN is_deceased AND death_date IS NOT NULL THEN ` + cdrindex.AgeSQL("birth_date", "death_date") + ` ELSE age_at_ref END AS age
     FROM persons
   )
 ),

@@ -5,6 +5,8 @@
 // brings.
 package cdrindex
 
+import "github.com/openworkbench/workbench/internal/sqlb"
+
 // Where the index lives in a CDR folder: Dir/<table>.parquet for each
 // table (a file, or a folder of hive partitions for the bucketed tables),
 // and Dir/MetaFile, the JSON that cdr.IndexInfo describes (its
@@ -212,3 +214,51 @@ related AS (
     AND p.vocabulary_id = c.vocabulary_id AND p.concept_id <> c.concept_id
 ),
 coded AS (SELECT * FROM source WHERE vocabulary_id IN ('ICD9CM', 'ICD10CM')),`
+
+// AgeSQL is, in SQL that DuckDB and Spark both read, the age in completed
+// years on day at of a person born on birth: the birthday must have
+// passed. birth and at are expressions of the code, never of input.
+func AgeSQL(birth, at string) string {
+	return "(year(" + at + ") - year(" + birth + ") - CASE WHEN month(" + at + ") < month(" + birth + ") OR (month(" + at +
+		") = month(" + birth + ") AND day(" + at + ") < day(" + birth + ")) THEN 1 ELSE 0 END)"
+}
+
+// EventsSQL writes to b, in SQL that DuckDB and Spark both read, the
+// UNION ALL of the clinical events of EventSources: person_id,
+// entry_date, domain, concept_id (the standard concept, 0 when none),
+// source_concept_id (NULL when none or the same), event_id,
+// visit_occurrence_id, value_as_number, value_as_concept_id and
+// unit_concept_id. Events with neither concept are left out. Both index
+// builders select person_events from it.
+func EventsSQL(b *sqlb.Builder) *sqlb.Builder {
+	col := func(name string) *sqlb.Builder { return new(sqlb.Builder).SQL("t.").Ident(name) }
+	for i, s := range EventSources {
+		values := "CAST(NULL AS DOUBLE) AS value_as_number, CAST(NULL AS BIGINT) AS value_as_concept_id, CAST(NULL AS BIGINT) AS unit_concept_id"
+		if s.Values {
+			values = "t.value_as_number, t.value_as_concept_id, t.unit_concept_id"
+		}
+		domain := "'" + s.Domain + "'"
+		switch s.Table {
+		case "observation":
+			domain = "CASE WHEN ppi.concept_class_id = 'Question' THEN '" + DomainSurvey + "' ELSE '" + DomainObservation + "' END"
+		case "measurement":
+			domain = "CASE WHEN ppi.concept_id IS NOT NULL THEN '" + DomainPhysicalMeasurement + "' ELSE '" + DomainMeasurement + "' END"
+		}
+		if i > 0 {
+			b.SQL("\nUNION ALL\n")
+		}
+		std, src := col(s.Concept), col(s.Source)
+		b.SQL("SELECT t.person_id, ").Add(col(s.Date)).SQL(" AS entry_date, ", domain, " AS domain, ")
+		b.SQL("CASE WHEN ").Add(std).SQL(" <> 0 THEN ").Add(std).SQL(" ELSE 0 END AS concept_id, ")
+		b.SQL("CASE WHEN ").Add(src).SQL(" <> 0 AND ").Add(src).SQL(" IS DISTINCT FROM ").Add(std).SQL(" THEN ").Add(src).SQL(" END AS source_concept_id, ")
+		b.Add(col(s.ID)).SQL(" AS event_id, ").Add(col(s.VisitID)).SQL(" AS visit_occurrence_id, ", values)
+		b.SQL(" FROM ").Ident(s.Table).SQL(" t")
+		if s.Table == "observation" || s.Table == "measurement" {
+			// A PPI concept makes an observation a survey answer and a
+			// measurement a physical measurement.
+			b.SQL(" LEFT JOIN (SELECT concept_id, concept_class_id FROM concept WHERE vocabulary_id = 'PPI') ppi ON ppi.concept_id = COALESCE(NULLIF(").Add(src).SQL(", 0), ").Add(std).SQL(")")
+		}
+		b.SQL(" WHERE ").Add(std).SQL(" <> 0 OR (").Add(src).SQL(" <> 0 AND ").Add(src).SQL(" IS DISTINCT FROM ").Add(std).SQL(")")
+	}
+	return b
+}
