@@ -3,6 +3,7 @@
 package engine_test
 
 import (
+	"context"
 	"database/sql"
 	"flag"
 	"math/rand/v2"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openworkbench/workbench/cohort"
+	"github.com/openworkbench/workbench/engine"
 	"github.com/openworkbench/workbench/internal/oracle"
 	"github.com/openworkbench/workbench/internal/testcdr"
 )
@@ -110,5 +112,67 @@ func TestGoldenOnDuckDB(t *testing.T) {
 		q, err := cohort.Compile(def, cohort.Options{})
 		require.NoError(t, err)
 		assert.Equal(t, sortedKeys(oracle.Eval(def, data)), persons(t, db, q), f)
+	}
+}
+
+// TestTopConceptsOracle checks TopConcepts of random definitions over
+// random index tables, alone and after Count, against the oracle's persons
+// counted in person_concept, with person ids dense enough for a bitstring
+// of the cohort and spread too wide for one.
+func TestTopConceptsOracle(t *testing.T) {
+	t.Parallel()
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	ctx := context.Background()
+	for _, spread := range []int64{1, 1 << 29} {
+		r := rand.New(rand.NewPCG(seed, uint64(spread)))
+		data := oracle.RandomData(r)
+		for i := range data.Persons {
+			data.Persons[i].PersonID *= spread
+		}
+		for i := range data.Events {
+			data.Events[i].PersonID *= spread
+		}
+		db, err := sql.Open("duckdb", "")
+		require.NoError(t, err)
+		defer db.Close()
+		db.SetMaxOpenConns(1)
+		testcdr.LoadOracle(t, db, data)
+		_, err = db.Exec("CREATE TABLE concept (concept_id BIGINT, concept_name VARCHAR)")
+		require.NoError(t, err)
+		counted := 0
+		for n := range 12 {
+			def := oracle.RandomDefinition(r)
+			domain := []cohort.Domain{cohort.DomainCondition, cohort.DomainDrug, cohort.DomainMeasurement}[n%3]
+			// TopConcepts alone, and after Count, which keeps the persons.
+			cold, err := engine.New(db, "oracle", engine.Options{})
+			require.NoError(t, err)
+			got, err := cold.TopConcepts(ctx, def, domain, 5)
+			require.NoError(t, err, "spread %d definition %d: %s", spread, n, def)
+			warm, err := engine.New(db, "oracle", engine.Options{})
+			require.NoError(t, err)
+			_, err = warm.Count(ctx, def)
+			require.NoError(t, err)
+			afterCount, err := warm.TopConcepts(ctx, def, domain, 5)
+			require.NoError(t, err, "spread %d definition %d: %s", spread, n, def)
+			rows, err := db.Query(`SELECT concept_id, count(*) AS persons FROM person_concept
+WHERE domain = ? AND list_contains(?::BIGINT[], person_id) GROUP BY concept_id ORDER BY persons DESC, concept_id LIMIT 5`,
+				string(domain), sortedKeys(oracle.Eval(def, data)))
+			require.NoError(t, err)
+			want := []engine.ConceptCount{}
+			for rows.Next() {
+				var c engine.ConceptCount
+				require.NoError(t, rows.Scan(&c.ConceptID, &c.Count))
+				want = append(want, c)
+			}
+			require.NoError(t, rows.Err())
+			rows.Close()
+			assert.Equal(t, want, got, "spread %d definition %d: %s", spread, n, def)
+			assert.Equal(t, want, afterCount, "after Count: spread %d definition %d: %s", spread, n, def)
+			if len(want) > 0 {
+				counted++
+			}
+		}
+		assert.Greater(t, counted, 3, "definitions whose cohort has concepts of the domain")
 	}
 }

@@ -1,8 +1,10 @@
 // Package sqlb is the one way SQL text is built in this module: a
 // [Builder] holds text, identifiers and the values of its placeholders, in
 // order. Text comes from the code; identifiers pass [sqlname.Quote]
-// (through [Builder.Ident] and [Builder.Table]); values only ever travel
-// as arguments ([Builder.Arg]).
+// (through [Builder.Ident] and [Builder.Table]); values travel as
+// arguments ([Builder.Arg]), except an integer that DuckDB needs constant
+// when it binds the query ([Builder.Int64]), which an int64 cannot make
+// anything but a number.
 //
 // A builder renders in two dialects. [Builder.String] and [Builder.Args]
 // give DuckDB SQL with `?` placeholders and their arguments.
@@ -75,6 +77,13 @@ func (b *Builder) Table(schema, name string) *Builder {
 func (b *Builder) Arg(v any, typ string) *Builder {
 	b.parts = append(b.parts, part{kind: kindArg, text: typ, value: v})
 	return b
+}
+
+// Int64 writes v into the text as a BIGINT constant, for the arguments
+// that DuckDB wants constant (bitstring_agg's range). v comes from the
+// code or the index, never from a request.
+func (b *Builder) Int64(v int64) *Builder {
+	return b.SQL(strconv.FormatInt(v, 10) + "::BIGINT")
 }
 
 // Int64Args writes a BIGINT placeholder per id, separated by commas (the
