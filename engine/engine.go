@@ -227,6 +227,17 @@ func keyedDemographicsSQL(q cohort.Query) *sqlb.Builder {
 	return new(sqlb.Builder).SQL("SELECT demo_key, count(*) AS persons FROM (\n").AddQuery(q.SQL, q.Args).SQL("\n) GROUP BY demo_key")
 }
 
+// bitstringDemographicsSQL counts the persons of a cohort that Count kept
+// (c) by demo_key: a scan of search_person that looks each person up in
+// them, instead of the cohort's query again.
+func (e *Engine) bitstringDemographicsSQL(c cohortPersons, ids personIDs) *sqlb.Builder {
+	b := e.table(new(sqlb.Builder).SQL("SELECT demo_key, count(*) AS persons\nFROM "), cdrindex.SearchPerson)
+	if c.count == 0 {
+		return b.SQL(" WHERE false GROUP BY demo_key")
+	}
+	return b.SQL(" WHERE get_bit(").Arg(c.bits, "BLOB").SQL("::BIT, CAST(person_id - ").Arg(ids.min, "BIGINT").SQL(" AS INTEGER)) = 1\nGROUP BY demo_key")
+}
+
 // demographicKeysSQL lists what each demo_key of search_person stands for.
 func (e *Engine) demographicKeysSQL() *sqlb.Builder {
 	b := new(sqlb.Builder).SQL("SELECT demo_key, sex_at_birth_concept_id, gender_concept_id, race_concept_id, ethnicity_concept_id, age_bin\nFROM ")
@@ -272,7 +283,17 @@ func (e *Engine) Demographics(ctx context.Context, def *cohort.Definition) (*Dem
 		if err != nil {
 			return nil, err
 		}
-		if keyed {
+		ids, err := e.personIDs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		// The persons Count kept cost 10-17 ms at 1,000,000 persons
+		// whatever the cohort, where its query costs 3.5-8 ms keyed for
+		// one common concept and 30-430 ms otherwise (10's 200 concepts,
+		// keyed: 240-310).
+		if c, ok := e.cachedPersons(def, ids); ok {
+			stmt = e.bitstringDemographicsSQL(c, ids)
+		} else if keyed {
 			stmt = keyedDemographicsSQL(kq)
 		}
 		err = e.query(ctx, "demographics", stmt, func(r *sql.Rows) error {

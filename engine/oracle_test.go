@@ -115,11 +115,12 @@ func TestGoldenOnDuckDB(t *testing.T) {
 	}
 }
 
-// TestTopConceptsOracle checks TopConcepts of random definitions over
-// random index tables, alone and after Count, against the oracle's persons
-// counted in person_concept, with person ids dense enough for a bitstring
-// of the cohort and spread too wide for one.
-func TestTopConceptsOracle(t *testing.T) {
+// TestAfterCountOracle checks TopConcepts of random definitions over
+// random index tables, alone and after Count (which keeps the cohort's
+// persons), against the oracle's persons counted in person_concept, and
+// Demographics after Count against Demographics alone, with person ids
+// dense enough for a bitstring of the cohort and spread too wide for one.
+func TestAfterCountOracle(t *testing.T) {
 	t.Parallel()
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
@@ -155,6 +156,12 @@ func TestTopConceptsOracle(t *testing.T) {
 			require.NoError(t, err)
 			afterCount, err := warm.TopConcepts(ctx, def, domain, 5)
 			require.NoError(t, err, "spread %d definition %d: %s", spread, n, def)
+			coldDemo, err := cold.Demographics(ctx, def)
+			require.NoError(t, err)
+			warmDemo, err := warm.Demographics(ctx, def)
+			require.NoError(t, err)
+			assert.Equal(t, coldDemo, warmDemo, "demographics after Count: spread %d definition %d: %s", spread, n, def)
+			assert.Equal(t, int64(len(oracle.Eval(def, data))), warmDemo.Count)
 			rows, err := db.Query(`SELECT concept_id, count(*) AS persons FROM person_concept
 WHERE domain = ? AND list_contains(?::BIGINT[], person_id) GROUP BY concept_id ORDER BY persons DESC, concept_id LIMIT 5`,
 				string(domain), sortedKeys(oracle.Eval(def, data)))
