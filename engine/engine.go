@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -388,6 +389,30 @@ type cohortPersons struct {
 	bits  []byte
 }
 
+// page returns size person ids of c from the offset-th, in ascending
+// order; min is the id of the first bit.
+func (c cohortPersons) page(min, offset int64, size int) []int64 {
+	ids := make([]int64, 0, size)
+	for i, b := range c.bits {
+		if n := int64(bits.OnesCount8(b)); offset >= n {
+			offset -= n
+			continue
+		}
+		// A byte's highest bit is the first (the least id) of its 8.
+		for ; b != 0 && len(ids) < size; b &^= 0x80 >> bits.LeadingZeros8(b) {
+			if offset > 0 {
+				offset--
+				continue
+			}
+			ids = append(ids, min+int64(i*8+bits.LeadingZeros8(b)))
+		}
+		if len(ids) == size {
+			break
+		}
+	}
+	return ids
+}
+
 // cachedPersons returns the persons of def kept by Count, if it has them.
 func (e *Engine) cachedPersons(def *cohort.Definition, ids personIDs) (cohortPersons, bool) {
 	if !ids.bitstring() {
@@ -574,11 +599,20 @@ func (e *Engine) Participants(ctx context.Context, def *cohort.Definition, page,
 	if err != nil {
 		return nil, 0, err
 	}
+	persons, err := e.personIDs(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
 	params := strconv.Itoa(page) + "\x00" + strconv.Itoa(size)
 	p, err := run(ctx, e, def, "participants", params, func(q cohort.Query) (participantPage, error) {
 		p := participantPage{ids: []int64{}, total: total}
 		offset := int64(page) * int64(size)
 		if offset >= total {
+			return p, nil
+		}
+		if c, ok := e.cachedPersons(def, persons); ok {
+			// The count just kept the persons: the page is read from them.
+			p.ids = c.page(persons.min, offset, size)
 			return p, nil
 		}
 		var b sqlb.Builder

@@ -117,8 +117,9 @@ func TestGoldenOnDuckDB(t *testing.T) {
 
 // TestAfterCountOracle checks TopConcepts of random definitions over
 // random index tables, alone and after Count (which keeps the cohort's
-// persons), against the oracle's persons counted in person_concept, and
-// Demographics after Count against Demographics alone, with person ids
+// persons), against the oracle's persons counted in person_concept,
+// Demographics after Count against Demographics alone, and pages of
+// Participants against the oracle's persons, with person ids
 // dense enough for a bitstring of the cohort and spread too wide for one.
 func TestAfterCountOracle(t *testing.T) {
 	t.Parallel()
@@ -162,6 +163,18 @@ func TestAfterCountOracle(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, coldDemo, warmDemo, "demographics after Count: spread %d definition %d: %s", spread, n, def)
 			assert.Equal(t, int64(len(oracle.Eval(def, data))), warmDemo.Count)
+			// Pages of the persons, read from what Count kept or queried.
+			all := sortedKeys(oracle.Eval(def, data))
+			for page := range 3 {
+				ids, total, err := warm.Participants(ctx, def, page, 3)
+				require.NoError(t, err)
+				assert.Equal(t, int64(len(all)), total)
+				want := []int64{}
+				if page*3 < len(all) {
+					want = all[page*3 : min(len(all), page*3+3)]
+				}
+				assert.Equal(t, want, ids, "participants page %d: spread %d definition %d: %s", page, spread, n, def)
+			}
 			rows, err := db.Query(`SELECT concept_id, count(*) AS persons FROM person_concept
 WHERE domain = ? AND list_contains(?::BIGINT[], person_id) GROUP BY concept_id ORDER BY persons DESC, concept_id LIMIT 5`,
 				string(domain), sortedKeys(oracle.Eval(def, data)))
