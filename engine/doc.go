@@ -4,7 +4,10 @@
 // it does not import a driver, so it builds without cgo. Every call takes
 // a context that cancels its query, and results are cached by CDR
 // version, operation and canonical request in a [Cache], which engines of
-// several CDRs may share.
+// several CDRs may share. A count also keeps the cohort's persons, a bit a
+// person id, for the latest cohorts: the cohort's demographics, top
+// concepts and pages of participants then read them instead of running
+// its query again.
 //
 // What it runs:
 //
