@@ -153,7 +153,6 @@ SELECT concept_id, person_id, is_standard, d.n, r.n FROM direct d FULL JOIN roll
 // concept-ordered ones they stand beside: person_events, read from the
 // clinical tables, against its derivation from search_events (how a
 // timeline was read before it), and person_concept against the direct
-// standard rows of concept_person (how TopConcepts counted before).
 // standard rows of concept_person (how TopConcepts counted before). And
 // concept_person, rolled up from person_events with the dates, against
 // what layout 8 made of search_events' pairs, and its dates against
