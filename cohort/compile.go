@@ -26,6 +26,10 @@ type Options struct {
 	// Dialect is the SQL the query is written in; the zero value is
 	// DuckDB.
 	Dialect Dialect
+	// Repeats lets the query select a person more than once where only a
+	// DISTINCT of its own would prevent it, for a caller that gathers the
+	// persons as a set (package engine's count into a bitstring).
+	Repeats bool
 }
 
 // Dialect is a SQL dialect that Compile writes.
@@ -181,7 +185,7 @@ func compile(def *Definition, opt Options, keyed bool) (Query, *compiler, error)
 			// Set operations return each person once; a lone SELECT must
 			// ask, unless its set has each person once already: a DISTINCT
 			// of half a million persons costs more than reading them.
-			if len(sets) == 1 && len(def.Excludes) == 0 && !unique[i] {
+			if len(sets) == 1 && len(def.Excludes) == 0 && !unique[i] && !c.opt.Repeats {
 				final.SQL("SELECT DISTINCT ", c.who, " FROM ").Add(s)
 			} else {
 				final.SQL("SELECT ", c.who, " FROM ").Add(s)

@@ -136,6 +136,20 @@ func TestCompileSchema(t *testing.T) {
 	assert.NotContains(t, strings.ReplaceAll(q.SQL, `"cdr ""v8"""."search_person"`, ""), "search_person")
 }
 
+// TestCompileRepeats checks that the Repeats option leaves out the
+// DISTINCT of a lone include set and nothing else.
+func TestCompileRepeats(t *testing.T) {
+	def, err := Parse([]byte(`{"includes":[{"items":[{"type":"CONDITION","searchParameters":[{"conceptId":1},{"conceptId":2}]}]}]}`))
+	require.NoError(t, err)
+	q, err := Compile(def, Options{})
+	require.NoError(t, err)
+	r, err := Compile(def, Options{Repeats: true})
+	require.NoError(t, err)
+	assert.Contains(t, q.SQL, "SELECT DISTINCT person_id FROM include0")
+	assert.Equal(t, strings.Replace(q.SQL, "SELECT DISTINCT person_id FROM include0", "SELECT person_id FROM include0", 1), r.SQL)
+	assert.Equal(t, q.Args, r.Args)
+}
+
 // TestCompileEquivalent checks that definitions with the same meaning
 // compile to the same query.
 func TestCompileEquivalent(t *testing.T) {

@@ -137,7 +137,7 @@ func (e *Engine) Count(ctx context.Context, def *cohort.Definition) (int64, erro
 	}
 	return run(ctx, e, def, "count", "", func(q cohort.Query) (int64, error) {
 		if ids.bitstring() {
-			c, err := e.countPersons(ctx, "count", def, q, ids)
+			c, err := e.countPersons(ctx, def, ids)
 			return c.count, err
 		}
 		var n int64
@@ -421,16 +421,25 @@ func (e *Engine) cachedPersons(def *cohort.Definition, ids personIDs) (cohortPer
 	return e.cache.cohorts.Get(e.cacheKey("cohort_persons", runKey("", def)))
 }
 
-// countPersons counts the persons of def, compiled to q, with a query
-// that also returns them, and keeps them in the cache: the cohort's
-// TopConcepts then looks each row's person up in them instead of running
-// the cohort's query again. op names the query in the log.
-func (e *Engine) countPersons(ctx context.Context, op string, def *cohort.Definition, q cohort.Query, ids personIDs) (cohortPersons, error) {
+// countPersons counts the persons of def with a query that also returns
+// them, and keeps them in the cache: the cohort's TopConcepts then looks
+// each row's person up in them instead of running the cohort's query
+// again. The bitstring keeps a person once, so the cohort's query may
+// repeat persons (cohort.Options.Repeats): 10's 200 concepts at 1,000,000
+// persons took 120-160 ms without their DISTINCT, 180-205 with it.
+func (e *Engine) countPersons(ctx context.Context, def *cohort.Definition, ids personIDs) (cohortPersons, error) {
+	opt := e.opt.Compile
+	opt.Repeats = true
+	q, err := cohort.Compile(def, opt)
+	if err != nil {
+		return cohortPersons{}, err
+	}
 	var c cohortPersons
 	var b sqlb.Builder
 	// bitstring_agg wants its range constant.
-	b.SQL("SELECT count(*), bitstring_agg(person_id, ").Int64(ids.min).SQL(", ").Int64(ids.max).SQL(")::BLOB FROM (\n").AddQuery(q.SQL, q.Args).SQL("\n)")
-	err := e.query(ctx, op, &b, func(r *sql.Rows) error { return r.Scan(&c.count, &c.bits) })
+	b.SQL("SELECT COALESCE(bit_count(persons), 0), persons::BLOB FROM (\n  SELECT bitstring_agg(person_id, ").Int64(ids.min).SQL(", ").Int64(ids.max).SQL(") AS persons FROM (\n")
+	b.AddQuery(q.SQL, q.Args).SQL("\n  )\n)")
+	err = e.query(ctx, "count", &b, func(r *sql.Rows) error { return r.Scan(&c.count, &c.bits) })
 	if err != nil {
 		return cohortPersons{}, err
 	}
