@@ -143,7 +143,8 @@
 // concept: a broad concept reads its persons rather than its millions of
 // events. A cohort of one set that has each person once (one concept's
 // rows of concept_person, a scan of search_person, a grouping by person)
-// is selected without a DISTINCT, and include sets that each have each
+// is selected without a DISTINCT (any lone set is, with Options.Repeats,
+// for a caller that gathers the persons as a set), and include sets that each have each
 // person once are intersected by joins rather than INTERSECT. An item of
 // one plain parameter whose only modifier is the number of occurrences
 // reads concept_person too, whose rows count the distinct dates of the
