@@ -137,7 +137,7 @@ func (e *Engine) Count(ctx context.Context, def *cohort.Definition) (int64, erro
 	}
 	return run(ctx, e, def, "count", "", func(q cohort.Query) (int64, error) {
 		if ids.bitstring() {
-			// Compiled again, with Repeats: q is the cache's key alone.
+			// countPersons compiles def again, with Repeats: q goes unused.
 			c, err := e.countPersons(ctx, def, ids)
 			return c.count, err
 		}
