@@ -135,10 +135,14 @@ func (e *Engine) Count(ctx context.Context, def *cohort.Definition) (int64, erro
 	if err != nil {
 		return 0, err
 	}
-	return run(ctx, e, def, "count", "", func(q cohort.Query) (int64, error) {
+	// The bitstring keeps a person once, so the cohort's query may
+	// repeat persons: 10's 200 concepts at 1,000,000 persons took 119-157
+	// ms without their DISTINCT, 182-205 with it.
+	opt := e.opt.Compile
+	opt.Repeats = ids.bitstring()
+	return runWith(ctx, e, def, "count", "", opt, func(q cohort.Query) (int64, error) {
 		if ids.bitstring() {
-			// countPersons compiles def again, with Repeats: q goes unused.
-			c, err := e.countPersons(ctx, def, ids)
+			c, err := e.countPersons(ctx, def, q, ids)
 			return c.count, err
 		}
 		var n int64
@@ -237,7 +241,7 @@ func (e *Engine) bitstringDemographicsSQL(c cohortPersons, ids personIDs) *sqlb.
 	if c.count == 0 {
 		return b.SQL(" WHERE false GROUP BY demo_key")
 	}
-	return b.SQL(" WHERE get_bit(").Arg(c.bits, "BLOB").SQL("::BIT, CAST(person_id - ").Arg(ids.min, "BIGINT").SQL(" AS INTEGER)) = 1\nGROUP BY demo_key")
+	return personIn(b.SQL(" WHERE "), c, ids).SQL("\nGROUP BY demo_key")
 }
 
 // demographicKeysSQL lists what each demo_key of search_person stands for.
@@ -289,10 +293,11 @@ func (e *Engine) Demographics(ctx context.Context, def *cohort.Definition) (*Dem
 		if err != nil {
 			return nil, err
 		}
-		// The persons Count kept cost 10-17 ms at 1,000,000 persons
-		// whatever the cohort, where its query costs 3.5-8 ms keyed for
-		// one common concept and 30-430 ms otherwise (10's 200 concepts,
-		// keyed: 240-310).
+		// The persons Count kept cost 9-17 ms at 1,000,000 persons
+		// whatever the cohort, where its query costs 3-9 ms keyed for
+		// one common concept (01, 06, 09, 12, 13), 25-60 for 02 and 03,
+		// 245-310 for 10's 200 concepts, and 51-477 for the cohorts of
+		// events.
 		if c, ok := e.cachedPersons(def, ids); ok {
 			stmt = e.bitstringDemographicsSQL(c, ids)
 		} else if keyed {
@@ -419,32 +424,36 @@ func (e *Engine) cachedPersons(def *cohort.Definition, ids personIDs) (cohortPer
 	if !ids.bitstring() {
 		return cohortPersons{}, false
 	}
-	return e.cache.cohorts.Get(e.cacheKey("cohort_persons", runKey("", def)))
+	return e.cache.cohorts.Get(e.personsKey(def))
 }
 
-// countPersons counts the persons of def with a query that also returns
-// them, and keeps them in the cache: the cohort's TopConcepts then looks
-// each row's person up in them instead of running the cohort's query
-// again. The bitstring keeps a person once, so the cohort's query may
-// repeat persons (cohort.Options.Repeats): 10's 200 concepts at 1,000,000
-// persons took 120-160 ms without their DISTINCT, 180-205 with it.
-func (e *Engine) countPersons(ctx context.Context, def *cohort.Definition, ids personIDs) (cohortPersons, error) {
-	opt := e.opt.Compile
-	opt.Repeats = true
-	q, err := cohort.Compile(def, opt)
-	if err != nil {
-		return cohortPersons{}, err
-	}
+// personsKey is the key of def's persons in the cache.
+func (e *Engine) personsKey(def *cohort.Definition) string {
+	return e.cacheKey("cohort_persons", runKey("", def))
+}
+
+// personIn writes the condition that the row's person_id is one of c's
+// persons (not empty): a bit of the constant bitstring, looked up per row.
+func personIn(b *sqlb.Builder, c cohortPersons, ids personIDs) *sqlb.Builder {
+	return b.SQL("get_bit(").Arg(c.bits, "BLOB").SQL("::BIT, CAST(person_id - ").Arg(ids.min, "BIGINT").SQL(" AS INTEGER)) = 1")
+}
+
+// countPersons counts the persons of def, compiled to q (which may repeat
+// persons: cohort.Options.Repeats), with a query that also returns them,
+// and keeps them in the cache: the cohort's TopConcepts, Demographics and
+// Participants then read them instead of running the cohort's query
+// again.
+func (e *Engine) countPersons(ctx context.Context, def *cohort.Definition, q cohort.Query, ids personIDs) (cohortPersons, error) {
 	var c cohortPersons
 	var b sqlb.Builder
 	// bitstring_agg wants its range constant.
 	b.SQL("SELECT COALESCE(bit_count(persons), 0), persons::BLOB FROM (\n  SELECT bitstring_agg(person_id, ").Int64(ids.min).SQL(", ").Int64(ids.max).SQL(") AS persons FROM (\n")
 	b.AddQuery(q.SQL, q.Args).SQL("\n  )\n)")
-	err = e.query(ctx, "count", &b, func(r *sql.Rows) error { return r.Scan(&c.count, &c.bits) })
+	err := e.query(ctx, "count", &b, func(r *sql.Rows) error { return r.Scan(&c.count, &c.bits) })
 	if err != nil {
 		return cohortPersons{}, err
 	}
-	e.cache.cohorts.Add(e.cacheKey("cohort_persons", runKey("", def)), c)
+	e.cache.cohorts.Add(e.personsKey(def), c)
 	return c, nil
 }
 
@@ -556,8 +565,8 @@ func (e *Engine) TopConcepts(ctx context.Context, def *cohort.Definition, d coho
 			if c.count == 0 {
 				return []ConceptCount{}, nil
 			}
-			e.table(&b, cdrindex.PersonConcept).SQL("\n  WHERE domain = ").Arg(string(d), "VARCHAR")
-			b.SQL(" AND get_bit(").Arg(c.bits, "BLOB").SQL("::BIT, CAST(person_id - ").Arg(persons.min, "BIGINT").SQL(" AS INTEGER)) = 1")
+			e.table(&b, cdrindex.PersonConcept).SQL("\n  WHERE domain = ").Arg(string(d), "VARCHAR").SQL(" AND ")
+			personIn(&b, c, persons)
 		} else {
 			// The cohort should be the join's hash table, whose persons
 			// filter the scan (DuckDB pushes a Bloom filter of them into
@@ -661,6 +670,11 @@ func (e *Engine) table(b *sqlb.Builder, name string) *sqlb.Builder {
 // run compiles def and computes op's result with compute, unless the
 // cache has it under (version, op, params, canonical def).
 func run[T any](ctx context.Context, e *Engine, def *cohort.Definition, op, params string, compute func(cohort.Query) (T, error)) (T, error) {
+	return runWith(ctx, e, def, op, params, e.opt.Compile, compute)
+}
+
+// runWith is run with def compiled under opt.
+func runWith[T any](ctx context.Context, e *Engine, def *cohort.Definition, op, params string, opt cohort.Options, compute func(cohort.Query) (T, error)) (T, error) {
 	var zero T
 	if def == nil {
 		return zero, invalidf("%s: no definition", strings.ReplaceAll(op, "_", " "))
@@ -669,7 +683,7 @@ func run[T any](ctx context.Context, e *Engine, def *cohort.Definition, op, para
 		return zero, fmt.Errorf("engine: %s: %w", op, err)
 	}
 	return cached(e, op, runKey(params, def), func() (T, error) {
-		q, err := cohort.Compile(def, e.opt.Compile)
+		q, err := cohort.Compile(def, opt)
 		if err != nil {
 			return zero, err
 		}
