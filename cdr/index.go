@@ -165,7 +165,9 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 			if err := writeBuckets(ctx, db, s.sql, s.name, path); err != nil {
 				return IndexInfo{}, fmt.Errorf("cdr: index: building %s: %w", s.name, err)
 			}
-			source = bucketsSource(path)
+			if source, err = bucketsSource(path); err != nil {
+				return IndexInfo{}, fmt.Errorf("cdr: index: %s: %w", s.name, err)
+			}
 		default:
 			format := parquetFormat(s.name)
 			args := []any{}
@@ -472,8 +474,30 @@ func writeBuckets(ctx context.Context, db *sql.DB, query, table, dir string) err
 
 // bucketsSource reads the bucketed table of dir (writeBuckets), its
 // bucket a column.
-func bucketsSource(dir string) string {
-	return "read_parquet(" + quoteLiteral(filepath.Join(dir, "*", "*.parquet")) + ", hive_partitioning = true, hive_types = {'bucket': BIGINT})"
+func bucketsSource(dir string) (string, error) {
+	return filesSource(filepath.Join(dir, "*", "*.parquet"), ", hive_partitioning = true, hive_types = {'bucket': BIGINT}")
+}
+
+// filesSource reads the Parquet files that pattern matches now, named one
+// by one, with DuckDB's options opts (each after a comma). A glob in the
+// view would list the folders again at every scan of every query: a scan
+// of one bucket of search_events' 64 took 2.2-2.5 ms to plan and run at
+// 1,000,000 persons with the glob, 1.8-2.3 ms with the list (0.8 ms from
+// the one file), and a hive filter on the bucket still opens only the
+// files it names. The files of an index do not change once written.
+func filesSource(pattern, opts string) (string, error) {
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		return "", err
+	}
+	if len(files) == 0 {
+		return "", fmt.Errorf("no Parquet files match %s", pattern)
+	}
+	quoted := make([]string, len(files))
+	for i, f := range files {
+		quoted[i] = quoteLiteral(f)
+	}
+	return "read_parquet([" + strings.Join(quoted, ", ") + "]" + opts + ")", nil
 }
 
 // searchEventsSQL selects one row per event and concept from

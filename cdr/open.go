@@ -317,12 +317,16 @@ func (c *CDR) openIndex(ctx context.Context) error {
 	for _, t := range IndexTables {
 		src := filepath.Join(c.dir, IndexDir, t+".parquet")
 		source := "read_parquet(" + quoteLiteral(src) + ")"
-		switch st, err := os.Stat(src); {
+		var err error
+		switch st, statErr := os.Stat(src); {
 		case cdrindex.Bucketed(t):
-			source = bucketsSource(src)
-		case err == nil && st.IsDir():
+			source, err = bucketsSource(src)
+		case statErr == nil && st.IsDir():
 			// Spark writes a table as a folder of part files.
-			source = "read_parquet(" + quoteLiteral(filepath.Join(src, "*.parquet")) + ")"
+			source, err = filesSource(filepath.Join(src, "*.parquet"), "")
+		}
+		if err != nil {
+			return fmt.Errorf("cdr: index table %s: %w (run 'workbench cdr index' again)", t, err)
 		}
 		stmt := "CREATE VIEW " + sqlname.Quote(t) + " AS SELECT * FROM " + source
 		if _, err := c.db.ExecContext(ctx, stmt); err != nil {
