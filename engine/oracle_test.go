@@ -116,8 +116,9 @@ func TestGoldenOnDuckDB(t *testing.T) {
 }
 
 // TestAfterCountOracle checks TopConcepts of random definitions over
-// random index tables, alone and after Count (which keeps the cohort's
-// persons), against the oracle's persons counted in person_concept,
+// random index tables, alone (counting first, or joining the cohort's
+// query) and after Count (which keeps the cohort's persons), against the
+// oracle's persons counted in person_concept,
 // Demographics after Count against Demographics alone, and pages of
 // Participants against the oracle's persons, with person ids
 // dense enough for a bitstring of the cohort and spread too wide for one.
@@ -146,8 +147,13 @@ func TestAfterCountOracle(t *testing.T) {
 		for n := range 12 {
 			def := oracle.RandomDefinition(r)
 			domain := []cohort.Domain{cohort.DomainCondition, cohort.DomainDrug, cohort.DomainMeasurement}[n%3]
-			// TopConcepts alone, and after Count, which keeps the persons.
+			// Demographics alone, with its own query; TopConcepts alone,
+			// which counts first where the ids allow a bitstring and
+			// joins the cohort's query where not; both after Count, which
+			// keeps the persons.
 			cold, err := engine.New(db, "oracle", engine.Options{})
+			require.NoError(t, err)
+			coldDemo, err := cold.Demographics(ctx, def)
 			require.NoError(t, err)
 			got, err := cold.TopConcepts(ctx, def, domain, 5)
 			require.NoError(t, err, "spread %d definition %d: %s", spread, n, def)
@@ -158,8 +164,6 @@ func TestAfterCountOracle(t *testing.T) {
 			assert.Equal(t, int64(len(oracle.Eval(def, data))), count, "count: spread %d definition %d: %s", spread, n, def)
 			afterCount, err := warm.TopConcepts(ctx, def, domain, 5)
 			require.NoError(t, err, "spread %d definition %d: %s", spread, n, def)
-			coldDemo, err := cold.Demographics(ctx, def)
-			require.NoError(t, err)
 			warmDemo, err := warm.Demographics(ctx, def)
 			require.NoError(t, err)
 			assert.Equal(t, coldDemo, warmDemo, "demographics after Count: spread %d definition %d: %s", spread, n, def)
