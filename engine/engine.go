@@ -557,10 +557,10 @@ func (e *Engine) TopConcepts(ctx context.Context, def *cohort.Definition, d coho
 		if !ok && persons.bitstring() {
 			// Counting first keeps the cohort's persons for the scan
 			// below, and the count for the Count that usually follows. At
-			// 1,000,000 persons the two cost 80-105 ms for the cohorts of
-			// one concept or a few, 200-370 for the cohorts of many events
-			// (07, 08, 10, 11), where the join below cost 63-130 and
-			// 226-430 ms.
+			// 1,000,000 persons the two took 81-126 ms for the cohorts of
+			// one concept or a few and 225-401 for those of many events
+			// (07, 08, 10, 11), where the join below took 58-181 and
+			// 221-434 ms.
 			if _, err := e.Count(ctx, def); err != nil {
 				return nil, err
 			}
@@ -581,13 +581,12 @@ func (e *Engine) TopConcepts(ctx context.Context, def *cohort.Definition, d coho
 		} else {
 			// Ids too spread for a bitstring, or the persons already
 			// evicted from the cache. The cohort should be the join's
-			// hash table, whose persons
-			// filter the scan (DuckDB pushes a Bloom filter of them into
-			// it); the LIMIT, search_person's size, never cuts but caps
-			// the cohort's estimate, as in demographicsSQL: without it
-			// DuckDB built the table on the 8.1M condition rows at
-			// 1,000,000 persons and probed it with a cohort of 4,220 rows
-			// (1.6 s instead of 0.25 s under load).
+			// hash table, whose persons filter the scan (DuckDB pushes a
+			// Bloom filter of them into it); the LIMIT, search_person's
+			// size, never cuts but caps the cohort's estimate, as in
+			// demographicsSQL: without it DuckDB built the table on the
+			// 8.1M condition rows at 1,000,000 persons and probed it with
+			// a cohort of 4,220 rows (1.6 s instead of 0.25 s under load).
 			e.table(&b, cdrindex.PersonConcept).SQL("\n  WHERE domain = ").Arg(string(d), "VARCHAR").SQL(" AND person_id IN (\n  SELECT person_id FROM (\n")
 			b.AddQuery(q.SQL, q.Args).SQL("\n  ) LIMIT ").Arg(persons.count, "BIGINT").SQL("\n  )")
 		}
