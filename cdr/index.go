@@ -38,6 +38,7 @@ const (
 	ConceptPerson  = cdrindex.ConceptPerson
 	PersonConcept  = cdrindex.PersonConcept
 	ConceptCounts  = cdrindex.ConceptCounts
+	ReadingPairs   = cdrindex.ReadingPairs
 )
 
 // IndexTables lists the index tables.
@@ -140,6 +141,7 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 		{ConceptPerson, conceptPersonSQL, false},
 		{PersonConcept, personConceptSQL, false},
 		{ConceptCounts, conceptCountsSQL, false},
+		{ReadingPairs, readingPairsSQL, false},
 	}
 	db := c.db
 	if _, err := db.ExecContext(ctx, "CREATE TEMP VIEW person_birth AS "+personBirthSQL); err != nil {
@@ -633,6 +635,11 @@ var personBucketSQL = "s.person_id % " + strconv.Itoa(cdrindex.PersonBuckets) + 
 // (8.1M of conditions) are the only row groups TopConcepts reads.
 const personConceptSQL = `SELECT domain, person_id, concept_id FROM ` + ConceptPerson + ` WHERE is_standard AND domain IS NOT NULL
 ORDER BY domain, person_id, concept_id`
+
+// readingPairsSQL selects reading_pairs in its order: a first concept's
+// pairs in the order of its values, so that a condition on the first
+// value reads the row groups of its range.
+var readingPairsSQL = cdrindex.ReadingPairsSQL(new(sqlb.Builder)).String() + "\nORDER BY first_concept_id, first_value, person_id"
 
 // conceptRollup is the temporary table of concept_person's rows before
 // they are written by bucket.

@@ -16,6 +16,7 @@ const (
 	tableEvents        = cdrindex.SearchEvents
 	tableClosure       = cdrindex.ConceptClosure
 	tableConceptPerson = cdrindex.ConceptPerson
+	tablePairs         = cdrindex.ReadingPairs
 )
 
 // Options configure Compile. The zero value works.
@@ -272,7 +273,8 @@ type compiler struct {
 	// who is the columns that name a person in the sets: person_id, or
 	// person_id and demo_key for CompileKeyed.
 	who string
-	// events is set when some set reads search_events.
+	// events is set when some set reads search_events (or reading_pairs:
+	// neither has demo_key).
 	events bool
 }
 
@@ -372,6 +374,17 @@ const (
 // reading.
 func (c *compiler) scan(f *sqlb.Builder, u unit, mods []Modifier, cols string) {
 	c.events = true
+	if first, second, ok := readingPair(u); ok {
+		// One row of reading_pairs instead of a join of the two
+		// readings' events: blood pressure over 140/90 at 1,000,000
+		// persons, 64-71 ms instead of 400-459 (under load).
+		f.SQL("SELECT ", qualified("e", cols))
+		c.table(f.SQL(" FROM "), tablePairs).SQL(" e\n  WHERE e.first_concept_id = ").Arg(first.exact[0], "BIGINT")
+		values(f, "e.first_value", first.attrs)
+		values(f, "e.second_value", second.attrs)
+		modifiers(c, f, mods)
+		return
+	}
 	f.SQL("SELECT ", qualified("e", cols))
 	c.table(f.SQL(" FROM "), tableEvents).SQL(" e")
 	// The readings after the first are filtered in derived tables: with
@@ -386,6 +399,12 @@ func (c *compiler) scan(f *sqlb.Builder, u unit, mods []Modifier, cols string) {
 	}
 	f.SQL("\n  WHERE ")
 	c.reading(f, "e", u.standard, u.readings[0])
+	modifiers(c, f, mods)
+}
+
+// modifiers writes the conditions of mods (other than occurrences) on the
+// event e.
+func modifiers(c *compiler, f *sqlb.Builder, mods []Modifier) {
 	for _, m := range mods {
 		switch m.Name {
 		case AgeAtEvent:
@@ -395,6 +414,44 @@ func (c *compiler) scan(f *sqlb.Builder, u unit, mods []Modifier, cols string) {
 		case Encounters:
 			c.idList(f.SQL("\n    AND e.visit_concept_id IN "), concepts(m.Operands))
 		}
+	}
+}
+
+// readingPair returns u's readings as the first and second of a pair of
+// cdrindex.ReadingPairConcepts (in either order in u), when u is two
+// standard readings of exactly those concepts, not their descendants,
+// with conditions on their values only: a row of reading_pairs then
+// stands for the two events.
+func readingPair(u unit) (first, second unitReading, ok bool) {
+	if !u.standard || len(u.readings) != 2 {
+		return first, second, false
+	}
+	for _, r := range u.readings {
+		if len(r.exact) != 1 || len(r.desc) != 0 {
+			return first, second, false
+		}
+		for _, a := range r.attrs {
+			if a.Name != AttrNum {
+				return first, second, false
+			}
+		}
+	}
+	a, b := u.readings[0], u.readings[1]
+	for _, p := range cdrindex.ReadingPairConcepts {
+		switch {
+		case a.exact[0] == p[0] && b.exact[0] == p[1]:
+			return a, b, true
+		case a.exact[0] == p[1] && b.exact[0] == p[0]:
+			return b, a, true
+		}
+	}
+	return first, second, false
+}
+
+// values writes the numeric conditions attrs on the column col.
+func values(f *sqlb.Builder, col string, attrs []Attribute) {
+	for _, at := range attrs {
+		compare(f.SQL(" AND "), col, at.Operator, at.Operands)
 	}
 }
 

@@ -123,7 +123,8 @@ type builder struct {
 // The steps of a build, for Progress.
 var indexSteps = []string{
 	"tables", cdrindex.PersonEvents, cdrindex.SearchEvents, cdrindex.SearchPerson,
-	cdrindex.ConceptClosure, cdrindex.ConceptPerson, cdrindex.PersonConcept, cdrindex.ConceptCounts, cdrindex.MetaFile,
+	cdrindex.ConceptClosure, cdrindex.ConceptPerson, cdrindex.PersonConcept, cdrindex.ConceptCounts, cdrindex.ReadingPairs,
+	cdrindex.MetaFile,
 }
 
 func (b *builder) step(i int) { b.progress("index "+indexSteps[i], i, len(indexSteps)) }
@@ -192,6 +193,10 @@ func (b *builder) build(ctx context.Context) (Index, error) {
 		return Index{}, err
 	}
 	b.step(8)
+	if err := b.write(ctx, cdrindex.ReadingPairs, cdrindex.ReadingPairsSQL(new(sqlb.Builder)), readingPairsOrder, writeOptions{}); err != nil {
+		return Index{}, err
+	}
+	b.step(9)
 	info := Index{Layout: cdrindex.Layout, ReferenceDate: ref.Format(time.DateOnly), CDMVersion: string(version),
 		BuiltAt: time.Now().UTC().Format(time.RFC3339)}
 	rows, err := b.query(ctx, "counts", new(sqlb.Builder).SQL("SELECT (SELECT count(*) FROM ").Ident(cdrindex.SearchPerson).

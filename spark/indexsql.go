@@ -53,6 +53,7 @@ const (
 	conceptPersonOrder  = "DISTRIBUTE BY bucket SORT BY bucket, concept_id, person_id"
 	personConceptOrder  = "ORDER BY domain, person_id, concept_id"
 	conceptCountsOrder  = "ORDER BY concept_id"
+	readingPairsOrder   = "ORDER BY first_concept_id, first_value NULLS LAST, person_id"
 )
 
 // conceptBucketSQL is the bucket of search_events and concept_person of

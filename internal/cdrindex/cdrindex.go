@@ -5,7 +5,12 @@
 // brings.
 package cdrindex
 
-import "github.com/openworkbench/workbench/internal/sqlb"
+import (
+	"strconv"
+	"strings"
+
+	"github.com/openworkbench/workbench/internal/sqlb"
+)
 
 // Where the index lives in a CDR folder: Dir/<table>.parquet for each
 // table (a file, or a folder of hive partitions for the bucketed tables),
@@ -18,7 +23,7 @@ const (
 
 // Layout is the layout of the index this version builds and reads (cdr's
 // IndexLayout). It changes whenever an index table or column changes.
-const Layout = 9
+const Layout = 10
 
 // The index tables, each written as index/<name>.parquet and opened as a
 // view of the same name.
@@ -62,7 +67,19 @@ const (
 	// ConceptCounts has per concept the number of distinct persons with an
 	// event of it, and of it or any descendant.
 	ConceptCounts = "concept_counts"
+	// ReadingPairs has one row per pair of standard events of the
+	// concepts of one of ReadingPairConcepts (a systolic and a diastolic
+	// blood pressure) with the same person, date and visit: the first
+	// event's columns and both values, sorted by (first_concept_id,
+	// first_value, person_id). An item that asks for both readings' values
+	// reads one row instead of joining their events (ReadingPairsSQL).
+	ReadingPairs = "reading_pairs"
 )
+
+// ReadingPairConcepts are the pairs of concepts whose readings are taken
+// together, first and second: blood pressure's systolic and diastolic, in
+// LOINC and in All of Us's physical measurements.
+var ReadingPairConcepts = [][2]int64{{3004249, 3012888}, {903118, 903115}}
 
 // PersonBuckets is the number of buckets of person_events; a person's
 // bucket is PersonBucket.
@@ -106,7 +123,7 @@ func FormatVersion2(table string) bool {
 }
 
 // Tables lists the index tables.
-var Tables = []string{SearchPerson, SearchEvents, PersonEvents, ConceptClosure, ConceptPerson, PersonConcept, ConceptCounts}
+var Tables = []string{SearchPerson, SearchEvents, PersonEvents, ConceptClosure, ConceptPerson, PersonConcept, ConceptCounts, ReadingPairs}
 
 // Domains of search_events and person_events. Survey answers are
 // observations of PPI survey questions; physical measurements are
@@ -191,6 +208,40 @@ var Columns = map[string][]Column{
 	},
 	PersonConcept: {{"domain", "VARCHAR"}, {"person_id", "BIGINT"}, {"concept_id", "BIGINT"}},
 	ConceptCounts: {{"concept_id", "BIGINT"}, {"person_count", "BIGINT"}, {"rollup_person_count", "BIGINT"}},
+	ReadingPairs: {
+		{"first_concept_id", "BIGINT"}, {"person_id", "BIGINT"}, {"entry_date", "DATE"}, {"visit_occurrence_id", "BIGINT"},
+		{"visit_concept_id", "BIGINT"}, {"age_at_event", "INTEGER"}, {"first_value", "DOUBLE"}, {"second_value", "DOUBLE"},
+	},
+}
+
+// ReadingPairsSQL writes to b, in SQL that DuckDB and Spark both read,
+// the rows of reading_pairs from search_events, unsorted: every standard
+// event of a first concept of ReadingPairConcepts joined with the
+// standard events of its second concept that have its person, date and
+// visit (no visit matches no visit). Two events of one concept on one
+// visit make two rows, so that a row exists for each pair of values.
+func ReadingPairsSQL(b *sqlb.Builder) *sqlb.Builder {
+	var firsts, buckets []int64
+	second := new(sqlb.Builder).SQL("CASE f.concept_id")
+	for _, p := range ReadingPairConcepts {
+		firsts = append(firsts, p[0])
+		buckets = append(buckets, ConceptBucket(p[0]), ConceptBucket(p[1]))
+		second.SQL(" WHEN " + strconv.FormatInt(p[0], 10) + " THEN " + strconv.FormatInt(p[1], 10))
+	}
+	second.SQL(" END")
+	list := func(ids []int64) string {
+		s := make([]string, len(ids))
+		for i, id := range ids {
+			s[i] = strconv.FormatInt(id, 10)
+		}
+		return "(" + strings.Join(s, ", ") + ")"
+	}
+	b.SQL("SELECT f.concept_id AS first_concept_id, f.person_id, f.entry_date, f.visit_occurrence_id, f.visit_concept_id, f.age_at_event,\n")
+	b.SQL("  f.value_as_number AS first_value, s.value_as_number AS second_value\nFROM ").Ident(SearchEvents).SQL(" f JOIN ").Ident(SearchEvents).SQL(" s")
+	b.SQL(" ON s.person_id = f.person_id AND s.entry_date = f.entry_date AND s.visit_occurrence_id IS NOT DISTINCT FROM f.visit_occurrence_id\n")
+	b.SQL("  AND s.bucket IN ", list(buckets), " AND s.is_standard AND s.concept_id = ").Add(second)
+	b.SQL("\nWHERE f.bucket IN ", list(buckets), " AND f.is_standard AND f.concept_id IN ", list(firsts))
+	return b
 }
 
 // SourceParentsCTEs are the common table expressions, written in the SQL

@@ -320,9 +320,14 @@ func randomParameter(r *rand.Rand, d cohort.Domain) cohort.Parameter {
 		p.ConceptID = pick(r, VisitTypes)
 	}
 	if d == cohort.DomainPhysicalMeasurement && r.IntN(3) == 0 {
-		// Blood pressure: both readings, each with its own condition.
+		// Blood pressure: both readings, each with its own condition,
+		// in either order.
 		p.ConceptID, p.Group, p.AncestorData = 0, false, false
-		for _, c := range []int64{Systolic, Diastolic} {
+		readings := []int64{Systolic, Diastolic}
+		if r.IntN(2) == 0 {
+			readings[0], readings[1] = Diastolic, Systolic
+		}
+		for _, c := range readings {
 			op, operands := randomComparison(r, func() cohort.Operand { return cohort.Number(50 + r.IntN(130)) })
 			p.Attributes = append(p.Attributes, cohort.Attribute{Name: cohort.AttrNum, Operator: op, Operands: operands, ConceptID: c})
 		}

@@ -40,8 +40,8 @@ func indexDDL() string {
 
 // LoadOracle replaces the index tables of db, a DuckDB database, with
 // data; search_person's age_bin and demo_key, concept_person,
-// person_concept and person_events are derived from the others as package
-// cdr builds them.
+// person_concept, person_events and reading_pairs are derived from the
+// others as package cdr builds them.
 func LoadOracle(t testing.TB, db *sql.DB, data oracle.Data) {
 	t.Helper()
 	_, err := db.Exec(indexDDL())
@@ -81,6 +81,8 @@ func LoadOracle(t testing.TB, db *sql.DB, data oracle.Data) {
 	_, err = db.Exec("CREATE OR REPLACE TABLE person_concept AS " + cdr.PersonConceptSQL)
 	require.NoError(t, err)
 	_, err = db.Exec("CREATE OR REPLACE TABLE person_events AS " + cdr.PersonEventsOfSearchSQL)
+	require.NoError(t, err)
+	_, err = db.Exec("CREATE OR REPLACE TABLE " + cdrindex.ReadingPairs + " AS " + cdrindex.ReadingPairsSQL(new(sqlb.Builder)).String())
 	require.NoError(t, err)
 }
 
