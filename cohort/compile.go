@@ -377,7 +377,7 @@ func (c *compiler) scan(f *sqlb.Builder, u unit, mods []Modifier, cols string) {
 	if first, second, ok := readingPair(u); ok {
 		// One row of reading_pairs instead of a join of the two
 		// readings' events: blood pressure over 140/90 at 1,000,000
-		// persons, 64-71 ms instead of 400-459 (under load).
+		// persons counted in 37-39 ms instead of 221-319.
 		f.SQL("SELECT ", qualified("e", cols))
 		c.table(f.SQL(" FROM "), tablePairs).SQL(" e\n  WHERE e.first_concept_id = ").Arg(first.exact[0], "BIGINT")
 		values(f, "e.first_value", first.attrs)
