@@ -382,7 +382,7 @@ func (c *compiler) scan(f *sqlb.Builder, u unit, mods []Modifier, cols string) {
 		c.table(f.SQL(" FROM "), tablePairs).SQL(" e\n  WHERE e.first_concept_id = ").Arg(first.exact[0], "BIGINT")
 		values(f, "e.first_value", first.attrs)
 		values(f, "e.second_value", second.attrs)
-		modifiers(c, f, mods)
+		c.modifiers(f, mods)
 		return
 	}
 	f.SQL("SELECT ", qualified("e", cols))
@@ -399,12 +399,12 @@ func (c *compiler) scan(f *sqlb.Builder, u unit, mods []Modifier, cols string) {
 	}
 	f.SQL("\n  WHERE ")
 	c.reading(f, "e", u.standard, u.readings[0])
-	modifiers(c, f, mods)
+	c.modifiers(f, mods)
 }
 
 // modifiers writes the conditions of mods (other than occurrences) on the
 // event e.
-func modifiers(c *compiler, f *sqlb.Builder, mods []Modifier) {
+func (c *compiler) modifiers(f *sqlb.Builder, mods []Modifier) {
 	for _, m := range mods {
 		switch m.Name {
 		case AgeAtEvent:
