@@ -144,8 +144,9 @@
 // events. A cohort of one set that has each person once (one concept's
 // rows of concept_person, a scan of search_person, a grouping by person)
 // is selected without a DISTINCT (any lone set is, with Options.Repeats,
-// for a caller that gathers the persons as a set), and include sets that each have each
-// person once are intersected by joins rather than INTERSECT. An item of
+// for a caller that gathers the persons as a set), and include sets that
+// each have each person once are intersected by joins rather than
+// INTERSECT. An item of
 // one plain parameter whose only modifier is the number of occurrences
 // reads concept_person too, whose rows count the distinct dates of the
 // concept's (or, rolled, its descendants') events. Other items with
@@ -154,7 +155,12 @@
 // by concept_id). Both tables are folders of one file per bucket of
 // concepts (concept_id % 64): the DuckDB SQL names the buckets of the
 // concepts it reads, an argument each, or for descendants the buckets
-// that concept_closure gives, so that DuckDB opens those files alone. Concept lists are []int64 arguments (`IN
+// that concept_closure gives, so that DuckDB opens those files alone. An
+// item's two readings of one visit (a parameter whose attributes name two
+// concepts) join their events, but for the pairs of
+// cdrindex.ReadingPairConcepts (blood pressure), standard, with value
+// conditions only: those read reading_pairs, one row a pair of readings.
+// Concept lists are []int64 arguments (`IN
 // (SELECT unnest(?::BIGINT[]))`), except that the concepts read from
 // concept_person, and concepts without descendants, are an argument each
 // (`IN (?::BIGINT, ...)`), which DuckDB plans as constants pushed into the

@@ -284,11 +284,6 @@ func (e *Engine) Demographics(ctx context.Context, def *cohort.Definition) (*Dem
 			rows[i] = map[int64]*DemographicCount{}
 		}
 		d := &Demographics{}
-		stmt := e.demographicsSQL(q, p.persons)
-		kq, keyed, err := cohort.CompileKeyed(def, e.opt.Compile)
-		if err != nil {
-			return nil, err
-		}
 		ids, err := e.personIDs(ctx)
 		if err != nil {
 			return nil, err
@@ -298,10 +293,18 @@ func (e *Engine) Demographics(ctx context.Context, def *cohort.Definition) (*Dem
 		// one common concept (01, 06, 09, 12, 13), 25-60 for 02 and 03,
 		// 245-310 for 10's 200 concepts, and 51-477 for the cohorts of
 		// events.
+		var stmt *sqlb.Builder
 		if c, ok := e.cachedPersons(def, ids); ok {
 			stmt = e.bitstringDemographicsSQL(c, ids)
-		} else if keyed {
-			stmt = keyedDemographicsSQL(kq)
+		} else {
+			kq, keyed, err := cohort.CompileKeyed(def, e.opt.Compile)
+			if err != nil {
+				return nil, err
+			}
+			stmt = e.demographicsSQL(q, p.persons)
+			if keyed {
+				stmt = keyedDemographicsSQL(kq)
+			}
 		}
 		err = e.query(ctx, "demographics", stmt, func(r *sql.Rows) error {
 			var key, n int64
@@ -557,9 +560,9 @@ func (e *Engine) TopConcepts(ctx context.Context, def *cohort.Definition, d coho
 		if !ok && persons.bitstring() {
 			// Counting first keeps the cohort's persons for the scan
 			// below, and the count for the Count that usually follows. At
-			// 1,000,000 persons the two took 81-126 ms for the cohorts of
+			// 1,000,000 persons the two took 80-126 ms for the cohorts of
 			// one concept or a few and 225-401 for those of many events
-			// (07, 08, 10, 11), where the join below took 58-181 and
+			// (07, 08, 10, 11), where the join below took 57-181 and
 			// 221-434 ms.
 			if _, err := e.Count(ctx, def); err != nil {
 				return nil, err

@@ -97,7 +97,7 @@ func Open(ctx context.Context, dataDir string, opt Options) (*Store, error) {
 	// and memory are for the CDR's engine in the same process (DuckDB's
 	// default limit, 80% of RAM, would be claimed by both). A second
 	// thread only passed each small query between threads: the server's
-	// authorization matrix, journey and bad-input tests took 9.5-10.4 s of
+	// authorization matrix, journey and bad-input tests took 9.7-10.4 s of
 	// CPU with two, 8.2-9.1 s with one.
 	connector, err := duckdb.NewConnector(path+"?threads=1&memory_limit=1GB", nil)
 	if err != nil {
