@@ -20,12 +20,14 @@
 // longest shorter code of its vocabulary that is a prefix of it, a
 // trailing dot left out (K92.2 is a child of K92).
 //
-// The index (layout [IndexLayout], 10; an index of another layout is
+// The index (layout [IndexLayout], 11; an index of another layout is
 // [ErrIndexStale] until built again) is Parquet under index/, of format
 // version 2 but for the tables with a DOUBLE column, which Spark could
 // not read so (cdrindex.FormatVersion2). search_person, concept_closure,
-// person_concept, concept_counts and reading_pairs (blood pressure's two
-// readings of one visit on one row) are a file each; search_events and concept_person are
+// person_concept, concept_counts, reading_pairs (blood pressure's two
+// readings of one visit on one row) and concept_bits (concept_person's
+// persons as bits, one row per 4,096 person ids, in row groups of 2,048
+// rows) are a file each; search_events and concept_person are
 // folders of hive partitions, one file per bucket of concepts
 // (concept_id % 64), each sorted by concept, so that a query naming a
 // concept's bucket opens one file; person_events is one file per bucket

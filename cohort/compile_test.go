@@ -51,7 +51,8 @@ var goldenSuffix = map[Dialect]string{DuckDB: ".sql", Spark: ".spark.sql"}
 
 // TestGolden compiles every testdata/golden/<name>.json and compares the
 // SQL and arguments with <name>.sql (DuckDB) and <name>.spark.sql (Spark,
-// whose values are literals).
+// whose values are literals), and, for a definition that CompileBits
+// compiles, its bits query with <name>.bits.sql.
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/golden/*.json")
 	require.NoError(t, err)
@@ -79,6 +80,25 @@ func TestGolden(t *testing.T) {
 				}
 			})
 		}
+		t.Run(name+"/bits", func(t *testing.T) {
+			q, ok, err := CompileBits(readDefinition(t, f), Options{})
+			require.NoError(t, err)
+			bitsFile := strings.TrimSuffix(f, ".json") + ".bits.sql"
+			if *update {
+				os.Remove(bitsFile)
+				if ok {
+					require.NoError(t, os.WriteFile(bitsFile, []byte(golden(name, DuckDB, q)), 0o644))
+				}
+			}
+			want, err := os.ReadFile(bitsFile)
+			if !ok {
+				assert.ErrorIs(t, err, os.ErrNotExist, "CompileBits cannot compile %s", name)
+				return
+			}
+			require.NoError(t, err, "run with -update to create it")
+			assert.Equal(t, string(want), golden(name, DuckDB, q))
+			assert.Equal(t, strings.Count(q.SQL, "?"), len(q.Args), "one argument per placeholder")
+		})
 	}
 }
 

@@ -168,6 +168,12 @@
 // names pass one quoting function; nothing from the definition is written
 // into the SQL text.
 //
+// CompileBits writes a definition whose groups are all unions of
+// concepts alone (as concept_person reads them) over concept_bits
+// instead: per chunk of person ids, the OR of each group's concepts'
+// bits, AND-ed across include groups, AND NOT each exclude group's.
+// Package engine counts with it and keeps the persons.
+//
 // # Spark SQL
 //
 // With Options.Dialect set to [Spark], Compile, CompileKeyed,

@@ -103,8 +103,9 @@ func sparkText(q Query) string { return sparkLiterals.ReplaceAllLiteralString(q.
 
 // FuzzCompile puts a random string into one string field (a name, an id,
 // an enum...) or operand (read as Parse reads it) of a seed definition. Either validation rejects
-// it, or it compiles and the string shows in the SQL only where it
-// already did without it: values reach the query only as arguments. For
+// it, or it compiles and the string shows in the SQL (of Compile and of
+// CompileBits) only where it already did without it: values reach the
+// query only as arguments. For
 // the Spark dialect, which has no arguments, the same holds of the SQL
 // with its literals taken out (sparkText); the literals themselves are
 // written only from int64, float64 and parsed dates, and a value that
@@ -124,6 +125,8 @@ func FuzzCompile(f *testing.F) {
 		require.NoError(t, err)
 		before, err := Compile(def, Options{})
 		require.NoError(t, err)
+		bitsBefore, _, err := CompileBits(def, Options{})
+		require.NoError(t, err)
 		sparkBefore, err := Compile(def, Options{Dialect: Spark})
 		require.NoError(t, err)
 		fields := setters(reflect.ValueOf(def))
@@ -141,6 +144,12 @@ func FuzzCompile(f *testing.F) {
 		require.Equal(t, strings.Count(q.SQL, "?"), len(q.Args))
 		if strings.Contains(q.SQL, s) {
 			require.Contains(t, before.SQL, s, "the value %q entered the SQL text:\n%s", s, q.SQL)
+		}
+		bq, _, err := CompileBits(def, Options{})
+		require.NoError(t, err, "what Compile compiles, CompileBits compiles or declines")
+		require.Equal(t, strings.Count(bq.SQL, "?"), len(bq.Args))
+		if strings.Contains(bq.SQL, s) {
+			require.Contains(t, bitsBefore.SQL, s, "the value %q entered the bits SQL text:\n%s", s, bq.SQL)
 		}
 		sq, err := Compile(def, Options{Dialect: Spark})
 		require.NoError(t, err, "what compiles for DuckDB compiles for Spark")

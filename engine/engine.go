@@ -445,18 +445,58 @@ func personIn(b *sqlb.Builder, c cohortPersons, ids personIDs) *sqlb.Builder {
 // persons: cohort.Options.Repeats), with a query that also returns them,
 // and keeps them in the cache: the cohort's TopConcepts, Demographics and
 // Participants then read them instead of running the cohort's query
-// again.
+// again. A definition that cohort.CompileBits compiles is made of the
+// bits of concept_bits instead of q's persons.
 func (e *Engine) countPersons(ctx context.Context, def *cohort.Definition, q cohort.Query, ids personIDs) (cohortPersons, error) {
 	var c cohortPersons
-	var b sqlb.Builder
-	// bitstring_agg wants its range constant.
-	b.SQL("SELECT COALESCE(bit_count(persons), 0), persons::BLOB FROM (\n  SELECT bitstring_agg(person_id, ").Int64(ids.min).SQL(", ").Int64(ids.max).SQL(") AS persons FROM (\n")
-	b.AddQuery(q.SQL, q.Args).SQL("\n  )\n)")
-	err := e.query(ctx, "count", &b, func(r *sql.Rows) error { return r.Scan(&c.count, &c.bits) })
+	bq, ok, err := cohort.CompileBits(def, e.opt.Compile)
+	switch {
+	case err != nil:
+		return cohortPersons{}, err
+	case ok:
+		c, err = e.bitsPersons(ctx, bq, ids)
+	default:
+		var b sqlb.Builder
+		// bitstring_agg wants its range constant.
+		b.SQL("SELECT COALESCE(bit_count(persons), 0), persons::BLOB FROM (\n  SELECT bitstring_agg(person_id, ").Int64(ids.min).SQL(", ").Int64(ids.max).SQL(") AS persons FROM (\n")
+		b.AddQuery(q.SQL, q.Args).SQL("\n  )\n)")
+		err = e.query(ctx, "count", &b, func(r *sql.Rows) error { return r.Scan(&c.count, &c.bits) })
+	}
 	if err != nil {
 		return cohortPersons{}, err
 	}
 	e.cache.cohorts.Add(e.personsKey(def), c)
+	return c, nil
+}
+
+// bitsPersons gathers the chunks of persons that the query q of
+// cohort.CompileBits selects into one bitstring of ids' range: chunk k
+// holds the ids from ids.min + k*cdrindex.BitsChunk.
+func (e *Engine) bitsPersons(ctx context.Context, q cohort.Query, ids personIDs) (cohortPersons, error) {
+	all := make([]byte, (ids.max-ids.min+1)/8)
+	var chunk int64
+	var set []byte
+	err := e.query(ctx, "count", new(sqlb.Builder).AddQuery(q.SQL, q.Args), func(r *sql.Rows) error {
+		if err := r.Scan(&chunk, &set); err != nil {
+			return err
+		}
+		at := chunk * cdrindex.BitsChunk / 8
+		if chunk < 0 || at >= int64(len(all)) || len(set) != cdrindex.BitsChunk/8 {
+			return fmt.Errorf("concept_bits has a chunk %d of %d bytes, outside the %d person ids from %d", chunk, len(set), ids.max-ids.min+1, ids.min)
+		}
+		copy(all[at:], set)
+		return nil
+	})
+	if err != nil {
+		return cohortPersons{}, err
+	}
+	var c cohortPersons
+	for _, b := range all {
+		c.count += int64(bits.OnesCount8(b))
+	}
+	if c.count > 0 {
+		c.bits = all
+	}
 	return c, nil
 }
 

@@ -202,3 +202,58 @@ WHERE domain = ? AND list_contains(?::BIGINT[], person_id) GROUP BY concept_id O
 		assert.Positive(t, counted, "definitions whose cohort has concepts of the domain")
 	}
 }
+
+// TestBitsOracle counts random definitions that cohort.CompileBits
+// compiles (unions of concepts alone, intersected and excepted) on random
+// index tables, with person ids dense (one chunk of concept_bits) and
+// spread over several chunks, and compares the count and the persons that
+// Count kept with the oracle's.
+func TestBitsOracle(t *testing.T) {
+	t.Parallel()
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	ctx := context.Background()
+	for _, spread := range []int64{1, 997} {
+		r := rand.New(rand.NewPCG(seed, uint64(spread)))
+		data := oracle.RandomData(r)
+		for i := range data.Persons {
+			data.Persons[i].PersonID *= spread
+		}
+		for i := range data.Events {
+			data.Events[i].PersonID *= spread
+		}
+		db, err := sql.Open("duckdb", "")
+		require.NoError(t, err)
+		defer db.Close()
+		db.SetMaxOpenConns(1)
+		testcdr.LoadOracle(t, db, data)
+		var chunks int
+		require.NoError(t, db.QueryRow("SELECT count(DISTINCT chunk) FROM concept_bits").Scan(&chunks))
+		if spread > 1 {
+			assert.Greater(t, chunks, 1, "the persons span several chunks")
+		}
+		e, err := engine.New(db, "oracle", engine.Options{})
+		require.NoError(t, err)
+		compiled := 0
+		for n := 0; compiled < 25 && n < 5000; n++ {
+			def := oracle.RandomDefinition(r)
+			if _, ok, err := cohort.CompileBits(def, cohort.Options{}); err != nil || !ok {
+				require.NoError(t, err)
+				continue
+			}
+			compiled++
+			want := sortedKeys(oracle.Eval(def, data))
+			count, err := e.Count(ctx, def)
+			require.NoError(t, err, "spread %d definition %d: %s", spread, n, def)
+			assert.Equal(t, int64(len(want)), count, "count: spread %d definition %d: %s", spread, n, def)
+			got, total, err := e.Participants(ctx, def, 0, engine.MaxPageSize)
+			require.NoError(t, err)
+			assert.Equal(t, int64(len(want)), total)
+			if want == nil {
+				want = []int64{}
+			}
+			assert.Equal(t, want, got, "persons: spread %d definition %d: %s", spread, n, def)
+		}
+		assert.Equal(t, 25, compiled, "random definitions that CompileBits compiles")
+	}
+}

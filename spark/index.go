@@ -124,7 +124,7 @@ type builder struct {
 var indexSteps = []string{
 	"tables", cdrindex.PersonEvents, cdrindex.SearchEvents, cdrindex.SearchPerson,
 	cdrindex.ConceptClosure, cdrindex.ConceptPerson, cdrindex.PersonConcept, cdrindex.ConceptCounts, cdrindex.ReadingPairs,
-	cdrindex.MetaFile,
+	cdrindex.ConceptBits, cdrindex.MetaFile,
 }
 
 func (b *builder) step(i int) { b.progress("index "+indexSteps[i], i, len(indexSteps)) }
@@ -197,6 +197,10 @@ func (b *builder) build(ctx context.Context) (Index, error) {
 		return Index{}, err
 	}
 	b.step(9)
+	if err := b.write(ctx, cdrindex.ConceptBits, conceptBitsSQL(), conceptBitsOrder, writeOptions{blockSize: conceptBitsBlock}); err != nil {
+		return Index{}, err
+	}
+	b.step(10)
 	info := Index{Layout: cdrindex.Layout, ReferenceDate: ref.Format(time.DateOnly), CDMVersion: string(version),
 		BuiltAt: time.Now().UTC().Format(time.RFC3339)}
 	rows, err := b.query(ctx, "counts", new(sqlb.Builder).SQL("SELECT (SELECT count(*) FROM ").Ident(cdrindex.SearchPerson).
@@ -312,12 +316,14 @@ type writeOptions struct {
 }
 
 // Row group sizes in bytes, for cdr.Index's sizes in rows (16,384 rows of
-// person_events and of search_person): Spark's Parquet writer sizes a row
-// group by its bytes before compression, about 60 a row of person_events
-// and 120 of search_person.
+// person_events and of search_person, 2,048 of concept_bits): Spark's
+// Parquet writer sizes a row group by its bytes before compression, about
+// 60 a row of person_events, 120 of search_person and 540 of
+// concept_bits.
 const (
 	personEventsBlock = 1 << 20
 	searchPersonBlock = 2 << 20
+	conceptBitsBlock  = 1 << 20
 )
 
 // write writes the rows of q, with the columns and types of the index

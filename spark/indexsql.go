@@ -22,6 +22,7 @@ var indexTypes = map[string]string{
 	"BIGINT": "BIGINT", "INTEGER": "INT", "VARCHAR": "STRING", "DATE": "DATE", "BOOLEAN": "BOOLEAN", "DOUBLE": "DOUBLE",
 	// Spark has no unsigned types; TINYINT holds age_bin's 0 to 4.
 	"UTINYINT": "TINYINT",
+	"BLOB":     "BINARY",
 }
 
 // shape selects from q the columns of the index table name, in the order
@@ -54,6 +55,7 @@ const (
 	personConceptOrder  = "ORDER BY domain, person_id, concept_id"
 	conceptCountsOrder  = "ORDER BY concept_id"
 	readingPairsOrder   = "ORDER BY first_concept_id, first_value NULLS LAST, person_id"
+	conceptBitsOrder    = "ORDER BY concept_id, is_standard, direct, rolled, chunk"
 )
 
 // conceptBucketSQL is the bucket of search_events and concept_person of
@@ -306,6 +308,29 @@ func personConceptSQL() *sqlb.Builder {
 
 // conceptCountsSQL counts persons per concept exactly and with all
 // descendants from concept_person, as cdr's.
+// conceptBitsSQL is cdrindex.ConceptBitsSQL for Spark, which has no BIT
+// type: each byte of a chunk is the OR of its persons' bits, the highest
+// bit first as in DuckDB's, and a chunk's bytes, zero where no person
+// set one, are joined as hex digits and decoded into its BINARY.
+func conceptBitsSQL() *sqlb.Builder {
+	chunk := strconv.Itoa(cdrindex.BitsChunk)
+	return new(sqlb.Builder).SQL(`SELECT concept_id, is_standard, direct, rolled, chunk,
+  unhex(concat_ws('', transform(sequence(0, ` + strconv.Itoa(cdrindex.BitsChunk/8-1) + `), i -> lpad(hex(coalesce(try_element_at(m, i), 0)), 2, '0')))) AS bits
+FROM (
+  SELECT concept_id, is_standard, direct, rolled, chunk, map_from_entries(collect_list(struct(pos, v))) AS m
+  FROM (
+    SELECT concept_id, is_standard, direct, rolled, chunk, CAST(bit DIV 8 AS INT) AS pos, bit_or(shiftleft(1, 7 - bit % 8)) AS v
+    FROM (
+      SELECT cp.concept_id, cp.is_standard, cp.direct, cp.rolled, (cp.person_id - f.first) DIV ` + chunk + ` AS chunk,
+        CAST((cp.person_id - f.first) % ` + chunk + ` AS INT) AS bit
+      FROM `).Ident(cdrindex.ConceptPerson).SQL(` cp CROSS JOIN (SELECT min(person_id) AS first FROM `).Ident(cdrindex.SearchPerson).SQL(`) f
+    )
+    GROUP BY concept_id, is_standard, direct, rolled, chunk, CAST(bit DIV 8 AS INT)
+  )
+  GROUP BY concept_id, is_standard, direct, rolled, chunk
+)`)
+}
+
 func conceptCountsSQL() *sqlb.Builder {
 	return new(sqlb.Builder).SQL(`SELECT concept_id,
   count(DISTINCT person_id) FILTER (WHERE direct) AS person_count,

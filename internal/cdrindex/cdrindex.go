@@ -23,7 +23,7 @@ const (
 
 // Layout is the layout of the index this version builds and reads (cdr's
 // IndexLayout). It changes whenever an index table or column changes.
-const Layout = 10
+const Layout = 11
 
 // The index tables, each written as index/<name>.parquet and opened as a
 // view of the same name.
@@ -74,7 +74,34 @@ const (
 	// first_value, person_id). An item that asks for both readings' values
 	// reads one row instead of joining their events (ReadingPairsSQL).
 	ReadingPairs = "reading_pairs"
+	// ConceptBits has concept_person's persons as bits: one row per
+	// concept, standard flag, direct and rolled flags, and chunk of
+	// BitsChunk person ids that has any of its persons, whose bits (a
+	// BLOB of BitsChunk/8 bytes, DuckDB's BIT layout: the highest bit of
+	// the first byte first) has bit i set for the person id first +
+	// chunk*BitsChunk + i, first being search_person's least person id.
+	// Sorted by (concept_id, is_standard, direct, rolled, chunk), in row
+	// groups of about one concept's chunks, so that a union or
+	// intersection of concepts reads their bits and no other rows
+	// (ConceptBitsSQL).
+	ConceptBits = "concept_bits"
 )
+
+// BitsChunk is the number of person ids of a row of concept_bits. 10's
+// 200 concepts at 1,000,000 persons read their bits in 30-37 ms with
+// chunks of 4,096 ids, 60-66 with chunks of 512, and 38-48 with chunks
+// of 32,768.
+const BitsChunk = 4096
+
+// ConceptBitsSQL is the SELECT of concept_bits from concept_person and
+// search_person in DuckDB's SQL, sorted.
+var ConceptBitsSQL = strings.ReplaceAll(`SELECT concept_id, is_standard, direct, rolled, chunk, bitstring_agg(bit, 0, CHUNK - 1)::BLOB AS bits FROM (
+  SELECT cp.concept_id, cp.is_standard, cp.direct, cp.rolled, (cp.person_id - f.first) // CHUNK AS chunk,
+    CAST((cp.person_id - f.first) % CHUNK AS INTEGER) AS bit
+  FROM `+ConceptPerson+` cp, (SELECT min(person_id) AS first FROM `+SearchPerson+`) f
+)
+GROUP BY concept_id, is_standard, direct, rolled, chunk
+ORDER BY concept_id, is_standard, direct, rolled, chunk`, "CHUNK", strconv.Itoa(BitsChunk))
 
 // ReadingPairConcepts are the pairs of concepts whose readings are taken
 // together, first and second: blood pressure's systolic and diastolic, in
@@ -123,7 +150,7 @@ func FormatVersion2(table string) bool {
 }
 
 // Tables lists the index tables.
-var Tables = []string{SearchPerson, SearchEvents, PersonEvents, ConceptClosure, ConceptPerson, PersonConcept, ConceptCounts, ReadingPairs}
+var Tables = []string{SearchPerson, SearchEvents, PersonEvents, ConceptClosure, ConceptPerson, PersonConcept, ConceptCounts, ReadingPairs, ConceptBits}
 
 // Domains of search_events and person_events. Survey answers are
 // observations of PPI survey questions; physical measurements are
@@ -211,6 +238,10 @@ var Columns = map[string][]Column{
 	ReadingPairs: {
 		{"first_concept_id", "BIGINT"}, {"person_id", "BIGINT"}, {"entry_date", "DATE"}, {"visit_occurrence_id", "BIGINT"},
 		{"visit_concept_id", "BIGINT"}, {"age_at_event", "INTEGER"}, {"first_value", "DOUBLE"}, {"second_value", "DOUBLE"},
+	},
+	ConceptBits: {
+		{"concept_id", "BIGINT"}, {"is_standard", "BOOLEAN"}, {"direct", "BOOLEAN"}, {"rolled", "BOOLEAN"},
+		{"chunk", "BIGINT"}, {"bits", "BLOB"},
 	},
 }
 

@@ -84,6 +84,8 @@ func LoadOracle(t testing.TB, db *sql.DB, data oracle.Data) {
 	require.NoError(t, err)
 	_, err = db.Exec("CREATE OR REPLACE TABLE " + cdrindex.ReadingPairs + " AS " + cdrindex.ReadingPairsSQL(new(sqlb.Builder)).String())
 	require.NoError(t, err)
+	_, err = db.Exec("CREATE OR REPLACE TABLE " + cdrindex.ConceptBits + " AS " + cdrindex.ConceptBitsSQL)
+	require.NoError(t, err)
 }
 
 // OracleCDR writes data as the index of a new CDR folder in a temporary

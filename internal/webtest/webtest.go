@@ -51,6 +51,9 @@ func missing(t testing.TB, format string, args ...any) {
 func Chromium(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv("WORKBENCH_CHROMIUM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			missing(t, "WORKBENCH_CHROMIUM: %v", err)
+		}
 		return p
 	}
 	for _, name := range []string{"chromium", "chromium-browser"} {

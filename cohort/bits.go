@@ -1,0 +1,120 @@
+package cohort
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/openworkbench/workbench/internal/cdrindex"
+	"github.com/openworkbench/workbench/internal/sqlb"
+)
+
+const tableBits = cdrindex.ConceptBits
+
+// CompileBits compiles def, like Compile, to DuckDB SQL over concept_bits
+// that selects the cohort's persons as bits, and reports whether it
+// could. The query has a row per chunk of cdrindex.BitsChunk person ids
+// that holds a person of every include group, with two columns: chunk,
+// and bits, a BLOB of the chunk's persons in concept_bits' layout (a
+// chunk may hold no person of the cohort once the excludes are taken
+// out). It can when def has includes and no data filters, and each of
+// its groups is a union of concepts alone: no temporal relation,
+// modifiers, value conditions or demographics. Bitwise operations on
+// the concepts' bits then make the cohort: 10's 200 concepts at
+// 1,000,000 persons in 30-37 ms, where their 4.5 million rows of
+// concept_person took 122-143.
+func CompileBits(def *Definition, opt Options) (Query, bool, error) {
+	if err := opt.check(); err != nil {
+		return Query{}, false, err
+	}
+	if err := def.Validate(); err != nil {
+		return Query{}, false, err
+	}
+	if opt.Dialect != DuckDB || len(def.Includes) == 0 || len(def.DataFilters) > 0 ||
+		slices.ContainsFunc(def.Includes, notBits) || slices.ContainsFunc(def.Excludes, notBits) {
+		return Query{}, false, nil
+	}
+	c := &compiler{opt: opt}
+	var final sqlb.Builder
+	final.SQL("SELECT s0.chunk, (s0.bits")
+	var joins sqlb.Builder
+	for i, g := range def.Includes {
+		name := "include" + strconv.Itoa(i)
+		c.bitsGroup(name, index("includes", i), g)
+		if i == 0 {
+			joins.SQL("\nFROM ", name, " s0")
+			continue
+		}
+		a := "s" + strconv.Itoa(i)
+		final.SQL(" & ", a, ".bits")
+		joins.SQL("\nJOIN ", name, " ", a, " ON ", a, ".chunk = s0.chunk")
+	}
+	// A chunk without persons of an exclude group has no row in it: its
+	// bits are then all zero.
+	for i, g := range def.Excludes {
+		name := "exclude" + strconv.Itoa(i)
+		c.bitsGroup(name, index("excludes", i), g)
+		a := "x" + strconv.Itoa(i)
+		final.SQL(" & ~coalesce(", a, ".bits, bitstring('0', ", strconv.Itoa(cdrindex.BitsChunk), "))")
+		joins.SQL("\nLEFT JOIN ", name, " ", a, " ON ", a, ".chunk = s0.chunk")
+	}
+	final.SQL(")::BLOB AS bits").Add(&joins)
+
+	var q sqlb.Builder
+	for i, t := range c.ctes {
+		if i == 0 {
+			q.SQL("WITH ")
+		} else {
+			q.SQL(",\n")
+		}
+		q.SQL(t.name, " AS ( -- ", t.path, "\n").Add(&t.body).SQL("\n)")
+	}
+	q.SQL("\n").Add(&final)
+	out, err := c.query(&q)
+	return out, true, err
+}
+
+// notBits reports whether the group g is not a union of concepts alone.
+func notBits(g Group) bool {
+	return g.Temporal || slices.ContainsFunc(g.Items, func(it Item) bool {
+		return it.Type == DomainPerson || len(it.Modifiers) > 0 || slices.ContainsFunc(it.Parameters, func(p Parameter) bool { return !p.plain() })
+	})
+}
+
+// bitsGroup adds the CTE name of the group g, a union of concepts alone:
+// the OR of their bits per chunk. Its concepts are read as
+// conceptPersons reads them from concept_person: the direct rows of the
+// concepts alone, the rolled rows of those with descendants.
+func (c *compiler) bitsGroup(name, path string, g Group) {
+	var plain buckets
+	for i, it := range g.Items {
+		for _, p := range it.Parameters {
+			plain.add(it.Type, p, index("items", i))
+		}
+	}
+	var body sqlb.Builder
+	body.SQL("  SELECT chunk, bit_or(bits::BIT) AS bits FROM (")
+	n := 0
+	for _, u := range plain {
+		exact, desc := conceptLists(u.readings[0].exact, u.readings[0].desc)
+		standard := "is_standard"
+		if !u.standard {
+			standard = "NOT is_standard"
+		}
+		for _, p := range []struct {
+			ids  []int64
+			flag string
+		}{{exact, "direct"}, {desc, "rolled"}} {
+			if len(p.ids) == 0 {
+				continue
+			}
+			if n > 0 {
+				body.SQL("\n    UNION ALL")
+			}
+			n++
+			c.table(body.SQL("\n    SELECT chunk, bits FROM "), tableBits)
+			body.SQL(" WHERE concept_id IN (").Int64Args(p.ids).SQL(") AND ", standard, " AND ", p.flag)
+		}
+	}
+	body.SQL("\n  )\n  GROUP BY chunk")
+	c.addCTE(name, path, &body)
+}
