@@ -313,6 +313,8 @@ type writeOptions struct {
 	// differences), as cdr.Index does for the tables of
 	// cdrindex.FormatVersion2.
 	version2 bool
+	// compression is the Parquet codec; empty means zstd.
+	compression string
 }
 
 // Row group sizes in bytes, for cdr.Index's sizes in rows (16,384 rows of
@@ -328,7 +330,7 @@ const (
 
 // write writes the rows of q, with the columns and types of the index
 // table name (shape) in the order order, as that table, in Parquet
-// compressed with zstd, replacing what was there, and registers it as the
+// compressed as cdrindex.Compression says, replacing what was there, and registers it as the
 // temporary view name for the steps that read it. The write is Spark
 // Connect's WriteOperation, sent as execute sends a query, with the
 // client's generated messages found by name: the client's DataFrameWriter
@@ -341,6 +343,7 @@ func (b *builder) write(ctx context.Context, name string, q *sqlb.Builder, order
 	}
 	path := b.path(name + ".parquet")
 	opt.version2 = cdrindex.FormatVersion2(name)
+	opt.compression = cdrindex.Compression(name)
 	start := time.Now()
 	err = b.writeParquet(ctx, text, path, opt)
 	b.log.DebugContext(ctx, "spark index statement", "op", "write "+name, "duration", time.Since(start))
@@ -415,7 +418,11 @@ func (b *builder) writeParquet(ctx context.Context, text, path string, opt write
 		w.Mutable(f.ByName("partitioning_columns")).List().Append(protoreflect.ValueOfString(opt.partitionBy))
 	}
 	options := w.Mutable(f.ByName("options")).Map()
-	options.Set(protoreflect.ValueOfString("compression").MapKey(), protoreflect.ValueOfString("zstd"))
+	codec := opt.compression
+	if codec == "" {
+		codec = "zstd"
+	}
+	options.Set(protoreflect.ValueOfString("compression").MapKey(), protoreflect.ValueOfString(codec))
 	if opt.version2 {
 		options.Set(protoreflect.ValueOfString("parquet.writer.version").MapKey(), protoreflect.ValueOfString("v2"))
 	}
