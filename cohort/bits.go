@@ -20,8 +20,8 @@ const tableBits = cdrindex.ConceptBits
 // its groups is a union of concepts alone: no temporal relation,
 // modifiers, value conditions or demographics. Bitwise operations on
 // the concepts' bits then make the cohort: 10's 200 concepts at
-// 1,000,000 persons in 30-37 ms, where their 4.5 million rows of
-// concept_person took 122-143.
+// 1,000,000 persons count in 32-41 ms, where their 4.5 million rows of
+// concept_person took 235-239 on the same machine (docs/benchmarks.md).
 func CompileBits(def *Definition, opt Options) (Query, bool, error) {
 	if err := opt.check(); err != nil {
 		return Query{}, false, err
