@@ -112,7 +112,17 @@ func (c *compiler) bitsGroup(name, path string, g Group) {
 			}
 			n++
 			c.table(body.SQL("\n    SELECT chunk, bits FROM "), tableBits)
-			body.SQL(" WHERE concept_id IN (").Int64Args(p.ids).SQL(") AND ", standard, " AND ", p.flag)
+			// One list argument rather than an argument an id: 10's 200
+			// concepts at 1,000,000 persons counted in 23-25 ms against
+			// 26-27 (planning). A lone id as itself: 12 and 13 took
+			// about 1 ms more from a list.
+			if len(p.ids) == 1 {
+				body.SQL(" WHERE concept_id = ").Arg(p.ids[0], "BIGINT")
+			} else {
+				body.SQL(" WHERE concept_id IN ")
+				c.idList(&body, p.ids)
+			}
+			body.SQL(" AND ", standard, " AND ", p.flag)
 		}
 	}
 	body.SQL("\n  )\n  GROUP BY chunk")

@@ -1,19 +1,19 @@
 -- excludes.json, compiled by TestGolden (refresh: go test ./cohort -run TestGolden -update)
 WITH include0 AS ( -- includes[0]
   SELECT chunk, bit_or(bits::BIT) AS bits FROM (
-    SELECT chunk, bits FROM "concept_bits" WHERE concept_id IN (?::BIGINT) AND is_standard AND rolled
+    SELECT chunk, bits FROM "concept_bits" WHERE concept_id = ?::BIGINT AND is_standard AND rolled
   )
   GROUP BY chunk
 ),
 exclude0 AS ( -- excludes[0]
   SELECT chunk, bit_or(bits::BIT) AS bits FROM (
-    SELECT chunk, bits FROM "concept_bits" WHERE concept_id IN (?::BIGINT) AND is_standard AND rolled
+    SELECT chunk, bits FROM "concept_bits" WHERE concept_id = ?::BIGINT AND is_standard AND rolled
   )
   GROUP BY chunk
 ),
 exclude1 AS ( -- excludes[1]
   SELECT chunk, bit_or(bits::BIT) AS bits FROM (
-    SELECT chunk, bits FROM "concept_bits" WHERE concept_id IN (?::BIGINT) AND is_standard AND rolled
+    SELECT chunk, bits FROM "concept_bits" WHERE concept_id = ?::BIGINT AND is_standard AND rolled
   )
   GROUP BY chunk
 )

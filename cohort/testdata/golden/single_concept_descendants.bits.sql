@@ -1,7 +1,7 @@
 -- single_concept_descendants.json, compiled by TestGolden (refresh: go test ./cohort -run TestGolden -update)
 WITH include0 AS ( -- includes[0]
   SELECT chunk, bit_or(bits::BIT) AS bits FROM (
-    SELECT chunk, bits FROM "concept_bits" WHERE concept_id IN (?::BIGINT) AND is_standard AND rolled
+    SELECT chunk, bits FROM "concept_bits" WHERE concept_id = ?::BIGINT AND is_standard AND rolled
   )
   GROUP BY chunk
 )

@@ -1,19 +1,19 @@
 -- three_include_groups.json, compiled by TestGolden (refresh: go test ./cohort -run TestGolden -update)
 WITH include0 AS ( -- includes[0]
   SELECT chunk, bit_or(bits::BIT) AS bits FROM (
-    SELECT chunk, bits FROM "concept_bits" WHERE concept_id IN (?::BIGINT) AND is_standard AND rolled
+    SELECT chunk, bits FROM "concept_bits" WHERE concept_id = ?::BIGINT AND is_standard AND rolled
   )
   GROUP BY chunk
 ),
 include1 AS ( -- includes[1]
   SELECT chunk, bit_or(bits::BIT) AS bits FROM (
-    SELECT chunk, bits FROM "concept_bits" WHERE concept_id IN (?::BIGINT) AND is_standard AND rolled
+    SELECT chunk, bits FROM "concept_bits" WHERE concept_id = ?::BIGINT AND is_standard AND rolled
   )
   GROUP BY chunk
 ),
 include2 AS ( -- includes[2]
   SELECT chunk, bit_or(bits::BIT) AS bits FROM (
-    SELECT chunk, bits FROM "concept_bits" WHERE concept_id IN (?::BIGINT, ?::BIGINT) AND is_standard AND direct
+    SELECT chunk, bits FROM "concept_bits" WHERE concept_id IN (SELECT unnest(?::BIGINT[])) AND is_standard AND direct
   )
   GROUP BY chunk
 )
@@ -24,5 +24,4 @@ JOIN include2 s2 ON s2.chunk = s0.chunk
 -- args:
 -- 1: int64 201826
 -- 2: int64 1503297
--- 3: int64 3004410
--- 4: int64 4185115
+-- 3: []int64 [3004410 4185115]
