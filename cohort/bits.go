@@ -59,17 +59,7 @@ func CompileBits(def *Definition, opt Options) (Query, bool, error) {
 	}
 	final.SQL(")::BLOB AS bits").Add(&joins)
 
-	var q sqlb.Builder
-	for i, t := range c.ctes {
-		if i == 0 {
-			q.SQL("WITH ")
-		} else {
-			q.SQL(",\n")
-		}
-		q.SQL(t.name, " AS ( -- ", t.path, "\n").Add(&t.body).SQL("\n)")
-	}
-	q.SQL("\n").Add(&final)
-	out, err := c.query(&q)
+	out, err := c.query(c.with(&final))
 	return out, true, err
 }
 
@@ -81,9 +71,8 @@ func notBits(g Group) bool {
 }
 
 // bitsGroup adds the CTE name of the group g, a union of concepts alone:
-// the OR of their bits per chunk. Its concepts are read as
-// conceptPersons reads them from concept_person: the direct rows of the
-// concepts alone, the rolled rows of those with descendants.
+// the OR of their bits per chunk, from the rows of concept_bits that
+// conceptRows names, as conceptPersons reads concept_person.
 func (c *compiler) bitsGroup(name, path string, g Group) {
 	var plain buckets
 	for i, it := range g.Items {
@@ -95,18 +84,8 @@ func (c *compiler) bitsGroup(name, path string, g Group) {
 	body.SQL("  SELECT chunk, bit_or(bits::BIT) AS bits FROM (")
 	n := 0
 	for _, u := range plain {
-		exact, desc := conceptLists(u.readings[0].exact, u.readings[0].desc)
-		standard := "is_standard"
-		if !u.standard {
-			standard = "NOT is_standard"
-		}
-		for _, p := range []struct {
-			ids  []int64
-			flag string
-		}{{exact, "direct"}, {desc, "rolled"}} {
-			if len(p.ids) == 0 {
-				continue
-			}
+		standard, rows := conceptRows(u)
+		for _, p := range rows {
 			if n > 0 {
 				body.SQL("\n    UNION ALL")
 			}

@@ -199,6 +199,13 @@ func compile(def *Definition, opt Options, keyed bool) (Query, *compiler, error)
 		final.SQL("\nEXCEPT\nSELECT ", c.who, " FROM ", name)
 	}
 
+	out, err := c.query(c.with(&final))
+	return out, c, err
+}
+
+// with returns the query of the compiler's CTEs, in the order added, and
+// then final.
+func (c *compiler) with(final *sqlb.Builder) *sqlb.Builder {
 	var q sqlb.Builder
 	for i, t := range c.ctes {
 		if i == 0 {
@@ -211,9 +218,7 @@ func compile(def *Definition, opt Options, keyed bool) (Query, *compiler, error)
 	if len(c.ctes) > 0 {
 		q.SQL("\n")
 	}
-	q.Add(&final)
-	out, err := c.query(&q)
-	return out, c, err
+	return q.Add(final)
 }
 
 // qualified returns the columns cols (comma-separated) of the table alias
@@ -541,6 +546,32 @@ func (c *compiler) bucketIn(f *sqlb.Builder, a string, exact, desc []int64) {
 	c.unnest(f.SQL("SELECT "), desc).SQL(")) AND ")
 }
 
+// flagged are concept ids and the flag of their rows in concept_person
+// and concept_bits: direct or rolled.
+type flagged struct {
+	ids  []int64
+	flag string
+}
+
+// conceptRows returns the condition on is_standard and the rows of
+// concept_person (and concept_bits) that hold the persons of the plain
+// unit u: the direct rows of its concepts alone, the rolled rows of its
+// concepts with descendants, each list present only when not empty.
+func conceptRows(u unit) (standard string, rows []flagged) {
+	exact, desc := conceptLists(u.readings[0].exact, u.readings[0].desc)
+	standard = "is_standard"
+	if !u.standard {
+		standard = "NOT is_standard"
+	}
+	if len(exact) > 0 {
+		rows = append(rows, flagged{exact, "direct"})
+	}
+	if len(desc) > 0 {
+		rows = append(rows, flagged{desc, "rolled"})
+	}
+	return standard, rows
+}
+
 // conceptLists returns the concepts alone exact and with descendants desc
 // sorted and unique, without the concepts alone that desc has.
 func conceptLists(exact, desc []int64) ([]int64, []int64) {
@@ -558,20 +589,10 @@ func conceptLists(exact, desc []int64) ([]int64, []int64) {
 // scan, which then reads only the row groups of those concepts. The rows
 // of one concept and flag have each person once.
 func (c *compiler) conceptPersons(f *part, u unit) {
-	exact, desc := conceptLists(u.readings[0].exact, u.readings[0].desc)
-	f.unique = len(exact)+len(desc) == 1
-	standard := "is_standard"
-	if !u.standard {
-		standard = "NOT is_standard"
-	}
-	for i, p := range []struct {
-		ids  []int64
-		flag string
-	}{{exact, "direct"}, {desc, "rolled"}} {
-		if len(p.ids) == 0 {
-			continue
-		}
-		if i > 0 && len(exact) > 0 {
+	standard, rows := conceptRows(u)
+	f.unique = len(rows) == 1 && len(rows[0].ids) == 1
+	for i, p := range rows {
+		if i > 0 {
 			f.SQL("\nUNION ALL\n")
 		}
 		c.table(f.SQL("SELECT ", c.who, " FROM "), tableConceptPerson).SQL(" WHERE ")

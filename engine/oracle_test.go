@@ -129,19 +129,8 @@ func TestAfterCountOracle(t *testing.T) {
 	ctx := context.Background()
 	for _, spread := range []int64{1, 1 << 29} {
 		r := rand.New(rand.NewPCG(seed, uint64(spread)))
-		data := oracle.RandomData(r)
-		for i := range data.Persons {
-			data.Persons[i].PersonID *= spread
-		}
-		for i := range data.Events {
-			data.Events[i].PersonID *= spread
-		}
-		db, err := sql.Open("duckdb", "")
-		require.NoError(t, err)
-		defer db.Close()
-		db.SetMaxOpenConns(1)
-		testcdr.LoadOracle(t, db, data)
-		_, err = db.Exec("CREATE TABLE concept (concept_id BIGINT, concept_name VARCHAR)")
+		data, db := spreadOracle(t, r, spread)
+		_, err := db.Exec("CREATE TABLE concept (concept_id BIGINT, concept_name VARCHAR)")
 		require.NoError(t, err)
 		counted := 0
 		for n := range 12 {
@@ -203,6 +192,25 @@ WHERE domain = ? AND list_contains(?::BIGINT[], person_id) GROUP BY concept_id O
 	}
 }
 
+// spreadOracle loads random oracle data, with every person id multiplied
+// by spread, as the index tables of a new in-memory database.
+func spreadOracle(t *testing.T, r *rand.Rand, spread int64) (oracle.Data, *sql.DB) {
+	t.Helper()
+	data := oracle.RandomData(r)
+	for i := range data.Persons {
+		data.Persons[i].PersonID *= spread
+	}
+	for i := range data.Events {
+		data.Events[i].PersonID *= spread
+	}
+	db, err := sql.Open("duckdb", "")
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1)
+	testcdr.LoadOracle(t, db, data)
+	return data, db
+}
+
 // TestBitsOracle counts random definitions that cohort.CompileBits
 // compiles (unions of concepts alone, intersected and excepted) on random
 // index tables, with person ids dense (one chunk of concept_bits) and
@@ -215,18 +223,7 @@ func TestBitsOracle(t *testing.T) {
 	ctx := context.Background()
 	for _, spread := range []int64{1, 997} {
 		r := rand.New(rand.NewPCG(seed, uint64(spread)))
-		data := oracle.RandomData(r)
-		for i := range data.Persons {
-			data.Persons[i].PersonID *= spread
-		}
-		for i := range data.Events {
-			data.Events[i].PersonID *= spread
-		}
-		db, err := sql.Open("duckdb", "")
-		require.NoError(t, err)
-		defer db.Close()
-		db.SetMaxOpenConns(1)
-		testcdr.LoadOracle(t, db, data)
+		data, db := spreadOracle(t, r, spread)
 		var chunks int
 		require.NoError(t, db.QueryRow("SELECT count(DISTINCT chunk) FROM concept_bits").Scan(&chunks))
 		if spread > 1 {
