@@ -16,12 +16,14 @@ const tableBits = cdrindex.ConceptBits
 // that holds a person of every include group, with two columns: chunk,
 // and bits, a BLOB of the chunk's persons in concept_bits' layout (a
 // chunk may hold no person of the cohort once the excludes are taken
-// out). It can when def has includes and no data filters, and each of
-// its groups is a union of concepts alone: no temporal relation,
-// modifiers, value conditions or demographics. Bitwise operations on
-// the concepts' bits then make the cohort: 10's 200 concepts at
-// 1,000,000 persons count in 32-41 ms, where their 4.5 million rows of
-// concept_person took 235-239 on the same machine (docs/benchmarks.md).
+// out). It can when some include group, and every exclude group, is a
+// union of concepts alone (no temporal relation, modifiers, value
+// conditions or demographics), and the other include groups are of
+// demographics alone. Bitwise operations on the concepts' bits then make
+// the cohort: 10's 200 concepts at 1,000,000 persons count in 32-41 ms,
+// where their 4.5 million rows of concept_person took 235-239 on the
+// same machine (docs/benchmarks.md). The demographic groups and the
+// data filters are one scan of search_person made bits.
 func CompileBits(def *Definition, opt Options) (Query, bool, error) {
 	if err := opt.check(); err != nil {
 		return Query{}, false, err
@@ -29,17 +31,36 @@ func CompileBits(def *Definition, opt Options) (Query, bool, error) {
 	if err := def.Validate(); err != nil {
 		return Query{}, false, err
 	}
-	if opt.Dialect != DuckDB || len(def.Includes) == 0 || len(def.DataFilters) > 0 ||
-		slices.ContainsFunc(def.Includes, notBits) || slices.ContainsFunc(def.Excludes, notBits) {
+	isBits := func(g Group) bool { return !notBits(g) }
+	if opt.Dialect != DuckDB || !slices.ContainsFunc(def.Includes, isBits) ||
+		slices.ContainsFunc(def.Includes, func(g Group) bool { return notBits(g) && !demographicsOnly(g) }) ||
+		slices.ContainsFunc(def.Excludes, notBits) {
 		return Query{}, false, nil
 	}
 	c := &compiler{opt: opt}
+	var includes []string
+	for i, g := range def.Includes {
+		if demographicsOnly(g) {
+			continue
+		}
+		name := "include" + strconv.Itoa(i)
+		c.bitsGroup(name, index("includes", i), g)
+		includes = append(includes, name)
+	}
+	if persons, paths := personsConditions(def); !persons.Empty() {
+		var body sqlb.Builder
+		chunk := strconv.Itoa(cdrindex.BitsChunk)
+		body.SQL("  SELECT (person_id - f.first) // ", chunk, " AS chunk, bitstring_agg(((person_id - f.first) % ", chunk, ")::INTEGER, 0, ",
+			strconv.Itoa(cdrindex.BitsChunk-1), ") AS bits\n  FROM ")
+		c.table(&body, tablePerson).SQL(" p, (SELECT min(person_id) AS first FROM ")
+		c.table(&body, tablePerson).SQL(") f\n  WHERE ").Add(persons).SQL("\n  GROUP BY chunk")
+		c.addCTE("persons", paths, &body)
+		includes = append(includes, "persons")
+	}
 	var final sqlb.Builder
 	final.SQL("SELECT s0.chunk, (s0.bits")
 	var joins sqlb.Builder
-	for i, g := range def.Includes {
-		name := "include" + strconv.Itoa(i)
-		c.bitsGroup(name, index("includes", i), g)
+	for i, name := range includes {
 		if i == 0 {
 			joins.SQL("\nFROM ", name, " s0")
 			continue

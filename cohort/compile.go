@@ -126,38 +126,21 @@ func compile(def *Definition, opt Options, keyed bool) (Query, *compiler, error)
 	// groups on 1M persons: 100 ms).
 	var sets []*sqlb.Builder // what the chain selects person_id from
 	var unique []bool        // whether each set has each person once
-	var persons sqlb.Builder
-	var personPaths []string
 	for i, g := range def.Includes {
-		if !g.Temporal && !slices.ContainsFunc(g.Items, func(it Item) bool { return it.Type != DomainPerson }) {
-			if !persons.Empty() {
-				persons.SQL(" AND ")
-			}
-			persons.SQL("(")
-			personConditions(&persons, g.Items)
-			persons.SQL(")")
-			personPaths = append(personPaths, index("includes", i))
+		if demographicsOnly(g) {
 			continue
 		}
 		name := "include" + strconv.Itoa(i)
 		sets = append(sets, new(sqlb.Builder).SQL(name))
 		unique = append(unique, c.group(name, index("includes", i), g))
 	}
-	for _, f := range slices.Compact(slices.Sorted(slices.Values(def.DataFilters))) {
-		if !persons.Empty() {
-			persons.SQL(" AND ")
-		}
-		persons.SQL(dataFilterColumns[f])
-	}
-	if len(def.DataFilters) > 0 {
-		personPaths = append(personPaths, "dataFilters")
-	}
+	persons, personPaths := personsConditions(def)
 	switch {
 	case !persons.Empty():
 		var body sqlb.Builder
 		body.SQL("  SELECT ", c.who, " FROM ")
-		c.personsWhere(&body).Add(&persons)
-		c.addCTE("persons", strings.Join(personPaths, ", "), &body)
+		c.personsWhere(&body).Add(persons)
+		c.addCTE("persons", personPaths, &body)
 		sets = append(sets, new(sqlb.Builder).SQL("persons"))
 		unique = append(unique, true)
 	case len(def.Includes) == 0:
@@ -292,6 +275,42 @@ func (c *compiler) table(b *sqlb.Builder, name string) *sqlb.Builder {
 // follows. The table has an alias: Spark SQL (outside ANSI mode) reads a
 // table name followed by WHERE and a parenthesis, as a condition of
 // demographics begins, as an alias WHERE with column names, and fails.
+// demographicsOnly reports whether the group g is of demographic items
+// alone, whose conditions personsConditions ANDs.
+func demographicsOnly(g Group) bool {
+	return !g.Temporal && !slices.ContainsFunc(g.Items, func(it Item) bool { return it.Type != DomainPerson })
+}
+
+// personsConditions returns the AND of the conditions on search_person
+// (alias p) of def's include groups of demographics only and of its data
+// filters, empty when it has none, and the paths they come from.
+func personsConditions(def *Definition) (*sqlb.Builder, string) {
+	var b sqlb.Builder
+	var paths []string
+	for i, g := range def.Includes {
+		if !demographicsOnly(g) {
+			continue
+		}
+		if !b.Empty() {
+			b.SQL(" AND ")
+		}
+		b.SQL("(")
+		personConditions(&b, g.Items)
+		b.SQL(")")
+		paths = append(paths, index("includes", i))
+	}
+	for _, f := range slices.Compact(slices.Sorted(slices.Values(def.DataFilters))) {
+		if !b.Empty() {
+			b.SQL(" AND ")
+		}
+		b.SQL(dataFilterColumns[f])
+	}
+	if len(def.DataFilters) > 0 {
+		paths = append(paths, "dataFilters")
+	}
+	return &b, strings.Join(paths, ", ")
+}
+
 func (c *compiler) personsWhere(b *sqlb.Builder) *sqlb.Builder {
 	return c.table(b, tablePerson).SQL(" p WHERE ")
 }
