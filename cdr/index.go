@@ -321,9 +321,10 @@ const searchPersonOrder = "gender_concept_id, sex_at_birth_concept_id, race_conc
 const searchPersonRowGroup = 16384
 
 // conceptBitsRowGroup is concept_bits' row group size, the least DuckDB
-// writes: the chunks of eight common concepts (245 each at 1,000,000
-// persons), so that a scan of some concepts skips the others' bits by the row
-// groups' statistics. With one row of 125,000 bytes per concept, in two
+// writes (asked for 512, it wrote 2,048): the chunks of about eight
+// common concepts and flags (245 chunks each at 1,000,000 persons), so
+// that a scan of some concepts skips the others' bits by the row groups'
+// statistics. With one row of 125,000 bytes per concept, in two
 // row groups, 10's 200 concepts took 180-300 ms to read, most of it in
 // decompressing the other concepts' bits; in chunks, 29-39 ms.
 const conceptBitsRowGroup = 2048

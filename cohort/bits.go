@@ -20,10 +20,11 @@ const tableBits = cdrindex.ConceptBits
 // union of concepts alone (no temporal relation, modifiers, value
 // conditions or demographics), and the other include groups are of
 // demographics alone. Bitwise operations on the concepts' bits then make
-// the cohort: 10's 200 concepts at 1,000,000 persons count in 32-41 ms,
-// where their 4.5 million rows of concept_person took 235-239 on the
-// same machine (docs/benchmarks.md). The demographic groups and the
-// data filters are one scan of search_person made bits.
+// the cohort: 10's 200 concepts at 1,000,000 persons counted in 53-80 ms
+// where reading their 4.5 million rows of concept_person took 235-239 in
+// the same runs, and in 23-30 ms once the bits were uncompressed and the
+// ids one list argument (docs/benchmarks.md). The demographic groups and
+// the data filters are one scan of search_person made bits.
 func CompileBits(def *Definition, opt Options) (Query, bool, error) {
 	if err := opt.check(); err != nil {
 		return Query{}, false, err

@@ -213,9 +213,10 @@ func spreadOracle(t *testing.T, r *rand.Rand, spread int64) (oracle.Data, *sql.D
 
 // TestBitsOracle counts random definitions that cohort.CompileBits
 // compiles (unions of concepts alone, intersected and excepted, with
-// demographic groups and data filters) on random index tables, with person ids dense (one chunk of concept_bits) and
-// spread over several chunks, and compares the count and the persons that
-// Count kept with the oracle's.
+// demographic groups and data filters) on random index tables, with
+// person ids dense (one chunk of concept_bits) and spread over several
+// chunks, and compares the count and the persons that Count kept with
+// the oracle's.
 func TestBitsOracle(t *testing.T) {
 	t.Parallel()
 	seed := uint64(time.Now().UnixNano())

@@ -320,8 +320,9 @@ type writeOptions struct {
 // Row group sizes in bytes, for cdr.Index's sizes in rows (16,384 rows of
 // person_events and of search_person, 2,048 of concept_bits): Spark's
 // Parquet writer sizes a row group by its bytes before compression, about
-// 60 a row of person_events, 120 of search_person and 540 of
-// concept_bits.
+// 60 a row of person_events and 120 of search_person. A row of
+// concept_bits holds 512 bytes of bits and its keys, so 1 MB is meant
+// for about 2,000 rows; Spark's row groups of it were not counted.
 const (
 	personEventsBlock = 1 << 20
 	searchPersonBlock = 2 << 20

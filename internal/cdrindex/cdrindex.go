@@ -81,9 +81,8 @@ const (
 	// the first byte first) has bit i set for the person id first +
 	// chunk*BitsChunk + i, first being search_person's least person id.
 	// Sorted by (concept_id, is_standard, direct, rolled, chunk), in row
-	// groups of about one concept's chunks, so that a union or
-	// intersection of concepts reads their bits and no other rows
-	// (ConceptBitsSQL).
+	// groups of 2,048 rows, so that a union or intersection of concepts
+	// reads their bits and few other rows (ConceptBitsSQL).
 	ConceptBits = "concept_bits"
 )
 
