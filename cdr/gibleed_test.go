@@ -156,7 +156,8 @@ SELECT concept_id, person_id, is_standard, d.n, r.n FROM direct d FULL JOIN roll
 // standard rows of concept_person (how TopConcepts counted before). And
 // concept_person, rolled up from person_events with the dates, against
 // what layout 8 made of search_events' pairs, and its dates against
-// search_events.
+// search_events. And concept_counts, counted from concept_bits, against
+// the distinct persons of concept_person.
 func TestIndexPersonTables(t *testing.T) {
 	ctx := context.Background()
 	c, err := Open(ctx, indexedGiBleed(t), Options{})
@@ -169,6 +170,7 @@ func TestIndexPersonTables(t *testing.T) {
 		{"concept_person as layout 8", "SELECT * EXCLUDE (dates, rolled_dates, bucket) FROM " + ConceptPerson, conceptPersonOfPairsSQL},
 		{"concept_person's dates", "SELECT concept_id, person_id, is_standard, dates, rolled_dates FROM " + ConceptPerson + " WHERE direct OR rolled", conceptDatesSQL},
 		{"concept_person of search_events", "SELECT * FROM " + ConceptPerson, ConceptPersonSQL},
+		{"concept_counts of concept_person", "SELECT * FROM " + ConceptCounts, conceptCountsOfPersonsSQL},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// The rows as a multiset: their number and the sum of their

@@ -141,9 +141,9 @@ func Index(ctx context.Context, dir string, opt IndexOptions) (IndexInfo, error)
 		{conceptRollup, "", true}, // built by buildRollup
 		{ConceptPerson, conceptPersonSQL, false},
 		{PersonConcept, personConceptSQL, false},
-		{ConceptCounts, conceptCountsSQL, false},
 		{ReadingPairs, readingPairsSQL, false},
 		{ConceptBits, cdrindex.ConceptBitsSQL, false},
+		{ConceptCounts, conceptCountsSQL, false},
 	}
 	db := c.db
 	if _, err := db.ExecContext(ctx, "CREATE TEMP VIEW person_birth AS "+personBirthSQL); err != nil {
@@ -764,9 +764,24 @@ SELECT source_concept_id, person_id, false, domain, entry_date FROM ` + PersonEv
 }
 
 // conceptCountsSQL counts persons per concept exactly and with all
-// descendants ("rollup") from concept_person, for the concepts that are
-// an ancestor or themselves of some event's concept.
-const conceptCountsSQL = `SELECT concept_id,
+// descendants ("rollup"), for the concepts that are an ancestor or
+// themselves of some event's concept: the bits of concept_bits or-ed per
+// chunk, whatever the standard flag, and counted. At 1,000,000 persons it
+// took 2.3-3.5 s, where count(DISTINCT person_id) over concept_person
+// (conceptCountsOfPersonsSQL, the same rows) took 48 s.
+const conceptCountsSQL = `SELECT concept_id, sum(direct)::BIGINT AS person_count, sum(rolled)::BIGINT AS rollup_person_count FROM (
+  SELECT concept_id, chunk,
+    COALESCE(bit_count(bit_or(bits::BIT) FILTER (WHERE direct)), 0) AS direct,
+    COALESCE(bit_count(bit_or(bits::BIT) FILTER (WHERE rolled)), 0) AS rolled
+  FROM ` + ConceptBits + ` GROUP BY concept_id, chunk
+)
+GROUP BY concept_id HAVING sum(rolled) > 0
+ORDER BY concept_id`
+
+// conceptCountsOfPersonsSQL selects the rows of concept_counts from
+// concept_person's persons, as the index built them before
+// concept_bits: a test compares the two.
+const conceptCountsOfPersonsSQL = `SELECT concept_id,
   count(DISTINCT person_id) FILTER (WHERE direct) AS person_count,
   count(DISTINCT person_id) FILTER (WHERE rolled) AS rollup_person_count
 FROM ` + ConceptPerson + ` GROUP BY concept_id HAVING bool_or(rolled)
