@@ -16,15 +16,19 @@ const tableBits = cdrindex.ConceptBits
 // that holds a person of every include group, with two columns: chunk,
 // and bits, a BLOB of the chunk's persons in concept_bits' layout (a
 // chunk may hold no person of the cohort once the excludes are taken
-// out). It can when some include group, and every exclude group, is a
-// union of concepts alone (no temporal relation, modifiers, value
-// conditions or demographics), and the other include groups are of
-// demographics alone. Bitwise operations on the concepts' bits then make
-// the cohort: 10's 200 concepts at 1,000,000 persons counted in 53-80 ms
-// where reading their 4.5 million rows of concept_person took 235-239 in
-// the same runs, and in 23-30 ms once the bits were uncompressed and the
-// ids one list argument (docs/benchmarks.md). The demographic groups and
-// the data filters are one scan of search_person made bits.
+// out). It can when some include group is a union of concepts alone (no
+// temporal relation, modifiers, value conditions or demographics): such
+// a group is the OR of its concepts' bits, and bitwise operations on the
+// groups' bits make the cohort. 10's 200 concepts at 1,000,000 persons
+// counted in 53-80 ms where reading their 4.5 million rows of
+// concept_person took 235-239 in the same runs, and in 23-30 ms once the
+// bits were uncompressed and the ids one list argument
+// (docs/benchmarks.md). The demographic groups and the data filters are
+// one scan of search_person made bits; every other group is selected as
+// Compile selects it, then made bits: at 1,000,000 persons, 10's concepts
+// with 05's group of an age at event counted in 90-125 ms instead of
+// 493-671 through Compile's query, and with 07's temporal group in
+// 265-333 instead of 674-787 (a probe, five runs each).
 func CompileBits(def *Definition, opt Options) (Query, bool, error) {
 	if err := opt.check(); err != nil {
 		return Query{}, false, err
@@ -32,30 +36,21 @@ func CompileBits(def *Definition, opt Options) (Query, bool, error) {
 	if err := def.Validate(); err != nil {
 		return Query{}, false, err
 	}
-	isBits := func(g Group) bool { return !notBits(g) }
-	if opt.Dialect != DuckDB || !slices.ContainsFunc(def.Includes, isBits) ||
-		slices.ContainsFunc(def.Includes, func(g Group) bool { return notBits(g) && !demographicsOnly(g) }) ||
-		slices.ContainsFunc(def.Excludes, notBits) {
+	if opt.Dialect != DuckDB || !slices.ContainsFunc(def.Includes, func(g Group) bool { return !notBits(g) }) {
 		return Query{}, false, nil
 	}
-	c := &compiler{opt: opt}
+	c := &compiler{opt: opt, who: "person_id"}
 	var includes []string
 	for i, g := range def.Includes {
 		if demographicsOnly(g) {
 			continue
 		}
 		name := "include" + strconv.Itoa(i)
-		c.bitsGroup(name, index("includes", i), g)
+		c.groupBits(name, index("includes", i), g)
 		includes = append(includes, name)
 	}
 	if persons, paths := personsConditions(def); !persons.Empty() {
-		var body sqlb.Builder
-		chunk := strconv.Itoa(cdrindex.BitsChunk)
-		body.SQL("  SELECT (person_id - f.first) // ", chunk, " AS chunk, bitstring_agg(((person_id - f.first) % ", chunk, ")::INTEGER, 0, ",
-			strconv.Itoa(cdrindex.BitsChunk-1), ") AS bits\n  FROM ")
-		c.table(&body, tablePerson).SQL(" p, (SELECT min(person_id) AS first FROM ")
-		c.table(&body, tablePerson).SQL(") f\n  WHERE ").Add(persons).SQL("\n  GROUP BY chunk")
-		c.addCTE("persons", paths, &body)
+		c.personsBits("persons", paths, c.personsWhere(new(sqlb.Builder)).Add(persons))
 		includes = append(includes, "persons")
 	}
 	var final sqlb.Builder
@@ -74,7 +69,7 @@ func CompileBits(def *Definition, opt Options) (Query, bool, error) {
 	// bits are then all zero.
 	for i, g := range def.Excludes {
 		name := "exclude" + strconv.Itoa(i)
-		c.bitsGroup(name, index("excludes", i), g)
+		c.groupBits(name, index("excludes", i), g)
 		a := "x" + strconv.Itoa(i)
 		final.SQL(" & ~coalesce(", a, ".bits, bitstring('0', ", strconv.Itoa(cdrindex.BitsChunk), "))")
 		joins.SQL("\nLEFT JOIN ", name, " ", a, " ON ", a, ".chunk = s0.chunk")
@@ -83,6 +78,31 @@ func CompileBits(def *Definition, opt Options) (Query, bool, error) {
 
 	out, err := c.query(c.with(&final))
 	return out, true, err
+}
+
+// groupBits adds the CTE name of the group g's persons as bits per chunk:
+// the OR of its concepts' bits when it is a union of concepts alone
+// (bitsGroup), else its persons as Compile selects them (the CTE
+// name_persons), made bits.
+func (c *compiler) groupBits(name, path string, g Group) {
+	if !notBits(g) {
+		c.bitsGroup(name, path, g)
+		return
+	}
+	c.group(name+"_persons", path, g)
+	c.personsBits(name, path, new(sqlb.Builder).SQL(name+"_persons p"))
+}
+
+// personsBits adds the CTE name of the persons that from (an alias p
+// with a person_id, and any condition) selects, as bits per chunk in
+// concept_bits' layout. A person twice sets one bit.
+func (c *compiler) personsBits(name, path string, from *sqlb.Builder) {
+	var body sqlb.Builder
+	chunk := strconv.Itoa(cdrindex.BitsChunk)
+	body.SQL("  SELECT (p.person_id - f.first) // ", chunk, " AS chunk, bitstring_agg(((p.person_id - f.first) % ", chunk, ")::INTEGER, 0, ",
+		strconv.Itoa(cdrindex.BitsChunk-1), ") AS bits\n  FROM (SELECT min(person_id) AS first FROM ")
+	c.table(&body, tablePerson).SQL(") f, ").Add(from).SQL("\n  GROUP BY chunk")
+	c.addCTE(name, path, &body)
 }
 
 // notBits reports whether the group g is not a union of concepts alone.

@@ -168,13 +168,14 @@
 // names pass one quoting function; nothing from the definition is written
 // into the SQL text.
 //
-// CompileBits writes a definition whose groups are unions of concepts
-// alone (as concept_person reads them), but for include groups of
-// demographics alone, over concept_bits instead: per chunk of person
-// ids, the OR of each group's concepts' bits, AND-ed across include
-// groups and with the bits of the persons that the demographic groups
-// and data filters keep (one scan of search_person), AND NOT each
-// exclude group's. Package engine counts with it and keeps the persons.
+// CompileBits writes a definition with an include group that is a union
+// of concepts alone (as concept_person reads them) over concept_bits
+// instead: per chunk of person ids, the OR of each such group's
+// concepts' bits; the persons that the demographic groups and data
+// filters keep (one scan of search_person), and those of every other
+// group as Compile selects them, made bits the same way; AND-ed across
+// include groups, AND NOT each exclude group's bits. Package engine
+// counts with it and keeps the persons.
 //
 // # Spark SQL
 //

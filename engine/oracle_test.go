@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -232,14 +233,18 @@ func TestBitsOracle(t *testing.T) {
 		}
 		e, err := engine.New(db, "oracle", engine.Options{})
 		require.NoError(t, err)
-		compiled := 0
+		compiled, selected := 0, 0
 		for n := 0; compiled < 25 && n < 5000; n++ {
 			def := oracle.RandomDefinition(r)
-			if _, ok, err := cohort.CompileBits(def, cohort.Options{}); err != nil || !ok {
+			q, ok, err := cohort.CompileBits(def, cohort.Options{})
+			if err != nil || !ok {
 				require.NoError(t, err)
 				continue
 			}
 			compiled++
+			if strings.Contains(q.SQL, "_persons AS (") {
+				selected++ // a group selected as Compile selects it, then made bits
+			}
 			want := sortedKeys(oracle.Eval(def, data))
 			count, err := e.Count(ctx, def)
 			require.NoError(t, err, "spread %d definition %d: %s", spread, n, def)
@@ -253,5 +258,6 @@ func TestBitsOracle(t *testing.T) {
 			assert.Equal(t, want, got, "persons: spread %d definition %d: %s", spread, n, def)
 		}
 		assert.Equal(t, 25, compiled, "random definitions that CompileBits compiles")
+		assert.Positive(t, selected, "random definitions with a group of other items than concepts")
 	}
 }

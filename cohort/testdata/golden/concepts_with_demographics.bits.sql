@@ -6,9 +6,8 @@ WITH include0 AS ( -- includes[0]
   GROUP BY chunk
 ),
 persons AS ( -- includes[1], includes[2], dataFilters
-  SELECT (person_id - f.first) // 4096 AS chunk, bitstring_agg(((person_id - f.first) % 4096)::INTEGER, 0, 4095) AS bits
-  FROM "search_person" p, (SELECT min(person_id) AS first FROM "search_person") f
-  WHERE ((age_at_ref BETWEEN ?::BIGINT AND ?::BIGINT AND NOT is_deceased)) AND (gender_concept_id = ?::BIGINT OR sex_at_birth_concept_id = ?::BIGINT) AND has_ehr_data
+  SELECT (p.person_id - f.first) // 4096 AS chunk, bitstring_agg(((p.person_id - f.first) % 4096)::INTEGER, 0, 4095) AS bits
+  FROM (SELECT min(person_id) AS first FROM "search_person") f, "search_person" p WHERE ((age_at_ref BETWEEN ?::BIGINT AND ?::BIGINT AND NOT is_deceased)) AND (gender_concept_id = ?::BIGINT OR sex_at_birth_concept_id = ?::BIGINT) AND has_ehr_data
   GROUP BY chunk
 )
 SELECT s0.chunk, (s0.bits & s1.bits)::BLOB AS bits
