@@ -92,7 +92,8 @@ func TestOracleDuckDB(t *testing.T) {
 }
 
 // TestGoldenOnDuckDB runs the golden and example definitions on random
-// index tables: the SQL must run and agree with the oracle.
+// index tables: the SQL must run and agree with the oracle, and so must
+// the engine's count, which takes concept_bits where CompileBits can.
 func TestGoldenOnDuckDB(t *testing.T) {
 	db, err := sql.Open("duckdb", "")
 	require.NoError(t, err)
@@ -100,6 +101,8 @@ func TestGoldenOnDuckDB(t *testing.T) {
 	db.SetMaxOpenConns(1)
 	data := oracle.RandomData(rand.New(rand.NewPCG(1, 1)))
 	testcdr.LoadOracle(t, db, data)
+	e, err := engine.New(db, "golden", engine.Options{})
+	require.NoError(t, err)
 	files, err := filepath.Glob("../cohort/testdata/*/*.json")
 	require.NoError(t, err)
 	bench, err := filepath.Glob("testdata/bench/*.json")
@@ -112,7 +115,11 @@ func TestGoldenOnDuckDB(t *testing.T) {
 		require.NoError(t, err)
 		q, err := cohort.Compile(def, cohort.Options{})
 		require.NoError(t, err)
-		assert.Equal(t, sortedKeys(oracle.Eval(def, data)), persons(t, db, q), f)
+		want := sortedKeys(oracle.Eval(def, data))
+		assert.Equal(t, want, persons(t, db, q), f)
+		count, err := e.Count(context.Background(), def)
+		require.NoError(t, err, f)
+		assert.Equal(t, int64(len(want)), count, f)
 	}
 }
 
