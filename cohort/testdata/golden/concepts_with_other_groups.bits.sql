@@ -32,7 +32,9 @@ exclude0_persons_side1 AS ( -- excludes[0] temporalGroup 1
   ) QUALIFY entry_date = min(entry_date) OVER (PARTITION BY person_id)
 ),
 exclude0_persons AS ( -- excludes[0]
-  SELECT DISTINCT a.person_id FROM exclude0_persons_side0 a JOIN exclude0_persons_side1 b ON b.person_id = a.person_id AND abs(a.entry_date - b.entry_date) <= ?::INTEGER
+  SELECT DISTINCT a.person_id FROM exclude0_persons_side0 a JOIN (
+    SELECT person_id, entry_date, unnest([w - 1, w, w + 1]) AS w FROM (SELECT person_id, entry_date, (entry_date - DATE '1970-01-01') // ?::BIGINT AS w FROM exclude0_persons_side1)
+  ) b ON b.person_id = a.person_id AND b.w = (a.entry_date - DATE '1970-01-01') // ?::BIGINT AND abs(a.entry_date - b.entry_date) <= ?::INTEGER
 ),
 exclude0 AS ( -- excludes[0]
   SELECT (p.person_id - f.first) // 4096 AS chunk, bitstring_agg(((p.person_id - f.first) % 4096)::INTEGER, 0, 4095) AS bits
@@ -54,4 +56,6 @@ LEFT JOIN exclude0 x0 ON x0.chunk = s0.chunk
 -- 8: []int64 [201826]
 -- 9: []int64 [1503297]
 -- 10: []int64 [1503297]
--- 11: int64 30
+-- 11: int64 31
+-- 12: int64 31
+-- 13: int64 30

@@ -24,7 +24,9 @@ exclude0_side1 AS ( -- excludes[0] temporalGroup 1
   ) QUALIFY entry_date = min(entry_date) OVER (PARTITION BY person_id)
 ),
 exclude0 AS ( -- excludes[0]
-  SELECT DISTINCT a.person_id FROM exclude0_side0 a JOIN exclude0_side1 b ON b.person_id = a.person_id AND abs(a.entry_date - b.entry_date) <= ?::INTEGER
+  SELECT DISTINCT a.person_id FROM exclude0_side0 a JOIN (
+    SELECT person_id, entry_date, unnest([w - 1, w, w + 1]) AS w FROM (SELECT person_id, entry_date, (entry_date - DATE '1970-01-01') // ?::BIGINT AS w FROM exclude0_side1)
+  ) b ON b.person_id = a.person_id AND b.w = (a.entry_date - DATE '1970-01-01') // ?::BIGINT AND abs(a.entry_date - b.entry_date) <= ?::INTEGER
 )
 SELECT person_id FROM include0
 INTERSECT
@@ -43,4 +45,6 @@ SELECT person_id FROM exclude0
 -- 9: []int64 [201826]
 -- 10: []int64 [1503297]
 -- 11: []int64 [1503297]
--- 12: int64 30
+-- 12: int64 31
+-- 13: int64 31
+-- 14: int64 30

@@ -14,7 +14,9 @@ include0_side1 AS ( -- includes[0] temporalGroup 1
   ) QUALIFY entry_date = min(entry_date) OVER (PARTITION BY person_id)
 ),
 include0 AS ( -- includes[0]
-  SELECT DISTINCT a.person_id FROM include0_side0 a JOIN include0_side1 b ON b.person_id = a.person_id AND abs(a.entry_date - b.entry_date) <= ?::INTEGER
+  SELECT DISTINCT a.person_id FROM include0_side0 a JOIN (
+    SELECT person_id, entry_date, unnest([w - 1, w, w + 1]) AS w FROM (SELECT person_id, entry_date, (entry_date - DATE '1970-01-01') // ?::BIGINT AS w FROM include0_side1)
+  ) b ON b.person_id = a.person_id AND b.w = (a.entry_date - DATE '1970-01-01') // ?::BIGINT AND abs(a.entry_date - b.entry_date) <= ?::INTEGER
 )
 SELECT person_id FROM include0
 -- args:
@@ -22,4 +24,6 @@ SELECT person_id FROM include0
 -- 2: []int64 [201826]
 -- 3: []int64 [1503297]
 -- 4: []int64 [1503297]
--- 5: int64 30
+-- 5: int64 31
+-- 6: int64 31
+-- 7: int64 30
