@@ -21,7 +21,9 @@ include0_side1 AS ( -- includes[0] temporalGroup 1
   ) QUALIFY entry_date = max(entry_date) OVER (PARTITION BY person_id)
 ),
 include0 AS ( -- includes[0]
-  SELECT DISTINCT a.person_id FROM include0_side0 a JOIN include0_side1 b ON b.person_id = a.person_id AND a.entry_date <= b.entry_date - ?::INTEGER
+  SELECT a.person_id FROM (SELECT person_id, min(entry_date) AS entry_date FROM include0_side0 GROUP BY person_id) a
+  JOIN (SELECT person_id, max(entry_date) AS entry_date FROM include0_side1 GROUP BY person_id) b
+    ON b.person_id = a.person_id AND a.entry_date <= b.entry_date - ?::INTEGER
 )
 SELECT person_id FROM include0
 -- args:
