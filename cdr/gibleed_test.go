@@ -149,6 +149,15 @@ rolled AS (
 )
 SELECT concept_id, person_id, is_standard, d.n, r.n FROM direct d FULL JOIN rolled r USING (concept_id, person_id, is_standard)`
 
+// conceptCountsOfPersonsSQL selects the rows of concept_counts from
+// concept_person's persons, as the index counted them before
+// concept_bits.
+const conceptCountsOfPersonsSQL = `SELECT concept_id,
+  count(DISTINCT person_id) FILTER (WHERE direct) AS person_count,
+  count(DISTINCT person_id) FILTER (WHERE rolled) AS rollup_person_count
+FROM ` + ConceptPerson + ` GROUP BY concept_id HAVING bool_or(rolled)
+ORDER BY concept_id`
+
 // TestIndexPersonTables checks the person-ordered tables against the
 // concept-ordered ones they stand beside: person_events, read from the
 // clinical tables, against its derivation from search_events (how a

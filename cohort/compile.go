@@ -271,10 +271,6 @@ func (c *compiler) table(b *sqlb.Builder, name string) *sqlb.Builder {
 	return b.Table(c.opt.Schema, name)
 }
 
-// personsWhere writes search_person and its WHERE, whose condition
-// follows. The table has an alias: Spark SQL (outside ANSI mode) reads a
-// table name followed by WHERE and a parenthesis, as a condition of
-// demographics begins, as an alias WHERE with column names, and fails.
 // demographicsOnly reports whether the group g is of demographic items
 // alone, whose conditions personsConditions ANDs.
 func demographicsOnly(g Group) bool {
@@ -311,6 +307,10 @@ func personsConditions(def *Definition) (*sqlb.Builder, string) {
 	return &b, strings.Join(paths, ", ")
 }
 
+// personsWhere writes search_person and its WHERE, whose condition
+// follows. The table has an alias: Spark SQL (outside ANSI mode) reads a
+// table name followed by WHERE and a parenthesis, as a condition of
+// demographics begins, as an alias WHERE with column names, and fails.
 func (c *compiler) personsWhere(b *sqlb.Builder) *sqlb.Builder {
 	return c.table(b, tablePerson).SQL(" p WHERE ")
 }
