@@ -600,10 +600,10 @@ const sourceMaxLevels = "32"
 // that is not rolled): an item that asks for a number of occurrences of
 // one concept reads them instead of the events. Index builds the same
 // rows from person_events, in parts of the persons (buildRollup), then
-// writes them by bucket.
+// writes them by bucket, sorted. Here they have no order: the sort took a
+// third of the 3.3 s that the query took over GiBleed.
 var ConceptPersonSQL = `WITH concept_rollup AS (` + conceptRollupSQL(`SELECT concept_id, person_id, is_standard, domain, entry_date FROM `+SearchEvents) + `)
-SELECT *, ` + bucketings[ConceptPerson].bucket + ` AS bucket FROM (` + conceptPersonSQL + `)
-ORDER BY concept_id, person_id`
+SELECT *, ` + bucketings[ConceptPerson].bucket + ` AS bucket FROM (` + conceptPersonSQL + `)`
 
 // conceptPersonSQL selects concept_person's rows from concept_rollup,
 // whose domains lists the direct events' domains, sorted.
