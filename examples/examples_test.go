@@ -250,30 +250,6 @@ func (s server) get(t *testing.T, path string, out any) {
 	require.NoError(t, json.Unmarshal(b, out))
 }
 
-// python is the interpreter that runs the notebook: Debian's, where .ci/run
-// installs Jupyter and the notebook's libraries (a python3 earlier on PATH
-// may lack them); WORKBENCH_PYTHON names another.
-func python(t *testing.T) string {
-	t.Helper()
-	py := os.Getenv("WORKBENCH_PYTHON")
-	if py == "" {
-		py = "/usr/bin/python3"
-	}
-	const modules = "nbconvert, ipykernel, pandas, requests, matplotlib"
-	out, err := exec.Command(py, "-c", "import "+modules).CombinedOutput()
-	if err != nil {
-		// The last line of a traceback names the missing module.
-		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-		msg := fmt.Sprintf("%s cannot import %s (%v: %s); on Debian: apt-get install jupyter-nbconvert python3-ipykernel python3-pandas python3-requests python3-matplotlib",
-			py, modules, err, lines[len(lines)-1])
-		if os.Getenv("WORKBENCH_REQUIRE_JUPYTER") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return py
-}
-
 // cellOutputs is what the executed notebook printed and displayed.
 type cellOutputs struct {
 	text  string   // every stream output, in order
@@ -329,7 +305,7 @@ func multiline(t *testing.T, raw json.RawMessage) string {
 }
 
 func TestNotebook(t *testing.T) {
-	py := python(t)
+	py := testkit.Python(t, "nbconvert", "ipykernel", "pandas", "requests", "matplotlib")
 	s := startServer(t)
 	var count struct{ Count int64 }
 	s.get(t, "/v1/workspaces/"+s.workspace+"/cohorts/"+s.cohort+"/count", &count)

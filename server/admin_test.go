@@ -142,7 +142,7 @@ func TestJourney(t *testing.T) {
 		assert.Equal(t, first, got, "%s has the rows of json", format)
 	}
 	t.Run("generated python", func(t *testing.T) {
-		python := pythonWithPandas(t)
+		python := testkit.Python(t, "pandas", "requests")
 		r := f.do(t, "GET", wsPath("/datasets/"+datasetID+"/code?lang=python"), token, nil, "")
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 		out := runCode(t, python, "dataset.py", r.body, append(os.Environ(), "WORKBENCH_URL="+f.url, "WORKBENCH_TOKEN="+token, "WORKBENCH_WORKSPACE="+ws))

@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,6 +20,7 @@ import (
 	"github.com/openworkbench/workbench"
 	"github.com/openworkbench/workbench/cohort"
 	"github.com/openworkbench/workbench/internal/testcdr"
+	"github.com/openworkbench/workbench/internal/testkit"
 	"github.com/openworkbench/workbench/notebook"
 	"github.com/openworkbench/workbench/server"
 )
@@ -246,41 +246,6 @@ func runCode(t *testing.T, interpreter, name string, code []byte, environ []stri
 	return string(out)
 }
 
-// pythonWithPandas is the interpreter of generated Python: Debian's,
-// where .ci/run installs pandas and requests, or WORKBENCH_PYTHON. Without
-// them the test is skipped, saying so, unless WORKBENCH_REQUIRE_JUPYTER is
-// set (as .ci/run does).
-func pythonWithPandas(t *testing.T) string {
-	t.Helper()
-	pandas.once.Do(func() {
-		pandas.py = os.Getenv("WORKBENCH_PYTHON")
-		if pandas.py == "" {
-			pandas.py = "/usr/bin/python3"
-		}
-		// Importing pandas takes half a second of CPU: once per binary.
-		out, err := exec.Command(pandas.py, "-c", "import pandas, requests").CombinedOutput()
-		if err != nil {
-			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-			pandas.missing = fmt.Sprintf("%s cannot import pandas and requests (%v: %s); on Debian: apt-get install python3-pandas python3-requests",
-				pandas.py, err, lines[len(lines)-1])
-		}
-	})
-	if pandas.missing != "" {
-		if os.Getenv("WORKBENCH_REQUIRE_JUPYTER") != "" {
-			t.Fatal(pandas.missing)
-		}
-		t.Skip(pandas.missing)
-	}
-	return pandas.py
-}
-
-// pandas is what pythonWithPandas found: the interpreter, or why it
-// cannot run generated Python.
-var pandas struct {
-	once        sync.Once
-	py, missing string
-}
-
 // exportedRows is the number of data rows of the CSV export of the domain.
 func exportedRows(t *testing.T, f *fixture, id, domain string) int {
 	t.Helper()
@@ -310,7 +275,7 @@ func TestGeneratedCodeRuns(t *testing.T) {
 	}
 
 	t.Run("python", func(t *testing.T) {
-		python := pythonWithPandas(t)
+		python := testkit.Python(t, "pandas", "requests")
 		assert.Equal(t, want, runCode(t, python, "dataset.py", fetch(t, "python"), environ))
 		r := f.do(t, "GET", "/v1/workspaces/"+f.ws+"/cohorts/"+cohortOf(t, f, id)+"/code?lang=python", f.researcher, nil, "")
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
@@ -369,14 +334,7 @@ func cohortOf(t *testing.T, f *fixture, id string) string {
 // cell pulls every domain and prints the rows of the server's own export.
 func TestStarterNotebookRuns(t *testing.T) {
 	t.Parallel()
-	python := pythonWithPandas(t)
-	if out, err := exec.Command(python, "-c", "import nbconvert, ipykernel").CombinedOutput(); err != nil {
-		msg := fmt.Sprintf("%s cannot import nbconvert and ipykernel (%v: %s); on Debian: apt-get install jupyter-nbconvert python3-ipykernel", python, err, strings.TrimSpace(string(out)))
-		if os.Getenv("WORKBENCH_REQUIRE_JUPYTER") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	python := testkit.Python(t, "nbconvert", "ipykernel", "pandas", "requests")
 	f := newFixture(t, server.Config{})
 	id := datasetOverHTTP(t, f, trickyName)
 	r := f.do(t, "POST", "/v1/workspaces/"+f.ws+"/notebooks", f.researcher, fmt.Appendf(nil, `{"name": "Starter", "dataset_id": %q}`, id), "")

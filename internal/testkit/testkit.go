@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -149,4 +151,53 @@ func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// debianPackages names the Debian package of each Python module that
+// tests run, for the message of a missing one.
+var debianPackages = map[string]string{
+	"pandas":     "python3-pandas",
+	"requests":   "python3-requests",
+	"matplotlib": "python3-matplotlib",
+	"nbconvert":  "jupyter-nbconvert",
+	"ipykernel":  "python3-ipykernel",
+}
+
+// Python is the interpreter of the tests that run Python: Debian's, where
+// .ci/run installs Jupyter and the libraries (a python3 earlier on PATH
+// may lack them), or WORKBENCH_PYTHON. Without one of modules the test is
+// skipped, saying which and how to install it, unless
+// WORKBENCH_REQUIRE_JUPYTER is set (as .ci/run does): then it fails. The
+// modules are found, not imported: importing pandas, matplotlib and
+// nbconvert took 0.8 s of CPU a check.
+func Python(t testing.TB, modules ...string) string {
+	t.Helper()
+	py := os.Getenv("WORKBENCH_PYTHON")
+	if py == "" {
+		py = "/usr/bin/python3"
+	}
+	const find = "import importlib.util, sys\nfor m in sys.argv[1:]:\n    if importlib.util.find_spec(m) is None:\n        print(m)"
+	out, err := exec.Command(py, append([]string{"-c", find}, modules...)...).CombinedOutput()
+	missing := strings.Fields(string(out))
+	if err == nil && len(missing) == 0 {
+		return py
+	}
+	var msg string
+	if err != nil {
+		msg = fmt.Sprintf("%s cannot run: %v", py, err)
+		if out := bytes.TrimSpace(out); len(out) > 0 {
+			msg += ": " + string(out)
+		}
+	} else {
+		var pkgs []string
+		for _, m := range missing {
+			pkgs = append(pkgs, debianPackages[m])
+		}
+		msg = fmt.Sprintf("%s has no module %s; on Debian: apt-get install %s", py, strings.Join(missing, ", "), strings.Join(pkgs, " "))
+	}
+	if os.Getenv("WORKBENCH_REQUIRE_JUPYTER") != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
 }
