@@ -1,6 +1,7 @@
 // Package testkit holds what the tests of several packages share and no
 // program needs: records that pass every check, ready to use, the routes
-// of a router, and a folder in memory for a state store (StateDir).
+// of a router, a folder in memory for a state store (StateDir), and the
+// Python interpreter of the tests that run Python (Python).
 package testkit
 
 import (
