@@ -883,30 +883,18 @@ func (c *compiler) temporal(name, path string, g Group) {
 		c.addCTE(name+"_side"+strconv.Itoa(s), path+" temporalGroup "+strconv.Itoa(s), &body)
 	}
 	var body sqlb.Builder
-	switch {
-	case c.opt.Dialect == DuckDB && g.Time == WithinDays:
+	switch g.Time {
+	case WithinDays:
 		c.withinDays(&body, name, g.TimeValue)
-	case c.opt.Dialect == DuckDB && (g.Time == DaysBefore || g.Time == DaysAfter):
+	case DaysBefore, DaysAfter:
 		c.daysBeforeAfter(&body, name, g)
 	default:
-		body.SQL("  SELECT DISTINCT a.person_id FROM ", name, "_side0 a JOIN ", name, "_side1 b ON b.person_id = a.person_id AND ")
-		// Spark's date - integer is an error under ANSI rules; datediff
-		// counts the days, and no arithmetic can overflow on a large X.
-		switch g.Time {
-		case SameEncounter:
-			body.SQL("a.visit_occurrence_id = b.visit_occurrence_id")
-		case DaysBefore:
-			body.SQL("datediff(b.entry_date, a.entry_date) >= ").Arg(g.TimeValue, "BIGINT")
-		case DaysAfter:
-			body.SQL("datediff(a.entry_date, b.entry_date) >= ").Arg(g.TimeValue, "BIGINT")
-		case WithinDays:
-			body.SQL("abs(datediff(a.entry_date, b.entry_date)) <= ").Arg(g.TimeValue, "BIGINT")
-		}
+		body.SQL("  SELECT DISTINCT a.person_id FROM ", name, "_side0 a JOIN ", name, "_side1 b ON b.person_id = a.person_id AND a.visit_occurrence_id = b.visit_occurrence_id")
 	}
 	c.addCTE(name, path, &body)
 }
 
-// daysBeforeAfter writes the DuckDB query of the persons with a side-0
+// daysBeforeAfter writes the query of the persons with a side-0
 // event at least X days before (or after) a side-1 event of the sides
 // name_side0 and name_side1. Some pair of dates is so exactly when the
 // person's earliest side-0 date is at least X days before their latest
@@ -920,12 +908,20 @@ func (c *compiler) daysBeforeAfter(body *sqlb.Builder, name string, g Group) {
 	if g.Time == DaysAfter {
 		first, second, cond = "max", "min", "a.entry_date >= b.entry_date + "
 	}
+	if c.opt.Dialect == Spark {
+		// Spark's date - integer is an error under ANSI rules; datediff
+		// counts the days, and no arithmetic can overflow on a large X.
+		cond = "datediff(b.entry_date, a.entry_date) >= "
+		if g.Time == DaysAfter {
+			cond = "datediff(a.entry_date, b.entry_date) >= "
+		}
+	}
 	body.SQL("  SELECT a.person_id FROM (SELECT person_id, ", first, "(entry_date) AS entry_date FROM ", name, "_side0 GROUP BY person_id) a\n")
 	body.SQL("  JOIN (SELECT person_id, ", second, "(entry_date) AS entry_date FROM ", name, "_side1 GROUP BY person_id) b\n")
-	body.SQL("    ON b.person_id = a.person_id AND ", cond).Arg(g.TimeValue, "INTEGER")
+	body.SQL("    ON b.person_id = a.person_id AND ", cond).Arg(g.TimeValue, c.daysType())
 }
 
-// withinDays writes the DuckDB query of the persons with events of the
+// withinDays writes the query of the persons with events of the
 // sides name_side0 and name_side1 at most x days apart. The dates fall in
 // windows of x+1 days (of day numbers, so every window is at least that
 // wide), and two dates at most x days apart are in one window or two
@@ -942,9 +938,26 @@ func (c *compiler) withinDays(body *sqlb.Builder, name string, x int64) {
 	window := func(b *sqlb.Builder, a string) *sqlb.Builder {
 		return b.SQL("(", a, "entry_date - DATE '1970-01-01') // ").Arg(width, "BIGINT")
 	}
+	neighbours, apart := "unnest([w - 1, w, w + 1])", "abs(a.entry_date - b.entry_date)"
+	if c.opt.Dialect == Spark {
+		window = func(b *sqlb.Builder, a string) *sqlb.Builder {
+			return b.SQL("datediff(", a, "entry_date, DATE '1970-01-01') div ").Arg(width, "BIGINT")
+		}
+		neighbours, apart = "explode(array(w - 1, w, w + 1))", "abs(datediff(a.entry_date, b.entry_date))"
+	}
 	body.SQL("  SELECT DISTINCT a.person_id FROM ", name, "_side0 a JOIN (\n")
-	body.SQL("    SELECT person_id, entry_date, unnest([w - 1, w, w + 1]) AS w FROM (SELECT person_id, entry_date, ")
+	body.SQL("    SELECT person_id, entry_date, ", neighbours, " AS w FROM (SELECT person_id, entry_date, ")
 	window(body, "").SQL(" AS w FROM ", name, "_side1)\n")
 	body.SQL("  ) b ON b.person_id = a.person_id AND b.w = ")
-	window(body, "a.").SQL(" AND abs(a.entry_date - b.entry_date) <= ").Arg(x, "INTEGER")
+	window(body, "a.").SQL(" AND ", apart, " <= ").Arg(x, c.daysType())
+}
+
+// daysType is the type of a number of days that a date is compared with:
+// DuckDB adds an INTEGER to a date; Spark's datediff compares with any
+// number.
+func (c *compiler) daysType() string {
+	if c.opt.Dialect == Spark {
+		return "BIGINT"
+	}
+	return "INTEGER"
 }

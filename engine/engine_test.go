@@ -494,49 +494,23 @@ func ExampleEngine() {
 }
 
 // TestTimeRelations counts the temporal groups of each time relation
-// over persons whose event dates tell the ways of comparing them apart:
-// person 1's later condition is 30 days after the drug and the earlier
-// 30 days before it; person 2's are 9 days apart.
+// over persons whose event dates tell the ways of comparing them apart
+// (oracle.TimeRelations).
 func TestTimeRelations(t *testing.T) {
 	db, err := sql.Open("duckdb", "")
 	require.NoError(t, err)
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	date := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
-	event := func(id, person, concept int64, day string) oracle.Event {
-		return oracle.Event{EventID: id, PersonID: person, EntryDate: date(day), Domain: "CONDITION", ConceptID: concept, IsStandard: true, AgeAtEvent: 50}
-	}
-	var data oracle.Data
-	for _, id := range []int64{1, 2} {
-		data.Persons = append(data.Persons, oracle.Person{PersonID: id, GenderConceptID: 8532, Gender: "FEMALE", SexAtBirthConceptID: 8532,
-			SexAtBirth: "Female", BirthDate: date("1970-01-01"), AgeAtRef: 55, HasEHRData: true})
-	}
-	data.Events = []oracle.Event{
-		event(1, 1, 100, "2020-01-01"), event(2, 1, 100, "2020-06-01"), event(3, 1, 200, "2020-03-01"),
-		event(4, 2, 100, "2020-03-01"), event(5, 2, 200, "2020-03-10"),
-	}
-	data.Closure = []oracle.Closure{{AncestorID: 100, DescendantID: 100}, {AncestorID: 200, DescendantID: 200}}
+	data, cases := oracle.TimeRelations()
 	testcdr.LoadOracle(t, db, data)
 	e, err := engine.New(db, "test", engine.Options{})
 	require.NoError(t, err)
-	for _, tc := range []struct {
-		time cohort.TimeRelation
-		want int64
-	}{{cohort.DaysBefore, 1}, {cohort.DaysAfter, 1}, {cohort.WithinDays, 1}, {cohort.SameEncounter, 0}} {
-		t.Run(string(tc.time), func(t *testing.T) {
-			item := func(concept int64, side int) cohort.Item {
-				return cohort.Item{Type: cohort.DomainCondition, TemporalGroup: side,
-					Parameters: []cohort.Parameter{{ConceptID: concept, Standard: true}}}
-			}
-			def := &cohort.Definition{Includes: []cohort.Group{{Temporal: true, Mention: cohort.AnyMention, Time: tc.time, TimeValue: 30,
-				Items: []cohort.Item{item(100, 0), item(200, 1)}}}}
-			if tc.time == cohort.WithinDays {
-				def.Includes[0].TimeValue = 9
-			}
-			n, err := e.Count(context.Background(), def)
+	for _, tc := range cases {
+		t.Run(string(tc.Time), func(t *testing.T) {
+			n, err := e.Count(context.Background(), tc.Def)
 			require.NoError(t, err)
-			assert.Equal(t, tc.want, n)
-			assert.Len(t, oracle.Eval(def, data), int(tc.want), "the oracle")
+			assert.Equal(t, tc.Want, n)
+			assert.Len(t, oracle.Eval(tc.Def, data), int(tc.Want), "the oracle")
 		})
 	}
 }

@@ -228,6 +228,33 @@ func TestOracleSpark(t *testing.T) {
 	assert.Empty(t, cov.Missing(), "random definitions never used these")
 }
 
+// TestTimeRelationsSpark counts the temporal groups of each time relation
+// on Spark over the persons whose dates tell the ways of comparing them
+// apart (oracle.TimeRelations), as TestTimeRelations does on DuckDB: the
+// random definitions of TestOracleSpark seldom do.
+func TestTimeRelationsSpark(t *testing.T) {
+	remote := testcdr.Spark(t)
+	ctx := context.Background()
+	db, err := sql.Open("duckdb", "")
+	require.NoError(t, err)
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	data, cases := oracle.TimeRelations()
+	e, err := spark.Open(ctx, remote, testcdr.OracleCDR(t, db, data, "time-relations"), spark.Options{})
+	require.NoError(t, err)
+	defer e.Close()
+	defs := make([]*cohort.Definition, len(cases))
+	for i, tc := range cases {
+		defs[i] = tc.Def
+	}
+	got, err := spark.PersonsForTest(ctx, e, defs)
+	require.NoError(t, err)
+	for i, tc := range cases {
+		assert.Len(t, got[i], int(tc.Want), string(tc.Time))
+		assert.Equal(t, sortedKeys(oracle.Eval(tc.Def, data)), got[i], string(tc.Time))
+	}
+}
+
 func sortedKeys(m map[int64]bool) []int64 {
 	var ids []int64
 	for id := range m {

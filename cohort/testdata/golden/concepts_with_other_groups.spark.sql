@@ -31,7 +31,9 @@ exclude0_side1 AS ( -- excludes[0] temporalGroup 1
   ) WHERE entry_date = mention_date
 ),
 exclude0 AS ( -- excludes[0]
-  SELECT DISTINCT a.person_id FROM exclude0_side0 a JOIN exclude0_side1 b ON b.person_id = a.person_id AND abs(datediff(a.entry_date, b.entry_date)) <= 30L
+  SELECT DISTINCT a.person_id FROM exclude0_side0 a JOIN (
+    SELECT person_id, entry_date, explode(array(w - 1, w, w + 1)) AS w FROM (SELECT person_id, entry_date, datediff(entry_date, DATE '1970-01-01') div 31L AS w FROM exclude0_side1)
+  ) b ON b.person_id = a.person_id AND b.w = datediff(a.entry_date, DATE '1970-01-01') div 31L AND abs(datediff(a.entry_date, b.entry_date)) <= 30L
 )
 SELECT person_id FROM include0
 INTERSECT

@@ -25,7 +25,9 @@ include0_side1 AS ( -- includes[0] temporalGroup 1
   ) WHERE entry_date = mention_date
 ),
 include0 AS ( -- includes[0]
-  SELECT DISTINCT a.person_id FROM include0_side0 a JOIN include0_side1 b ON b.person_id = a.person_id AND datediff(b.entry_date, a.entry_date) >= 90L
+  SELECT a.person_id FROM (SELECT person_id, min(entry_date) AS entry_date FROM include0_side0 GROUP BY person_id) a
+  JOIN (SELECT person_id, max(entry_date) AS entry_date FROM include0_side1 GROUP BY person_id) b
+    ON b.person_id = a.person_id AND datediff(b.entry_date, a.entry_date) >= 90L
 )
 SELECT person_id FROM include0
 -- args:
